@@ -1,0 +1,220 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// Decide says what the bot should do for one proposal and one neuron at
+// in.Now, and why. It is a pure function: call it again on every poll with
+// the freshly read deadline (wait-for-quiet may have moved it).
+//
+// Order: no ballot, already voted, or deadline passed → nothing; then a
+// stored override; then the first matching rule (or the policy default)
+// with its timing. A nil Policy behaves as an empty policy with defaults.
+func Decide(in Input) Decision {
+	p, n := in.Proposal, in.Neuron
+	if !n.HasBallot {
+		return Decision{Action: ActionNothing, Reason: "neuron has no ballot on this proposal (not eligible)"}
+	}
+	if n.Ballot != nns.VoteUnspecified {
+		return Decision{Action: ActionNothing, Vote: n.Ballot, Reason: "already voted " + n.Ballot.String()}
+	}
+	if !p.Deadline.IsZero() && !in.Now.Before(p.Deadline) {
+		return Decision{Action: ActionNothing, Reason: "deadline passed at " + stamp(p.Deadline)}
+	}
+	if o, ok := findOverride(in.Overrides, p.ID, n.ID); ok {
+		return overrideDecision(o)
+	}
+	rule, what := selectRule(in.Policy, p)
+	return ruleDecision(in, rule, what)
+}
+
+func findOverride(list []Override, proposal, neuron uint64) (Override, bool) {
+	var any Override
+	found := false
+	for _, o := range list {
+		if o.ProposalID != proposal || (o.Vote != nns.VoteYes && o.Vote != nns.VoteNo) {
+			continue
+		}
+		if o.NeuronID == neuron {
+			return o, true // a neuron-specific override beats an all-neuron one
+		}
+		if o.NeuronID == 0 && !found {
+			any, found = o, true
+		}
+	}
+	return any, found
+}
+
+func overrideDecision(o Override) Decision {
+	reason := "manual override: vote " + o.Vote.String()
+	if o.Note != "" {
+		reason += " (" + o.Note + ")"
+	}
+	return Decision{Action: ActionVoteNow, Vote: o.Vote, Reason: reason, Override: true}
+}
+
+// selectRule returns the first matching rule and what matched, or a
+// synthetic rule for the policy default.
+func selectRule(pol *Policy, p Proposal) (Rule, string) {
+	if pol == nil {
+		return Rule{Outcome: OutcomeFollow}, "no policy: default follow"
+	}
+	for _, r := range pol.Rules {
+		if ok, what := r.Match.Explain(p); ok {
+			return r, what
+		}
+	}
+	return Rule{Outcome: pol.Default, Vote: pol.DefaultVote}, "no rule matched: policy default"
+}
+
+func ruleDecision(in Input, r Rule, what string) Decision {
+	t := DefaultTiming()
+	if in.Policy != nil {
+		t = in.Policy.Timing
+	}
+	if r.Timing != nil {
+		t = *r.Timing
+	}
+	d := Decision{Rule: r.Name}
+	d.Reason = describeRule(r, what)
+	margin := in.Proposal.Deadline.Add(-t.DeadlineMargin)
+	switch r.Outcome {
+	case OutcomeSkip:
+		d.Action, d.Skip = ActionNothing, true
+		return d
+	case OutcomeVote:
+		return voteAfterDelay(d, in, r.Vote, t, margin)
+	case OutcomeManual:
+		d.NeedsHuman = true
+	}
+	return waitThenFallback(d, in, t, margin)
+}
+
+// voteAfterDelay casts the rule's vote at Created+VoteDelay, but never later
+// than the deadline margin.
+func voteAfterDelay(d Decision, in Input, v nns.Vote, t Timing, margin time.Time) Decision {
+	d.Vote = v
+	at := in.Proposal.Created.Add(t.VoteDelay)
+	if !in.Proposal.Deadline.IsZero() && at.After(margin) {
+		at = margin
+	}
+	if in.Now.Before(at) {
+		d.Action, d.At = ActionVoteAt, at
+		d.Reason += fmt.Sprintf("; vote delay until %s", stamp(at))
+		return d
+	}
+	d.Action = ActionVoteNow
+	return d
+}
+
+// waitThenFallback waits for followees or a human until the margin, then
+// applies the fallback.
+func waitThenFallback(d Decision, in Input, t Timing, margin time.Time) Decision {
+	if in.Proposal.Deadline.IsZero() || in.Now.Before(margin) {
+		d.Action, d.At = ActionWait, margin
+		if v, ok := fixedFallback(t.Fallback); ok {
+			d.Vote = v
+		}
+		if in.Proposal.Deadline.IsZero() {
+			d.At = time.Time{}
+			d.Reason += "; proposal has no deadline: waiting"
+			return d
+		}
+		d.Reason += fmt.Sprintf("; fallback %s at %s", t.Fallback, stamp(margin))
+		return d
+	}
+	v, why := fallbackVote(t.Fallback, in)
+	d.Reason += "; deadline margin reached: fallback " + why
+	if v == nns.VoteUnspecified {
+		d.Action = ActionNothing
+		return d
+	}
+	d.Action, d.Vote, d.Fallback, d.NeedsHuman = ActionVoteNow, v, true, false
+	return d
+}
+
+func fixedFallback(f Fallback) (nns.Vote, bool) {
+	switch f {
+	case FallbackYes:
+		return nns.VoteYes, true
+	case FallbackNo:
+		return nns.VoteNo, true
+	}
+	return nns.VoteUnspecified, false
+}
+
+// fallbackVote computes the fallback vote and explains it.
+func fallbackVote(f Fallback, in Input) (nns.Vote, string) {
+	switch f {
+	case FallbackYes:
+		return nns.VoteYes, "yes"
+	case FallbackNo:
+		return nns.VoteNo, "no"
+	case FallbackNone:
+		return nns.VoteUnspecified, "none: ballot left empty"
+	case FallbackWithFollowees:
+		yes, no := followeeCounts(in.Neuron, in.Proposal.Topic)
+		switch {
+		case yes > no:
+			return nns.VoteYes, fmt.Sprintf("with_followees: %d yes, %d no → Yes", yes, no)
+		case no > yes:
+			return nns.VoteNo, fmt.Sprintf("with_followees: %d yes, %d no → No", yes, no)
+		}
+		v, why := majorityVote(in.Proposal.Tally)
+		return v, fmt.Sprintf("with_followees: %d yes, %d no, undecided → %s", yes, no, why)
+	}
+	v, why := majorityVote(in.Proposal.Tally)
+	return v, why
+}
+
+func majorityVote(t Tally) (nns.Vote, string) {
+	if t.Yes > t.No {
+		return nns.VoteYes, fmt.Sprintf("with_majority: tally yes %d > no %d → Yes", t.Yes, t.No)
+	}
+	return nns.VoteNo, fmt.Sprintf("with_majority: tally yes %d ≤ no %d → No", t.Yes, t.No)
+}
+
+// followeeCounts counts the known votes of the neuron's effective followees
+// for topic.
+func followeeCounts(n Neuron, topic nns.Topic) (yes, no int) {
+	for _, id := range EffectiveFollowees(n.Followees, topic) {
+		switch n.FolloweeVotes[id] {
+		case nns.VoteYes:
+			yes++
+		case nns.VoteNo:
+			no++
+		}
+	}
+	return yes, no
+}
+
+// EffectiveFollowees returns the followees NNS uses for a proposal of
+// topic: the topic's own, else the catch-all's — except for topics that
+// ignore the catch-all (Governance, SnsAndCommunityFund, NeuronManagement).
+func EffectiveFollowees(following map[nns.Topic][]uint64, topic nns.Topic) []uint64 {
+	if f := following[topic]; len(f) > 0 {
+		return f
+	}
+	if topic.IgnoresCatchAll() {
+		return nil
+	}
+	return following[nns.TopicUnspecified]
+}
+
+func describeRule(r Rule, what string) string {
+	name := "default"
+	if r.Name != "" {
+		name = fmt.Sprintf("rule %q", r.Name)
+	}
+	do := r.Outcome.String()
+	if r.Outcome == OutcomeVote {
+		do = "vote " + r.Vote.String()
+	}
+	return fmt.Sprintf("%s (%s): %s", name, what, do)
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
