@@ -1,0 +1,186 @@
+// Package alert tells a person when something stands between a neuron and its vote: the alert
+// kinds, the channels that deliver them (webhook, Slack, Discord, Telegram, PagerDuty, email), the
+// escaping that keeps text written by strangers (proposal titles and summaries) from pinging a whole
+// channel or injecting markup, and a Manager that deduplicates, reminds and resolves across restarts.
+package alert
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Kind names what an alert is about. Its value is stable: it is part of the dedup key, stored in
+// the database and sent to PagerDuty as the event class.
+type Kind string
+
+// The alert kinds votebot raises.
+const (
+	KindProposalAtRisk       Kind = "proposal_at_risk"       // unvoted, deadline within a threshold
+	KindVoteMissed           Kind = "vote_missed"            // deadline passed, confirmed unvoted
+	KindManualDecisionNeeded Kind = "manual_decision_needed" // a rule says "ask me"
+	KindVoteRefused          Kind = "vote_refused"           // the canister refused the vote
+	KindFollowingDrift       Kind = "following_drift"        // actual following differs from policy
+	KindRefreshDue           Kind = "refresh_due"            // voting power refresh coming due
+	KindRefreshFailed        Kind = "refresh_failed"         // refresh voting power did not take
+	KindNeuronCannotVote     Kind = "neuron_cannot_vote"     // dissolve delay below the minimum
+	KindHotkeyMissing        Kind = "hotkey_missing"         // our identity is no longer a hotkey
+	KindAllEndpointsDown     Kind = "all_endpoints_down"     // no API endpoint reachable
+	KindPollStale            Kind = "poll_stale"             // no successful poll for N intervals
+)
+
+// Kinds lists every kind in a stable order.
+func Kinds() []Kind {
+	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
+		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
+		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale}
+}
+
+type kindInfo struct {
+	severity Severity
+	label    string // human name, used in headlines
+	event    bool   // a one-off event: sent once, never reminded nor resolved
+}
+
+var kindInfos = map[Kind]kindInfo{
+	KindProposalAtRisk:       {SeverityWarning, "Unvoted proposal soon", false},
+	KindVoteMissed:           {SeverityCritical, "Vote missed", true},
+	KindManualDecisionNeeded: {SeverityWarning, "Manual decision needed", false},
+	KindVoteRefused:          {SeverityCritical, "Vote refused", false},
+	KindFollowingDrift:       {SeverityWarning, "Following drift", false},
+	KindRefreshDue:           {SeverityInfo, "Voting power refresh due", false},
+	KindRefreshFailed:        {SeverityCritical, "Voting power refresh failed", false},
+	KindNeuronCannotVote:     {SeverityWarning, "Neuron cannot vote", false},
+	KindHotkeyMissing:        {SeverityCritical, "Hotkey missing", false},
+	KindAllEndpointsDown:     {SeverityCritical, "All endpoints down", false},
+	KindPollStale:            {SeverityCritical, "Poll stale", false},
+}
+
+// Known reports whether k is one of the kinds above.
+func (k Kind) Known() bool { _, ok := kindInfos[k]; return ok }
+
+// DefaultSeverity is the severity an alert of this kind gets when it names none.
+func (k Kind) DefaultSeverity() Severity {
+	if info, ok := kindInfos[k]; ok {
+		return info.severity
+	}
+	return SeverityWarning
+}
+
+// Label is the human name of the kind ("Vote missed").
+func (k Kind) Label() string {
+	if info, ok := kindInfos[k]; ok {
+		return info.label
+	}
+	return string(k)
+}
+
+// IsEvent reports whether the kind is a one-off event (vote missed): delivered once per key, with
+// neither reminders nor a resolved message.
+func (k Kind) IsEvent() bool { return kindInfos[k].event }
+
+// Severity orders alerts for routing: a channel receives alerts at or above its minimum.
+type Severity int
+
+// Severities, least to most urgent.
+const (
+	SeverityInfo Severity = iota + 1
+	SeverityWarning
+	SeverityCritical
+)
+
+func (s Severity) String() string {
+	switch s {
+	case SeverityInfo:
+		return "info"
+	case SeverityWarning:
+		return "warning"
+	case SeverityCritical:
+		return "critical"
+	}
+	return "severity(" + strconv.Itoa(int(s)) + ")"
+}
+
+// ParseSeverity reads "info", "warning" or "critical".
+func ParseSeverity(s string) (Severity, error) {
+	switch s {
+	case "info":
+		return SeverityInfo, nil
+	case "warning", "warn":
+		return SeverityWarning, nil
+	case "critical", "crit":
+		return SeverityCritical, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q (want info, warning or critical)", s)
+}
+
+// Alert is one notification. Title, Summary and Topic come from proposals and are written by
+// strangers: every channel escapes and bounds them. Text is the bot's own explanation.
+type Alert struct {
+	Key         string    // stable dedup key, see KeyFor; filled by the Manager when empty
+	Kind        Kind      // what it is about
+	Severity    Severity  // routing; zero means Kind.DefaultSeverity()
+	Neuron      uint64    // 0 when not about one neuron
+	NeuronAlias string    // the operator's name for the neuron, from config
+	ProposalID  uint64    // 0 when not about one proposal
+	Topic       string    // proposal topic name
+	Title       string    // proposal title (untrusted)
+	Summary     string    // proposal summary or other detail (untrusted)
+	Deadline    time.Time // voting deadline; zero when none. Re-read every cycle.
+	Text        string    // what happened and what to do, written by the bot
+	Instance    string    // which votebot instance sent it; filled by the Manager
+	Resolved    bool      // true on the "condition cleared" message
+	At          time.Time // when the condition was seen; filled by the Manager
+}
+
+// KeyFor is the stable dedup key of an alert about (kind, neuron, proposal): the same condition
+// keeps the same key however its deadline or text change, so it is never alerted twice as new.
+// It doubles as the PagerDuty dedup_key.
+func KeyFor(kind Kind, neuron, proposal uint64) string {
+	return fmt.Sprintf("votebot/%s/%d/%d", kind, neuron, proposal)
+}
+
+// EffectiveSeverity is a.Severity, or the kind's default when unset.
+func (a Alert) EffectiveSeverity() Severity {
+	if a.Severity != 0 {
+		return a.Severity
+	}
+	return a.Kind.DefaultSeverity()
+}
+
+// Notifier delivers an alert to one channel. Send must honour ctx and must not block longer than
+// its own timeout.
+type Notifier interface {
+	Send(ctx context.Context, a Alert) error
+}
+
+// State is what the Manager remembers about one dedup key so that, after a restart, it neither
+// sends again what was sent nor forgets what is still firing.
+type State struct {
+	Key        string
+	Kind       Kind
+	Neuron     uint64
+	ProposalID uint64
+	FirstFired time.Time // when the condition was first seen in this episode
+	LastSent   time.Time // when a message for it was last handed to the channels; zero if never
+	ResolvedAt time.Time // zero while the condition holds
+	TimesSent  int       // messages sent in this episode (first + reminders)
+	Deadline   time.Time // deadline named in the last message
+	// Pending is set just before delivery and cleared after it. A state found Pending after a
+	// crash counts as sent: votebot prefers a lost message (a reminder follows) to a duplicate.
+	Pending bool
+}
+
+// Active reports whether the condition is still firing.
+func (s State) Active() bool { return s.ResolvedAt.IsZero() }
+
+// StateStore persists alert states. *store.Store implements it; MemoryState is an in-memory one.
+type StateStore interface {
+	// AlertState returns the state of key; ok is false when there is none.
+	AlertState(ctx context.Context, key string) (st State, ok bool, err error)
+	// PutAlertState creates or replaces the state of st.Key.
+	PutAlertState(ctx context.Context, st State) error
+	// ActiveAlertStates lists the states whose condition has not been resolved.
+	ActiveAlertStates(ctx context.Context) ([]State, error)
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/votebot/votebot/alert"
+)
+
+// The store keeps alert.Manager's state, so that after a restart it neither re-sends nor forgets.
+var _ alert.StateStore = (*Store)(nil)
+
+const alertColumns = `key, kind, neuron_id, proposal_id, first_fired, last_sent, resolved_at, times_sent, deadline, pending`
+
+// AlertState implements alert.StateStore.
+func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, error) {
+	row := s.db.QueryRowContext(ctx, "SELECT "+alertColumns+" FROM alert_states WHERE key = ?", key)
+	st, err := scanAlertState(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return alert.State{}, false, nil
+	}
+	if err != nil {
+		return alert.State{}, false, fmt.Errorf("read alert state %s: %w", key, err)
+	}
+	return st, true, nil
+}
+
+// PutAlertState implements alert.StateStore.
+func (s *Store) PutAlertState(ctx context.Context, st alert.State) error {
+	_, err := s.db.ExecContext(ctx, `
+INSERT INTO alert_states (`+alertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, neuron_id = excluded.neuron_id,
+	proposal_id = excluded.proposal_id, first_fired = excluded.first_fired, last_sent = excluded.last_sent,
+	resolved_at = excluded.resolved_at, times_sent = excluded.times_sent, deadline = excluded.deadline,
+	pending = excluded.pending`,
+		st.Key, string(st.Kind), id64(st.Neuron), id64(st.ProposalID), unixNano(st.FirstFired),
+		unixNano(st.LastSent), unixNano(st.ResolvedAt), st.TimesSent, unixNano(st.Deadline), boolInt(st.Pending))
+	if err != nil {
+		return fmt.Errorf("save alert state %s: %w", st.Key, err)
+	}
+	return nil
+}
+
+// ActiveAlertStates implements alert.StateStore.
+func (s *Store) ActiveAlertStates(ctx context.Context) ([]alert.State, error) {
+	return s.alertStates(ctx, "WHERE resolved_at = 0")
+}
+
+// AlertStates lists every alert state, resolved or not, by key.
+func (s *Store) AlertStates(ctx context.Context) ([]alert.State, error) {
+	return s.alertStates(ctx, "")
+}
+
+func (s *Store) alertStates(ctx context.Context, where string) ([]alert.State, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+alertColumns+" FROM alert_states "+where+" ORDER BY key")
+	if err != nil {
+		return nil, fmt.Errorf("list alert states: %w", err)
+	}
+	defer rows.Close()
+	var out []alert.State
+	for rows.Next() {
+		st, err := scanAlertState(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list alert states: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list alert states: %w", err)
+	}
+	return out, nil
+}
+
+func scanAlertState(row interface{ Scan(...any) error }) (alert.State, error) {
+	var (
+		st                                            alert.State
+		kind                                          string
+		nid, pid, first, last, resolved, deadline, pe int64
+	)
+	if err := row.Scan(&st.Key, &kind, &nid, &pid, &first, &last, &resolved, &st.TimesSent, &deadline, &pe); err != nil {
+		return alert.State{}, err
+	}
+	st.Kind, st.Neuron, st.ProposalID = alert.Kind(kind), uint64(nid), uint64(pid)
+	st.FirstFired, st.LastSent, st.ResolvedAt = fromUnixNano(first), fromUnixNano(last), fromUnixNano(resolved)
+	st.Deadline, st.Pending = fromUnixNano(deadline), pe != 0
+	return st, nil
+}

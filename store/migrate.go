@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order, each once, each in its own transaction; migration i (from 0)
+// brings the schema to version i+1. Never edit a released migration: append a new one.
+var migrations = []string{
+	// 1: proposals, decisions, the vote log and meta.
+	`
+CREATE TABLE proposals (
+	id            INTEGER PRIMARY KEY,
+	topic         INTEGER NOT NULL,
+	title         TEXT    NOT NULL,
+	proposer      INTEGER NOT NULL,
+	created_at    INTEGER NOT NULL,
+	deadline      INTEGER NOT NULL,
+	reward_status INTEGER NOT NULL,
+	first_seen    INTEGER NOT NULL,
+	last_seen     INTEGER NOT NULL
+);
+CREATE INDEX proposals_reward_status ON proposals(reward_status);
+
+CREATE TABLE decisions (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	proposal_id INTEGER NOT NULL,
+	neuron_id   INTEGER NOT NULL,
+	action      TEXT    NOT NULL,
+	vote        INTEGER NOT NULL,
+	rule        TEXT    NOT NULL,
+	reason      TEXT    NOT NULL,
+	at          INTEGER NOT NULL
+);
+CREATE INDEX decisions_ballot ON decisions(proposal_id, neuron_id);
+
+CREATE TABLE vote_attempts (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	proposal_id INTEGER NOT NULL,
+	neuron_id   INTEGER NOT NULL,
+	vote        INTEGER NOT NULL,
+	source      TEXT    NOT NULL,
+	reason      TEXT    NOT NULL,
+	outcome     TEXT    NOT NULL,
+	error       TEXT    NOT NULL DEFAULT '',
+	started_at  INTEGER NOT NULL,
+	finished_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX vote_attempts_ballot ON vote_attempts(proposal_id, neuron_id);
+-- At most one attempt per ballot may be in flight or have succeeded: the database itself refuses
+-- a second send, whatever the caller (or a second process) does.
+CREATE UNIQUE INDEX vote_attempts_one_live ON vote_attempts(proposal_id, neuron_id)
+	WHERE outcome IN ('pending', 'succeeded', 'already_voted');
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+`,
+	// 2: manual overrides and alert states.
+	`
+CREATE TABLE overrides (
+	proposal_id INTEGER NOT NULL,
+	neuron_id   INTEGER NOT NULL, -- 0: every neuron
+	vote        INTEGER NOT NULL,
+	reason      TEXT    NOT NULL DEFAULT '',
+	set_at      INTEGER NOT NULL,
+	PRIMARY KEY (proposal_id, neuron_id)
+);
+
+CREATE TABLE alert_states (
+	key         TEXT PRIMARY KEY,
+	kind        TEXT    NOT NULL,
+	neuron_id   INTEGER NOT NULL,
+	proposal_id INTEGER NOT NULL,
+	first_fired INTEGER NOT NULL,
+	last_sent   INTEGER NOT NULL,
+	resolved_at INTEGER NOT NULL,
+	times_sent  INTEGER NOT NULL,
+	deadline    INTEGER NOT NULL,
+	pending     INTEGER NOT NULL
+);
+CREATE INDEX alert_states_active ON alert_states(resolved_at);
+`,
+	// 3: participation observations, one per (proposal, neuron).
+	`
+CREATE TABLE observations (
+	proposal_id   INTEGER NOT NULL,
+	neuron_id     INTEGER NOT NULL,
+	topic         INTEGER NOT NULL,
+	reward_status INTEGER NOT NULL,
+	ballot        TEXT    NOT NULL,
+	ballot_vp     INTEGER NOT NULL,
+	vote          INTEGER NOT NULL,
+	proposal_time INTEGER NOT NULL,
+	deadline      INTEGER NOT NULL,
+	observed_at   INTEGER NOT NULL,
+	PRIMARY KEY (proposal_id, neuron_id)
+);
+`,
+}
+
+func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var v sql.NullInt64
+	err := db.QueryRowContext(ctx, "SELECT MAX(version) FROM schema_migrations").Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// migrate brings the schema to version target (1..len(migrations)).
+func migrate(ctx context.Context, db *sql.DB, target int) error {
+	_, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at INTEGER NOT NULL)`)
+	if err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	current, err := schemaVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this votebot knows (%d); upgrade votebot",
+			current, len(migrations))
+	}
+	for v := current + 1; v <= target; v++ {
+		if err := applyMigration(ctx, db, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, version int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %d: %w", version, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	// Another process may have migrated between our read and our write lock.
+	var done int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
+		version).Scan(&done); err != nil {
+		return fmt.Errorf("migration %d: %w", version, err)
+	}
+	if done > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[version-1]); err != nil {
+		return fmt.Errorf("migration %d: %w", version, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%s','now'))",
+		version); err != nil {
+		return fmt.Errorf("migration %d: record: %w", version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %d: commit: %w", version, err)
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// VoteOutcome is how a vote attempt ended.
+type VoteOutcome string
+
+// Vote outcomes. Pending is an attempt recorded before sending whose result is not known yet; one
+// still pending at start-up was interrupted by a crash and must be reconciled.
+const (
+	VotePending      VoteOutcome = "pending"       // intent recorded, result unknown
+	VoteSucceeded    VoteOutcome = "succeeded"     // the canister accepted it (or the ballot was found filled)
+	VoteAlreadyVoted VoteOutcome = "already_voted" // NeuronAlreadyVoted: the neuron voted by following
+	VoteRefused      VoteOutcome = "refused"       // the canister refused it for another reason; alert, don't retry blindly
+	VoteFailed       VoteOutcome = "failed"        // transient failure; may be retried
+	VoteAbandoned    VoteOutcome = "abandoned"     // interrupted, ballot re-checked and still empty; may be retried
+	VoteDryRun       VoteOutcome = "dry_run"       // "would vote": nothing was sent
+)
+
+// Done reports whether the ballot is known to be filled after this outcome, so no vote may be
+// sent for it again.
+func (o VoteOutcome) Done() bool { return o == VoteSucceeded || o == VoteAlreadyVoted }
+
+func (o VoteOutcome) valid() bool {
+	switch o {
+	case VotePending, VoteSucceeded, VoteAlreadyVoted, VoteRefused, VoteFailed, VoteAbandoned, VoteDryRun:
+		return true
+	}
+	return false
+}
+
+// Errors from BeginVote.
+var (
+	// ErrBallotDone: a vote for this ballot already succeeded; sending again is never needed.
+	ErrBallotDone = errors.New("ballot already voted")
+	// ErrVoteInFlight: another attempt for this ballot is pending (sending now, or interrupted by a
+	// crash and not reconciled yet).
+	ErrVoteInFlight = errors.New("a vote for this ballot is in flight")
+)
+
+// VoteAttempt is one entry of the vote log.
+type VoteAttempt struct {
+	ID         int64
+	ProposalID uint64
+	NeuronID   uint64
+	Vote       nns.Vote
+	Source     string // who decided: a rule, "override", "fallback", ...
+	Reason     string
+	Outcome    VoteOutcome
+	Error      string // the error text for refused/failed
+	Started    time.Time
+	Finished   time.Time // zero while pending
+}
+
+// BeginVote records the intent to send vote for (proposal, neuron) before it is sent, and returns
+// the attempt to pass to FinishVote. It fails with ErrBallotDone when a vote for the ballot already
+// succeeded and with ErrVoteInFlight when another attempt is pending; the check and the insert are
+// one atomic step, enforced by a unique index, so not even two processes can both begin.
+// In dry-run mode use RecordDryRun instead.
+func (s *Store) BeginVote(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (VoteAttempt, error) {
+	a := VoteAttempt{ProposalID: proposal, NeuronID: neuron, Vote: vote, Source: source, Reason: reason,
+		Outcome: VotePending, Started: s.now()}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var outcome string
+		err := tx.QueryRowContext(ctx, `SELECT outcome FROM vote_attempts
+			WHERE proposal_id = ? AND neuron_id = ? AND outcome IN ('pending', 'succeeded', 'already_voted')`,
+			id64(proposal), id64(neuron)).Scan(&outcome)
+		switch {
+		case err == nil && outcome == string(VotePending):
+			return ErrVoteInFlight
+		case err == nil:
+			return ErrBallotDone
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO vote_attempts
+			(proposal_id, neuron_id, vote, source, reason, outcome, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id64(proposal), id64(neuron), int64(vote), source, reason, string(VotePending), unixNano(a.Started))
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return ErrVoteInFlight
+			}
+			return err
+		}
+		a.ID, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return VoteAttempt{}, fmt.Errorf("begin vote %d/%d: %w", proposal, neuron, err)
+	}
+	return a, nil
+}
+
+// RecordDryRun logs a vote that --dry-run would have sent. It never blocks a later real vote.
+func (s *Store) RecordDryRun(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (VoteAttempt, error) {
+	now := s.now()
+	a := VoteAttempt{ProposalID: proposal, NeuronID: neuron, Vote: vote, Source: source, Reason: reason,
+		Outcome: VoteDryRun, Started: now, Finished: now}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO vote_attempts
+		(proposal_id, neuron_id, vote, source, reason, outcome, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id64(proposal), id64(neuron), int64(vote), source, reason, string(VoteDryRun), unixNano(now), unixNano(now))
+	if err == nil {
+		a.ID, err = res.LastInsertId()
+	}
+	if err != nil {
+		return VoteAttempt{}, fmt.Errorf("record dry run %d/%d: %w", proposal, neuron, err)
+	}
+	return a, nil
+}
+
+// FinishVote records how a pending attempt ended. errText is the error for refused/failed
+// outcomes ("" otherwise). Finishing an attempt that is not pending is an error: an outcome, once
+// written, is never overwritten.
+func (s *Store) FinishVote(ctx context.Context, attemptID int64, outcome VoteOutcome, errText string) error {
+	if !outcome.valid() || outcome == VotePending || outcome == VoteDryRun {
+		return fmt.Errorf("finish vote %d: invalid outcome %q", attemptID, outcome)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE vote_attempts SET outcome = ?, error = ?, finished_at = ?
+		WHERE id = ? AND outcome = 'pending'`, string(outcome), errText, unixNano(s.now()), attemptID)
+	if err != nil {
+		return fmt.Errorf("finish vote %d: %w", attemptID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("finish vote %d: no pending attempt with this id", attemptID)
+	}
+	return nil
+}
+
+const attemptColumns = `id, proposal_id, neuron_id, vote, source, reason, outcome, error, started_at, finished_at`
+
+func (s *Store) queryAttempts(ctx context.Context, where string, args ...any) ([]VoteAttempt, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT "+attemptColumns+" FROM vote_attempts WHERE "+where+" ORDER BY id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []VoteAttempt
+	for rows.Next() {
+		var (
+			a                           VoteAttempt
+			pid, nid, vote, start, fini int64
+			outcome                     string
+		)
+		if err := rows.Scan(&a.ID, &pid, &nid, &vote, &a.Source, &a.Reason, &outcome, &a.Error, &start, &fini); err != nil {
+			return nil, err
+		}
+		a.ProposalID, a.NeuronID, a.Vote, a.Outcome = uint64(pid), uint64(nid), nns.Vote(vote), VoteOutcome(outcome)
+		a.Started, a.Finished = fromUnixNano(start), fromUnixNano(fini)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// InFlightVotes lists attempts still pending. At start-up these were interrupted by a crash: the
+// bot re-reads each ballot and finishes the attempt as VoteSucceeded (ballot filled) or
+// VoteAbandoned (still empty, safe to begin again) instead of re-sending blindly.
+func (s *Store) InFlightVotes(ctx context.Context) ([]VoteAttempt, error) {
+	out, err := s.queryAttempts(ctx, "outcome = 'pending'")
+	if err != nil {
+		return nil, fmt.Errorf("list in-flight votes: %w", err)
+	}
+	return out, nil
+}
+
+// VoteAttempts lists every attempt for one ballot, oldest first.
+func (s *Store) VoteAttempts(ctx context.Context, proposal, neuron uint64) ([]VoteAttempt, error) {
+	out, err := s.queryAttempts(ctx, "proposal_id = ? AND neuron_id = ?", id64(proposal), id64(neuron))
+	if err != nil {
+		return nil, fmt.Errorf("list vote attempts %d/%d: %w", proposal, neuron, err)
+	}
+	return out, nil
+}
+
+// SucceededVote returns the attempt that filled the ballot (succeeded or already voted); ok is
+// false when none did.
+func (s *Store) SucceededVote(ctx context.Context, proposal, neuron uint64) (a VoteAttempt, ok bool, err error) {
+	out, err := s.queryAttempts(ctx, "proposal_id = ? AND neuron_id = ? AND outcome IN ('succeeded', 'already_voted')",
+		id64(proposal), id64(neuron))
+	if err != nil {
+		return VoteAttempt{}, false, fmt.Errorf("read vote %d/%d: %w", proposal, neuron, err)
+	}
+	if len(out) == 0 {
+		return VoteAttempt{}, false, nil
+	}
+	return out[0], true, nil
+}
+
+// VoteCount is the number of votes that filled a ballot per (neuron, topic, vote, source).
+type VoteCount struct {
+	NeuronID uint64
+	Topic    nns.Topic
+	Vote     nns.Vote
+	Source   string
+	Count    int64
+}
+
+// VotesCast counts succeeded votes per (neuron, topic, vote, source), for rebuilding
+// votebot_votes_cast_total at start. Votes on proposals never upserted count under topic 0.
+func (s *Store) VotesCast(ctx context.Context) ([]VoteCount, error) {
+	rows, err := s.db.QueryContext(ctx, `
+SELECT v.neuron_id, COALESCE(p.topic, 0), v.vote, v.source, COUNT(*)
+FROM vote_attempts v LEFT JOIN proposals p ON p.id = v.proposal_id
+WHERE v.outcome = 'succeeded'
+GROUP BY v.neuron_id, COALESCE(p.topic, 0), v.vote, v.source
+ORDER BY 1, 2, 3, 4`)
+	if err != nil {
+		return nil, fmt.Errorf("count votes cast: %w", err)
+	}
+	defer rows.Close()
+	var out []VoteCount
+	for rows.Next() {
+		var c VoteCount
+		var nid, topic, vote int64
+		if err := rows.Scan(&nid, &topic, &vote, &c.Source, &c.Count); err != nil {
+			return nil, fmt.Errorf("count votes cast: %w", err)
+		}
+		c.NeuronID, c.Topic, c.Vote = uint64(nid), nns.Topic(topic), nns.Vote(vote)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count votes cast: %w", err)
+	}
+	return out, nil
+}
