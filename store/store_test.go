@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/votebot/votebot/nns"
+)
+
+func TestOpenSetsWALAndLatestSchema(t *testing.T) {
+	s, _, _ := openTemp(t)
+	ctx := context.Background()
+	v, err := s.SchemaVersion(ctx)
+	must(t, err)
+	if v != len(migrations) {
+		t.Errorf("schema version = %d, want %d", v, len(migrations))
+	}
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"} {
+		var got string
+		must(t, s.db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got))
+		if got != want {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+	must(t, s.IntegrityCheck(ctx))
+}
+
+func TestOpenBadPath(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Open(ctx, ""); err == nil {
+		t.Error("Open(\"\") succeeded")
+	}
+	dir := t.TempDir()
+	if _, err := Open(ctx, filepath.Join(dir, "missing", "dir", "x.db")); err == nil {
+		t.Error("Open in a missing directory succeeded")
+	}
+	notDB := filepath.Join(dir, "garbage.db")
+	must(t, os.WriteFile(notDB, []byte(strings.Repeat("not a database ", 400)), 0o600))
+	if _, err := Open(ctx, notDB); err == nil {
+		t.Error("Open of a garbage file succeeded")
+	}
+}
+
+func TestMigrateFromVersion1KeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", dsn(path))
+	must(t, err)
+	must(t, migrate(ctx, db, 1))
+	_, err = db.ExecContext(ctx, `INSERT INTO proposals VALUES (42, 4, 'old', 7, 1, 2, 1, 3, 4)`)
+	must(t, err)
+	_, err = db.ExecContext(ctx, `INSERT INTO vote_attempts (proposal_id, neuron_id, vote, source, reason, outcome, started_at)
+		VALUES (42, 9, 1, 'rule', 'why', 'pending', 5)`)
+	must(t, err)
+	must(t, db.Close())
+
+	s, err := Open(ctx, path)
+	must(t, err)
+	defer s.Close()
+	v, err := s.SchemaVersion(ctx)
+	must(t, err)
+	if v != len(migrations) {
+		t.Fatalf("after Open, schema version = %d, want %d", v, len(migrations))
+	}
+	p, ok, err := s.Proposal(ctx, 42)
+	must(t, err)
+	if !ok || p.Title != "old" || p.Topic != nns.Topic(4) {
+		t.Errorf("proposal after migration = %+v, %v", p, ok)
+	}
+	inflight, err := s.InFlightVotes(ctx)
+	must(t, err)
+	if len(inflight) != 1 || inflight[0].NeuronID != 9 {
+		t.Errorf("in-flight after migration = %+v", inflight)
+	}
+	// Tables added by later migrations work.
+	must(t, s.SetOverride(ctx, 42, 0, nns.VoteNo, "test"))
+	must(t, s.UpsertObservation(ctx, Observation{ProposalID: 42, NeuronID: 9, Ballot: BallotEmpty}))
+	must(t, s.IntegrityCheck(ctx))
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s, path, _ := openTemp(t)
+	_, err := s.db.ExecContext(ctx, "INSERT INTO schema_migrations VALUES (?, 0)", len(migrations)+1)
+	must(t, err)
+	must(t, s.Close())
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("Open of a newer schema: err = %v, want a 'newer' error", err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	s, path, _ := openTemp(t)
+	must(t, s.UpsertProposal(ctx, Proposal{ID: 1, Title: "t", RewardStatus: nns.RewardStatusAcceptVotes}))
+	a, err := s.BeginVote(ctx, 1, 2, nns.VoteYes, "rule", "r")
+	must(t, err)
+	must(t, s.FinishVote(ctx, a.ID, VoteSucceeded, ""))
+	must(t, s.SetMeta(ctx, MetaNewestProposalID, "1"))
+	must(t, s.Close())
+
+	s2, err := Open(ctx, path)
+	must(t, err)
+	defer s2.Close()
+	if _, ok, _ := s2.Proposal(ctx, 1); !ok {
+		t.Error("proposal lost after reopen")
+	}
+	if _, ok, _ := s2.SucceededVote(ctx, 1, 2); !ok {
+		t.Error("vote lost after reopen")
+	}
+	if _, err := s2.BeginVote(ctx, 1, 2, nns.VoteYes, "rule", "r"); !errors.Is(err, ErrBallotDone) {
+		t.Errorf("BeginVote after reopen: %v, want ErrBallotDone", err)
+	}
+	if v, ok, _ := s2.Meta(ctx, MetaNewestProposalID); !ok || v != "1" {
+		t.Errorf("meta after reopen = %q, %v", v, ok)
+	}
+}
+
+func TestConcurrentBeginVoteOnlyOneWins(t *testing.T) {
+	ctx := context.Background()
+	s, path, _ := openTemp(t)
+	// A second handle on the same file stands in for a second process.
+	other, err := Open(ctx, path)
+	must(t, err)
+	defer other.Close()
+
+	const workers = 16
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		wins     int
+		inFlight int
+	)
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := s
+			if i%2 == 1 {
+				st = other
+			}
+			_, err := st.BeginVote(ctx, 7, 8, nns.VoteYes, "rule", "r")
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				wins++
+			case errors.Is(err, ErrVoteInFlight):
+				inFlight++
+			default:
+				t.Errorf("BeginVote: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins != 1 || inFlight != workers-1 {
+		t.Errorf("wins = %d, in flight = %d; want 1 and %d", wins, inFlight, workers-1)
+	}
+}
+
+func TestConcurrentWritesAllLand(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTemp(t)
+	const workers, each = 8, 25
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				p := uint64(w*each + i + 1)
+				if err := s.UpsertProposal(ctx, Proposal{ID: p, Title: fmt.Sprint(p)}); err != nil {
+					t.Error(err)
+					return
+				}
+				a, err := s.BeginVote(ctx, p, 1, nns.VoteNo, "rule", "r")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if err := s.FinishVote(ctx, a.ID, VoteSucceeded, ""); err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := s.ProposalsByRewardStatus(ctx, nns.RewardStatusUnspecified); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	counts, err := s.VotesCast(ctx)
+	must(t, err)
+	if len(counts) != 1 || counts[0].Count != workers*each {
+		t.Errorf("VotesCast = %+v, want one row counting %d", counts, workers*each)
+	}
+	must(t, s.IntegrityCheck(ctx))
+}
+
+func TestMeta(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTemp(t)
+	if _, ok, err := s.Meta(ctx, "x"); ok || err != nil {
+		t.Errorf("unset meta: ok=%v err=%v", ok, err)
+	}
+	must(t, s.SetMeta(ctx, "x", "1"))
+	must(t, s.SetMeta(ctx, "x", "2"))
+	if v, ok, err := s.Meta(ctx, "x"); v != "2" || !ok || err != nil {
+		t.Errorf("meta = %q %v %v, want 2", v, ok, err)
+	}
+}
+
+func TestClosedStoreErrors(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTemp(t)
+	must(t, s.Close())
+	if err := s.SetMeta(ctx, "x", "1"); err == nil {
+		t.Error("SetMeta on a closed store succeeded")
+	}
+}
