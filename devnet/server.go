@@ -1,0 +1,267 @@
+// Package devnet is a local Internet Computer endpoint: it hosts simulated
+// canisters in-process and speaks the IC HTTP interface (status, query,
+// call v2/v3/v4, read_state, certificates signed with a BLS12-381 root key)
+// so that unmodified IC agents work against it.
+package devnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aviate-labs/agent-go/principal"
+	"github.com/rs/zerolog"
+)
+
+// maxBodyBytes is the replica's ingress message size limit.
+const maxBodyBytes = 2 << 20
+
+// Config configures a devnet Server.
+type Config struct {
+	// KeyFile holds the root key; created (0600) when missing so that
+	// clients can pin the key across restarts. "" means an ephemeral key.
+	KeyFile string
+	// Logger receives one line per request.
+	Logger zerolog.Logger
+	// Now drives request-status retention (statuses are kept 10 minutes of
+	// Now time). nil means time.Now. HTTP-visible time (certificate time,
+	// query signature timestamps, expiry checks) always stays on the wall
+	// clock, because clients reject anything else.
+	Now func() time.Time
+}
+
+// Server is a devnet: a set of canisters behind the IC HTTP interface.
+type Server struct {
+	log      zerolog.Logger
+	now      func() time.Time
+	keys     *keys
+	requests *requestLog
+	mux      *http.ServeMux
+
+	mu        sync.RWMutex // guards canisters
+	canisters map[string]Canister
+
+	// updateMu serialises update calls, as one subnet executes messages in
+	// order; it also makes the request-id deduplication atomic.
+	updateMu sync.Mutex
+	height   uint64 // certified height, bumped per executed update
+}
+
+// New creates a devnet server, loading or creating its root key.
+func New(cfg Config) (*Server, error) {
+	k, err := loadOrCreateKeys(cfg.KeyFile)
+	if err != nil {
+		return nil, err
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{
+		log:       cfg.Logger,
+		now:       now,
+		keys:      k,
+		requests:  newRequestLog(),
+		mux:       http.NewServeMux(),
+		canisters: map[string]Canister{},
+	}
+	s.mux.HandleFunc("/api/", s.serveAPI)
+	return s, nil
+}
+
+// Install hosts c. Its id must lie in the NNS subnet's canister range and
+// must not be taken.
+func (s *Server) Install(c Canister) error {
+	id := c.ID()
+	if !inRange(id) {
+		return fmt.Errorf("install canister %s: outside the devnet's canister range", id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.canisters[string(id.Raw)]; ok {
+		return fmt.Errorf("install canister %s: already installed", id)
+	}
+	s.canisters[string(id.Raw)] = c
+	return nil
+}
+
+func (s *Server) canister(id principal.Principal) (Canister, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.canisters[string(id.Raw)]
+	return c, ok
+}
+
+// Handle registers an extra handler (e.g. an admin API under "/_/devnet/")
+// on the server's mux. Patterns under /api/ are reserved.
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.mux.Handle(pattern, h)
+}
+
+// RootKey is the DER-encoded (133-byte) BLS12-381 root public key.
+func (s *Server) RootKey() []byte { return append([]byte(nil), s.keys.rootDER...) }
+
+// Handler is the HTTP handler: the IC interface, CORS, logging and panic
+// recovery around the registered handlers.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		h := rec.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Accept, Content-Type")
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error().Interface("panic", p).Str("path", r.URL.Path).Msg("handler panic")
+				if !rec.wrote {
+					writeHTTPError(rec, &httpError{http.StatusInternalServerError, "Unexpected error: internal error"})
+				}
+			}
+			s.log.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", rec.status).
+				Dur("took", time.Since(start)).Msg("request")
+		}()
+		if r.Method == http.MethodOptions {
+			rec.WriteHeader(http.StatusNoContent)
+			return
+		}
+		s.mux.ServeHTTP(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+// Serve serves on l until ctx is done, then shuts down cleanly.
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("devnet serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+		<-errc
+		return fmt.Errorf("devnet shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("devnet serve: %w", err)
+	}
+	return nil
+}
+
+// ReadyLine is the line `votebot devnet` prints once it accepts
+// connections: `devnet ready url=<url> root_key=<266 hex digits>`.
+func ReadyLine(url string, rootKey []byte) string {
+	return fmt.Sprintf("devnet ready url=%s root_key=%x", url, rootKey)
+}
+
+// serveAPI routes /api/<version>/... requests.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/"), "/")
+	if len(parts) == 2 && parts[0] == "v2" && parts[1] == "status" {
+		if r.Method != http.MethodGet {
+			writeHTTPError(w, &httpError{http.StatusMethodNotAllowed, "Method not allowed."})
+			return
+		}
+		s.serveStatus(w)
+		return
+	}
+	if len(parts) != 4 || (parts[1] != "canister" && parts[1] != "subnet") || !versionServed(parts[1], parts[0], parts[3]) {
+		writeHTTPError(w, &httpError{http.StatusNotFound, "Not found."})
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeHTTPError(w, &httpError{http.StatusMethodNotAllowed, "Method not allowed."})
+		return
+	}
+	id, err := principal.Decode(parts[2])
+	if err != nil {
+		writeHTTPError(w, badRequest("Invalid effective canister id: %s", parts[2]))
+		return
+	}
+	body, herr := readBody(w, r)
+	if herr != nil {
+		writeHTTPError(w, herr)
+		return
+	}
+	env, derr := decodeEnvelope(body)
+	if derr != nil {
+		writeHTTPError(w, badRequest("%s", derr))
+		return
+	}
+	switch parts[3] {
+	case "query":
+		s.serveQuery(w, r, id, env)
+	case "call":
+		s.serveCall(w, r, parts[0], id, env)
+	case "read_state":
+		s.serveReadState(w, parts[1] == "subnet", id, env)
+	}
+}
+
+// versionServed lists the endpoint versions the replica serves.
+func versionServed(kind, version, endpoint string) bool {
+	switch {
+	case kind == "subnet":
+		return endpoint == "read_state" && (version == "v2" || version == "v3")
+	case endpoint == "query", endpoint == "read_state":
+		return version == "v2" || version == "v3"
+	case endpoint == "call":
+		return version == "v2" || version == "v3" || version == "v4"
+	}
+	return false
+}
+
+// readBody checks the content type and reads at most maxBodyBytes.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *httpError) {
+	if ct := r.Header.Get("Content-Type"); !strings.EqualFold(ct, "application/cbor") {
+		return nil, badRequest("Unexpected content-type, expected application/cbor.")
+	}
+	if r.ContentLength > maxBodyBytes {
+		return nil, &httpError{http.StatusRequestEntityTooLarge, payloadTooLarge}
+	}
+	body, err := readLimited(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, &httpError{http.StatusRequestEntityTooLarge, payloadTooLarge}
+	case err != nil:
+		return nil, badRequest("Failed to read request body: %v", err)
+	}
+	return body, nil
+}
+
+const payloadTooLarge = "Request body too large: the ingress message size limit is 2097152 bytes."

@@ -1,0 +1,143 @@
+package devnet
+
+import (
+	"slices"
+
+	"github.com/aviate-labs/agent-go/certification/hashtree"
+)
+
+// stateNode is one node of the devnet's (small) state tree: either a leaf
+// or a map of labelled children.
+type stateNode struct {
+	leaf     []byte
+	isLeaf   bool
+	children map[string]*stateNode
+}
+
+func newDir() *stateNode { return &stateNode{children: map[string]*stateNode{}} }
+
+func newLeaf(b []byte) *stateNode { return &stateNode{leaf: b, isLeaf: true} }
+
+// dir returns the child directory called label, creating it if needed.
+func (n *stateNode) dir(label ...string) *stateNode {
+	cur := n
+	for _, l := range label {
+		c, ok := cur.children[l]
+		if !ok {
+			c = newDir()
+			cur.children[l] = c
+		}
+		cur = c
+	}
+	return cur
+}
+
+// set stores a leaf at label below n.
+func (n *stateNode) set(label string, value []byte) { n.children[label] = newLeaf(value) }
+
+func (n *stateNode) sortedLabels() []string {
+	labels := make([]string, 0, len(n.children))
+	for l := range n.children {
+		labels = append(labels, l)
+	}
+	slices.Sort(labels) // Go string order is bytewise: labels strictly increase
+	return labels
+}
+
+// reveal says which parts of a node a witness shows.
+type reveal struct {
+	full      bool
+	children  map[string]*reveal
+	neighbors map[string]bool // shown as label with pruned content, to prove absence
+}
+
+func newReveal() *reveal {
+	return &reveal{children: map[string]*reveal{}, neighbors: map[string]bool{}}
+}
+
+// addPath marks path for revealing. A path that ends inside the tree
+// reveals the whole subtree; a label that is absent reveals its neighbours
+// so that the absence is provable.
+func (r *reveal) addPath(n *stateNode, path [][]byte) {
+	if r.full {
+		return
+	}
+	if len(path) == 0 || n.isLeaf {
+		r.full = true
+		return
+	}
+	label := string(path[0])
+	if child, ok := n.children[label]; ok {
+		sub, ok := r.children[label]
+		if !ok {
+			sub = newReveal()
+			r.children[label] = sub
+		}
+		sub.addPath(child, path[1:])
+		return
+	}
+	labels := n.sortedLabels()
+	i, _ := slices.BinarySearch(labels, label)
+	if i > 0 {
+		r.neighbors[labels[i-1]] = true
+	}
+	if i < len(labels) {
+		r.neighbors[labels[i]] = true
+	}
+}
+
+// fullTree is the complete hash tree of n.
+func fullTree(n *stateNode) hashtree.Node {
+	return witness(n, &reveal{full: true})
+}
+
+// witness builds the hash tree of n showing what r asks for and pruning
+// everything else.
+func witness(n *stateNode, r *reveal) hashtree.Node {
+	if n.isLeaf {
+		return hashtree.Leaf(n.leaf)
+	}
+	labels := n.sortedLabels()
+	if len(labels) == 0 {
+		return hashtree.Empty{}
+	}
+	shown := make([]hashtree.Node, len(labels))
+	for i, l := range labels {
+		child := n.children[l]
+		switch {
+		case r.full:
+			shown[i] = hashtree.Labeled{Label: hashtree.Label(l), Tree: fullTree(child)}
+		case r.children[l] != nil:
+			shown[i] = hashtree.Labeled{Label: hashtree.Label(l), Tree: witness(child, r.children[l])}
+		case r.neighbors[l]:
+			shown[i] = hashtree.Labeled{Label: hashtree.Label(l), Tree: hashtree.Pruned(fullTree(child).Reconstruct())}
+		}
+	}
+	return forkRange(n, labels, shown, 0, len(labels))
+}
+
+// forkRange joins the children labels[lo:hi] into a balanced fork tree; a
+// range with nothing shown becomes a single pruned node.
+func forkRange(n *stateNode, labels []string, shown []hashtree.Node, lo, hi int) hashtree.Node {
+	if !slices.ContainsFunc(shown[lo:hi], func(s hashtree.Node) bool { return s != nil }) {
+		return hashtree.Pruned(fullRange(n, labels, lo, hi).Reconstruct())
+	}
+	if hi-lo == 1 {
+		return shown[lo]
+	}
+	mid := (lo + hi) / 2
+	return hashtree.Fork{
+		LeftTree:  forkRange(n, labels, shown, lo, mid),
+		RightTree: forkRange(n, labels, shown, mid, hi),
+	}
+}
+
+// fullRange is the unpruned tree of labels[lo:hi], with the same shape
+// forkRange uses, so that pruned digests match.
+func fullRange(n *stateNode, labels []string, lo, hi int) hashtree.Node {
+	if hi-lo == 1 {
+		return hashtree.Labeled{Label: hashtree.Label(labels[lo]), Tree: fullTree(n.children[labels[lo]])}
+	}
+	mid := (lo + hi) / 2
+	return hashtree.Fork{LeftTree: fullRange(n, labels, lo, mid), RightTree: fullRange(n, labels, mid, hi)}
+}
