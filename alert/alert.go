@@ -131,6 +131,7 @@ type Alert struct {
 	Text        string    // what happened and what to do, written by the bot
 	Instance    string    // which votebot instance sent it; filled by the Manager
 	Resolved    bool      // true on the "condition cleared" message
+	Reminder    int       // 0 on the first message, n on the n-th reminder; filled by the Manager
 	At          time.Time // when the condition was seen; filled by the Manager
 }
 
@@ -167,6 +168,7 @@ type State struct {
 	ResolvedAt time.Time // zero while the condition holds
 	TimesSent  int       // messages sent in this episode (first + reminders)
 	Deadline   time.Time // deadline named in the last message
+	Severity   Severity  // highest severity sent in this episode; the resolved message goes where it went
 	// Pending is set just before delivery and cleared after it. A state found Pending after a
 	// crash counts as sent: votebot prefers a lost message (a reminder follows) to a duplicate.
 	Pending bool

@@ -12,7 +12,7 @@ import (
 // The store keeps alert.Manager's state, so that after a restart it neither re-sends nor forgets.
 var _ alert.StateStore = (*Store)(nil)
 
-const alertColumns = `key, kind, neuron_id, proposal_id, first_fired, last_sent, resolved_at, times_sent, deadline, pending`
+const alertColumns = `key, kind, neuron_id, proposal_id, first_fired, last_sent, resolved_at, times_sent, deadline, severity, pending`
 
 // AlertState implements alert.StateStore.
 func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, error) {
@@ -30,13 +30,13 @@ func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, 
 // PutAlertState implements alert.StateStore.
 func (s *Store) PutAlertState(ctx context.Context, st alert.State) error {
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO alert_states (`+alertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO alert_states (`+alertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, neuron_id = excluded.neuron_id,
 	proposal_id = excluded.proposal_id, first_fired = excluded.first_fired, last_sent = excluded.last_sent,
 	resolved_at = excluded.resolved_at, times_sent = excluded.times_sent, deadline = excluded.deadline,
-	pending = excluded.pending`,
+	severity = excluded.severity, pending = excluded.pending`,
 		st.Key, string(st.Kind), id64(st.Neuron), id64(st.ProposalID), unixNano(st.FirstFired),
-		unixNano(st.LastSent), unixNano(st.ResolvedAt), st.TimesSent, unixNano(st.Deadline), boolInt(st.Pending))
+		unixNano(st.LastSent), unixNano(st.ResolvedAt), st.TimesSent, unixNano(st.Deadline), int64(st.Severity), boolInt(st.Pending))
 	if err != nil {
 		return fmt.Errorf("save alert state %s: %w", st.Key, err)
 	}
@@ -75,15 +75,15 @@ func (s *Store) alertStates(ctx context.Context, where string) ([]alert.State, e
 
 func scanAlertState(row interface{ Scan(...any) error }) (alert.State, error) {
 	var (
-		st                                            alert.State
-		kind                                          string
-		nid, pid, first, last, resolved, deadline, pe int64
+		st                                                 alert.State
+		kind                                               string
+		nid, pid, first, last, resolved, deadline, sev, pe int64
 	)
-	if err := row.Scan(&st.Key, &kind, &nid, &pid, &first, &last, &resolved, &st.TimesSent, &deadline, &pe); err != nil {
+	if err := row.Scan(&st.Key, &kind, &nid, &pid, &first, &last, &resolved, &st.TimesSent, &deadline, &sev, &pe); err != nil {
 		return alert.State{}, err
 	}
 	st.Kind, st.Neuron, st.ProposalID = alert.Kind(kind), uint64(nid), uint64(pid)
 	st.FirstFired, st.LastSent, st.ResolvedAt = fromUnixNano(first), fromUnixNano(last), fromUnixNano(resolved)
-	st.Deadline, st.Pending = fromUnixNano(deadline), pe != 0
+	st.Deadline, st.Severity, st.Pending = fromUnixNano(deadline), alert.Severity(sev), pe != 0
 	return st, nil
 }

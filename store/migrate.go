@@ -80,6 +80,7 @@ CREATE TABLE alert_states (
 	resolved_at INTEGER NOT NULL,
 	times_sent  INTEGER NOT NULL,
 	deadline    INTEGER NOT NULL,
+	severity    INTEGER NOT NULL,
 	pending     INTEGER NOT NULL
 );
 CREATE INDEX alert_states_active ON alert_states(resolved_at);

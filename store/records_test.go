@@ -241,7 +241,7 @@ func TestAlertStates(t *testing.T) {
 	now := clock.Now()
 	st := alert.State{Key: alert.KeyFor(alert.KindProposalAtRisk, math.MaxUint64, 3), Kind: alert.KindProposalAtRisk,
 		Neuron: math.MaxUint64, ProposalID: 3, FirstFired: now, LastSent: now, TimesSent: 1,
-		Deadline: now.Add(time.Hour), Pending: true}
+		Deadline: now.Add(time.Hour), Severity: alert.SeverityCritical, Pending: true}
 	must(t, s.PutAlertState(ctx, st))
 	other := alert.State{Key: "k2", Kind: alert.KindPollStale, FirstFired: now, ResolvedAt: now.Add(time.Minute)}
 	must(t, s.PutAlertState(ctx, other))
