@@ -1,0 +1,267 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Options tune the loop; zero values take the defaults.
+type Options struct {
+	Neurons         []NeuronConfig
+	PollInterval    time.Duration // default 60 s
+	AtRiskThreshold time.Duration // default 24 h
+	RefreshWhenLeft time.Duration // default 30 d before decay starts
+	// StaleIntervals: alert when no poll succeeded for this many intervals.
+	StaleIntervals  int           // default 3
+	VoteConcurrency int           // default 32
+	CallTimeout     time.Duration // default 30 s
+	RetryBackoff    time.Duration // default 5 s: next try after a transient failure
+	KnownNeuronsTTL time.Duration // default 1 h
+	ShutdownGrace   time.Duration // default 15 s: in-flight votes at SIGTERM
+	DryRun          bool
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.PollInterval, 60*time.Second)
+	def(&o.AtRiskThreshold, 24*time.Hour)
+	def(&o.RefreshWhenLeft, 30*24*time.Hour)
+	def(&o.CallTimeout, 30*time.Second)
+	def(&o.RetryBackoff, 5*time.Second)
+	def(&o.KnownNeuronsTTL, time.Hour)
+	def(&o.ShutdownGrace, 15*time.Second)
+	if o.StaleIntervals <= 0 {
+		o.StaleIntervals = 3
+	}
+	if o.VoteConcurrency <= 0 {
+		o.VoteConcurrency = 32
+	}
+	return o
+}
+
+// Deps are the collaborators of the loop.
+type Deps struct {
+	Gov     Governance
+	Errors  ErrorClassifier
+	Store   Store
+	Alerter Alerter
+	Decider Decider
+	Metrics *Metrics // optional
+	Logger  zerolog.Logger
+	Now     func() time.Time // default time.Now
+	// Participation computes weighted participation per neuron and window
+	// from the stored observations (rewards/); optional.
+	Participation func(ctx context.Context) (map[uint64]map[string]float64, error)
+	// Notify receives systemd notifications ("READY=1", "WATCHDOG=1", ...);
+	// optional.
+	Notify func(state string)
+	// Events receives a line per notable event (votes, alerts, proposals),
+	// for the demo's progress output; optional.
+	Events func(Event)
+}
+
+// Event is a notable thing the loop did, for progress output.
+type Event struct {
+	Time     time.Time
+	Kind     string // "proposal", "vote", "would_vote", "alert", "resolved", "following", "refresh", "missed"
+	Neuron   uint64
+	Proposal uint64
+	Text     string
+}
+
+// Bot is the control loop. Create it with New; Run or Once drive it.
+type Bot struct {
+	gov     Governance
+	errs    ErrorClassifier
+	store   Store
+	alerter Alerter
+	metrics *Metrics
+	log     zerolog.Logger
+	now     func() time.Time
+	partic  func(ctx context.Context) (map[uint64]map[string]float64, error)
+	notify  func(string)
+	events  func(Event)
+
+	mu      sync.Mutex // guards decider, opts, reconcile (Reload runs concurrently)
+	decider Decider
+	opts    Options
+	// reconcile is set at start and on reload: the next pass makes
+	// on-chain following match the policy.
+	reconcile bool
+	wake      chan struct{}
+
+	// Loop state, touched only by the pass goroutine.
+	started      bool
+	ready        bool
+	lastPoll     time.Time
+	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
+	failedPolls  int
+	tracked      map[uint64]Proposal // open proposals seen, until settled
+	lastPlans    []BallotPlan
+	lastDecision map[ballotKey]string
+	observed     map[ballotKey]bool
+	amu          sync.Mutex // guards direct and firing (votes run concurrently)
+	direct       map[ballotKey]bool
+	firing       map[string]Alert
+	known        map[string]uint64
+	knownAt      time.Time
+	econ         *Economics
+	warnedCtl    map[uint64]bool
+	loggedErr    time.Time
+	firstTry     time.Time
+}
+
+type ballotKey struct{ neuron, proposal uint64 }
+
+// New checks the dependencies and returns a Bot.
+func New(d Deps, opts Options) (*Bot, error) {
+	switch {
+	case d.Gov == nil:
+		return nil, errors.New("bot: no governance client")
+	case d.Store == nil:
+		return nil, errors.New("bot: no store")
+	case d.Alerter == nil:
+		return nil, errors.New("bot: no alerter")
+	case d.Decider == nil:
+		return nil, errors.New("bot: no policy")
+	case d.Errors == nil:
+		return nil, errors.New("bot: no error classifier")
+	}
+	if len(opts.Neurons) == 0 {
+		return nil, errors.New("bot: no neurons configured")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	b := &Bot{
+		gov: d.Gov, errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics,
+		log: d.Logger, now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events,
+		decider: d.Decider, opts: opts.withDefaults(), reconcile: true,
+		wake:         make(chan struct{}, 1),
+		tracked:      map[uint64]Proposal{},
+		lastDecision: map[ballotKey]string{},
+		observed:     map[ballotKey]bool{},
+		direct:       map[ballotKey]bool{},
+		firing:       map[string]Alert{},
+		warnedCtl:    map[uint64]bool{},
+	}
+	if b.metrics != nil {
+		b.metrics.setNeurons(b.opts.Neurons)
+	}
+	return b, nil
+}
+
+// Reload swaps in a new policy and options (from a reloaded config); the
+// next pass reconciles following.
+func (b *Bot) Reload(d Decider, opts Options) {
+	b.mu.Lock()
+	b.decider, b.opts, b.reconcile = d, opts.withDefaults(), true
+	b.mu.Unlock()
+	if b.metrics != nil {
+		b.metrics.setNeurons(opts.Neurons)
+	}
+	b.Wake()
+}
+
+// Wake makes Run start a pass now (e.g. after an override was stored).
+func (b *Bot) Wake() {
+	select {
+	case b.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (b *Bot) snapshot() (Decider, Options, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r := b.reconcile
+	b.reconcile = false
+	return b.decider, b.opts, r
+}
+
+func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...any) {
+	if b.events == nil {
+		return
+	}
+	b.events(Event{Time: b.now(), Kind: kind, Neuron: neuron, Proposal: proposal, Text: fmt.Sprintf(format, args...)})
+}
+
+// fire raises an alert unless it is already firing from this process; the
+// Alerter deduplicates across restarts and sends reminders.
+func (b *Bot) fire(ctx context.Context, a Alert) {
+	key := a.Key()
+	b.amu.Lock()
+	_, already := b.firing[key]
+	if a.Resolvable {
+		b.firing[key] = a
+	}
+	b.amu.Unlock()
+	if err := b.alerter.Fire(ctx, a); err != nil {
+		b.log.Error().Err(err).Str("alert", key).Msg("alert delivery failed")
+	}
+	if !already {
+		b.log.Warn().Str("alert", key).Str("kind", string(a.Kind)).Uint64("neuron", a.Neuron).
+			Uint64("proposal", a.Proposal).Msg(a.Title)
+		b.emit("alert", a.Neuron, a.Proposal, "%s: %s", a.Kind, a.Title)
+	}
+	b.updateFiring()
+}
+
+// resolve clears an alert if this process fired it.
+func (b *Bot) resolve(ctx context.Context, kind AlertKind, neuron, proposal uint64) {
+	key := Alert{Kind: kind, Neuron: neuron, Proposal: proposal}.Key()
+	b.amu.Lock()
+	_, ok := b.firing[key]
+	delete(b.firing, key)
+	b.amu.Unlock()
+	if !ok {
+		return
+	}
+	if err := b.alerter.Resolve(ctx, key); err != nil {
+		b.log.Error().Err(err).Str("alert", key).Msg("alert resolution failed")
+	}
+	b.log.Info().Str("alert", key).Msg("alert resolved")
+	b.emit("resolved", neuron, proposal, "%s resolved", kind)
+	b.updateFiring()
+}
+
+func (b *Bot) updateFiring() {
+	if b.metrics == nil {
+		return
+	}
+	counts := map[AlertKind]int{}
+	b.amu.Lock()
+	for _, a := range b.firing {
+		counts[a.Kind]++
+	}
+	b.amu.Unlock()
+	b.metrics.setFiring(counts)
+}
+
+// FiringAlerts lists the resolvable alerts this process has raised and not
+// yet resolved.
+func (b *Bot) FiringAlerts() []Alert {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	out := make([]Alert, 0, len(b.firing))
+	for _, a := range b.firing {
+		out = append(out, a)
+	}
+	return out
+}
+
+func (b *Bot) isDirect(k ballotKey) bool {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	return b.direct[k]
+}

@@ -1,0 +1,412 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+var (
+	errAlreadyVoted = errors.New("governance error 19: neuron already voted")
+	errRefused      = errors.New("governance error 11: proposal deadline has passed")
+	errDown         = errors.New("all endpoints down")
+	errTransient    = errors.New("timeout")
+)
+
+type fakeErrs struct{}
+
+func (fakeErrs) AlreadyVoted(err error) bool     { return errors.Is(err, errAlreadyVoted) }
+func (fakeErrs) Refused(err error) bool          { return errors.Is(err, errRefused) }
+func (fakeErrs) AllEndpointsDown(err error) bool { return errors.Is(err, errDown) }
+
+// fakeGov is an in-memory governance canister: votes fill ballots.
+type fakeGov struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	props     map[uint64]*Proposal
+	neurons   map[uint64]*Neuron
+	econ      Economics
+	principal string
+	down      bool
+	// failVotes makes the next n RegisterVote calls fail transiently.
+	failVotes int
+	refuse    bool
+	sent      map[ballotKey]int // RegisterVote calls that filled a ballot
+	calls     int
+	following []uint64
+	refreshed []uint64
+}
+
+func newFakeGov(now func() time.Time) *fakeGov {
+	return &fakeGov{now: now, props: map[uint64]*Proposal{}, neurons: map[uint64]*Neuron{},
+		principal: "bot-principal", sent: map[ballotKey]int{},
+		econ: Economics{StartReducingVotingPowerAfter: 180 * 24 * time.Hour, ClearFollowingAfter: 30 * 24 * time.Hour,
+			MinimumDissolveDelayToVote: 14 * 24 * time.Hour}}
+}
+
+func (g *fakeGov) addNeuron(id uint64) *Neuron {
+	n := &Neuron{ID: id, Authorized: true, HotKeys: []string{g.principal}, DissolveDelay: 365 * 24 * time.Hour,
+		State: nns.NeuronStateNotDissolving, Followees: map[nns.Topic][]uint64{}, RecentBallots: map[uint64]nns.Vote{},
+		VotingPowerRefreshed: g.now(), DecidingVotingPower: 100, PotentialVotingPower: 100}
+	g.neurons[id] = n
+	return n
+}
+
+func (g *fakeGov) addProposal(id uint64, topic nns.Topic, life time.Duration) *Proposal {
+	p := &Proposal{ID: id, Topic: topic, Status: nns.ProposalStatusOpen, RewardStatus: nns.RewardStatusAcceptVotes,
+		Title: fmt.Sprintf("proposal %d", id), Created: g.now(), Deadline: g.now().Add(life), Ballots: map[uint64]Ballot{}}
+	for nid, n := range g.neurons {
+		if n.DissolveDelay >= g.econ.MinimumDissolveDelayToVote {
+			p.Ballots[nid] = Ballot{VotingPower: 100}
+		}
+	}
+	g.props[id] = p
+	return p
+}
+
+// fill sets a ballot as following would.
+func (g *fakeGov) fill(neuron, proposal uint64, v nns.Vote) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.props[proposal].Ballots[neuron] = Ballot{Vote: v, VotingPower: 100}
+	g.neurons[neuron].RecentBallots[proposal] = v
+}
+
+// tick ends voting for proposals past their deadline.
+func (g *fakeGov) tick() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.props {
+		if !g.now().Before(p.Deadline) && p.RewardStatus == nns.RewardStatusAcceptVotes {
+			p.RewardStatus = nns.RewardStatusReadyToSettle
+		}
+	}
+}
+
+func (g *fakeGov) visible(p *Proposal) Proposal {
+	c := *p
+	c.Ballots = map[uint64]Ballot{}
+	for id, b := range p.Ballots {
+		if n := g.neurons[id]; n != nil && n.Authorized {
+			c.Ballots[id] = b
+		}
+	}
+	return c
+}
+
+func (g *fakeGov) OpenProposals(context.Context) ([]Proposal, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.down {
+		return nil, errDown
+	}
+	var out []Proposal
+	for _, p := range g.props {
+		if p.RewardStatus == nns.RewardStatusAcceptVotes && g.now().Before(p.Deadline) {
+			out = append(out, g.visible(p))
+		}
+	}
+	return out, nil
+}
+
+func (g *fakeGov) Proposal(_ context.Context, id uint64) (*Proposal, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.down {
+		return nil, errDown
+	}
+	p, ok := g.props[id]
+	if !ok {
+		return nil, nil
+	}
+	c := g.visible(p)
+	return &c, nil
+}
+
+func (g *fakeGov) Neurons(_ context.Context, ids []uint64) (map[uint64]Neuron, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.down {
+		return nil, errDown
+	}
+	out := map[uint64]Neuron{}
+	for _, id := range ids {
+		if n, ok := g.neurons[id]; ok && n.Authorized {
+			c := *n
+			c.RecentBallots = map[uint64]nns.Vote{}
+			for k, v := range n.RecentBallots {
+				c.RecentBallots[k] = v
+			}
+			out[id] = c
+		}
+	}
+	return out, nil
+}
+
+func (g *fakeGov) Economics(context.Context) (Economics, error) { return g.econ, nil }
+func (g *fakeGov) KnownNeurons(context.Context) (map[string]uint64, error) {
+	return map[string]uint64{"DFINITY": 27}, nil
+}
+
+func (g *fakeGov) RegisterVote(_ context.Context, neuron, proposal uint64, v nns.Vote) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.calls++
+	if g.down {
+		return errDown
+	}
+	if g.failVotes > 0 {
+		g.failVotes--
+		return errTransient
+	}
+	if g.refuse {
+		return errRefused
+	}
+	p := g.props[proposal]
+	b, ok := p.Ballots[neuron]
+	if !ok {
+		return errRefused
+	}
+	if b.Vote != nns.VoteUnspecified {
+		return errAlreadyVoted
+	}
+	p.Ballots[neuron] = Ballot{Vote: v, VotingPower: b.VotingPower}
+	g.neurons[neuron].RecentBallots[proposal] = v
+	g.neurons[neuron].VotingPowerRefreshed = g.now()
+	g.sent[ballotKey{neuron, proposal}]++
+	return nil
+}
+
+func (g *fakeGov) SetFollowing(_ context.Context, neuron uint64, f map[nns.Topic][]uint64) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for t, ids := range f {
+		g.neurons[neuron].Followees[t] = ids
+	}
+	g.neurons[neuron].VotingPowerRefreshed = g.now()
+	g.following = append(g.following, neuron)
+	return nil
+}
+
+func (g *fakeGov) RefreshVotingPower(_ context.Context, neuron uint64) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.neurons[neuron].VotingPowerRefreshed = g.now()
+	g.refreshed = append(g.refreshed, neuron)
+	return nil
+}
+
+func (g *fakeGov) Principal() string { return g.principal }
+
+// memStore is an in-memory Store.
+type memStore struct {
+	mu        sync.Mutex
+	intents   map[ballotKey]*VoteIntent
+	decisions []DecisionRecord
+	obs       []Observation
+	props     map[uint64]Proposal
+	settled   map[uint64]bool
+	overrides []Override
+	meta      map[string]string
+}
+
+func newMemStore() *memStore {
+	return &memStore{intents: map[ballotKey]*VoteIntent{}, props: map[uint64]Proposal{},
+		settled: map[uint64]bool{}, meta: map[string]string{}}
+}
+
+func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (*VoteIntent, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := ballotKey{v.Neuron, v.Proposal}
+	if old, ok := s.intents[k]; ok {
+		c := *old
+		return &c, nil
+	}
+	s.intents[k] = &v
+	return nil, nil
+}
+
+func (s *memStore) FinishVote(_ context.Context, neuron, proposal uint64, outcome string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.intents[ballotKey{neuron, proposal}].Outcome = outcome
+	return nil
+}
+
+func (s *memStore) RecordDecision(_ context.Context, d DecisionRecord) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.decisions = append(s.decisions, d)
+	return nil
+}
+
+func (s *memStore) RecordObservation(_ context.Context, o Observation) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.obs = append(s.obs, o)
+	return nil
+}
+
+func (s *memStore) SaveProposal(_ context.Context, p Proposal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.props[p.ID] = p
+	return nil
+}
+
+func (s *memStore) UnsettledProposals(context.Context) ([]Proposal, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Proposal
+	for id, p := range s.props {
+		if !s.settled[id] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) MarkSettled(_ context.Context, id uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settled[id] = true
+	return nil
+}
+
+func (s *memStore) Overrides(context.Context) ([]Override, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Override(nil), s.overrides...), nil
+}
+
+func (s *memStore) PutOverride(_ context.Context, o Override) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.overrides = append(s.overrides, o)
+	return nil
+}
+
+func (s *memStore) MissedVotes(context.Context) ([]MissedVote, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []MissedVote
+	for _, o := range s.obs {
+		if o.Outcome == BallotMissed {
+			out = append(out, MissedVote{Neuron: o.Neuron, Proposal: o.Proposal, Topic: o.Topic})
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) Meta(_ context.Context, k string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.meta[k], nil
+}
+
+func (s *memStore) SetMeta(_ context.Context, k, v string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.meta[k] = v
+	return nil
+}
+
+// recAlerter delivers an alert once per key while it fires, like the real
+// manager (reminders are the manager's job).
+type recAlerter struct {
+	mu        sync.Mutex
+	active    map[string]bool
+	delivered []string // "fire key" / "resolve key"
+}
+
+func newRecAlerter() *recAlerter { return &recAlerter{active: map[string]bool{}} }
+
+func (a *recAlerter) Fire(_ context.Context, al Alert) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.active[al.Key()] {
+		return nil
+	}
+	a.active[al.Key()] = true
+	a.delivered = append(a.delivered, "fire "+al.Key())
+	return nil
+}
+
+func (a *recAlerter) Resolve(_ context.Context, key string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.active[key] {
+		return nil
+	}
+	delete(a.active, key)
+	a.delivered = append(a.delivered, "resolve "+key)
+	return nil
+}
+
+func (a *recAlerter) count(prefix string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	n := 0
+	for _, d := range a.delivered {
+		if len(d) >= len(prefix) && d[:len(prefix)] == prefix {
+			n++
+		}
+	}
+	return n
+}
+
+// topicDecider: a small rule table by topic, like the example policy.
+type topicDecider struct {
+	rules  map[nns.Topic]string // "yes", "no", "follow", "manual", "skip"
+	margin time.Duration
+	follow map[nns.Topic][]uint64
+}
+
+func (d topicDecider) Decide(p Proposal, _ Neuron, o *Override, now time.Time) Decision {
+	if o != nil {
+		return Decision{Kind: DecideVote, Vote: o.Vote, At: now, Source: "override", Reason: "manual override"}
+	}
+	fallbackAt := p.Deadline.Add(-d.margin)
+	switch d.rules[p.Topic] {
+	case "yes":
+		return Decision{Kind: DecideVote, Vote: nns.VoteYes, At: p.Created, Source: "rule", Reason: "rule yes"}
+	case "no":
+		return Decision{Kind: DecideVote, Vote: nns.VoteNo, At: p.Created, Source: "rule", Reason: "rule no"}
+	case "skip":
+		return Decision{Kind: DecideNothing, Skip: true, Reason: "skip"}
+	case "manual":
+		if now.Before(fallbackAt) {
+			return Decision{Kind: DecideWait, At: fallbackAt, Manual: true, Reason: "manual; fallback no at margin"}
+		}
+		return Decision{Kind: DecideVote, Vote: nns.VoteNo, At: fallbackAt, Source: "fallback", Reason: "manual: fallback no"}
+	case "manual-nofallback":
+		return Decision{Kind: DecideNothing, Manual: true, Reason: "manual; no fallback"}
+	default: // follow
+		if now.Before(fallbackAt) {
+			return Decision{Kind: DecideWait, At: fallbackAt, Reason: "follow; fallback yes at margin"}
+		}
+		return Decision{Kind: DecideVote, Vote: nns.VoteYes, At: fallbackAt, Source: "fallback", Reason: "follow: fallback yes"}
+	}
+}
+
+func (d topicDecider) WantedFollowing(uint64, map[string]uint64) (map[nns.Topic][]uint64, error) {
+	return d.follow, nil
+}
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}

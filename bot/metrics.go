@@ -1,0 +1,180 @@
+package bot
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the bot's Prometheus metrics on a private registry. Names are
+// a contract with deploy/prometheus rules: do not rename.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	BuildInfo      *prometheus.GaugeVec
+	Deadline       *prometheus.GaugeVec
+	NeuronVoted    *prometheus.GaugeVec
+	VotesCast      *prometheus.CounterVec
+	VotesMissed    *prometheus.CounterVec
+	Participation  *prometheus.GaugeVec
+	Refreshed      *prometheus.GaugeVec
+	DecidingPower  *prometheus.GaugeVec
+	PotentialPower *prometheus.GaugeVec
+	LastPoll       prometheus.Gauge
+	EndpointUp     *prometheus.GaugeVec
+	AlertsFiring   *prometheus.GaugeVec
+	APIRequests    *prometheus.CounterVec
+	APIDuration    *prometheus.HistogramVec
+	ConfigReloadOK prometheus.Gauge
+	ConfigReloadAt prometheus.Gauge
+
+	mu      sync.Mutex
+	aliases map[uint64]string
+	open    map[uint64]string // proposal id → topic label of published series
+}
+
+// NewMetrics registers every metric on a new private registry.
+func NewMetrics(version, commit string) *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		BuildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_build_info",
+			Help: "Build information; always 1."}, []string{"version", "commit", "goversion"}),
+		Deadline: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_proposal_deadline_timestamp_seconds",
+			Help: "Voting deadline of each open proposal."}, []string{"proposal_id", "topic"}),
+		NeuronVoted: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_voted",
+			Help: "1 if the neuron's ballot on the open proposal is filled, 0 if empty."},
+			[]string{"neuron", "alias", "proposal_id", "topic"}),
+		VotesCast: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_votes_cast_total",
+			Help: "Votes sent by the bot and accepted, by source (rule, fallback, override, following)."},
+			[]string{"neuron", "topic", "vote", "source"}),
+		VotesMissed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_votes_missed_total",
+			Help: "Confirmed missed votes (rebuilt from the store at start)."}, []string{"neuron", "topic"}),
+		Participation: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_reward_weighted_participation_ratio",
+			Help: "Reward-weighted participation per neuron and window (0..1)."}, []string{"neuron", "window"}),
+		Refreshed: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_voting_power_refreshed_timestamp_seconds",
+			Help: "When the neuron's voting power was last refreshed."}, []string{"neuron"}),
+		DecidingPower: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_deciding_voting_power",
+			Help: "Deciding voting power of the neuron."}, []string{"neuron"}),
+		PotentialPower: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_potential_voting_power",
+			Help: "Potential voting power of the neuron."}, []string{"neuron"}),
+		LastPoll: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_last_successful_poll_timestamp_seconds",
+			Help: "When the last poll of open proposals succeeded."}),
+		EndpointUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_endpoint_up",
+			Help: "1 if the last call to the API endpoint succeeded."}, []string{"endpoint"}),
+		AlertsFiring: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_alerts_firing",
+			Help: "Alerts currently firing, by kind."}, []string{"kind"}),
+		APIRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_api_requests_total",
+			Help: "IC API calls by endpoint, method and outcome."}, []string{"endpoint", "method", "outcome"}),
+		APIDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "votebot_api_request_duration_seconds",
+			Help: "IC API call latency.", Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 9)},
+			[]string{"endpoint", "method"}),
+		ConfigReloadOK: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_successful",
+			Help: "1 if the last configuration (re)load succeeded."}),
+		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
+			Help: "When the configuration was last loaded successfully."}),
+		aliases: map[uint64]string{},
+		open:    map[uint64]string{},
+	}
+	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.NeuronVoted, m.VotesCast, m.VotesMissed,
+		m.Participation, m.Refreshed, m.DecidingPower, m.PotentialPower, m.LastPoll, m.EndpointUp,
+		m.AlertsFiring, m.APIRequests, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.BuildInfo.WithLabelValues(version, commit, goVersion()).Set(1)
+	m.ConfigReloadOK.Set(1)
+	for _, k := range AllAlertKinds {
+		m.AlertsFiring.WithLabelValues(string(k)).Set(0)
+	}
+	return m
+}
+
+// ObserveAPI records one API call; agent/'s Observer calls it.
+func (m *Metrics) ObserveAPI(endpoint, method, outcome string, d time.Duration) {
+	m.APIRequests.WithLabelValues(endpoint, method, outcome).Inc()
+	m.APIDuration.WithLabelValues(endpoint, method).Observe(d.Seconds())
+}
+
+// SetEndpointUp records an endpoint's health.
+func (m *Metrics) SetEndpointUp(endpoint string, up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.EndpointUp.WithLabelValues(endpoint).Set(v)
+}
+
+// ConfigReloaded records the outcome of a (re)load.
+func (m *Metrics) ConfigReloaded(ok bool, at time.Time) {
+	if ok {
+		m.ConfigReloadOK.Set(1)
+		m.ConfigReloadAt.Set(float64(at.Unix()))
+		return
+	}
+	m.ConfigReloadOK.Set(0)
+}
+
+func (m *Metrics) setNeurons(ns []NeuronConfig) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, n := range ns {
+		m.aliases[n.ID] = n.Alias
+	}
+}
+
+func (m *Metrics) alias(id uint64) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.aliases[id]
+}
+
+func (m *Metrics) neuronPower(nc NeuronConfig, n Neuron) {
+	id := itoa(nc.ID)
+	m.DecidingPower.WithLabelValues(id).Set(float64(n.DecidingVotingPower))
+	m.PotentialPower.WithLabelValues(id).Set(float64(n.PotentialVotingPower))
+}
+
+func (m *Metrics) rebuildMissed(missed []MissedVote) {
+	m.VotesMissed.Reset()
+	for _, mv := range missed {
+		m.VotesMissed.WithLabelValues(itoa(mv.Neuron), mv.Topic.String()).Inc()
+	}
+}
+
+func (m *Metrics) setFiring(counts map[AlertKind]int) {
+	for _, k := range AllAlertKinds {
+		m.AlertsFiring.WithLabelValues(string(k)).Set(float64(counts[k]))
+	}
+}
+
+// openBallot publishes an open proposal's deadline and a neuron's ballot.
+func (m *Metrics) openBallot(p Proposal, neuron uint64, voted bool) {
+	pid, topic := itoa(p.ID), p.Topic.String()
+	m.mu.Lock()
+	if old, ok := m.open[p.ID]; ok && old != topic {
+		m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
+		m.NeuronVoted.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
+	}
+	m.open[p.ID] = topic
+	alias := m.aliases[neuron]
+	m.mu.Unlock()
+	m.Deadline.WithLabelValues(pid, topic).Set(float64(p.Deadline.Unix()))
+	v := 0.0
+	if voted {
+		v = 1
+	}
+	m.NeuronVoted.WithLabelValues(itoa(neuron), alias, pid, topic).Set(v)
+}
+
+// deleteProposal drops a settled proposal's series (no unbounded labels).
+func (m *Metrics) deleteProposal(p Proposal, _ []NeuronConfig) {
+	pid := itoa(p.ID)
+	m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
+	m.NeuronVoted.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
+	m.mu.Lock()
+	delete(m.open, p.ID)
+	m.mu.Unlock()
+}
+
+func itoa(v uint64) string { return strconv.FormatUint(v, 10) }

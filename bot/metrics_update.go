@@ -1,0 +1,40 @@
+package bot
+
+import (
+	"context"
+	"runtime"
+)
+
+func goVersion() string { return runtime.Version() }
+
+// updateOpenMetrics publishes deadline and voted series for the open
+// proposals of this pass.
+func (b *Bot) updateOpenMetrics(open []Proposal, plans []BallotPlan) {
+	if b.metrics == nil {
+		return
+	}
+	for _, bp := range plans {
+		if bp.Outcome == BallotNone {
+			continue
+		}
+		voted := bp.Outcome == BallotFollowing || bp.Outcome == BallotDirect
+		b.metrics.openBallot(bp.Proposal, bp.Neuron.ID, voted)
+	}
+}
+
+// updateParticipation refreshes the participation gauge from rewards/.
+func (b *Bot) updateParticipation(ctx context.Context) {
+	if b.metrics == nil || b.partic == nil {
+		return
+	}
+	ratios, err := b.partic(ctx)
+	if err != nil {
+		b.log.Error().Err(err).Msg("participation")
+		return
+	}
+	for neuron, windows := range ratios {
+		for w, r := range windows {
+			b.metrics.Participation.WithLabelValues(itoa(neuron), w).Set(r)
+		}
+	}
+}

@@ -1,0 +1,249 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// readNeurons reads every controlled neuron; a neuron that cannot be read
+// is absent from the result (its ballots are then unknown, never missed).
+func (b *Bot) readNeurons(ctx context.Context, opts Options) map[uint64]Neuron {
+	ids := make([]uint64, len(opts.Neurons))
+	for i, n := range opts.Neurons {
+		ids[i] = n.ID
+	}
+	state, err := b.gov.Neurons(ctx, ids)
+	if err != nil {
+		b.log.Error().Err(err).Msg("read neurons")
+		return map[uint64]Neuron{}
+	}
+	if b.metrics != nil {
+		for _, nc := range opts.Neurons {
+			if n, ok := state[nc.ID]; ok {
+				b.metrics.neuronPower(nc, n)
+			}
+		}
+	}
+	return state
+}
+
+// neuronFinding is one result of checking a neuron: an alert to raise or
+// a kind to resolve.
+type neuronFinding struct {
+	fire    []Alert
+	resolve []AlertKind
+	warn    []string
+}
+
+// checkNeuronHealth is pure: is the identity a hotkey, can the neuron
+// vote, is it dissolving.
+func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string) neuronFinding {
+	var f neuronFinding
+	label := neuronLabel(nc)
+	if !readable || !n.Authorized {
+		f.fire = append(f.fire, Alert{Kind: AlertHotkeyMissing, Severity: SeverityCritical, Neuron: nc.ID, Resolvable: true,
+			Title: "Hotkey missing on neuron " + label,
+			Text: fmt.Sprintf("The bot identity %s is neither the controller nor a hotkey of neuron %s: it cannot vote. "+
+				"Add it as a hotkey (NNS dapp or icp CLI).", principal, label)})
+		return f
+	}
+	f.resolve = append(f.resolve, AlertHotkeyMissing)
+	if n.Controller != "" && n.Controller == principal {
+		f.warn = append(f.warn, "the bot identity is the neuron's controller: a controller key on a server is a risk; use a hotkey")
+	}
+	if econ != nil && econ.MinimumDissolveDelayToVote > 0 && n.DissolveDelay < econ.MinimumDissolveDelayToVote {
+		f.fire = append(f.fire, Alert{Kind: AlertCannotVote, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
+			Title: "Neuron " + label + " cannot vote",
+			Text: fmt.Sprintf("Dissolve delay %s is below the minimum %s to vote: new proposals give it no ballot.",
+				n.DissolveDelay.Round(time.Second), econ.MinimumDissolveDelayToVote)})
+	} else {
+		f.resolve = append(f.resolve, AlertCannotVote)
+	}
+	if n.State == nns.NeuronStateDissolving {
+		f.fire = append(f.fire, Alert{Kind: AlertNeuronDissolves, Severity: SeverityInfo, Neuron: nc.ID, Resolvable: true,
+			Title: "Neuron " + label + " is dissolving",
+			Text:  fmt.Sprintf("Neuron %s is dissolving; dissolve delay left %s.", label, n.DissolveDelay.Round(time.Second))})
+	} else {
+		f.resolve = append(f.resolve, AlertNeuronDissolves)
+	}
+	return f
+}
+
+// followingDiff lists the topics whose on-chain followees differ from the
+// wanted ones (order-insensitive). nil want means "not managed".
+func followingDiff(want, have map[nns.Topic][]uint64) map[nns.Topic][]uint64 {
+	diff := map[nns.Topic][]uint64{}
+	for t, w := range want {
+		if !sameSet(w, have[t]) {
+			diff[t] = w
+		}
+	}
+	return diff
+}
+
+func sameSet(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
+}
+
+func describeFollowing(diff, have map[nns.Topic][]uint64) string {
+	topics := make([]nns.Topic, 0, len(diff))
+	for t := range diff {
+		topics = append(topics, t)
+	}
+	sort.Slice(topics, func(i, j int) bool { return topics[i] < topics[j] })
+	parts := make([]string, len(topics))
+	for i, t := range topics {
+		parts[i] = fmt.Sprintf("%s: want %v, have %v", t, diff[t], have[t])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// refreshDue reports whether voting power must be refreshed now: decay
+// starts StartReducingVotingPowerAfter the last refresh, and the bot acts
+// when at most whenLeft remains.
+func refreshDue(n Neuron, econ *Economics, whenLeft time.Duration, now time.Time) (due bool, decayStarts time.Time) {
+	if econ == nil || econ.StartReducingVotingPowerAfter <= 0 || n.VotingPowerRefreshed.IsZero() {
+		return false, time.Time{}
+	}
+	decayStarts = n.VotingPowerRefreshed.Add(econ.StartReducingVotingPowerAfter)
+	return decayStarts.Sub(now) <= whenLeft, decayStarts
+}
+
+// checkNeurons runs the per-neuron checks, reconciles following when asked
+// (start, reload) and refreshes voting power when due.
+func (b *Bot) checkNeurons(ctx context.Context, d Decider, opts Options, state map[uint64]Neuron, reconcile bool, now time.Time) {
+	if b.econ == nil {
+		if e, err := b.gov.Economics(ctx); err != nil {
+			b.log.Error().Err(err).Msg("read network economics")
+		} else {
+			b.econ = &e
+		}
+	}
+	principal := b.gov.Principal()
+	for _, nc := range opts.Neurons {
+		n, readable := state[nc.ID]
+		f := checkNeuronHealth(nc, n, readable, b.econ, principal)
+		for _, a := range f.fire {
+			b.fire(ctx, a)
+		}
+		for _, k := range f.resolve {
+			b.resolve(ctx, k, nc.ID, 0)
+		}
+		for _, w := range f.warn {
+			if !b.warnedCtl[nc.ID] {
+				b.log.Warn().Uint64("neuron", nc.ID).Msg(w)
+				b.warnedCtl[nc.ID] = true
+			}
+		}
+		if !readable || !n.Authorized {
+			continue
+		}
+		b.checkFollowing(ctx, d, nc, n, reconcile, opts, now)
+		b.checkRefresh(ctx, nc, n, opts, now)
+	}
+}
+
+func (b *Bot) knownNeurons(ctx context.Context, opts Options, now time.Time, force bool) map[string]uint64 {
+	if b.known != nil && !force && now.Sub(b.knownAt) < opts.KnownNeuronsTTL {
+		return b.known
+	}
+	k, err := b.gov.KnownNeurons(ctx)
+	if err != nil {
+		b.log.Error().Err(err).Msg("list known neurons")
+		return b.known
+	}
+	b.known, b.knownAt = k, now
+	return k
+}
+
+func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n Neuron, reconcile bool, opts Options, now time.Time) {
+	want, err := d.WantedFollowing(nc.ID, b.knownNeurons(ctx, opts, now, reconcile))
+	if err != nil {
+		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("wanted following")
+		return
+	}
+	if want == nil {
+		return
+	}
+	diff := followingDiff(want, n.Followees)
+	if len(diff) == 0 {
+		b.resolve(ctx, AlertFollowingDrift, nc.ID, 0)
+		return
+	}
+	text := describeFollowing(diff, n.Followees)
+	if reconcile && !opts.DryRun {
+		err := b.gov.SetFollowing(ctx, nc.ID, diff)
+		if err == nil {
+			b.log.Info().Uint64("neuron", nc.ID).Str("changes", text).Msg("following reconciled")
+			b.emit("following", nc.ID, 0, "%s following set: %s", neuronLabel(nc), text)
+			b.resolve(ctx, AlertFollowingDrift, nc.ID, 0)
+			return
+		}
+		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("set following")
+		text += fmt.Sprintf(" (SetFollowing failed: %v)", err)
+	}
+	b.fire(ctx, Alert{Kind: AlertFollowingDrift, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
+		Title: "Following of neuron " + neuronLabel(nc) + " differs from the policy",
+		Text:  text + ". Reload the config (SIGHUP) to reconcile."})
+}
+
+func (b *Bot) checkRefresh(ctx context.Context, nc NeuronConfig, n Neuron, opts Options, now time.Time) {
+	if b.metrics != nil && !n.VotingPowerRefreshed.IsZero() {
+		b.metrics.Refreshed.WithLabelValues(itoa(nc.ID)).Set(float64(n.VotingPowerRefreshed.Unix()))
+	}
+	due, decay := refreshDue(n, b.econ, opts.RefreshWhenLeft, now)
+	if !due {
+		b.resolve(ctx, AlertRefreshDue, nc.ID, 0)
+		b.resolve(ctx, AlertRefreshFailed, nc.ID, 0)
+		return
+	}
+	if opts.DryRun {
+		b.fire(ctx, Alert{Kind: AlertRefreshDue, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
+			Title: "Voting power refresh due for neuron " + neuronLabel(nc),
+			Text:  fmt.Sprintf("Voting power starts to decay at %s (dry run: not refreshing).", fmtTime(decay))})
+		return
+	}
+	err := b.gov.RefreshVotingPower(ctx, nc.ID)
+	if err == nil {
+		err = b.confirmRefresh(ctx, nc.ID, n.VotingPowerRefreshed)
+	}
+	if err != nil {
+		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("refresh voting power")
+		b.fire(ctx, Alert{Kind: AlertRefreshFailed, Severity: SeverityCritical, Neuron: nc.ID, Resolvable: true,
+			Title: "Voting power refresh failed for neuron " + neuronLabel(nc),
+			Text:  fmt.Sprintf("Refresh failed: %v. Voting power starts to decay at %s.", err, fmtTime(decay))})
+		return
+	}
+	b.log.Info().Uint64("neuron", nc.ID).Time("decay_was_due", decay).Msg("voting power refreshed")
+	b.emit("refresh", nc.ID, 0, "%s voting power refreshed (decay was due %s)", neuronLabel(nc), decay.Format("15:04:05"))
+	b.resolve(ctx, AlertRefreshDue, nc.ID, 0)
+	b.resolve(ctx, AlertRefreshFailed, nc.ID, 0)
+}
+
+// confirmRefresh re-reads the neuron and checks the refresh took effect.
+func (b *Bot) confirmRefresh(ctx context.Context, id uint64, before time.Time) error {
+	state, err := b.gov.Neurons(ctx, []uint64{id})
+	if err != nil {
+		return fmt.Errorf("confirm refresh: %w", err)
+	}
+	n, ok := state[id]
+	if !ok || !n.VotingPowerRefreshed.After(before) {
+		return fmt.Errorf("confirm refresh: refreshed timestamp did not advance (still %s)", fmtTime(n.VotingPowerRefreshed))
+	}
+	if b.metrics != nil {
+		b.metrics.Refreshed.WithLabelValues(itoa(id)).Set(float64(n.VotingPowerRefreshed.Unix()))
+	}
+	return nil
+}

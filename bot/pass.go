@@ -1,0 +1,270 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Summary is what one pass did.
+type Summary struct {
+	Proposals int // open proposals seen
+	Ballots   int // open proposal × neuron pairs
+	VotesCast int // votes sent successfully (or would be, in dry-run)
+	Followed  int // ballots filled by following
+	AtRisk    int // ballots at risk after the pass
+	Missed    int // misses confirmed in this pass
+	Pending   int // votes scheduled for later
+	// NextWake is the earliest moment a scheduled vote or fallback is due
+	// (zero when none).
+	NextWake time.Time
+	Plans    []BallotPlan
+}
+
+// Once runs one full pass: poll, check neurons, decide, vote what is due,
+// alert, settle proposals past their deadline.
+func (b *Bot) Once(ctx context.Context) (Summary, error) {
+	decider, opts, reconcile := b.snapshot()
+	var sum Summary
+	if !b.started {
+		if err := b.start(ctx); err != nil {
+			return sum, err
+		}
+	}
+	props, err := b.gov.OpenProposals(ctx)
+	if err != nil {
+		b.pollFailed(ctx, err, opts)
+		b.atRiskBlind(ctx, opts)
+		b.mu.Lock()
+		b.reconcile = b.reconcile || reconcile // retry next pass
+		b.mu.Unlock()
+		return sum, fmt.Errorf("poll proposals: %w", err)
+	}
+	now := b.now()
+	b.pollSucceeded(ctx, now)
+	b.trackProposals(ctx, props)
+
+	state := b.readNeurons(ctx, opts)
+	b.checkNeurons(ctx, decider, opts, state, reconcile, now)
+
+	overrides, err := b.store.Overrides(ctx)
+	if err != nil {
+		b.log.Error().Err(err).Msg("read overrides")
+	}
+	plans := planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state,
+		Overrides: overrides, Decider: decider, Now: now})
+	b.recordPlans(ctx, plans, now)
+	results := b.castDue(ctx, plans, opts)
+	now = b.now()
+	for i := range plans {
+		bp := &plans[i]
+		r, tried := results[ballotKey{bp.Neuron.ID, bp.Proposal.ID}]
+		switch {
+		case r == voteSent:
+			bp.Outcome, bp.Vote = BallotDirect, bp.Decision.Vote
+			sum.VotesCast++
+		case bp.Outcome == BallotFollowing:
+			sum.Followed++
+		case bp.Outcome == BallotEmpty && bp.Decision.Kind != DecideNothing && !bp.Due:
+			sum.Pending++
+		}
+		failed := tried && r != voteSent && r != voteSkipped
+		if atRisk(*bp, failed, opts.AtRiskThreshold, now) {
+			sum.AtRisk++
+			b.fire(ctx, atRiskAlert(*bp, now))
+		}
+	}
+	b.lastPlans = plans
+	sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
+	b.updateOpenMetrics(props, plans)
+	b.updateParticipation(ctx)
+
+	sum.Proposals, sum.Ballots, sum.Plans = len(props), len(plans), plans
+	sum.NextWake = nextWake(plans, now)
+	for _, r := range results {
+		if r == voteRetry {
+			retry := now.Add(opts.RetryBackoff)
+			if sum.NextWake.IsZero() || retry.Before(sum.NextWake) {
+				sum.NextWake = retry
+			}
+		}
+	}
+	return sum, nil
+}
+
+// start runs once per process: rebuild what must survive restarts.
+func (b *Bot) start(ctx context.Context) error {
+	unsettled, err := b.store.UnsettledProposals(ctx)
+	if err != nil {
+		return fmt.Errorf("load unsettled proposals: %w", err)
+	}
+	for _, p := range unsettled {
+		b.tracked[p.ID] = p
+	}
+	if b.metrics != nil {
+		missed, err := b.store.MissedVotes(ctx)
+		if err != nil {
+			return fmt.Errorf("load missed votes: %w", err)
+		}
+		b.metrics.rebuildMissed(missed)
+	}
+	b.started = true
+	return nil
+}
+
+func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
+	if b.failedPolls > 0 {
+		b.log.Info().Int("failed_polls", b.failedPolls).Msg("polling recovered")
+	}
+	b.failedPolls = 0
+	b.lastPoll = now
+	b.lastPollNano.Store(now.UnixNano())
+	b.resolve(ctx, AlertEndpointsDown, 0, 0)
+	b.resolve(ctx, AlertPollStale, 0, 0)
+	if b.metrics != nil {
+		b.metrics.LastPoll.Set(float64(now.Unix()))
+	}
+	if b.notify != nil {
+		if !b.ready {
+			b.notify("READY=1")
+		}
+		b.notify("WATCHDOG=1")
+	}
+	b.ready = true
+}
+
+// pollFailed alerts when every endpoint is down or polls have failed for
+// too long; error logs are rate-limited to one a minute.
+func (b *Bot) pollFailed(ctx context.Context, err error, opts Options) {
+	b.failedPolls++
+	now := b.now()
+	if now.Sub(b.loggedErr) >= time.Minute || b.failedPolls == 1 {
+		b.log.Error().Err(err).Int("failed_polls", b.failedPolls).Msg("poll failed")
+		b.loggedErr = now
+	}
+	if b.errs.AllEndpointsDown(err) {
+		b.fire(ctx, Alert{Kind: AlertEndpointsDown, Severity: SeverityCritical, Resolvable: true,
+			Title: "All API endpoints are down",
+			Text:  fmt.Sprintf("No IC API endpoint answered since %s: %v", fmtTime(b.lastPoll), err)})
+	}
+	stale := time.Duration(opts.StaleIntervals) * opts.PollInterval
+	since := b.lastPoll
+	if since.IsZero() {
+		since = b.startedAt(now)
+	}
+	if now.Sub(since) >= stale {
+		b.fire(ctx, Alert{Kind: AlertPollStale, Severity: SeverityCritical, Resolvable: true,
+			Title: "No successful poll",
+			Text:  fmt.Sprintf("No successful poll for %s (last: %s): %v", now.Sub(since).Round(time.Second), fmtTime(b.lastPoll), err)})
+	}
+}
+
+func (b *Bot) startedAt(now time.Time) time.Time {
+	if b.firstTry.IsZero() {
+		b.firstTry = now
+	}
+	return b.firstTry
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// trackProposals remembers newly seen open proposals (in memory and in the
+// store, so they are checked for a miss after a restart).
+func (b *Bot) trackProposals(ctx context.Context, props []Proposal) {
+	for _, p := range props {
+		old, seen := b.tracked[p.ID]
+		if seen && old.Deadline.Equal(p.Deadline) {
+			b.tracked[p.ID] = p
+			continue
+		}
+		if err := b.store.SaveProposal(ctx, p); err != nil {
+			b.log.Error().Err(err).Uint64("proposal", p.ID).Msg("save proposal")
+			continue
+		}
+		b.tracked[p.ID] = p
+		if !seen {
+			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.Topic.String()).Str("title", p.Title).
+				Time("deadline", p.Deadline).Msg("proposal seen")
+			b.emit("proposal", 0, p.ID, "%s · %q · deadline %s", p.Topic, truncate(p.Title, 60), p.Deadline.Format("15:04:05"))
+		} else {
+			b.log.Info().Uint64("proposal", p.ID).Time("old_deadline", old.Deadline).Time("deadline", p.Deadline).Msg("deadline moved")
+		}
+	}
+}
+
+// recordPlans stores each decision when it changes (the audit trail) and
+// raises "decision needed" alerts.
+func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time) {
+	for _, bp := range plans {
+		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
+		if bp.Outcome == BallotFollowing {
+			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
+			b.resolve(ctx, AlertAtRisk, k.neuron, k.proposal)
+			b.resolve(ctx, AlertRefused, k.neuron, k.proposal)
+			b.observe(ctx, bp, now)
+			continue
+		}
+		if bp.Outcome != BallotEmpty && bp.Outcome != BallotUnknown {
+			continue
+		}
+		d := bp.Decision
+		sig := fmt.Sprintf("%s|%s|%d|%s", d.Kind, d.Vote, d.At.Unix(), d.Reason)
+		if b.lastDecision[k] != sig {
+			b.lastDecision[k] = sig
+			if err := b.store.RecordDecision(ctx, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: d, At: now}); err != nil {
+				b.log.Error().Err(err).Msg("record decision")
+			}
+		}
+		if d.Manual && d.Kind != DecideVote {
+			b.fire(ctx, manualAlert(bp))
+		} else if d.Kind == DecideVote {
+			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
+		}
+	}
+}
+
+// observe records a filled ballot once, for rewards/.
+func (b *Bot) observe(ctx context.Context, bp BallotPlan, now time.Time) {
+	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
+	if b.observed[k] {
+		return
+	}
+	outcome := BallotFollowing
+	if b.isDirect(k) {
+		outcome = BallotDirect
+	}
+	o := Observation{Neuron: k.neuron, Proposal: k.proposal, Topic: bp.Proposal.Topic,
+		RewardStatus: bp.Proposal.RewardStatus, Outcome: outcome, Vote: bp.Vote,
+		VotingPower: bp.Proposal.Ballots[k.neuron].VotingPower, Created: bp.Proposal.Created,
+		Deadline: bp.Proposal.Deadline, ObservedAt: now}
+	if err := b.store.RecordObservation(ctx, o); err != nil {
+		b.log.Error().Err(err).Msg("record observation")
+		return
+	}
+	b.observed[k] = true
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// atRiskBlind runs when the poll failed: ballots last seen empty whose
+// deadline comes within the threshold are at risk, since nothing can be
+// sent while the endpoints are down.
+func (b *Bot) atRiskBlind(ctx context.Context, opts Options) {
+	now := b.now()
+	for _, bp := range b.lastPlans {
+		if atRisk(bp, true, opts.AtRiskThreshold, now) {
+			b.fire(ctx, atRiskAlert(bp, now))
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// BallotPlan is what the bot will do about one proposal × neuron.
+type BallotPlan struct {
+	Proposal Proposal
+	Neuron   NeuronConfig
+	Outcome  BallotOutcome
+	Vote     nns.Vote // the ballot's vote when already filled
+	Decision Decision
+	// Due is true when a vote should be sent in this pass.
+	Due bool
+	// Covered is true when something is planned that fills the ballot
+	// before the deadline (a vote now or later, followees with a fallback).
+	Covered bool
+}
+
+// planInput is everything a pass knows; planBallots is pure.
+type planInput struct {
+	Proposals []Proposal
+	Neurons   []NeuronConfig
+	// State is what was read of each neuron; a missing entry means the
+	// neuron could not be read (its ballots are unknown, not empty).
+	State     map[uint64]Neuron
+	Overrides []Override
+	Decider   Decider
+	Now       time.Time
+}
+
+// planBallots decides every open proposal × controlled neuron.
+func planBallots(in planInput) []BallotPlan {
+	props := append([]Proposal(nil), in.Proposals...)
+	sort.Slice(props, func(i, j int) bool { return props[i].ID < props[j].ID })
+	var out []BallotPlan
+	for _, p := range props {
+		for _, nc := range in.Neurons {
+			out = append(out, planBallot(p, nc, in))
+		}
+	}
+	return out
+}
+
+func planBallot(p Proposal, nc NeuronConfig, in planInput) BallotPlan {
+	bp := BallotPlan{Proposal: p, Neuron: nc}
+	n, readable := in.State[nc.ID]
+	b, hasBallot := p.Ballots[nc.ID]
+	switch {
+	case hasBallot && b.Vote != nns.VoteUnspecified:
+		bp.Outcome, bp.Vote, bp.Covered = BallotFollowing, b.Vote, true
+		return bp
+	case !hasBallot && readable && n.Authorized:
+		// The canister shows ballots of every neuron we may act for; none
+		// here means the neuron was not eligible when the proposal was made.
+		bp.Outcome, bp.Covered = BallotNone, true
+		return bp
+	case !hasBallot:
+		bp.Outcome = BallotUnknown
+	default:
+		bp.Outcome = BallotEmpty
+	}
+	if !readable {
+		n = Neuron{ID: nc.ID}
+	}
+	d := in.Decider.Decide(p, n, overrideFor(in.Overrides, p.ID, nc.ID), in.Now)
+	bp.Decision = d
+	switch d.Kind {
+	case DecideVote:
+		bp.Covered = true
+		bp.Due = bp.Outcome == BallotEmpty && !d.At.After(in.Now) && in.Now.Before(p.Deadline)
+	case DecideWait:
+		// Waiting is safe only if something acts before the deadline.
+		bp.Covered = !d.At.IsZero() && d.At.Before(p.Deadline)
+	case DecideNothing:
+		bp.Covered = d.Skip
+	}
+	return bp
+}
+
+// overrideFor returns the human's decision for this ballot: a
+// neuron-specific override wins over one for every neuron.
+func overrideFor(os []Override, proposal, neuron uint64) *Override {
+	var all *Override
+	for i := range os {
+		o := &os[i]
+		if o.Proposal != proposal {
+			continue
+		}
+		if o.Neuron == neuron {
+			return o
+		}
+		if o.Neuron == 0 {
+			all = o
+		}
+	}
+	return all
+}
+
+// nextWake is the earliest future moment a plan wants to act at.
+func nextWake(plans []BallotPlan, now time.Time) time.Time {
+	var t time.Time
+	for _, bp := range plans {
+		if bp.Outcome != BallotEmpty || bp.Decision.At.IsZero() || !bp.Decision.At.After(now) {
+			continue
+		}
+		if bp.Decision.Kind != DecideVote && bp.Decision.Kind != DecideWait {
+			continue
+		}
+		if t.IsZero() || bp.Decision.At.Before(t) {
+			t = bp.Decision.At
+		}
+	}
+	return t
+}
+
+// atRisk reports whether a ballot is unvoted, not deliberately skipped, with
+// its deadline within threshold, and nothing planned (or the planned vote
+// failed) — the moment a person must be told.
+func atRisk(bp BallotPlan, voteFailed bool, threshold time.Duration, now time.Time) bool {
+	if bp.Outcome != BallotEmpty && bp.Outcome != BallotUnknown {
+		return false
+	}
+	if bp.Decision.Skip || !now.Before(bp.Proposal.Deadline) {
+		return false
+	}
+	if bp.Proposal.Deadline.Sub(now) > threshold {
+		return false
+	}
+	return !bp.Covered || voteFailed || bp.Outcome == BallotUnknown
+}
+
+func atRiskAlert(bp BallotPlan, now time.Time) Alert {
+	left := bp.Proposal.Deadline.Sub(now).Round(time.Second)
+	return Alert{
+		Kind: AlertAtRisk, Severity: SeverityCritical, Neuron: bp.Neuron.ID, Proposal: bp.Proposal.ID,
+		Title:      fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+		Text:       fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", neuronLabel(bp.Neuron), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
+		Deadline:   bp.Proposal.Deadline,
+		Resolvable: true,
+	}
+}
+
+func manualAlert(bp BallotPlan) Alert {
+	return Alert{
+		Kind: AlertManual, Severity: SeverityWarning, Neuron: bp.Neuron.ID, Proposal: bp.Proposal.ID,
+		Title: fmt.Sprintf("Decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
+			bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
+			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),
+		Deadline:   bp.Proposal.Deadline,
+		Resolvable: true,
+	}
+}
+
+func neuronLabel(nc NeuronConfig) string {
+	if nc.Alias != "" {
+		return fmt.Sprintf("%s (%d)", nc.Alias, nc.ID)
+	}
+	return fmt.Sprint(nc.ID)
+}

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+)
+
+// Run polls until ctx is cancelled, waking at the poll interval or earlier
+// when a scheduled vote or fallback is due. It returns nil on cancellation.
+func (b *Bot) Run(ctx context.Context) error {
+	defer func() {
+		if b.notify != nil {
+			b.notify("STOPPING=1")
+		}
+	}()
+	for {
+		_, opts, _ := b.peek()
+		sum, err := b.Once(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := opts.PollInterval
+		if err != nil {
+			// Back off: the endpoints are already retried inside the client.
+			wait = min(opts.PollInterval, max(opts.RetryBackoff, time.Second))
+		} else if !sum.NextWake.IsZero() {
+			if d := sum.NextWake.Sub(b.now()); d < wait {
+				wait = max(d, 100*time.Millisecond)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-b.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+func (b *Bot) peek() (Decider, Options, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.decider, b.opts, b.reconcile
+}
+
+// Ready reports whether a poll succeeded within 3 poll intervals.
+func (b *Bot) Ready() bool {
+	_, opts, _ := b.peek()
+	last := b.LastPoll()
+	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval
+}
+
+// LastPoll is when the last poll succeeded (zero if never).
+func (b *Bot) LastPoll() time.Time {
+	v := b.lastPollNano.Load()
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, v)
+}
+
+// Handler serves /metrics, /healthz and /readyz. No pprof.
+func Handler(m *Metrics, ready func() bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !ready() {
+			http.Error(w, "not ready: no successful poll within 3 intervals", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	return mux
+}
+
+// Serve runs the metrics/health listener until ctx ends.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	return g.Wait()
+}

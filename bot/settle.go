@@ -1,0 +1,137 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// classifySettled is pure: what happened to a neuron's ballot on a proposal
+// whose voting has ended. A miss needs two sources to agree: the proposal's
+// ballot is there and empty, AND the neuron's recent_ballots (read after
+// the deadline) do not list the proposal. Anything unreadable is unknown.
+func classifySettled(p Proposal, nc NeuronConfig, n Neuron, neuronRead bool) (BallotOutcome, nns.Vote) {
+	b, has := p.Ballots[nc.ID]
+	switch {
+	case has && b.Vote != nns.VoteUnspecified:
+		return BallotFollowing, b.Vote
+	case !has && neuronRead && n.Authorized && p.RewardStatus != nns.RewardStatusSettled:
+		return BallotNone, 0
+	case !has:
+		return BallotUnknown, 0
+	case !neuronRead || !n.Authorized:
+		return BallotUnknown, 0
+	}
+	if v, ok := n.RecentBallots[p.ID]; ok && v != nns.VoteUnspecified {
+		return BallotFollowing, v // the proposal read lags the neuron
+	}
+	return BallotMissed, 0
+}
+
+// votingEnded reports whether a tracked proposal no longer accepts votes.
+func votingEnded(p Proposal, now time.Time) bool {
+	return p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
+}
+
+// settle checks the tracked proposals that left the open list: each
+// neuron's ballot is classified, observations recorded, misses alerted.
+// Returns the number of misses confirmed.
+func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neuron, d Decider, overrides []Override, opts Options) int {
+	inOpen := make(map[uint64]bool, len(open))
+	for _, p := range open {
+		inOpen[p.ID] = true
+	}
+	missed := 0
+	for id, tp := range b.tracked {
+		now := b.now()
+		if inOpen[id] && now.Before(tp.Deadline) {
+			continue
+		}
+		p, err := b.gov.Proposal(ctx, id)
+		if err != nil {
+			b.log.Warn().Err(err).Uint64("proposal", id).Msg("re-read ended proposal; will retry")
+			continue
+		}
+		if p == nil { // unknown to the canister (purged): nothing can be confirmed
+			p = &tp
+			p.Ballots, p.RewardStatus = nil, nns.RewardStatusSettled
+		}
+		if !votingEnded(*p, now) {
+			continue // deadline moved (wait-for-quiet)
+		}
+		done := true
+		for _, nc := range opts.Neurons {
+			n, read := state[nc.ID]
+			outcome, vote := classifySettled(*p, nc, n, read)
+			if outcome == BallotUnknown && p.RewardStatus != nns.RewardStatusSettled {
+				done = false // ballots may become readable again before settlement
+				continue
+			}
+			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
+				outcome = BallotMissed // deliberate abstention: recorded, not alerted
+				b.recordSettled(ctx, *p, nc, outcome, vote, now)
+				b.resolve(ctx, AlertAtRisk, nc.ID, id)
+				continue
+			}
+			b.recordSettled(ctx, *p, nc, outcome, vote, now)
+			b.resolve(ctx, AlertAtRisk, nc.ID, id)
+			b.resolve(ctx, AlertManual, nc.ID, id)
+			b.resolve(ctx, AlertRefused, nc.ID, id)
+			if outcome == BallotMissed {
+				missed++
+				b.missed(ctx, *p, nc, now)
+			}
+		}
+		if done {
+			if err := b.store.MarkSettled(ctx, id); err != nil {
+				b.log.Error().Err(err).Uint64("proposal", id).Msg("mark settled")
+				continue
+			}
+			delete(b.tracked, id)
+			if b.metrics != nil {
+				b.metrics.deleteProposal(tp, opts.Neurons)
+			}
+		}
+	}
+	return missed
+}
+
+func (b *Bot) skipped(d Decider, p Proposal, nc NeuronConfig, n Neuron, overrides []Override, now time.Time) bool {
+	// Decide as of the deadline's eve: was this a deliberate skip?
+	return d.Decide(p, n, overrideFor(overrides, p.ID, nc.ID), p.Deadline.Add(-time.Second)).Skip
+}
+
+func (b *Bot) recordSettled(ctx context.Context, p Proposal, nc NeuronConfig, outcome BallotOutcome, vote nns.Vote, now time.Time) {
+	k := ballotKey{nc.ID, p.ID}
+	if outcome == BallotNone || (b.observed[k] && outcome != BallotMissed) {
+		return
+	}
+	if outcome == BallotFollowing && b.isDirect(k) {
+		outcome = BallotDirect
+	}
+	o := Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
+		Outcome: outcome, Vote: vote, VotingPower: p.Ballots[nc.ID].VotingPower,
+		Created: p.Created, Deadline: p.Deadline, ObservedAt: now}
+	if err := b.store.RecordObservation(ctx, o); err != nil {
+		b.log.Error().Err(err).Msg("record observation")
+		return
+	}
+	b.observed[k] = true
+}
+
+func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
+	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Str("topic", p.Topic.String()).
+		Time("deadline", p.Deadline).Msg("vote missed")
+	if b.metrics != nil {
+		b.metrics.VotesMissed.WithLabelValues(itoa(nc.ID), p.Topic.String()).Inc()
+	}
+	b.emit("missed", nc.ID, p.ID, "%s MISSED proposal %d (%s)", neuronLabel(nc), p.ID, p.Topic)
+	b.fire(ctx, Alert{Kind: AlertMissed, Severity: SeverityCritical, Neuron: nc.ID, Proposal: p.ID,
+		Deadline: p.Deadline,
+		Title:    fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, neuronLabel(nc)),
+		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. "+
+			"Confirmed from the proposal's ballots and the neuron's recent ballots.",
+			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline))})
+}
