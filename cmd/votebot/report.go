@@ -1,18 +1,165 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/store"
 )
 
-// newReportCmd is a placeholder until rewards lands.
+// reportOptions are the flags of `votebot report`.
+type reportOptions struct {
+	window       string
+	json         bool
+	observations string
+	storePath    string
+	regime       string
+	supplyE8s    uint64
+	networkVPE8s uint64
+	at           string
+	now          func() time.Time
+}
+
+// reportData is what a source yields. The observations file has the same
+// shape (or is a bare array of observations).
+type reportData struct {
+	Observations          []rewards.Observation  `json:"observations"`
+	Neurons               []rewards.NeuronStatus `json:"neurons,omitempty"`
+	SupplyE8s             uint64                 `json:"supply_e8s,omitempty"`
+	NetworkVotingPowerE8s uint64                 `json:"network_voting_power_e8s,omitempty"`
+}
+
 func newReportCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
+	return newReportCmdWithClock(s, time.Now)
+}
+
+func newReportCmdWithClock(s Streams, now func() time.Time) *cobra.Command {
+	o := reportOptions{now: now}
+	cmd := &cobra.Command{
 		Use:   "report",
-		Short: "(not yet available)",
+		Short: "Participation, voting power and rewards per neuron",
+		Long: `Report, per neuron: potential and deciding voting power, weighted participation
+(reward period, 7 days, 30 days, all time), missed proposals and what they cost,
+estimated rewards and rewards lost, and when voting power starts to decay.
+
+Participation is Σ weight·vp over proposals voted / Σ weight·vp over reward-eligible
+proposals the neuron had a ballot on. Ballots the bot could not read are reported
+as unknown, never as missed.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("report: not implemented yet")
+			return runReport(cmd.Context(), s, o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.window, "window", "7d", "window for missed proposals and rewards: reward-period, all, <n>d or a duration")
+	f.BoolVar(&o.json, "json", false, "write JSON instead of a table")
+	f.StringVar(&o.observations, "observations", "", "read observations from this JSON file")
+	f.StringVar(&o.storePath, "store", "", "read observations from this votebot state database")
+	f.StringVar(&o.regime, "regime", string(rewards.RegimeCurrent), "tokenomics: current or legacy")
+	f.Uint64Var(&o.supplyE8s, "supply-e8s", 0, "ICP total supply in e8s for reward estimates (overrides the file)")
+	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
+	f.StringVar(&o.at, "at", "", "report as of this RFC 3339 time instead of now")
+	return cmd
+}
+
+func runReport(ctx context.Context, s Streams, o reportOptions) error {
+	regime, err := rewards.ParseRegime(o.regime)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	now := o.now()
+	if o.at != "" {
+		if now, err = time.Parse(time.RFC3339, o.at); err != nil {
+			return fmt.Errorf("report: --at: %w", err)
+		}
+	}
+	econ := rewards.DefaultEconomics(regime)
+	window, err := rewards.ParseWindow(o.window, econ, now)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	data, err := loadReportData(ctx, o)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	in := rewards.ReportInput{Economics: econ, Now: now, Window: window,
+		Observations: data.Observations, Neurons: data.Neurons,
+		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s}
+	if o.supplyE8s > 0 {
+		in.SupplyE8s = o.supplyE8s
+	}
+	if o.networkVPE8s > 0 {
+		in.NetworkVotingPowerE8s = o.networkVPE8s
+	}
+	r := rewards.BuildReport(in)
+	if o.json {
+		return rewards.WriteJSON(s.Out, r)
+	}
+	return rewards.WriteText(s.Out, r)
+}
+
+// loadReportData picks the source: a JSON file or the state database.
+func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
+	switch {
+	case o.observations != "" && o.storePath != "":
+		return reportData{}, errors.New("give --observations or --store, not both")
+	case o.observations != "":
+		return readObservationsFile(o.observations)
+	case o.storePath != "":
+		return readStore(ctx, o.storePath)
+	}
+	return reportData{}, errors.New("no observations: give --observations FILE or --store PATH")
+}
+
+func readObservationsFile(path string) (reportData, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return reportData{}, fmt.Errorf("read observations: %w", err)
+	}
+	var d reportData
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		err = json.Unmarshal(trimmed, &d.Observations)
+	} else {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&d)
+	}
+	if err != nil {
+		return reportData{}, fmt.Errorf("read observations %s: %w", path, err)
+	}
+	return d, nil
+}
+
+func readStore(ctx context.Context, path string) (reportData, error) {
+	if _, err := os.Stat(path); err != nil {
+		return reportData{}, fmt.Errorf("state database: %w", err) // don't create one by reading
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return reportData{}, err
+	}
+	defer st.Close()
+	obs, err := st.Observations(ctx, store.ObservationFilter{})
+	if err != nil {
+		return reportData{}, err
+	}
+	d := reportData{Observations: make([]rewards.Observation, 0, len(obs))}
+	for _, so := range obs {
+		d.Observations = append(d.Observations, rewards.Observation{
+			ProposalID: so.ProposalID, Topic: so.Topic, RewardStatus: so.RewardStatus,
+			ProposalTime: so.ProposalTime, Deadline: so.Deadline, Neuron: so.NeuronID,
+			Ballot: rewards.BallotState(so.Ballot), BallotVP: so.BallotVP, Vote: so.Vote,
+			ObservedAt: so.ObservedAt,
+		})
+	}
+	return d, nil
 }
