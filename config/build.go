@@ -1,0 +1,248 @@
+package config
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/votebot/votebot/policy"
+)
+
+// build validates the decoded file and turns it into a Config, recording
+// every impossible value as a problem.
+func (d *decoder) build(fc fileConfig) *Config {
+	cfg := &Config{
+		Instance: strings.TrimSpace(fc.Instance), DryRun: fc.DryRun, Network: fc.Network,
+		Identity: fc.Identity, Alerts: fc.Alerts, Store: fc.Store, Listen: fc.Listen,
+		PollInterval: fc.PollInterval, Refresh: fc.Refresh,
+		Policies: map[string]*policy.Policy{},
+	}
+	d.checkNetwork(fc.Network)
+	d.checkIdentity(fc.Identity)
+	for _, name := range sortedKeys(fc.Policies) {
+		cfg.Policies[name] = d.compilePolicy(name, fc.Policies[name])
+	}
+	if _, ok := cfg.Policies[DefaultPolicyName]; !ok {
+		cfg.Policies[DefaultPolicyName] = &policy.Policy{Name: DefaultPolicyName, Timing: policy.DefaultTiming()}
+	}
+	cfg.Neurons = d.checkNeurons(fc.Neurons, cfg.Policies)
+	cfg.Alerts.Channels = d.checkChannels(fc.Alerts.Channels)
+	d.checkScalars(cfg)
+	return cfg
+}
+
+func (d *decoder) checkNetwork(n Network) {
+	if n.Mainnet {
+		return
+	}
+	if len(n.URLs) == 0 {
+		d.addf("network.urls", "at least one URL is required (or write network: mainnet)")
+	}
+	for i, u := range n.URLs {
+		if err := checkHTTPURL(u); err != nil {
+			d.addf("network.urls["+strconv.Itoa(i)+"]", "%v", err)
+		}
+	}
+	switch key := strings.TrimSpace(n.RootKey); {
+	case key == "":
+		d.addf("network.root_key", "required: the hex root key, or \"fetch\" for a devnet")
+	case key == "fetch":
+	default:
+		if _, err := hex.DecodeString(key); err != nil {
+			d.addf("network.root_key", "must be hex or \"fetch\": %v", err)
+		}
+	}
+}
+
+func checkHTTPURL(s string) error {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("invalid URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("URL must start with http:// or https://")
+	}
+	if u.Host == "" {
+		return fmt.Errorf("URL has no host")
+	}
+	return nil
+}
+
+func (d *decoder) checkIdentity(id Identity) {
+	switch {
+	case id.PEMFile == "" && id.Credential == "":
+		d.addf("identity", "set pem_file (the hotkey's PEM file) or credential (a systemd credential name)")
+	case id.PEMFile != "" && id.Credential != "":
+		d.addf("identity", "set only one of pem_file and credential")
+	case strings.ContainsAny(id.Credential, "/\\"):
+		d.addf("identity.credential", "must be a credential name, not a path")
+	}
+}
+
+func (d *decoder) checkNeurons(list []Neuron, policies map[string]*policy.Policy) []Neuron {
+	if len(list) == 0 {
+		d.addf("neurons", "at least one neuron is required")
+	}
+	ids, aliases := map[uint64]int{}, map[string]int{}
+	out := make([]Neuron, len(list))
+	for i, n := range list {
+		at := "neurons[" + strconv.Itoa(i) + "]"
+		if n.ID == 0 {
+			d.addf(at+".id", "required: the neuron id (a positive integer)")
+		} else if j, dup := ids[n.ID]; dup {
+			d.addf(at+".id", "duplicate neuron %d (also neurons[%d])", n.ID, j)
+		} else {
+			ids[n.ID] = i
+		}
+		if n.Alias != "" {
+			if j, dup := aliases[n.Alias]; dup {
+				d.addf(at+".alias", "duplicate alias %q (also neurons[%d])", n.Alias, j)
+			}
+			aliases[n.Alias] = i
+		}
+		if n.Policy == "" {
+			n.Policy = DefaultPolicyName
+		}
+		if _, ok := policies[n.Policy]; !ok {
+			d.addf(at+".policy", "unknown policy %q (defined: %s)", n.Policy, strings.Join(sortedKeys(policies), ", "))
+		}
+		out[i] = n
+	}
+	return out
+}
+
+var channelTypes = []string{ChannelWebhook, ChannelSlack, ChannelDiscord, ChannelTelegram, ChannelPagerDuty, ChannelEmail}
+
+func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
+	out := make(map[string]Channel, len(chs))
+	for _, name := range sortedKeys(chs) {
+		ch, at := chs[name], "alerts.channels."+name
+		ch.Name = name
+		ch.Type = strings.ToLower(strings.TrimSpace(ch.Type))
+		if !slices.Contains(channelTypes, ch.Type) {
+			d.addf(at+".type", "must be one of %s, not %q", strings.Join(channelTypes, ", "), ch.Type)
+		} else {
+			d.checkChannelFields(at, ch)
+		}
+		if ch.MinSeverity == "" {
+			ch.MinSeverity = SeverityInfo
+			if ch.Type == ChannelPagerDuty {
+				ch.MinSeverity = SeverityCritical
+			}
+		}
+		ch.MinSeverity = strings.ToLower(ch.MinSeverity)
+		if !slices.Contains([]string{SeverityInfo, SeverityWarning, SeverityCritical}, ch.MinSeverity) {
+			d.addf(at+".min_severity", "must be info, warning or critical, not %q", ch.MinSeverity)
+		}
+		out[name] = ch
+	}
+	return out
+}
+
+func (d *decoder) checkChannelFields(at string, ch Channel) {
+	need := func(field string, set bool) {
+		if !set {
+			d.addf(at+"."+field, "required for a %s channel", ch.Type)
+		}
+	}
+	unused := func(field string, set bool) {
+		if set {
+			d.addf(at+"."+field, "not used by a %s channel", ch.Type)
+		}
+	}
+	switch ch.Type {
+	case ChannelWebhook, ChannelSlack, ChannelDiscord:
+		need("url", !ch.URL.IsZero())
+		unused("token", !ch.Token.IsZero())
+		unused("routing_key", !ch.RoutingKey.IsZero())
+	case ChannelTelegram:
+		need("token", !ch.Token.IsZero())
+		need("chat_id", ch.ChatID != "")
+		unused("routing_key", !ch.RoutingKey.IsZero())
+	case ChannelPagerDuty:
+		need("routing_key", !ch.RoutingKey.IsZero())
+		unused("token", !ch.Token.IsZero())
+	case ChannelEmail:
+		need("smtp.host", ch.SMTP.Host != "")
+		need("smtp.from", ch.SMTP.From != "")
+		need("smtp.to", len(ch.SMTP.To) > 0)
+		if ch.SMTP.Port < 0 || ch.SMTP.Port > 65535 {
+			d.addf(at+".smtp.port", "must be between 1 and 65535, not %d", ch.SMTP.Port)
+		}
+	}
+	if !ch.URL.IsZero() {
+		if err := checkHTTPURL(ch.URL.Reveal()); err != nil {
+			d.addf(at+".url", "%v", err) // the message never quotes the URL: it may hold a token
+		}
+	}
+}
+
+func (d *decoder) checkScalars(cfg *Config) {
+	if cfg.Instance == "" {
+		d.addf("instance", "must not be empty")
+	}
+	if host, port, err := net.SplitHostPort(cfg.Listen); err != nil {
+		d.addf("listen", "must be host:port, e.g. %s: %v", DefaultListen, err)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		d.addf("listen", "port must be a number up to 65535, not %q", port)
+	} else if host == "" {
+		d.addf("listen", "host is empty: that listens on every interface; write 0.0.0.0:%s if you mean it", port)
+	}
+	if cfg.Store.Path == "" {
+		d.addf("store.path", "must not be empty")
+	}
+	d.positive("poll_interval", cfg.PollInterval, time.Second)
+	d.positive("alerts.thresholds.at_risk_before", cfg.Alerts.Thresholds.AtRiskBefore, time.Minute)
+	d.positive("alerts.thresholds.reminder_interval", cfg.Alerts.Thresholds.ReminderInterval, time.Minute)
+	d.positive("refresh.when_left", cfg.Refresh.WhenLeft, time.Hour)
+	if cfg.Refresh.WhenLeft >= 180*24*time.Hour {
+		d.addf("refresh.when_left", "is %s, not shorter than the 6 months after which voting power decays", fmtDuration(cfg.Refresh.WhenLeft))
+	}
+	for _, name := range sortedKeys(cfg.Policies) {
+		p := cfg.Policies[name]
+		if m := minMargin(p); cfg.PollInterval > 0 && m > 0 && cfg.PollInterval >= m {
+			d.addf("poll_interval", "is %s, not shorter than the deadline margin %s of policy %q: the fallback could be missed",
+				fmtDuration(cfg.PollInterval), fmtDuration(m), name)
+		}
+	}
+}
+
+func (d *decoder) positive(path string, v, least time.Duration) {
+	if v < least {
+		d.addf(path, "must be at least %s, not %s", fmtDuration(least), fmtDuration(v))
+	}
+}
+
+func minMargin(p *policy.Policy) time.Duration {
+	m := p.Timing.DeadlineMargin
+	for _, r := range p.Rules {
+		if r.Timing != nil && r.Timing.DeadlineMargin < m {
+			m = r.Timing.DeadlineMargin
+		}
+	}
+	return m
+}
+
+// fmtDuration prints whole days as "30d", else Go's form.
+func fmtDuration(v time.Duration) string {
+	if v > 0 && v%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(v/(24*time.Hour)), 10) + "d"
+	}
+	return v.String()
+}
+
+func formatID(id uint64) string { return strconv.FormatUint(id, 10) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

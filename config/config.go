@@ -1,0 +1,211 @@
+// Package config reads votebot's configuration file: YAML, every key
+// overridable by a VOTEBOT_* environment variable (via viper), decoded
+// strictly — unknown keys, wrong types and impossible values are errors that
+// name the key path and the file line, and Load reports all of them at once.
+package config
+
+import (
+	"time"
+
+	"github.com/votebot/votebot/policy"
+)
+
+// Defaults. The listener binds to localhost unless configured otherwise.
+const (
+	DefaultListen           = "127.0.0.1:9464"
+	DefaultPollInterval     = 60 * time.Second
+	DefaultRefreshWhenLeft  = 30 * 24 * time.Hour
+	DefaultStorePath        = "/var/lib/votebot/votebot.db"
+	DefaultInstance         = "votebot"
+	DefaultAtRiskBefore     = 24 * time.Hour
+	DefaultReminderInterval = 4 * time.Hour
+	DefaultPolicyName       = "default"
+)
+
+// Config is a loaded and validated configuration.
+type Config struct {
+	// File is the path the configuration was read from.
+	File string
+	// Instance names this votebot in alerts (several instances may run).
+	Instance string
+	// DryRun decides and reports but never votes or changes following.
+	DryRun   bool
+	Network  Network
+	Identity Identity
+	Neurons  []Neuron
+	// Policies by name, compiled; every Neuron.Policy is a key here.
+	Policies map[string]*policy.Policy
+	Alerts   Alerts
+	Store    Store
+	// Listen is the metrics/health address (default 127.0.0.1:9464).
+	Listen       string
+	PollInterval time.Duration
+	Refresh      Refresh
+}
+
+// Network selects the IC: mainnet (pinned root key) or explicit URLs.
+type Network struct {
+	Mainnet bool
+	// URLs are API endpoints tried in order (failover).
+	URLs []string `yaml:"urls"`
+	// RootKey is the hex DER root key, or "fetch" to ask the endpoint
+	// (devnet only; never on mainnet).
+	RootKey string `yaml:"root_key"`
+}
+
+// FetchRootKey reports whether the root key is to be fetched from the
+// endpoint (a devnet).
+func (n Network) FetchRootKey() bool { return n.RootKey == "fetch" }
+
+// Identity is the hotkey the bot signs with: a PEM file, or a systemd
+// credential name (read from $CREDENTIALS_DIRECTORY).
+type Identity struct {
+	PEMFile    string `yaml:"pem_file"`
+	Credential string `yaml:"credential"`
+	// AllowInsecureKeyFile accepts a key file readable by group or others.
+	AllowInsecureKeyFile bool `yaml:"allow_insecure_key_file"`
+}
+
+// Neuron is one neuron the bot votes for.
+type Neuron struct {
+	ID     uint64 `yaml:"id"`
+	Alias  string `yaml:"alias"`
+	Policy string `yaml:"policy"` // default "default"
+}
+
+// Name is the alias, or the id when there is none.
+func (n Neuron) Name() string {
+	if n.Alias != "" {
+		return n.Alias
+	}
+	return formatID(n.ID)
+}
+
+// Alerts holds the channels and when to alert.
+type Alerts struct {
+	// Channels by name.
+	Channels   map[string]Channel `yaml:"channels"`
+	Thresholds Thresholds         `yaml:"thresholds"`
+}
+
+// Thresholds say when an unvoted proposal is at risk and how often to remind.
+type Thresholds struct {
+	// AtRiskBefore: an empty ballot this close to the deadline alerts.
+	AtRiskBefore time.Duration `yaml:"at_risk_before"`
+	// ReminderInterval: repeat while it stays unvoted.
+	ReminderInterval time.Duration `yaml:"reminder_interval"`
+}
+
+// Channel types.
+const (
+	ChannelWebhook   = "webhook"
+	ChannelSlack     = "slack"
+	ChannelDiscord   = "discord"
+	ChannelTelegram  = "telegram"
+	ChannelPagerDuty = "pagerduty"
+	ChannelEmail     = "email"
+)
+
+// Severities, lowest first.
+const (
+	SeverityInfo     = "info"
+	SeverityWarning  = "warning"
+	SeverityCritical = "critical"
+)
+
+// Channel is one alert destination. Which fields apply depends on Type.
+type Channel struct {
+	Name string `yaml:"-"`
+	Type string `yaml:"type"`
+	// URL: webhook, slack, discord (incoming-webhook URLs carry a token);
+	// pagerduty (optional, Events API v2 endpoint).
+	URL Secret `yaml:"url"`
+	// Token and ChatID: telegram.
+	Token  Secret `yaml:"token"`
+	ChatID string `yaml:"chat_id"`
+	// RoutingKey: pagerduty.
+	RoutingKey Secret `yaml:"routing_key"`
+	// SMTP: email.
+	SMTP SMTP `yaml:"smtp"`
+	// MinSeverity: info, warning or critical (default info; critical for
+	// pagerduty, so that routine notices page nobody).
+	MinSeverity string `yaml:"min_severity"`
+}
+
+// SMTP is an email channel's server and envelope.
+type SMTP struct {
+	Host         string   `yaml:"host"`
+	Port         int      `yaml:"port"`
+	User         string   `yaml:"user"`
+	PasswordFile string   `yaml:"password_file"`
+	From         string   `yaml:"from"`
+	To           []string `yaml:"to"`
+}
+
+// Store is the local state database.
+type Store struct {
+	Path string `yaml:"path"`
+}
+
+// Refresh is when to refresh voting power (periodic confirmation).
+type Refresh struct {
+	// WhenLeft: refresh when less than this remains before voting power
+	// starts to decay (default 30 days).
+	WhenLeft time.Duration `yaml:"when_left"`
+}
+
+// fileConfig is the file's shape; policies stay as written until compiled.
+type fileConfig struct {
+	Instance     string                `yaml:"instance"`
+	DryRun       bool                  `yaml:"dry_run"`
+	Network      Network               `yaml:"network"`
+	Identity     Identity              `yaml:"identity"`
+	Neurons      []Neuron              `yaml:"neurons"`
+	Policies     map[string]policySpec `yaml:"policies"`
+	Alerts       Alerts                `yaml:"alerts"`
+	Store        Store                 `yaml:"store"`
+	Listen       string                `yaml:"listen"`
+	PollInterval time.Duration         `yaml:"poll_interval"`
+	Refresh      Refresh               `yaml:"refresh"`
+}
+
+type policySpec struct {
+	VoteDelay      *time.Duration      `yaml:"vote_delay"`
+	DeadlineMargin *time.Duration      `yaml:"deadline_margin"`
+	Fallback       string              `yaml:"fallback"`
+	Default        string              `yaml:"default"`
+	Following      map[string][]string `yaml:"following"`
+	Rules          []ruleSpec          `yaml:"rules"`
+}
+
+type ruleSpec struct {
+	Name           string         `yaml:"name"`
+	Match          matchSpec      `yaml:"match"`
+	Vote           string         `yaml:"vote"`
+	VoteDelay      *time.Duration `yaml:"vote_delay"`
+	DeadlineMargin *time.Duration `yaml:"deadline_margin"`
+	Fallback       string         `yaml:"fallback"`
+}
+
+type matchSpec struct {
+	Topics       []string `yaml:"topics"`
+	Actions      []string `yaml:"actions"`
+	NnsFunctions []int32  `yaml:"nns_functions"`
+	Proposers    []string `yaml:"proposers"`
+	Title        string   `yaml:"title"`
+	Summary      string   `yaml:"summary"`
+	Proposals    []uint64 `yaml:"proposals"`
+}
+
+func defaults() fileConfig {
+	return fileConfig{
+		Instance:     DefaultInstance,
+		Network:      Network{Mainnet: true},
+		Listen:       DefaultListen,
+		PollInterval: DefaultPollInterval,
+		Store:        Store{Path: DefaultStorePath},
+		Refresh:      Refresh{WhenLeft: DefaultRefreshWhenLeft},
+		Alerts: Alerts{Thresholds: Thresholds{AtRiskBefore: DefaultAtRiskBefore,
+			ReminderInterval: DefaultReminderInterval}},
+	}
+}

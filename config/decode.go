@@ -1,0 +1,363 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decoder walks a yaml.Node tree into Go values by their yaml tags,
+// collecting every problem (instead of stopping at the first) and the line
+// of every key path for later validation messages.
+type decoder struct {
+	file     string
+	lines    map[string]int    // key path → line
+	env      map[string]string // key path → VOTEBOT_* variable that set it
+	problems Errors
+}
+
+func newDecoder(file string) *decoder {
+	return &decoder{file: file, lines: map[string]int{}, env: map[string]string{}}
+}
+
+// addf records a problem at path, locating it by the closest known path.
+func (d *decoder) addf(path, format string, args ...any) {
+	p := Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	for q := path; ; q = parentPath(q) {
+		if env, ok := d.env[q]; ok {
+			p.Env = env
+			break
+		}
+		if line, ok := d.lines[q]; ok && line > 0 {
+			p.Line = line
+			break
+		}
+		if q == "" {
+			break
+		}
+	}
+	d.problems = append(d.problems, p)
+}
+
+// parentPath drops the last element: "a.b[2]" → "a.b", "a.b" → "a".
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+var (
+	durationType = reflect.TypeOf(time.Duration(0))
+	secretType   = reflect.TypeOf(Secret{})
+	networkType  = reflect.TypeOf(Network{})
+)
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return
+		}
+		n = n.Content[0]
+	}
+	if n.Kind == yaml.AliasNode {
+		d.addf(path, "YAML aliases are not supported")
+		return
+	}
+	if _, ok := d.lines[path]; !ok {
+		d.lines[path] = n.Line
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return // "key:" with no value keeps the default
+	}
+	switch v.Type() {
+	case durationType:
+		d.decodeDuration(n, v, path)
+		return
+	case secretType:
+		if s, ok := d.scalar(n, path, "a string"); ok {
+			v.Set(reflect.ValueOf(NewSecret(s)))
+		}
+		return
+	case networkType:
+		d.decodeNetwork(n, v, path)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		elem := reflect.New(v.Type().Elem())
+		d.decode(n, elem.Elem(), path)
+		v.Set(elem)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Map:
+		d.decodeMap(n, v, path)
+	case reflect.Slice:
+		d.decodeSlice(n, v, path)
+	default:
+		d.decodeScalar(n, v, path)
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.addf(path, "must be a mapping, not %s", describe(n))
+		return
+	}
+	fields := fieldsByTag(v.Type())
+	d.eachPair(n, path, func(key string, val *yaml.Node, p string) {
+		i, ok := fields[key]
+		if !ok {
+			d.addf(p, "unknown key%s", suggest(key, fields))
+			return
+		}
+		d.decode(val, v.Field(i), p)
+	})
+}
+
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		d.addf(path, "must be a mapping, not %s", describe(n))
+		return
+	}
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
+	}
+	d.eachPair(n, path, func(key string, val *yaml.Node, p string) {
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.decode(val, elem, p)
+		v.SetMapIndex(reflect.ValueOf(key), elem)
+	})
+}
+
+// eachPair visits a mapping's entries, recording key lines and rejecting
+// non-scalar and duplicate keys.
+func (d *decoder) eachPair(n *yaml.Node, path string, visit func(key string, val *yaml.Node, p string)) {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.addf(path, "line %d: keys must be plain strings", k.Line)
+			continue
+		}
+		p := joinPath(path, k.Value)
+		if k.Line > 0 {
+			d.lines[p] = k.Line
+		}
+		if seen[k.Value] {
+			d.addf(p, "duplicate key")
+			continue
+		}
+		seen[k.Value] = true
+		visit(k.Value, val, p)
+	}
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+	items := n.Content
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Line == 0:
+		// A value from the environment: comma-separated list.
+		items = nil
+		for _, s := range strings.Split(n.Value, ",") {
+			items = append(items, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.TrimSpace(s)})
+		}
+	case n.Kind == yaml.ScalarNode:
+		items = []*yaml.Node{n} // a single value where a list is expected
+	case n.Kind != yaml.SequenceNode:
+		d.addf(path, "must be a list, not %s", describe(n))
+		return
+	}
+	out := reflect.MakeSlice(v.Type(), len(items), len(items))
+	for i, item := range items {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		if item.Line > 0 {
+			d.lines[p] = item.Line
+		}
+		d.decode(item, out.Index(i), p)
+	}
+	v.Set(out)
+}
+
+func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
+	switch v.Kind() {
+	case reflect.String:
+		if s, ok := d.scalar(n, path, "a string"); ok {
+			v.SetString(s)
+		}
+	case reflect.Bool:
+		s, ok := d.scalar(n, path, "true or false")
+		if !ok {
+			return
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil || (n.Tag != "!!bool" && n.Line > 0) {
+			d.addf(path, "must be true or false, not %q", s)
+			return
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		s, ok := d.scalar(n, path, "an integer")
+		if !ok {
+			return
+		}
+		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, v.Type().Bits())
+		if err != nil {
+			d.addf(path, "must be an integer that fits in %d bits, not %q", v.Type().Bits(), s)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		s, ok := d.scalar(n, path, "a non-negative integer")
+		if !ok {
+			return
+		}
+		u, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 10, v.Type().Bits())
+		if err != nil {
+			d.addf(path, "must be a non-negative integer, not %q", s)
+			return
+		}
+		v.SetUint(u)
+	default:
+		d.addf(path, "cannot decode into %s", v.Type())
+	}
+}
+
+// scalar returns a scalar node's text, or records that want was expected.
+func (d *decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.addf(path, "must be %s, not %s", want, describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) decodeDuration(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, path, "a duration")
+	if !ok {
+		return
+	}
+	dur, err := ParseDuration(s)
+	if err != nil {
+		d.addf(path, "%v", err)
+		return
+	}
+	v.SetInt(int64(dur))
+}
+
+// decodeNetwork accepts `network: mainnet` or a mapping of urls and root_key.
+func (d *decoder) decodeNetwork(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode {
+		if strings.EqualFold(strings.TrimSpace(n.Value), "mainnet") {
+			v.Set(reflect.ValueOf(Network{Mainnet: true}))
+			return
+		}
+		d.addf(path, "must be \"mainnet\" or a mapping with urls and root_key, not %q", n.Value)
+		return
+	}
+	var net struct {
+		URLs    []string `yaml:"urls"`
+		RootKey string   `yaml:"root_key"`
+	}
+	d.decodeStruct(n, reflect.ValueOf(&net).Elem(), path)
+	v.Set(reflect.ValueOf(Network{URLs: net.URLs, RootKey: net.RootKey}))
+}
+
+// ParseDuration accepts Go durations ("90s", "1h30m") and days ("30d",
+// "1d12h"). Negative values are allowed here and rejected by validation.
+func ParseDuration(s string) (time.Duration, error) {
+	t := strings.TrimSpace(s)
+	neg := strings.HasPrefix(t, "-")
+	t = strings.TrimPrefix(t, "-")
+	var days int64
+	if i := strings.IndexByte(t, 'd'); i > 0 {
+		n, err := strconv.ParseInt(t[:i], 10, 32)
+		if err != nil || n > 365*100 {
+			return 0, fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
+		}
+		days, t = n, t[i+1:]
+	}
+	var rest time.Duration
+	if t != "" {
+		var err error
+		if rest, err = time.ParseDuration(t); err != nil || rest < 0 {
+			return 0, fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
+		}
+	} else if days == 0 {
+		return 0, fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
+	}
+	total := time.Duration(days)*24*time.Hour + rest
+	if neg {
+		total = -total
+	}
+	return total, nil
+}
+
+func fieldsByTag(t reflect.Type) map[string]int {
+	out := map[string]int{}
+	for i := range t.NumField() {
+		tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+		if tag != "" && tag != "-" {
+			out[tag] = i
+		}
+	}
+	return out
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return strconv.Quote(n.Value)
+	}
+	return "this value"
+}
+
+// suggest names the closest known key for a typo.
+func suggest(key string, fields map[string]int) string {
+	best, bestDist := "", 3
+	for k := range fields {
+		if dist := editDistance(key, k); dist < bestDist || (dist == bestDist && k < best) {
+			best, bestDist = k, dist
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
