@@ -112,6 +112,8 @@ type Bot struct {
 	observed     map[ballotKey]bool
 	amu          sync.Mutex // guards direct and firing (votes run concurrently)
 	direct       map[ballotKey]bool
+	refused      map[ballotKey]bool
+	dryRun       map[ballotKey]bool
 	firing       map[string]Alert
 	known        map[string]uint64
 	knownAt      time.Time
@@ -152,6 +154,8 @@ func New(d Deps, opts Options) (*Bot, error) {
 		lastDecision: map[ballotKey]string{},
 		observed:     map[ballotKey]bool{},
 		direct:       map[ballotKey]bool{},
+		refused:      map[ballotKey]bool{},
+		dryRun:       map[ballotKey]bool{},
 		firing:       map[string]Alert{},
 		warnedCtl:    map[uint64]bool{},
 	}

@@ -30,10 +30,10 @@ func newHarness(t *testing.T, neurons ...uint64) *harness {
 	h := &harness{t: t, clk: clk, gov: newFakeGov(clk.Now), store: newMemStore(), al: newRecAlerter(),
 		m: NewMetrics("test", "abc"),
 		dec: topicDecider{margin: 2 * time.Hour, rules: map[nns.Topic]string{
-			nns.TopicGovernance:           "manual",
+			nns.TopicGovernance:            "manual",
 			nns.TopicIcOsVersionDeployment: "yes",
-			nns.TopicNodeAdmin:            "skip",
-			nns.TopicSubnetManagement:     "no",
+			nns.TopicNodeAdmin:             "skip",
+			nns.TopicSubnetManagement:      "no",
 		}, follow: map[nns.Topic][]uint64{nns.TopicUnspecified: {27}, nns.TopicGovernance: {27}}},
 		opts: Options{PollInterval: time.Hour, AtRiskThreshold: 90 * time.Minute, RetryBackoff: time.Minute}}
 	for _, id := range neurons {
@@ -105,7 +105,7 @@ func TestWeekFillsEveryNonSkipBallot(t *testing.T) {
 	// The Governance proposal asked a human once per neuron, then the
 	// fallback voted at the margin and the alert resolved.
 	for _, n := range []string{"1", "2"} {
-		key := "manual_decision/" + n + "/100"
+		key := "manual_decision_needed/" + n + "/100"
 		if got := h.al.count("fire " + key); got != 1 {
 			t.Errorf("%s fired %d times, want 1", key, got)
 		}
@@ -113,10 +113,10 @@ func TestWeekFillsEveryNonSkipBallot(t *testing.T) {
 			t.Errorf("%s resolved %d times, want 1", key, got)
 		}
 	}
-	if got := h.al.count("fire missed"); got != 0 {
+	if got := h.al.count("fire vote_missed"); got != 0 {
 		t.Errorf("missed alerts: %v", h.al.delivered)
 	}
-	if got := h.al.count("fire at_risk"); got != 0 {
+	if got := h.al.count("fire proposal_at_risk"); got != 0 {
 		t.Errorf("at-risk alerts: %v", h.al.delivered)
 	}
 	for _, d := range h.store.decisions {

@@ -202,39 +202,73 @@ func (g *fakeGov) RefreshVotingPower(_ context.Context, neuron uint64) error {
 
 func (g *fakeGov) Principal() string { return g.principal }
 
-// memStore is an in-memory Store.
+// memStore is an in-memory Store with the real store's vote-log rules.
 type memStore struct {
 	mu        sync.Mutex
-	intents   map[ballotKey]*VoteIntent
+	attempts  []*attempt
+	dryRuns   []VoteIntent
 	decisions []DecisionRecord
 	obs       []Observation
 	props     map[uint64]Proposal
 	settled   map[uint64]bool
 	overrides []Override
-	meta      map[string]string
+}
+
+type attempt struct {
+	VoteIntent
+	outcome VoteOutcome // "" while pending
 }
 
 func newMemStore() *memStore {
-	return &memStore{intents: map[ballotKey]*VoteIntent{}, props: map[uint64]Proposal{},
-		settled: map[uint64]bool{}, meta: map[string]string{}}
+	return &memStore{props: map[uint64]Proposal{}, settled: map[uint64]bool{}}
 }
 
-func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (*VoteIntent, error) {
+func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := ballotKey{v.Neuron, v.Proposal}
-	if old, ok := s.intents[k]; ok {
-		c := *old
-		return &c, nil
+	for _, a := range s.attempts {
+		if a.Neuron != v.Neuron || a.Proposal != v.Proposal {
+			continue
+		}
+		switch a.outcome {
+		case "":
+			return 0, ErrVoteInFlight
+		case VoteSucceeded, VoteAlreadyVoted:
+			return 0, ErrBallotDone
+		}
 	}
-	s.intents[k] = &v
-	return nil, nil
+	v.Attempt = int64(len(s.attempts) + 1)
+	s.attempts = append(s.attempts, &attempt{VoteIntent: v})
+	return v.Attempt, nil
 }
 
-func (s *memStore) FinishVote(_ context.Context, neuron, proposal uint64, outcome string) error {
+func (s *memStore) FinishVote(_ context.Context, id int64, outcome VoteOutcome, _ string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.intents[ballotKey{neuron, proposal}].Outcome = outcome
+	a := s.attempts[id-1]
+	if a.outcome != "" {
+		return fmt.Errorf("attempt %d not pending", id)
+	}
+	a.outcome = outcome
+	return nil
+}
+
+func (s *memStore) InFlightVotes(context.Context) ([]VoteIntent, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []VoteIntent
+	for _, a := range s.attempts {
+		if a.outcome == "" {
+			out = append(out, a.VoteIntent)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) RecordDryRun(_ context.Context, v VoteIntent) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dryRuns = append(s.dryRuns, v)
 	return nil
 }
 
@@ -271,10 +305,10 @@ func (s *memStore) UnsettledProposals(context.Context) ([]Proposal, error) {
 	return out, nil
 }
 
-func (s *memStore) MarkSettled(_ context.Context, id uint64) error {
+func (s *memStore) MarkSettled(_ context.Context, p Proposal) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.settled[id] = true
+	s.settled[p.ID] = true
 	return nil
 }
 
@@ -291,29 +325,20 @@ func (s *memStore) PutOverride(_ context.Context, o Override) error {
 	return nil
 }
 
-func (s *memStore) MissedVotes(context.Context) ([]MissedVote, error) {
+func (s *memStore) MissedVotes(context.Context) ([]MissedCount, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []MissedVote
+	counts := map[[2]uint64]int64{}
 	for _, o := range s.obs {
 		if o.Outcome == BallotMissed {
-			out = append(out, MissedVote{Neuron: o.Neuron, Proposal: o.Proposal, Topic: o.Topic})
+			counts[[2]uint64{o.Neuron, uint64(o.Topic)}]++
 		}
 	}
+	var out []MissedCount
+	for k, n := range counts {
+		out = append(out, MissedCount{Neuron: k[0], Topic: nns.Topic(k[1]), Count: n})
+	}
 	return out, nil
-}
-
-func (s *memStore) Meta(_ context.Context, k string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.meta[k], nil
-}
-
-func (s *memStore) SetMeta(_ context.Context, k, v string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.meta[k] = v
-	return nil
 }
 
 // recAlerter delivers an alert once per key while it fires, like the real

@@ -135,10 +135,10 @@ func (m *Metrics) neuronPower(nc NeuronConfig, n Neuron) {
 	m.PotentialPower.WithLabelValues(id).Set(float64(n.PotentialVotingPower))
 }
 
-func (m *Metrics) rebuildMissed(missed []MissedVote) {
+func (m *Metrics) rebuildMissed(missed []MissedCount) {
 	m.VotesMissed.Reset()
-	for _, mv := range missed {
-		m.VotesMissed.WithLabelValues(itoa(mv.Neuron), mv.Topic.String()).Inc()
+	for _, mc := range missed {
+		m.VotesMissed.WithLabelValues(itoa(mc.Neuron), mc.Topic.String()).Add(float64(mc.Count))
 	}
 }
 

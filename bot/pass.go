@@ -94,6 +94,9 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 
 // start runs once per process: rebuild what must survive restarts.
 func (b *Bot) start(ctx context.Context) error {
+	if err := b.recoverInFlight(ctx); err != nil {
+		return err
+	}
 	unsettled, err := b.store.UnsettledProposals(ctx)
 	if err != nil {
 		return fmt.Errorf("load unsettled proposals: %w", err)

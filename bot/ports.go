@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,16 +12,34 @@ import (
 // VoteIntent is a vote the bot is about to send; it is written before the
 // call so a crash between sending and recording is detected at restart.
 type VoteIntent struct {
+	Attempt  int64 // the store's id for this attempt
 	Neuron   uint64
 	Proposal uint64
-	Topic    nns.Topic
 	Vote     nns.Vote
 	Reason   string
 	Source   string
-	// Outcome is empty while in flight, then "voted", "already_voted",
-	// "refused: ...", "failed: ...", "dry_run".
-	Outcome string
 }
+
+// VoteOutcome is how a vote attempt ended.
+type VoteOutcome string
+
+// Outcomes, as the store records them.
+const (
+	VoteSucceeded    VoteOutcome = "succeeded"
+	VoteAlreadyVoted VoteOutcome = "already_voted"
+	VoteRefused      VoteOutcome = "refused"
+	VoteFailed       VoteOutcome = "failed"
+	VoteAbandoned    VoteOutcome = "abandoned"
+)
+
+// Errors BeginVote returns instead of recording a second attempt.
+var (
+	// ErrBallotDone: a vote for this ballot already succeeded.
+	ErrBallotDone = errors.New("ballot already voted")
+	// ErrVoteInFlight: an attempt is pending (in flight, or interrupted by
+	// a crash and not yet re-checked).
+	ErrVoteInFlight = errors.New("vote in flight")
+)
 
 // DecisionRecord is a decision as stored for the audit trail.
 type DecisionRecord struct {
@@ -56,19 +75,22 @@ type Observation struct {
 	ObservedAt   time.Time
 }
 
-// MissedVote is a stored confirmed miss.
-type MissedVote struct {
-	Neuron   uint64
-	Proposal uint64
-	Topic    nns.Topic
+// MissedCount is the number of confirmed misses of a neuron on a topic.
+type MissedCount struct {
+	Neuron uint64
+	Topic  nns.Topic
+	Count  int64
 }
 
 // Store is the state the loop keeps across restarts.
 type Store interface {
-	// BeginVote records the intent to send. If an intent for the same
-	// ballot already exists it is returned and nothing is written.
-	BeginVote(ctx context.Context, v VoteIntent) (existing *VoteIntent, err error)
-	FinishVote(ctx context.Context, neuron, proposal uint64, outcome string) error
+	// BeginVote records the intent to send before the call; it fails with
+	// ErrBallotDone or ErrVoteInFlight rather than record a second attempt.
+	BeginVote(ctx context.Context, v VoteIntent) (attempt int64, err error)
+	FinishVote(ctx context.Context, attempt int64, outcome VoteOutcome, errText string) error
+	// InFlightVotes lists attempts left pending (by a crash).
+	InFlightVotes(ctx context.Context) ([]VoteIntent, error)
+	RecordDryRun(ctx context.Context, v VoteIntent) error
 	RecordDecision(ctx context.Context, d DecisionRecord) error
 	RecordObservation(ctx context.Context, o Observation) error
 	// SaveProposal remembers a proposal seen open, so it is checked for a
@@ -76,28 +98,27 @@ type Store interface {
 	SaveProposal(ctx context.Context, p Proposal) error
 	// UnsettledProposals are saved proposals not yet marked settled.
 	UnsettledProposals(ctx context.Context) ([]Proposal, error)
-	MarkSettled(ctx context.Context, proposal uint64) error
+	// MarkSettled records that voting ended and every ballot was classified.
+	MarkSettled(ctx context.Context, p Proposal) error
 	Overrides(ctx context.Context) ([]Override, error)
 	PutOverride(ctx context.Context, o Override) error
-	MissedVotes(ctx context.Context) ([]MissedVote, error)
-	Meta(ctx context.Context, key string) (string, error)
-	SetMeta(ctx context.Context, key, value string) error
+	MissedVotes(ctx context.Context) ([]MissedCount, error)
 }
 
 // AlertKind names an alert; it is part of the dedup key.
 type AlertKind string
 
 const (
-	AlertAtRisk          AlertKind = "at_risk"
-	AlertMissed          AlertKind = "missed"
-	AlertManual          AlertKind = "manual_decision"
+	AlertAtRisk          AlertKind = "proposal_at_risk"
+	AlertMissed          AlertKind = "vote_missed"
+	AlertManual          AlertKind = "manual_decision_needed"
 	AlertRefused         AlertKind = "vote_refused"
 	AlertFollowingDrift  AlertKind = "following_drift"
 	AlertRefreshDue      AlertKind = "refresh_due"
 	AlertRefreshFailed   AlertKind = "refresh_failed"
-	AlertCannotVote      AlertKind = "cannot_vote"
+	AlertCannotVote      AlertKind = "neuron_cannot_vote"
 	AlertHotkeyMissing   AlertKind = "hotkey_missing"
-	AlertEndpointsDown   AlertKind = "endpoints_down"
+	AlertEndpointsDown   AlertKind = "all_endpoints_down"
 	AlertPollStale       AlertKind = "poll_stale"
 	AlertConfigInvalid   AlertKind = "config_invalid"
 	AlertNeuronDissolves AlertKind = "neuron_dissolving"

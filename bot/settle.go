@@ -85,7 +85,7 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 			}
 		}
 		if done {
-			if err := b.store.MarkSettled(ctx, id); err != nil {
+			if err := b.store.MarkSettled(ctx, *p); err != nil {
 				b.log.Error().Err(err).Uint64("proposal", id).Msg("mark settled")
 				continue
 			}

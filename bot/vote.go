@@ -2,9 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/votebot/votebot/nns"
 )
 
 type voteResult int
@@ -62,35 +66,34 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	logv := b.log.With().Uint64("neuron", k.neuron).Str("alias", bp.Neuron.Alias).Uint64("proposal", k.proposal).
 		Str("topic", bp.Proposal.Topic.String()).Str("vote", d.Vote.String()).Str("source", d.Source).
 		Str("reason", d.Reason).Logger()
+	intent := VoteIntent{Neuron: k.neuron, Proposal: k.proposal, Vote: d.Vote, Reason: d.Reason, Source: d.Source}
 	if opts.DryRun {
-		if !b.observed[k] {
+		if b.noteDryRun(k) {
 			logv.Info().Msg("would vote (dry run)")
 			b.emit("would_vote", k.neuron, k.proposal, "would vote %s on %d for %s — %s", d.Vote, k.proposal, neuronLabel(bp.Neuron), d.Reason)
+			if err := b.store.RecordDryRun(ctx, intent); err != nil {
+				logv.Error().Err(err).Msg("record dry run")
+			}
 		}
 		return voteSkipped
 	}
-	intent := VoteIntent{Neuron: k.neuron, Proposal: k.proposal, Topic: bp.Proposal.Topic, Vote: d.Vote, Reason: d.Reason, Source: d.Source}
-	prior, err := b.store.BeginVote(ctx, intent)
-	if err != nil {
+	if b.wasRefused(k) {
+		return voteRefused // alerted already; a human or an override must act
+	}
+	attempt, err := b.store.BeginVote(ctx, intent)
+	switch {
+	case errors.Is(err, ErrBallotDone):
+		// Sent and accepted before, yet the ballot read empty: the read
+		// lags. Never send twice for the same ballot.
+		return voteSkipped
+	case errors.Is(err, ErrVoteInFlight):
+		return voteRetry // another attempt is pending; re-checked at start
+	case err != nil:
 		logv.Error().Err(err).Msg("record vote intent; not sending")
 		return voteRetry
 	}
-	if prior != nil {
-		switch {
-		case prior.Outcome == "voted" || prior.Outcome == "already_voted":
-			// Sent and accepted before, yet the ballot read empty: the read
-			// lags. Never send twice for the same ballot.
-			return voteSkipped
-		case strings.HasPrefix(prior.Outcome, "refused"):
-			return voteRefused
-		}
-		// In flight when the process died, or a transient failure: the
-		// ballot read in this pass is still empty, so the earlier call did
-		// not land; sending again is safe (a filled ballot answers 19).
-		logv.Info().Str("prior_outcome", prior.Outcome).Msg("retrying vote after an unfinished attempt")
-	}
 	err = b.gov.RegisterVote(ctx, k.neuron, k.proposal, d.Vote)
-	outcome, result := "voted", voteSent
+	outcome, result, errText := VoteSucceeded, voteSent, ""
 	source := d.Source
 	switch {
 	case err == nil:
@@ -100,25 +103,80 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 		logv.Info().Msg("voted")
 		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", neuronLabel(bp.Neuron), d.Vote, k.proposal, bp.Proposal.Topic, d.Reason)
 	case b.errs.AlreadyVoted(err):
-		outcome, source = "already_voted", "following"
+		outcome, source = VoteAlreadyVoted, "following"
 		logv.Info().Msg("ballot already filled (following)")
 		b.emit("vote", k.neuron, k.proposal, "%s: ballot on %d already filled by following", neuronLabel(bp.Neuron), k.proposal)
 	case b.errs.Refused(err):
-		outcome, result = "refused: "+err.Error(), voteRefused
+		outcome, result, errText = VoteRefused, voteRefused, err.Error()
+		b.markRefused(k)
 		logv.Error().Err(err).Msg("vote refused")
 		b.fire(ctx, Alert{Kind: AlertRefused, Severity: SeverityCritical, Neuron: k.neuron, Proposal: k.proposal, Resolvable: true,
 			Deadline: bp.Proposal.Deadline,
 			Title:    "Vote refused on proposal " + itoa(k.proposal) + " for neuron " + neuronLabel(bp.Neuron),
 			Text:     "The governance canister refused the " + d.Vote.String() + " vote: " + err.Error() + ". Deadline " + fmtTime(bp.Proposal.Deadline) + "."})
 	default:
-		outcome, result = "failed: "+err.Error(), voteRetry
+		outcome, result, errText = VoteFailed, voteRetry, err.Error()
 		logv.Warn().Err(err).Msg("vote failed; will retry")
 	}
-	if ferr := b.store.FinishVote(context.WithoutCancel(ctx), k.neuron, k.proposal, outcome); ferr != nil {
+	if ferr := b.store.FinishVote(context.WithoutCancel(ctx), attempt, outcome, errText); ferr != nil {
 		logv.Error().Err(ferr).Msg("record vote outcome")
 	}
 	if result == voteSent && b.metrics != nil {
 		b.metrics.VotesCast.WithLabelValues(itoa(k.neuron), bp.Proposal.Topic.String(), strings.ToLower(d.Vote.String()), source).Inc()
 	}
 	return result
+}
+
+func (b *Bot) wasRefused(k ballotKey) bool {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	return b.refused[k]
+}
+
+func (b *Bot) markRefused(k ballotKey) {
+	b.amu.Lock()
+	b.refused[k] = true
+	b.amu.Unlock()
+}
+
+// noteDryRun reports whether this "would vote" is new.
+func (b *Bot) noteDryRun(k ballotKey) bool {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	if b.dryRun[k] {
+		return false
+	}
+	b.dryRun[k] = true
+	return true
+}
+
+// recoverInFlight settles attempts a crash left pending: the ballot is
+// re-read; filled means the vote landed, empty means it did not (and may be
+// sent again), unreadable keeps it pending for the next start.
+func (b *Bot) recoverInFlight(ctx context.Context) error {
+	pending, err := b.store.InFlightVotes(ctx)
+	if err != nil {
+		return fmt.Errorf("list in-flight votes: %w", err)
+	}
+	for _, v := range pending {
+		p, err := b.gov.Proposal(ctx, v.Proposal)
+		if err != nil {
+			return fmt.Errorf("re-check in-flight vote %d/%d: %w", v.Proposal, v.Neuron, err)
+		}
+		outcome, text := VoteAbandoned, "interrupted; ballot still empty after restart"
+		if p != nil {
+			if bl, ok := p.Ballots[v.Neuron]; ok && bl.Vote != nns.VoteUnspecified {
+				outcome, text = VoteSucceeded, "interrupted; ballot found filled after restart"
+				if bl.Vote != v.Vote {
+					outcome = VoteAlreadyVoted
+				}
+			}
+		}
+		if err := b.store.FinishVote(ctx, v.Attempt, outcome, text); err != nil {
+			return fmt.Errorf("finish in-flight vote %d/%d: %w", v.Proposal, v.Neuron, err)
+		}
+		b.log.Info().Uint64("neuron", v.Neuron).Uint64("proposal", v.Proposal).Str("outcome", string(outcome)).
+			Msg("in-flight vote re-checked after restart")
+	}
+	return nil
 }
