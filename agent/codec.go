@@ -1,0 +1,40 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aviate-labs/agent-go/candid"
+)
+
+// query runs a query method: args are encoded, the reply decoded into out
+// (a pointer).
+func (g *Governance) query(ctx context.Context, method string, out any, args ...any) error {
+	return g.request(ctx, kindQuery, method, method, out, args...)
+}
+
+func (g *Governance) request(ctx context.Context, kind callKind, method, label string, out any, args ...any) error {
+	arg, err := candid.Marshal(args)
+	if err != nil {
+		return fmt.Errorf("%s: encode argument: %w", label, err)
+	}
+	reply, err := g.invoke(ctx, kind, method, label, arg)
+	if err != nil {
+		return err
+	}
+	return decode(label, reply, out)
+}
+
+// decode decodes a single-value Candid reply into out. On failure it looks
+// for the first field that does not decode, so the error names it.
+func decode(method string, reply []byte, out any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid (decoder panicked: %v)", r)}
+		}
+	}()
+	if err := candid.Unmarshal(reply, []any{out}); err != nil {
+		return &DecodeError{Method: method, Field: locateField(reply, out), Err: err}
+	}
+	return nil
+}

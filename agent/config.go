@@ -1,0 +1,230 @@
+// Package agent is votebot's client of the NNS governance canister.
+//
+// It talks to the Internet Computer through agent-go (one agent per API
+// endpoint), verifies everything it reads (query signatures, call
+// certificates) against a pinned root key, fails over between endpoints,
+// retries what is safe to retry, and exposes only the governance methods a
+// hotkey needs: it cannot express a command that moves funds or changes a
+// neuron's controller-only settings.
+package agent
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aviate-labs/agent-go/certification"
+	"github.com/fxamacker/cbor/v2"
+	"github.com/rs/zerolog"
+
+	"github.com/votebot/votebot/agent/identity"
+)
+
+// MainnetEndpoints are the IC API boundary nodes, in order of preference.
+var MainnetEndpoints = []string{"https://icp-api.io", "https://icp0.io", "https://ic0.app"}
+
+// mainnetHosts are hosts that serve mainnet: their root key is always the
+// pinned one, never fetched.
+var mainnetHosts = []string{"icp-api.io", "icp0.io", "ic0.app"}
+
+// RootKeyFetch asks New to fetch the root key from the first endpoint that
+// answers, warn, and pin it for the client's lifetime. Never for mainnet.
+const RootKeyFetch = "fetch"
+
+// Defaults for Config.
+const (
+	DefaultCallTimeout     = 30 * time.Second
+	DefaultMaxRounds       = 4
+	DefaultRetryBase       = 250 * time.Millisecond
+	DefaultRetryMax        = 10 * time.Second
+	DefaultEndpointBackoff = 10 * time.Second
+	DefaultEndpointMaxBack = 5 * time.Minute
+	ingressExpiry          = 5 * time.Minute
+)
+
+// Config configures New.
+type Config struct {
+	// Endpoints are API base URLs in order of preference. Empty means
+	// MainnetEndpoints.
+	Endpoints []string
+	// RootKey is the DER root key in hex, RootKeyFetch, or "" for mainnet
+	// (only valid with mainnet endpoints).
+	RootKey string
+	// Identity signs every request, queries included (so that ballots of
+	// the bot's neurons come back). Nil means anonymous.
+	Identity identity.Identity
+	// CallTimeout bounds one attempt on one endpoint (an HTTP request, or a
+	// query with its signature check, or a call until its reply).
+	CallTimeout time.Duration
+	// Observer receives per-attempt outcomes and endpoint up/down. Optional.
+	Observer Observer
+	// Logger logs endpoint state changes and retries; never keys.
+	Logger zerolog.Logger
+	// Now is the clock for endpoint back-off. Default time.Now.
+	Now func() time.Time
+
+	// MaxRounds bounds how many times all endpoints are tried for one call
+	// (the caller's context bounds it too).
+	MaxRounds int
+	// RetryBase and RetryMax shape the jittered exponential back-off between
+	// rounds.
+	RetryBase, RetryMax time.Duration
+	// EndpointBackoff is how long a failed endpoint is skipped at first;
+	// it doubles on each further failure up to EndpointMaxBackoff.
+	EndpointBackoff, EndpointMaxBackoff time.Duration
+	// Transport is the HTTP transport under the client (tests). Default
+	// http.DefaultTransport.
+	Transport http.RoundTripper
+}
+
+func (c *Config) setDefaults() {
+	if len(c.Endpoints) == 0 {
+		c.Endpoints = MainnetEndpoints
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = DefaultCallTimeout
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.MaxRounds <= 0 {
+		c.MaxRounds = DefaultMaxRounds
+	}
+	if c.RetryBase <= 0 {
+		c.RetryBase = DefaultRetryBase
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = DefaultRetryMax
+	}
+	if c.EndpointBackoff <= 0 {
+		c.EndpointBackoff = DefaultEndpointBackoff
+	}
+	if c.EndpointMaxBackoff <= 0 {
+		c.EndpointMaxBackoff = DefaultEndpointMaxBack
+	}
+	if c.Transport == nil {
+		c.Transport = http.DefaultTransport
+	}
+}
+
+func parseEndpoints(raw []string) ([]*url.URL, bool, error) {
+	urls := make([]*url.URL, 0, len(raw))
+	mainnet := 0
+	for _, s := range raw {
+		u, err := url.Parse(strings.TrimRight(s, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, false, fmt.Errorf("agent: endpoint %q is not an http(s) URL", s)
+		}
+		if isMainnetHost(u.Hostname()) {
+			if u.Scheme != "https" {
+				return nil, false, fmt.Errorf("agent: mainnet endpoint %q must use https", s)
+			}
+			mainnet++
+		}
+		urls = append(urls, u)
+	}
+	if mainnet != 0 && mainnet != len(urls) {
+		return nil, false, errors.New("agent: endpoints mix mainnet and other networks")
+	}
+	return urls, mainnet == len(urls), nil
+}
+
+func isMainnetHost(h string) bool {
+	h = strings.ToLower(h)
+	for _, m := range mainnetHosts {
+		if h == m || strings.HasSuffix(h, "."+m) {
+			return true
+		}
+	}
+	return false
+}
+
+// rootKeyDERPrefix starts every IC root key (BLS12-381 G2, 96 bytes).
+var rootKeyDERPrefix = mustHex("308182301d060d2b0601040182dc7c0503010201060c2b0601040182dc7c05030201036100")
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func checkRootKey(der []byte) error {
+	if len(der) != len(rootKeyDERPrefix)+96 || !bytes.HasPrefix(der, rootKeyDERPrefix) {
+		return fmt.Errorf("agent: root key is not a %d-byte DER BLS12-381 key", len(rootKeyDERPrefix)+96)
+	}
+	return nil
+}
+
+// resolveRootKey returns the key to pin. Mainnet always gets the built-in
+// key; RootKeyFetch fetches once from the first endpoint that answers.
+func resolveRootKey(ctx context.Context, cfg Config, urls []*url.URL, mainnet bool) ([]byte, error) {
+	mainnetKey := mustHex(certification.RootKey)
+	switch {
+	case mainnet && (cfg.RootKey == "" || strings.EqualFold(cfg.RootKey, hex.EncodeToString(mainnetKey))):
+		return mainnetKey, nil
+	case mainnet:
+		return nil, errors.New("agent: the mainnet root key is pinned: do not set root_key (and never \"fetch\") for mainnet endpoints")
+	case cfg.RootKey == "":
+		return nil, errors.New("agent: endpoints are not mainnet: give the root key as hex, or \"fetch\"")
+	case cfg.RootKey == RootKeyFetch:
+		return fetchRootKey(ctx, cfg, urls)
+	}
+	der, err := hex.DecodeString(strings.TrimSpace(cfg.RootKey))
+	if err != nil {
+		return nil, errors.New("agent: root key is neither hex nor \"fetch\"")
+	}
+	return der, checkRootKey(der)
+}
+
+func fetchRootKey(ctx context.Context, cfg Config, urls []*url.URL) ([]byte, error) {
+	client := &http.Client{Transport: cfg.Transport, Timeout: cfg.CallTimeout}
+	var errs []error
+	for _, u := range urls {
+		der, err := fetchStatusRootKey(ctx, client, u)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", u.Host, err))
+			continue
+		}
+		cfg.Logger.Warn().Str("endpoint", u.Host).Str("root_key", hex.EncodeToString(der)).
+			Msg("root key fetched from the endpoint, not verified: pin it in the configuration (root_key) to be safe; it is pinned for this run")
+		return der, nil
+	}
+	return nil, &AllEndpointsDownError{Method: "fetch root key", Errs: errs}
+}
+
+func fetchStatusRootKey(ctx context.Context, client *http.Client, u *url.URL) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.JoinPath("/api/v2/status").String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, statusError(resp)
+	}
+	body, err := readLimited(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	var status struct {
+		RootKey []byte `cbor:"root_key"`
+	}
+	if err := cbor.Unmarshal(body, &status); err != nil {
+		return nil, fmt.Errorf("status is not CBOR: %w", err)
+	}
+	return status.RootKey, checkRootKey(status.RootKey)
+}

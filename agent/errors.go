@@ -1,0 +1,261 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// ErrAllEndpointsDown is returned (errors.Is) when no endpoint answered:
+// every one failed at the transport level or was skipped while backing off.
+// The bot alerts on it.
+var ErrAllEndpointsDown = errors.New("all IC API endpoints are down")
+
+// ErrAlreadyVoted matches (errors.Is) a governance error NeuronAlreadyVoted:
+// the ballot is already filled, directly or through following. For a voting
+// bot this is a success-equivalent outcome.
+var ErrAlreadyVoted = errors.New("neuron already voted")
+
+// ErrVerification matches (errors.Is) a response whose certificate or
+// signature did not verify against the pinned root key. Such a response is
+// never used as data.
+var ErrVerification = errors.New("response failed verification")
+
+// AllEndpointsDownError lists why each endpoint failed.
+type AllEndpointsDownError struct {
+	Method string
+	// Errs has the last error of each endpoint, in configuration order.
+	Errs []error
+}
+
+func (e *AllEndpointsDownError) Error() string {
+	parts := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		parts[i] = err.Error()
+	}
+	return fmt.Sprintf("%s: %v: %s", e.Method, ErrAllEndpointsDown, strings.Join(parts, "; "))
+}
+
+func (e *AllEndpointsDownError) Is(target error) bool { return target == ErrAllEndpointsDown }
+func (e *AllEndpointsDownError) Unwrap() []error      { return e.Errs }
+
+// EndpointError is a failure of one endpoint (transport, HTTP status,
+// timeout, verification, malformed response). Calls fail over to the next
+// endpoint on these.
+type EndpointError struct {
+	Endpoint string
+	Method   string
+	// Outcome is the metric label: transport_error, timeout, http_error,
+	// verify_error, protocol_error.
+	Outcome string
+	Err     error
+}
+
+func (e *EndpointError) Error() string {
+	return fmt.Sprintf("%s via %s: %s: %v", e.Method, e.Endpoint, e.Outcome, e.Err)
+}
+func (e *EndpointError) Unwrap() error { return e.Err }
+
+// HTTPStatusError is a non-success HTTP status from an endpoint.
+type HTTPStatusError struct {
+	StatusCode int
+	// Body is the start of the plain-text body.
+	Body string
+}
+
+func (e *HTTPStatusError) Error() string {
+	return fmt.Sprintf("HTTP %d: %s", e.StatusCode, e.Body)
+}
+
+// RejectCode is an IC reject code.
+type RejectCode uint64
+
+const (
+	RejectSysFatal           RejectCode = 1
+	RejectSysTransient       RejectCode = 2
+	RejectDestinationInvalid RejectCode = 3
+	RejectCanisterReject     RejectCode = 4
+	RejectCanisterError      RejectCode = 5
+)
+
+var rejectCodeNames = map[RejectCode]string{1: "SYS_FATAL", 2: "SYS_TRANSIENT", 3: "DESTINATION_INVALID",
+	4: "CANISTER_REJECT", 5: "CANISTER_ERROR"}
+
+func (c RejectCode) String() string {
+	if n, ok := rejectCodeNames[c]; ok {
+		return n
+	}
+	return "REJECT_" + strconv.FormatUint(uint64(c), 10)
+}
+
+// RejectError is a rejection by the IC (replica or canister). Only
+// SYS_TRANSIENT is retried.
+type RejectError struct {
+	Method    string
+	Code      RejectCode
+	ErrorCode string // e.g. "IC0503"
+	Message   string
+}
+
+func (e *RejectError) Error() string {
+	return fmt.Sprintf("%s rejected: %s (%s): %s", e.Method, e.Code, e.ErrorCode, e.Message)
+}
+
+// Transient reports whether the rejection may go away on retry.
+func (e *RejectError) Transient() bool { return e.Code == RejectSysTransient }
+
+// GovernanceError is an error the governance canister returned inside a
+// successful reply. It is never retried.
+type GovernanceError struct {
+	Method  string
+	Type    nns.ErrorType
+	Message string
+}
+
+func (e *GovernanceError) Error() string {
+	return fmt.Sprintf("%s: governance error %s (%d): %s", e.Method, e.Type, int32(e.Type), e.Message)
+}
+
+// Is makes errors.Is(err, ErrAlreadyVoted) true for NeuronAlreadyVoted.
+func (e *GovernanceError) Is(target error) bool {
+	return target == ErrAlreadyVoted && e.Type == nns.ErrorTypeNeuronAlreadyVoted
+}
+
+func newGovernanceError(method string, g *nns.GovernanceError) *GovernanceError {
+	return &GovernanceError{Method: method, Type: nns.ErrorType(g.ErrorType), Message: g.ErrorMessage}
+}
+
+// IsAlreadyVoted reports whether err says the neuron's ballot was already
+// filled: the vote the caller wanted may or may not be the one recorded, but
+// nothing more can be done.
+func IsAlreadyVoted(err error) bool { return errors.Is(err, ErrAlreadyVoted) }
+
+// DecodeError is a reply that did not decode as the method's Candid type.
+type DecodeError struct {
+	Method string
+	// Field is the path of the first field that failed, e.g.
+	// "proposal_info[3].latest_tally.yes", when it could be found.
+	Field string
+	Err   error
+}
+
+func (e *DecodeError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: decode reply: field %s: %v", e.Method, e.Field, e.Err)
+	}
+	return fmt.Sprintf("%s: decode reply: %v", e.Method, e.Err)
+}
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// errorClass is what the retry loop does with an attempt's error.
+type errorClass int
+
+const (
+	classFinal     errorClass = iota // return to the caller as is
+	classRetry                       // retry (next endpoint or later); endpoint is healthy
+	classEndpoint                    // endpoint failed: mark it down, fail over
+	classCancelled                   // the caller's context ended
+)
+
+// classify turns an error from agent-go (or our transport) into a typed
+// error and what to do about it. parent is the caller's context: a deadline
+// of the per-attempt context is a timeout, the caller's is cancellation.
+func classify(parent context.Context, endpoint, method string, err error) (error, errorClass, string) {
+	if parent.Err() != nil {
+		return parent.Err(), classCancelled, "canceled"
+	}
+	var (
+		httpErr *HTTPStatusError
+		rej     *RejectError
+		dec     *DecodeError
+	)
+	epErr := func(outcome string) (error, errorClass, string) {
+		return &EndpointError{Endpoint: endpoint, Method: method, Outcome: outcome, Err: err}, classEndpoint, outcome
+	}
+	switch {
+	case errors.As(err, &dec):
+		return err, classFinal, "decode_error"
+	case errors.As(err, &rej):
+		return retryIfTransient(rej)
+	case asRejectFromAgent(method, err, &rej):
+		return retryIfTransient(rej)
+	case errors.Is(err, ErrVerification):
+		return epErr("verify_error")
+	case errors.As(err, &httpErr):
+		if permanentHTTPStatus(httpErr.StatusCode) {
+			return &EndpointError{Endpoint: endpoint, Method: method, Outcome: "http_error", Err: err}, classFinal, "http_error"
+		}
+		return epErr("http_error")
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return epErr("timeout")
+	case isNetError(err):
+		return epErr("transport_error")
+	default:
+		// Anything else (a failed query signature check, a malformed
+		// certificate, an unexpected status) means this endpoint's answer
+		// is unusable: never data, try another endpoint.
+		return epErr("protocol_error")
+	}
+}
+
+func retryIfTransient(rej *RejectError) (error, errorClass, string) {
+	if rej.Transient() {
+		return rej, classRetry, "reject"
+	}
+	return rej, classFinal, "reject"
+}
+
+// permanentHTTPStatus: a 4xx (other than timeout and rate limiting) says our
+// request is wrong, which another endpoint will not fix.
+func permanentHTTPStatus(code int) bool {
+	return code >= 400 && code < 500 && code != 408 && code != 429 && code != 404
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func isNetError(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// agentRejectText matches the text agent-go gives a reject it learnt by
+// polling read_state: "(code) message".
+var agentRejectText = regexp.MustCompile(`^\(([1-5])\) (.*)$`)
+
+// asRejectFromAgent recognises agent-go's unexported reject error (fields
+// RejectCode, Message, ErrorCode) by reflection, and the text form of a
+// polled reject.
+func asRejectFromAgent(method string, err error, out **RejectError) bool {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		v := reflect.ValueOf(e)
+		if v.Kind() == reflect.Pointer {
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			continue
+		}
+		code, msg, ec := v.FieldByName("RejectCode"), v.FieldByName("Message"), v.FieldByName("ErrorCode")
+		if code.IsValid() && code.CanUint() && msg.IsValid() && msg.Kind() == reflect.String && ec.IsValid() && ec.Kind() == reflect.String {
+			*out = &RejectError{Method: method, Code: RejectCode(code.Uint()), Message: msg.String(), ErrorCode: ec.String()}
+			return true
+		}
+	}
+	if m := agentRejectText.FindStringSubmatch(err.Error()); m != nil {
+		c, _ := strconv.Atoi(m[1])
+		*out = &RejectError{Method: method, Code: RejectCode(c), Message: m[2]}
+		return true
+	}
+	return false
+}

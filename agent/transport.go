@@ -1,0 +1,158 @@
+package agent
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aviate-labs/agent-go/certification"
+	"github.com/aviate-labs/agent-go/principal"
+	"github.com/fxamacker/cbor/v2"
+)
+
+// maxResponseBytes bounds a response body: the IC caps query replies at
+// 3 MiB; a larger body is not from a well-behaved endpoint.
+const maxResponseBytes = 8 << 20
+
+// transport sits between agent-go and the network for one endpoint. It
+//   - answers agent-go's GET /api/v2/status with the pinned root key, which
+//     is how a root key other than mainnet's reaches agent-go v0.9.2 (it has
+//     no option to set one; it can only fetch);
+//   - turns HTTP error statuses into *HTTPStatusError, so they are typed;
+//   - verifies the certificate of a synchronous call reply (/api/v3|v4 call)
+//     against the root key, which agent-go v0.9.2 does not do;
+//   - bounds response sizes.
+type transport struct {
+	base          http.RoundTripper
+	rootKey       []byte
+	statusBody    []byte
+	ingressExpiry time.Duration
+}
+
+func newTransport(base http.RoundTripper, rootKey []byte, ingressExpiry time.Duration) (*transport, error) {
+	status, err := cbor.Marshal(map[string]any{"root_key": rootKey})
+	if err != nil {
+		return nil, fmt.Errorf("encode pinned status: %w", err)
+	}
+	return &transport{base: base, rootKey: rootKey, statusBody: status, ingressExpiry: ingressExpiry}, nil
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/api/v2/status") {
+		return t.pinnedStatus(req), nil
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
+		return nil, statusError(resp)
+	}
+	body, err := readLimited(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusOK && isCallPath(req.URL.Path) {
+		if err := t.verifyCallReply(req.URL.Path, body); err != nil {
+			return nil, err
+		}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+func (t *transport) pinnedStatus(req *http.Request) *http.Response {
+	return &http.Response{
+		Status:        "200 OK",
+		StatusCode:    http.StatusOK,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/cbor"}},
+		Body:          io.NopCloser(bytes.NewReader(t.statusBody)),
+		ContentLength: int64(len(t.statusBody)),
+		Request:       req,
+	}
+}
+
+func statusError(resp *http.Response) error {
+	defer resp.Body.Close()
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	return &HTTPStatusError{StatusCode: resp.StatusCode, Body: strings.TrimSpace(string(head))}
+}
+
+var errResponseTooLarge = errors.New("response body too large")
+
+func readLimited(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, maxResponseBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxResponseBytes {
+		return nil, errResponseTooLarge
+	}
+	return body, nil
+}
+
+// isCallPath matches /api/v{2,3,4}/canister/<id>/call.
+func isCallPath(path string) bool {
+	return strings.HasPrefix(path, "/api/v") && strings.HasSuffix(path, "/call") && strings.Contains(path, "/canister/")
+}
+
+func canisterFromPath(path string) (principal.Principal, error) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if parts[i] == "canister" {
+			return principal.Decode(parts[i+1])
+		}
+	}
+	return principal.Principal{}, fmt.Errorf("no canister id in %s", path)
+}
+
+// verifyCallReply checks a synchronous call reply. A "replied" status must
+// carry a certificate signed (directly or by delegation) by the root key and
+// not older than the ingress expiry. Other statuses carry no data.
+func (t *transport) verifyCallReply(path string, body []byte) error {
+	var reply struct {
+		Status      string `cbor:"status"`
+		Certificate []byte `cbor:"certificate"`
+	}
+	if err := cbor.Unmarshal(body, &reply); err != nil {
+		return fmt.Errorf("%w: call reply is not CBOR: %v", ErrVerification, err)
+	}
+	if reply.Status != "replied" {
+		return nil
+	}
+	canister, err := canisterFromPath(path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrVerification, err)
+	}
+	if err := verifyCertificate(reply.Certificate, canister, t.rootKey, t.ingressExpiry); err != nil {
+		return fmt.Errorf("%w: call certificate: %v", ErrVerification, err)
+	}
+	return nil
+}
+
+func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration) (err error) {
+	defer func() {
+		// The certificate decoder and hash tree code are third-party and
+		// not documented as panic-free on hostile input.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed certificate: %v", r)
+		}
+	}()
+	var cert certification.Certificate
+	if err := cbor.Unmarshal(raw, &cert); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	if err := certification.VerifyCertificate(cert, canister, rootKey); err != nil {
+		return err
+	}
+	return cert.VerifyTime(maxAge)
+}
