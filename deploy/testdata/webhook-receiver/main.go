@@ -1,0 +1,121 @@
+// Command webhook-receiver is the end-to-end monitoring test's stand-in for a pager and a chat:
+// it accepts Alertmanager webhook posts (and votebot's own webhook alerts) on 127.0.0.1 and
+// appends one line per alert to a file, which scripts/e2e-monitoring greps:
+//
+//	/page firing VotebotVoteMissed neuron=1001 proposal_id= instance=
+//
+// With -free-ports N it prints N free loopback TCP ports and exits.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// webhook is the part of Alertmanager's webhook payload (version 4) the test reads.
+type webhook struct {
+	Version string `json:"version"`
+	Status  string `json:"status"`
+	Alerts  []struct {
+		Status string            `json:"status"`
+		Labels map[string]string `json:"labels"`
+	} `json:"alerts"`
+}
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback)")
+	out := flag.String("out", "received.log", "file to append one line per received alert to")
+	freePorts := flag.Int("free-ports", 0, "print this many free loopback ports and exit")
+	flag.Parse()
+	if *freePorts > 0 {
+		if err := printFreePorts(os.Stdout, *freePorts); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if err := serve(*listen, *out); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func printFreePorts(w io.Writer, n int) error {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("find a free port: %w", err)
+		}
+		ls = append(ls, l)
+		fmt.Fprintln(w, l.Addr().(*net.TCPAddr).Port)
+	}
+	return nil
+}
+
+func serve(addr, out string) error {
+	f, err := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("open output: %w", err)
+	}
+	defer f.Close()
+	var mu sync.Mutex
+	write := func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(f, line)
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "POST only", http.StatusMethodNotAllowed)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		for _, line := range describe(r.URL.Path, body) {
+			write(line)
+		}
+	})
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+	log.Printf("webhook-receiver listening on %s, writing %s", addr, out)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// describe turns one post into lines: one per alert for Alertmanager, one "raw" line otherwise.
+func describe(path string, body []byte) []string {
+	var wh webhook
+	if json.Unmarshal(body, &wh) == nil && wh.Version != "" && len(wh.Alerts) > 0 {
+		var lines []string
+		for _, a := range wh.Alerts {
+			l := a.Labels
+			lines = append(lines, fmt.Sprintf("%s %s %s neuron=%s proposal_id=%s instance=%s severity=%s",
+				path, a.Status, l["alertname"], l["neuron"], l["proposal_id"], l["instance"], l["severity"]))
+		}
+		return lines
+	}
+	raw := strings.Join(strings.Fields(string(body)), " ")
+	if len(raw) > 300 {
+		raw = raw[:300]
+	}
+	return []string{path + " raw " + raw}
+}
