@@ -82,3 +82,12 @@ func identities(t *testing.T) []namedIdentity {
 		{"anonymous", new(identity.AnonymousIdentity)},
 	}
 }
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
