@@ -109,7 +109,14 @@ if [ -f "$destdir/etc/votebot/votebot.yaml" ]; then
 	say "kept       /etc/votebot/votebot.yaml (yours)"
 	ensure_mode /etc/votebot/votebot.yaml 0644
 else
-	put "$repo/configs/votebot.example.yaml" /etc/votebot/votebot.yaml 0644
+	# The example names a PEM path; under the unit the key arrives as the credential hotkey.pem.
+	work=$(mktemp)
+	sed 's|^  pem_file: /etc/votebot/hotkey.pem.*|  credential: hotkey.pem  # votebot.service: LoadCredential=hotkey.pem:/etc/votebot/hotkey.pem|' \
+		"$repo/configs/votebot.example.yaml" >"$work"
+	grep -q '^  credential: hotkey.pem' "$work" ||
+		say "warning    set identity: {credential: hotkey.pem} in /etc/votebot/votebot.yaml yourself"
+	put "$work" /etc/votebot/votebot.yaml 0644
+	rm -f "$work"
 fi
 
 # Secrets that should not sit in a world-readable config (webhook URLs, tokens) go here as
@@ -150,7 +157,7 @@ EOF
 if [ "$key_missing" = 1 ]; then
 	cat <<EOF
   1. Create the hotkey and add its principal to each neuron (README: "Run it for your neurons"):
-       sudo sh -c 'umask 077; votebot identity new --type ed25519 --out /etc/votebot/hotkey.pem'
+       sudo votebot identity new --type ed25519 --out /etc/votebot/hotkey.pem
        sudo votebot identity show --pem /etc/votebot/hotkey.pem
 EOF
 else
@@ -160,8 +167,9 @@ else
 EOF
 fi
 cat <<EOF
-  2. Edit /etc/votebot/votebot.yaml: your neurons, policies, alert channels;
-     identity: {credential: hotkey.pem}; store under /var/lib/votebot.
+  2. Edit /etc/votebot/votebot.yaml: your neurons, policies and alert channels (secrets such as
+     webhook URLs can go in /etc/votebot/votebot.env as VOTEBOT_* variables instead). Keep
+     identity: {credential: hotkey.pem} and the store under /var/lib/votebot.
   3. Check it and see what it would do, without voting:
        sudo CREDENTIALS_DIRECTORY=/etc/votebot votebot config validate --config /etc/votebot/votebot.yaml
        sudo CREDENTIALS_DIRECTORY=/etc/votebot votebot plan --config /etc/votebot/votebot.yaml
