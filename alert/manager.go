@@ -1,0 +1,199 @@
+package alert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Route sends alerts at or above MinSeverity to one channel.
+type Route struct {
+	Name        string // for errors and logs, e.g. "slack-ops"
+	Notifier    Notifier
+	MinSeverity Severity // zero: every alert
+}
+
+// ManagerConfig configures a Manager.
+type ManagerConfig struct {
+	Instance string // named in every alert, so redundant instances can be told apart
+	Routes   []Route
+	State    StateStore       // required: *store.Store in production, MemoryState in tests
+	Now      func() time.Time // default time.Now
+	// Reminder is the interval between reminders while a condition holds; 0 disables them.
+	Reminder time.Duration
+	// ReminderByKind overrides Reminder per kind (0 disables reminders for that kind).
+	ReminderByKind map[Kind]time.Duration
+}
+
+// Manager delivers alerts with deduplication per key: the first Fire of a condition is sent,
+// later Fires are silent until the reminder interval has passed, and Resolve sends a "resolved"
+// message once. Its memory lives in a StateStore, so a restart neither re-sends nor forgets.
+type Manager struct {
+	cfg   ManagerConfig
+	locks sync.Map // key → *sync.Mutex: one delivery at a time per key
+}
+
+// NewManager checks cfg and returns a Manager.
+func NewManager(cfg ManagerConfig) (*Manager, error) {
+	if cfg.State == nil {
+		return nil, errors.New("alert manager: no state store")
+	}
+	for i, r := range cfg.Routes {
+		if r.Notifier == nil {
+			return nil, fmt.Errorf("alert manager: route %d (%s) has no notifier", i, r.Name)
+		}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Manager{cfg: cfg}, nil
+}
+
+func (m *Manager) lock(key string) func() {
+	mu, _ := m.locks.LoadOrStore(key, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
+}
+
+func (m *Manager) reminder(k Kind) time.Duration {
+	if d, ok := m.cfg.ReminderByKind[k]; ok {
+		return d
+	}
+	return m.cfg.Reminder
+}
+
+// prepare fills the fields the Manager owns.
+func (m *Manager) prepare(a *Alert) error {
+	if !a.Kind.Known() {
+		return fmt.Errorf("alert: unknown kind %q", a.Kind)
+	}
+	if a.Key == "" {
+		a.Key = KeyFor(a.Kind, a.Neuron, a.ProposalID)
+	}
+	a.Instance = m.cfg.Instance
+	a.At = m.cfg.Now()
+	return nil
+}
+
+// Fire reports that the condition of a holds now. It sends a when the condition is new (or
+// recurs after being resolved) and as a reminder when the reminder interval has passed since the
+// last message; otherwise it only remembers the latest deadline, so a moving deadline never
+// makes a duplicate. An event kind (vote missed) is sent once per key, ever. sent says whether a
+// message went out; err joins the channels' errors.
+func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
+	if err := m.prepare(&a); err != nil {
+		return false, err
+	}
+	defer m.lock(a.Key)()
+	st, ok, err := m.cfg.State.AlertState(ctx, a.Key)
+	if err != nil {
+		return false, fmt.Errorf("alert %s: %w", a.Key, err)
+	}
+	switch {
+	case ok && a.Kind.IsEvent() && st.TimesSent > 0:
+		return false, nil
+	case !ok || !st.Active():
+		st = State{Key: a.Key, Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID, FirstFired: a.At}
+	case st.TimesSent > 0 && !m.reminderDue(st, a.At):
+		if !st.Deadline.Equal(a.Deadline) {
+			st.Deadline = a.Deadline
+			if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+				return false, fmt.Errorf("alert %s: %w", a.Key, err)
+			}
+		}
+		return false, nil
+	}
+	a.Reminder = st.TimesSent
+	return m.deliver(ctx, a, st)
+}
+
+func (m *Manager) reminderDue(st State, now time.Time) bool {
+	every := m.reminder(st.Kind)
+	return every > 0 && !st.Kind.IsEvent() && now.Sub(st.LastSent) >= every
+}
+
+// deliver records the send before making it (a crash in between loses one message rather than
+// duplicating it), sends to every route a's severity reaches, and rolls the record back if every
+// channel failed so that the next Fire tries again.
+func (m *Manager) deliver(ctx context.Context, a Alert, prev State) (bool, error) {
+	st := prev
+	st.LastSent, st.TimesSent, st.Pending = a.At, prev.TimesSent+1, true
+	if a.Resolved {
+		st.ResolvedAt = a.At
+	} else {
+		st.Deadline = a.Deadline
+		st.Severity = max(st.Severity, a.EffectiveSeverity())
+	}
+	if a.Kind.IsEvent() {
+		st.ResolvedAt = a.At // nothing will resolve it: keep it out of the active list
+	}
+	if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+		return false, fmt.Errorf("alert %s: record send: %w", a.Key, err)
+	}
+	routed, failed, sendErr := m.send(ctx, a, st.Severity)
+	if routed > 0 && failed == routed {
+		if err := m.cfg.State.PutAlertState(ctx, prev); err != nil {
+			sendErr = errors.Join(sendErr, fmt.Errorf("alert %s: roll back: %w", a.Key, err))
+		}
+		return false, sendErr
+	}
+	st.Pending = false
+	if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+		sendErr = errors.Join(sendErr, fmt.Errorf("alert %s: record sent: %w", a.Key, err))
+	}
+	return routed > 0, sendErr
+}
+
+// send delivers a to the routes whose minimum severity sev reaches.
+func (m *Manager) send(ctx context.Context, a Alert, sev Severity) (routed, failed int, err error) {
+	var errs []error
+	for _, r := range m.cfg.Routes {
+		if sev < r.MinSeverity {
+			continue
+		}
+		routed++
+		if e := r.Notifier.Send(ctx, a); e != nil {
+			failed++
+			errs = append(errs, fmt.Errorf("alert %s via %s: %w", a.Key, r.Name, e))
+		}
+	}
+	return routed, failed, errors.Join(errs...)
+}
+
+// Resolve reports that the condition of a has cleared. If a message about it was sent, a
+// "resolved" message goes to the channels that received it (routed by the highest severity sent);
+// otherwise the state is closed silently. Resolving what is not firing does nothing.
+func (m *Manager) Resolve(ctx context.Context, a Alert) (sent bool, err error) {
+	if err := m.prepare(&a); err != nil {
+		return false, err
+	}
+	defer m.lock(a.Key)()
+	st, ok, err := m.cfg.State.AlertState(ctx, a.Key)
+	if err != nil {
+		return false, fmt.Errorf("alert %s: %w", a.Key, err)
+	}
+	if !ok || !st.Active() || a.Kind.IsEvent() {
+		return false, nil
+	}
+	if st.TimesSent == 0 {
+		st.ResolvedAt = a.At
+		if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+			return false, fmt.Errorf("alert %s: %w", a.Key, err)
+		}
+		return false, nil
+	}
+	a.Resolved = true
+	a.Severity = max(st.Severity, a.EffectiveSeverity())
+	return m.deliver(ctx, a, st)
+}
+
+// Active lists the conditions currently firing, so the caller can resolve those it no longer sees.
+func (m *Manager) Active(ctx context.Context) ([]State, error) {
+	states, err := m.cfg.State.ActiveAlertStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("active alerts: %w", err)
+	}
+	return states, nil
+}

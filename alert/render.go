@@ -1,0 +1,129 @@
+package alert
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// field is one labelled line of a message, in plain text, already bounded and cleaned.
+type field struct {
+	Label string
+	Value string
+}
+
+// content is a channel-neutral rendering of an alert: a one-line headline, labelled fields and
+// the untrusted summary. Channels escape each part for their markup.
+type content struct {
+	Headline string
+	Fields   []field
+	Summary  string
+}
+
+func render(a Alert) content {
+	c := content{Headline: headline(a)}
+	add := func(label, value string) {
+		if value != "" {
+			c.Fields = append(c.Fields, field{label, value})
+		}
+	}
+	add("", Truncate(cleanText(a.Text), maxTextRunes))
+	if a.ProposalID != 0 {
+		add("Proposal", strconv.FormatUint(a.ProposalID, 10)+titleSuffix(a.Title))
+	}
+	add("Topic", Truncate(oneLine(a.Topic), 100))
+	if a.Neuron != 0 {
+		add("Neuron", neuronName(a))
+	}
+	if !a.Deadline.IsZero() {
+		add("Deadline", DeadlineText(a.Deadline, a.At))
+	}
+	add("Instance", Truncate(oneLine(a.Instance), 100))
+	add("Key", a.Key)
+	c.Summary = Truncate(strings.TrimSpace(cleanText(a.Summary)), maxSummaryRunes)
+	return c
+}
+
+func titleSuffix(title string) string {
+	if t := Truncate(oneLine(title), maxTitleRunes); t != "" {
+		return " — " + t
+	}
+	return ""
+}
+
+func neuronName(a Alert) string {
+	id := strconv.FormatUint(a.Neuron, 10)
+	if alias := Truncate(oneLine(a.NeuronAlias), 60); alias != "" {
+		return alias + " (" + id + ")"
+	}
+	return id
+}
+
+// headline is the one-line gist: status, kind, neuron, proposal. It holds no untrusted text
+// except the operator's neuron alias.
+func headline(a Alert) string {
+	var b strings.Builder
+	switch {
+	case a.Resolved:
+		b.WriteString("[RESOLVED] ")
+	case a.Reminder > 0:
+		fmt.Fprintf(&b, "[%s, reminder %d] ", strings.ToUpper(a.EffectiveSeverity().String()), a.Reminder)
+	default:
+		fmt.Fprintf(&b, "[%s] ", strings.ToUpper(a.EffectiveSeverity().String()))
+	}
+	b.WriteString(a.Kind.Label())
+	if a.Neuron != 0 {
+		b.WriteString(": neuron " + neuronName(a))
+	}
+	if a.ProposalID != 0 {
+		b.WriteString(", proposal " + strconv.FormatUint(a.ProposalID, 10))
+	}
+	if !a.Deadline.IsZero() && !a.Resolved {
+		b.WriteString(", deadline " + a.Deadline.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	return b.String()
+}
+
+// DeadlineText renders a deadline with the time left from now: "2026-11-22 10:00:00 UTC (in 3h12m)".
+func DeadlineText(deadline, now time.Time) string {
+	s := deadline.UTC().Format("2006-01-02 15:04:05 MST")
+	if now.IsZero() {
+		return s
+	}
+	left := deadline.Sub(now).Round(time.Minute)
+	if left >= 0 {
+		return s + " (in " + shortDuration(left) + ")"
+	}
+	return s + " (" + shortDuration(-left) + " ago)"
+}
+
+func shortDuration(d time.Duration) string {
+	days := int(d / (24 * time.Hour))
+	d -= time.Duration(days) * 24 * time.Hour
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd%dh", days, h)
+	case h > 0:
+		return fmt.Sprintf("%dh%02dm", h, m)
+	}
+	return fmt.Sprintf("%dm", m)
+}
+
+// plainText renders c as plain text lines, each part passed through esc.
+func (c content) plainText(esc func(string) string) string {
+	var b strings.Builder
+	b.WriteString(esc(c.Headline))
+	for _, f := range c.Fields {
+		b.WriteString("\n")
+		if f.Label != "" {
+			b.WriteString(f.Label + ": ")
+		}
+		b.WriteString(esc(f.Value))
+	}
+	if c.Summary != "" {
+		b.WriteString("\n\n" + esc(c.Summary))
+	}
+	return b.String()
+}
