@@ -37,7 +37,7 @@ func WriteText(w io.Writer, r Report) error {
 			header = append(header, strings.ToUpper(p.Window.Name))
 		}
 	}
-	header = append(header, "EARNED ("+r.Window.Name+")", "LOST", "DECAY IN")
+	header = append(header, "EARNED ("+r.Window.Name+")", "LOST ("+r.Window.Name+")", "DECAY IN")
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 	for _, n := range r.Neurons {
 		row := []string{strconv.FormatUint(n.Neuron, 10), orDash(n.Name), vpString(n.PotentialVP), vpString(n.DecidingVP)}
@@ -76,9 +76,12 @@ func writeNeuronDetail(b *strings.Builder, r Report, n NeuronReport) {
 	}
 	b.WriteString("\n")
 	if n.DecayStarts != nil {
-		fmt.Fprintf(b, "  voting power refreshed %s; decay starts %s (%d days left); following cleared %s\n",
-			n.RefreshedAt.UTC().Format(time.DateOnly), n.DecayStarts.UTC().Format(time.DateOnly),
-			*n.DaysUntilDecay, n.FollowingClearedAt.UTC().Format(time.DateOnly))
+		decay := fmt.Sprintf("decay starts %s (%d days left)", n.DecayStarts.UTC().Format(time.DateOnly), *n.DaysUntilDecay)
+		if *n.DaysUntilDecay == 0 {
+			decay = fmt.Sprintf("DECAYING since %s: refresh it (any direct vote or RefreshVotingPower)", n.DecayStarts.UTC().Format(time.DateOnly))
+		}
+		fmt.Fprintf(b, "  voting power refreshed %s; %s; following cleared %s\n",
+			n.RefreshedAt.UTC().Format(time.DateOnly), decay, n.FollowingClearedAt.UTC().Format(time.DateOnly))
 	}
 	if n.ExpectedDailyE8s != nil {
 		fmt.Fprintf(b, "  expected at this participation: %s ICP/day, %s ICP/year\n",

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/store"
+)
+
+const reportHistory = "../../rewards/testdata/observations.json"
+
+func runReportCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), append([]string{"report"}, args...), Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestReportCommandText(t *testing.T) {
+	code, out, errs := runReportCmd(t, "--observations", reportHistory, "--at", "2026-11-21T12:00:00Z", "--window", "30d")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"window 30d", "alpha", "MISSED proposal 140001", "95.8% (5/6)", "DECAYING"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestReportCommandJSON(t *testing.T) {
+	code, out, errs := runReportCmd(t, "--observations", reportHistory, "--at", "2026-11-21T12:00:00Z", "--json", "--regime", "legacy")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r rewards.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if r.Regime != rewards.RegimeLegacy || r.Window.Name != "7d" || len(r.Neurons) != 2 {
+		t.Fatalf("got regime %q window %q neurons %d", r.Regime, r.Window.Name, len(r.Neurons))
+	}
+}
+
+func TestReportCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no source", nil, "no observations"},
+		{"two sources", []string{"--observations", reportHistory, "--store", "x.db"}, "not both"},
+		{"missing file", []string{"--observations", filepath.Join(dir, "nope.json")}, "no such file"},
+		{"missing store is not created", []string{"--store", filepath.Join(dir, "nope.db")}, "no such file"},
+		{"bad window", []string{"--observations", reportHistory, "--window", "fortnight"}, "window"},
+		{"bad regime", []string{"--observations", reportHistory, "--regime", "mission70"}, "regime"},
+		{"bad time", []string{"--observations", reportHistory, "--at", "yesterday"}, "--at"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := runReportCmd(t, tc.args...)
+			if code != 1 || !strings.Contains(errs, tc.want) {
+				t.Fatalf("exit %d, stderr %q, want 1 and %q", code, errs, tc.want)
+			}
+		})
+	}
+}
+
+func TestReportCommandFromStore(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "votebot.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for _, o := range []store.Observation{
+		{ProposalID: 5, NeuronID: 77, Topic: nns.TopicGovernance, RewardStatus: nns.RewardStatusSettled, Ballot: store.BallotEmpty,
+			BallotVP: 100, ProposalTime: deadline.Add(-96 * time.Hour), Deadline: deadline},
+		{ProposalID: 6, NeuronID: 77, Topic: nns.TopicNodeAdmin, RewardStatus: nns.RewardStatusSettled, Ballot: store.BallotFollowing,
+			BallotVP: 100, Vote: nns.VoteYes, ProposalTime: deadline.Add(-96 * time.Hour), Deadline: deadline},
+	} {
+		if err := st.UpsertObservation(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runReportCmd(t, "--store", path, "--at", "2026-11-21T12:00:00Z")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// Missed Governance (20) and voted NodeAdmin (1): 1/21 = 4.8%.
+	if !strings.Contains(out, "4.8% (1/2)") || !strings.Contains(out, "MISSED proposal 5  Governance") {
+		t.Fatalf("store report:\n%s", out)
+	}
+}
