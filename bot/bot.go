@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,6 +113,7 @@ type Bot struct {
 	observed     map[ballotKey]bool
 	amu          sync.Mutex // guards direct and firing (votes run concurrently)
 	direct       map[ballotKey]bool
+	titles       map[uint64]Proposal // for alert texts; guarded by amu
 	refused      map[ballotKey]bool
 	dryRun       map[ballotKey]bool
 	firing       map[string]Alert
@@ -154,6 +156,7 @@ func New(d Deps, opts Options) (*Bot, error) {
 		lastDecision: map[ballotKey]string{},
 		observed:     map[ballotKey]bool{},
 		direct:       map[ballotKey]bool{},
+		titles:       map[uint64]Proposal{},
 		refused:      map[ballotKey]bool{},
 		dryRun:       map[ballotKey]bool{},
 		firing:       map[string]Alert{},
@@ -204,6 +207,7 @@ func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...
 // Alerter deduplicates across restarts and sends reminders.
 func (b *Bot) fire(ctx context.Context, a Alert) {
 	key := a.Key()
+	b.describe(&a)
 	b.amu.Lock()
 	_, already := b.firing[key]
 	if a.Resolvable {
@@ -269,3 +273,24 @@ func (b *Bot) isDirect(k ballotKey) bool {
 	defer b.amu.Unlock()
 	return b.direct[k]
 }
+
+// describe fills an alert's alias, topic and proposal title.
+func (b *Bot) describe(a *Alert) {
+	_, opts, _ := b.peek()
+	for _, nc := range opts.Neurons {
+		if nc.ID == a.Neuron {
+			a.NeuronAlias = nc.Alias
+		}
+	}
+	if a.Proposal == 0 {
+		return
+	}
+	b.amu.Lock()
+	p, ok := b.titles[a.Proposal]
+	b.amu.Unlock()
+	if ok {
+		a.Topic, a.ProposalTitle = p.Topic.String(), p.Title
+	}
+}
+
+func parseUint(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) }

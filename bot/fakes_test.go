@@ -419,8 +419,14 @@ func (d topicDecider) Decide(p Proposal, _ Neuron, o *Override, now time.Time) D
 	}
 }
 
-func (d topicDecider) WantedFollowing(uint64, map[string]uint64) (map[nns.Topic][]uint64, error) {
-	return d.follow, nil
+func (d topicDecider) FollowingChanges(_ uint64, actual map[nns.Topic][]uint64, _ map[string]uint64) (map[nns.Topic][]uint64, []string) {
+	diff := map[nns.Topic][]uint64{}
+	for t, w := range d.follow {
+		if fmt.Sprint(w) != fmt.Sprint(actual[t]) {
+			diff[t] = w
+		}
+	}
+	return diff, nil
 }
 
 // clock is a settable test clock.

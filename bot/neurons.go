@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -73,28 +72,6 @@ func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics
 		f.resolve = append(f.resolve, AlertNeuronDissolves)
 	}
 	return f
-}
-
-// followingDiff lists the topics whose on-chain followees differ from the
-// wanted ones (order-insensitive). nil want means "not managed".
-func followingDiff(want, have map[nns.Topic][]uint64) map[nns.Topic][]uint64 {
-	diff := map[nns.Topic][]uint64{}
-	for t, w := range want {
-		if !sameSet(w, have[t]) {
-			diff[t] = w
-		}
-	}
-	return diff
-}
-
-func sameSet(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(x, y)
 }
 
 func describeFollowing(diff, have map[nns.Topic][]uint64) string {
@@ -169,15 +146,12 @@ func (b *Bot) knownNeurons(ctx context.Context, opts Options, now time.Time, for
 }
 
 func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n Neuron, reconcile bool, opts Options, now time.Time) {
-	want, err := d.WantedFollowing(nc.ID, b.knownNeurons(ctx, opts, now, reconcile))
-	if err != nil {
-		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("wanted following")
-		return
+	diff, warnings := d.FollowingChanges(nc.ID, n.Followees, b.knownNeurons(ctx, opts, now, reconcile))
+	if reconcile {
+		for _, w := range warnings {
+			b.log.Warn().Uint64("neuron", nc.ID).Msg("following: " + w)
+		}
 	}
-	if want == nil {
-		return
-	}
-	diff := followingDiff(want, n.Followees)
 	if len(diff) == 0 {
 		b.resolve(ctx, AlertFollowingDrift, nc.ID, 0)
 		return

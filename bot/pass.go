@@ -45,6 +45,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	b.trackProposals(ctx, props)
 
 	state := b.readNeurons(ctx, opts)
+	b.nameProposers(ctx, props, opts, now)
 	b.checkNeurons(ctx, decider, opts, state, reconcile, now)
 
 	overrides, err := b.store.Overrides(ctx)
@@ -101,8 +102,25 @@ func (b *Bot) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load unsettled proposals: %w", err)
 	}
+	b.amu.Lock()
 	for _, p := range unsettled {
 		b.tracked[p.ID] = p
+		b.titles[p.ID] = p
+	}
+	b.amu.Unlock()
+	if al, ok := b.alerter.(activeLister); ok {
+		active, err := al.Active(ctx)
+		if err != nil {
+			return fmt.Errorf("load firing alerts: %w", err)
+		}
+		b.amu.Lock()
+		for _, a := range active {
+			if a.Resolvable {
+				b.firing[a.Key()] = a
+			}
+		}
+		b.amu.Unlock()
+		b.updateFiring()
 	}
 	if b.metrics != nil {
 		missed, err := b.store.MissedVotes(ctx)
@@ -179,6 +197,11 @@ func fmtTime(t time.Time) string {
 // trackProposals remembers newly seen open proposals (in memory and in the
 // store, so they are checked for a miss after a restart).
 func (b *Bot) trackProposals(ctx context.Context, props []Proposal) {
+	b.amu.Lock()
+	for _, p := range props {
+		b.titles[p.ID] = Proposal{ID: p.ID, Topic: p.Topic, Title: p.Title}
+	}
+	b.amu.Unlock()
 	for _, p := range props {
 		old, seen := b.tracked[p.ID]
 		if seen && old.Deadline.Equal(p.Deadline) {
@@ -269,5 +292,21 @@ func (b *Bot) atRiskBlind(ctx context.Context, opts Options) {
 		if atRisk(bp, true, opts.AtRiskThreshold, now) {
 			b.fire(ctx, atRiskAlert(bp, now))
 		}
+	}
+}
+
+// nameProposers fills ProposerName from the known neurons, for rules that
+// match on a proposer's name.
+func (b *Bot) nameProposers(ctx context.Context, props []Proposal, opts Options, now time.Time) {
+	known := b.knownNeurons(ctx, opts, now, false)
+	if len(known) == 0 {
+		return
+	}
+	names := make(map[uint64]string, len(known))
+	for name, id := range known {
+		names[id] = name
+	}
+	for i := range props {
+		props[i].ProposerName = names[props[i].Proposer]
 	}
 }

@@ -144,9 +144,16 @@ type Alert struct {
 	Severity Severity
 	Neuron   uint64 // 0 when not about one neuron
 	Proposal uint64 // 0 when not about one proposal
-	Title    string
+	// Title is the bot's one-line headline (logs, progress output).
+	Title string
+	// Text is the bot's explanation: what happened, what to do.
 	Text     string
 	Deadline time.Time // zero when none
+	// Filled by the loop from what it knows: the neuron's alias, the
+	// proposal's topic and (untrusted) title.
+	NeuronAlias   string
+	Topic         string
+	ProposalTitle string
 	// Resolvable alerts get a "resolved" message when the condition clears;
 	// a missed vote is final.
 	Resolvable bool

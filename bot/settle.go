@@ -90,6 +90,9 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 				continue
 			}
 			delete(b.tracked, id)
+			b.amu.Lock()
+			delete(b.titles, id)
+			b.amu.Unlock()
 			if b.metrics != nil {
 				b.metrics.deleteProposal(tp, opts.Neurons)
 			}

@@ -24,12 +24,22 @@ type Proposal struct {
 	Action       string // e.g. "Motion", "ExecuteNnsFunction"
 	NNSFunction  int32
 	Proposer     uint64
-	Created      time.Time
-	Deadline     time.Time
+	ProposerName string // known-neuron name of the proposer, if any
+	Tally        Tally
+	// TotalPotentialVP prices a missed vote (0 when unknown).
+	TotalPotentialVP uint64
+	Created          time.Time
+	Deadline         time.Time
 	// Ballots holds the ballots of the caller's neurons only (the query is
 	// signed by the bot identity). A neuron absent here has no ballot.
 	Ballots map[uint64]Ballot
+	// FolloweeVotes are votes of followees on this proposal, where the
+	// loop could learn them (their recent ballots); nil when unknown.
+	FolloweeVotes map[uint64]nns.Vote
 }
+
+// Tally is a proposal's latest tally (e8s of voting power).
+type Tally struct{ Yes, No, Total uint64 }
 
 // Ballot is one neuron's ballot on a proposal.
 type Ballot struct {
@@ -125,6 +135,8 @@ type Decision struct {
 	Reason string
 	// Source is why the vote is cast: "rule", "fallback", "override".
 	Source string
+	// Rule is the deciding rule's name, if any.
+	Rule string
 	// Manual is true when a human is asked to decide (alerted once).
 	Manual bool
 	// Skip is a deliberate abstention: no alert, not counted at risk.
@@ -134,9 +146,11 @@ type Decision struct {
 // Decider is the policy engine as the loop uses it. Implementations are pure.
 type Decider interface {
 	Decide(p Proposal, n Neuron, override *Override, now time.Time) Decision
-	// WantedFollowing is the declarative following for a neuron, names
-	// resolved with known; nil means the policy does not manage following.
-	WantedFollowing(neuron uint64, known map[string]uint64) (map[nns.Topic][]uint64, error)
+	// FollowingChanges compares the policy's following for a neuron with
+	// the on-chain one (names resolved with known) and returns the topics
+	// to set, plus warnings (e.g. a catch-all that leaves Governance
+	// unfollowed). Empty changes: nothing to do or not managed.
+	FollowingChanges(neuron uint64, actual map[nns.Topic][]uint64, known map[string]uint64) (map[nns.Topic][]uint64, []string)
 }
 
 // Override is a human's stored decision (votebot vote).
