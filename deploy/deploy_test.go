@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/votebot/votebot/config"
 )
 
 // exportedMetrics are the series the daemon exports (bot/ and agent/), plus the two that
@@ -275,4 +277,22 @@ func markdownAnchors(md string) map[string]bool {
 		out[strings.ReplaceAll(h, " ", "-")] = true
 	}
 	return out
+}
+
+// The end-to-end test's votebot config must stay valid as the config schema evolves; the
+// script would otherwise fail only on a machine that runs it.
+func TestE2EConfigIsValid(t *testing.T) {
+	b, err := os.ReadFile("testdata/e2e-votebot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filled := strings.NewReplacer("@DEVNET@", "http://127.0.0.1:8080", "@TMP@", t.TempDir(),
+		"@LISTEN@", "127.0.0.1:9464", "@RECEIVER@", "http://127.0.0.1:9099").Replace(string(b))
+	cfg, err := config.Parse("testdata/e2e-votebot.yaml", []byte(filled), nil)
+	if err != nil {
+		t.Fatalf("deploy/testdata/e2e-votebot.yaml: %v", err)
+	}
+	if len(cfg.Neurons) != 1 || cfg.Neurons[0].ID != 1001 {
+		t.Errorf("neurons = %+v, want only 1001 (the scenario's missing neuron)", cfg.Neurons)
+	}
 }
