@@ -23,7 +23,12 @@ type testNet struct {
 
 func newTestNet(t *testing.T) *testNet {
 	t.Helper()
-	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop()})
+	return newTestNetLogged(t, zerolog.Nop())
+}
+
+func newTestNetLogged(t *testing.T, log zerolog.Logger) *testNet {
+	t.Helper()
+	srv, err := devnet.New(devnet.Config{Logger: log})
 	if err != nil {
 		t.Fatalf("devnet.New: %v", err)
 	}
