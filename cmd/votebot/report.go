@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
 )
@@ -21,6 +22,7 @@ type reportOptions struct {
 	json         bool
 	observations string
 	storePath    string
+	configPath   string
 	regime       string
 	supplyE8s    uint64
 	networkVPE8s uint64
@@ -63,6 +65,7 @@ as unknown, never as missed.`,
 	f.BoolVar(&o.json, "json", false, "write JSON instead of a table")
 	f.StringVar(&o.observations, "observations", "", "read observations from this JSON file")
 	f.StringVar(&o.storePath, "store", "", "read observations from this votebot state database")
+	f.StringVar(&o.configPath, "config", "", "votebot configuration: its store (unless --observations/--store) and neuron aliases")
 	f.StringVar(&o.regime, "regime", string(rewards.RegimeCurrent), "tokenomics: current or legacy")
 	f.Uint64Var(&o.supplyE8s, "supply-e8s", 0, "ICP total supply in e8s for reward estimates (overrides the file)")
 	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
@@ -106,8 +109,49 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	return rewards.WriteText(s.Out, r)
 }
 
-// loadReportData picks the source: a JSON file or the state database.
+// loadReportData picks the source: a JSON file or the state database,
+// named directly or by the configuration, whose neurons it adds by alias.
 func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
+	if o.configPath == "" {
+		return loadObservations(ctx, o)
+	}
+	cfg, err := config.Load(o.configPath)
+	if err != nil {
+		return reportData{}, err
+	}
+	if o.observations == "" && o.storePath == "" {
+		o.storePath = cfg.Store.Path
+	}
+	d, err := loadObservations(ctx, o)
+	if err != nil {
+		return reportData{}, err
+	}
+	d.Neurons = withConfigNeurons(d.Neurons, cfg.Neurons)
+	return d, nil
+}
+
+// withConfigNeurons adds the configured neurons and names them by alias
+// where the data has no name.
+func withConfigNeurons(have []rewards.NeuronStatus, configured []config.Neuron) []rewards.NeuronStatus {
+	index := map[uint64]int{}
+	for i, n := range have {
+		index[n.ID] = i
+	}
+	for _, cn := range configured {
+		i, ok := index[cn.ID]
+		if !ok {
+			have = append(have, rewards.NeuronStatus{ID: cn.ID})
+			i = len(have) - 1
+			index[cn.ID] = i
+		}
+		if have[i].Name == "" {
+			have[i].Name = cn.Alias
+		}
+	}
+	return have
+}
+
+func loadObservations(ctx context.Context, o reportOptions) (reportData, error) {
 	switch {
 	case o.observations != "" && o.storePath != "":
 		return reportData{}, errors.New("give --observations or --store, not both")
@@ -116,7 +160,7 @@ func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
 	case o.storePath != "":
 		return readStore(ctx, o.storePath)
 	}
-	return reportData{}, errors.New("no observations: give --observations FILE or --store PATH")
+	return reportData{}, errors.New("no observations: give --observations FILE, --store PATH or --config FILE")
 }
 
 func readObservationsFile(path string) (reportData, error) {

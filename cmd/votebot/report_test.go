@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,5 +103,22 @@ func TestReportCommandFromStore(t *testing.T) {
 	// Missed Governance (20) and voted NodeAdmin (1): 1/21 = 4.8%.
 	if !strings.Contains(out, "4.8% (1/2)") || !strings.Contains(out, "MISSED proposal 5  Governance") {
 		t.Fatalf("store report:\n%s", out)
+	}
+}
+
+func TestReportCommandWithConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "votebot.yaml")
+	yaml := "identity:\n  pem_file: " + filepath.Join(dir, "hotkey.pem") + "\nneurons:\n  - id: 1001\n    alias: main\n  - id: 1003\n    alias: spare\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runReportCmd(t, "--config", cfg, "--observations", reportHistory, "--at", "2026-11-21T12:00:00Z")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// The file names 1001 alpha (kept); the configured 1003 appears with no history.
+	if !strings.Contains(out, "1001    alpha") || !strings.Contains(out, "1003    spare") {
+		t.Fatalf("config neurons missing:\n%s", out)
 	}
 }
