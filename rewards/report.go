@@ -105,9 +105,13 @@ func BuildReport(in ReportInput) Report {
 	for _, n := range in.Neurons {
 		status[n.ID] = n
 	}
+	byNeuron := map[uint64][]Entry{}
+	for _, e := range entries {
+		byNeuron[e.Neuron] = append(byNeuron[e.Neuron], e)
+	}
 	for _, id := range neuronIDs(entries, in.Neurons) {
-		nr := neuronReport(in, entries, status[id], id)
-		priceNeuron(&nr, in, entries, shares, unpriced)
+		nr := neuronReport(in, byNeuron[id], status[id], id)
+		priceNeuron(&nr, in, byNeuron[id], shares, unpriced)
 		r.Neurons = append(r.Neurons, nr)
 	}
 	return r
