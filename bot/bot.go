@@ -294,3 +294,10 @@ func (b *Bot) describe(a *Alert) {
 }
 
 func parseUint(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) }
+
+func (b *Bot) fireConfigInvalid(ctx context.Context, err error) {
+	b.fire(ctx, Alert{Kind: AlertConfigInvalid, Severity: SeverityWarning, Resolvable: true,
+		Title: "Configuration reload failed", Text: "The new configuration is invalid; the old one stays in force: " + err.Error()})
+}
+
+func (b *Bot) resolveConfigInvalid(ctx context.Context) { b.resolve(ctx, AlertConfigInvalid, 0, 0) }

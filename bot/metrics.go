@@ -96,6 +96,14 @@ func (m *Metrics) ObserveAPI(endpoint, method, outcome string, d time.Duration) 
 	m.APIDuration.WithLabelValues(endpoint, method).Observe(d.Seconds())
 }
 
+// ObserveCall implements agent.Observer.
+func (m *Metrics) ObserveCall(endpoint, method, outcome string, d time.Duration) {
+	m.ObserveAPI(endpoint, method, outcome, d)
+}
+
+// ObserveEndpoint implements agent.Observer.
+func (m *Metrics) ObserveEndpoint(endpoint string, up bool) { m.SetEndpointUp(endpoint, up) }
+
 // SetEndpointUp records an endpoint's health.
 func (m *Metrics) SetEndpointUp(endpoint string, up bool) {
 	v := 0.0

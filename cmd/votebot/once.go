@@ -1,18 +1,55 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/config"
 )
 
-// newOnceCmd is a placeholder until bot lands.
+// Exit codes of `votebot once`, for cron users.
+const (
+	onceAtRisk    = 2 // a ballot is at risk, or a miss was confirmed
+	oncePollError = 3 // the proposals could not be read
+)
+
 func newOnceCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "once",
-		Short: "(not yet available)",
+	var configPath string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "once --config FILE",
+		Short: "One full pass (poll, decide, vote what is due, alert), then exit",
+		Long: fmt.Sprintf(`Run one pass of the daemon and exit. Exit status: 0 all is well, %d something
+is at risk (or was missed), %d the proposals could not be read, 1 other errors.`, onceAtRisk, oncePollError),
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("once: not implemented yet")
+			log := newLogger(s.Err)
+			cfg, err := config.Load(configPath)
+			if err != nil {
+				return err
+			}
+			app, err := bot.Assemble(cmd.Context(), bot.AppOptions{Config: cfg, Logger: log, DryRun: dryRun,
+				Version: buildVersion()})
+			if err != nil {
+				return err
+			}
+			defer app.Close()
+			sum, err := app.Bot.Once(cmd.Context())
+			if err != nil {
+				fmt.Fprintln(s.Err, "votebot once:", err)
+				return exitError{code: oncePollError}
+			}
+			fmt.Fprintf(s.Out, "%d open proposals, %d ballots: %d voted now, %d by following, %d scheduled, %d at risk, %d missed\n",
+				sum.Proposals, sum.Ballots, sum.VotesCast, sum.Followed, sum.Pending, sum.AtRisk, sum.Missed)
+			if sum.AtRisk > 0 || sum.Missed > 0 {
+				return exitError{code: onceAtRisk}
+			}
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, `decide and record "would vote" without sending anything`)
+	return cmd
 }
