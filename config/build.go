@@ -44,7 +44,7 @@ func (d *decoder) checkNetwork(n Network) {
 		d.addf("network.urls", "at least one URL is required (or write network: mainnet)")
 	}
 	for i, u := range n.URLs {
-		if err := checkHTTPURL(u); err != nil {
+		if err := checkHTTPURL(u, false); err != nil {
 			d.addf("network.urls["+strconv.Itoa(i)+"]", "%v", err)
 		}
 	}
@@ -59,8 +59,13 @@ func (d *decoder) checkNetwork(n Network) {
 	}
 }
 
-func checkHTTPURL(s string) error {
+// checkHTTPURL wants an http(s) URL with a host. For a secret URL the
+// error never quotes it (url.Parse errors do): it may hold a token.
+func checkHTTPURL(s string, secret bool) error {
 	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil && secret {
+		return fmt.Errorf("invalid URL (not shown: it may hold a token)")
+	}
 	if err != nil {
 		return fmt.Errorf("invalid URL: %w", err)
 	}
@@ -85,16 +90,16 @@ func (d *decoder) checkIdentity(id Identity) {
 }
 
 func (d *decoder) checkNeurons(list []Neuron, policies map[string]*policy.Policy) []Neuron {
-	if len(list) == 0 {
+	if len(list) == 0 && !d.hasProblem("neurons") {
 		d.addf("neurons", "at least one neuron is required")
 	}
 	ids, aliases := map[uint64]int{}, map[string]int{}
 	out := make([]Neuron, len(list))
 	for i, n := range list {
 		at := "neurons[" + strconv.Itoa(i) + "]"
-		if n.ID == 0 {
+		if n.ID == 0 && !d.hasProblem(at+".id") {
 			d.addf(at+".id", "required: the neuron id (a positive integer)")
-		} else if j, dup := ids[n.ID]; dup {
+		} else if j, dup := ids[n.ID]; dup && n.ID != 0 {
 			d.addf(at+".id", "duplicate neuron %d (also neurons[%d])", n.ID, j)
 		} else {
 			ids[n.ID] = i
@@ -124,6 +129,9 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 		ch, at := chs[name], "alerts.channels."+name
 		ch.Name = name
 		ch.Type = strings.ToLower(strings.TrimSpace(ch.Type))
+		if ch.Type == ChannelEmail && ch.SMTP.Port == 0 {
+			ch.SMTP.Port = 587 // submission with STARTTLS
+		}
 		if !slices.Contains(channelTypes, ch.Type) {
 			d.addf(at+".type", "must be one of %s, not %q", strings.Join(channelTypes, ", "), ch.Type)
 		} else {
@@ -147,12 +155,12 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 func (d *decoder) checkChannelFields(at string, ch Channel) {
 	need := func(field string, set bool) {
 		if !set {
-			d.addf(at+"."+field, "required for a %s channel", ch.Type)
+			d.addf(at+"."+field, "required for a channel of type %s", ch.Type)
 		}
 	}
 	unused := func(field string, set bool) {
 		if set {
-			d.addf(at+"."+field, "not used by a %s channel", ch.Type)
+			d.addf(at+"."+field, "not used by a channel of type %s", ch.Type)
 		}
 	}
 	switch ch.Type {
@@ -176,8 +184,8 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 		}
 	}
 	if !ch.URL.IsZero() {
-		if err := checkHTTPURL(ch.URL.Reveal()); err != nil {
-			d.addf(at+".url", "%v", err) // the message never quotes the URL: it may hold a token
+		if err := checkHTTPURL(ch.URL.Reveal(), true); err != nil {
+			d.addf(at+".url", "%v", err)
 		}
 	}
 }
@@ -218,10 +226,12 @@ func (d *decoder) positive(path string, v, least time.Duration) {
 	}
 }
 
+// minMargin is the smallest positive deadline margin of the policy and
+// its rules (0 if none).
 func minMargin(p *policy.Policy) time.Duration {
 	m := p.Timing.DeadlineMargin
 	for _, r := range p.Rules {
-		if r.Timing != nil && r.Timing.DeadlineMargin < m {
+		if r.Timing != nil && r.Timing.DeadlineMargin > 0 && (m <= 0 || r.Timing.DeadlineMargin < m) {
 			m = r.Timing.DeadlineMargin
 		}
 	}

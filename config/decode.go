@@ -43,6 +43,17 @@ func (d *decoder) addf(path, format string, args ...any) {
 	d.problems = append(d.problems, p)
 }
 
+// hasProblem reports whether a problem was recorded at path already (so a
+// value that failed to decode is not also reported as missing).
+func (d *decoder) hasProblem(path string) bool {
+	for _, p := range d.problems {
+		if p.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 // parentPath drops the last element: "a.b[2]" → "a.b", "a.b" → "a".
 func parentPath(p string) string {
 	i := strings.LastIndexAny(p, ".[")
@@ -275,30 +286,35 @@ func (d *decoder) decodeNetwork(n *yaml.Node, v reflect.Value, path string) {
 	v.Set(reflect.ValueOf(Network{URLs: net.URLs, RootKey: net.RootKey}))
 }
 
-// ParseDuration accepts Go durations ("90s", "1h30m") and days ("30d",
-// "1d12h"). Negative values are allowed here and rejected by validation.
+// ParseDuration accepts Go durations ("90s", "1h30m") with an optional
+// leading count of days or years ("30d", "1d12h", "1.5d", "1y"; a year is
+// 365.25 days). Negative values parse here and are rejected by validation.
 func ParseDuration(s string) (time.Duration, error) {
+	bad := fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
 	t := strings.TrimSpace(s)
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
-	var days int64
-	if i := strings.IndexByte(t, 'd'); i > 0 {
-		n, err := strconv.ParseInt(t[:i], 10, 32)
-		if err != nil || n > 365*100 {
-			return 0, fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
+	var total time.Duration
+	if i := strings.IndexAny(t, "dy"); i > 0 {
+		n, err := strconv.ParseFloat(t[:i], 64)
+		unit := 24 * time.Hour
+		if t[i] == 'y' {
+			unit = 36525 * 24 * time.Hour / 100
 		}
-		days, t = n, t[i+1:]
+		if err != nil || n < 0 || n > 1000*365 || strings.ContainsAny(t[:i], "eEnNxXpP") {
+			return 0, bad
+		}
+		total, t = time.Duration(n*float64(unit)), t[i+1:]
 	}
-	var rest time.Duration
 	if t != "" {
-		var err error
-		if rest, err = time.ParseDuration(t); err != nil || rest < 0 {
-			return 0, fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
+		rest, err := time.ParseDuration(t)
+		if err != nil || rest < 0 || strings.HasPrefix(t, "+") {
+			return 0, bad
 		}
-	} else if days == 0 {
-		return 0, fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
+		total += rest
+	} else if total == 0 && !strings.HasPrefix(strings.TrimPrefix(strings.TrimSpace(s), "-"), "0") {
+		return 0, bad
 	}
-	total := time.Duration(days)*24*time.Hour + rest
 	if neg {
 		total = -total
 	}

@@ -30,7 +30,7 @@ func TestCheck(t *testing.T) {
 		{"proposal id 0", Policy{Rules: []Rule{{Match: Match{ProposalIDs: []uint64{0}}}}, Timing: DefaultTiming()},
 			[]string{"rules[0].match.proposals[0]: can never match: proposal ids start at 1"}},
 		{"margin too long", Policy{Timing: Timing{DeadlineMargin: 96 * time.Hour}},
-			[]string{"deadline_margin: is 96h0m0s, not shorter than the 4-day voting period: the fallback would act at once"}},
+			[]string{"deadline_margin: is 4d, not shorter than the 4-day voting period: the fallback would act at once"}},
 		{"rule timing", Policy{Rules: []Rule{{Timing: &Timing{VoteDelay: -time.Second}}}, Timing: DefaultTiming()},
 			[]string{"rules[0].vote_delay: must not be negative"}},
 		{"too many followees", Policy{Timing: DefaultTiming(), Following: map[nns.Topic][]Followee{nns.TopicGovernance: many}},

@@ -119,3 +119,23 @@ func sameSet(a, b []uint64) bool {
 	slices.Sort(y)
 	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
+
+// ResolveFollowing turns wanted following into neuron ids, resolving
+// known-neuron names through known (case-insensitive). It fails, naming
+// every problem, on an unknown name or more than 15 followees per topic.
+func ResolveFollowing(wanted map[nns.Topic][]Followee, known map[string]uint64) (map[nns.Topic][]uint64, error) {
+	if wanted == nil {
+		return nil, nil
+	}
+	out := make(map[nns.Topic][]uint64, len(wanted))
+	var problems []string
+	for _, topic := range sortedTopics(wanted) {
+		ids, warn := resolveFollowees(topic, wanted[topic], known)
+		problems = append(problems, warn...)
+		out[topic] = ids
+	}
+	if len(problems) > 0 {
+		return out, fmt.Errorf("resolve following: %s", strings.Join(problems, "; "))
+	}
+	return out, nil
+}

@@ -117,7 +117,7 @@ func (pol *Policy) Check() []Problem {
 			catchAll = i
 		}
 		if r.Timing != nil {
-			out = append(out, r.Timing.check(at)...)
+			out = append(out, r.Timing.checkChanged(at, pol.Timing)...)
 		}
 	}
 	out = append(out, pol.Timing.check("")...)
@@ -162,6 +162,21 @@ const VotingPeriod = 4 * 24 * time.Hour
 // MaxFollowees is the NNS limit of followees per topic.
 const MaxFollowees = 15
 
+// checkChanged checks a rule's timing, reporting only the values that
+// differ from the policy's (those are reported once, for the policy).
+func (t Timing) checkChanged(at string, base Timing) []Problem {
+	var out []Problem
+	for _, p := range t.check(at) {
+		field := p.Field[strings.LastIndexByte(p.Field, '.')+1:]
+		if (field == "deadline_margin" && t.DeadlineMargin == base.DeadlineMargin) ||
+			(field == "vote_delay" && t.VoteDelay == base.VoteDelay) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 func (t Timing) check(at string) []Problem {
 	prefix := at
 	if prefix != "" {
@@ -172,15 +187,23 @@ func (t Timing) check(at string) []Problem {
 		out = append(out, Problem{prefix + "deadline_margin", "must not be negative"})
 	}
 	if t.DeadlineMargin >= VotingPeriod {
-		out = append(out, Problem{prefix + "deadline_margin", "is " + t.DeadlineMargin.String() +
+		out = append(out, Problem{prefix + "deadline_margin", "is " + fmtDuration(t.DeadlineMargin) +
 			", not shorter than the 4-day voting period: the fallback would act at once"})
 	}
 	if t.VoteDelay < 0 {
 		out = append(out, Problem{prefix + "vote_delay", "must not be negative"})
 	}
 	if t.VoteDelay >= VotingPeriod {
-		out = append(out, Problem{prefix + "vote_delay", "is " + t.VoteDelay.String() +
+		out = append(out, Problem{prefix + "vote_delay", "is " + fmtDuration(t.VoteDelay) +
 			", not shorter than the 4-day voting period"})
 	}
 	return out
+}
+
+// fmtDuration prints whole days as "5d", else Go's form.
+func fmtDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
 }

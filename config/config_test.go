@@ -1,0 +1,337 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+)
+
+// TestInvalidFiles pins the exact message for each mistake: key path, file
+// line and text. Every testdata/invalid-*.yml file must be in the table.
+func TestInvalidFiles(t *testing.T) {
+	want := map[string][]string{
+		"invalid-alerts.yml": {
+			`invalid-alerts.yml:5: alerts.channels.chat.chat_id: required for a channel of type telegram`,
+			`invalid-alerts.yml:10: alerts.channels.ops.url: URL must start with http:// or https://`,
+			`invalid-alerts.yml:11: alerts.channels.ops.token: not used by a channel of type slack`,
+			`invalid-alerts.yml:12: alerts.channels.ops.min_severity: must be info, warning or critical, not "urgent"`,
+			`invalid-alerts.yml:14: alerts.channels.sms.type: must be one of webhook, slack, discord, telegram, pagerduty, email, not "sms"`,
+			`invalid-alerts.yml:17: alerts.channels.mail.smtp.from: required for a channel of type email`,
+			`invalid-alerts.yml:17: alerts.channels.mail.smtp.port: must be between 1 and 65535, not 70000`,
+			`invalid-alerts.yml:17: alerts.channels.mail.smtp.to: required for a channel of type email`,
+		},
+		"invalid-empty.yml": {
+			`invalid-empty.yml:1: identity: set pem_file (the hotkey's PEM file) or credential (a systemd credential name)`,
+			`invalid-empty.yml:1: neurons: at least one neuron is required`,
+		},
+		"invalid-five.yml": {
+			`invalid-five.yml:5: poll_intervall: unknown key (did you mean "poll_interval"?)`,
+			`invalid-five.yml:9: neurons[0].policy: unknown policy "cautious" (defined: default)`,
+			`invalid-five.yml:12: policies.default.deadline_margin: is 5d, not shorter than the 4-day voting period: the fallback would act at once`,
+			`invalid-five.yml:16: policies.default.rules[0].match.topics[1]: unknown topic "Governence"`,
+			"invalid-five.yml:20: policies.default.rules[1].match.title: invalid regular expression: error parsing regexp: missing closing ): `(unclosed`",
+		},
+		"invalid-following.yml": {
+			`invalid-following.yml:6: policies.default.following.catch_all: has 16 followees, at most 15 allowed`,
+			`invalid-following.yml:7: policies.default.following.NetworkCanisterManagement: same topic as "ApplicationCanisterManagement"`,
+			`invalid-following.yml:9: policies.default.following.Governanse: unknown topic "Governanse"`,
+			`invalid-following.yml:10: policies.default.following.NeuronManagement: NeuronManagement following needs the controller key; a hotkey cannot set it`,
+			`invalid-following.yml:11: policies.default.following.Kyc[0]: must be a neuron id or a known-neuron name`,
+			`invalid-following.yml:11: policies.default.following.Kyc[1]: must be a neuron id or a known-neuron name`,
+		},
+		"invalid-identity-neurons.yml": {
+			`invalid-identity-neurons.yml:1: identity: set only one of pem_file and credential`,
+			`invalid-identity-neurons.yml:7: neurons[1].id: duplicate neuron 7 (also neurons[0])`,
+			`invalid-identity-neurons.yml:8: neurons[1].alias: duplicate alias "a" (also neurons[0])`,
+			`invalid-identity-neurons.yml:9: neurons[2].id: required: the neuron id (a positive integer)`,
+			`invalid-identity-neurons.yml:10: neurons[3].id: must be a non-negative integer, not "-3"`,
+		},
+		"invalid-network-scalar.yml": {
+			`invalid-network-scalar.yml:1: network: must be "mainnet" or a mapping with urls and root_key, not "testnet"`,
+		},
+		"invalid-network.yml": {
+			`invalid-network.yml:2: network.urls[0]: invalid URL: parse "127.0.0.1:8080": first path segment in URL cannot contain colon`,
+			`invalid-network.yml:2: network.urls[1]: URL has no host`,
+			`invalid-network.yml:3: network.root_key: must be hex or "fetch": encoding/hex: invalid byte: U+006E 'n'`,
+			`invalid-network.yml:4: network.port: unknown key`,
+		},
+		"invalid-never-match.yml": {
+			`invalid-never-match.yml:9: policies.default.rules[0].match.nns_functions: can never match: nns_functions needs action ExecuteNnsFunction`,
+			`invalid-never-match.yml:13: policies.default.rules[1].match.topics[0]: can never match: no proposal has topic Unspecified`,
+			`invalid-never-match.yml:17: policies.default.rules[3]: can never match: rule 2 ("everything") matches every proposal before it`,
+		},
+		"invalid-timing.yml": {
+			`invalid-timing.yml:3: poll_interval: is 10m0s, not shorter than the deadline margin 5m0s of policy "default": the fallback could be missed`,
+			`invalid-timing.yml:4: listen: host is empty: that listens on every interface; write 0.0.0.0:9464 if you mean it`,
+			`invalid-timing.yml:5: refresh.when_left: is 200d, not shorter than the 6 months after which voting power decays`,
+			`invalid-timing.yml:8: policies.default.vote_delay: must not be negative`,
+			`invalid-timing.yml:9: policies.default.deadline_margin: must be positive: at the deadline it is too late to vote`,
+			`invalid-timing.yml:10: policies.default.fallback: unknown fallback "abstain" (want one of with_followees, with_majority, yes, no, none)`,
+			`invalid-timing.yml:11: policies.default.default: must be one of yes, no, follow, manual, skip, not "maybe"`,
+			`invalid-timing.yml:16: policies.default.rules[1]: missing vote: yes, no, follow, manual or skip`,
+			`invalid-timing.yml:16: policies.default.rules[1]: can never match: rule 0 ("quick") matches every proposal before it`,
+			`invalid-timing.yml:16: policies.default.rules[1].name: duplicate rule name "quick" (also rules[0])`,
+		},
+		"invalid-types.yml": {
+			`invalid-types.yml:4: dry_run: must be true or false, not "yes"`,
+			`invalid-types.yml:5: poll_interval: must be a duration, not a list`,
+			`invalid-types.yml:6: listen: must be host:port, e.g. 127.0.0.1:9464: address 9464: missing port in address`,
+			`invalid-types.yml:7: neurons: must be a list, not a mapping`,
+			`invalid-types.yml:11: alerts.thresholds.at_risk_before: invalid duration "24 hours" (want e.g. 90s, 2h, 30d)`,
+		},
+		"invalid-yaml.yml": {
+			`invalid-yaml.yml:2: invalid YAML: yaml: line 2: did not find expected key`,
+		},
+	}
+	files, err := filepath.Glob("testdata/invalid-*.yml")
+	if err != nil || len(files) != len(want) {
+		t.Fatalf("%d invalid-*.yml files, %d in the table (%v)", len(files), len(want), err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Parse(name, data, nil)
+			if cfg != nil || err == nil {
+				t.Fatalf("Parse accepted %s", name)
+			}
+			var probs Errors
+			if !errors.As(err, &probs) {
+				t.Fatalf("error is %T, want config.Errors", err)
+			}
+			got := strings.Split(err.Error(), "\n")
+			if !reflect.DeepEqual(got, want[name]) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want[name], "\n"))
+			}
+		})
+	}
+}
+
+// TestFiveMistakes: five distinct mistakes give five problems, each with
+// its own line.
+func TestFiveMistakes(t *testing.T) {
+	_, err := Load("testdata/invalid-five.yml")
+	var probs Errors
+	if !errors.As(err, &probs) {
+		t.Fatalf("Load: %v", err)
+	}
+	lines := map[int]bool{}
+	for _, p := range probs {
+		lines[p.Line] = true
+	}
+	if len(probs) != 5 || len(lines) != 5 {
+		t.Fatalf("%d problems on %d lines, want 5 on 5:\n%v", len(probs), len(lines), err)
+	}
+}
+
+func TestExampleValidates(t *testing.T) {
+	cfg, err := Load("../configs/votebot.example.yaml")
+	if err != nil {
+		t.Fatalf("example config: %v", err)
+	}
+	if !cfg.Network.Mainnet || cfg.Listen != DefaultListen || cfg.PollInterval != time.Minute || len(cfg.Neurons) != 2 {
+		t.Errorf("unexpected example: %+v", cfg)
+	}
+	def := cfg.PolicyFor(1001)
+	if def == nil || len(def.Rules) != 5 || def.Timing.VoteDelay != time.Hour || def.Timing.Fallback != policy.FallbackWithFollowees {
+		t.Fatalf("policy of 1001: %+v", def)
+	}
+	gov := def.Rules[1]
+	if gov.Outcome != policy.OutcomeManual || gov.Timing == nil || gov.Timing.DeadlineMargin != 6*time.Hour ||
+		gov.Timing.VoteDelay != time.Hour || !reflect.DeepEqual(gov.Match.Topics, []nns.Topic{nns.TopicGovernance}) {
+		t.Errorf("rule ask-me-on-governance: %+v", gov)
+	}
+	if got := cfg.PolicyFor(1002).Following[nns.TopicUnspecified]; !reflect.DeepEqual(got, []policy.Followee{{ID: 27}}) {
+		t.Errorf("follow-dfinity catch-all %v", got)
+	}
+	if ch := cfg.Alerts.Channels["pager"]; ch.MinSeverity != SeverityCritical || ch.Name != "pager" {
+		t.Errorf("pagerduty channel defaults: %+v", ch)
+	}
+	if !strings.HasPrefix(cfg.Summary(), "ok: ../configs/votebot.example.yaml: 2 neurons, 2 policies (5 rules), 2 alert channels, network mainnet") {
+		t.Errorf("summary %q", cfg.Summary())
+	}
+}
+
+func TestMinimalConfigDefaults(t *testing.T) {
+	cfg, err := Parse("min.yml", []byte("identity: {credential: hotkey}\nneurons: [{id: 42}]\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:9464" || cfg.PollInterval != 60*time.Second || cfg.Refresh.WhenLeft != 30*24*time.Hour ||
+		!cfg.Network.Mainnet || cfg.Instance != DefaultInstance || cfg.DryRun {
+		t.Errorf("defaults: %s", cfg)
+	}
+	p := cfg.PolicyFor(42)
+	if p == nil || p.Name != "default" || p.Default != policy.OutcomeFollow || p.Timing != policy.DefaultTiming() {
+		t.Fatalf("default policy: %+v", p)
+	}
+	// The defaults leave no ballot empty: the built-in policy votes at the margin.
+	deadline := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	d := policy.Decide(policy.Input{Proposal: policy.Proposal{ID: 1, Topic: nns.TopicGovernance, Deadline: deadline},
+		Neuron: policy.Neuron{ID: 42, HasBallot: true}, Policy: p, Now: deadline.Add(-p.Timing.DeadlineMargin)})
+	if d.Action != policy.ActionVoteNow {
+		t.Errorf("default policy at the margin: %s (%s)", d.Action, d.Reason)
+	}
+}
+
+func TestDevnetNetwork(t *testing.T) {
+	cfg, err := Parse("d.yml", []byte(`
+network: {urls: ["http://127.0.0.1:8080"], root_key: fetch}
+identity: {pem_file: k.pem}
+neurons: [{id: 1, policy: fast}]
+poll_interval: 2s
+policies:
+  fast: {deadline_margin: 30s, vote_delay: 0s, fallback: "no"}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Network.Mainnet || !cfg.Network.FetchRootKey() || cfg.Network.URLs[0] != "http://127.0.0.1:8080" {
+		t.Errorf("network %+v", cfg.Network)
+	}
+	if tm := cfg.PolicyFor(1).Timing; tm.DeadlineMargin != 30*time.Second || tm.Fallback != policy.FallbackNo {
+		t.Errorf("timing %+v", tm)
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "v.yml")
+	data := "identity: {pem_file: k.pem}\nneurons: [{id: 1}]\npolicies: {default: {fallback: yes}}\n" +
+		"alerts: {channels: {ops-slack: {type: slack, url: \"https://hooks.example/T/B/file\"}}}\n"
+	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VOTEBOT_POLL_INTERVAL", "30s")
+	t.Setenv("VOTEBOT_NETWORK_URLS", "http://a:1, http://b:2")
+	t.Setenv("VOTEBOT_NETWORK_ROOT_KEY", "fetch")
+	t.Setenv("VOTEBOT_DRY_RUN", "true")
+	t.Setenv("VOTEBOT_POLICIES_DEFAULT_FALLBACK", "with_majority")
+	t.Setenv("VOTEBOT_ALERTS_CHANNELS_OPS_SLACK_URL", "https://hooks.example/T/B/env")
+	cfg, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PollInterval != 30*time.Second || !cfg.DryRun || cfg.Network.Mainnet ||
+		!reflect.DeepEqual(cfg.Network.URLs, []string{"http://a:1", "http://b:2"}) {
+		t.Errorf("overrides not applied: %s", cfg)
+	}
+	if cfg.Policies["default"].Timing.Fallback != policy.FallbackWithMajority {
+		t.Errorf("policy fallback %s", cfg.Policies["default"].Timing.Fallback)
+	}
+	if got := cfg.Alerts.Channels["ops-slack"].URL.Reveal(); got != "https://hooks.example/T/B/env" {
+		t.Errorf("channel url %q", got)
+	}
+	t.Setenv("VOTEBOT_POLL_INTERVAL", "soon")
+	_, err = Load(file)
+	if err == nil || err.Error() != `$VOTEBOT_POLL_INTERVAL: poll_interval: invalid duration "soon" (want e.g. 90s, 2h, 30d)` {
+		t.Errorf("bad env value: %v", err)
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	const tok, url, key = "123:TELEGRAM-TOKEN", "https://hooks.slack.com/services/T0/B0/SLACKSECRET", "PDROUTINGSECRET"
+	data := fmt.Sprintf(`identity: {pem_file: k.pem}
+neurons: [{id: 1}]
+alerts:
+  channels:
+    tg: {type: telegram, token: %q, chat_id: "-100"}
+    sl: {type: slack, url: %q}
+    pd: {type: pagerduty, routing_key: %q}
+`, tok, url, key)
+	cfg, err := Parse("s.yml", []byte(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(cfg)
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("cfg", "channel", cfg.Alerts.Channels["tg"].Token, "url", cfg.Alerts.Channels["sl"].URL)
+	outputs := map[string]string{
+		"Redacted": cfg.Redacted(), "String": cfg.String(), "%v": fmt.Sprintf("%v", cfg), "%+v": fmt.Sprintf("%+v", *cfg),
+		"%#v": fmt.Sprintf("%#v", *cfg), "%v channels": fmt.Sprintf("%v", cfg.Alerts.Channels), "%x": fmt.Sprintf("%x", cfg.Alerts.Channels["pd"].RoutingKey),
+		"json": string(js), "slog": logged.String(),
+	}
+	for name, out := range outputs {
+		for _, secret := range []string{tok, url, key, "SLACKSECRET"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s output contains secret %q:\n%s", name, secret, out)
+			}
+		}
+	}
+	if !strings.Contains(cfg.Redacted(), "token [redacted]") || !strings.Contains(cfg.Redacted(), "routing_key [redacted]") {
+		t.Errorf("Redacted does not show that secrets are set:\n%s", cfg.Redacted())
+	}
+	if cfg.Alerts.Channels["tg"].Token.Reveal() != tok {
+		t.Error("Reveal lost the token")
+	}
+	// A malformed secret URL must not be quoted in the error either.
+	_, err = Parse("s.yml", []byte("identity: {pem_file: k}\nneurons: [{id: 1}]\nalerts: {channels: {x: {type: webhook, url: \"http://h/%zzSECRET\"}}}\n"), nil)
+	if err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error leaks the URL: %v", err)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"90s", 90 * time.Second, true}, {"2h", 2 * time.Hour, true}, {"30d", 30 * 24 * time.Hour, true},
+		{"1d12h", 36 * time.Hour, true}, {"1.5d", 36 * time.Hour, true}, {"1y", 36525 * 24 * time.Hour / 100, true},
+		{"0", 0, true}, {"0d", 0, true}, {"-1h", -time.Hour, true},
+		{"", 0, false}, {"d", 0, false}, {"5", 0, false}, {"24 hours", 0, false}, {"1d-2h", 0, false}, {"NaNd", 0, false}, {"1e3d", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseDuration(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+// FuzzLoad: arbitrary bytes are a config or a list of problems, never a
+// panic; every problem names where it is.
+func FuzzLoad(f *testing.F) {
+	for _, glob := range []string{"testdata/*.yml", "../configs/votebot.example.yaml"} {
+		files, _ := filepath.Glob(glob)
+		for _, file := range files {
+			if data, err := os.ReadFile(file); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	f.Add([]byte("network: {urls: [http://x], root_key: fetch}\nneurons: [{id: 1}]\nidentity: {pem_file: k}\npolicies: {p: {rules: [{vote: yes, match: {title: '('}}]}}"))
+	f.Add([]byte("a: &x [*x]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("fuzz.yml", data, func(key string) (string, bool) {
+			if key == "poll_interval" {
+				return "45s", true
+			}
+			return "", false
+		})
+		if (cfg == nil) == (err == nil) {
+			t.Fatalf("cfg %v with err %v", cfg != nil, err)
+		}
+		var probs Errors
+		if err != nil && (!errors.As(err, &probs) || len(probs) == 0) {
+			t.Fatalf("error %T %v is not a non-empty Errors", err, err)
+		}
+		if cfg != nil {
+			_ = cfg.Redacted()
+		}
+	})
+}

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/votebot/votebot/policy"
+)
+
+// PolicyFor returns the policy of neuron id, or nil for an unknown neuron.
+func (c *Config) PolicyFor(id uint64) *policy.Policy {
+	for _, n := range c.Neurons {
+		if n.ID == id {
+			return c.Policies[n.Policy]
+		}
+	}
+	return nil
+}
+
+// Summary is the one-line "ok" report of `votebot config validate`.
+func (c *Config) Summary() string {
+	rules := 0
+	for _, p := range c.Policies {
+		rules += len(p.Rules)
+	}
+	return fmt.Sprintf("ok: %s: %d neurons, %d policies (%d rules), %d alert channels, network %s",
+		c.File, len(c.Neurons), len(c.Policies), rules, len(c.Alerts.Channels), c.Network.describe())
+}
+
+func (n Network) describe() string {
+	if n.Mainnet {
+		return "mainnet"
+	}
+	key := "pinned root key"
+	if n.FetchRootKey() {
+		key = "root key fetched"
+	}
+	return strings.Join(n.URLs, ", ") + " (" + key + ")"
+}
+
+// String is Redacted: a Config never prints its secrets.
+func (c *Config) String() string { return c.Redacted() }
+
+// Redacted renders the effective configuration for people, with every
+// secret (tokens, routing keys, webhook URLs) shown as [redacted].
+func (c *Config) Redacted() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	w("file: %s", c.File)
+	w("instance: %s", c.Instance)
+	w("dry_run: %t", c.DryRun)
+	w("network: %s", c.Network.describe())
+	if c.Identity.Credential != "" {
+		w("identity: credential %s", c.Identity.Credential)
+	} else {
+		w("identity: pem_file %s (allow_insecure_key_file: %t)", c.Identity.PEMFile, c.Identity.AllowInsecureKeyFile)
+	}
+	w("neurons:")
+	for _, n := range c.Neurons {
+		w("  - %d alias %q policy %s", n.ID, n.Alias, n.Policy)
+	}
+	w("policies:")
+	for _, name := range sortedKeys(c.Policies) {
+		p := c.Policies[name]
+		w("  %s: %d rules, default %s, vote_delay %s, deadline_margin %s, fallback %s, %d following topics",
+			name, len(p.Rules), p.Default, fmtDuration(p.Timing.VoteDelay), fmtDuration(p.Timing.DeadlineMargin),
+			p.Timing.Fallback, len(p.Following))
+	}
+	w("alerts: at_risk_before %s, reminder_interval %s", fmtDuration(c.Alerts.Thresholds.AtRiskBefore),
+		fmtDuration(c.Alerts.Thresholds.ReminderInterval))
+	for _, name := range sortedKeys(c.Alerts.Channels) {
+		ch := c.Alerts.Channels[name]
+		w("  %s: %s min_severity %s%s", name, ch.Type, ch.MinSeverity, ch.secretsSummary())
+	}
+	w("store: %s", c.Store.Path)
+	w("listen: %s", c.Listen)
+	w("poll_interval: %s", fmtDuration(c.PollInterval))
+	w("refresh.when_left: %s", fmtDuration(c.Refresh.WhenLeft))
+	return b.String()
+}
+
+func (ch Channel) secretsSummary() string {
+	var parts []string
+	add := func(name string, s Secret) {
+		if !s.IsZero() {
+			parts = append(parts, name+" "+s.String())
+		}
+	}
+	add("url", ch.URL)
+	add("token", ch.Token)
+	add("routing_key", ch.RoutingKey)
+	if ch.ChatID != "" {
+		parts = append(parts, "chat_id "+ch.ChatID)
+	}
+	if ch.SMTP.Host != "" {
+		parts = append(parts, fmt.Sprintf("smtp %s:%d from %s to %s password_file %s",
+			ch.SMTP.Host, ch.SMTP.Port, ch.SMTP.From, strings.Join(ch.SMTP.To, ","), ch.SMTP.PasswordFile))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
+}
