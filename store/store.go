@@ -1,7 +1,12 @@
 // Package store keeps votebot's state in one embedded SQLite file (modernc.org/sqlite, pure Go):
 // proposals seen, decisions and their reasons, a crash-safe log of votes sent, manual overrides,
-// alert states, participation observations and a small key/value table. The database runs in WAL
-// mode with synchronous=FULL, so a crash or kill -9 at any moment loses no committed write.
+// alert states, participation observations and a small key/value table.
+//
+// The database runs in WAL mode. With the default synchronous=NORMAL a crash or kill -9 of the
+// process at any moment loses no committed write and never corrupts the file; only a power loss
+// or kernel crash may roll back the last commits, which is harmless because the bot re-reads every
+// ballot before voting. WithFullSync trades ~25× slower writes (an fsync per commit) for
+// durability against power loss too.
 package store
 
 import (
@@ -20,8 +25,9 @@ const busyTimeout = 10 * time.Second
 
 // Store is a handle on the state database. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
+	db       *sql.DB
+	now      func() time.Time
+	fullSync bool
 }
 
 // Option adjusts Open.
@@ -31,20 +37,25 @@ type Option func(*Store)
 // of the wall clock; tests use it.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
+// WithFullSync makes every commit fsync (synchronous=FULL), so not even a power loss rolls one
+// back. It costs milliseconds per write.
+func WithFullSync() Option { return func(s *Store) { s.fullSync = true } }
+
 // Open opens (creating if needed) the database at path and migrates its schema to the newest
 // version. A database written by a newer votebot is refused rather than misread.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty database path")
 	}
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	s := &Store{db: db, now: time.Now}
+	s := &Store{now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
+	db, err := sql.Open("sqlite", dsn(path, s.fullSync))
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s.db = db
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -54,11 +65,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 // dsn sets the pragmas on every pooled connection. _txlock=immediate makes transactions take the
 // write lock up front, so two writers never deadlock upgrading a read lock.
-func dsn(path string) string {
+func dsn(path string, fullSync bool) string {
+	sync := "NORMAL"
+	if fullSync {
+		sync = "FULL"
+	}
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous("+sync+")")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()

@@ -22,7 +22,7 @@ func TestOpenSetsWALAndLatestSchema(t *testing.T) {
 	if v != len(migrations) {
 		t.Errorf("schema version = %d, want %d", v, len(migrations))
 	}
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "1", "busy_timeout": "10000"} {
 		var got string
 		must(t, s.db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got))
 		if got != want {
@@ -30,6 +30,18 @@ func TestOpenSetsWALAndLatestSchema(t *testing.T) {
 		}
 	}
 	must(t, s.IntegrityCheck(ctx))
+}
+
+func TestFullSyncOption(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "full.db"), WithFullSync())
+	must(t, err)
+	defer s.Close()
+	var got string
+	must(t, s.db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&got))
+	if got != "2" {
+		t.Errorf("PRAGMA synchronous = %s, want 2 (FULL)", got)
+	}
 }
 
 func TestOpenBadPath(t *testing.T) {
@@ -51,7 +63,7 @@ func TestOpenBadPath(t *testing.T) {
 func TestMigrateFromVersion1KeepsData(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", dsn(path))
+	db, err := sql.Open("sqlite", dsn(path, false))
 	must(t, err)
 	must(t, migrate(ctx, db, 1))
 	_, err = db.ExecContext(ctx, `INSERT INTO proposals VALUES (42, 4, 'old', 7, 1, 2, 1, 3, 4)`)
