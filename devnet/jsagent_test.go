@@ -31,6 +31,16 @@ func TestJSAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// VOTEBOT_JSAGENT_FLAVOR=dfinity runs the same script with the older
+	// @dfinity/agent 3 packages (npm install @dfinity/agent@3
+	// @dfinity/candid@3 @dfinity/identity@3 @dfinity/identity-secp256k1@3
+	// @dfinity/principal@3).
+	if os.Getenv("VOTEBOT_JSAGENT_FLAVOR") == "dfinity" {
+		script = []byte(strings.NewReplacer(
+			"'@icp-sdk/core/identity/secp256k1'", "'@dfinity/identity-secp256k1'",
+			"'@icp-sdk/core/", "'@dfinity/",
+		).Replace(string(script)))
+	}
 	// ES modules resolve packages next to the script, so run it from there.
 	path := filepath.Join(dir, "votebot-devnet-agent.mjs")
 	if err := os.WriteFile(path, script, 0o644); err != nil {

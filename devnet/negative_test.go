@@ -1,7 +1,10 @@
 package devnet_test
 
 import (
+	"math/big"
+
 	"bytes"
+	secpfr "github.com/consensys/gnark-crypto/ecc/secp256k1/fr"
 	"net/http"
 	"strings"
 	"testing"
@@ -58,6 +61,21 @@ func TestReplicaErrors(t *testing.T) {
 		return mustCBOR(t, agent.Envelope{Content: req, SenderPubKey: ed.PublicKey(), SenderSig: make([]byte, 64)})
 	}()
 
+	highS := func() []byte {
+		// The same secp256k1 signature in high-S form: valid ECDSA, but the
+		// IC accepts only low-S.
+		secp, _ := identity.NewRandomSecp256k1Identity()
+		req := greetRequest(t, agent.RequestTypeQuery, cid)
+		req.Sender = secp.Sender()
+		req.IngressExpiry = uint64(time.Now().Add(time.Minute).UnixNano())
+		rid := agent.NewRequestID(req)
+		sig, _ := rid.Sign(secp)
+		sv := new(big.Int).SetBytes(sig[32:])
+		sv.Sub(secpfr.Modulus(), sv)
+		sv.FillBytes(sig[32:])
+		return mustCBOR(t, agent.Envelope{Content: req, SenderPubKey: secp.PublicKey(), SenderSig: sig})
+	}()
+
 	cases := []struct {
 		name        string
 		path        string
@@ -67,6 +85,7 @@ func TestReplicaErrors(t *testing.T) {
 		text        string
 	}{
 		{"tampered signature", canisterPath("query"), "application/cbor", tampered, 400, "Invalid signature: Invalid basic signature: Ed25519 signature could not be verified"},
+		{"secp256k1 high-S signature", canisterPath("query"), "application/cbor", highS, 400, "not in low-S form"},
 		{"wrong sender", canisterPath("query"), "application/cbor", wrongSenderBody, 400, "does not match the public key"},
 		{"expired", canisterPath("query"), "application/cbor", expired, 400, "Invalid request expiry: Specified ingress_expiry not within expected range"},
 		{"far-future expiry", canisterPath("query"), "application/cbor", future, 400, "Invalid request expiry: Specified ingress_expiry not within expected range"},
