@@ -67,9 +67,9 @@ func (f *fakeGov) addNeurons(first uint64, n int, hotkey principal.Principal) {
 	}
 }
 
-func (f *fakeGov) ID() principal.Principal  { return principal.MustDecode(nns.GovernanceCanisterID) }
-func (f *fakeGov) CandidService() string    { return nns.GovernanceDID }
-func (f *fakeGov) count(method string) int  { f.mu.Lock(); defer f.mu.Unlock(); return f.calls[method] }
+func (f *fakeGov) ID() principal.Principal { return principal.MustDecode(nns.GovernanceCanisterID) }
+func (f *fakeGov) CandidService() string   { return nns.GovernanceDID }
+func (f *fakeGov) count(method string) int { f.mu.Lock(); defer f.mu.Unlock(); return f.calls[method] }
 func (f *fakeGov) setOverride(method string, h func(devnet.Call) ([]byte, error)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
