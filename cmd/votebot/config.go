@@ -2,17 +2,77 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/votebot/votebot/config"
 )
 
-// newConfigCmd is a placeholder until policy lands.
+const defaultConfigPath = "/etc/votebot/votebot.yaml"
+
 func newConfigCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "config",
-		Short: "(not yet available)",
+		Short: "Check or show the configuration file",
+	}
+	cmd.AddCommand(newConfigValidateCmd(s), newConfigShowCmd(s))
+	return cmd
+}
+
+func newConfigValidateCmd(s Streams) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "validate [--config FILE]",
+		Short: "Report every mistake in the configuration (key path and line), or ok",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("config: not implemented yet")
+			cfg, err := loadConfig(s, path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(s.Out, cfg.Summary())
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	return cmd
+}
+
+func newConfigShowCmd(s Streams) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "show [--config FILE]",
+		Short: "Print the effective configuration, secrets redacted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(s, path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(s.Out, cfg.Redacted())
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	return cmd
+}
+
+// loadConfig loads path; configuration problems are printed one per line
+// on stderr and turn into exit status 1.
+func loadConfig(s Streams, path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	var probs config.Errors
+	if errors.As(err, &probs) {
+		for _, p := range probs {
+			fmt.Fprintln(s.Err, p)
+		}
+		noun := "problems"
+		if len(probs) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(s.Err, "%s: %d %s\n", path, len(probs), noun)
+		return nil, exitError{code: 1}
+	}
+	return cfg, err
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// runCLI is in identity_test.go.
+
+func TestConfigValidate(t *testing.T) {
+	code, out, errOut := runCLI(t, "config", "validate", "--config", "../../config/testdata/invalid-five.yml")
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != 1 || out != "" || len(lines) != 6 {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, errOut)
+	}
+	for i, want := range []string{":5: poll_intervall:", ":9: neurons[0].policy:", ":12: policies.default.deadline_margin:",
+		":16: policies.default.rules[0].match.topics[1]:", ":20: policies.default.rules[1].match.title:", "invalid-five.yml: 5 problems"} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d %q does not contain %q", i+1, lines[i], want)
+		}
+	}
+
+	code, out, errOut = runCLI(t, "config", "validate", "--config", "../../configs/votebot.example.yaml")
+	if code != 0 || !strings.HasPrefix(out, "ok: ") || errOut != "" {
+		t.Fatalf("example: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+
+	code, _, errOut = runCLI(t, "config", "validate", "--config", "does-not-exist.yml")
+	if code != 1 || !strings.Contains(errOut, "read config") {
+		t.Fatalf("missing file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestConfigShowRedacts(t *testing.T) {
+	code, out, errOut := runCLI(t, "config", "show", "--config", "../../configs/votebot.example.yaml")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if strings.Contains(out, "XXXXXXXX") || strings.Contains(out, "0123456789abcdef") || !strings.Contains(out, "url [redacted]") {
+		t.Errorf("show output leaks or hides secrets wrongly:\n%s", out)
+	}
+}
