@@ -101,6 +101,10 @@ CREATE TABLE observations (
 	PRIMARY KEY (proposal_id, neuron_id)
 );
 `,
+	// 4: the proposal's total potential voting power, which prices a missed vote in rewards/.
+	`
+ALTER TABLE observations ADD COLUMN total_potential_vp INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/rewards"
 )
 
 // BallotKind is what the bot saw of a neuron's ballot on a proposal.
@@ -32,31 +33,71 @@ type Observation struct {
 	ProposalTime time.Time
 	Deadline     time.Time
 	ObservedAt   time.Time // set by the store when zero
+	// TotalPotentialVP is the proposal's total potential voting power (0 when unknown); it prices
+	// a missed vote.
+	TotalPotentialVP uint64
 }
 
-// UpsertObservation records o, replacing the earlier observation of the same (proposal, neuron).
-// A known outcome is never replaced by BallotUnknown: a failed read does not erase what was seen.
+// Voted reports a filled ballot, directly or by following.
+func (b BallotKind) Voted() bool { return b == BallotDirect || b == BallotFollowing }
+
+// Rewards converts o for rewards/ (the ballot kinds have the same values as rewards.BallotState).
+func (o Observation) Rewards() rewards.Observation {
+	return rewards.Observation{ProposalID: o.ProposalID, Topic: o.Topic, RewardStatus: o.RewardStatus,
+		ProposalTime: o.ProposalTime, Deadline: o.Deadline, Neuron: o.NeuronID,
+		Ballot: rewards.BallotState(o.Ballot), BallotVP: o.BallotVP, Vote: o.Vote,
+		TotalPotentialVP: o.TotalPotentialVP, ObservedAt: o.ObservedAt}
+}
+
+// FromRewards converts a rewards/ observation for storing.
+func FromRewards(r rewards.Observation) Observation {
+	return Observation{ProposalID: r.ProposalID, NeuronID: r.Neuron, Topic: r.Topic,
+		RewardStatus: r.RewardStatus, Ballot: BallotKind(r.Ballot), BallotVP: r.BallotVP, Vote: r.Vote,
+		ProposalTime: r.ProposalTime, Deadline: r.Deadline, ObservedAt: r.ObservedAt,
+		TotalPotentialVP: r.TotalPotentialVP}
+}
+
+// RewardsObservations converts a list for rewards/ (e.g. rewards.BuildReport).
+func RewardsObservations(obs []Observation) []rewards.Observation {
+	out := make([]rewards.Observation, len(obs))
+	for i, o := range obs {
+		out[i] = o.Rewards()
+	}
+	return out
+}
+
+// UpsertObservation records o, replacing the earlier observation of the same (proposal, neuron),
+// except that what was seen is never erased by a weaker sighting, as in rewards.Merge: BallotUnknown
+// (a failed read) keeps the earlier ballot, a filled ballot is never replaced by an unfilled one
+// (ballots are never emptied), and a direct vote is not replaced by "following".
 func (s *Store) UpsertObservation(ctx context.Context, o Observation) error {
 	if o.ObservedAt.IsZero() {
 		o.ObservedAt = s.now()
 	}
 	_, err := s.db.ExecContext(ctx, `
 INSERT INTO observations (proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote,
-	proposal_time, deadline, observed_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	proposal_time, deadline, observed_at, total_potential_vp)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
 	topic = excluded.topic, reward_status = excluded.reward_status,
-	ballot = CASE WHEN excluded.ballot = 'unknown' THEN observations.ballot ELSE excluded.ballot END,
-	ballot_vp = CASE WHEN excluded.ballot = 'unknown' THEN observations.ballot_vp ELSE excluded.ballot_vp END,
-	vote = CASE WHEN excluded.ballot = 'unknown' THEN observations.vote ELSE excluded.vote END,
-	proposal_time = excluded.proposal_time, deadline = excluded.deadline, observed_at = excluded.observed_at`,
+	ballot = CASE WHEN `+keepOld+` THEN observations.ballot ELSE excluded.ballot END,
+	ballot_vp = CASE WHEN `+keepOld+` THEN observations.ballot_vp ELSE excluded.ballot_vp END,
+	vote = CASE WHEN `+keepOld+` THEN observations.vote ELSE excluded.vote END,
+	proposal_time = excluded.proposal_time, deadline = excluded.deadline, observed_at = excluded.observed_at,
+	total_potential_vp = MAX(observations.total_potential_vp, excluded.total_potential_vp)`,
 		id64(o.ProposalID), id64(o.NeuronID), int64(o.Topic), int64(o.RewardStatus), string(o.Ballot),
-		id64(o.BallotVP), int64(o.Vote), unixNano(o.ProposalTime), unixNano(o.Deadline), unixNano(o.ObservedAt))
+		id64(o.BallotVP), int64(o.Vote), unixNano(o.ProposalTime), unixNano(o.Deadline), unixNano(o.ObservedAt),
+		id64(o.TotalPotentialVP))
 	if err != nil {
 		return fmt.Errorf("upsert observation %d/%d: %w", o.ProposalID, o.NeuronID, err)
 	}
 	return nil
 }
+
+// keepOld says when the stored ballot outranks the new sighting.
+const keepOld = `(excluded.ballot = 'unknown'
+	OR (observations.ballot IN ('direct', 'following') AND excluded.ballot NOT IN ('direct', 'following'))
+	OR (observations.ballot = 'direct' AND excluded.ballot = 'following'))`
 
 // ObservationFilter narrows Observations; zero fields match everything.
 type ObservationFilter struct {
@@ -67,7 +108,7 @@ type ObservationFilter struct {
 // Observations lists observations by proposal then neuron.
 func (s *Store) Observations(ctx context.Context, f ObservationFilter) ([]Observation, error) {
 	q := `SELECT proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
-		deadline, observed_at FROM observations WHERE 1 = 1`
+		deadline, observed_at, total_potential_vp FROM observations WHERE 1 = 1`
 	var args []any
 	if f.NeuronID != 0 {
 		q += " AND neuron_id = ?"
@@ -87,15 +128,16 @@ func (s *Store) Observations(ctx context.Context, f ObservationFilter) ([]Observ
 		var (
 			o                                 Observation
 			pid, nid, topic, status, vp, vote int64
-			ptime, deadline, observed         int64
+			ptime, deadline, observed, total  int64
 			ballot                            string
 		)
-		if err := rows.Scan(&pid, &nid, &topic, &status, &ballot, &vp, &vote, &ptime, &deadline, &observed); err != nil {
+		if err := rows.Scan(&pid, &nid, &topic, &status, &ballot, &vp, &vote, &ptime, &deadline, &observed, &total); err != nil {
 			return nil, fmt.Errorf("list observations: %w", err)
 		}
 		o.ProposalID, o.NeuronID, o.Topic, o.RewardStatus = uint64(pid), uint64(nid), nns.Topic(topic), nns.RewardStatus(status)
 		o.Ballot, o.BallotVP, o.Vote = BallotKind(ballot), uint64(vp), nns.Vote(vote)
 		o.ProposalTime, o.Deadline, o.ObservedAt = fromUnixNano(ptime), fromUnixNano(deadline), fromUnixNano(observed)
+		o.TotalPotentialVP = uint64(total)
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {

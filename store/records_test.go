@@ -306,3 +306,57 @@ func TestObservationsAndMissedVotes(t *testing.T) {
 		t.Errorf("since filter = %+v", recent)
 	}
 }
+
+func TestObservationNeverLosesAVote(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		first  BallotKind
+		later  BallotKind
+		stored BallotKind
+	}{
+		{"unknown keeps empty", BallotEmpty, BallotUnknown, BallotEmpty},
+		{"empty after a vote keeps the vote", BallotFollowing, BallotEmpty, BallotFollowing},
+		{"none after a vote keeps the vote", BallotDirect, BallotNone, BallotDirect},
+		{"following does not replace direct", BallotDirect, BallotFollowing, BallotDirect},
+		{"direct replaces following", BallotFollowing, BallotDirect, BallotDirect},
+		{"a vote replaces empty", BallotEmpty, BallotFollowing, BallotFollowing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _ := openTemp(t)
+			o := Observation{ProposalID: 1, NeuronID: 2, Topic: nns.Topic(4), Ballot: tt.first, Vote: nns.VoteYes,
+				BallotVP: 10, TotalPotentialVP: 1000, RewardStatus: nns.RewardStatusAcceptVotes}
+			must(t, s.UpsertObservation(ctx, o))
+			o.Ballot, o.RewardStatus, o.TotalPotentialVP = tt.later, nns.RewardStatusSettled, 0
+			must(t, s.UpsertObservation(ctx, o))
+			got, err := s.Observations(ctx, ObservationFilter{})
+			must(t, err)
+			if len(got) != 1 || got[0].Ballot != tt.stored || got[0].RewardStatus != nns.RewardStatusSettled || got[0].TotalPotentialVP != 1000 {
+				t.Errorf("stored %+v, want ballot %s, status Settled, total VP kept", got, tt.stored)
+			}
+		})
+	}
+}
+
+func TestRewardsConversionRoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	o := Observation{ProposalID: 1, NeuronID: math.MaxUint64, Topic: nns.Topic(4), RewardStatus: nns.RewardStatusSettled,
+		Ballot: BallotFollowing, BallotVP: 5, Vote: nns.VoteNo, ProposalTime: at, Deadline: at.Add(time.Hour),
+		ObservedAt: at.Add(2 * time.Hour), TotalPotentialVP: 99}
+	r := o.Rewards()
+	if err := r.Validate(); err != nil {
+		t.Fatalf("converted observation invalid for rewards/: %v", err)
+	}
+	if !r.Ballot.Voted() {
+		t.Errorf("ballot kind %q not understood by rewards/", r.Ballot)
+	}
+	if back := FromRewards(r); back != o {
+		t.Errorf("round trip = %+v, want %+v", back, o)
+	}
+	for _, k := range []BallotKind{BallotNone, BallotEmpty, BallotDirect, BallotFollowing, BallotUnknown} {
+		if !(Observation{Ballot: k, Topic: nns.Topic(4)}).Rewards().Ballot.Valid() {
+			t.Errorf("ballot kind %q has no rewards/ equivalent", k)
+		}
+	}
+}

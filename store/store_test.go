@@ -238,3 +238,39 @@ func TestClosedStoreErrors(t *testing.T) {
 		t.Error("SetMeta on a closed store succeeded")
 	}
 }
+
+func TestMigrateEveryOldVersion(t *testing.T) {
+	ctx := context.Background()
+	for from := 1; from < len(migrations); from++ {
+		t.Run(fmt.Sprint("from ", from), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "old.db")
+			db, err := sql.Open("sqlite", dsn(path, false))
+			must(t, err)
+			must(t, migrate(ctx, db, from))
+			_, err = db.ExecContext(ctx, `INSERT INTO meta VALUES ('k', 'v')`)
+			must(t, err)
+			if from >= 3 {
+				_, err = db.ExecContext(ctx, `INSERT INTO observations VALUES (1, 2, 4, 3, 'empty', 10, 0, 0, 0, 0)`)
+				must(t, err)
+			}
+			must(t, db.Close())
+			s, err := Open(ctx, path)
+			must(t, err)
+			defer s.Close()
+			if v, _ := s.SchemaVersion(ctx); v != len(migrations) {
+				t.Errorf("version %d, want %d", v, len(migrations))
+			}
+			if v, ok, _ := s.Meta(ctx, "k"); !ok || v != "v" {
+				t.Error("meta lost in migration")
+			}
+			if from >= 3 {
+				missed, err := s.MissedVotes(ctx)
+				must(t, err)
+				if len(missed) != 1 || missed[0].Count != 1 {
+					t.Errorf("observation lost in migration: %+v", missed)
+				}
+			}
+			must(t, s.IntegrityCheck(ctx))
+		})
+	}
+}
