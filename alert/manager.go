@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 )
@@ -17,7 +18,7 @@ type Route struct {
 
 // ManagerConfig configures a Manager.
 type ManagerConfig struct {
-	Instance string // named in every alert, so redundant instances can be told apart
+	Instance string // named in every alert, so redundant instances can be told apart; default: host name
 	Routes   []Route
 	State    StateStore       // required: *store.Store in production, MemoryState in tests
 	Now      func() time.Time // default time.Now
@@ -47,6 +48,13 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Instance == "" {
+		host, err := os.Hostname()
+		if err != nil || host == "" {
+			host = "votebot"
+		}
+		cfg.Instance = host
 	}
 	return &Manager{cfg: cfg}, nil
 }
@@ -79,8 +87,9 @@ func (m *Manager) prepare(a *Alert) error {
 
 // Fire reports that the condition of a holds now. It sends a when the condition is new (or
 // recurs after being resolved) and as a reminder when the reminder interval has passed since the
-// last message; otherwise it only remembers the latest deadline, so a moving deadline never
-// makes a duplicate. An event kind (vote missed) is sent once per key, ever. sent says whether a
+// last message, or at once when its severity rose above what was sent (an at-risk warning that
+// becomes critical near the deadline reaches the pager); otherwise it only remembers the latest
+// deadline, so a moving deadline never makes a duplicate. An event kind (vote missed) is sent once per key, ever. sent says whether a
 // message went out; err joins the channels' errors.
 func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
 	if err := m.prepare(&a); err != nil {
@@ -96,7 +105,7 @@ func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
 		return false, nil
 	case !ok || !st.Active():
 		st = State{Key: a.Key, Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID, FirstFired: a.At}
-	case st.TimesSent > 0 && !m.reminderDue(st, a.At):
+	case st.TimesSent > 0 && !m.reminderDue(st, a.At) && a.EffectiveSeverity() <= st.Severity:
 		if !st.Deadline.Equal(a.Deadline) {
 			st.Deadline = a.Deadline
 			if err := m.cfg.State.PutAlertState(ctx, st); err != nil {

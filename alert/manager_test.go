@@ -291,3 +291,33 @@ func TestManagerRejectsBadInput(t *testing.T) {
 		t.Error("unknown kind accepted")
 	}
 }
+
+func TestEscalationSendsAtOnce(t *testing.T) {
+	f := newFixture(t, NewMemoryState())
+	deadline := f.clock.Now().Add(2 * time.Hour)
+	fire(t, f.manager, atRisk(deadline)) // warning: chat only
+	f.clock.Add(5 * time.Minute)
+	critical := atRisk(deadline)
+	critical.Severity = SeverityCritical
+	if !fire(t, f.manager, critical) {
+		t.Fatal("escalation to critical within the reminder interval was held back")
+	}
+	f.clock.Add(5 * time.Minute)
+	if fire(t, f.manager, critical) {
+		t.Error("critical repeated within the reminder interval")
+	}
+	if fire(t, f.manager, atRisk(deadline)) {
+		t.Error("a lower severity after escalation sent again")
+	}
+	if n := len(f.page.sent()); n != 1 {
+		t.Errorf("pager got %d messages, want the escalation only", n)
+	}
+}
+
+func TestInstanceDefaultsToHostName(t *testing.T) {
+	m, err := NewManager(ManagerConfig{State: NewMemoryState()})
+	must(t, err)
+	if m.cfg.Instance == "" {
+		t.Error("no instance name")
+	}
+}

@@ -27,6 +27,7 @@ import (
 type smtpReceiver struct {
 	addr     string
 	startTLS bool // offer STARTTLS
+	implicit bool // TLS from the first byte (port 465 style)
 	tlsCfg   *tls.Config
 	roots    *x509.CertPool
 
@@ -40,11 +41,16 @@ type smtpReceiver struct {
 
 func newSMTPReceiver(t *testing.T, offerStartTLS bool) *smtpReceiver {
 	t.Helper()
+	return startSMTPReceiver(t, offerStartTLS, false)
+}
+
+func startSMTPReceiver(t *testing.T, offerStartTLS, implicit bool) *smtpReceiver {
+	t.Helper()
 	cert, roots := selfSigned(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)
 	t.Cleanup(func() { ln.Close() })
-	r := &smtpReceiver{addr: ln.Addr().String(), startTLS: offerStartTLS, roots: roots,
+	r := &smtpReceiver{addr: ln.Addr().String(), startTLS: offerStartTLS, implicit: implicit, roots: roots,
 		tlsCfg: &tls.Config{Certificates: []tls.Certificate{cert}}}
 	go func() {
 		for {
@@ -61,8 +67,18 @@ func newSMTPReceiver(t *testing.T, offerStartTLS bool) *smtpReceiver {
 func (r *smtpReceiver) serve(conn net.Conn) {
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(30 * time.Second)) // guard against a stuck test only
-	tp := textproto.NewConn(conn)
 	secure := false
+	if r.implicit {
+		tconn := tls.Server(conn, r.tlsCfg)
+		if err := tconn.Handshake(); err != nil {
+			return
+		}
+		conn, secure = tconn, true
+		r.mu.Lock()
+		r.usedTLS = true
+		r.mu.Unlock()
+	}
+	tp := textproto.NewConn(conn)
 	tp.PrintfLine("220 localhost ESMTP test")
 	for {
 		line, err := tp.ReadLine()
@@ -238,6 +254,30 @@ func TestEmailRefusesPlaintextUnlessConfigured(t *testing.T) {
 	defer r.mu.Unlock()
 	if len(r.messages) != 1 || r.usedTLS {
 		t.Errorf("plain mode: %d messages, TLS %v", len(r.messages), r.usedTLS)
+	}
+}
+
+func TestEmailImplicitTLS(t *testing.T) {
+	r := startSMTPReceiver(t, false, true)
+	must(t, emailTo(t, r, EmailTLS).Send(context.Background(), hostileAlert()))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.usedTLS || len(r.messages) != 1 || r.auth != "bot:pw" {
+		t.Errorf("implicit TLS: tls=%v messages=%d auth=%q", r.usedTLS, len(r.messages), r.auth)
+	}
+}
+
+func TestEmailRejectsUntrustedCertificate(t *testing.T) {
+	r := newSMTPReceiver(t, true)
+	e := emailTo(t, r, EmailStartTLS)
+	e.cfg.TLSConfig = nil // system roots do not trust the self-signed test certificate
+	if err := e.Send(context.Background(), hostileAlert()); err == nil {
+		t.Error("mail sent over TLS to an untrusted certificate")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.messages) != 0 || r.auth != "" {
+		t.Error("credentials or message sent despite the bad certificate")
 	}
 }
 
