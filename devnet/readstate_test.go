@@ -1,9 +1,11 @@
 package devnet_test
 
 import (
+	"bytes"
 	"crypto/rand"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	agent "github.com/aviate-labs/agent-go"
@@ -55,6 +57,28 @@ func TestRepeatedRequestIDExecutesOnce(t *testing.T) {
 			t.Fatalf("send %d (%s): %d %q", i, v, status, out)
 		}
 	}
+	if got := n.canister.Count(); got != 1 {
+		t.Fatalf("inc executed %d times, want once", got)
+	}
+}
+
+// TestConcurrentDuplicatesExecuteOnce: the same signed call sent by many
+// clients at once still executes once.
+func TestConcurrentDuplicatesExecuteOnce(t *testing.T) {
+	n := newTestNet(t)
+	ed, _ := identity.NewRandomEd25519Identity()
+	body, _ := signedEnvelope(t, ed, incRequest())
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, n.http.URL+"/api/v4/canister/"+cid.Encode()+"/call", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/cbor")
+			if resp, err := n.http.Client().Do(req); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
 	if got := n.canister.Count(); got != 1 {
 		t.Fatalf("inc executed %d times, want once", got)
 	}

@@ -115,6 +115,17 @@ func TestServeShutsDownCleanly(t *testing.T) {
 	if _, err := a.GetTime(cid); err != nil {
 		t.Fatal(err)
 	}
+	// Bad input on the real listener: answered, and nothing lingers.
+	for _, body := range []string{"", "garbage", "\xd9\xd9\xf7\xa1"} {
+		resp, err := client.Post(n.url.String()+"/api/v3/canister/"+cid.Encode()+"/call", "application/cbor", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("bad body %q: %d", body, resp.StatusCode)
+		}
+	}
 	client.CloseIdleConnections()
 	cancel()
 	select {
