@@ -36,9 +36,30 @@ func (d *decoder) compilePolicy(name string, spec policySpec) *policy.Policy {
 		if strings.HasPrefix(prob.Field, "following") {
 			continue // checked above, by the key as written
 		}
+		if d.shadowedByBrokenRule(at, prob.Msg, len(p.Rules)) {
+			continue // the earlier rule matches all only because of a reported mistake
+		}
 		d.addf(joinPath(at, prob.Field), "%s", prob.Msg)
 	}
 	return p
+}
+
+// shadowedByBrokenRule reports whether msg blames a match-all rule that
+// has problems of its own (e.g. a misspelt "match" key), to avoid a
+// confusing follow-on error.
+func (d *decoder) shadowedByBrokenRule(at, msg string, rules int) bool {
+	for j := range rules {
+		if !strings.Contains(msg, "rule "+strconv.Itoa(j)+" (") {
+			continue
+		}
+		prefix := at + ".rules[" + strconv.Itoa(j) + "]"
+		for _, p := range d.problems {
+			if p.Path == prefix || strings.HasPrefix(p.Path, prefix+".") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (d *decoder) timing(at string, base policy.Timing, delay, margin *time.Duration, fallback string) policy.Timing {

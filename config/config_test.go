@@ -70,6 +70,15 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-never-match.yml:13: policies.default.rules[1].match.topics[0]: can never match: no proposal has topic Unspecified`,
 			`invalid-never-match.yml:17: policies.default.rules[3]: can never match: rule 2 ("everything") matches every proposal before it`,
 		},
+		"invalid-rule-keys.yml": {
+			`invalid-rule-keys.yml:7: policies.default.rules[0].mach: unknown key (did you mean "match"?)`,
+			`invalid-rule-keys.yml:9: policies.default.rules[0].vote: must be one of yes, no, follow, manual, skip, not "maybe"`,
+			`invalid-rule-keys.yml:12: policies.default.rules[1].match.actions[0]: unknown action "Motions"`,
+			`invalid-rule-keys.yml:13: policies.default.rules[1].match.proposers[0]: must be a neuron id or a known-neuron name`,
+			`invalid-rule-keys.yml:14: policies.default.rules[1].match.nns_functions[0]: must be an integer that fits in 32 bits, not "four"`,
+			"invalid-rule-keys.yml:15: policies.default.rules[1].match.summary: invalid regular expression: error parsing regexp: invalid repeat count: `{2,1}`",
+			`invalid-rule-keys.yml:17: policies.default.rules[1].fallback: unknown fallback "with_followers" (want one of with_followees, with_majority, yes, no, none)`,
+		},
 		"invalid-timing.yml": {
 			`invalid-timing.yml:3: poll_interval: is 10m0s, not shorter than the deadline margin 5m0s of policy "default": the fallback could be missed`,
 			`invalid-timing.yml:4: listen: host is empty: that listens on every interface; write 0.0.0.0:9464 if you mean it`,
@@ -239,6 +248,21 @@ func TestEnvOverrides(t *testing.T) {
 	_, err = Load(file)
 	if err == nil || err.Error() != `$VOTEBOT_POLL_INTERVAL: poll_interval: invalid duration "soon" (want e.g. 90s, 2h, 30d)` {
 		t.Errorf("bad env value: %v", err)
+	}
+}
+
+func TestEnvSelectsMainnet(t *testing.T) {
+	data := []byte("network: {urls: [\"http://127.0.0.1:8080\"], root_key: fetch}\nidentity: {pem_file: k}\nneurons: [{id: 1}]\n")
+	env := map[string]string{"network": "mainnet", "listen": "127.0.0.1:9999"}
+	cfg, err := Parse("e.yml", data, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Network.Mainnet || len(cfg.Network.URLs) != 0 || cfg.Listen != "127.0.0.1:9999" {
+		t.Errorf("network %+v listen %s", cfg.Network, cfg.Listen)
+	}
+	if got := EnvName("alerts.channels.ops-slack.url"); got != "VOTEBOT_ALERTS_CHANNELS_OPS_SLACK_URL" {
+		t.Errorf("EnvName = %s", got)
 	}
 }
 

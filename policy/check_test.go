@@ -141,3 +141,22 @@ func FuzzMatch(f *testing.F) {
 		_ = Decide(Input{Proposal: p, Neuron: Neuron{HasBallot: true}, Policy: &Policy{Rules: []Rule{{Match: m}}}})
 	})
 }
+
+func TestResolveFollowing(t *testing.T) {
+	known := map[string]uint64{"DFINITY Foundation": 27}
+	got, err := ResolveFollowing(map[nns.Topic][]Followee{
+		nns.TopicUnspecified: {{Name: "dfinity foundation"}, {ID: 5}},
+		nns.TopicGovernance:  {{ID: 9}, {ID: 9}},
+	}, known)
+	want := map[nns.Topic][]uint64{nns.TopicUnspecified: {5, 27}, nns.TopicGovernance: {9}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ResolveFollowing = %v, %v; want %v", got, err, want)
+	}
+	_, err = ResolveFollowing(map[nns.Topic][]Followee{nns.TopicKyc: {{Name: "Nobody"}}}, known)
+	if err == nil || !strings.Contains(err.Error(), `unknown known-neuron name "Nobody"`) {
+		t.Fatalf("unknown name: %v", err)
+	}
+	if got, err := ResolveFollowing(nil, known); got != nil || err != nil {
+		t.Fatalf("nil wanted: %v, %v", got, err)
+	}
+}
