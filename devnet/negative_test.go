@@ -1,6 +1,7 @@
 package devnet_test
 
 import (
+	"fmt"
 	"math/big"
 
 	"bytes"
@@ -76,6 +77,10 @@ func TestReplicaErrors(t *testing.T) {
 		return mustCBOR(t, agent.Envelope{Content: req, SenderPubKey: secp.PublicKey(), SenderSig: sig})
 	}()
 
+	big := incRequest()
+	big.Arguments = bytes.Repeat([]byte{7}, 3<<20)
+	bigCall, bigCallID := signedEnvelope(t, ed, big)
+
 	cases := []struct {
 		name        string
 		path        string
@@ -92,7 +97,9 @@ func TestReplicaErrors(t *testing.T) {
 		{"non-CBOR body", canisterPath("query"), "application/cbor", []byte("hello, replica"), 400, "Failed to deserialize cbor request"},
 		{"wrong content type", canisterPath("query"), "application/json", good, 400, "Unexpected content-type, expected application/cbor."},
 		{"no content type", canisterPath("call"), "", good, 400, "Unexpected content-type, expected application/cbor."},
-		{"3 MiB body", canisterPath("call"), "application/cbor", bytes.Repeat([]byte{0x41}, 3<<20), 413, "Request body too large"},
+		{"3 MiB body", canisterPath("call"), "application/cbor", bytes.Repeat([]byte{0x41}, 3<<20), 413, "Request is too large. Message byte size 3145728 is larger than the max allowed 2097152."},
+		{"3 MiB signed call", canisterPath("call"), "application/cbor", bigCall, 413, fmt.Sprintf("Request %x is too large.", bigCallID)},
+		{"9 MiB body", canisterPath("query"), "application/cbor", bytes.Repeat([]byte{0x41}, 9<<20), 413, "is too large"},
 		{"canister id mismatch", canisterPath("query"), "application/cbor", mismatch, 400, "Specified CanisterId rrkah-fqaaa-aaaaa-aaaaq-cai does not match effective canister id in URL ryjl3-tyaaa-aaaaa-aaaba-cai"},
 		{"anonymous with signature", canisterPath("query"), "application/cbor", anonSig, 400, "Signature is not allowed for the anonymous user"},
 		{"query content to call", canisterPath("call"), "application/cbor", good, 400, "expected request_type \"call\""},

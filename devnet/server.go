@@ -18,8 +18,12 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// maxBodyBytes is the replica's ingress message size limit.
-const maxBodyBytes = 2 << 20
+const (
+	// maxIngressBytes is the replica's ingress message size limit.
+	maxIngressBytes = 2 << 20
+	// maxReadBytes bounds what is read at all before answering 413.
+	maxReadBytes = 5 << 20
+)
 
 // Config configures a devnet Server.
 type Config struct {
@@ -218,6 +222,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	env, derr := decodeEnvelope(body)
+	if len(body) > maxIngressBytes {
+		writeHTTPError(w, tooLarge(env, len(body)))
+		return
+	}
 	if derr != nil {
 		writeHTTPError(w, badRequest("%s", derr))
 		return
@@ -245,23 +253,30 @@ func versionServed(kind, version, endpoint string) bool {
 	return false
 }
 
-// readBody checks the content type and reads at most maxBodyBytes.
+// tooLarge is the replica's 413 for an oversized message.
+func tooLarge(env *envelope, size int) *httpError {
+	msg := fmt.Sprintf("Request is too large. Message byte size %d is larger than the max allowed %d.", size, maxIngressBytes)
+	if env != nil {
+		msg = fmt.Sprintf("Request %x is too large. Message byte size %d is larger than the max allowed %d.", env.RequestID, size, maxIngressBytes)
+	}
+	return &httpError{http.StatusRequestEntityTooLarge, msg}
+}
+
+// readBody checks the content type and reads at most maxReadBytes.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *httpError) {
 	if ct := r.Header.Get("Content-Type"); !strings.EqualFold(ct, "application/cbor") {
 		return nil, badRequest("Unexpected content-type, expected application/cbor.")
 	}
-	if r.ContentLength > maxBodyBytes {
-		return nil, &httpError{http.StatusRequestEntityTooLarge, payloadTooLarge}
+	if r.ContentLength > maxReadBytes {
+		return nil, tooLarge(nil, int(r.ContentLength))
 	}
-	body, err := readLimited(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	body, err := readLimited(http.MaxBytesReader(w, r.Body, maxReadBytes))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, &httpError{http.StatusRequestEntityTooLarge, payloadTooLarge}
+		return nil, tooLarge(nil, len(body))
 	case err != nil:
 		return nil, badRequest("Failed to read request body: %v", err)
 	}
 	return body, nil
 }
-
-const payloadTooLarge = "Request body too large: the ingress message size limit is 2097152 bytes."
