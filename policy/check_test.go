@@ -33,6 +33,11 @@ func TestCheck(t *testing.T) {
 			[]string{"deadline_margin: is 4d, not shorter than the 4-day voting period: the fallback would act at once"}},
 		{"rule timing", Policy{Rules: []Rule{{Timing: &Timing{VoteDelay: -time.Second}}}, Timing: DefaultTiming()},
 			[]string{"rules[0].vote_delay: must not be negative"}},
+		{"ExchangeRate margin over its 12h period", Policy{Rules: []Rule{{Name: "xr", Match: Match{Topics: []nns.Topic{nns.TopicExchangeRate}}, Outcome: OutcomeFollow,
+			Timing: &Timing{DeadlineMargin: 12 * time.Hour}}}, Timing: DefaultTiming()},
+			[]string{"rules[0].deadline_margin: is 12h0m0s, not shorter than the 12-hour voting period of ExchangeRate proposals: the fallback would act at once"}},
+		{"ExchangeRate with a vote rule is fine", Policy{Rules: []Rule{{Name: "xr", Match: Match{Topics: []nns.Topic{nns.TopicExchangeRate}}, Outcome: OutcomeVote, Vote: nns.VoteYes}},
+			Timing: Timing{DeadlineMargin: 13 * time.Hour}}, nil},
 		{"too many followees", Policy{Timing: DefaultTiming(), Following: map[nns.Topic][]Followee{nns.TopicGovernance: many}},
 			[]string{"following.Governance: has 16 followees, at most 15 allowed"}},
 	}

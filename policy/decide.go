@@ -90,6 +90,13 @@ func ruleDecision(in Input, r Rule, what string) Decision {
 		return voteAfterDelay(d, in, r.Vote, t, margin)
 	case OutcomeManual:
 		d.NeedsHuman = true
+	case OutcomeFollow:
+		if len(EffectiveFollowees(in.Neuron.Followees, in.Proposal.Topic)) == 0 {
+			d.Reason += "; the neuron has no followees for " + in.Proposal.Topic.String()
+			if in.Proposal.Topic.IgnoresCatchAll() {
+				d.Reason += " (the catch-all does not apply)"
+			}
+		}
 	}
 	return waitThenFallback(d, in, t, margin)
 }

@@ -63,7 +63,7 @@ func TestDecide(t *testing.T) {
 		{name: "skip", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "s", Outcome: OutcomeSkip}), Now: margin},
 			action: ActionNothing, skip: true, reason: `rule "s"`},
 		{name: "follow waits until margin", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "f", Outcome: OutcomeFollow}), Now: created},
-			action: ActionWait, at: margin, reason: "fallback with_followees at"},
+			action: ActionWait, at: margin, reason: "follow; the neuron has no followees for Governance (the catch-all does not apply); fallback with_followees at"},
 		{name: "follow one second before margin", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "f", Outcome: OutcomeFollow}), Now: margin.Add(-time.Second)},
 			action: ActionWait, at: margin},
 		{name: "follow exactly at margin falls back", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "f", Outcome: OutcomeFollow}), Now: margin},

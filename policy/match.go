@@ -119,6 +119,7 @@ func (pol *Policy) Check() []Problem {
 		if r.Timing != nil {
 			out = append(out, r.Timing.checkChanged(at, pol.Timing)...)
 		}
+		out = append(out, checkShortPeriod(at, r, pol.Timing)...)
 	}
 	out = append(out, pol.Timing.check("")...)
 	for topic, fs := range pol.Following {
@@ -152,6 +153,33 @@ func (m Match) neverReasons() []Problem {
 		}
 	}
 	return out
+}
+
+// ShortVotingPeriod is the voting period of ExchangeRate proposals.
+const ShortVotingPeriod = 12 * time.Hour
+
+// checkShortPeriod rejects a follow/manual rule for ExchangeRate proposals
+// only whose margin is not shorter than their 12-hour voting period: the
+// fallback would act the moment the proposal appears.
+func checkShortPeriod(at string, r Rule, base Timing) []Problem {
+	if len(r.Match.Topics) == 0 || r.Outcome == OutcomeSkip || r.Outcome == OutcomeVote {
+		return nil
+	}
+	for _, t := range r.Match.Topics {
+		if t != nns.TopicExchangeRate {
+			return nil
+		}
+	}
+	t := base
+	if r.Timing != nil {
+		t = *r.Timing
+	}
+	if t.DeadlineMargin < ShortVotingPeriod {
+		return nil
+	}
+	field := at + ".deadline_margin"
+	return []Problem{{field, "is " + fmtDuration(t.DeadlineMargin) +
+		", not shorter than the 12-hour voting period of ExchangeRate proposals: the fallback would act at once"}}
 }
 
 // VotingPeriod is the standard NNS voting period (before wait-for-quiet).
