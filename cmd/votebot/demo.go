@@ -1,18 +1,208 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
+
+	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/bot/demonet"
+	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/store"
 )
 
-// newDemoCmd is a placeholder until bot lands.
 func newDemoCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "demo",
-		Short: "(not yet available)",
+	var duration time.Duration
+	var keep bool
+	cmd := &cobra.Command{
+		Use:   "demo [--duration 2m]",
+		Short: "A local NNS and the bot: a compressed NNS week in about two minutes",
+		Long: `Start an in-process devnet with a built-in scenario — a realistic NNS week
+squeezed into --duration: several topics, a Governance proposal that needs the
+fallback, a followee who stops voting, a voting-power refresh coming due — run
+the bot against it with an example policy (configs/demo), show what happens, and
+end with the participation report. Ctrl-C ends it early, with the report.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("demo: not implemented yet")
+			if duration < 30*time.Second {
+				return fmt.Errorf("demo: --duration %s is too short (at least 30s)", duration)
+			}
+			return runDemo(cmd.Context(), s, duration, keep)
 		},
 	}
+	cmd.Flags().DurationVar(&duration, "duration", 2*time.Minute, "how long the compressed week lasts")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the demo's directory (config, key, state database)")
+	return cmd
+}
+
+// demoPrinter prints progress lines with the time since the start.
+type demoPrinter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	start time.Time
+}
+
+func (p *demoPrinter) printf(tag, format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "[%5.1fs] %-9s %s\n", time.Since(p.start).Seconds(), tag, fmt.Sprintf(format, args...))
+}
+
+// Send implements alert.Notifier: the demo's alert channel is the terminal.
+func (p *demoPrinter) Send(_ context.Context, a alert.Alert) error {
+	tag := "ALERT"
+	switch {
+	case a.Resolved:
+		tag = "RESOLVED"
+	case a.Reminder > 0:
+		tag = "REMINDER"
+	}
+	text := a.Kind.Label()
+	if a.NeuronAlias != "" {
+		text += " · " + a.NeuronAlias
+	}
+	if a.ProposalID != 0 {
+		text += fmt.Sprintf(" · proposal %d", a.ProposalID)
+	}
+	if !a.Resolved && a.Text != "" {
+		text += " — " + oneLine(a.Text, 110)
+	}
+	p.printf(tag, "%s", text)
+	return nil
+}
+
+func (p *demoPrinter) event(e bot.Event) {
+	switch e.Kind {
+	case "alert", "resolved":
+		return // the alert channel prints what is delivered
+	case "proposal":
+		p.printf("PROPOSAL", "%d %s", e.Proposal, e.Text)
+	default:
+		p.printf(strings.ToUpper(e.Kind), "%s", e.Text)
+	}
+}
+
+func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
+	dir, err := os.MkdirTemp("", "votebot-demo-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(dir)
+	}
+	botKey, err := identity.WriteNew(filepath.Join(dir, "hotkey.pem"), identity.Ed25519)
+	if err != nil {
+		return err
+	}
+	_, ctl, err := identity.Generate(identity.Ed25519)
+	if err != nil {
+		return err
+	}
+	week := demonet.NewWeek(d, botKey.Identity.Sender(), ctl.Sender())
+	quiet := zerolog.Nop()
+	net, err := demonet.Start(ctx, week.Governance(), quiet)
+	if err != nil {
+		return err
+	}
+	defer net.Close()
+	for _, n := range week.Neurons() {
+		if _, err := net.Gov.AddNeuron(n); err != nil {
+			return fmt.Errorf("demo neuron %d: %w", n.ID, err)
+		}
+	}
+	cfgPath := filepath.Join(dir, "votebot.yaml")
+	raw, err := week.Config(net.URL, net.RootKeyHex, botKey.Path, filepath.Join(dir, "votebot.db"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(cfgPath, raw, 0o600); err != nil {
+		return err
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return fmt.Errorf("demo config: %w", err)
+	}
+	week.Compress(cfg)
+	p := &demoPrinter{w: s.Out, start: time.Now()}
+	logFile, err := os.Create(filepath.Join(dir, "votebot.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	app, err := bot.Assemble(ctx, bot.AppOptions{Config: cfg, Logger: zerolog.New(logFile).With().Timestamp().Logger(),
+		Events: p.event, Routes: []alert.Route{{Name: "terminal", Notifier: p}}, Version: buildVersion()})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	fmt.Fprintf(s.Out, "votebot demo: a compressed NNS week in %s (one day ≈ %s). Devnet at %s.\n", d, (24 * week.Unit).Round(100*time.Millisecond), net.URL)
+	fmt.Fprintf(s.Out, "Bot hotkey %s on neurons main (1001), cold (1002), savings (1003); policies in configs/demo.\n", botKey.Principal())
+	if keep {
+		fmt.Fprintf(s.Out, "Files in %s (config, key, state database, log).\n", dir)
+	}
+	fmt.Fprintln(s.Out)
+
+	runCtx, stop := context.WithTimeout(ctx, d)
+	defer stop()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		net.Play(runCtx, p.start, week.Events(), func(e demonet.Event, err error) {
+			if err != nil {
+				p.printf("SCENARIO", "%s: %v", e.Desc, err)
+			} else if !strings.Contains(e.Desc, "proposal") && !strings.Contains(e.Desc, "votes") {
+				p.printf("SCENARIO", "%s", e.Desc)
+			}
+		})
+	}()
+	go func() {
+		defer wg.Done()
+		_ = app.Bot.Run(runCtx)
+	}()
+	<-runCtx.Done()
+	wg.Wait()
+	if ctx.Err() != nil {
+		fmt.Fprintln(s.Out, "\nInterrupted.")
+	}
+	return demoReport(context.WithoutCancel(ctx), s.Out, app, net.Gov.Config().TotalSupplyE8s, time.Now())
+}
+
+// demoReport prints the participation report from the bot's stored
+// observations, with the neurons' voting power as the bot last saw it.
+func demoReport(ctx context.Context, w io.Writer, app *bot.App, supplyE8s uint64, now time.Time) error {
+	obs, err := app.Store.Observations(ctx, store.ObservationFilter{})
+	if err != nil {
+		return err
+	}
+	var neurons []rewards.NeuronStatus
+	ids := make([]uint64, 0, len(app.Config().Neurons))
+	for _, n := range app.Config().Neurons {
+		ids = append(ids, n.ID)
+	}
+	state, _ := bot.AgentGov{C: app.Gov}.Neurons(ctx, ids) // best effort: the report works without
+	for _, n := range app.Config().Neurons {
+		st := rewards.NeuronStatus{ID: n.ID, Name: n.Alias}
+		if ns, ok := state[n.ID]; ok {
+			st.PotentialVP, st.DecidingVP, st.RefreshedAt = ns.PotentialVotingPower, ns.DecidingVotingPower, ns.VotingPowerRefreshed
+		}
+		neurons = append(neurons, st)
+	}
+	econ := rewards.DefaultEconomics(rewards.RegimeCurrent)
+	window, _ := rewards.ParseWindow("all", econ, now)
+	r := rewards.BuildReport(rewards.ReportInput{Economics: econ, Now: now, Window: window,
+		Observations: bot.RewardsObservations(obs), Neurons: neurons, SupplyE8s: supplyE8s})
+	fmt.Fprintln(w, "\nParticipation report")
+	return rewards.WriteText(w, r)
 }
