@@ -266,3 +266,34 @@ func TestNoFundsMovingMethods(t *testing.T) {
 		t.Errorf("hotkeyCommand has %d fields, want the 4 hotkey commands", cmd.NumField())
 	}
 }
+
+func TestConcurrentUse(t *testing.T) {
+	net := startNet(t)
+	id := newIdentity(t)
+	net.gov.addNeurons(1, 8, id.Sender())
+	net.gov.addProposals(1, 10, nns.TopicGovernance)
+	g := newClient(t, testConfig([]string{closedURL(t), net.url}, net.rootKey, id))
+	ctx := context.Background()
+	errs := make(chan error, 16)
+	for n := range uint64(8) {
+		go func() {
+			_, err := g.ListProposals(ctx, nns.ListProposalInfoRequest{})
+			errs <- err
+		}()
+		go func() { errs <- g.RegisterVote(ctx, n+1, 5, nns.VoteYes) }()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	p, err := g.GetProposalInfo(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range p.Ballots {
+		if b.Ballot.Vote != int32(nns.VoteYes) {
+			t.Errorf("neuron %d: vote %d", b.NeuronId, b.Ballot.Vote)
+		}
+	}
+}

@@ -124,6 +124,13 @@ func testConfig(endpoints []string, rootKey string, id agentid.Identity) Config 
 
 func newClient(t testing.TB, cfg Config) *Governance {
 	t.Helper()
+	if cfg.Transport == nil {
+		// A transport per client, closed before the devnet shuts down:
+		// http.Server.Shutdown waits on connections dialled but never used.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		t.Cleanup(tr.CloseIdleConnections)
+		cfg.Transport = tr
+	}
 	g, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
