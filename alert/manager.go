@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"sync"
 	"time"
@@ -31,9 +32,16 @@ type ManagerConfig struct {
 // Manager delivers alerts with deduplication per key: the first Fire of a condition is sent,
 // later Fires are silent until the reminder interval has passed, and Resolve sends a "resolved"
 // message once. Its memory lives in a StateStore, so a restart neither re-sends nor forgets.
+//
+// The Manager keeps the active states in memory (loaded from the store on first use) so that the
+// bot can call Resolve for every filled ballot on every poll without touching the database; it
+// assumes it is the only writer of its StateStore.
 type Manager struct {
 	cfg   ManagerConfig
-	locks sync.Map // key → *sync.Mutex: one delivery at a time per key
+	locks [64]sync.Mutex // striped by key: one delivery at a time per key, bounded memory
+
+	mu     sync.Mutex
+	active map[string]State // nil until loaded
 }
 
 // NewManager checks cfg and returns a Manager.
@@ -60,9 +68,55 @@ func NewManager(cfg ManagerConfig) (*Manager, error) {
 }
 
 func (m *Manager) lock(key string) func() {
-	mu, _ := m.locks.LoadOrStore(key, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	return mu.(*sync.Mutex).Unlock
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	mu := &m.locks[h.Sum32()%uint32(len(m.locks))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+// activeState returns the cached state of key if its condition is active.
+func (m *Manager) activeState(ctx context.Context, key string) (State, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.active == nil {
+		states, err := m.cfg.State.ActiveAlertStates(ctx)
+		if err != nil {
+			return State{}, false, fmt.Errorf("load active alerts: %w", err)
+		}
+		m.active = make(map[string]State, len(states))
+		for _, st := range states {
+			m.active[st.Key] = st
+		}
+	}
+	st, ok := m.active[key]
+	return st, ok, nil
+}
+
+// state returns the state of key: the cached one when active, else the stored one.
+func (m *Manager) state(ctx context.Context, key string) (State, bool, error) {
+	st, ok, err := m.activeState(ctx, key)
+	if err != nil || ok {
+		return st, ok, err
+	}
+	return m.cfg.State.AlertState(ctx, key)
+}
+
+// put stores st and keeps the cache in step.
+func (m *Manager) put(ctx context.Context, st State) error {
+	if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.active != nil {
+		if st.Active() {
+			m.active[st.Key] = st
+		} else {
+			delete(m.active, st.Key)
+		}
+	}
+	return nil
 }
 
 func (m *Manager) reminder(k Kind) time.Duration {
@@ -96,7 +150,7 @@ func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
 		return false, err
 	}
 	defer m.lock(a.Key)()
-	st, ok, err := m.cfg.State.AlertState(ctx, a.Key)
+	st, ok, err := m.state(ctx, a.Key)
 	if err != nil {
 		return false, fmt.Errorf("alert %s: %w", a.Key, err)
 	}
@@ -108,7 +162,7 @@ func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
 	case st.TimesSent > 0 && !m.reminderDue(st, a.At) && a.EffectiveSeverity() <= st.Severity:
 		if !st.Deadline.Equal(a.Deadline) {
 			st.Deadline = a.Deadline
-			if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+			if err := m.put(ctx, st); err != nil {
 				return false, fmt.Errorf("alert %s: %w", a.Key, err)
 			}
 		}
@@ -138,18 +192,18 @@ func (m *Manager) deliver(ctx context.Context, a Alert, prev State) (bool, error
 	if a.Kind.IsEvent() {
 		st.ResolvedAt = a.At // nothing will resolve it: keep it out of the active list
 	}
-	if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+	if err := m.put(ctx, st); err != nil {
 		return false, fmt.Errorf("alert %s: record send: %w", a.Key, err)
 	}
 	routed, failed, sendErr := m.send(ctx, a, st.Severity)
 	if routed > 0 && failed == routed {
-		if err := m.cfg.State.PutAlertState(ctx, prev); err != nil {
+		if err := m.put(ctx, prev); err != nil {
 			sendErr = errors.Join(sendErr, fmt.Errorf("alert %s: roll back: %w", a.Key, err))
 		}
 		return false, sendErr
 	}
 	st.Pending = false
-	if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+	if err := m.put(ctx, st); err != nil {
 		sendErr = errors.Join(sendErr, fmt.Errorf("alert %s: record sent: %w", a.Key, err))
 	}
 	return routed > 0, sendErr
@@ -179,16 +233,16 @@ func (m *Manager) Resolve(ctx context.Context, a Alert) (sent bool, err error) {
 		return false, err
 	}
 	defer m.lock(a.Key)()
-	st, ok, err := m.cfg.State.AlertState(ctx, a.Key)
+	st, ok, err := m.activeState(ctx, a.Key)
 	if err != nil {
 		return false, fmt.Errorf("alert %s: %w", a.Key, err)
 	}
-	if !ok || !st.Active() || a.Kind.IsEvent() {
+	if !ok || a.Kind.IsEvent() {
 		return false, nil
 	}
 	if st.TimesSent == 0 {
 		st.ResolvedAt = a.At
-		if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
+		if err := m.put(ctx, st); err != nil {
 			return false, fmt.Errorf("alert %s: %w", a.Key, err)
 		}
 		return false, nil

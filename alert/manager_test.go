@@ -321,3 +321,55 @@ func TestInstanceDefaultsToHostName(t *testing.T) {
 		t.Error("no instance name")
 	}
 }
+
+// countingState counts the reads that reach the store.
+type countingState struct {
+	*MemoryState
+	mu          sync.Mutex
+	reads, list int
+}
+
+func (c *countingState) AlertState(ctx context.Context, key string) (State, bool, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.MemoryState.AlertState(ctx, key)
+}
+
+func (c *countingState) ActiveAlertStates(ctx context.Context) ([]State, error) {
+	c.mu.Lock()
+	c.list++
+	c.mu.Unlock()
+	return c.MemoryState.ActiveAlertStates(ctx)
+}
+
+// The bot resolves every filled ballot on every poll; that must not cost a database read each.
+func TestResolveOfNothingStaysInMemory(t *testing.T) {
+	state := &countingState{MemoryState: NewMemoryState()}
+	f := newFixture(t, state)
+	a := atRisk(f.clock.Now().Add(time.Hour))
+	fire(t, f.manager, a)
+	for p := range uint64(1000) {
+		resolve(t, f.manager, Alert{Kind: KindProposalAtRisk, Neuron: 8, ProposalID: p})
+	}
+	fire(t, f.manager, a) // already firing: answered from memory too
+	if state.reads != 1 || state.list != 1 {
+		t.Errorf("store reads = %d, lists = %d; want 1 (the first Fire) and 1 (the load)", state.reads, state.list)
+	}
+	if !resolve(t, f.manager, a) {
+		t.Error("the firing alert was not resolved")
+	}
+}
+
+func BenchmarkResolveNotFiring(b *testing.B) {
+	m, err := NewManager(ManagerConfig{State: NewMemoryState(), Instance: "x"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := Alert{Kind: KindProposalAtRisk, Neuron: 1, ProposalID: 2}
+	for b.Loop() {
+		if _, err := m.Resolve(context.Background(), a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
