@@ -105,6 +105,11 @@ CREATE TABLE observations (
 	`
 ALTER TABLE observations ADD COLUMN total_potential_vp INTEGER NOT NULL DEFAULT 0;
 `,
+	// 5: indexes for the start-up and report queries.
+	`
+CREATE INDEX observations_neuron ON observations(neuron_id);
+CREATE INDEX vote_attempts_outcome ON vote_attempts(outcome);
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

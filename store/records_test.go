@@ -266,6 +266,14 @@ func TestAlertStates(t *testing.T) {
 	if len(all) != 2 {
 		t.Errorf("AlertStates = %d, want 2", len(all))
 	}
+	n, err := s.PruneAlertStates(ctx, now.Add(90*time.Second))
+	must(t, err)
+	if n != 1 {
+		t.Errorf("pruned %d, want 1 (only the state resolved before the cutoff)", n)
+	}
+	if _, ok, _ := s.AlertState(ctx, st.Key); !ok {
+		t.Error("state resolved after the cutoff was pruned")
+	}
 }
 
 func TestObservationsAndMissedVotes(t *testing.T) {
