@@ -21,12 +21,12 @@ type testNet struct {
 	canister *testcanister.Canister
 }
 
-func newTestNet(t *testing.T) *testNet {
+func newTestNet(t testing.TB) *testNet {
 	t.Helper()
 	return newTestNetLogged(t, zerolog.Nop())
 }
 
-func newTestNetLogged(t *testing.T, log zerolog.Logger) *testNet {
+func newTestNetLogged(t testing.TB, log zerolog.Logger) *testNet {
 	t.Helper()
 	srv, err := devnet.New(devnet.Config{Logger: log})
 	if err != nil {
@@ -47,7 +47,7 @@ func newTestNetLogged(t *testing.T, log zerolog.Logger) *testNet {
 
 // agentFor returns an agent-go agent in its default, verifying
 // configuration: root key fetched once from /api/v2/status, then pinned.
-func (n *testNet) agentFor(t *testing.T, id identity.Identity, opts ...agent.ClientOption) *agent.Agent {
+func (n *testNet) agentFor(t testing.TB, id identity.Identity, opts ...agent.ClientOption) *agent.Agent {
 	t.Helper()
 	a, err := agent.New(agent.Config{
 		Identity:     id,
@@ -66,7 +66,7 @@ type namedIdentity struct {
 	id   identity.Identity
 }
 
-func identities(t *testing.T) []namedIdentity {
+func identities(t testing.TB) []namedIdentity {
 	t.Helper()
 	ed, err := identity.NewRandomEd25519Identity()
 	if err != nil {
@@ -88,7 +88,7 @@ func identities(t *testing.T) []namedIdentity {
 	}
 }
 
-func mustURL(t *testing.T, s string) *url.URL {
+func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(s)
 	if err != nil {

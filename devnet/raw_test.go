@@ -17,7 +17,7 @@ import (
 
 // signedEnvelope builds a request body the way agent-go does, letting a
 // test tamper with the parts.
-func signedEnvelope(t *testing.T, id identity.Identity, req agent.Request) ([]byte, agent.RequestID) {
+func signedEnvelope(t testing.TB, id identity.Identity, req agent.Request) ([]byte, agent.RequestID) {
 	t.Helper()
 	req.Sender = id.Sender()
 	if req.IngressExpiry == 0 {
@@ -35,7 +35,7 @@ func signedEnvelope(t *testing.T, id identity.Identity, req agent.Request) ([]by
 	return body, rid
 }
 
-func greetRequest(t *testing.T, typ agent.RequestType, canister principal.Principal) agent.Request {
+func greetRequest(t testing.TB, typ agent.RequestType, canister principal.Principal) agent.Request {
 	t.Helper()
 	arg, err := candid.Marshal([]any{"raw"})
 	if err != nil {
@@ -50,7 +50,7 @@ func incRequest() agent.Request {
 }
 
 // post sends body to path and returns the status and body.
-func (n *testNet) post(t *testing.T, path, contentType string, body []byte) (int, []byte) {
+func (n *testNet) post(t testing.TB, path, contentType string, body []byte) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, n.http.URL+path, bytes.NewReader(body))
 	if err != nil {
@@ -79,7 +79,7 @@ func readStateRequest(paths ...[]hashtree.Label) agent.Request {
 	return agent.Request{Type: agent.RequestTypeReadState, Paths: paths}
 }
 
-func mustCBOR(t *testing.T, v any) []byte {
+func mustCBOR(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := cbor.Marshal(v)
 	if err != nil {
