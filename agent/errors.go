@@ -259,3 +259,15 @@ func asRejectFromAgent(method string, err error, out **RejectError) bool {
 	}
 	return false
 }
+
+// IsRefused reports whether the canister or the IC refused the request
+// itself (a governance error, or a reject other than SYS_TRANSIENT): the
+// same request will be refused again, so it must not be retried blindly.
+func IsRefused(err error) bool {
+	var ge *GovernanceError
+	var rej *RejectError
+	return errors.As(err, &ge) || (errors.As(err, &rej) && !rej.Transient())
+}
+
+// IsAllEndpointsDown reports whether no endpoint answered.
+func IsAllEndpointsDown(err error) bool { return errors.Is(err, ErrAllEndpointsDown) }
