@@ -266,6 +266,50 @@ func TestEnvSelectsMainnet(t *testing.T) {
 	}
 }
 
+func TestAnchorsAndMergeKeys(t *testing.T) {
+	cfg, err := Parse("a.yml", []byte(`
+identity: {pem_file: k}
+neurons: [{id: 1, policy: strict}, {id: 2, policy: base}]
+policies:
+  base: &base
+    deadline_margin: 3h
+    fallback: with_majority
+    rules: &shared
+      - name: no-motions
+        match: {actions: [Motion]}
+        vote: "no"
+  strict:
+    <<: *base
+    fallback: "no"
+    rules: *shared
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := cfg.PolicyFor(1)
+	if strict.Timing.DeadlineMargin != 3*time.Hour || strict.Timing.Fallback != policy.FallbackNo || len(strict.Rules) != 1 {
+		t.Errorf("strict: %+v", strict)
+	}
+	if base := cfg.PolicyFor(2); base.Timing.Fallback != policy.FallbackWithMajority {
+		t.Errorf("base: %+v", base)
+	}
+}
+
+// TestAliasBomb: merge keys that expand exponentially are an error, not a
+// hang.
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("identity: {pem_file: k}\nneurons: [{id: 1}]\nx:\n  - &m0 {k: 1}\n")
+	for i := 1; i < 14; i++ {
+		fmt.Fprintf(&b, "  - &m%d {<<: [*m%d, *m%d, *m%d, *m%d, *m%d, *m%d, *m%d, *m%d]}\n", i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("policies: {p: {<<: *m13}}\n")
+	_, err := Parse("bomb.yml", []byte(b.String()), nil)
+	if err == nil || !strings.Contains(err.Error(), "bomb.yml:18: policies.p: the document is too large") {
+		t.Fatalf("alias bomb: %v", err)
+	}
+}
+
 func TestSecretsNeverPrinted(t *testing.T) {
 	const tok, url, key = "123:TELEGRAM-TOKEN", "https://hooks.slack.com/services/T0/B0/SLACKSECRET", "PDROUTINGSECRET"
 	data := fmt.Sprintf(`identity: {pem_file: k.pem}

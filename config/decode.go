@@ -14,6 +14,12 @@ import (
 // collecting every problem (instead of stopping at the first) and the line
 // of every key path for later validation messages.
 type decoder struct {
+	// budget counts down the values decoded, so that aliases cannot
+	// expand a small file into an enormous one ("billion laughs").
+	budget     int
+	overBudget bool
+	aliasDepth int
+
 	file     string
 	lines    map[string]int    // key path → line
 	env      map[string]string // key path → VOTEBOT_* variable that set it
@@ -21,7 +27,7 @@ type decoder struct {
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, lines: map[string]int{}, env: map[string]string{}}
+	return &decoder{file: file, lines: map[string]int{}, env: map[string]string{}, budget: maxNodes}
 }
 
 // addf records a problem at path, locating it by the closest known path.
@@ -41,6 +47,14 @@ func (d *decoder) addf(path, format string, args ...any) {
 		}
 	}
 	d.problems = append(d.problems, p)
+}
+
+// exhausted reports, once, that aliases expand the document too far.
+func (d *decoder) exhausted(path string) {
+	if !d.overBudget {
+		d.overBudget = true
+		d.addf(path, "the document is too large (aliases expand to more than %d values)", maxNodes)
+	}
 }
 
 // hasProblem reports whether a problem was recorded at path already (so a
@@ -70,6 +84,11 @@ func joinPath(parent, key string) string {
 	return parent + "." + key
 }
 
+const (
+	maxNodes      = 200_000
+	maxAliasDepth = 16
+)
+
 var (
 	durationType = reflect.TypeOf(time.Duration(0))
 	secretType   = reflect.TypeOf(Secret{})
@@ -83,9 +102,18 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		n = n.Content[0]
 	}
-	if n.Kind == yaml.AliasNode {
-		d.addf(path, "YAML aliases are not supported")
+	if d.budget--; d.budget < 0 {
+		d.exhausted(path)
 		return
+	}
+	if n.Kind == yaml.AliasNode {
+		if d.aliasDepth >= maxAliasDepth || n.Alias == nil {
+			d.addf(path, "aliases nested too deeply")
+			return
+		}
+		d.aliasDepth++
+		defer func() { d.aliasDepth-- }()
+		n = n.Alias
 	}
 	if _, ok := d.lines[path]; !ok {
 		d.lines[path] = n.Line
@@ -157,8 +185,9 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 // non-scalar and duplicate keys.
 func (d *decoder) eachPair(n *yaml.Node, path string, visit func(key string, val *yaml.Node, p string)) {
 	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
+	content := d.mergedPairs(n, path, 0)
+	for i := 0; i+1 < len(content); i += 2 {
+		k, val := content[i], content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			d.addf(path, "line %d: keys must be plain strings", k.Line)
 			continue
@@ -174,6 +203,63 @@ func (d *decoder) eachPair(n *yaml.Node, path string, visit func(key string, val
 		seen[k.Value] = true
 		visit(k.Value, val, p)
 	}
+}
+
+// mergedPairs returns a mapping's key/value nodes with YAML merge keys
+// ("<<: *base") expanded: explicit keys first, then merged keys they do not
+// override (an earlier merge source wins over a later one).
+func (d *decoder) mergedPairs(n *yaml.Node, path string, depth int) []*yaml.Node {
+	if d.budget -= len(n.Content)/2 + 1; d.budget < 0 {
+		d.exhausted(path)
+		return nil
+	}
+	var explicit, merged []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!merge" {
+			explicit = append(explicit, k, v)
+			continue
+		}
+		for _, src := range mergeSources(v) {
+			if src.Kind != yaml.MappingNode || depth >= maxAliasDepth {
+				d.addf(path, "line %d: << must merge a mapping (or a list of them)", k.Line)
+				continue
+			}
+			merged = append(merged, d.mergedPairs(src, path, depth+1)...)
+		}
+	}
+	if len(merged) == 0 {
+		return explicit
+	}
+	have := map[string]bool{}
+	for i := 0; i < len(explicit); i += 2 {
+		have[explicit[i].Value] = true
+	}
+	out := explicit
+	for i := 0; i+1 < len(merged); i += 2 {
+		if key := merged[i].Value; !have[key] {
+			have[key] = true
+			out = append(out, merged[i], merged[i+1])
+		}
+	}
+	return out
+}
+
+func mergeSources(v *yaml.Node) []*yaml.Node {
+	resolve := func(n *yaml.Node) *yaml.Node {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			return n.Alias
+		}
+		return n
+	}
+	if v = resolve(v); v.Kind == yaml.SequenceNode {
+		out := make([]*yaml.Node, len(v.Content))
+		for i, item := range v.Content {
+			out[i] = resolve(item)
+		}
+		return out
+	}
+	return []*yaml.Node{v}
 }
 
 func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
