@@ -250,7 +250,8 @@ func TestMigrateEveryOldVersion(t *testing.T) {
 			_, err = db.ExecContext(ctx, `INSERT INTO meta VALUES ('k', 'v')`)
 			must(t, err)
 			if from >= 3 {
-				_, err = db.ExecContext(ctx, `INSERT INTO observations VALUES (1, 2, 4, 3, 'empty', 10, 0, 0, 0, 0)`)
+				_, err = db.ExecContext(ctx, `INSERT INTO observations (proposal_id, neuron_id, topic, reward_status,
+					ballot, ballot_vp, vote, proposal_time, deadline, observed_at) VALUES (1, 2, 4, 3, 'empty', 10, 0, 0, 0, 0)`)
 				must(t, err)
 			}
 			must(t, db.Close())
