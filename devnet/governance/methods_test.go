@@ -14,7 +14,7 @@ func TestListProposals(t *testing.T) {
 	c, _ := newCanister(t, rewards.RegimeCurrent, nil)
 	bot := user(700)
 	addNeuron(t, c, 1, icp, func(s *NeuronSpec) { s.HotKeys = append(s.HotKeys, bot) }) // bot is a hotkey
-	addNeuron(t, c, 2, icp, func(s *NeuronSpec) { s.Controller = bot })                  // bot controls
+	addNeuron(t, c, 2, icp, func(s *NeuronSpec) { s.Controller = bot })                 // bot controls
 	addNeuron(t, c, 3, icp, nil)
 	addNeuron(t, c, 9, 1000*icp, nil)
 	for range 120 {

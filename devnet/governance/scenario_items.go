@@ -1,0 +1,274 @@
+package governance
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aviate-labs/agent-go/principal"
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/rewards"
+)
+
+var neuronKeys = []string{"id", "controller", "controller_key", "hotkeys", "stake_e8s", "staked_maturity_e8s",
+	"maturity_e8s", "dissolve_delay", "dissolving_for", "age", "known_name", "known_description", "followees",
+	"voting_power_refreshed_ago"}
+
+func parseNeuron(y ynode, baseDir string) (NeuronSpec, error) {
+	var s NeuronSpec
+	_, f, err := y.fields(neuronKeys...)
+	if err != nil {
+		return s, err
+	}
+	if v, ok := f["id"]; ok {
+		if s.ID, err = v.uint64(); err != nil {
+			return s, err
+		}
+		if s.ID == 0 {
+			return s, v.errorf("neuron ids start at 1")
+		}
+	}
+	if s.Controller, err = parseController(y, f, baseDir); err != nil {
+		return s, err
+	}
+	if v, ok := f["hotkeys"]; ok {
+		texts, err := v.strings()
+		if err != nil {
+			return s, err
+		}
+		if len(texts) > maxHotKeys {
+			return s, v.errorf("%d hotkeys, at most %d allowed", len(texts), maxHotKeys)
+		}
+		for _, t := range texts {
+			p, err := principal.Decode(t)
+			if err != nil {
+				return s, v.errorf("hotkey %q: %v", t, err)
+			}
+			s.HotKeys = append(s.HotKeys, p)
+		}
+	}
+	for key, dst := range map[string]*uint64{"stake_e8s": &s.StakeE8s, "staked_maturity_e8s": &s.StakedMaturityE8s, "maturity_e8s": &s.MaturityE8s} {
+		if v, ok := f[key]; ok {
+			if *dst, err = v.uint64(); err != nil {
+				return s, err
+			}
+		}
+	}
+	_, hasDelay := f["dissolve_delay"]
+	if _, dissolving := f["dissolving_for"]; dissolving && hasDelay {
+		return s, f["dissolving_for"].errorf("a neuron has either dissolve_delay or dissolving_for, not both")
+	}
+	s.DissolveDelay = defaultScenarioDissolveDelay
+	for key, dst := range map[string]*time.Duration{"dissolve_delay": &s.DissolveDelay, "dissolving_for": &s.DissolvingFor,
+		"age": &s.Age, "voting_power_refreshed_ago": &s.VotingPowerRefreshedAgo} {
+		if v, ok := f[key]; ok {
+			if *dst, err = v.duration(); err != nil {
+				return s, err
+			}
+		}
+	}
+	for key, dst := range map[string]*string{"known_name": &s.KnownName, "known_description": &s.KnownDesc} {
+		if v, ok := f[key]; ok {
+			if *dst, err = v.str(); err != nil {
+				return s, err
+			}
+		}
+	}
+	if v, ok := f["followees"]; ok {
+		if s.Followees, err = parseFollowees(v); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// defaultScenarioDissolveDelay lets a scenario neuron vote and propose in
+// both regimes when the file gives no delay: 6 months.
+const defaultScenarioDissolveDelay = time.Duration(6 * rewards.MonthSeconds * 1e9)
+
+func parseController(y ynode, f map[string]ynode, baseDir string) (principal.Principal, error) {
+	text, hasText := f["controller"]
+	key, hasKey := f["controller_key"]
+	switch {
+	case hasText && hasKey:
+		return principal.Principal{}, key.errorf("a neuron has either controller or controller_key, not both")
+	case hasText:
+		s, err := text.str()
+		if err != nil {
+			return principal.Principal{}, err
+		}
+		p, err := principal.Decode(s)
+		if err != nil {
+			return principal.Principal{}, text.errorf("controller %q: %v", s, err)
+		}
+		return p, nil
+	case hasKey:
+		s, err := key.str()
+		if err != nil {
+			return principal.Principal{}, err
+		}
+		if !filepath.IsAbs(s) {
+			s = filepath.Join(baseDir, s)
+		}
+		p, err := principalFromKey(s)
+		if err != nil {
+			return principal.Principal{}, key.errorf("%v", err)
+		}
+		return p, nil
+	}
+	return principal.Principal{}, y.errorf("a neuron needs a controller (principal text) or controller_key (PEM file)")
+}
+
+func parseFollowees(y ynode) (map[nns.Topic][]uint64, error) {
+	order, f, err := y.fields()
+	if err != nil {
+		return nil, err
+	}
+	out := map[nns.Topic][]uint64{}
+	for _, key := range order {
+		v := f[key]
+		topic, err := nns.ParseTopic(key)
+		if err != nil {
+			return nil, v.errorf("%v", err)
+		}
+		if _, dup := out[topic]; dup {
+			return nil, v.errorf("topic %s is listed twice", topic)
+		}
+		ids, err := v.uint64s()
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) > maxFollowees {
+			return nil, v.errorf("%d followees, at most %d allowed", len(ids), maxFollowees)
+		}
+		out[topic] = ids
+	}
+	return out, nil
+}
+
+func parseProposal(y ynode, known map[uint64]bool) (ScenarioProposal, error) {
+	var p ScenarioProposal
+	_, f, err := y.fields("at", "proposer", "topic", "action", "nns_function", "title", "summary", "url", "votes")
+	if err != nil {
+		return p, err
+	}
+	if v, ok := f["at"]; ok {
+		if p.At, err = v.duration(); err != nil {
+			return p, err
+		}
+	}
+	v, ok := f["proposer"]
+	if !ok {
+		return p, y.errorf("a proposal needs a proposer (neuron id)")
+	}
+	if p.Spec.Proposer, err = v.uint64(); err != nil {
+		return p, err
+	}
+	if !known[p.Spec.Proposer] {
+		return p, v.errorf("neuron %d is not defined in this scenario", p.Spec.Proposer)
+	}
+	if v, ok := f["topic"]; ok {
+		s, err := v.str()
+		if err != nil {
+			return p, err
+		}
+		if p.Spec.Topic, err = nns.ParseTopic(s); err != nil {
+			return p, v.errorf("%v", err)
+		}
+		if p.Spec.Topic == nns.TopicNeuronManagement {
+			return p, v.errorf("the devnet does not make NeuronManagement proposals")
+		}
+	}
+	if p.Spec.Action, err = parseAction(y, f); err != nil {
+		return p, err
+	}
+	for key, dst := range map[string]*string{"title": &p.Spec.Title, "summary": &p.Spec.Summary, "url": &p.Spec.URL} {
+		if v, ok := f[key]; ok {
+			if *dst, err = v.str(); err != nil {
+				return p, err
+			}
+		}
+	}
+	if v, ok := f["votes"]; ok {
+		if p.Votes, err = parseVotes(v, known); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func parseAction(y ynode, f map[string]ynode) (nns.Action, error) {
+	action := "motion"
+	if v, ok := f["action"]; ok {
+		s, err := v.str()
+		if err != nil {
+			return nns.Action{}, err
+		}
+		action = strings.ToLower(s)
+	}
+	fn, hasFn := f["nns_function"]
+	switch action {
+	case "motion":
+		if hasFn {
+			return nns.Action{}, fn.errorf("nns_function is for action ExecuteNnsFunction")
+		}
+		return nns.Action{Motion: &nns.Motion{MotionText: "devnet scenario motion"}}, nil
+	case "executennsfunction":
+		if !hasFn {
+			return nns.Action{}, y.errorf("action ExecuteNnsFunction needs nns_function")
+		}
+		s, err := fn.str()
+		if err != nil {
+			return nns.Action{}, err
+		}
+		n, err := strconv.ParseInt(s, 10, 32)
+		if err != nil {
+			return nns.Action{}, fn.errorf("want an integer, got %q", s)
+		}
+		if _, ok := nns.NnsFunctionTopic(int32(n)); !ok {
+			return nns.Action{}, fn.errorf("unknown nns_function %d", n)
+		}
+		return nns.Action{ExecuteNnsFunction: &nns.ExecuteNnsFunction{NnsFunction: int32(n), Payload: []byte{}}}, nil
+	}
+	return nns.Action{}, f["action"].errorf("want Motion or ExecuteNnsFunction, got %q", action)
+}
+
+func parseVotes(y ynode, known map[uint64]bool) ([]ScenarioVote, error) {
+	items, err := y.items()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ScenarioVote, 0, len(items))
+	for _, it := range items {
+		_, f, err := it.fields("neuron", "vote", "at")
+		if err != nil {
+			return nil, err
+		}
+		var v ScenarioVote
+		n, ok := f["neuron"]
+		if !ok {
+			return nil, it.errorf("a vote needs a neuron")
+		}
+		if v.Neuron, err = n.uint64(); err != nil {
+			return nil, err
+		}
+		if !known[v.Neuron] {
+			return nil, n.errorf("neuron %d is not defined in this scenario", v.Neuron)
+		}
+		vv, ok := f["vote"]
+		if !ok {
+			return nil, it.errorf("a vote needs vote: yes or no")
+		}
+		if v.Vote, err = parseVote(vv); err != nil {
+			return nil, err
+		}
+		if at, ok := f["at"]; ok {
+			if v.At, err = at.duration(); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
