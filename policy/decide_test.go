@@ -285,3 +285,33 @@ func TestParse(t *testing.T) {
 		t.Error("ParseOutcome accepted abstain")
 	}
 }
+
+// TestNoEmptyBallotWithDefaults is the promise of the defaults: for every
+// topic, every outcome but skip and every fallback but none, a ballot that
+// is still empty at the deadline margin is voted then (or earlier).
+func TestNoEmptyBallotWithDefaults(t *testing.T) {
+	outcomes := []Rule{{Name: "follow", Outcome: OutcomeFollow}, {Name: "manual", Outcome: OutcomeManual},
+		{Name: "yes", Outcome: OutcomeVote, Vote: nns.VoteYes}, {Name: "no", Outcome: OutcomeVote, Vote: nns.VoteNo}}
+	tallies := []Tally{{}, {Yes: 3, No: 1, Total: 10}, {Yes: 1, No: 3, Total: 10}}
+	for _, topic := range nns.Topics() {
+		for _, r := range outcomes {
+			for _, fb := range []Fallback{FallbackWithFollowees, FallbackWithMajority, FallbackYes, FallbackNo} {
+				for _, tally := range tallies {
+					p := proposal()
+					p.Topic, p.Tally = topic, tally
+					pol := &Policy{Rules: []Rule{r}, Timing: Timing{VoteDelay: DefaultVoteDelay, DeadlineMargin: DefaultDeadlineMargin, Fallback: fb}}
+					n := Neuron{ID: 1, HasBallot: true, Followees: map[nns.Topic][]uint64{nns.TopicUnspecified: {5}}}
+					d := Decide(Input{Proposal: p, Neuron: n, Policy: pol, Now: margin})
+					if d.Action != ActionVoteNow || (d.Vote != nns.VoteYes && d.Vote != nns.VoteNo) {
+						t.Errorf("%s/%s/%s/%v: %s %s (%s)", topic, r.Name, fb, tally, d.Action, d.Vote, d.Reason)
+					}
+				}
+			}
+		}
+	}
+	// And with no policy at all.
+	d := Decide(Input{Proposal: proposal(), Neuron: neuron(), Now: margin})
+	if d.Action != ActionVoteNow {
+		t.Errorf("nil policy at the margin: %s (%s)", d.Action, d.Reason)
+	}
+}
