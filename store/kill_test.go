@@ -84,6 +84,7 @@ func TestKillDuringWrites(t *testing.T) {
 	ctx := context.Background()
 	for round := range rounds {
 		acked := runAndKill(t, path, 1+rand.IntN(40))
+		t.Logf("round %d: SIGKILL after proposal %d was reported committed", round, acked)
 		s, err := Open(ctx, path)
 		if err != nil {
 			t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
