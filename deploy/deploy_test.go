@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/devnet/governance"
 )
 
 // exportedMetrics are the series the daemon exports (bot/ and agent/), plus the two that
@@ -294,5 +295,21 @@ func TestE2EConfigIsValid(t *testing.T) {
 	}
 	if len(cfg.Neurons) != 1 || cfg.Neurons[0].ID != 1001 {
 		t.Errorf("neurons = %+v, want only 1001 (the scenario's missing neuron)", cfg.Neurons)
+	}
+}
+
+func TestE2EScenarioIsValid(t *testing.T) {
+	b, err := os.ReadFile("testdata/e2e-missed-vote.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const somePrincipal = "3s2xk-iklzc-ihhr3-ulwwu-7x242-emahy-w2hc6-bslpy-ju7g4-53uck-4ae"
+	filled := strings.NewReplacer("@HOTKEY@", somePrincipal, "@CONTROLLER@", somePrincipal).Replace(string(b))
+	s, err := governance.ParseScenario([]byte(filled), "testdata")
+	if err != nil {
+		t.Fatalf("deploy/testdata/e2e-missed-vote.yaml: %v", err)
+	}
+	if len(s.Proposals) != 1 || len(s.Neurons) != 2 {
+		t.Errorf("scenario has %d proposals and %d neurons, want 1 and 2", len(s.Proposals), len(s.Neurons))
 	}
 }
