@@ -35,7 +35,14 @@ type Option func(*Store)
 
 // WithClock makes the store stamp records (last seen, decision time, vote start) with now instead
 // of the wall clock; tests use it.
-func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+// A nil now keeps the wall clock.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
 
 // WithFullSync makes every commit fsync (synchronous=FULL), so not even a power loss rolls one
 // back. It costs milliseconds per write.
