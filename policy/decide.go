@@ -33,7 +33,7 @@ func Decide(in Input) Decision {
 }
 
 func findOverride(list []Override, proposal, neuron uint64) (Override, bool) {
-	var any Override
+	var forAll Override
 	found := false
 	for _, o := range list {
 		if o.ProposalID != proposal || (o.Vote != nns.VoteYes && o.Vote != nns.VoteNo) {
@@ -43,10 +43,10 @@ func findOverride(list []Override, proposal, neuron uint64) (Override, bool) {
 			return o, true // a neuron-specific override beats an all-neuron one
 		}
 		if o.NeuronID == 0 && !found {
-			any, found = o, true
+			forAll, found = o, true
 		}
 	}
-	return any, found
+	return forAll, found
 }
 
 func overrideDecision(o Override) Decision {
@@ -78,6 +78,12 @@ func ruleDecision(in Input, r Rule, what string) Decision {
 	}
 	if r.Timing != nil {
 		t = *r.Timing
+	}
+	if t.DeadlineMargin <= 0 {
+		t.DeadlineMargin = DefaultDeadlineMargin // zero Timing means the defaults
+	}
+	if r.Outcome == OutcomeVote && r.Vote != nns.VoteYes && r.Vote != nns.VoteNo {
+		r.Outcome = OutcomeFollow // a vote rule without a vote cannot cast one
 	}
 	d := Decision{Rule: r.Name}
 	d.Reason = describeRule(r, what)

@@ -97,6 +97,10 @@ func TestDecide(t *testing.T) {
 		{name: "no rule matches: policy default", in: Input{Proposal: proposal(), Neuron: neuron(),
 			Policy: &Policy{Rules: []Rule{{Name: "x", Match: Match{ProposalIDs: []uint64{5}}, Outcome: OutcomeSkip}}, Default: OutcomeVote, DefaultVote: nns.VoteNo, Timing: DefaultTiming()}, Now: created},
 			action: ActionVoteNow, vote: nns.VoteNo, reason: "default (no rule matched: policy default): vote No"},
+		{name: "zero timing is the default timing", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: &Policy{}, Now: created},
+			action: ActionWait, at: margin},
+		{name: "vote rule without a vote follows", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "v", Outcome: OutcomeVote}), Now: created},
+			action: ActionWait, at: margin},
 		{name: "nil policy follows with default timing", in: Input{Proposal: proposal(), Neuron: neuron(), Now: created},
 			action: ActionWait, at: margin},
 	}

@@ -80,7 +80,8 @@ type Timing struct {
 	// Created+VoteDelay, a window for a human to override. It never pushes a
 	// vote past the deadline margin.
 	VoteDelay time.Duration
-	// DeadlineMargin: at Deadline-DeadlineMargin the fallback acts.
+	// DeadlineMargin: at Deadline-DeadlineMargin the fallback acts. Zero
+	// means DefaultDeadlineMargin (so the zero Timing is the default one).
 	DeadlineMargin time.Duration
 	// Fallback applies to follow and manual outcomes at the margin.
 	Fallback Fallback
