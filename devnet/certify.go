@@ -56,16 +56,7 @@ func (s *Server) stateTree(now time.Time) (*stateNode, error) {
 	s.mu.RUnlock()
 	rs := root.dir("request_status")
 	s.requests.each(func(id [32]byte, st *requestStatus) {
-		n := rs.dir(string(id[:]))
-		n.set("status", []byte(st.Status))
-		switch st.Status {
-		case "replied":
-			n.set("reply", st.Reply)
-		case "rejected":
-			n.set("reject_code", leb128(uint64(st.RejectCode)))
-			n.set("reject_message", []byte(st.RejectMsg))
-			n.set("error_code", []byte(st.ErrorCode))
-		}
+		rs.children[string(id[:])] = st.node
 	})
 	return root, nil
 }

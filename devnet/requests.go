@@ -22,6 +22,23 @@ type requestStatus struct {
 	sender     principal.Principal
 	canister   principal.Principal
 	at         time.Time
+	node       *stateNode // the certified subtree, hashed once
+}
+
+// subtree is the request_status/<id> subtree of st.
+func (st *requestStatus) subtree() *stateNode {
+	n := newDir()
+	n.set("status", []byte(st.Status))
+	switch st.Status {
+	case "replied":
+		n.set("reply", st.Reply)
+	case "rejected":
+		n.set("reject_code", leb128(uint64(st.RejectCode)))
+		n.set("reject_message", []byte(st.RejectMsg))
+		n.set("error_code", []byte(st.ErrorCode))
+	}
+	n.hash() // memoise now: the node is shared read-only from here on
+	return n
 }
 
 // requestLog keeps request statuses by request id.
@@ -49,6 +66,7 @@ func (l *requestLog) put(id [32]byte, st requestStatus, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	st.at = now
+	st.node = st.subtree()
 	l.entries[id] = &st
 	for k, e := range l.entries {
 		if now.Sub(e.at) > requestRetention {

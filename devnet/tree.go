@@ -1,6 +1,7 @@
 package devnet
 
 import (
+	"crypto/sha256"
 	"slices"
 
 	"github.com/aviate-labs/agent-go/certification/hashtree"
@@ -12,6 +13,9 @@ type stateNode struct {
 	leaf     []byte
 	isLeaf   bool
 	children map[string]*stateNode
+	// digest memoises hash(); a node shared between certificates (a
+	// request status) is hashed once, before it is shared.
+	digest *[32]byte
 }
 
 func newDir() *stateNode { return &stateNode{children: map[string]*stateNode{}} }
@@ -110,7 +114,7 @@ func witness(n *stateNode, r *reveal) hashtree.Node {
 		case r.children[l] != nil:
 			shown[i] = hashtree.Labeled{Label: hashtree.Label(l), Tree: witness(child, r.children[l])}
 		case r.neighbors[l]:
-			shown[i] = hashtree.Labeled{Label: hashtree.Label(l), Tree: hashtree.Pruned(fullTree(child).Reconstruct())}
+			shown[i] = hashtree.Labeled{Label: hashtree.Label(l), Tree: hashtree.Pruned(child.hash())}
 		}
 	}
 	return forkRange(n, labels, shown, 0, len(labels))
@@ -120,7 +124,7 @@ func witness(n *stateNode, r *reveal) hashtree.Node {
 // range with nothing shown becomes a single pruned node.
 func forkRange(n *stateNode, labels []string, shown []hashtree.Node, lo, hi int) hashtree.Node {
 	if !slices.ContainsFunc(shown[lo:hi], func(s hashtree.Node) bool { return s != nil }) {
-		return hashtree.Pruned(fullRange(n, labels, lo, hi).Reconstruct())
+		return hashtree.Pruned(rangeHash(n, labels, lo, hi))
 	}
 	if hi-lo == 1 {
 		return shown[lo]
@@ -132,12 +136,43 @@ func forkRange(n *stateNode, labels []string, shown []hashtree.Node, lo, hi int)
 	}
 }
 
-// fullRange is the unpruned tree of labels[lo:hi], with the same shape
-// forkRange uses, so that pruned digests match.
-func fullRange(n *stateNode, labels []string, lo, hi int) hashtree.Node {
+var (
+	domainEmpty   = hashtree.DomainSeparator("ic-hashtree-empty")
+	domainFork    = hashtree.DomainSeparator("ic-hashtree-fork")
+	domainLabeled = hashtree.DomainSeparator("ic-hashtree-labeled")
+	domainLeaf    = hashtree.DomainSeparator("ic-hashtree-leaf")
+)
+
+// hash is the digest of n's full tree (what fullTree(n).Reconstruct()
+// gives), computed without building the tree.
+func (n *stateNode) hash() [32]byte {
+	if n.digest != nil {
+		return *n.digest
+	}
+	var d [32]byte
+	switch {
+	case n.isLeaf:
+		d = sha256.Sum256(append(slices.Clone(domainLeaf), n.leaf...))
+	case len(n.children) == 0:
+		d = sha256.Sum256(domainEmpty)
+	default:
+		labels := n.sortedLabels()
+		d = rangeHash(n, labels, 0, len(labels))
+	}
+	n.digest = &d
+	return d
+}
+
+// rangeHash is the digest of the fork tree of labels[lo:hi], shaped as
+// forkRange shapes it.
+func rangeHash(n *stateNode, labels []string, lo, hi int) [32]byte {
 	if hi-lo == 1 {
-		return hashtree.Labeled{Label: hashtree.Label(labels[lo]), Tree: fullTree(n.children[labels[lo]])}
+		child := n.children[labels[lo]].hash()
+		buf := append(slices.Clone(domainLabeled), labels[lo]...)
+		return sha256.Sum256(append(buf, child[:]...))
 	}
 	mid := (lo + hi) / 2
-	return hashtree.Fork{LeftTree: fullRange(n, labels, lo, mid), RightTree: fullRange(n, labels, mid, hi)}
+	l, r := rangeHash(n, labels, lo, mid), rangeHash(n, labels, mid, hi)
+	buf := append(slices.Clone(domainFork), l[:]...)
+	return sha256.Sum256(append(buf, r[:]...))
 }

@@ -89,3 +89,11 @@ func TestAbsentRequestIsProvablyAbsent(t *testing.T) {
 		t.Fatalf("present id: %q, %v", got, err)
 	}
 }
+
+func TestHashMatchesFullTree(t *testing.T) {
+	for _, n := range []*stateNode{sampleTree(), newDir(), newLeaf([]byte("x"))} {
+		if n.hash() != fullTree(n).Reconstruct() {
+			t.Fatal("hash() differs from the full tree's digest")
+		}
+	}
+}
