@@ -3,6 +3,9 @@ package agent
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/aviate-labs/agent-go/principal"
 
 	"github.com/votebot/votebot/nns"
 )
@@ -46,4 +49,54 @@ func BenchmarkRegisterVote(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// BenchmarkDevnetListProposals100 lists 100 open proposals from the
+// devnet's simulated governance canister (each with the ballot of the bot's
+// neuron), one page.
+func BenchmarkDevnetListProposals100(b *testing.B) {
+	net := startGovNet(b)
+	id := newIdentity(b)
+	proposer := net.addNeuron(b, principal.AnonymousID, nil)
+	net.addNeuron(b, id.Sender(), nil)
+	for i := range 100 {
+		net.motion(b, proposer, i)
+	}
+	g := newClient(b, testConfig([]string{net.url}, net.rootKey, id))
+	ctx := context.Background()
+	req := nns.ListProposalInfoRequest{IncludeRewardStatus: []int32{int32(nns.RewardStatusAcceptVotes)}, Limit: 100}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		props, err := g.ListProposals(ctx, req)
+		if err != nil || len(props) != 100 {
+			b.Fatalf("%d, %v", len(props), err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// BenchmarkDevnetRegisterVote casts a fresh vote per iteration on the
+// devnet's simulated governance canister (a new proposal is made, untimed,
+// for each).
+func BenchmarkDevnetRegisterVote(b *testing.B) {
+	net := startGovNet(b)
+	id := newIdentity(b)
+	proposer := net.addNeuron(b, principal.AnonymousID, nil)
+	mine := net.addNeuron(b, id.Sender(), nil)
+	g := newClient(b, testConfig([]string{net.url}, net.rootKey, id))
+	ctx := context.Background()
+	b.ReportAllocs()
+	var elapsed time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		p := net.motion(b, proposer, i)
+		b.StartTimer()
+		start := time.Now()
+		if err := g.RegisterVote(ctx, mine, p, nns.VoteYes); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "calls/s")
 }
