@@ -1,18 +1,63 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
+
+	"github.com/votebot/votebot/devnet/nnslocal"
 )
 
-// newDevnetCmd is a placeholder until devnet lands.
 func newDevnetCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "devnet",
-		Short: "(not yet available)",
+	var opts nnslocal.Options
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "devnet [--listen ADDR] [--key-file FILE] [--scenario FILE]",
+		Short: "Run a local NNS: the IC HTTP interface with a governance canister",
+		Long: `Run a local NNS that speaks the real IC HTTP interface, with the NNS
+governance canister at rrkah-fqaaa-aaaaa-aaaaq-cai and a JSON admin API under
+/_/devnet/ (see devnet/README.md).
+
+Once it accepts connections it prints one line,
+
+    devnet ready url=<url> root_key=<hex>
+
+and serves until SIGINT or SIGTERM. --listen 127.0.0.1:0 picks a free port.
+--key-file keeps the root key across restarts (created 0600 when missing), so
+agents can pin it. --scenario loads economics, neurons and scheduled
+proposals from a YAML file (configs/scenarios/).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("devnet: not implemented yet")
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			level := zerolog.InfoLevel
+			if quiet {
+				level = zerolog.WarnLevel
+			}
+			opts.Logger = zerolog.New(s.Err).Level(level).With().Timestamp().Logger()
+			n, err := nnslocal.Start(ctx, opts)
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintln(s.Out, n.ReadyLine()); err != nil {
+				_ = n.Close()
+				return err
+			}
+			select {
+			case <-ctx.Done():
+			case <-n.Done():
+			}
+			return n.Close()
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Listen, "listen", "127.0.0.1:4943", "address to listen on (host:port; port 0 picks a free one)")
+	f.StringVar(&opts.KeyFile, "key-file", "", "root key file, created 0600 when missing (default: a new key each run)")
+	f.StringVar(&opts.ScenarioFile, "scenario", "", "scenario YAML file: economics, neurons, scheduled proposals")
+	f.BoolVar(&quiet, "quiet", false, "log warnings only, not every request")
+	return cmd
 }

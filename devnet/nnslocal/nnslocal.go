@@ -1,0 +1,188 @@
+// Package nnslocal runs a local NNS in one call: the devnet protocol server
+// with the governance canister installed, its admin API, and an optional
+// scenario. Tests, `votebot demo` and `votebot devnet` use it.
+package nnslocal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/votebot/votebot/devnet"
+	"github.com/votebot/votebot/devnet/governance"
+)
+
+// Options configure a local NNS.
+type Options struct {
+	// Listen is the TCP address; "" means 127.0.0.1:0 (a free port).
+	Listen string
+	// KeyFile keeps the root key across restarts ("" = ephemeral key).
+	KeyFile string
+	// Scenario, or ScenarioFile when Scenario is nil, sets economics,
+	// neurons and scheduled proposals. Neither: mainnet defaults, no neurons.
+	Scenario     *governance.Scenario
+	ScenarioFile string
+	// Now is the governance clock (nil: time.Now). HTTP-visible time always
+	// stays the wall clock.
+	Now func() time.Time
+	// Logger receives request and scenario logs.
+	Logger zerolog.Logger
+	// TickInterval is how often scheduled events and time transitions are
+	// applied while nobody calls (default 200 ms).
+	TickInterval time.Duration
+	// Configure, if set, adjusts the governance configuration derived from
+	// the scenario (tests use it for short periods).
+	Configure func(*governance.Config)
+}
+
+// Network is a running local NNS.
+type Network struct {
+	// URL is the base URL agents use, e.g. http://127.0.0.1:4943.
+	URL string
+	// RootKey is the DER-encoded root key agents must pin.
+	RootKey    []byte
+	Governance *governance.Canister
+	Server     *devnet.Server
+	Runner     *governance.ScenarioRunner
+
+	cancel context.CancelFunc
+	done   chan struct{}
+	mu     sync.Mutex
+	err    error
+}
+
+// Start builds the devnet, installs governance, applies the scenario and
+// starts serving; it returns once the listener accepts connections.
+func Start(ctx context.Context, opts Options) (*Network, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	scenario := opts.Scenario
+	if scenario == nil && opts.ScenarioFile != "" {
+		var err error
+		if scenario, err = governance.LoadScenario(opts.ScenarioFile); err != nil {
+			return nil, err
+		}
+	}
+	if scenario == nil {
+		scenario = &governance.Scenario{}
+	}
+	start := now()
+	cfg := scenario.Config(start, now)
+	if opts.Configure != nil {
+		opts.Configure(&cfg)
+	}
+	gov, err := governance.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
+	if err := scenario.Apply(gov); err != nil {
+		return nil, err
+	}
+	srv, err := devnet.New(devnet.Config{KeyFile: opts.KeyFile, Logger: opts.Logger, Now: now})
+	if err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
+	if err := srv.Install(gov); err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
+	srv.Handle(governance.AdminPrefix, gov.AdminHandler())
+	listen := opts.Listen
+	if listen == "" {
+		listen = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		return nil, fmt.Errorf("nnslocal: listen: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	n := &Network{
+		URL:        "http://" + l.Addr().String(),
+		RootKey:    srv.RootKey(),
+		Governance: gov,
+		Server:     srv,
+		Runner:     scenario.Runner(gov, start),
+		cancel:     cancel,
+		done:       make(chan struct{}),
+	}
+	interval := opts.TickInterval
+	if interval <= 0 {
+		interval = 200 * time.Millisecond
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		n.setErr(srv.Serve(ctx, l))
+		cancel() // the server stopped: stop the clock loop too
+	}()
+	go func() {
+		defer wg.Done()
+		n.runClock(ctx, now, interval, opts.Logger)
+	}()
+	go func() {
+		wg.Wait()
+		close(n.done)
+	}()
+	n.Step(now()) // events due at start (at: 0s) happen before the first call
+	return n, nil
+}
+
+// Step applies scenario events due at t and time transitions; the clock
+// loop calls it, and tests on a fake clock may too.
+func (n *Network) Step(t time.Time) []error {
+	errs := n.Runner.Step(t)
+	n.Governance.Tick()
+	return errs
+}
+
+func (n *Network) runClock(ctx context.Context, now func() time.Time, interval time.Duration, log zerolog.Logger) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			for _, err := range n.Step(now()) {
+				log.Warn().Err(err).Msg("scenario event failed")
+			}
+		}
+	}
+}
+
+// ReadyLine is the line `votebot devnet` prints once serving.
+func (n *Network) ReadyLine() string { return devnet.ReadyLine(n.URL, n.RootKey) }
+
+// Close stops the network and waits for it; it returns the serve error, if
+// any.
+func (n *Network) Close() error {
+	n.cancel()
+	return n.Wait()
+}
+
+// Wait blocks until the network has stopped (its context was cancelled or
+// serving failed).
+func (n *Network) Wait() error {
+	<-n.done
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.err
+}
+
+// Done is closed once the network has stopped.
+func (n *Network) Done() <-chan struct{} { return n.done }
+
+func (n *Network) setErr(err error) {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.err = err
+}
