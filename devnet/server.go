@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -270,7 +271,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *httpError) {
 	if r.ContentLength > maxReadBytes {
 		return nil, tooLarge(nil, int(r.ContentLength))
 	}
-	body, err := readLimited(http.MaxBytesReader(w, r.Body, maxReadBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxReadBytes))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):

@@ -1,8 +1,6 @@
 package devnet
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"sync/atomic"
 )
@@ -27,10 +25,4 @@ func writeCBOR(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/cbor")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-func readLimited(r io.Reader) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
 }
