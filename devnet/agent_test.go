@@ -102,6 +102,12 @@ func checkReadState(t *testing.T, a *agent.Agent) {
 	if string(meta) != testcanister.Service {
 		t.Fatalf("candid:service = %q", meta)
 	}
+	if _, err := a.GetCanisterControllers(cid); err != nil {
+		t.Fatalf("read_state controllers: %v", err)
+	}
+	if h, err := a.GetCanisterModuleHash(cid); err != nil || len(h) != 32 {
+		t.Fatalf("read_state module_hash: %x, %v", h, err)
+	}
 }
 
 func checkRejects(t *testing.T, a *agent.Agent) {
