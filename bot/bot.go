@@ -111,6 +111,7 @@ type Bot struct {
 	lastPlans    []BallotPlan
 	lastDecision map[ballotKey]string
 	observed     map[ballotKey]bool
+	unknownSeen  map[ballotKey]bool
 	amu          sync.Mutex // guards direct and firing (votes run concurrently)
 	direct       map[ballotKey]bool
 	titles       map[uint64]Proposal // for alert texts; guarded by amu
@@ -155,6 +156,7 @@ func New(d Deps, opts Options) (*Bot, error) {
 		tracked:      map[uint64]Proposal{},
 		lastDecision: map[ballotKey]string{},
 		observed:     map[ballotKey]bool{},
+		unknownSeen:  map[ballotKey]bool{},
 		direct:       map[ballotKey]bool{},
 		titles:       map[uint64]Proposal{},
 		refused:      map[ballotKey]bool{},

@@ -46,3 +46,5 @@ func neuronRefreshed(t *testing.T, e *e2e, id uint64) time.Time {
 	}
 	return time.Unix(int64(*n.VotingPowerRefreshedTimestampSeconds), 0)
 }
+
+type principalT = principal.Principal

@@ -65,18 +65,21 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 		for _, nc := range opts.Neurons {
 			n, read := state[nc.ID]
 			outcome, vote := classifySettled(*p, nc, n, read)
+			// Voting ended: the ballot is no longer at risk, whatever it is.
+			b.resolve(ctx, AlertAtRisk, nc.ID, id)
 			if outcome == BallotUnknown && p.RewardStatus != nns.RewardStatusSettled {
-				done = false // ballots may become readable again before settlement
+				// Ballots may become readable again before settlement; until
+				// then the report says unknown, never missed.
+				b.recordUnknown(ctx, *p, nc, now)
+				done = false
 				continue
 			}
 			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
-				outcome = BallotMissed // deliberate abstention: recorded, not alerted
+				// A deliberate abstention: recorded as missed, not alerted.
 				b.recordSettled(ctx, *p, nc, outcome, vote, now)
-				b.resolve(ctx, AlertAtRisk, nc.ID, id)
 				continue
 			}
 			b.recordSettled(ctx, *p, nc, outcome, vote, now)
-			b.resolve(ctx, AlertAtRisk, nc.ID, id)
 			b.resolve(ctx, AlertManual, nc.ID, id)
 			b.resolve(ctx, AlertRefused, nc.ID, id)
 			if outcome == BallotMissed {
@@ -137,4 +140,20 @@ func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.
 		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. "+
 			"Confirmed from the proposal's ballots and the neuron's recent ballots.",
 			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline))})
+}
+
+// recordUnknown records once that a ballot could not be read after voting
+// ended (the store never lets "unknown" overwrite a known outcome).
+func (b *Bot) recordUnknown(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
+	k := ballotKey{nc.ID, p.ID}
+	if b.observed[k] || b.unknownSeen[k] {
+		return
+	}
+	o := Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
+		Outcome: BallotUnknown, Created: p.Created, Deadline: p.Deadline, ObservedAt: now}
+	if err := b.store.RecordObservation(ctx, o); err != nil {
+		b.log.Error().Err(err).Msg("record observation")
+		return
+	}
+	b.unknownSeen[k] = true
 }
