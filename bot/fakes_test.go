@@ -35,10 +35,12 @@ type fakeGov struct {
 	// failVotes makes the next n RegisterVote calls fail transiently.
 	failVotes int
 	refuse    bool
-	sent      map[ballotKey]int // RegisterVote calls that filled a ballot
-	calls     int
-	following []uint64
-	refreshed []uint64
+	// beforeVote runs inside RegisterVote, before the ballot is checked.
+	beforeVote func()
+	sent       map[ballotKey]int // RegisterVote calls that filled a ballot
+	calls      int
+	following  []uint64
+	refreshed  []uint64
 }
 
 func newFakeGov(now func() time.Time) *fakeGov {
@@ -165,6 +167,9 @@ func (g *fakeGov) RegisterVote(_ context.Context, neuron, proposal uint64, v nns
 	}
 	if g.refuse {
 		return errRefused
+	}
+	if g.beforeVote != nil {
+		g.beforeVote()
 	}
 	p := g.props[proposal]
 	b, ok := p.Ballots[neuron]
