@@ -3,10 +3,12 @@ package governance
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 
 	"github.com/aviate-labs/agent-go/candid"
+	"github.com/aviate-labs/agent-go/candid/idl"
 	"github.com/aviate-labs/agent-go/principal"
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/nns"
@@ -47,6 +49,23 @@ type methodTable struct {
 	methods     map[string]devnet.Method
 	callsMu     sync.Mutex
 	calls       map[string]uint64
+	replyTypes  sync.Map // reflect.Type → idl.Type
+}
+
+// encodeReply is candid.Marshal with the Candid type of each reply type
+// derived once: deriving ProposalInfo's type by reflection costs more than
+// encoding a hundred proposals.
+func (c *Canister) encodeReply(reply any) ([]byte, error) {
+	rt := reflect.TypeOf(reply)
+	t, ok := c.replyTypes.Load(rt)
+	if !ok {
+		derived, err := idl.TypeOf(reply)
+		if err != nil {
+			return nil, err
+		}
+		t, _ = c.replyTypes.LoadOrStore(rt, derived)
+	}
+	return candid.Encode([]idl.Type{t.(idl.Type)}, []any{reply})
 }
 
 // wrap counts the call, applies due time transitions and encodes the reply.
@@ -60,7 +79,7 @@ func (c *Canister) wrap(name string, h func(principal.Principal, []byte) (any, e
 		if err != nil {
 			return nil, err
 		}
-		out, err := candid.Marshal([]any{reply})
+		out, err := c.encodeReply(reply)
 		if err != nil {
 			return nil, fmt.Errorf("%s: encode reply: %w", name, err)
 		}
