@@ -30,6 +30,7 @@ type Action struct {
 	BlessAlternativeGuestOsVersion *BlessAlternativeGuestOsVersion `ic:"BlessAlternativeGuestOsVersion,variant" json:"BlessAlternativeGuestOsVersion,omitempty"`
 	TakeCanisterSnapshot           *TakeCanisterSnapshot           `ic:"TakeCanisterSnapshot,variant" json:"TakeCanisterSnapshot,omitempty"`
 	LoadCanisterSnapshot           *LoadCanisterSnapshot           `ic:"LoadCanisterSnapshot,variant" json:"LoadCanisterSnapshot,omitempty"`
+	CreateCanisterAndInstallCode   *CreateCanisterAndInstallCode   `ic:"CreateCanisterAndInstallCode,variant" json:"CreateCanisterAndInstallCode,omitempty"`
 }
 
 // ProposalActionRequest is the Candid variant ProposalActionRequest, the
@@ -53,6 +54,7 @@ type ProposalActionRequest struct {
 	BlessAlternativeGuestOsVersion *BlessAlternativeGuestOsVersion `ic:"BlessAlternativeGuestOsVersion,variant" json:"BlessAlternativeGuestOsVersion,omitempty"`
 	TakeCanisterSnapshot           *TakeCanisterSnapshot           `ic:"TakeCanisterSnapshot,variant" json:"TakeCanisterSnapshot,omitempty"`
 	LoadCanisterSnapshot           *LoadCanisterSnapshot           `ic:"LoadCanisterSnapshot,variant" json:"LoadCanisterSnapshot,omitempty"`
+	CreateCanisterAndInstallCode   *CreateCanisterAndInstallCode   `ic:"CreateCanisterAndInstallCode,variant" json:"CreateCanisterAndInstallCode,omitempty"`
 }
 
 // Motion is Candid Motion.
@@ -122,6 +124,7 @@ type (
 	BlessAlternativeGuestOsVersion struct{}
 	TakeCanisterSnapshot           struct{}
 	LoadCanisterSnapshot           struct{}
+	CreateCanisterAndInstallCode   struct{}
 )
 
 // TopicToFollow is the Candid variant TopicToFollow of

@@ -82,7 +82,12 @@ type DerivedProposalInformation struct{}
 // SuccessfulProposalExecutionValue is Candid SuccessfulProposalExecutionValue.
 type SuccessfulProposalExecutionValue struct {
 	CreateCanisterAndInstallCode *CreateCanisterAndInstallCodeOk `ic:"CreateCanisterAndInstallCode,variant" json:"CreateCanisterAndInstallCode,omitempty"`
+	TakeCanisterSnapshot         *TakeCanisterSnapshotOk         `ic:"TakeCanisterSnapshot,variant" json:"TakeCanisterSnapshot,omitempty"`
 }
+
+// TakeCanisterSnapshotOk is the success value of a TakeCanisterSnapshot
+// proposal; votebot does not read it.
+type TakeCanisterSnapshotOk struct{}
 
 // CreateCanisterAndInstallCodeOk is the success value of a
 // CreateCanisterAndInstallCode proposal.

@@ -247,3 +247,32 @@ func TestGovernanceDIDParses(t *testing.T) {
 		t.Errorf("GovernanceCanisterID: %v", err)
 	}
 }
+
+// Action payloads declared as empty structs still decode: every field of
+// the real record is skipped.
+func TestDecodeUnmodelledActionPayload(t *testing.T) {
+	type csns struct {
+		Name        *string `ic:"name,omitempty"`
+		Description *string `ic:"description,omitempty"`
+	}
+	type futureAction struct {
+		CreateServiceNervousSystem *csns   `ic:"CreateServiceNervousSystem,variant"`
+		Motion                     *Motion `ic:"Motion,variant"`
+	}
+	type futureProposal struct {
+		Summary string        `ic:"summary"`
+		Action  *futureAction `ic:"action,omitempty"`
+	}
+	name := "Example SNS"
+	raw, err := candid.Marshal([]any{futureProposal{Summary: "s", Action: &futureAction{CreateServiceNervousSystem: &csns{Name: &name}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Proposal
+	if err := candid.Unmarshal(raw, []any{&out}); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if out.Action == nil || out.Action.CreateServiceNervousSystem == nil || out.Summary != "s" {
+		t.Fatalf("decoded %+v", out)
+	}
+}
