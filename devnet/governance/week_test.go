@@ -20,7 +20,19 @@ func TestShippedScenarios(t *testing.T) {
 			t.Errorf("%v", err)
 		}
 	}
-	s, err := LoadScenario("../../configs/scenarios/week.yaml")
+	for _, tc := range []struct {
+		file      string
+		step, end time.Duration
+	}{
+		{"week.yaml", 15 * time.Minute, 12 * day},
+		{"week-fast.yaml", time.Second, 12 * time.Minute},
+	} {
+		t.Run(tc.file, func(t *testing.T) { runWeek(t, "../../configs/scenarios/"+tc.file, tc.step, tc.end) })
+	}
+}
+
+func runWeek(t *testing.T, file string, step, end time.Duration) {
+	s, err := LoadScenario(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,15 +45,15 @@ func TestShippedScenarios(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := s.Runner(c, clk.Now())
-	for step := 0; step < 12*24*4; step++ { // 12 days in 15-minute steps
+	for elapsed := time.Duration(0); elapsed < end; elapsed += step {
 		for _, err := range r.Step(clk.Now()) {
 			t.Errorf("%v", err)
 		}
 		c.Tick()
-		clk.Advance(15 * time.Minute)
+		clk.Advance(step)
 	}
 	if !r.Done() {
-		t.Fatal("scenario not finished after 12 days")
+		t.Fatalf("scenario not finished after %v", end)
 	}
 	st := c.State()
 	settled := 0
