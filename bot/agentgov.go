@@ -163,10 +163,10 @@ func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]Neuron,
 		}(id)
 	}
 	wg.Wait()
-	if firstErr != nil && len(out) == 0 {
-		return nil, firstErr
-	}
-	return out, nil
+	// A neuron that could not be read for a reason other than a governance
+	// answer is not known to be unreadable: report the error with what was
+	// read, so the caller draws no conclusion about hotkeys.
+	return out, firstErr
 }
 
 // FromNeuron maps a full neuron; Authorized says whether me is its

@@ -10,9 +10,11 @@ import (
 	"github.com/votebot/votebot/nns"
 )
 
-// readNeurons reads every controlled neuron; a neuron that cannot be read
-// is absent from the result (its ballots are then unknown, never missed).
-func (b *Bot) readNeurons(ctx context.Context, opts Options) map[uint64]Neuron {
+// readNeurons reads every controlled neuron; a neuron the identity may not
+// read is absent from the result (its ballots are then unknown, never
+// missed). ok is false when the read failed: nothing is known then, and no
+// neuron check may conclude anything.
+func (b *Bot) readNeurons(ctx context.Context, opts Options) (state map[uint64]Neuron, ok bool) {
 	ids := make([]uint64, len(opts.Neurons))
 	for i, n := range opts.Neurons {
 		ids[i] = n.ID
@@ -20,7 +22,10 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options) map[uint64]Neuron {
 	state, err := b.gov.Neurons(ctx, ids)
 	if err != nil {
 		b.log.Error().Err(err).Msg("read neurons")
-		return map[uint64]Neuron{}
+		if state == nil {
+			state = map[uint64]Neuron{}
+		}
+		return state, false
 	}
 	if b.metrics != nil {
 		for _, nc := range opts.Neurons {
@@ -29,7 +34,7 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options) map[uint64]Neuron {
 			}
 		}
 	}
-	return state
+	return state, true
 }
 
 // neuronFinding is one result of checking a neuron: an alert to raise or

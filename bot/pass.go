@@ -44,9 +44,15 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	b.pollSucceeded(ctx, now)
 	b.trackProposals(ctx, props)
 
-	state := b.readNeurons(ctx, opts)
+	state, neuronsRead := b.readNeurons(ctx, opts)
 	b.nameProposers(ctx, props, opts, now)
-	b.checkNeurons(ctx, decider, opts, state, reconcile, now)
+	if neuronsRead {
+		b.checkNeurons(ctx, decider, opts, state, reconcile, now)
+	} else if reconcile {
+		b.mu.Lock()
+		b.reconcile = true // try again next pass
+		b.mu.Unlock()
+	}
 
 	overrides, err := b.store.Overrides(ctx)
 	if err != nil {
@@ -56,6 +62,9 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 		Overrides: overrides, Decider: decider, Now: now})
 	b.recordPlans(ctx, plans, now)
 	results := b.castDue(ctx, plans, opts)
+	if ctx.Err() != nil {
+		return sum, ctx.Err() // stopping: the votes in flight finished
+	}
 	now = b.now()
 	for i := range plans {
 		bp := &plans[i]
