@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -26,8 +27,9 @@ type Options struct {
 	// neurons and scheduled proposals. Neither: mainnet defaults, no neurons.
 	Scenario     *governance.Scenario
 	ScenarioFile string
-	// Now is the governance clock (nil: time.Now). HTTP-visible time always
-	// stays the wall clock.
+	// Now is the governance clock's base (nil: time.Now); Advance and
+	// POST /_/devnet/advance add to it. HTTP-visible time always stays the
+	// wall clock.
 	Now func() time.Time
 	// Logger receives request and scenario logs.
 	Logger zerolog.Logger
@@ -49,6 +51,7 @@ type Network struct {
 	Server     *devnet.Server
 	Runner     *governance.ScenarioRunner
 
+	clock  *offsetClock
 	cancel context.CancelFunc
 	done   chan struct{}
 	mu     sync.Mutex
@@ -58,10 +61,12 @@ type Network struct {
 // Start builds the devnet, installs governance, applies the scenario and
 // starts serving; it returns once the listener accepts connections.
 func Start(ctx context.Context, opts Options) (*Network, error) {
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	base := opts.Now
+	if base == nil {
+		base = time.Now
 	}
+	clock := &offsetClock{base: base}
+	now := clock.Now
 	scenario := opts.Scenario
 	if scenario == nil && opts.ScenarioFile != "" {
 		var err error
@@ -107,9 +112,11 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		Governance: gov,
 		Server:     srv,
 		Runner:     scenario.Runner(gov, start),
+		clock:      clock,
 		cancel:     cancel,
 		done:       make(chan struct{}),
 	}
+	srv.Handle("POST "+governance.AdminPrefix+"advance", http.HandlerFunc(n.serveAdvance))
 	interval := opts.TickInterval
 	if interval <= 0 {
 		interval = 200 * time.Millisecond

@@ -125,3 +125,44 @@ func TestStartErrors(t *testing.T) {
 		t.Errorf("port in use: %v", err)
 	}
 }
+
+func TestAdvance(t *testing.T) {
+	scenario, err := governance.ParseScenario([]byte(`
+economics: {voting_period: 1h, reward_period: 1d, genesis: start}
+neurons:
+  - {id: 1, controller: aaaaa-aa, stake_e8s: 100000000000, dissolve_delay: 1y}
+proposals:
+  - {at: 2h, proposer: 1, title: Later}
+`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := nnslocal.Start(context.Background(), nnslocal.Options{Scenario: scenario, Now: (&fakeClock{t: time.Now()}).Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	post := func(body string) int {
+		resp, err := http.Post(n.URL+"/_/devnet/advance", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(`{"by": "-1h"}`); code != http.StatusBadRequest {
+		t.Errorf("negative advance: status %d", code)
+	}
+	if code := post(`{"by": "3h"}`); code != http.StatusOK {
+		t.Fatalf("advance: status %d", code)
+	}
+	if _, ok := n.Governance.ProposalInfo(1); !ok {
+		t.Fatal("the proposal scheduled at 2h was not made after advancing 3h")
+	}
+	if code := post(`{"by": "1d"}`); code != http.StatusOK {
+		t.Fatalf("advance: status %d", code)
+	}
+	if ev := n.Governance.LatestRewardEvent(); ev.DayAfterGenesis != 1 || len(ev.SettledProposals) != 1 {
+		t.Errorf("after a day: reward event %+v, want day 1 settling proposal 1", ev)
+	}
+}
