@@ -136,7 +136,10 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		wg.Wait()
 		close(n.done)
 	}()
-	n.Step(now()) // events due at start (at: 0s) happen before the first call
+	// Events due at start (at: 0s) happen before the first call.
+	for _, err := range n.Step(now()) {
+		opts.Logger.Warn().Err(err).Msg("scenario event failed")
+	}
 	return n, nil
 }
 
