@@ -24,8 +24,12 @@ type Options struct {
 	CallTimeout     time.Duration // default 30 s
 	RetryBackoff    time.Duration // default 5 s: next try after a transient failure
 	KnownNeuronsTTL time.Duration // default 1 h
-	ShutdownGrace   time.Duration // default 15 s: in-flight votes at SIGTERM
-	DryRun          bool
+	// NeuronsTTL: neurons are re-read at most this often (default 5 min),
+	// and always when a proposal's voting ended (a miss needs fresh
+	// recent_ballots) or following is to be reconciled.
+	NeuronsTTL    time.Duration
+	ShutdownGrace time.Duration // default 15 s: in-flight votes at SIGTERM
+	DryRun        bool
 }
 
 func (o Options) withDefaults() Options {
@@ -40,6 +44,7 @@ func (o Options) withDefaults() Options {
 	def(&o.CallTimeout, 30*time.Second)
 	def(&o.RetryBackoff, 5*time.Second)
 	def(&o.KnownNeuronsTTL, time.Hour)
+	def(&o.NeuronsTTL, 5*time.Minute)
 	def(&o.ShutdownGrace, 15*time.Second)
 	if o.StaleIntervals <= 0 {
 		o.StaleIntervals = 3
@@ -121,6 +126,11 @@ type Bot struct {
 	known        map[string]uint64
 	knownAt      time.Time
 	econ         *Economics
+	neurons      map[uint64]Neuron // last successful read
+	neuronsAt    time.Time
+	checkedOnce  bool
+	particAt     time.Time
+	obsChanged   bool // observations recorded since the participation gauge was computed
 	warnedCtl    map[uint64]bool
 	loggedErr    time.Time
 	firstTry     time.Time

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"runtime"
+	"time"
 )
 
 func goVersion() string { return runtime.Version() }
@@ -24,9 +25,12 @@ func (b *Bot) updateOpenMetrics(open []Proposal, plans []BallotPlan) {
 
 // updateParticipation refreshes the participation gauge from rewards/.
 func (b *Bot) updateParticipation(ctx context.Context) {
-	if b.metrics == nil || b.partic == nil {
+	// Recompute when observations changed, and hourly as windows move.
+	now := b.now()
+	if b.metrics == nil || b.partic == nil || (!b.obsChanged && !b.particAt.IsZero() && now.Sub(b.particAt) < time.Hour) {
 		return
 	}
+	b.obsChanged, b.particAt = false, now
 	ratios, err := b.partic(ctx)
 	if err != nil {
 		b.log.Error().Err(err).Msg("participation")

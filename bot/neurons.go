@@ -14,7 +14,11 @@ import (
 // read is absent from the result (its ballots are then unknown, never
 // missed). ok is false when the read failed: nothing is known then, and no
 // neuron check may conclude anything.
-func (b *Bot) readNeurons(ctx context.Context, opts Options) (state map[uint64]Neuron, ok bool) {
+func (b *Bot) readNeurons(ctx context.Context, opts Options, force bool) (state map[uint64]Neuron, ok bool) {
+	now := b.now()
+	if !force && b.neurons != nil && now.Sub(b.neuronsAt) < opts.NeuronsTTL {
+		return b.neurons, true
+	}
 	ids := make([]uint64, len(opts.Neurons))
 	for i, n := range opts.Neurons {
 		ids[i] = n.ID
@@ -34,6 +38,7 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options) (state map[uint64]N
 			}
 		}
 	}
+	b.neurons, b.neuronsAt = state, now
 	return state, true
 }
 
@@ -165,6 +170,7 @@ func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n 
 	if reconcile && !opts.DryRun {
 		err := b.gov.SetFollowing(ctx, nc.ID, diff)
 		if err == nil {
+			b.neurons = nil // re-read next pass
 			b.log.Info().Uint64("neuron", nc.ID).Str("changes", text).Msg("following reconciled")
 			b.emit("following", nc.ID, 0, "%s following set: %s", neuronLabel(nc), text)
 			b.resolve(ctx, AlertFollowingDrift, nc.ID, 0)
@@ -224,5 +230,6 @@ func (b *Bot) confirmRefresh(ctx context.Context, id uint64, before time.Time) e
 	if b.metrics != nil {
 		b.metrics.Refreshed.WithLabelValues(itoa(id)).Set(float64(n.VotingPowerRefreshed.Unix()))
 	}
+	b.neurons = nil // the cached read predates the refresh
 	return nil
 }

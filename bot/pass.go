@@ -42,9 +42,14 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	}
 	now := b.now()
 	b.pollSucceeded(ctx, now)
+	// Re-read the neurons now (not just every NeuronsTTL) when what they
+	// show matters: first pass, reconcile, a proposal to settle, or a
+	// ballot that vanished (the identity may have lost its hotkey).
+	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props)
 	b.trackProposals(ctx, props)
 
-	state, neuronsRead := b.readNeurons(ctx, opts)
+	state, neuronsRead := b.readNeurons(ctx, opts, force)
+	b.checkedOnce = true
 	b.nameProposers(ctx, props, opts, now)
 	if neuronsRead {
 		b.checkNeurons(ctx, decider, opts, state, reconcile, now)
@@ -282,6 +287,40 @@ func (b *Bot) observe(ctx context.Context, bp BallotPlan, now time.Time) {
 		return
 	}
 	b.observed[k] = true
+	b.obsChanged = true
+}
+
+// ballotsVanished reports whether a ballot seen in the last read of a
+// proposal is missing from this one.
+func (b *Bot) ballotsVanished(open []Proposal) bool {
+	for _, p := range open {
+		old, ok := b.tracked[p.ID]
+		if !ok {
+			continue
+		}
+		for n := range old.Ballots {
+			if _, still := p.Ballots[n]; !still {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// votingEndedFor reports whether a tracked proposal's voting has ended
+// (it left the open list or its deadline passed): settling it needs fresh
+// neuron reads.
+func (b *Bot) votingEndedFor(open []Proposal, now time.Time) bool {
+	inOpen := make(map[uint64]bool, len(open))
+	for _, p := range open {
+		inOpen[p.ID] = true
+	}
+	for id, p := range b.tracked {
+		if !inOpen[id] || !now.Before(p.Deadline) {
+			return true
+		}
+	}
+	return false
 }
 
 func truncate(s string, n int) string {

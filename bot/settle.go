@@ -125,6 +125,7 @@ func (b *Bot) recordSettled(ctx context.Context, p Proposal, nc NeuronConfig, ou
 		return
 	}
 	b.observed[k] = true
+	b.obsChanged = true
 }
 
 func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
