@@ -106,7 +106,7 @@ func (w *Week) Config(url, rootKey, pem, store string) ([]byte, error) {
 func (w *Week) Compress(cfg *config.Config) {
 	cfg.Refresh.WhenLeft = secs(w.u(30))
 	cfg.Alerts.Thresholds.AtRiskBefore = secs(w.u(12))
-	cfg.Alerts.Thresholds.ReminderInterval = secs(w.u(6))
+	cfg.Alerts.Thresholds.ReminderInterval = secs(w.u(12))
 }
 
 type proposalPlan struct {

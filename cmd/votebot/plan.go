@@ -144,7 +144,7 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time) error {
 			neuron = r.Alias
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, relTime(r.Deadline, now), neuron, do, when,
-			oneLine(r.Reason, 80))
+			oneLine(r.Reason, 110))
 	}
 	return tw.Flush()
 }

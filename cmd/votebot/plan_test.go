@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/bot/demonet"
+	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/rewards"
+)
+
+// devnetConfig starts a devnet with one bot neuron and proposals on three
+// topics, and writes a config for it.
+func devnetConfig(t *testing.T) (cfgPath string, ids []uint64) {
+	t.Helper()
+	dir := t.TempDir()
+	key, err := identity.WriteNew(filepath.Join(dir, "hotkey.pem"), identity.Ed25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := demonet.Start(context.Background(), governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
+		VotingPeriod: 4 * 24 * time.Hour}, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	year := 365 * 24 * time.Hour
+	for _, s := range []governance.NeuronSpec{
+		{ID: 27, Controller: key.Identity.Sender(), StakeE8s: 1e11, DissolveDelay: year, KnownName: "DFINITY"},
+		{ID: 1001, Controller: key.Identity.Sender(), HotKeys: nil, StakeE8s: 1e9, DissolveDelay: year},
+	} {
+		if _, err := n.Gov.AddNeuron(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tp := range []nns.Topic{nns.TopicGovernance, nns.TopicSubnetManagement, nns.TopicExchangeRate} {
+		id, err := n.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: tp, Title: tp.String() + " change",
+			Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	cfg := fmt.Sprintf(`
+network: {urls: [%s], root_key: %s}
+identity: {pem_file: %s}
+store: {path: %s}
+neurons: [{id: 1001, alias: main}]
+policies:
+  default:
+    vote_delay: 1h
+    default: follow
+    rules:
+      - {name: ask-governance, match: {topics: [Governance]}, vote: manual}
+      - {name: infra, match: {topics: [SubnetManagement]}, vote: yes}
+`, n.URL, n.RootKeyHex, key.Path, filepath.Join(dir, "votebot.db"))
+	cfgPath = filepath.Join(dir, "votebot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, ids
+}
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestPlanAgainstDevnet(t *testing.T) {
+	cfg, ids := devnetConfig(t)
+	code, out, errs := runCmd(t, "plan", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	t.Logf("\n%s", out)
+	for _, want := range []string{"PROPOSAL", "Governance", "ask", "ask-governance", "vote Yes", "infra", "follow"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q", want)
+		}
+	}
+	// An override changes the plan, and plan votes nothing.
+	if code, out, errs := runCmd(t, "vote", fmt.Sprint(ids[0]), "no", "--neuron", "1001", "--config", cfg); code != 0 {
+		t.Fatalf("vote exit %d: %s %s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "plan", "--config", cfg, "--json")
+	if code != 0 {
+		t.Fatalf("plan --json exit %d: %s", code, errs)
+	}
+	var rows []planRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("plan --json: %v\n%s", err, out)
+	}
+	for _, r := range rows {
+		if r.Proposal == ids[0] && (r.Vote != "No" || r.Source != "override") {
+			t.Errorf("overridden proposal planned as %+v", r)
+		}
+		if r.Ballot != "empty" {
+			t.Errorf("plan cast a vote? ballot %q on %d", r.Ballot, r.Proposal)
+		}
+	}
+}
+
+func TestOnceExitCodes(t *testing.T) {
+	cfg, _ := devnetConfig(t)
+	// The Governance proposal waits for a human (4 days left): not at risk.
+	code, out, errs := runCmd(t, "once", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("once exit %d, want 0: %s %s", code, out, errs)
+	}
+	if !strings.Contains(out, "3 open proposals") {
+		t.Errorf("once output: %q", out)
+	}
+	if code, _, errs := runCmd(t, "once", "--config", filepath.Join(t.TempDir(), "missing.yaml")); code != 1 {
+		t.Errorf("once with a missing config: exit %d (%s), want 1", code, errs)
+	}
+	if code, _, _ := runCmd(t, "vote", "1", "maybe", "--config", cfg); code != 1 {
+		t.Errorf("vote maybe: exit %d, want 1", code)
+	}
+}
