@@ -50,8 +50,8 @@ type NeuronInfo struct {
 // FolloweesEntry is one element of Neuron.followees, the Candid tuple
 // record { int32; Followees } keyed by topic.
 type FolloweesEntry struct {
-	Topic     int32     `ic:"0,tuple" json:"0"`
-	Followees Followees `ic:"1,tuple" json:"1"`
+	Topic     int32     `ic:"0,tuple" json:"topic"`
+	Followees Followees `ic:"1,tuple" json:"followees"`
 }
 
 // Neuron is Candid Neuron, the full view of a neuron (controller or hotkey).
@@ -129,8 +129,8 @@ type ListNeurons struct {
 // NeuronInfoEntry is one element of ListNeuronsResponse.neuron_infos, the
 // Candid tuple record { nat64; NeuronInfo }.
 type NeuronInfoEntry struct {
-	NeuronId uint64     `ic:"0,tuple" json:"0"`
-	Info     NeuronInfo `ic:"1,tuple" json:"1"`
+	NeuronId uint64     `ic:"0,tuple" json:"neuron_id"`
+	Info     NeuronInfo `ic:"1,tuple" json:"info"`
 }
 
 // ListNeuronsResponse is the reply of list_neurons.

@@ -48,8 +48,8 @@ type GetPendingProposalsRequest struct {
 // BallotEntry is one element of ProposalInfo.ballots, the Candid tuple
 // record { nat64; Ballot } keyed by neuron id.
 type BallotEntry struct {
-	NeuronId uint64 `ic:"0,tuple" json:"0"`
-	Ballot   Ballot `ic:"1,tuple" json:"1"`
+	NeuronId uint64 `ic:"0,tuple" json:"neuron_id"`
+	Ballot   Ballot `ic:"1,tuple" json:"ballot"`
 }
 
 // ProposalInfo is Candid ProposalInfo.
