@@ -76,7 +76,7 @@ func planBallot(p Proposal, nc NeuronConfig, in planInput) BallotPlan {
 		bp.Due = bp.Outcome == BallotEmpty && !d.At.After(in.Now) && in.Now.Before(p.Deadline)
 	case DecideWait:
 		// Waiting is safe only if something acts before the deadline.
-		bp.Covered = !d.At.IsZero() && d.At.Before(p.Deadline)
+		bp.Covered = !d.At.IsZero() && d.At.Before(p.Deadline) && !d.NoFallback
 	case DecideNothing:
 		bp.Covered = d.Skip
 	}

@@ -28,7 +28,18 @@ func (d PolicyDecider) Decide(p Proposal, n Neuron, o *Override, now time.Time) 
 	if o != nil {
 		in.Overrides = []policy.Override{{ProposalID: o.Proposal, NeuronID: o.Neuron, Vote: o.Vote, Note: "votebot vote"}}
 	}
-	return FromPolicy(policy.Decide(in), now)
+	pd := policy.Decide(in)
+	out := FromPolicy(pd, now)
+	if pd.Action == policy.ActionWait && !pd.At.IsZero() {
+		// What happens at the margin? Nothing (fallback none) means the
+		// wait covers nothing.
+		at := in
+		at.Now = pd.At
+		if next := policy.Decide(at); next.Action == policy.ActionNothing && !next.Skip {
+			out.NoFallback = true
+		}
+	}
+	return out
 }
 
 // followeeVotes is what is known of the followees' votes: the votes the

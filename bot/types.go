@@ -141,6 +141,9 @@ type Decision struct {
 	Manual bool
 	// Skip is a deliberate abstention: no alert, not counted at risk.
 	Skip bool
+	// NoFallback: a wait after which nothing will vote (fallback none):
+	// the ballot is at risk once the deadline is near.
+	NoFallback bool
 }
 
 // Decider is the policy engine as the loop uses it. Implementations are pure.

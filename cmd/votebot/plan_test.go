@@ -64,6 +64,7 @@ policies:
     rules:
       - {name: ask-governance, match: {topics: [Governance]}, vote: manual}
       - {name: infra, match: {topics: [SubnetManagement]}, vote: yes}
+      - {name: xr-ask, match: {topics: [ExchangeRate]}, vote: manual, fallback: none}
 `, n.URL, n.RootKeyHex, key.Path, filepath.Join(dir, "votebot.db"))
 	cfgPath = filepath.Join(dir, "votebot.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
@@ -115,10 +116,14 @@ func TestPlanAgainstDevnet(t *testing.T) {
 
 func TestOnceExitCodes(t *testing.T) {
 	cfg, _ := devnetConfig(t)
-	// The Governance proposal waits for a human (4 days left): not at risk.
+	// The ExchangeRate proposal (12 h left, under the default 24 h
+	// threshold) waits for a human with no fallback: at risk, exit 2.
 	code, out, errs := runCmd(t, "once", "--config", cfg)
-	if code != 0 {
-		t.Fatalf("once exit %d, want 0: %s %s", code, out, errs)
+	if code != onceAtRisk {
+		t.Fatalf("once exit %d, want %d: %s %s", code, onceAtRisk, out, errs)
+	}
+	if !strings.Contains(out, "1 at risk") {
+		t.Errorf("once output: %q", out)
 	}
 	if !strings.Contains(out, "3 open proposals") {
 		t.Errorf("once output: %q", out)
