@@ -72,7 +72,7 @@ func TestMissScenario(t *testing.T) {
 	e.net.SetDown(true)
 	sleepUntil(deadline.Add(2 * time.Second))
 	e.net.SetDown(false)
-	time.Sleep(4 * time.Second) // recover, settle, confirm the miss
+	time.Sleep(8 * time.Second) // recover (a failing poll may take ~3 s to give up), settle, confirm the miss
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
