@@ -77,3 +77,18 @@ func TestAdminAPI(t *testing.T) {
 		t.Errorf("1000 follows 1 on Governance: %s", got)
 	}
 }
+
+func TestAddNeuronRejectsWithoutSideEffects(t *testing.T) {
+	c, _ := newCanister(t, rewards.RegimeCurrent, nil)
+	many := make([]uint64, 16)
+	_, err := c.AddNeuron(NeuronSpec{ID: 5, Controller: user(5), Followees: map[nns.Topic][]uint64{nns.TopicGovernance: many}})
+	if err == nil {
+		t.Fatal("16 followees accepted")
+	}
+	if _, ok := c.Neuron(5); ok || c.State().Neurons != 0 {
+		t.Fatal("a refused neuron was partly created")
+	}
+	if _, err := c.AddNeuron(NeuronSpec{ID: 5, Controller: user(5)}); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+}

@@ -58,6 +58,14 @@ func (c *Canister) addNeuronLocked(spec NeuronSpec, now uint64) (uint64, error) 
 	if spec.DissolveDelay < 0 || spec.DissolvingFor < 0 || spec.Age < 0 || spec.VotingPowerRefreshedAgo < 0 {
 		return 0, fmt.Errorf("neuron %d: negative duration", id)
 	}
+	for topic, fs := range spec.Followees {
+		if len(fs) > maxFollowees {
+			return 0, fmt.Errorf("neuron %d: %d followees on topic %s, at most %d allowed", id, len(fs), topic, maxFollowees)
+		}
+		if !topic.Known() {
+			return 0, fmt.Errorf("neuron %d: unknown topic %d", id, topic)
+		}
+	}
 	n := &neuron{
 		idx:               int32(len(c.neurons)),
 		id:                id,
@@ -94,9 +102,6 @@ func (c *Canister) addNeuronLocked(spec NeuronSpec, now uint64) (uint64, error) 
 		c.indexPrincipal(n, h)
 	}
 	for topic, fs := range spec.Followees {
-		if len(fs) > maxFollowees {
-			return 0, fmt.Errorf("neuron %d: %d followees on topic %s, at most %d allowed", id, len(fs), topic, maxFollowees)
-		}
 		c.setFollowees(n, topic, fs)
 	}
 	if len(n.followees) > 0 {
