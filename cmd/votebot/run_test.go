@@ -55,7 +55,9 @@ func TestRunServesMetricsAndStops(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		body = string(b)
-		break
+		if strings.Contains(body, "votebot_neuron_voted{") { // the first pass is complete
+			break
+		}
 	}
 	cancel()
 	if code := <-done; code != 0 {
