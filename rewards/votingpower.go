@@ -1,7 +1,7 @@
 package rewards
 
 import (
-	"math/big"
+	"math/bits"
 	"time"
 )
 
@@ -48,36 +48,23 @@ func PotentialVotingPower(e Economics, n Stake) uint64 {
 	if e.MaxDissolveDelaySeconds == 0 || e.MaxAgeSeconds == 0 {
 		return 0
 	}
-	stake := new(big.Int).SetUint64(n.VotingStakeE8s())
-	maxD := new(big.Int).SetUint64(e.MaxDissolveDelaySeconds)
-	d := new(big.Int).SetUint64(min(n.DissolveDelaySeconds, e.MaxDissolveDelaySeconds))
-	a := new(big.Int).SetUint64(min(n.AgeSeconds, e.MaxAgeSeconds))
+	stake := n.VotingStakeE8s()
+	maxD := e.MaxDissolveDelaySeconds
+	d := min(n.DissolveDelaySeconds, maxD)
+	a := min(n.AgeSeconds, e.MaxAgeSeconds)
 
-	var dStake *big.Int
+	var dStake wide // < 2^66: at most 1.1 × 3 × stake
 	if e.Regime == RegimeLegacy {
 		// stake + stake·d/maxD
-		bonus := new(big.Int).Mul(stake, d)
-		bonus.Quo(bonus, maxD)
-		dStake = bonus.Add(bonus, stake)
+		dStake = wideOf(stake).mul(d).div(maxD).add(wideOf(stake))
 	} else {
-		gang := new(big.Int).SetUint64(min(n.EightYearGangBonusBaseE8s, n.VotingStakeE8s()))
-		base := gang.Quo(gang, big.NewInt(10))
-		base.Add(base, stake)
-		// base + 2·base·d²/maxD²
-		bonus := new(big.Int).Mul(base, d)
-		bonus.Mul(bonus, d)
-		bonus.Lsh(bonus, 1)
-		bonus.Quo(bonus, new(big.Int).Mul(maxD, maxD))
-		dStake = bonus.Add(bonus, base)
+		gang := min(n.EightYearGangBonusBaseE8s, stake) / 10
+		base := wideOf(stake).add(wideOf(gang))
+		// base + 2·base·d²/maxD², dividing by maxD twice (⌊⌊x/m⌋/m⌋ = ⌊x/m²⌋)
+		dStake = base.mul(d).mul(d).mul(2).div(maxD).div(maxD).add(base)
 	}
-	// dStake + dStake·a/(4·maxAge)
-	ageBonus := new(big.Int).Mul(dStake, a)
-	ageBonus.Quo(ageBonus, new(big.Int).SetUint64(4*e.MaxAgeSeconds))
-	vp := ageBonus.Add(ageBonus, dStake)
-	if !vp.IsUint64() {
-		return ^uint64(0)
-	}
-	return vp.Uint64()
+	// dStake + dStake·a/(4·maxAge), dividing by maxAge and then by 4
+	return dStake.mul(a).div(e.MaxAgeSeconds).div(4).add(dStake).saturated()
 }
 
 // DecisionFactor is the periodic-confirmation multiplier in [0, 1]: 1 until
@@ -109,16 +96,23 @@ func decisionFraction(e Economics, refreshedAt, now time.Time) (num, den uint64)
 // e8 (ties to even). Ballots on new proposals carry this value.
 func DecidingVotingPower(e Economics, potential uint64, refreshedAt, now time.Time) uint64 {
 	num, den := decisionFraction(e, refreshedAt, now)
+	return mulFraction(potential, num, den)
+}
+
+// mulFraction is x·num/den rounded to the nearest integer, ties to even,
+// for num ≤ den and den > 0.
+func mulFraction(x, num, den uint64) uint64 {
 	if num == den {
-		return potential
+		return x
 	}
-	p := new(big.Int).Mul(new(big.Int).SetUint64(potential), new(big.Int).SetUint64(num))
-	q, r := p.QuoRem(p, new(big.Int).SetUint64(den), new(big.Int))
-	twice := r.Lsh(r, 1).Cmp(new(big.Int).SetUint64(den))
-	if twice > 0 || (twice == 0 && q.Bit(0) == 1) {
-		q.Add(q, big.NewInt(1))
+	// num < den, so the quotient is below x and hi < den.
+	hi, lo := bits.Mul64(x, num)
+	q, r := bits.Div64(hi, lo, den)
+	// Compare 2r with den without overflowing 2r.
+	if r > den-r || (r == den-r && q&1 == 1) {
+		q++
 	}
-	return q.Uint64()
+	return q
 }
 
 // DecayStarts is when deciding voting power starts to fall below potential
