@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/votebot/votebot/internal/duration"
 	"gopkg.in/yaml.v3"
 )
 
@@ -346,7 +347,7 @@ func (d *decoder) decodeDuration(n *yaml.Node, v reflect.Value, path string) {
 	if !ok {
 		return
 	}
-	dur, err := ParseDuration(s)
+	dur, err := duration.Parse(s)
 	if err != nil {
 		d.addf(path, "%v", err)
 		return
@@ -370,41 +371,6 @@ func (d *decoder) decodeNetwork(n *yaml.Node, v reflect.Value, path string) {
 	}
 	d.decodeStruct(n, reflect.ValueOf(&net).Elem(), path)
 	v.Set(reflect.ValueOf(Network{URLs: net.URLs, RootKey: net.RootKey}))
-}
-
-// ParseDuration accepts Go durations ("90s", "1h30m") with an optional
-// leading count of days or years ("30d", "1d12h", "1.5d", "1y"; a year is
-// 365.25 days). Negative values parse here and are rejected by validation.
-func ParseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("invalid duration %q (want e.g. 90s, 2h, 30d)", s)
-	t := strings.TrimSpace(s)
-	neg := strings.HasPrefix(t, "-")
-	t = strings.TrimPrefix(t, "-")
-	var total time.Duration
-	if i := strings.IndexAny(t, "dy"); i > 0 {
-		n, err := strconv.ParseFloat(t[:i], 64)
-		unit := 24 * time.Hour
-		if t[i] == 'y' {
-			unit = 36525 * 24 * time.Hour / 100
-		}
-		if err != nil || n < 0 || n > 1000*365 || strings.ContainsAny(t[:i], "eEnNxXpP") {
-			return 0, bad
-		}
-		total, t = time.Duration(n*float64(unit)), t[i+1:]
-	}
-	if t != "" {
-		rest, err := time.ParseDuration(t)
-		if err != nil || rest < 0 || strings.HasPrefix(t, "+") {
-			return 0, bad
-		}
-		total += rest
-	} else if total == 0 && !strings.HasPrefix(strings.TrimPrefix(strings.TrimSpace(s), "-"), "0") {
-		return 0, bad
-	}
-	if neg {
-		total = -total
-	}
-	return total, nil
 }
 
 func fieldsByTag(t reflect.Type) map[string]int {

@@ -113,7 +113,7 @@ func TestScenarioErrorsNameKeyPathAndLine(t *testing.T) {
 	}{
 		{"unknown top-level key", "economy:\n  regime: legacy\n", `economy (line 1): unknown key "economy"`},
 		{"unknown neuron key", "neurons:\n  - id: 1\n    controller: aaaaa-aa\n    stake: 5\n", `neurons[0].stake (line 4): unknown key "stake"`},
-		{"bad duration", "economics:\n  voting_period: 4 days\n", `economics.voting_period (line 2): unknown unit`},
+		{"bad duration", "economics:\n  voting_period: 4 days\n", `economics.voting_period (line 2): invalid duration "4 days": unknown unit " days"`},
 		{"bad regime", "economics:\n  regime: future\n", `economics.regime (line 2): unknown reward regime`},
 		{"bad genesis", "economics:\n  genesis: yesterday\n", `economics.genesis (line 2): want an RFC 3339 time`},
 		{"no controller", "neurons:\n  - id: 1\n", `neurons[0] (line 2): a neuron needs a controller`},
@@ -168,16 +168,13 @@ func TestScenarioControllerKey(t *testing.T) {
 	}
 }
 
+// TestParseDuration covers what governance adds to duration.Parse (whose
+// table test has the syntax): negative durations are refused.
 func TestParseDuration(t *testing.T) {
-	for in, want := range map[string]time.Duration{
-		"4d": 4 * day, "12h": 12 * time.Hour, "2y": 2 * year, "182.625d": 6 * month, "30.4375d": month,
-		"1d12h": 36 * time.Hour, "0s": 0, "0": 0, "1.5s": 1500 * time.Millisecond, "10s": 10 * time.Second,
-	} {
-		if got, err := ParseDuration(in); err != nil || got != want {
-			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
-		}
+	if got, err := ParseDuration("182.625d"); err != nil || got != 6*month {
+		t.Errorf("ParseDuration(182.625d) = %v, %v; want 6 months", got, err)
 	}
-	for _, bad := range []string{"", "d", "4 days", "-1d", "1w", "300000y"} {
+	for _, bad := range []string{"-1d", "-0.5s", "4 days"} {
 		if _, err := ParseDuration(bad); err == nil {
 			t.Errorf("ParseDuration(%q) succeeded", bad)
 		}
