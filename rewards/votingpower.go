@@ -48,23 +48,77 @@ func PotentialVotingPower(e Economics, n Stake) uint64 {
 	if e.MaxDissolveDelaySeconds == 0 || e.MaxAgeSeconds == 0 {
 		return 0
 	}
-	stake := n.VotingStakeE8s()
-	maxD := e.MaxDissolveDelaySeconds
-	d := min(n.DissolveDelaySeconds, maxD)
-	a := min(n.AgeSeconds, e.MaxAgeSeconds)
+	v := vpInputs{
+		stake: n.VotingStakeE8s(),
+		gang:  min(n.EightYearGangBonusBaseE8s, n.VotingStakeE8s()) / 10,
+		d:     min(n.DissolveDelaySeconds, e.MaxDissolveDelaySeconds),
+		a:     min(n.AgeSeconds, e.MaxAgeSeconds),
+	}
+	if vp, ok := v.narrow(e); ok {
+		return vp
+	}
+	return v.wide(e)
+}
 
+// vpInputs are PotentialVotingPower's operands: the voting stake, the
+// eight-year-gang bonus (a tenth of the capped base) and the capped delay
+// and age.
+type vpInputs struct{ stake, gang, d, a uint64 }
+
+// narrow computes the voting power in 128-bit arithmetic, one hardware
+// division per step, for every realistic neuron (the ballot snapshot runs
+// it for every neuron). It reports false when an intermediate value does
+// not fit; wide then computes the same exact floors.
+func (v vpInputs) narrow(e Economics) (uint64, bool) {
+	maxD, maxA := e.MaxDissolveDelaySeconds, e.MaxAgeSeconds
+	var dStake, carry uint64
+	if e.Regime == RegimeLegacy {
+		// stake + stake·d/maxD; d ≤ maxD, so the quotient fits (hi < maxD).
+		hi, lo := bits.Mul64(v.stake, v.d)
+		bonus, _ := bits.Div64(hi, lo, maxD)
+		dStake, carry = bits.Add64(bonus, v.stake, 0)
+	} else {
+		// base + 2·base·d²/maxD², with maxD² and d² in 64 bits.
+		base, c := bits.Add64(v.stake, v.gang, 0)
+		if c != 0 || maxD >= 1<<32 {
+			return 0, false
+		}
+		hi, lo := bits.Mul64(base, v.d*v.d)
+		if hi >= 1<<63 || hi<<1|lo>>63 >= maxD*maxD {
+			return 0, false
+		}
+		bonus, _ := bits.Div64(hi<<1|lo>>63, lo<<1, maxD*maxD)
+		dStake, carry = bits.Add64(bonus, base, 0)
+	}
+	if carry != 0 || maxA >= 1<<62 {
+		return 0, false
+	}
+	// dStake + dStake·a/(4·maxAge)
+	hi, lo := bits.Mul64(dStake, v.a)
+	if hi >= 4*maxA {
+		return 0, false
+	}
+	bonus, _ := bits.Div64(hi, lo, 4*maxA)
+	if vp, carry := bits.Add64(bonus, dStake, 0); carry == 0 {
+		return vp, true
+	}
+	return ^uint64(0), true // saturates, like the canister
+}
+
+// wide computes the voting power for any inputs in 256-bit arithmetic.
+func (v vpInputs) wide(e Economics) uint64 {
+	maxD := e.MaxDissolveDelaySeconds
 	var dStake wide // < 2^66: at most 1.1 × 3 × stake
 	if e.Regime == RegimeLegacy {
 		// stake + stake·d/maxD
-		dStake = wideOf(stake).mul(d).div(maxD).add(wideOf(stake))
+		dStake = wideOf(v.stake).mul(v.d).div(maxD).add(wideOf(v.stake))
 	} else {
-		gang := min(n.EightYearGangBonusBaseE8s, stake) / 10
-		base := wideOf(stake).add(wideOf(gang))
+		base := wideOf(v.stake).add(wideOf(v.gang))
 		// base + 2·base·d²/maxD², dividing by maxD twice (⌊⌊x/m⌋/m⌋ = ⌊x/m²⌋)
-		dStake = base.mul(d).mul(d).mul(2).div(maxD).div(maxD).add(base)
+		dStake = base.mul(v.d).mul(v.d).mul(2).div(maxD).div(maxD).add(base)
 	}
 	// dStake + dStake·a/(4·maxAge), dividing by maxAge and then by 4
-	return dStake.mul(a).div(e.MaxAgeSeconds).div(4).add(dStake).saturated()
+	return dStake.mul(v.a).div(e.MaxAgeSeconds).div(4).add(dStake).saturated()
 }
 
 // DecisionFactor is the periodic-confirmation multiplier in [0, 1]: 1 until

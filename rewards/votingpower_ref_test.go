@@ -72,7 +72,9 @@ func sample(r *rand.Rand, edges ...uint64) uint64 {
 func TestPotentialVotingPowerMatchesBigInt(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	economies := []Economics{DefaultEconomics(RegimeLegacy), DefaultEconomics(RegimeCurrent)}
-	for i := range 200_000 {
+	const samples = 200_000
+	narrow := 0
+	for i := range samples {
 		e := economies[i%2]
 		if i%4 >= 2 { // arbitrary maxima, up to the full range for the delay
 			e.MaxDissolveDelaySeconds = sample(r, 0, 1, 2, maxU64, maxU64-1, 1<<32, 1<<32+1)
@@ -87,10 +89,31 @@ func TestPotentialVotingPowerMatchesBigInt(t *testing.T) {
 			DissolveDelaySeconds:      sample(r, 0, 1, maxD, maxD-1, maxD+1, maxU64),
 			AgeSeconds:                sample(r, 0, 1, maxA, maxA-1, maxA+1, maxU64),
 		}
-		if got, want := PotentialVotingPower(e, n), potentialVotingPowerBig(e, n); got != want {
+		want := potentialVotingPowerBig(e, n)
+		if got := PotentialVotingPower(e, n); got != want {
 			t.Fatalf("regime %s max delay %d max age %d, %+v: got %d, big.Int gives %d",
 				e.Regime, maxD, maxA, n, got, want)
 		}
+		if maxD == 0 || maxA == 0 {
+			continue
+		}
+		// Both paths, whichever PotentialVotingPower took.
+		v := vpInputs{stake: n.VotingStakeE8s(), gang: min(n.EightYearGangBonusBaseE8s, n.VotingStakeE8s()) / 10,
+			d: min(n.DissolveDelaySeconds, maxD), a: min(n.AgeSeconds, maxA)}
+		if got := v.wide(e); got != want {
+			t.Fatalf("wide: regime %s max delay %d max age %d, %+v: got %d, big.Int gives %d",
+				e.Regime, maxD, maxA, n, got, want)
+		}
+		if got, ok := v.narrow(e); ok {
+			narrow++
+			if got != want {
+				t.Fatalf("narrow: regime %s max delay %d max age %d, %+v: got %d, big.Int gives %d",
+					e.Regime, maxD, maxA, n, got, want)
+			}
+		}
+	}
+	if narrow < samples/4 || narrow > samples*3/4 {
+		t.Errorf("the 128-bit path took %d of %d samples; the sampler no longer exercises both paths", narrow, samples)
 	}
 }
 
