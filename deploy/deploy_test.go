@@ -313,3 +313,27 @@ func TestE2EScenarioIsValid(t *testing.T) {
 		t.Errorf("scenario has %d proposals and %d neurons, want 1 and 2", len(s.Proposals), len(s.Neurons))
 	}
 }
+
+// The names above are a contract with bot/ (which registers them): a rename there must fail here,
+// not silently empty a dashboard panel or disarm an alert.
+func TestExportedMetricsAreRegistered(t *testing.T) {
+	b, err := os.ReadFile("../bot/metrics.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	for _, name := range exportedMetrics {
+		if !strings.HasPrefix(name, "votebot_") {
+			continue // made by Prometheus
+		}
+		base := name
+		for _, suffix := range []string{"_bucket", "_sum", "_count"} {
+			if n, ok := strings.CutSuffix(name, suffix); ok && strings.HasSuffix(n, "_seconds") {
+				base = n
+			}
+		}
+		if !strings.Contains(src, `"`+base+`"`) {
+			t.Errorf("metric %s is used by deploy/ but bot/metrics.go does not register %q", name, base)
+		}
+	}
+}
