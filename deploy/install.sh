@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install votebot as a hardened systemd service.
 #
-#   sudo deploy/install.sh [--binary PATH] [--key PEM] [--dry-run]
+#   go build -o votebot ./cmd/votebot && sudo deploy/install.sh --binary ./votebot [--key PEM] [--dry-run]
 #
 # Installs (only what differs; running it again changes nothing):
-#   /usr/local/bin/votebot                      0755 root  (--binary, or built from this tree with go)
+#   /usr/local/bin/votebot                      0755 root  (--binary, or built here when go is on PATH)
 #   /etc/systemd/system/votebot.service         0644 root
 #   /etc/votebot/votebot.yaml                   0644 root  (copied from configs/votebot.example.yaml
 #                                                           only when there is none: yours is never overwritten)
@@ -80,7 +80,8 @@ ensure_mode() {
 # The binary: given, or built from this tree.
 if [ -z "$binary" ]; then
 	if ! command -v go >/dev/null; then
-		echo "install.sh: no --binary given and no go toolchain to build one" >&2
+		echo "install.sh: no --binary given and no go on this PATH (sudo resets PATH): build first," >&2
+		echo "  go build -o votebot ./cmd/votebot && sudo deploy/install.sh --binary ./votebot" >&2
 		exit 1
 	fi
 	build_dir=$(mktemp -d)
