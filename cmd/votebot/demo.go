@@ -176,12 +176,12 @@ func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
 	if ctx.Err() != nil {
 		fmt.Fprintln(s.Out, "\nInterrupted.")
 	}
-	return demoReport(context.WithoutCancel(ctx), s.Out, app, net.Gov.Config().TotalSupplyE8s, time.Now())
+	return demoReport(context.WithoutCancel(ctx), s.Out, app, net, time.Now())
 }
 
 // demoReport prints the participation report from the bot's stored
 // observations, with the neurons' voting power as the bot last saw it.
-func demoReport(ctx context.Context, w io.Writer, app *bot.App, supplyE8s uint64, now time.Time) error {
+func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *demonet.Net, now time.Time) error {
 	obs, err := app.Store.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return err
@@ -199,10 +199,20 @@ func demoReport(ctx context.Context, w io.Writer, app *bot.App, supplyE8s uint64
 		}
 		neurons = append(neurons, st)
 	}
-	econ := rewards.DefaultEconomics(rewards.RegimeCurrent)
+	// The devnet's (compressed) economics, and the network's voting power
+	// summed over its neurons, so that rewards can be priced.
+	gc := net.Gov.Config()
+	econ := gc.Economics
+	var networkVP uint64
+	for _, id := range []uint64{demonet.DFINITY, demonet.CodeGov, demonet.Stranger, demonet.Main, demonet.Cold, demonet.Savings} {
+		if n, ok := net.Gov.Neuron(id); ok && n.PotentialVotingPower != nil {
+			networkVP += *n.PotentialVotingPower
+		}
+	}
 	window, _ := rewards.ParseWindow("all", econ, now)
 	r := rewards.BuildReport(rewards.ReportInput{Economics: econ, Now: now, Window: window,
-		Observations: bot.RewardsObservations(obs), Neurons: neurons, SupplyE8s: supplyE8s})
+		Observations: bot.RewardsObservations(obs), Neurons: neurons, SupplyE8s: gc.TotalSupplyE8s,
+		NetworkVotingPowerE8s: networkVP})
 	fmt.Fprintln(w, "\nParticipation report")
 	return rewards.WriteText(w, r)
 }

@@ -1,0 +1,98 @@
+package bot_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/rewards"
+)
+
+// TestBenchIdleProcess measures the bot alone, as its own process, idle:
+// 1,000 neurons, 50 open proposals whose ballots are all filled, the
+// default 60 s poll. It reports RSS and CPU of the bot process and the
+// requests it made. Opt-in: VOTEBOT_BENCH=1 (VOTEBOT_BENCH_IDLE=2m).
+func TestBenchIdleProcess(t *testing.T) {
+	if os.Getenv("VOTEBOT_BENCH") != "1" {
+		t.Skip("benchmark; set VOTEBOT_BENCH=1")
+	}
+	idle := 2 * time.Minute
+	if d, err := time.ParseDuration(os.Getenv("VOTEBOT_BENCH_IDLE")); err == nil {
+		idle = d
+	}
+	nNeurons, nProps := envInt("VOTEBOT_BENCH_NEURONS", 1000), envInt("VOTEBOT_BENCH_PROPOSALS", 50)
+	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
+		VotingPeriod: 4 * 24 * time.Hour})
+	year := 365 * 24 * time.Hour
+	specs := []governance.NeuronSpec{{ID: 27, Controller: e.ctl, StakeE8s: 1e11, DissolveDelay: year}}
+	var list []string
+	for i := 0; i < nNeurons; i++ {
+		id := uint64(10_000 + i)
+		specs = append(specs, governance.NeuronSpec{ID: id, Controller: e.ctl, HotKeys: []principalT{e.bot},
+			StakeE8s: 1e9, DissolveDelay: year})
+		list = append(list, fmt.Sprintf("{id: %d}", id))
+	}
+	e.addNeurons(specs)
+	for i := 0; i < nProps; i++ {
+		pid, err := e.net.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: nns.TopicSubnetManagement,
+			Title: fmt.Sprintf("p%d", i), Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < nNeurons; j++ {
+			if err := e.net.Gov.CastVote(uint64(10_000+j), pid, nns.VoteYes); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cfgPath := e.dir + "/votebot.yaml"
+	raw := fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
+	raw += "poll_interval: 60s\n"
+	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+cfgPath, "VOTEBOT_CHILD_POLL=60s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	time.Sleep(15 * time.Second) // start-up pass (reads every ballot once)
+	c0, cpu0 := totalCalls(e), procCPU(t, cmd.Process.Pid)
+	time.Sleep(idle)
+	calls, cpu := totalCalls(e)-c0, procCPU(t, cmd.Process.Pid)-cpu0
+	perHour := time.Hour.Seconds() / idle.Seconds()
+	t.Logf("IDLE PROCESS (%d neurons, %d open proposals, poll 60 s, %s): RSS %d MiB (peak %d MiB), %.0f requests/h, %.1f CPU s/h = %.3f%% of a core",
+		nNeurons, nProps, idle, statusKiB(t, cmd.Process.Pid, "VmRSS")/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
+		float64(calls)*perHour, cpu.Seconds()*perHour, 100*cpu.Seconds()/idle.Seconds())
+}
+
+func procCPU(t *testing.T, pid int) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+}
+
+func statusKiB(t *testing.T, pid int, field string) int64 {
+	t.Helper()
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			v, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
+			return v
+		}
+	}
+	return 0
+}
