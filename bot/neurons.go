@@ -119,6 +119,7 @@ func (b *Bot) checkNeurons(ctx context.Context, d Decider, opts Options, state m
 		}
 	}
 	principal := b.gov.Principal()
+	known := b.knownNeurons(ctx, opts, now, reconcile) // once per pass, not per neuron
 	for _, nc := range opts.Neurons {
 		n, readable := state[nc.ID]
 		f := checkNeuronHealth(nc, n, readable, b.econ, principal)
@@ -137,7 +138,7 @@ func (b *Bot) checkNeurons(ctx context.Context, d Decider, opts Options, state m
 		if !readable || !n.Authorized {
 			continue
 		}
-		b.checkFollowing(ctx, d, nc, n, reconcile, opts, now)
+		b.checkFollowing(ctx, d, nc, n, known, reconcile, opts)
 		b.checkRefresh(ctx, nc, n, opts, now)
 	}
 }
@@ -155,8 +156,8 @@ func (b *Bot) knownNeurons(ctx context.Context, opts Options, now time.Time, for
 	return k
 }
 
-func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n Neuron, reconcile bool, opts Options, now time.Time) {
-	diff, warnings := d.FollowingChanges(nc.ID, n.Followees, b.knownNeurons(ctx, opts, now, reconcile))
+func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n Neuron, known map[string]uint64, reconcile bool, opts Options) {
+	diff, warnings := d.FollowingChanges(nc.ID, n.Followees, known)
 	if reconcile {
 		for _, w := range warnings {
 			b.log.Warn().Uint64("neuron", nc.ID).Msg("following: " + w)

@@ -89,7 +89,13 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 			b.fire(ctx, atRiskAlert(*bp, now))
 		}
 	}
-	b.lastPlans = plans
+	// Keep only what atRiskBlind needs: ballots still empty (or unknown).
+	b.lastPlans = b.lastPlans[:0]
+	for _, bp := range plans {
+		if bp.Outcome == BallotEmpty || bp.Outcome == BallotUnknown {
+			b.lastPlans = append(b.lastPlans, bp)
+		}
+	}
 	sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
 	b.updateOpenMetrics(props, plans)
 	b.updateParticipation(ctx)
