@@ -4,7 +4,9 @@
 //
 //	/page firing VotebotVoteMissed neuron=1001 proposal_id= instance=
 //
-// With -free-ports N it prints N free loopback TCP ports and exits.
+// With -notify PATH it also listens for systemd notifications (sd_notify datagrams) on the unix
+// socket PATH and appends "notify READY=1" and the like, so the test can play systemd's part of
+// Type=notify. With -free-ports N it prints N free loopback TCP ports and exits.
 package main
 
 import (
@@ -36,6 +38,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on (loopback)")
 	out := flag.String("out", "received.log", "file to append one line per received alert to")
 	freePorts := flag.Int("free-ports", 0, "print this many free loopback ports and exit")
+	notify := flag.String("notify", "", "also receive sd_notify datagrams on this unix socket path")
 	flag.Parse()
 	if *freePorts > 0 {
 		if err := printFreePorts(os.Stdout, *freePorts); err != nil {
@@ -43,7 +46,7 @@ func main() {
 		}
 		return
 	}
-	if err := serve(*listen, *out); err != nil {
+	if err := serve(*listen, *out, *notify); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -66,7 +69,7 @@ func printFreePorts(w io.Writer, n int) error {
 	return nil
 }
 
-func serve(addr, out string) error {
+func serve(addr, out, notifyPath string) error {
 	f, err := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("open output: %w", err)
@@ -77,6 +80,14 @@ func serve(addr, out string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		fmt.Fprintln(f, line)
+	}
+	if notifyPath != "" {
+		conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: notifyPath, Net: "unixgram"})
+		if err != nil {
+			return fmt.Errorf("notify socket: %w", err)
+		}
+		defer conn.Close()
+		go receiveNotifications(conn, write)
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -118,4 +129,18 @@ func describe(path string, body []byte) []string {
 		raw = raw[:300]
 	}
 	return []string{path + " raw " + raw}
+}
+
+// receiveNotifications logs each sd_notify datagram, one line per assignment (READY=1, ...).
+func receiveNotifications(conn *net.UnixConn, write func(string)) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := conn.Read(buf)
+		if err != nil {
+			return
+		}
+		for _, field := range strings.Split(strings.TrimSpace(string(buf[:n])), "\n") {
+			write("notify " + field)
+		}
+	}
 }
