@@ -276,6 +276,21 @@ func (a AgentGov) RefreshVotingPower(ctx context.Context, neuron uint64) error {
 	return a.C.RefreshVotingPower(ctx, neuron)
 }
 
+// RecentBallots implements Governance with get_neuron_info.
+func (a AgentGov) RecentBallots(ctx context.Context, neuron uint64) (map[uint64]nns.Vote, error) {
+	ni, err := a.C.GetNeuronInfo(ctx, neuron)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint64]nns.Vote, len(ni.RecentBallots))
+	for _, b := range ni.RecentBallots {
+		if b.ProposalId != nil {
+			out[b.ProposalId.Id] = nns.Vote(b.Vote)
+		}
+	}
+	return out, nil
+}
+
 // Principal implements Governance.
 func (a AgentGov) Principal() string { return a.C.Sender().String() }
 

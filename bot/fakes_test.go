@@ -207,6 +207,18 @@ func (g *fakeGov) RefreshVotingPower(_ context.Context, neuron uint64) error {
 
 func (g *fakeGov) Principal() string { return g.principal }
 
+func (g *fakeGov) RecentBallots(_ context.Context, neuron uint64) (map[uint64]nns.Vote, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := map[uint64]nns.Vote{}
+	if n, ok := g.neurons[neuron]; ok {
+		for k, v := range n.RecentBallots {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
 // memStore is an in-memory Store with the real store's vote-log rules.
 type memStore struct {
 	mu        sync.Mutex

@@ -63,8 +63,10 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	if err != nil {
 		b.log.Error().Err(err).Msg("read overrides")
 	}
-	plans := planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state,
-		Overrides: overrides, Decider: decider, Now: now})
+	in := planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
+		Decider: decider, Now: now}
+	plans := planBallots(in)
+	b.withFolloweeVotes(ctx, plans, in)
 	b.recordPlans(ctx, plans, now)
 	results := b.castDue(ctx, plans, opts)
 	if ctx.Err() != nil {

@@ -89,6 +89,9 @@ type Governance interface {
 	RegisterVote(ctx context.Context, neuron, proposal uint64, vote nns.Vote) error
 	SetFollowing(ctx context.Context, neuron uint64, following map[nns.Topic][]uint64) error
 	RefreshVotingPower(ctx context.Context, neuron uint64) error
+	// RecentBallots are a neuron's public recent ballots (a followee's
+	// votes, for the with_followees fallback): proposal id → vote.
+	RecentBallots(ctx context.Context, neuron uint64) (map[uint64]nns.Vote, error)
 	// Principal is the bot identity's principal text.
 	Principal() string
 }
