@@ -80,12 +80,14 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 		case r == voteSent:
 			bp.Outcome, bp.Vote = BallotDirect, bp.Decision.Vote
 			sum.VotesCast++
+		case r == voteDryRun:
+			sum.VotesCast++
 		case bp.Outcome == BallotFollowing:
 			sum.Followed++
 		case bp.Outcome == BallotEmpty && bp.Decision.Kind != DecideNothing && !bp.Due:
 			sum.Pending++
 		}
-		failed := tried && r != voteSent && r != voteSkipped
+		failed := tried && r != voteSent && r != voteSkipped && r != voteDryRun
 		if atRisk(*bp, failed, opts.AtRiskThreshold, now) {
 			sum.AtRisk++
 			b.fire(ctx, atRiskAlert(*bp, now))

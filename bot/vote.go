@@ -18,6 +18,7 @@ const (
 	voteRetry                         // transient failure: try again soon
 	voteRefused                       // refused by the canister: alerted, not retried
 	voteSkipped                       // an earlier attempt's outcome says do not send
+	voteDryRun                        // dry run: recorded as "would vote"
 )
 
 // castDue sends every due vote, at most VoteConcurrency at a time. In-flight
@@ -75,7 +76,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 				logv.Error().Err(err).Msg("record dry run")
 			}
 		}
-		return voteSkipped
+		return voteDryRun
 	}
 	if b.wasRefused(k) {
 		return voteRefused // alerted already; a human or an override must act
