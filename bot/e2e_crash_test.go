@@ -78,6 +78,7 @@ policies:
     fallback: with_majority
     default: follow
     rules:
+      - {name: ask-gov, match: {topics: [Governance]}, vote: manual}
       - {name: vote-infra, match: {topics: [SubnetManagement, NodeAdmin]}, vote: yes}
       - {name: vote-no-xr, match: {topics: [ExchangeRate]}, vote: no}
 `
@@ -231,5 +232,10 @@ func TestCrashRestart(t *testing.T) {
 		}
 	}
 	hook.mu.Unlock()
+	// Each neuron was asked about each Governance proposal (then the
+	// fallback voted): the alerts went out, and only once each.
+	if len(hook.first) < 4*4 {
+		t.Errorf("%d alert keys delivered, want at least the 16 manual-decision alerts", len(hook.first))
+	}
 	t.Logf("%d kills, %d proposals × 4 neurons, %d votes accepted, %d alert keys", kills, len(ids), c.DirectVotes, len(hook.first))
 }
