@@ -156,8 +156,9 @@ func (m *Metrics) setFiring(counts map[AlertKind]int) {
 	}
 }
 
-// openBallot publishes an open proposal's deadline and a neuron's ballot.
-func (m *Metrics) openBallot(p Proposal, neuron uint64, voted bool) {
+// openBallot publishes an open proposal's deadline and a neuron's ballot;
+// omit removes the ballot's series instead (nothing to vote on, or skipped).
+func (m *Metrics) openBallot(p Proposal, neuron uint64, voted, omit bool) {
 	pid, topic := itoa(p.ID), p.Topic.String()
 	m.mu.Lock()
 	if old, ok := m.open[p.ID]; ok && old != topic {
@@ -168,6 +169,10 @@ func (m *Metrics) openBallot(p Proposal, neuron uint64, voted bool) {
 	alias := m.aliases[neuron]
 	m.mu.Unlock()
 	m.Deadline.WithLabelValues(pid, topic).Set(float64(p.Deadline.Unix()))
+	if omit {
+		m.NeuronVoted.DeleteLabelValues(itoa(neuron), alias, pid, topic)
+		return
+	}
 	v := 0.0
 	if voted {
 		v = 1

@@ -95,3 +95,34 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Errorf("/metrics = %d", got)
 	}
 }
+
+// A deliberate abstention (a skip rule) and a neuron without a ballot are
+// not unvoted: exporting them as votebot_neuron_voted=0 would page
+// VotebotUnvotedProposalSoon for nothing.
+func TestMetricsOmitSkippedAndIneligibleBallots(t *testing.T) {
+	h := newHarness(t, 1, 2)
+	h.step(0)
+	h.gov.addProposal(8, nns.TopicNodeAdmin, 10*time.Hour) // skip rule
+	h.gov.addProposal(9, nns.TopicGovernance, 10*time.Hour)
+	delete(h.gov.props[9].Ballots, 2) // neuron 2 was not eligible for 9
+	h.step(time.Minute)
+	want := `
+# HELP votebot_neuron_voted 1 if the neuron's ballot on the open proposal is filled, 0 if empty.
+# TYPE votebot_neuron_voted gauge
+votebot_neuron_voted{alias="n1",neuron="1",proposal_id="9",topic="Governance"} 0
+`
+	if err := testutil.CollectAndCompare(h.m.NeuronVoted, strings.NewReader(want)); err != nil {
+		t.Fatal(err)
+	}
+	// The skipped proposal's deadline is still published: a manual vote on it
+	// (or a rule change) must find the proposal's series.
+	if n := testutil.CollectAndCount(h.m.Deadline); n != 2 {
+		t.Errorf("%d deadline series, want 2", n)
+	}
+	// A later rule change that makes the ballot skipped drops its series.
+	h.dec.rules[nns.TopicGovernance] = "skip"
+	h.step(time.Minute)
+	if n := testutil.CollectAndCount(h.m.NeuronVoted); n != 0 {
+		t.Errorf("%d neuron_voted series after the rule became skip, want 0", n)
+	}
+}

@@ -15,11 +15,12 @@ func (b *Bot) updateOpenMetrics(open []Proposal, plans []BallotPlan) {
 		return
 	}
 	for _, bp := range plans {
-		if bp.Outcome == BallotNone {
-			continue
-		}
 		voted := bp.Outcome == BallotFollowing || bp.Outcome == BallotDirect
-		b.metrics.openBallot(bp.Proposal, bp.Neuron.ID, voted)
+		// No ballot (the neuron could not vote) and a deliberate abstention
+		// are not "unvoted": exporting them as 0 would page
+		// VotebotUnvotedProposalSoon for an intended outcome.
+		omit := bp.Outcome == BallotNone || (!voted && bp.Decision.Skip)
+		b.metrics.openBallot(bp.Proposal, bp.Neuron.ID, voted, omit)
 	}
 }
 
