@@ -18,8 +18,8 @@ const CredentialsDirEnv = "CREDENTIALS_DIRECTORY"
 
 // DefaultCredentialName is the credential the daemon reads when it runs
 // under systemd and no other source is configured
-// (LoadCredential=votebot-identity:/etc/votebot/identity.pem).
-const DefaultCredentialName = "votebot-identity"
+// (deploy/votebot.service: LoadCredential=hotkey.pem:/etc/votebot/hotkey.pem).
+const DefaultCredentialName = "hotkey.pem"
 
 // maxKeyFileSize bounds what is read from a key file: a PEM key is well
 // under 1 KiB, so anything bigger is the wrong file.
