@@ -7,6 +7,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/votebot/votebot/agent"
 )
 
 // Metrics are the bot's Prometheus metrics on a private registry. Names are
@@ -63,7 +65,7 @@ func NewMetrics(version, commit string) *Metrics {
 		LastPoll: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_last_successful_poll_timestamp_seconds",
 			Help: "When the last poll of open proposals succeeded."}),
 		EndpointUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_endpoint_up",
-			Help: "1 if the last call to the API endpoint succeeded."}, []string{"endpoint"}),
+			Help: "1 if the IC API endpoint is in use, 0 while it is skipped after failures."}, []string{"endpoint"}),
 		AlertsFiring: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_alerts_firing",
 			Help: "Alerts currently firing, by kind."}, []string{"kind"}),
 		APIRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_api_requests_total",
@@ -95,6 +97,9 @@ func (m *Metrics) ObserveAPI(endpoint, method, outcome string, d time.Duration) 
 	m.APIRequests.WithLabelValues(endpoint, method, outcome).Inc()
 	m.APIDuration.WithLabelValues(endpoint, method).Observe(d.Seconds())
 }
+
+// Metrics is the daemon's agent.Observer (agent/ has no exporter of its own).
+var _ agent.Observer = (*Metrics)(nil)
 
 // ObserveCall implements agent.Observer.
 func (m *Metrics) ObserveCall(endpoint, method, outcome string, d time.Duration) {
