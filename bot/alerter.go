@@ -54,9 +54,24 @@ func (a ManagerAlerter) Active(ctx context.Context) ([]Alert, error) {
 	return out, nil
 }
 
+// alertSummaryRunes bounds the proposal summary kept for alerts: channels
+// show at most this much of it.
+const alertSummaryRunes = 1500
+
 func toAlert(al Alert) alert.Alert {
-	return alert.Alert{Kind: alert.Kind(al.Kind), Neuron: al.Neuron, NeuronAlias: al.NeuronAlias,
-		ProposalID: al.Proposal, Topic: al.Topic, Title: al.ProposalTitle, Deadline: al.Deadline, Text: al.Text}
+	return alert.Alert{Kind: alert.Kind(al.Kind), Severity: toSeverity(al.Severity), Neuron: al.Neuron,
+		NeuronAlias: al.NeuronAlias, ProposalID: al.Proposal, Topic: al.Topic, Title: al.ProposalTitle,
+		Summary: al.ProposalSummary, Deadline: al.Deadline, Text: al.Text}
+}
+
+// toSeverity maps the loop's severity; an unknown or empty one leaves the
+// kind's default (alert.Kind.DefaultSeverity).
+func toSeverity(s Severity) alert.Severity {
+	sev, err := alert.ParseSeverity(string(s))
+	if err != nil {
+		return 0
+	}
+	return sev
 }
 
 // parseKey inverts Alert.Key.

@@ -214,7 +214,7 @@ func notifier(ch config.Channel) (alert.Notifier, error) {
 			pw = string(trimNewline(b))
 		}
 		return alert.NewEmail(alert.EmailConfig{Host: ch.SMTP.Host, Port: ch.SMTP.Port, Username: ch.SMTP.User,
-			Password: pw, From: ch.SMTP.From, To: ch.SMTP.To})
+			Password: pw, From: ch.SMTP.From, To: ch.SMTP.To, Security: ch.SMTP.Security})
 	}
 	return nil, fmt.Errorf("unknown channel type %q", ch.Type)
 }

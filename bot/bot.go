@@ -301,7 +301,7 @@ func (b *Bot) describe(a *Alert) {
 	p, ok := b.titles[a.Proposal]
 	b.amu.Unlock()
 	if ok {
-		a.Topic, a.ProposalTitle = p.Topic.String(), p.Title
+		a.Topic, a.ProposalTitle, a.ProposalSummary = p.Topic.String(), p.Title, p.Summary
 	}
 }
 

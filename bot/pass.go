@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/votebot/votebot/alert"
 )
 
 // Summary is what one pass did.
@@ -223,7 +225,8 @@ func fmtTime(t time.Time) string {
 func (b *Bot) trackProposals(ctx context.Context, props []Proposal) {
 	b.amu.Lock()
 	for _, p := range props {
-		b.titles[p.ID] = Proposal{ID: p.ID, Topic: p.Topic, Title: p.Title}
+		// Only the start of the summary: channels show no more.
+		b.titles[p.ID] = Proposal{ID: p.ID, Topic: p.Topic, Title: p.Title, Summary: alert.Truncate(p.Summary, alertSummaryRunes)}
 	}
 	b.amu.Unlock()
 	for _, p := range props {

@@ -135,10 +135,19 @@ func atRisk(bp BallotPlan, voteFailed bool, threshold time.Duration, now time.Ti
 	return !bp.Covered || voteFailed || bp.Outcome == BallotUnknown
 }
 
+// atRiskCriticalWithin is when an at-risk ballot turns from a warning into a
+// critical alert (the pager): the hour the Prometheus rule
+// VotebotUnvotedProposalSoon also pages at.
+const atRiskCriticalWithin = time.Hour
+
 func atRiskAlert(bp BallotPlan, now time.Time) Alert {
 	left := bp.Proposal.Deadline.Sub(now).Round(time.Second)
+	sev := SeverityWarning
+	if left <= atRiskCriticalWithin {
+		sev = SeverityCritical
+	}
 	return Alert{
-		Kind: AlertAtRisk, Severity: SeverityCritical, Neuron: bp.Neuron.ID, Proposal: bp.Proposal.ID,
+		Kind: AlertAtRisk, Severity: sev, Neuron: bp.Neuron.ID, Proposal: bp.Proposal.ID,
 		Title:      fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
 		Text:       fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", neuronLabel(bp.Neuron), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
 		Deadline:   bp.Proposal.Deadline,

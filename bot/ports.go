@@ -150,10 +150,11 @@ type Alert struct {
 	Text     string
 	Deadline time.Time // zero when none
 	// Filled by the loop from what it knows: the neuron's alias, the
-	// proposal's topic and (untrusted) title.
-	NeuronAlias   string
-	Topic         string
-	ProposalTitle string
+	// proposal's topic and (untrusted) title and summary.
+	NeuronAlias     string
+	Topic           string
+	ProposalTitle   string
+	ProposalSummary string
 	// Resolvable alerts get a "resolved" message when the condition clears;
 	// a missed vote is final.
 	Resolvable bool

@@ -121,6 +121,16 @@ func (d *decoder) checkNeurons(list []Neuron, policies map[string]*policy.Policy
 	return out
 }
 
+// The email channel's transport security (alert.EmailStartTLS, EmailTLS,
+// EmailPlain: config does not import alert).
+const (
+	SMTPStartTLS = "starttls"
+	SMTPTLS      = "tls"
+	SMTPNone     = "none"
+)
+
+var smtpSecurities = []string{SMTPStartTLS, SMTPTLS, SMTPNone}
+
 var channelTypes = []string{ChannelWebhook, ChannelSlack, ChannelDiscord, ChannelTelegram, ChannelPagerDuty, ChannelEmail}
 
 func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
@@ -129,8 +139,17 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 		ch, at := chs[name], "alerts.channels."+name
 		ch.Name = name
 		ch.Type = strings.ToLower(strings.TrimSpace(ch.Type))
-		if ch.Type == ChannelEmail && ch.SMTP.Port == 0 {
-			ch.SMTP.Port = 587 // submission with STARTTLS
+		if ch.Type == ChannelEmail {
+			ch.SMTP.Security = strings.ToLower(strings.TrimSpace(ch.SMTP.Security))
+			if ch.SMTP.Security == "" {
+				ch.SMTP.Security = SMTPStartTLS
+			}
+			if ch.SMTP.Port == 0 {
+				ch.SMTP.Port = 587 // submission with STARTTLS
+				if ch.SMTP.Security == SMTPTLS {
+					ch.SMTP.Port = 465 // submissions: implicit TLS
+				}
+			}
 		}
 		if !slices.Contains(channelTypes, ch.Type) {
 			d.addf(at+".type", "must be one of %s, not %q", strings.Join(channelTypes, ", "), ch.Type)
@@ -181,6 +200,9 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 		need("smtp.to", len(ch.SMTP.To) > 0)
 		if ch.SMTP.Port < 0 || ch.SMTP.Port > 65535 {
 			d.addf(at+".smtp.port", "must be between 1 and 65535, not %d", ch.SMTP.Port)
+		}
+		if !slices.Contains(smtpSecurities, ch.SMTP.Security) {
+			d.addf(at+".smtp.security", "must be one of %s, not %q", strings.Join(smtpSecurities, ", "), ch.SMTP.Security)
 		}
 	}
 	if !ch.URL.IsZero() {

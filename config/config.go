@@ -140,6 +140,9 @@ type SMTP struct {
 	PasswordFile string   `yaml:"password_file"`
 	From         string   `yaml:"from"`
 	To           []string `yaml:"to"`
+	// Security is the transport: starttls (default, required), tls
+	// (implicit TLS, port 465 by default) or none (a trusted local relay).
+	Security string `yaml:"security"`
 }
 
 // Store is the local state database.

@@ -28,6 +28,7 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-alerts.yml:14: alerts.channels.sms.type: must be one of webhook, slack, discord, telegram, pagerduty, email, not "sms"`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.from: required for a channel of type email`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.port: must be between 1 and 65535, not 70000`,
+			`invalid-alerts.yml:17: alerts.channels.mail.smtp.security: must be one of starttls, tls, none, not "ssl"`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.to: required for a channel of type email`,
 		},
 		"invalid-empty.yml": {

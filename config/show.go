@@ -93,8 +93,8 @@ func (ch Channel) secretsSummary() string {
 		parts = append(parts, "chat_id "+ch.ChatID)
 	}
 	if ch.SMTP.Host != "" {
-		parts = append(parts, fmt.Sprintf("smtp %s:%d from %s to %s password_file %s",
-			ch.SMTP.Host, ch.SMTP.Port, ch.SMTP.From, strings.Join(ch.SMTP.To, ","), ch.SMTP.PasswordFile))
+		parts = append(parts, fmt.Sprintf("smtp %s:%d security %s from %s to %s password_file %s",
+			ch.SMTP.Host, ch.SMTP.Port, ch.SMTP.Security, ch.SMTP.From, strings.Join(ch.SMTP.To, ","), ch.SMTP.PasswordFile))
 	}
 	if len(parts) == 0 {
 		return ""
