@@ -55,34 +55,44 @@ func (s *Server) stateTree(now time.Time) (*stateNode, error) {
 	}
 	s.mu.RUnlock()
 	rs := root.dir("request_status")
-	s.requests.each(func(id [32]byte, st *requestStatus) {
-		rs.children[string(id[:])] = st.node
-	})
+	rs.indexed, rs.index = true, s.requests.snapshot()
+	root.hash() // memoise before the tree is shared between responses
 	return root, nil
 }
 
 // certificate returns the CBOR certificate revealing paths (and /time).
+// The state is certified in rounds, as the replica certifies once per
+// round: every response waiting at the same time shares one certified
+// state and one signature, and each reveals its own paths of it.
 func (s *Server) certificate(paths [][][]byte) ([]byte, error) {
-	root, err := s.stateTree(time.Now())
+	st, err := s.certifier.certified(s.certifyState)
 	if err != nil {
 		return nil, err
 	}
 	r := newReveal()
-	r.addPath(root, [][]byte{[]byte("time")})
+	r.addPath(st.root, [][]byte{[]byte("time")})
 	for _, p := range paths {
-		r.addPath(root, p)
+		r.addPath(st.root, p)
 	}
-	tree := witness(root, r)
-	sig, err := s.keys.signRoot(tree.Reconstruct())
-	if err != nil {
-		return nil, err
-	}
-	rawTree, err := hashtree.Serialize(tree)
+	rawTree, err := hashtree.Serialize(witness(st.root, r))
 	if err != nil {
 		return nil, fmt.Errorf("encode certificate tree: %w", err)
 	}
 	return encodeCBOR(struct {
 		Tree      rawCBOR `cbor:"tree"`
 		Signature []byte  `cbor:"signature"`
-	}{rawTree, sig})
+	}{rawTree, st.signature})
+}
+
+// certifyState snapshots the state at wall-clock time and signs its root.
+func (s *Server) certifyState() (*certifiedState, error) {
+	root, err := s.stateTree(time.Now())
+	if err != nil {
+		return nil, err
+	}
+	sig, err := s.keys.signRoot(root.hash())
+	if err != nil {
+		return nil, err
+	}
+	return &certifiedState{root: root, signature: sig}, nil
 }

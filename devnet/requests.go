@@ -41,10 +41,20 @@ func (st *requestStatus) subtree() *stateNode {
 	return n
 }
 
-// requestLog keeps request statuses by request id.
+// requestLog keeps request statuses by request id: a map for lookups, a
+// persistent index for certification (see indexNode) and a queue in
+// storing order for expiry, so that storing a status costs O(log n).
 type requestLog struct {
 	mu      sync.RWMutex
 	entries map[[32]byte]*requestStatus
+	index   *indexNode
+	queue   []stored // oldest first
+}
+
+// stored records when a status was stored, for expiry.
+type stored struct {
+	id [32]byte
+	at time.Time
 }
 
 func newRequestLog() *requestLog {
@@ -63,23 +73,37 @@ func (l *requestLog) get(id [32]byte) (requestStatus, bool) {
 
 // put stores a status and drops entries older than the retention period.
 func (l *requestLog) put(id [32]byte, st requestStatus, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	st.at = now
 	st.node = st.subtree()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.entries[id] = &st
-	for k, e := range l.entries {
-		if now.Sub(e.at) > requestRetention {
-			delete(l.entries, k)
-		}
-	}
+	l.index = indexPut(l.index, string(id[:]), st.node)
+	l.queue = append(l.queue, stored{id, now})
+	l.expire(now)
 }
 
-// each calls f for every stored status.
-func (l *requestLog) each(f func(id [32]byte, st *requestStatus)) {
+// expire drops the statuses stored more than the retention period before
+// now. The queue is in storing order, so this stops at the first entry
+// still kept (a clock set back keeps entries until it passes them again).
+func (l *requestLog) expire(now time.Time) {
+	n := 0
+	for ; n < len(l.queue) && now.Sub(l.queue[n].at) > requestRetention; n++ {
+		q := l.queue[n]
+		// A status stored again later (processing, then replied) has a
+		// later queue entry; only the last one removes it.
+		if e, ok := l.entries[q.id]; ok && e.at.Equal(q.at) {
+			delete(l.entries, q.id)
+			l.index = indexDelete(l.index, string(q.id[:]))
+		}
+	}
+	l.queue = l.queue[n:] // append reallocates without the dropped head
+}
+
+// snapshot is the current certified view of the statuses; it never
+// changes, so it can be read without the lock.
+func (l *requestLog) snapshot() *indexNode {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	for k, e := range l.entries {
-		f(k, e)
-	}
+	return l.index
 }

@@ -47,6 +47,8 @@ type Server struct {
 	keys     *keys
 	requests *requestLog
 	mux      *http.ServeMux
+	// certifier batches certification: one signature per round.
+	certifier certifier
 
 	mu        sync.RWMutex // guards canisters
 	canisters map[string]Canister

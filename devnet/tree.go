@@ -13,6 +13,10 @@ type stateNode struct {
 	leaf     []byte
 	isLeaf   bool
 	children map[string]*stateNode
+	// indexed marks a directory whose children live in index instead of
+	// children (the request statuses: many, and changing on every call).
+	indexed bool
+	index   *indexNode
 	// digest memoises hash(); a node shared between certificates (a
 	// request status) is hashed once, before it is shared.
 	digest *[32]byte
@@ -53,6 +57,7 @@ type reveal struct {
 	full      bool
 	children  map[string]*reveal
 	neighbors map[string]bool // shown as label with pruned content, to prove absence
+	absent    []string        // absent labels of an indexed directory
 }
 
 func newReveal() *reveal {
@@ -71,13 +76,17 @@ func (r *reveal) addPath(n *stateNode, path [][]byte) {
 		return
 	}
 	label := string(path[0])
-	if child, ok := n.children[label]; ok {
-		sub, ok := r.children[label]
+	if n.indexed {
+		child, ok := indexGet(n.index, label)
 		if !ok {
-			sub = newReveal()
-			r.children[label] = sub
+			r.absent = append(r.absent, label)
+			return
 		}
-		sub.addPath(child, path[1:])
+		r.child(label).addPath(child, path[1:])
+		return
+	}
+	if child, ok := n.children[label]; ok {
+		r.child(label).addPath(child, path[1:])
 		return
 	}
 	labels := n.sortedLabels()
@@ -90,6 +99,16 @@ func (r *reveal) addPath(n *stateNode, path [][]byte) {
 	}
 }
 
+// child is the reveal of the child called label, created if needed.
+func (r *reveal) child(label string) *reveal {
+	sub, ok := r.children[label]
+	if !ok {
+		sub = newReveal()
+		r.children[label] = sub
+	}
+	return sub
+}
+
 // fullTree is the complete hash tree of n.
 func fullTree(n *stateNode) hashtree.Node {
 	return witness(n, &reveal{full: true})
@@ -100,6 +119,9 @@ func fullTree(n *stateNode) hashtree.Node {
 func witness(n *stateNode, r *reveal) hashtree.Node {
 	if n.isLeaf {
 		return hashtree.Leaf(n.leaf)
+	}
+	if n.indexed {
+		return indexWitness(n.index, r)
 	}
 	labels := n.sortedLabels()
 	if len(labels) == 0 {
@@ -153,6 +175,8 @@ func (n *stateNode) hash() [32]byte {
 	switch {
 	case n.isLeaf:
 		d = sha256.Sum256(append(slices.Clone(domainLeaf), n.leaf...))
+	case n.indexed:
+		d = indexHash(n.index)
 	case len(n.children) == 0:
 		d = sha256.Sum256(domainEmpty)
 	default:
