@@ -48,7 +48,7 @@ func TestBenchFill(t *testing.T) {
 		list = append(list, fmt.Sprintf("{id: %d}", id))
 	}
 	e.addNeurons(specs)
-	e.loadConfig([]byte(fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath(),
+	e.loadConfig([]byte(fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(),
 		strings.Join(list, ", "))))
 	app := e.assemble(func(o *bot.Options) { o.PollInterval = time.Second; o.VoteConcurrency = 64 })
 	defer app.Close()
@@ -61,7 +61,7 @@ func TestBenchFill(t *testing.T) {
 	start := time.Now()
 	var ids []uint64
 	for i := 0; i < nProps; i++ {
-		id, err := e.net.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: nns.TopicSubnetManagement,
+		id, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: nns.TopicSubnetManagement,
 			Title: fmt.Sprintf("p%d", i), Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -80,7 +80,7 @@ func TestBenchFill(t *testing.T) {
 		}
 	}
 	fill := time.Since(start)
-	votes := e.net.Gov.Counters().DirectVotes
+	votes := e.net.Governance.Counters().DirectVotes
 	t.Logf("FILL: %d neurons × %d proposals: %d votes in %s (%d passes) = %.0f votes/s; CPU %.1fs; peak RSS %d MiB",
 		nNeurons, nProps, votes, fill.Round(time.Millisecond), passes, float64(votes)/fill.Seconds(),
 		(cpuTime() - cpu0).Seconds(), peakRSSKiB()/1024)
@@ -105,7 +105,7 @@ func TestBenchFill(t *testing.T) {
 
 func filledAll(e *e2e, ids []uint64, n int) bool {
 	for i := len(ids) - 1; i >= 0; i-- {
-		pi, _ := e.net.Gov.ProposalInfo(ids[i])
+		pi, _ := e.net.Governance.ProposalInfo(ids[i])
 		voted := 0
 		for _, b := range pi.Ballots {
 			if b.Ballot.Vote != 0 && b.NeuronId >= 10_000 {
@@ -121,7 +121,7 @@ func filledAll(e *e2e, ids []uint64, n int) bool {
 
 func totalCalls(e *e2e) uint64 {
 	var s uint64
-	for _, v := range e.net.Gov.Counters().Calls {
+	for _, v := range e.net.Governance.Counters().Calls {
 		s += v
 	}
 	return s

@@ -135,7 +135,7 @@ func TestCrashRestart(t *testing.T) {
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
 	cfgPath := e.dir + "/votebot.yaml"
-	raw := fmt.Sprintf(crashConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath(), hs.URL)
+	raw := fmt.Sprintf(crashConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), hs.URL)
 	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestCrashRestart(t *testing.T) {
 	defer cancel()
 	go func() {
 		for i := 0; i < 16 && ctx.Err() == nil; i++ {
-			id, err := e.net.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: topics[i%len(topics)],
+			id, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: topics[i%len(topics)],
 				Title: fmt.Sprintf("p%d", i), Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
 			if err != nil {
 				t.Errorf("submit: %v", err)
@@ -181,7 +181,7 @@ func TestCrashRestart(t *testing.T) {
 	idsMu.Lock()
 	last := ids[len(ids)-1]
 	idsMu.Unlock()
-	pi, _ := e.net.Gov.ProposalInfo(last)
+	pi, _ := e.net.Governance.ProposalInfo(last)
 	sleepUntil(time.Unix(int64(*pi.DeadlineTimestampSeconds), 0).Add(2 * time.Second))
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
@@ -189,14 +189,14 @@ func TestCrashRestart(t *testing.T) {
 	}
 
 	for _, id := range ids {
-		pi, _ := e.net.Gov.ProposalInfo(id)
+		pi, _ := e.net.Governance.ProposalInfo(id)
 		for n := uint64(1001); n <= 1004; n++ {
 			if ballotOf(pi, n) == nns.VoteUnspecified {
 				t.Errorf("ballot %d/%d empty: missed", n, id)
 			}
 		}
 	}
-	c := e.net.Gov.Counters()
+	c := e.net.Governance.Counters()
 	if c.Calls["manage_neuron"] != c.DirectVotes {
 		t.Errorf("%d manage_neuron calls for %d accepted votes: a vote was sent twice", c.Calls["manage_neuron"], c.DirectVotes)
 	}

@@ -6,14 +6,8 @@ import (
 
 	"github.com/aviate-labs/agent-go/principal"
 
-	"github.com/votebot/votebot/bot/demonet"
-	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
 )
-
-func governanceFor(d time.Duration) governance.Config {
-	return demonet.NewWeek(d, principal.AnonymousID, principal.AnonymousID).Governance()
-}
 
 func ballotOf(pi nns.ProposalInfo, neuron uint64) nns.Vote {
 	for _, b := range pi.Ballots {
@@ -40,7 +34,7 @@ func followsOn(n nns.Neuron, topic nns.Topic, id uint64) bool {
 
 func neuronRefreshed(t *testing.T, e *e2e, id uint64) time.Time {
 	t.Helper()
-	n, ok := e.net.Gov.Neuron(id)
+	n, ok := e.net.Governance.Neuron(id)
 	if !ok || n.VotingPowerRefreshedTimestampSeconds == nil {
 		t.Fatalf("neuron %d not found or never refreshed", id)
 	}

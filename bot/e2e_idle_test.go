@@ -40,19 +40,19 @@ func TestBenchIdleProcess(t *testing.T) {
 	}
 	e.addNeurons(specs)
 	for i := 0; i < nProps; i++ {
-		pid, err := e.net.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: nns.TopicSubnetManagement,
+		pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: nns.TopicSubnetManagement,
 			Title: fmt.Sprintf("p%d", i), Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for j := 0; j < nNeurons; j++ {
-			if err := e.net.Gov.CastVote(uint64(10_000+j), pid, nns.VoteYes); err != nil {
+			if err := e.net.Governance.CastVote(uint64(10_000+j), pid, nns.VoteYes); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	cfgPath := e.dir + "/votebot.yaml"
-	raw := fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
+	raw := fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
 	raw += "poll_interval: 60s\n"
 	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {
 		t.Fatal(err)

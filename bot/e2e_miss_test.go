@@ -47,25 +47,25 @@ func TestMissScenario(t *testing.T) {
 		{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 10 * icp, DissolveDelay: year},
 		{ID: 1002, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 10 * icp, DissolveDelay: year},
 	})
-	e.loadConfig([]byte(fmt.Sprintf(missConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath())))
+	e.loadConfig([]byte(fmt.Sprintf(missConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath())))
 	e.cfg.Alerts.Thresholds.AtRiskBefore = 7 * time.Second
 	e.cfg.Alerts.Thresholds.ReminderInterval = 2 * time.Second
 	app := e.assemble(func(o *bot.Options) { o.PollInterval = 300 * time.Millisecond; o.RetryBackoff = 300 * time.Millisecond })
 	defer app.Close()
 
-	pid, err := e.net.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: nns.TopicNodeAdmin,
+	pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: nns.TopicNodeAdmin,
 		Title: "Update node operator", Action: nns.Action{Motion: &nns.Motion{MotionText: "x"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pi, _ := e.net.Gov.ProposalInfo(pid)
+	pi, _ := e.net.Governance.ProposalInfo(pid)
 	deadline := time.Unix(int64(*pi.DeadlineTimestampSeconds), 0)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- app.Bot.Run(ctx) }()
 	sleepUntil(deadline.Add(-8 * time.Second))
-	if err := e.net.Gov.RemoveHotKey(1002, e.bot); err != nil {
+	if err := e.net.Governance.RemoveHotKey(1002, e.bot); err != nil {
 		t.Fatal(err)
 	}
 	sleepUntil(deadline.Add(-6 * time.Second)) // before the fallback at -3s

@@ -33,7 +33,7 @@ func TestReloadKeepsOldConfigOnError(t *testing.T) {
 		}
 		return p
 	}
-	path := write(fmt.Sprintf(reloadConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath(), "first"))
+	path := write(fmt.Sprintf(reloadConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), "first"))
 	e.loadConfig(mustRead(t, path))
 	app := e.assemble(nil)
 	defer app.Close()
@@ -54,7 +54,7 @@ func TestReloadKeepsOldConfigOnError(t *testing.T) {
 	if _, err := app.Bot.Once(ctx); err != nil {
 		t.Errorf("pass after failed reload: %v", err)
 	}
-	write(fmt.Sprintf(reloadConfig, e.net.URL, e.net.RootKeyHex, e.dir+"/hotkey.pem", e.storePath(), "second"))
+	write(fmt.Sprintf(reloadConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), "second"))
 	if err := app.Reload(ctx, path); err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import (
 	"github.com/votebot/votebot/agent/identity"
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
-	"github.com/votebot/votebot/bot/demonet"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
 )
@@ -72,13 +72,39 @@ type e2e struct {
 	dir    string
 	bot    principal.Principal
 	ctl    principal.Principal
-	net    *demonet.Net
+	net    *nnslocal.Network
 	cfg    *config.Config
 	alerts *alertRec
 }
 
-// newE2E makes the keys and starts a devnet; neurons and config follow.
+// newE2E makes the keys and starts a devnet whose canister is configured
+// by gov; neurons and config follow.
 func newE2E(t *testing.T, gov governance.Config) *e2e {
+	t.Helper()
+	e := newKeys(t)
+	e.start(nnslocal.Options{Configure: func(c *governance.Config) {
+		now := c.Now
+		*c = gov
+		if c.Now == nil {
+			c.Now = now
+		}
+	}})
+	return e
+}
+
+// start runs the devnet for the test.
+func (e *e2e) start(opts nnslocal.Options) {
+	e.t.Helper()
+	n, err := nnslocal.Start(context.Background(), opts)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { n.Close() })
+	e.net = n
+}
+
+// newKeys makes the bot's hotkey (a PEM file) and a controller.
+func newKeys(t *testing.T) *e2e {
 	t.Helper()
 	dir := t.TempDir()
 	key, err := identity.WriteNew(filepath.Join(dir, "hotkey.pem"), identity.Ed25519)
@@ -89,18 +115,13 @@ func newE2E(t *testing.T, gov governance.Config) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := demonet.Start(context.Background(), gov, zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { n.Close() })
-	return &e2e{t: t, dir: dir, bot: key.Identity.Sender(), ctl: ctl.Sender(), net: n, alerts: &alertRec{}}
+	return &e2e{t: t, dir: dir, bot: key.Identity.Sender(), ctl: ctl.Sender(), alerts: &alertRec{}}
 }
 
 func (e *e2e) addNeurons(specs []governance.NeuronSpec) {
 	e.t.Helper()
 	for _, s := range specs {
-		if _, err := e.net.Gov.AddNeuron(s); err != nil {
+		if _, err := e.net.Governance.AddNeuron(s); err != nil {
 			e.t.Fatalf("neuron %d: %v", s.ID, err)
 		}
 	}

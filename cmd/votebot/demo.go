@@ -16,8 +16,9 @@ import (
 	"github.com/votebot/votebot/agent/identity"
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
-	"github.com/votebot/votebot/bot/demonet"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/configs/demo"
+	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
 )
@@ -28,11 +29,12 @@ func newDemoCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo [--duration 2m]",
 		Short: "A local NNS and the bot: a compressed NNS week in about two minutes",
-		Long: `Start an in-process devnet with a built-in scenario — a realistic NNS week
-squeezed into --duration: several topics, a Governance proposal that needs the
-fallback, a followee who stops voting, a voting-power refresh coming due — run
-the bot against it with an example policy (configs/demo), show what happens, and
-end with the participation report. Ctrl-C ends it early, with the report.`,
+		Long: `Start an in-process devnet with a built-in scenario (configs/scenarios/demo.yaml)
+— a realistic NNS week squeezed into --duration: several topics, a Governance
+proposal that needs the fallback, a followee who stops voting, a voting-power
+refresh coming due — run the bot against it with an example policy
+(configs/demo), show what happens, and end with the participation report.
+Ctrl-C ends it early, with the report.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if duration < 30*time.Second {
@@ -105,24 +107,26 @@ func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
 	if err != nil {
 		return err
 	}
-	_, ctl, err := identity.Generate(identity.Ed25519)
+	week, err := demo.NewWeek(d, botKey.Identity.Sender())
 	if err != nil {
 		return err
 	}
-	week := demonet.NewWeek(d, botKey.Identity.Sender(), ctl.Sender())
-	quiet := zerolog.Nop()
-	net, err := demonet.Start(ctx, week.Governance(), quiet)
+	logFile, err := os.Create(filepath.Join(dir, "votebot.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	// The devnet logs only scenario failures and its own warnings, to the
+	// demo's log file; the terminal shows what the bot does.
+	devLog := zerolog.New(logFile).Level(zerolog.WarnLevel).With().Timestamp().Str("component", "devnet").Logger()
+	// Not cancelled by Ctrl-C: the report still reads the neurons from it.
+	net, err := nnslocal.Start(context.WithoutCancel(ctx), nnslocal.Options{Scenario: week.Scenario, TimeScale: week.TimeScale, Logger: devLog})
 	if err != nil {
 		return err
 	}
 	defer net.Close()
-	for _, n := range week.Neurons() {
-		if _, err := net.Gov.AddNeuron(n); err != nil {
-			return fmt.Errorf("demo neuron %d: %w", n.ID, err)
-		}
-	}
 	cfgPath := filepath.Join(dir, "votebot.yaml")
-	raw, err := week.Config(net.URL, net.RootKeyHex, botKey.Path, filepath.Join(dir, "votebot.db"))
+	raw, err := week.Config(net.URL, net.RootKeyHex(), botKey.Path, filepath.Join(dir, "votebot.db"))
 	if err != nil {
 		return err
 	}
@@ -135,53 +139,33 @@ func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
 	}
 	week.Compress(cfg)
 	p := &demoPrinter{w: s.Out, start: time.Now()}
-	logFile, err := os.Create(filepath.Join(dir, "votebot.log"))
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
 	app, err := bot.Assemble(ctx, bot.AppOptions{Config: cfg, Logger: zerolog.New(logFile).With().Timestamp().Logger(),
 		Events: p.event, Routes: []alert.Route{{Name: "terminal", Notifier: p}}, Version: buildVersion()})
 	if err != nil {
 		return err
 	}
 	defer app.Close()
-	fmt.Fprintf(s.Out, "votebot demo: a compressed NNS week in %s (one day ≈ %s). Devnet at %s.\n", d, (24 * week.Unit).Round(100*time.Millisecond), net.URL)
+	fmt.Fprintf(s.Out, "votebot demo: a compressed NNS week in %s (one day ≈ %s). Devnet at %s.\n", d, week.Day().Round(100*time.Millisecond), net.URL)
 	fmt.Fprintf(s.Out, "Bot hotkey %s on neurons main (1001), cold (1002), savings (1003); policies in configs/demo.\n", botKey.Principal())
 	if keep {
 		fmt.Fprintf(s.Out, "Files in %s (config, key, state database, log).\n", dir)
 	}
 	fmt.Fprintln(s.Out)
 
+	// The scenario runs on the devnet's clock from its start; the bot runs
+	// until the week is over.
 	runCtx, stop := context.WithTimeout(ctx, d)
 	defer stop()
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		net.Play(runCtx, p.start, week.Events(), func(e demonet.Event, err error) {
-			if err != nil {
-				p.printf("SCENARIO", "%s: %v", e.Desc, err)
-			} else if !strings.Contains(e.Desc, "proposal") && !strings.Contains(e.Desc, "votes") {
-				p.printf("SCENARIO", "%s", e.Desc)
-			}
-		})
-	}()
-	go func() {
-		defer wg.Done()
-		_ = app.Bot.Run(runCtx)
-	}()
-	<-runCtx.Done()
-	wg.Wait()
+	_ = app.Bot.Run(runCtx)
 	if ctx.Err() != nil {
 		fmt.Fprintln(s.Out, "\nInterrupted.")
 	}
-	return demoReport(context.WithoutCancel(ctx), s.Out, app, net, time.Now())
+	return demoReport(context.WithoutCancel(ctx), s.Out, app, net, week, time.Now())
 }
 
 // demoReport prints the participation report from the bot's stored
 // observations, with the neurons' voting power as the bot last saw it.
-func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *demonet.Net, now time.Time) error {
+func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *nnslocal.Network, week *demo.Week, now time.Time) error {
 	obs, err := app.Store.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return err
@@ -201,11 +185,11 @@ func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *demonet.Net
 	}
 	// The devnet's (compressed) economics, and the network's voting power
 	// summed over its neurons, so that rewards can be priced.
-	gc := net.Gov.Config()
+	gc := net.Governance.Config()
 	econ := gc.Economics
 	var networkVP uint64
-	for _, id := range []uint64{demonet.DFINITY, demonet.CodeGov, demonet.Stranger, demonet.Main, demonet.Cold, demonet.Savings} {
-		if n, ok := net.Gov.Neuron(id); ok && n.PotentialVotingPower != nil {
+	for _, spec := range week.Scenario.Neurons {
+		if n, ok := net.Governance.Neuron(spec.ID); ok && n.PotentialVotingPower != nil {
 			networkVP += *n.PotentialVotingPower
 		}
 	}

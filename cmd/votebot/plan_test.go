@@ -11,13 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/votebot/votebot/agent/identity"
-	"github.com/votebot/votebot/bot/demonet"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/rewards"
 )
 
 // devnetConfig starts a devnet with one bot neuron and proposals on three
@@ -29,8 +26,7 @@ func devnetConfig(t *testing.T) (cfgPath string, ids []uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := demonet.Start(context.Background(), governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: 4 * 24 * time.Hour}, zerolog.Nop())
+	n, err := nnslocal.Start(context.Background(), nnslocal.Options{}) // mainnet periods and economics
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,12 +36,12 @@ func devnetConfig(t *testing.T) (cfgPath string, ids []uint64) {
 		{ID: 27, Controller: key.Identity.Sender(), StakeE8s: 1e11, DissolveDelay: year, KnownName: "DFINITY"},
 		{ID: 1001, Controller: key.Identity.Sender(), HotKeys: nil, StakeE8s: 1e9, DissolveDelay: year},
 	} {
-		if _, err := n.Gov.AddNeuron(s); err != nil {
+		if _, err := n.Governance.AddNeuron(s); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, tp := range []nns.Topic{nns.TopicGovernance, nns.TopicSubnetManagement, nns.TopicExchangeRate} {
-		id, err := n.Gov.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: tp, Title: tp.String() + " change",
+		id, err := n.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 27, Topic: tp, Title: tp.String() + " change",
 			Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +61,7 @@ policies:
       - {name: ask-governance, match: {topics: [Governance]}, vote: manual}
       - {name: infra, match: {topics: [SubnetManagement]}, vote: yes}
       - {name: xr-ask, match: {topics: [ExchangeRate]}, vote: manual, fallback: none}
-`, n.URL, n.RootKeyHex, key.Path, filepath.Join(dir, "votebot.db"))
+`, n.URL, n.RootKeyHex(), key.Path, filepath.Join(dir, "votebot.db"))
 	cfgPath = filepath.Join(dir, "votebot.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

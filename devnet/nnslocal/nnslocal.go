@@ -5,6 +5,7 @@ package nnslocal
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -36,8 +37,14 @@ type Options struct {
 	// TickInterval is how often scheduled events and time transitions are
 	// applied while nobody calls (default 200 ms).
 	TickInterval time.Duration
+	// TimeScale, when positive, compresses (< 1) or stretches the
+	// scenario's timeline: periods, proposal and vote offsets and
+	// voting_power_refreshed_ago are multiplied by it; dissolve delays and
+	// ages are not. `votebot demo` plays its scenario's 120 hours in
+	// --duration this way.
+	TimeScale float64
 	// Configure, if set, adjusts the governance configuration derived from
-	// the scenario (tests use it for short periods).
+	// the scenario (tests use it for short periods); it runs after scaling.
 	Configure func(*governance.Config)
 }
 
@@ -52,6 +59,8 @@ type Network struct {
 	Runner     *governance.ScenarioRunner
 
 	clock  *offsetClock
+	gate   *gate
+	stepMu sync.Mutex // the clock loop and Advance both step the runner
 	cancel context.CancelFunc
 	done   chan struct{}
 	mu     sync.Mutex
@@ -79,6 +88,10 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	}
 	start := now()
 	cfg := scenario.Config(start, now)
+	if opts.TimeScale > 0 {
+		scenario = scaleScenario(scenario, opts.TimeScale)
+		scaleConfig(&cfg, opts.TimeScale)
+	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}
@@ -105,6 +118,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nnslocal: listen: %w", err)
 	}
+	g := newGate(l)
 	ctx, cancel := context.WithCancel(ctx)
 	n := &Network{
 		URL:        "http://" + l.Addr().String(),
@@ -113,6 +127,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		Server:     srv,
 		Runner:     scenario.Runner(gov, start),
 		clock:      clock,
+		gate:       g,
 		cancel:     cancel,
 		done:       make(chan struct{}),
 	}
@@ -125,7 +140,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		n.setErr(srv.Serve(ctx, l))
+		n.setErr(srv.Serve(ctx, g))
 		cancel() // the server stopped: stop the clock loop too
 	}()
 	go func() {
@@ -146,6 +161,8 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 // Step applies scenario events due at t and time transitions; the clock
 // loop calls it, and tests on a fake clock may too.
 func (n *Network) Step(t time.Time) []error {
+	n.stepMu.Lock()
+	defer n.stepMu.Unlock()
 	errs := n.Runner.Step(t)
 	n.Governance.Tick()
 	return errs
@@ -165,6 +182,17 @@ func (n *Network) runClock(ctx context.Context, now func() time.Time, interval t
 		}
 	}
 }
+
+// ProposalID is the id of the scenario's i-th proposal once it was made.
+// Use it rather than Runner.ProposalID while the network runs.
+func (n *Network) ProposalID(i int) (uint64, bool) {
+	n.stepMu.Lock()
+	defer n.stepMu.Unlock()
+	return n.Runner.ProposalID(i)
+}
+
+// RootKeyHex is the root key as hex, as configurations write it.
+func (n *Network) RootKeyHex() string { return hex.EncodeToString(n.RootKey) }
 
 // ReadyLine is the line `votebot devnet` prints once serving.
 func (n *Network) ReadyLine() string { return devnet.ReadyLine(n.URL, n.RootKey) }
