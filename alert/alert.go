@@ -28,13 +28,15 @@ const (
 	KindHotkeyMissing        Kind = "hotkey_missing"         // our identity is no longer a hotkey
 	KindAllEndpointsDown     Kind = "all_endpoints_down"     // no API endpoint reachable
 	KindPollStale            Kind = "poll_stale"             // no successful poll for N intervals
+	KindConfigInvalid        Kind = "config_invalid"         // a reload found an invalid config; the old one stays
+	KindNeuronDissolving     Kind = "neuron_dissolving"      // dissolve delay will drop below the minimum
 )
 
 // Kinds lists every kind in a stable order.
 func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
-		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale}
+		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving}
 }
 
 type kindInfo struct {
@@ -55,6 +57,8 @@ var kindInfos = map[Kind]kindInfo{
 	KindHotkeyMissing:        {SeverityCritical, "Hotkey missing", false},
 	KindAllEndpointsDown:     {SeverityCritical, "All endpoints down", false},
 	KindPollStale:            {SeverityCritical, "Poll stale", false},
+	KindConfigInvalid:        {SeverityWarning, "Configuration invalid", false},
+	KindNeuronDissolving:     {SeverityWarning, "Neuron dissolving", false},
 }
 
 // Known reports whether k is one of the kinds above.

@@ -193,8 +193,8 @@ func FromNeuron(fn nns.Neuron, me string) Neuron {
 		case ds.DissolveDelaySeconds != nil:
 			n.DissolveDelay = time.Duration(*ds.DissolveDelaySeconds) * time.Second
 		case ds.WhenDissolvedTimestampSeconds != nil:
-			n.State = nns.NeuronStateDissolving
-			left := time.Until(unix(*ds.WhenDissolvedTimestampSeconds))
+			n.State, n.DissolvesAt = nns.NeuronStateDissolving, unix(*ds.WhenDissolvedTimestampSeconds)
+			left := time.Until(n.DissolvesAt)
 			if left <= 0 {
 				left, n.State = 0, nns.NeuronStateDissolved
 			}

@@ -18,8 +18,7 @@ type ManagerAlerter struct {
 
 var _ Alerter = ManagerAlerter{}
 
-// Fire implements Alerter. Kinds alert/ does not know (config_invalid,
-// neuron_dissolving) are logged only.
+// Fire implements Alerter. A kind alert/ does not know is logged only.
 func (a ManagerAlerter) Fire(ctx context.Context, al Alert) error {
 	k := alert.Kind(al.Kind)
 	if !k.Known() {

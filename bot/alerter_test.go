@@ -83,3 +83,60 @@ func TestManagerAlerterSeverityEscalatesAndSummary(t *testing.T) {
 		t.Errorf("pager got %d at-risk alerts, want 1", n)
 	}
 }
+
+// config_invalid and neuron_dissolving reach the channels (they were once
+// only logged), and config_invalid resolves.
+func TestManagerAlerterDeliversDaemonKinds(t *testing.T) {
+	ch := &sink{}
+	mgr, err := alert.NewManager(alert.ManagerConfig{Instance: "test", State: alert.NewMemoryState(),
+		Routes: []alert.Route{{Name: "chat", Notifier: ch}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ManagerAlerter{M: mgr, Log: zerolog.New(io.Discard)}
+	ctx := context.Background()
+	cfgAlert := Alert{Kind: AlertConfigInvalid, Severity: SeverityWarning, Resolvable: true, Text: "bad yaml"}
+	for _, al := range []Alert{cfgAlert,
+		{Kind: AlertNeuronDissolves, Severity: SeverityWarning, Neuron: 5, Resolvable: true, Text: "dissolving"}} {
+		if err := a.Fire(ctx, al); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Resolve(ctx, cfgAlert.Key()); err != nil {
+		t.Fatal(err)
+	}
+	got := ch.of(alert.KindConfigInvalid)
+	if len(got) != 2 || got[0].Resolved || !got[1].Resolved {
+		t.Errorf("config_invalid messages %+v, want fired then resolved", got)
+	}
+	if got := ch.of(alert.KindNeuronDissolving); len(got) != 1 || got[0].Neuron != 5 {
+		t.Errorf("neuron_dissolving messages %+v, want one for neuron 5", got)
+	}
+}
+
+// A process that starts has a valid configuration in force: a
+// config_invalid left firing by the previous process is resolved.
+func TestStartResolvesConfigInvalidFromBefore(t *testing.T) {
+	h := newHarness(t, 1)
+	ch := &sink{}
+	mgr, err := alert.NewManager(alert.ManagerConfig{Instance: "test", State: alert.NewMemoryState(), Now: h.clk.Now,
+		Routes: []alert.Route{{Name: "chat", Notifier: ch}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	al := ManagerAlerter{M: mgr, Log: zerolog.New(io.Discard)}
+	if err := al.Fire(context.Background(), Alert{Kind: AlertConfigInvalid, Resolvable: true, Text: "bad yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Deps{Gov: h.gov, Errors: fakeErrs{}, Store: h.store, Decider: h.dec, Metrics: h.m,
+		Alerter: al, Logger: zerolog.New(io.Discard), Now: h.clk.Now}, h.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bot = b
+	h.step(0)
+	got := ch.of(alert.KindConfigInvalid)
+	if len(got) != 2 || !got[1].Resolved {
+		t.Errorf("config_invalid messages %+v, want fired then resolved at start", got)
+	}
+}

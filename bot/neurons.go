@@ -52,7 +52,7 @@ type neuronFinding struct {
 
 // checkNeuronHealth is pure: is the identity a hotkey, can the neuron
 // vote, is it dissolving.
-func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string) neuronFinding {
+func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, now time.Time) neuronFinding {
 	var f neuronFinding
 	label := neuronLabel(nc)
 	if !readable || !n.Authorized {
@@ -74,14 +74,33 @@ func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics
 	} else {
 		f.resolve = append(f.resolve, AlertCannotVote)
 	}
-	if n.State == nns.NeuronStateDissolving {
-		f.fire = append(f.fire, Alert{Kind: AlertNeuronDissolves, Severity: SeverityInfo, Neuron: nc.ID, Resolvable: true,
+	if at, ok := dropsBelowMinimum(n, econ, now); ok {
+		f.fire = append(f.fire, Alert{Kind: AlertNeuronDissolves, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
 			Title: "Neuron " + label + " is dissolving",
-			Text:  fmt.Sprintf("Neuron %s is dissolving; dissolve delay left %s.", label, n.DissolveDelay.Round(time.Second))})
+			Text: fmt.Sprintf("Neuron %s is dissolving: its dissolve delay drops below the %s minimum to vote on %s "+
+				"(in %s); after that new proposals give it no ballot. Stop dissolving (or increase the delay) to keep voting.",
+				label, econ.MinimumDissolveDelayToVote, at.UTC().Format(time.RFC3339), at.Sub(now).Round(time.Hour))})
 	} else {
+		// Not dissolving, or already below the minimum (neuron_cannot_vote).
 		f.resolve = append(f.resolve, AlertNeuronDissolves)
 	}
 	return f
+}
+
+// dropsBelowMinimum says when a dissolving neuron's dissolve delay will fall
+// below the minimum to vote: the dissolve moment less the minimum (from the
+// remaining delay when the moment is unknown). ok is false when the neuron
+// is not dissolving or is below the minimum already.
+func dropsBelowMinimum(n Neuron, econ *Economics, now time.Time) (at time.Time, ok bool) {
+	if n.State != nns.NeuronStateDissolving || econ == nil || econ.MinimumDissolveDelayToVote <= 0 {
+		return time.Time{}, false
+	}
+	dissolved := n.DissolvesAt
+	if dissolved.IsZero() {
+		dissolved = now.Add(n.DissolveDelay)
+	}
+	at = dissolved.Add(-econ.MinimumDissolveDelayToVote)
+	return at, at.After(now)
 }
 
 func describeFollowing(diff, have map[nns.Topic][]uint64) string {
@@ -122,7 +141,7 @@ func (b *Bot) checkNeurons(ctx context.Context, d Decider, opts Options, state m
 	known := b.knownNeurons(ctx, opts, now, reconcile) // once per pass, not per neuron
 	for _, nc := range opts.Neurons {
 		n, readable := state[nc.ID]
-		f := checkNeuronHealth(nc, n, readable, b.econ, principal)
+		f := checkNeuronHealth(nc, n, readable, b.econ, principal, now)
 		for _, a := range f.fire {
 			b.fire(ctx, a)
 		}

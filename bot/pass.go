@@ -147,6 +147,9 @@ func (b *Bot) start(ctx context.Context) error {
 		}
 		b.amu.Unlock()
 		b.updateFiring()
+		// This process started, so its configuration is valid: an
+		// invalid reload of the previous process no longer matters.
+		b.resolveConfigInvalid(ctx)
 	}
 	if b.metrics != nil {
 		missed, err := b.store.MissedVotes(ctx)

@@ -56,8 +56,11 @@ type Neuron struct {
 	Controller    string
 	HotKeys       []string
 	DissolveDelay time.Duration
-	State         nns.NeuronState
-	Followees     map[nns.Topic][]uint64
+	// DissolvesAt is when a dissolving neuron is dissolved (zero when not
+	// dissolving or unknown).
+	DissolvesAt time.Time
+	State       nns.NeuronState
+	Followees   map[nns.Topic][]uint64
 	// RecentBallots maps proposal id to the neuron's vote (newest ≤100).
 	RecentBallots        map[uint64]nns.Vote
 	VotingPowerRefreshed time.Time
