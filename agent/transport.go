@@ -31,14 +31,20 @@ type transport struct {
 	rootKey       []byte
 	statusBody    []byte
 	ingressExpiry time.Duration
+	verified      *verifiedCerts
 }
+
+// verifiedCertsKept bounds the remembered certificate signatures: a round
+// answers at most the calls in flight, so a few dozen cover them.
+const verifiedCertsKept = 64
 
 func newTransport(base http.RoundTripper, rootKey []byte, ingressExpiry time.Duration) (*transport, error) {
 	status, err := cbor.Marshal(map[string]any{"root_key": rootKey})
 	if err != nil {
 		return nil, fmt.Errorf("encode pinned status: %w", err)
 	}
-	return &transport{base: base, rootKey: rootKey, statusBody: status, ingressExpiry: ingressExpiry}, nil
+	return &transport{base: base, rootKey: rootKey, statusBody: status, ingressExpiry: ingressExpiry,
+		verified: newVerifiedCerts(verifiedCertsKept)}, nil
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -133,13 +139,16 @@ func (t *transport) verifyCallReply(path string, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrVerification, err)
 	}
-	if err := verifyCertificate(reply.Certificate, canister, t.rootKey, t.ingressExpiry); err != nil {
+	if err := verifyCertificate(reply.Certificate, canister, t.rootKey, t.ingressExpiry, t.verified); err != nil {
 		return fmt.Errorf("%w: call certificate: %v", ErrVerification, err)
 	}
 	return nil
 }
 
-func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration) (err error) {
+// verifyCertificate checks raw against rootKey for canister and its age.
+// A signature on the same root hash verified before (in verified, which
+// may be nil) is not checked again; everything else is.
+func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration, verified *verifiedCerts) (err error) {
 	defer func() {
 		// The certificate decoder and hash tree code are third-party and
 		// not documented as panic-free on hostile input.
@@ -151,8 +160,18 @@ func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte,
 	if err := cbor.Unmarshal(raw, &cert); err != nil {
 		return fmt.Errorf("decode: %w", err)
 	}
-	if err := certification.VerifyCertificate(cert, canister, rootKey); err != nil {
-		return err
+	if verified == nil || cert.Delegation != nil {
+		if err := certification.VerifyCertificate(cert, canister, rootKey); err != nil {
+			return err
+		}
+		return cert.VerifyTime(maxAge)
+	}
+	key := certKey(cert.Tree.Digest(), cert.Signature)
+	if !verified.seen(key) {
+		if err := certification.VerifyCertificate(cert, canister, rootKey); err != nil {
+			return err
+		}
+		verified.add(key)
 	}
 	return cert.VerifyTime(maxAge)
 }
