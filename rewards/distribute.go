@@ -75,7 +75,7 @@ func DistributeRewards(poolE8s float64, proposals []SettledProposal) Distributio
 	d := Distribution{
 		RewardsE8s:          map[uint64]uint64{},
 		ExercisedWeightedVP: map[uint64]float64{},
-		TotalAvailableE8s:   floorE8s(poolE8s),
+		TotalAvailableE8s:   FloorE8s(poolE8s),
 		RolledOver:          len(proposals) == 0,
 	}
 	for _, p := range sortedProposals(proposals) {
@@ -97,16 +97,16 @@ func DistributeRewards(poolE8s float64, proposals []SettledProposal) Distributio
 		return d
 	}
 	for _, n := range sortedKeys(d.ExercisedWeightedVP) {
-		r := floorE8s(d.ExercisedWeightedVP[n] * poolE8s / d.TotalWeightedVP)
+		r := FloorE8s(d.ExercisedWeightedVP[n] * poolE8s / d.TotalWeightedVP)
 		d.RewardsE8s[n] = r
 		d.DistributedE8s = saturatingAdd(d.DistributedE8s, r)
 	}
 	return d
 }
 
-// floorE8s truncates like Rust's `as u64`: toward zero, NaN and negatives
+// FloorE8s truncates an e8s amount like Rust's `as u64`: toward zero, NaN and negatives
 // to 0, saturating at the top.
-func floorE8s(x float64) uint64 {
+func FloorE8s(x float64) uint64 {
 	switch {
 	case !(x > 0):
 		return 0

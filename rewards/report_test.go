@@ -120,10 +120,10 @@ func TestReportRewards(t *testing.T) {
 		{ID: 140007, Topic: nns.TopicNodeAdmin, TotalPotentialVotingPower: tp, Ballots: []Ballot{
 			{Neuron: 1001, Vote: nns.VoteYes, VotingPower: 318_750_000_000}, {Neuron: 1002, Vote: nns.VoteNo, VotingPower: 26_000_000_000}}},
 	})
-	if got := floorE8s(*alpha.EarnedE8s); got != d.RewardsE8s[1001] || got == 0 {
+	if got := FloorE8s(*alpha.EarnedE8s); got != d.RewardsE8s[1001] || got == 0 {
 		t.Errorf("alpha earned %d, DistributeRewards says %d", got, d.RewardsE8s[1001])
 	}
-	if got := floorE8s(*beta.EarnedE8s); got != d.RewardsE8s[1002] {
+	if got := FloorE8s(*beta.EarnedE8s); got != d.RewardsE8s[1002] {
 		t.Errorf("beta earned %d, DistributeRewards says %d", got, d.RewardsE8s[1002])
 	}
 	if *alpha.LostE8s != 0 {

@@ -34,7 +34,7 @@ func TestAnnualRate(t *testing.T) {
 func TestDailyPool(t *testing.T) {
 	legacy, current := DefaultEconomics(RegimeLegacy), DefaultEconomics(RegimeCurrent)
 	// Canister test vector: 365,250 e8s of supply → exactly 100 e8s on day 0.
-	if got := DailyPoolE8s(legacy, 0, 365_250); floorE8s(got) != 100 {
+	if got := DailyPoolE8s(legacy, 0, 365_250); FloorE8s(got) != 100 {
 		t.Fatalf("legacy day-0 pool = %v, want 100", got)
 	}
 	if got := current.RewardPoolFactor; got != 0.6329 {

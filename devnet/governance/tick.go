@@ -109,7 +109,7 @@ func (c *Canister) distributeLocked(day, now uint64) {
 		DistributedE8sEquivalent:          dist.DistributedE8s,
 		SettledProposals:                  ids,
 		RoundsSinceLastDistribution:       ptr(rounds),
-		LatestRoundAvailableE8sEquivalent: ptr(floorE8s(round)),
+		LatestRoundAvailableE8sEquivalent: ptr(rewards.FloorE8s(round)),
 	}
 	c.rolledOverE8s, c.roundsCarried = dist.RollOverE8s(), 0
 	if dist.RolledOver {
@@ -157,14 +157,4 @@ func (c *Canister) clearLapsedFollowing(now uint64) {
 		}
 	}
 	c.nextClearS = next
-}
-
-func floorE8s(x float64) uint64 {
-	switch {
-	case !(x > 0):
-		return 0
-	case x >= math.MaxUint64:
-		return math.MaxUint64
-	}
-	return uint64(x)
 }
