@@ -20,6 +20,7 @@ type Governance struct {
 	canister  principal.Principal
 	endpoints []*endpoint
 	rootKey   []byte
+	voteArgs  voteArgs // RegisterVote arguments by template
 }
 
 // New builds a client. It contacts the network only to fetch the root key

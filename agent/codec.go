@@ -18,6 +18,11 @@ func (g *Governance) request(ctx context.Context, kind callKind, method, label s
 	if err != nil {
 		return fmt.Errorf("%s: encode argument: %w", label, err)
 	}
+	return g.requestEncoded(ctx, kind, method, label, out, arg)
+}
+
+// requestEncoded is request with the argument already Candid-encoded.
+func (g *Governance) requestEncoded(ctx context.Context, kind callKind, method, label string, out any, arg []byte) error {
 	reply, err := g.invoke(ctx, kind, method, label, arg)
 	if err != nil {
 		return err

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aviate-labs/agent-go/candid"
+
 	"github.com/votebot/votebot/nns"
 )
 
@@ -111,8 +113,18 @@ func neuronIDs(ids []uint64) []nns.NeuronId {
 // *GovernanceError.
 func (g *Governance) manage(ctx context.Context, neuronID uint64, name string, cmd hotkeyCommand, ok func(*nns.Command1) bool) error {
 	label := "manage_neuron." + name
+	var arg []byte
+	var err error
+	if rv := cmd.registerVote; rv != nil && cmd.follow == nil && cmd.setFollowing == nil && cmd.refreshVotingPower == nil && rv.Proposal != nil {
+		arg, err = g.voteArgs.encode(neuronID, rv.Proposal.Id, nns.Vote(rv.Vote))
+	} else {
+		arg, err = candid.Marshal([]any{cmd.request(neuronID)})
+	}
+	if err != nil {
+		return fmt.Errorf("neuron %d: %s: encode argument: %w", neuronID, label, err)
+	}
 	var resp nns.ManageNeuronResponse
-	if err := g.request(ctx, kindUpdate, "manage_neuron", label, &resp, cmd.request(neuronID)); err != nil {
+	if err := g.requestEncoded(ctx, kindUpdate, "manage_neuron", label, &resp, arg); err != nil {
 		return fmt.Errorf("neuron %d: %w", neuronID, err)
 	}
 	switch {
