@@ -23,7 +23,9 @@ func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, version strin
 		s.writeNonReplicated(w, version, rej)
 		return
 	}
+	s.certifier.expecting.Add(1) // a round may wait for this call
 	s.callOnce(context.WithoutCancel(r.Context()), env)
+	s.certifier.expecting.Add(-1)
 	if version == "v2" {
 		w.WriteHeader(http.StatusAccepted)
 		return

@@ -1,6 +1,18 @@
 package devnet
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// roundGap is the longest a round waits for calls still executing. The
+// replica certifies once per block (about a second on the NNS subnet);
+// the devnet certifies at once when nobody else is about to need a
+// certificate, and otherwise lets calls answered close together share a
+// signature (less signing here, and less verifying for clients that
+// remember verified certificates).
+const roundGap = 2 * time.Millisecond
 
 // certifiedState is a snapshot of the state tree and the signature on its
 // root hash. Both are read-only once made.
@@ -11,14 +23,17 @@ type certifiedState struct {
 
 // certifier runs certification rounds. A response needs a state certified
 // after it asked (so it sees everything stored before, at a current
-// time); whoever asks while a round is signing joins the next round, and
-// the next round starts as soon as the current one ends. Under load one
-// signature serves everyone who waited during the previous round; alone,
-// a response waits for nothing but its own round.
+// time). Whoever asks while no round is being certified joins the round
+// that starts next. A round starts when the previous one is done and no
+// call is executing (expecting is zero), or roundGap after the previous
+// round started.
 type certifier struct {
-	mu      sync.Mutex
-	running bool
-	next    *round // the round that starts when the running one ends
+	mu        sync.Mutex
+	running   bool      // a leader is waiting for or certifying a round
+	next      *round    // the round being gathered
+	lastStart time.Time // wall clock: rounds are paced in real time
+	// expecting counts calls executing that will want a certificate.
+	expecting atomic.Int64
 }
 
 type round struct {
@@ -35,9 +50,7 @@ func (c *certifier) certified(certify func() (*certifiedState, error)) (*certifi
 	}
 	r := c.next
 	lead := !c.running
-	if lead {
-		c.running, c.next = true, nil
-	}
+	c.running = true
 	c.mu.Unlock()
 	if lead {
 		c.run(r, certify)
@@ -46,9 +59,19 @@ func (c *certifier) certified(certify func() (*certifiedState, error)) (*certifi
 	return r.state, r.err
 }
 
-// run certifies r, then hands the next round (if anyone joined it) to a
-// new goroutine, so that the leader's own response is not held up.
+// run waits out the gap while r gathers callers, certifies it, then hands
+// the next round (if anyone asked meanwhile) to a new goroutine, so that
+// the leader's own response is not held up.
 func (c *certifier) run(r *round, certify func() (*certifiedState, error)) {
+	c.mu.Lock()
+	until := c.lastStart.Add(roundGap)
+	c.mu.Unlock()
+	for c.expecting.Load() > 0 && time.Now().Before(until) {
+		time.Sleep(100 * time.Microsecond)
+	}
+	c.mu.Lock()
+	c.next, c.lastStart = nil, time.Now() // later callers gather the next round
+	c.mu.Unlock()
 	r.state, r.err = certify()
 	close(r.done)
 	c.mu.Lock()
@@ -58,6 +81,5 @@ func (c *certifier) run(r *round, certify func() (*certifiedState, error)) {
 		c.running = false
 		return
 	}
-	c.next = nil
 	go c.run(next, certify)
 }
