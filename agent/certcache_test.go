@@ -1,7 +1,11 @@
 package agent
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,16 +117,59 @@ func TestVerifiedCertificatesAreRememberedNotTrusted(t *testing.T) {
 		}
 	}
 	old, oldTree, oldSig := s.cert(t, now.Add(-time.Hour), "yes")
-	verified.add(certKey(oldTree.Reconstruct(), oldSig))
+	_ = verified.verify(certKey(oldTree.Reconstruct(), oldSig), func() error { return nil })
 	if err := verifyCertificate(old, anyCanister, s.rootDER, time.Minute, verified); err == nil {
 		t.Error("remembered but stale certificate accepted")
+	}
+}
+
+// TestConcurrentVerificationsShareOneCheck: calls bringing the same
+// certificate at once run one check and all get its result, also a
+// failure, which is then not remembered.
+func TestConcurrentVerificationsShareOneCheck(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		c := newVerifiedCerts(4)
+		key := certKey([32]byte{9}, []byte("sig"))
+		release := make(chan struct{})
+		var checks atomic.Int32
+		check := func() error {
+			checks.Add(1)
+			<-release
+			if fail {
+				return errors.New("bad signature")
+			}
+			return nil
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		wg.Go(func() { errs <- c.verify(key, check) })
+		for !c.inProgress(key) {
+			runtime.Gosched()
+		}
+		for range 7 {
+			wg.Go(func() { errs <- c.verify(key, check) })
+		}
+		close(release)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if (err != nil) != fail {
+				t.Fatalf("fail=%v: got %v", fail, err)
+			}
+		}
+		if n := checks.Load(); n != 1 && !fail {
+			t.Fatalf("%d checks for one certificate, want 1", n)
+		}
+		if c.seen(key) == fail {
+			t.Fatalf("fail=%v: remembered=%v", fail, !fail)
+		}
 	}
 }
 
 func TestVerifiedCertsBounded(t *testing.T) {
 	c := newVerifiedCerts(3)
 	for i := range 5 {
-		c.add(certKey([32]byte{byte(i)}, nil))
+		_ = c.verify(certKey([32]byte{byte(i)}, nil), func() error { return nil })
 	}
 	for i := range 5 {
 		if got, want := c.seen(certKey([32]byte{byte(i)}, nil)), i >= 2; got != want {
@@ -152,4 +199,12 @@ func BenchmarkVerifyCertificate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// inProgress reports whether key is known (verified or being verified).
+func (c *verifiedCerts) inProgress(key [32]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.index[key]
+	return ok
 }

@@ -167,11 +167,8 @@ func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte,
 		return cert.VerifyTime(maxAge)
 	}
 	key := certKey(cert.Tree.Digest(), cert.Signature)
-	if !verified.seen(key) {
-		if err := certification.VerifyCertificate(cert, canister, rootKey); err != nil {
-			return err
-		}
-		verified.add(key)
+	if err := verified.verify(key, func() error { return certification.VerifyCertificate(cert, canister, rootKey) }); err != nil {
+		return err
 	}
 	return cert.VerifyTime(maxAge)
 }
