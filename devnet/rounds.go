@@ -12,7 +12,7 @@ import (
 // certificate, and otherwise lets calls answered close together share a
 // signature (less signing here, and less verifying for clients that
 // remember verified certificates).
-const roundGap = 2 * time.Millisecond
+const roundGap = 5 * time.Millisecond
 
 // certifiedState is a snapshot of the state tree and the signature on its
 // root hash. Both are read-only once made.

@@ -3,12 +3,14 @@ package governance
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"reflect"
 	"slices"
 	"sync"
 
 	"github.com/aviate-labs/agent-go/candid"
 	"github.com/aviate-labs/agent-go/candid/idl"
+	"github.com/aviate-labs/agent-go/leb128"
 	"github.com/aviate-labs/agent-go/principal"
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/nns"
@@ -49,23 +51,63 @@ type methodTable struct {
 	methods     map[string]devnet.Method
 	callsMu     sync.Mutex
 	calls       map[string]uint64
-	replyTypes  sync.Map // reflect.Type → idl.Type
+	replyTypes  sync.Map // reflect.Type → replyType
 }
 
 // encodeReply is candid.Marshal with the Candid type of each reply type
-// derived once: deriving ProposalInfo's type by reflection costs more than
-// encoding a hundred proposals.
+// derived once, and the message header (magic, type table, argument types)
+// built once: deriving ProposalInfo's type by reflection costs more than
+// encoding a hundred proposals, and the type table of ManageNeuronResponse
+// costs more than the rest of a vote.
 func (c *Canister) encodeReply(reply any) ([]byte, error) {
 	rt := reflect.TypeOf(reply)
-	t, ok := c.replyTypes.Load(rt)
+	r, ok := c.replyTypes.Load(rt)
 	if !ok {
-		derived, err := idl.TypeOf(reply)
+		t, err := idl.TypeOf(reply)
 		if err != nil {
 			return nil, err
 		}
-		t, _ = c.replyTypes.LoadOrStore(rt, derived)
+		header, err := candidHeader(t)
+		if err != nil {
+			return nil, err
+		}
+		r, _ = c.replyTypes.LoadOrStore(rt, replyType{t, header})
 	}
-	return candid.Encode([]idl.Type{t.(idl.Type)}, []any{reply})
+	rtype := r.(replyType)
+	v, err := rtype.t.EncodeValue(reply)
+	if err != nil {
+		return nil, err
+	}
+	return append(slices.Clip(rtype.header), v...), nil
+}
+
+// replyType is a reply's Candid type and the message header for it.
+type replyType struct {
+	t      idl.Type
+	header []byte
+}
+
+// candidHeader is the start of a Candid message with one value of type t,
+// as candid.Encode writes it: "DIDL", the type table, the argument types.
+func candidHeader(t idl.Type) ([]byte, error) {
+	tdt := &idl.TypeDefinitionTable{Indexes: map[string]int{}}
+	if err := t.AddTypeDefinition(tdt); err != nil {
+		return nil, err
+	}
+	n, err := leb128.EncodeUnsigned(big.NewInt(int64(len(tdt.Types))))
+	if err != nil {
+		return nil, err
+	}
+	header := append([]byte("DIDL"), n...)
+	for _, def := range tdt.Types {
+		header = append(header, def...)
+	}
+	header = append(header, 1) // one argument
+	ref, err := t.EncodeType(tdt)
+	if err != nil {
+		return nil, err
+	}
+	return append(header, ref...), nil
 }
 
 // wrap counts the call, applies due time transitions and encodes the reply.
