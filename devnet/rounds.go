@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-// roundGap is the longest a round waits for calls still executing. The
-// replica certifies once per block (about a second on the NNS subnet);
-// the devnet certifies at once when nobody else is about to need a
-// certificate, and otherwise lets calls answered close together share a
+// roundGap is the least time between the starts of two rounds while calls
+// come concurrently. The replica certifies once per block (about a second
+// on the NNS subnet); the devnet certifies at once for a lone caller, and
+// under concurrent load lets calls answered close together share a
 // signature (less signing here, and less verifying for clients that
 // remember verified certificates).
-const roundGap = 5 * time.Millisecond
+const roundGap = 10 * time.Millisecond
 
 // certifiedState is a snapshot of the state tree and the signature on its
 // root hash. Both are read-only once made.
@@ -24,22 +24,24 @@ type certifiedState struct {
 // certifier runs certification rounds. A response needs a state certified
 // after it asked (so it sees everything stored before, at a current
 // time). Whoever asks while no round is being certified joins the round
-// that starts next. A round starts when the previous one is done and no
-// call is executing (expecting is zero), or roundGap after the previous
-// round started.
+// that starts next. A round starts when the previous one is done if calls
+// come one at a time (no call executing and the previous round served one
+// caller), otherwise roundGap after the previous round started.
 type certifier struct {
 	mu        sync.Mutex
 	running   bool      // a leader is waiting for or certifying a round
 	next      *round    // the round being gathered
 	lastStart time.Time // wall clock: rounds are paced in real time
+	lastSize  int       // callers served by the previous round
 	// expecting counts calls executing that will want a certificate.
 	expecting atomic.Int64
 }
 
 type round struct {
-	done  chan struct{}
-	state *certifiedState
-	err   error
+	callers int // guarded by certifier.mu
+	done    chan struct{}
+	state   *certifiedState
+	err     error
 }
 
 // certified returns a state certified by certify after the call began.
@@ -49,6 +51,7 @@ func (c *certifier) certified(certify func() (*certifiedState, error)) (*certifi
 		c.next = &round{done: make(chan struct{})}
 	}
 	r := c.next
+	r.callers++
 	lead := !c.running
 	c.running = true
 	c.mu.Unlock()
@@ -64,13 +67,13 @@ func (c *certifier) certified(certify func() (*certifiedState, error)) (*certifi
 // the leader's own response is not held up.
 func (c *certifier) run(r *round, certify func() (*certifiedState, error)) {
 	c.mu.Lock()
-	until := c.lastStart.Add(roundGap)
+	until, concurrent := c.lastStart.Add(roundGap), c.lastSize > 1
 	c.mu.Unlock()
-	for c.expecting.Load() > 0 && time.Now().Before(until) {
-		time.Sleep(100 * time.Microsecond)
+	if concurrent || c.expecting.Load() > 0 {
+		time.Sleep(time.Until(until))
 	}
 	c.mu.Lock()
-	c.next, c.lastStart = nil, time.Now() // later callers gather the next round
+	c.next, c.lastStart, c.lastSize = nil, time.Now(), r.callers // later callers gather the next round
 	c.mu.Unlock()
 	r.state, r.err = certify()
 	close(r.done)
