@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
@@ -94,7 +95,7 @@ func planRows(plans []bot.BallotPlan) []planRow {
 			Deadline: bp.Proposal.Deadline.UTC(), Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Ballot: string(bp.Outcome)}
 		switch bp.Outcome {
 		case bot.BallotFollowing:
-			r.Action, r.Vote, r.Reason = "nothing", bp.Vote.String(), "already voted"
+			r.Action, r.Vote, r.Reason = "voted", bp.Vote.String(), "ballot already filled (by following or an earlier vote)"
 		case bot.BallotNone:
 			r.Action, r.Reason = "nothing", "no ballot (not eligible)"
 		default:
@@ -129,7 +130,7 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROPOSAL\tTOPIC\tDEADLINE\tNEURON\tDO\tWHEN\tWHY")
+	fmt.Fprintln(tw, "PROPOSAL\tTOPIC\tTITLE\tDEADLINE\tNEURON\tDO\tWHEN\tWHY")
 	for _, r := range planRows(plans) {
 		do := r.Action
 		if r.Vote != "" {
@@ -143,7 +144,7 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time) error {
 		if r.Alias != "" {
 			neuron = r.Alias
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, relTime(r.Deadline, now), neuron, do, when,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, oneLine(r.Title, 40), relTime(r.Deadline, now), neuron, do, when,
 			oneLine(r.Reason, 110))
 	}
 	return tw.Flush()
@@ -162,7 +163,19 @@ func relTime(t, now time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
+// oneLine fits text written by strangers (proposal titles) into one table
+// cell: whitespace folded, control characters (terminal escapes, tabs that
+// would break the columns) replaced, at most n runes.
 func oneLine(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		if !unicode.IsPrint(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
