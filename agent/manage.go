@@ -113,18 +113,27 @@ func neuronIDs(ids []uint64) []nns.NeuronId {
 // *GovernanceError.
 func (g *Governance) manage(ctx context.Context, neuronID uint64, name string, cmd hotkeyCommand, ok func(*nns.Command1) bool) error {
 	label := "manage_neuron." + name
+	vote := cmd.registerVote != nil && cmd.follow == nil && cmd.setFollowing == nil &&
+		cmd.refreshVotingPower == nil && cmd.registerVote.Proposal != nil
 	var arg []byte
 	var err error
-	if rv := cmd.registerVote; rv != nil && cmd.follow == nil && cmd.setFollowing == nil && cmd.refreshVotingPower == nil && rv.Proposal != nil {
-		arg, err = g.voteArgs.encode(neuronID, rv.Proposal.Id, nns.Vote(rv.Vote))
+	if vote {
+		arg, err = g.voteArgs.encode(neuronID, cmd.registerVote.Proposal.Id, nns.Vote(cmd.registerVote.Vote))
 	} else {
 		arg, err = candid.Marshal([]any{cmd.request(neuronID)})
 	}
 	if err != nil {
 		return fmt.Errorf("neuron %d: %s: encode argument: %w", neuronID, label, err)
 	}
+	reply, err := g.invoke(ctx, kindUpdate, "manage_neuron", label, arg)
+	if err != nil {
+		return fmt.Errorf("neuron %d: %w", neuronID, err)
+	}
+	if vote && g.voteArgs.isSuccess(reply) {
+		return nil // byte for byte the encoding of RegisterVote's success
+	}
 	var resp nns.ManageNeuronResponse
-	if err := g.requestEncoded(ctx, kindUpdate, "manage_neuron", label, &resp, arg); err != nil {
+	if err := decode(label, reply, &resp); err != nil {
 		return fmt.Errorf("neuron %d: %w", neuronID, err)
 	}
 	switch {

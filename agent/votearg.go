@@ -27,6 +27,10 @@ type voteArgs struct {
 	template                 []byte
 	neuron, proposal, voteAt int
 	err                      error
+	// success is agent-go's encoding of RegisterVote's success reply; a
+	// reply equal to it needs no decoding (other encodings of the same
+	// value, e.g. the real canister's, are decoded as usual).
+	success []byte
 }
 
 // Markers: distinctive values whose encodings occur once in the template.
@@ -58,7 +62,16 @@ func (v *voteArgs) patch(neuronID, proposalID uint64, vote int32) []byte {
 	return out
 }
 
+// isSuccess reports whether reply is the known encoding of success.
+func (v *voteArgs) isSuccess(reply []byte) bool {
+	v.once.Do(v.build)
+	return v.success != nil && bytes.Equal(reply, v.success)
+}
+
 func (v *voteArgs) build() {
+	if ok, err := candid.Marshal([]any{nns.ManageNeuronResponse{Command: &nns.Command1{RegisterVote: &nns.EmptyRecord{}}}}); err == nil {
+		v.success = ok
+	}
 	tmpl, err := encodeVote(markNeuron, markProposal, markVote)
 	if err != nil {
 		v.err = err

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/aviate-labs/agent-go/candid"
+
 	"github.com/votebot/votebot/nns"
 )
 
@@ -53,4 +55,31 @@ func BenchmarkRegisterVoteArg(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestVoteSuccessReplyIsSuccess: the reply taken as success without
+// decoding does decode to RegisterVote's success, and an error reply is
+// not taken for it.
+func TestVoteSuccessReplyIsSuccess(t *testing.T) {
+	var v voteArgs
+	ok, err := candid.Marshal([]any{nns.ManageNeuronResponse{Command: &nns.Command1{RegisterVote: &nns.EmptyRecord{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.isSuccess(ok) {
+		t.Fatal("success encoding not recognised")
+	}
+	var resp nns.ManageNeuronResponse
+	if err := candid.Unmarshal(v.success, []any{&resp}); err != nil || resp.Command == nil ||
+		resp.Command.RegisterVote == nil || resp.Command.Error != nil {
+		t.Fatalf("success bytes decode to %+v, %v", resp.Command, err)
+	}
+	bad, err := candid.Marshal([]any{nns.ManageNeuronResponse{Command: &nns.Command1{
+		Error: &nns.GovernanceError{ErrorType: 3, ErrorMessage: "Neuron already voted on proposal."}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.isSuccess(bad) {
+		t.Fatal("an error reply taken for success")
+	}
 }
