@@ -37,3 +37,50 @@ func TestEncodeReplyMatchesMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestArgHeadersDecodeAsUnmarshal: manage_neuron arguments decode to what
+// candid.Unmarshal gives, the header is learnt from the first, and an
+// argument with another header (or malformed values) still decodes in
+// full or fails.
+func TestArgHeadersDecodeAsUnmarshal(t *testing.T) {
+	h := argHeader{zero: nns.ManageNeuronRequest{}}
+	reqs := []nns.ManageNeuronRequest{}
+	for i := range 5 {
+		reqs = append(reqs, nns.ManageNeuronRequest{
+			NeuronIdOrSubaccount: &nns.NeuronIdOrSubaccount{NeuronId: &nns.NeuronId{Id: uint64(1000 + i)}},
+			Command: &nns.ManageNeuronCommandRequest{RegisterVote: &nns.RegisterVote{Vote: int32(1 + i%2),
+				Proposal: &nns.ProposalId{Id: uint64(7 * i)}}},
+		})
+	}
+	for i, req := range reqs {
+		arg, err := candid.Marshal([]any{req})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want nns.ManageNeuronRequest
+		if err := h.decode(arg, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := candid.Unmarshal(arg, []any{&want}); err != nil {
+			t.Fatal(err)
+		}
+		if got.NeuronIdOrSubaccount.NeuronId.Id != want.NeuronIdOrSubaccount.NeuronId.Id ||
+			got.Command.RegisterVote.Proposal.Id != want.Command.RegisterVote.Proposal.Id ||
+			got.Command.RegisterVote.Vote != want.Command.RegisterVote.Vote {
+			t.Fatalf("request %d: got %+v, want %+v", i, got.Command.RegisterVote, want.Command.RegisterVote)
+		}
+	}
+	if !h.learnt() {
+		t.Fatal("header not learnt")
+	}
+	arg, _ := candid.Marshal([]any{reqs[0]})
+	var got nns.ManageNeuronRequest
+	if err := h.decode(arg[:len(arg)-3], &got); err == nil {
+		t.Fatal("truncated argument decoded")
+	}
+	follow, _ := candid.Marshal([]any{nns.ManageNeuronRequest{Command: &nns.ManageNeuronCommandRequest{
+		Follow: &nns.Follow{Topic: 4, Followees: []nns.NeuronId{{Id: 9}}}}}})
+	if err := h.decode(follow, &got); err != nil || got.Command.Follow == nil || got.Command.Follow.Followees[0].Id != 9 {
+		t.Fatalf("another command: %+v, %v", got.Command, err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 // in Command_1.Error while the call itself succeeds, as on mainnet.
 func (c *Canister) manageNeuron(caller principal.Principal, arg []byte) (any, error) {
 	var req nns.ManageNeuronRequest
-	if err := decodeArg(arg, &req); err != nil {
+	if err := c.manageArgs.decode(arg, &req); err != nil {
 		return nil, err
 	}
 	c.mu.Lock()

@@ -51,7 +51,8 @@ type methodTable struct {
 	methods     map[string]devnet.Method
 	callsMu     sync.Mutex
 	calls       map[string]uint64
-	replyTypes  sync.Map // reflect.Type → replyType
+	replyTypes  sync.Map  // reflect.Type → replyType
+	manageArgs  argHeader // of nns.ManageNeuronRequest
 }
 
 // encodeReply is candid.Marshal with the Candid type of each reply type

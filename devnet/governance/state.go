@@ -138,7 +138,7 @@ func New(cfg Config) (*Canister, error) {
 		followers:    map[followKey][]int32{},
 		nextNeuronID: 1000,
 		nextClearS:   math.MaxUint64,
-		methodTable:  methodTable{calls: map[string]uint64{}},
+		methodTable:  methodTable{calls: map[string]uint64{}, manageArgs: argHeader{zero: nns.ManageNeuronRequest{}}},
 		counters:     Counters{},
 	}
 	now := c.nowS()
