@@ -113,6 +113,7 @@ type Bot struct {
 	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
 	failedPolls  int
 	tracked      map[uint64]Proposal // open proposals seen, until settled
+	open         openCache           // the last full read of the open proposals
 	lastPlans    []BallotPlan
 	lastDecision map[ballotKey]string
 	observed     map[ballotKey]bool

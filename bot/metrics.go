@@ -18,7 +18,7 @@ type Metrics struct {
 
 	BuildInfo      *prometheus.GaugeVec
 	Deadline       *prometheus.GaugeVec
-	NeuronVoted    *prometheus.GaugeVec
+	NeuronVoted    *VotedCollector
 	VotesCast      *prometheus.CounterVec
 	VotesMissed    *prometheus.CounterVec
 	Participation  *prometheus.GaugeVec
@@ -46,9 +46,6 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "Build information; always 1."}, []string{"version", "commit", "goversion"}),
 		Deadline: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_proposal_deadline_timestamp_seconds",
 			Help: "Voting deadline of each open proposal."}, []string{"proposal_id", "topic"}),
-		NeuronVoted: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_voted",
-			Help: "1 if the neuron's ballot on the open proposal is filled, 0 if empty."},
-			[]string{"neuron", "alias", "proposal_id", "topic"}),
 		VotesCast: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_votes_cast_total",
 			Help: "Votes sent by the bot and accepted, by source (rule, fallback, override, following)."},
 			[]string{"neuron", "topic", "vote", "source"}),
@@ -80,6 +77,11 @@ func NewMetrics(version, commit string) *Metrics {
 		aliases: map[uint64]string{},
 		open:    map[uint64]string{},
 	}
+	// Served from a compact map at scrape time, not a GaugeVec: one series
+	// per open proposal × neuron would be 50,000 children at 1,000 neurons.
+	m.NeuronVoted = newVotedCollector(prometheus.NewDesc("votebot_neuron_voted",
+		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.",
+		[]string{"neuron", "alias", "proposal_id", "topic"}, nil), m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.NeuronVoted, m.VotesCast, m.VotesMissed,
 		m.Participation, m.Refreshed, m.DecidingPower, m.PotentialPower, m.LastPoll, m.EndpointUp,
 		m.AlertsFiring, m.APIRequests, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
@@ -166,30 +168,27 @@ func (m *Metrics) setFiring(counts map[AlertKind]int) {
 func (m *Metrics) openBallot(p Proposal, neuron uint64, voted, omit bool) {
 	pid, topic := itoa(p.ID), p.Topic.String()
 	m.mu.Lock()
-	if old, ok := m.open[p.ID]; ok && old != topic {
-		m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
-		m.NeuronVoted.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
-	}
+	old, known := m.open[p.ID]
 	m.open[p.ID] = topic
-	alias := m.aliases[neuron]
 	m.mu.Unlock()
+	// Not under m.mu: the collector takes m.mu (for aliases) under its own lock.
+	if known && old != topic {
+		m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
+		m.NeuronVoted.deleteProposal(p.ID)
+	}
 	m.Deadline.WithLabelValues(pid, topic).Set(float64(p.Deadline.Unix()))
 	if omit {
-		m.NeuronVoted.DeleteLabelValues(itoa(neuron), alias, pid, topic)
+		m.NeuronVoted.remove(p.ID, neuron)
 		return
 	}
-	v := 0.0
-	if voted {
-		v = 1
-	}
-	m.NeuronVoted.WithLabelValues(itoa(neuron), alias, pid, topic).Set(v)
+	m.NeuronVoted.set(p.ID, topic, neuron, voted)
 }
 
 // deleteProposal drops a settled proposal's series (no unbounded labels).
 func (m *Metrics) deleteProposal(p Proposal, _ []NeuronConfig) {
 	pid := itoa(p.ID)
 	m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
-	m.NeuronVoted.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
+	m.NeuronVoted.deleteProposal(p.ID)
 	m.mu.Lock()
 	delete(m.open, p.ID)
 	m.mu.Unlock()

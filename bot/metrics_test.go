@@ -34,8 +34,8 @@ votebot_neuron_voted{alias="n1",neuron="1",proposal_id="7",topic="Governance"} 0
 	}
 	h.gov.fill(1, 7, nns.VoteYes) // followees vote
 	h.step(time.Minute)
-	if got := testutil.ToFloat64(h.m.NeuronVoted.WithLabelValues("1", "n1", "7", "Governance")); got != 1 {
-		t.Errorf("neuron_voted after following = %v, want 1", got)
+	if got, ok := h.m.NeuronVoted.Value(1, 7); !ok || got != 1 {
+		t.Errorf("neuron_voted after following = %v (series: %v), want 1", got, ok)
 	}
 	h.step(11 * time.Hour) // voting ends: series dropped
 	if n := testutil.CollectAndCount(h.m.NeuronVoted); n != 0 {

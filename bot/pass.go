@@ -33,7 +33,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 			return sum, err
 		}
 	}
-	props, err := b.gov.OpenProposals(ctx)
+	props, err := b.pollOpen(ctx, opts, reconcile)
 	if err != nil {
 		b.pollFailed(ctx, err, opts)
 		b.atRiskBlind(ctx, opts)
