@@ -51,6 +51,20 @@ func (g *Governance) ListProposals(ctx context.Context, req nns.ListProposalInfo
 	return nil, fmt.Errorf("list_proposals: more than %d pages", maxPages)
 }
 
+// ListProposalsPage is one list_proposals query, without paging: at most
+// req.Limit proposals (the canister's maximum if 0), newest first. A
+// caller that only needs the newest proposal asks with Limit 1.
+func (g *Governance) ListProposalsPage(ctx context.Context, req nns.ListProposalInfoRequest) ([]nns.ProposalInfo, error) {
+	if req.Limit == 0 || req.Limit > maxProposalsPerPage {
+		req.Limit = maxProposalsPerPage
+	}
+	var resp nns.ListProposalInfoResponse
+	if err := g.query(ctx, "list_proposals", &resp, req); err != nil {
+		return nil, err
+	}
+	return resp.ProposalInfo, nil
+}
+
 // GetProposalInfo returns one proposal, or ErrNotFound.
 func (g *Governance) GetProposalInfo(ctx context.Context, proposalID uint64) (nns.ProposalInfo, error) {
 	var resp *nns.ProposalInfo

@@ -12,7 +12,7 @@ var _ NewestOpenLister = AgentGov{}
 // (newest first) limited to one proposal accepting votes.
 func (a AgentGov) NewestOpenProposalID(ctx context.Context) (uint64, error) {
 	omit := true
-	infos, err := a.C.ListProposals(ctx, nns.ListProposalInfoRequest{
+	infos, err := a.C.ListProposalsPage(ctx, nns.ListProposalInfoRequest{
 		IncludeRewardStatus: []int32{int32(nns.RewardStatusAcceptVotes)},
 		OmitLargeFields:     &omit,
 		Limit:               1,

@@ -240,8 +240,12 @@ func (b *Bot) fire(ctx context.Context, a Alert) {
 
 // resolve clears an alert if this process fired it.
 func (b *Bot) resolve(ctx context.Context, kind AlertKind, neuron, proposal uint64) {
-	key := Alert{Kind: kind, Neuron: neuron, Proposal: proposal}.Key()
 	b.amu.Lock()
+	if len(b.firing) == 0 { // the common case, checked for every filled ballot each pass
+		b.amu.Unlock()
+		return
+	}
+	key := Alert{Kind: kind, Neuron: neuron, Proposal: proposal}.Key()
 	_, ok := b.firing[key]
 	delete(b.firing, key)
 	b.amu.Unlock()
