@@ -251,7 +251,7 @@ func TestLocalValidation(t *testing.T) {
 // never grow a way to disburse, split, spawn or configure a neuron.
 func TestNoFundsMovingMethods(t *testing.T) {
 	allowed := []string{"Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent", "GetNetworkEconomicsParameters",
-		"GetNeuronInfo", "GetPendingProposals", "GetProposalInfo", "ListKnownNeurons", "ListNeurons", "ListProposals",
+		"GetNeuronInfo", "GetPendingProposals", "GetProposalInfo", "ListKnownNeurons", "ListNeurons", "ListProposals", "ListProposalsPage",
 		"RefreshVotingPower", "RegisterVote", "RootKey", "Sender", "SetFollowing"}
 	typ := reflect.TypeFor[*Governance]()
 	var got []string
