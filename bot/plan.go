@@ -38,7 +38,9 @@ type planInput struct {
 func planBallots(in planInput) []BallotPlan {
 	props := append([]Proposal(nil), in.Proposals...)
 	sort.Slice(props, func(i, j int) bool { return props[i].ID < props[j].ID })
-	var out []BallotPlan
+	// Sized at once: a plan holds its proposal, and growing a slice of
+	// 50,000 of them (1,000 neurons × 50 proposals) copied it repeatedly.
+	out := make([]BallotPlan, 0, len(props)*len(in.Neurons))
 	for _, p := range props {
 		for _, nc := range in.Neurons {
 			out = append(out, planBallot(p, nc, in))

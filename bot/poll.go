@@ -16,7 +16,7 @@ type NewestOpenLister interface {
 
 // fullPollIntervals bounds how many passes in a row may reuse the last
 // full read of the open proposals.
-const fullPollIntervals = 10
+const fullPollIntervals = 30
 
 // openCache is the last full read of the open proposals.
 type openCache struct {
