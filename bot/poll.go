@@ -16,7 +16,7 @@ type NewestOpenLister interface {
 
 // fullPollIntervals bounds how many passes in a row may reuse the last
 // full read of the open proposals.
-const fullPollIntervals = 30
+const fullPollIntervals = 60
 
 // openCache is the last full read of the open proposals.
 type openCache struct {
@@ -24,10 +24,12 @@ type openCache struct {
 	open   []Proposal
 	newest uint64 // highest id in open
 	at     time.Time
+	reads  int // full reads so far
 }
 
 func (c *openCache) remember(props []Proposal, now time.Time) {
 	c.valid, c.open, c.newest, c.at = true, props, 0, now
+	c.reads++
 	for _, p := range props {
 		c.newest = max(c.newest, p.ID)
 	}

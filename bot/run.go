@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -21,9 +22,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	}()
 	for {
 		_, opts, _ := b.peek()
+		reads := b.open.reads
 		sum, err := b.Once(ctx)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if b.open.reads != reads && opts.PollInterval >= 10*time.Second {
+			// A full read decodes every open ballot (tens of MB of garbage
+			// with 1,000 neurons); hand the memory back before sleeping
+			// rather than keep it as RSS for the whole interval.
+			debug.FreeOSMemory()
 		}
 		wait := opts.PollInterval
 		if err != nil {
