@@ -55,26 +55,14 @@ func (s *Store) AlertStates(ctx context.Context) ([]alert.State, error) {
 }
 
 func (s *Store) alertStates(ctx context.Context, where string) ([]alert.State, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+alertColumns+" FROM alert_states "+where+" ORDER BY key")
+	out, err := queryAll(ctx, s, scanAlertState, "SELECT "+alertColumns+" FROM alert_states "+where+" ORDER BY key")
 	if err != nil {
-		return nil, fmt.Errorf("list alert states: %w", err)
-	}
-	defer rows.Close()
-	var out []alert.State
-	for rows.Next() {
-		st, err := scanAlertState(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list alert states: %w", err)
-		}
-		out = append(out, st)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list alert states: %w", err)
 	}
 	return out, nil
 }
 
-func scanAlertState(row interface{ Scan(...any) error }) (alert.State, error) {
+func scanAlertState(row rowScanner) (alert.State, error) {
 	var (
 		st                                                 alert.State
 		kind                                               string

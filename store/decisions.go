@@ -46,25 +46,8 @@ func (s *Store) Decisions(ctx context.Context, proposal, neuron uint64) ([]Decis
 		q += " AND neuron_id = ?"
 		args = append(args, id64(neuron))
 	}
-	rows, err := s.db.QueryContext(ctx, q+" ORDER BY id", args...)
+	out, err := queryAll(ctx, s, scanDecision, q+" ORDER BY id", args...)
 	if err != nil {
-		return nil, fmt.Errorf("list decisions for %d: %w", proposal, err)
-	}
-	defer rows.Close()
-	var out []Decision
-	for rows.Next() {
-		var (
-			d            Decision
-			pid, nid, at int64
-			vote         int64
-		)
-		if err := rows.Scan(&d.ID, &pid, &nid, &d.Action, &vote, &d.Rule, &d.Reason, &at); err != nil {
-			return nil, fmt.Errorf("list decisions for %d: %w", proposal, err)
-		}
-		d.ProposalID, d.NeuronID, d.Vote, d.At = uint64(pid), uint64(nid), nns.Vote(vote), fromUnixNano(at)
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list decisions for %d: %w", proposal, err)
 	}
 	return out, nil
@@ -77,4 +60,17 @@ func (s *Store) LatestDecision(ctx context.Context, proposal, neuron uint64) (d 
 		return Decision{}, false, err
 	}
 	return all[len(all)-1], true, nil
+}
+
+func scanDecision(row rowScanner) (Decision, error) {
+	var (
+		d            Decision
+		pid, nid, at int64
+		vote         int64
+	)
+	if err := row.Scan(&d.ID, &pid, &nid, &d.Action, &vote, &d.Rule, &d.Reason, &at); err != nil {
+		return Decision{}, err
+	}
+	d.ProposalID, d.NeuronID, d.Vote, d.At = uint64(pid), uint64(nid), nns.Vote(vote), fromUnixNano(at)
+	return d, nil
 }

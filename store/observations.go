@@ -118,32 +118,28 @@ func (s *Store) Observations(ctx context.Context, f ObservationFilter) ([]Observ
 		q += " AND proposal_time >= ?"
 		args = append(args, unixNano(f.Since))
 	}
-	rows, err := s.db.QueryContext(ctx, q+" ORDER BY proposal_id, neuron_id", args...)
+	out, err := queryAll(ctx, s, scanObservation, q+" ORDER BY proposal_id, neuron_id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("list observations: %w", err)
 	}
-	defer rows.Close()
-	var out []Observation
-	for rows.Next() {
-		var (
-			o                                 Observation
-			pid, nid, topic, status, vp, vote int64
-			ptime, deadline, observed, total  int64
-			ballot                            string
-		)
-		if err := rows.Scan(&pid, &nid, &topic, &status, &ballot, &vp, &vote, &ptime, &deadline, &observed, &total); err != nil {
-			return nil, fmt.Errorf("list observations: %w", err)
-		}
-		o.ProposalID, o.NeuronID, o.Topic, o.RewardStatus = uint64(pid), uint64(nid), nns.Topic(topic), nns.RewardStatus(status)
-		o.Ballot, o.BallotVP, o.Vote = BallotKind(ballot), uint64(vp), nns.Vote(vote)
-		o.ProposalTime, o.Deadline, o.ObservedAt = fromUnixNano(ptime), fromUnixNano(deadline), fromUnixNano(observed)
-		o.TotalPotentialVP = uint64(total)
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list observations: %w", err)
-	}
 	return out, nil
+}
+
+func scanObservation(row rowScanner) (Observation, error) {
+	var (
+		o                                 Observation
+		pid, nid, topic, status, vp, vote int64
+		ptime, deadline, observed, total  int64
+		ballot                            string
+	)
+	if err := row.Scan(&pid, &nid, &topic, &status, &ballot, &vp, &vote, &ptime, &deadline, &observed, &total); err != nil {
+		return Observation{}, err
+	}
+	o.ProposalID, o.NeuronID, o.Topic, o.RewardStatus = uint64(pid), uint64(nid), nns.Topic(topic), nns.RewardStatus(status)
+	o.Ballot, o.BallotVP, o.Vote = BallotKind(ballot), uint64(vp), nns.Vote(vote)
+	o.ProposalTime, o.Deadline, o.ObservedAt = fromUnixNano(ptime), fromUnixNano(deadline), fromUnixNano(observed)
+	o.TotalPotentialVP = uint64(total)
+	return o, nil
 }
 
 // MissedCount is the number of missed votes of one neuron on one topic.
@@ -158,26 +154,18 @@ type MissedCount struct {
 // closed (reward status ReadyToSettle or Settled). Record such an observation only once the miss
 // is confirmed; record BallotUnknown otherwise.
 func (s *Store) MissedVotes(ctx context.Context) ([]MissedCount, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	out, err := queryAll(ctx, s, func(row rowScanner) (MissedCount, error) {
+		var c MissedCount
+		var nid, topic int64
+		err := row.Scan(&nid, &topic, &c.Count)
+		c.NeuronID, c.Topic = uint64(nid), nns.Topic(topic)
+		return c, err
+	}, `
 SELECT neuron_id, topic, COUNT(*) FROM observations
 WHERE ballot = 'empty' AND reward_status IN (?, ?)
 GROUP BY neuron_id, topic ORDER BY neuron_id, topic`,
 		int64(nns.RewardStatusReadyToSettle), int64(nns.RewardStatusSettled))
 	if err != nil {
-		return nil, fmt.Errorf("count missed votes: %w", err)
-	}
-	defer rows.Close()
-	var out []MissedCount
-	for rows.Next() {
-		var c MissedCount
-		var nid, topic int64
-		if err := rows.Scan(&nid, &topic, &c.Count); err != nil {
-			return nil, fmt.Errorf("count missed votes: %w", err)
-		}
-		c.NeuronID, c.Topic = uint64(nid), nns.Topic(topic)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count missed votes: %w", err)
 	}
 	return out, nil

@@ -60,27 +60,15 @@ func (s *Store) OverrideFor(ctx context.Context, proposal, neuron uint64) (o Ove
 
 // Overrides lists every override by proposal then neuron.
 func (s *Store) Overrides(ctx context.Context) ([]Override, error) {
-	rows, err := s.db.QueryContext(ctx,
+	out, err := queryAll(ctx, s, scanOverride,
 		"SELECT proposal_id, neuron_id, vote, reason, set_at FROM overrides ORDER BY proposal_id, neuron_id")
 	if err != nil {
-		return nil, fmt.Errorf("list overrides: %w", err)
-	}
-	defer rows.Close()
-	var out []Override
-	for rows.Next() {
-		o, err := scanOverride(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list overrides: %w", err)
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list overrides: %w", err)
 	}
 	return out, nil
 }
 
-func scanOverride(row interface{ Scan(...any) error }) (Override, error) {
+func scanOverride(row rowScanner) (Override, error) {
 	var o Override
 	var pid, nid, vote, at int64
 	if err := row.Scan(&pid, &nid, &vote, &o.Reason, &at); err != nil {

@@ -44,7 +44,7 @@ ON CONFLICT (id) DO UPDATE SET
 
 const proposalColumns = `id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen`
 
-func scanProposal(row interface{ Scan(...any) error }) (Proposal, error) {
+func scanProposal(row rowScanner) (Proposal, error) {
 	var (
 		p                                       Proposal
 		id, proposer, created, deadline, fs, ls int64
@@ -76,21 +76,9 @@ func (s *Store) Proposal(ctx context.Context, id uint64) (p Proposal, ok bool, e
 // ProposalsByRewardStatus lists the proposals last seen with reward status st, by id. With
 // nns.RewardStatusAcceptVotes it gives the proposals to re-read each cycle.
 func (s *Store) ProposalsByRewardStatus(ctx context.Context, st nns.RewardStatus) ([]Proposal, error) {
-	rows, err := s.db.QueryContext(ctx,
+	out, err := queryAll(ctx, s, scanProposal,
 		"SELECT "+proposalColumns+" FROM proposals WHERE reward_status = ? ORDER BY id", int64(st))
 	if err != nil {
-		return nil, fmt.Errorf("list proposals: %w", err)
-	}
-	defer rows.Close()
-	var out []Proposal
-	for rows.Next() {
-		p, err := scanProposal(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list proposals: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list proposals: %w", err)
 	}
 	return out, nil

@@ -138,26 +138,21 @@ func (s *Store) FinishVote(ctx context.Context, attemptID int64, outcome VoteOut
 const attemptColumns = `id, proposal_id, neuron_id, vote, source, reason, outcome, error, started_at, finished_at`
 
 func (s *Store) queryAttempts(ctx context.Context, where string, args ...any) ([]VoteAttempt, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+attemptColumns+" FROM vote_attempts WHERE "+where+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
+	return queryAll(ctx, s, scanAttempt, "SELECT "+attemptColumns+" FROM vote_attempts WHERE "+where+" ORDER BY id", args...)
+}
+
+func scanAttempt(row rowScanner) (VoteAttempt, error) {
+	var (
+		a                           VoteAttempt
+		pid, nid, vote, start, fini int64
+		outcome                     string
+	)
+	if err := row.Scan(&a.ID, &pid, &nid, &vote, &a.Source, &a.Reason, &outcome, &a.Error, &start, &fini); err != nil {
+		return VoteAttempt{}, err
 	}
-	defer rows.Close()
-	var out []VoteAttempt
-	for rows.Next() {
-		var (
-			a                           VoteAttempt
-			pid, nid, vote, start, fini int64
-			outcome                     string
-		)
-		if err := rows.Scan(&a.ID, &pid, &nid, &vote, &a.Source, &a.Reason, &outcome, &a.Error, &start, &fini); err != nil {
-			return nil, err
-		}
-		a.ProposalID, a.NeuronID, a.Vote, a.Outcome = uint64(pid), uint64(nid), nns.Vote(vote), VoteOutcome(outcome)
-		a.Started, a.Finished = fromUnixNano(start), fromUnixNano(fini)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	a.ProposalID, a.NeuronID, a.Vote, a.Outcome = uint64(pid), uint64(nid), nns.Vote(vote), VoteOutcome(outcome)
+	a.Started, a.Finished = fromUnixNano(start), fromUnixNano(fini)
+	return a, nil
 }
 
 // InFlightVotes lists attempts still pending. At start-up these were interrupted by a crash: the
@@ -206,27 +201,19 @@ type VoteCount struct {
 // VotesCast counts succeeded votes per (neuron, topic, vote, source), for rebuilding
 // votebot_votes_cast_total at start. Votes on proposals never upserted count under topic 0.
 func (s *Store) VotesCast(ctx context.Context) ([]VoteCount, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	out, err := queryAll(ctx, s, func(row rowScanner) (VoteCount, error) {
+		var c VoteCount
+		var nid, topic, vote int64
+		err := row.Scan(&nid, &topic, &vote, &c.Source, &c.Count)
+		c.NeuronID, c.Topic, c.Vote = uint64(nid), nns.Topic(topic), nns.Vote(vote)
+		return c, err
+	}, `
 SELECT v.neuron_id, COALESCE(p.topic, 0), v.vote, v.source, COUNT(*)
 FROM vote_attempts v LEFT JOIN proposals p ON p.id = v.proposal_id
 WHERE v.outcome = 'succeeded'
 GROUP BY v.neuron_id, COALESCE(p.topic, 0), v.vote, v.source
 ORDER BY 1, 2, 3, 4`)
 	if err != nil {
-		return nil, fmt.Errorf("count votes cast: %w", err)
-	}
-	defer rows.Close()
-	var out []VoteCount
-	for rows.Next() {
-		var c VoteCount
-		var nid, topic, vote int64
-		if err := rows.Scan(&nid, &topic, &vote, &c.Source, &c.Count); err != nil {
-			return nil, fmt.Errorf("count votes cast: %w", err)
-		}
-		c.NeuronID, c.Topic, c.Vote = uint64(nid), nns.Topic(topic), nns.Vote(vote)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count votes cast: %w", err)
 	}
 	return out, nil
