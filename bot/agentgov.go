@@ -16,6 +16,9 @@ import (
 // and classifies its errors.
 type AgentGov struct {
 	C *agent.Governance
+	// Anon, when set, is an unsigned client for the newest-id check (its
+	// answers carry no ballots).
+	Anon *agent.Governance
 	// Parallel bounds concurrent neuron reads (default 16).
 	Parallel int
 }

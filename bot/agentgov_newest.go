@@ -11,11 +11,18 @@ var _ NewestOpenLister = AgentGov{}
 // NewestOpenProposalID implements NewestOpenLister: list_proposals
 // (newest first) limited to one proposal accepting votes.
 func (a AgentGov) NewestOpenProposalID(ctx context.Context) (uint64, error) {
-	omit := true
-	infos, err := a.C.ListProposalsPage(ctx, nns.ListProposalInfoRequest{
-		IncludeRewardStatus: []int32{int32(nns.RewardStatusAcceptVotes)},
-		OmitLargeFields:     &omit,
-		Limit:               1,
+	c := a.C
+	if a.Anon != nil {
+		c = a.Anon // no ballots in the answer: the id is all this needs
+	}
+	// Every neuron-management proposal too: an anonymous caller would not
+	// see those our neurons may vote on. One not ours costs a full read.
+	yes := true
+	infos, err := c.ListProposalsPage(ctx, nns.ListProposalInfoRequest{
+		IncludeRewardStatus:             []int32{int32(nns.RewardStatusAcceptVotes)},
+		OmitLargeFields:                 &yes,
+		IncludeAllManageNeuronProposals: &yes,
+		Limit:                           1,
 	})
 	if err != nil {
 		return 0, err

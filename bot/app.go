@@ -75,8 +75,13 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	anon, err := connectAnonymous(ctx, cfg, o.Logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o}
-	b, err := New(Deps{Gov: AgentGov{C: gov}, Errors: AgentGov{}, Store: SQLStore{S: st},
+	b, err := New(Deps{Gov: AgentGov{C: gov, Anon: anon}, Errors: AgentGov{}, Store: SQLStore{S: st},
 		Alerter: ManagerAlerter{M: mgr, Log: o.Logger}, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
 		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events}, a.loopOptions(cfg))
 	if err != nil {
@@ -108,6 +113,22 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 		Identity: id.Identity, Observer: obs, Logger: log})
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
+	}
+	return gov, nil
+}
+
+// connectAnonymous connects an unsigned client: its list_proposals answers
+// carry no ballots (signed, each open proposal brings the ballots of every
+// neuron of ours: about 20 KB and 10 MB of decoding garbage per idle pass
+// with 1,000 neurons, for one proposal id).
+func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*agent.Governance, error) {
+	endpoints := agent.MainnetEndpoints
+	if !cfg.Network.Mainnet {
+		endpoints = cfg.Network.URLs
+	}
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("connect anonymously: %w", err)
 	}
 	return gov, nil
 }

@@ -114,6 +114,7 @@ type Bot struct {
 	failedPolls  int
 	tracked      map[uint64]Proposal // open proposals seen, until settled
 	open         openCache           // the last full read of the open proposals
+	plannedRead  int                 // open.reads when a pass last planned ballots
 	lastPlans    []BallotPlan
 	lastDecision map[ballotKey]string
 	observed     map[ballotKey]bool

@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 
 // runChild is the bot process: it runs until SIGKILL, or SIGTERM (exit 0).
 func runChild(path string) int {
+	startHeapProfiler()
 	cfg, err := config.Load(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

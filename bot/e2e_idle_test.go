@@ -52,25 +52,34 @@ func TestBenchIdleProcess(t *testing.T) {
 		}
 	}
 	cfgPath := e.dir + "/votebot.yaml"
-	raw := fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
+	proxy := newByteProxy(t, e.net.URL) // counts the bytes on the wire
+	raw := fmt.Sprintf(benchConfig, proxy.URL(), e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
 	raw += "poll_interval: 60s\n"
 	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+cfgPath, "VOTEBOT_CHILD_POLL=60s")
+	if p := os.Getenv("VOTEBOT_BENCH_HEAPPROFILE"); p != "" {
+		cmd.Env = append(cmd.Env, heapProfileEnv+"="+p) // go tool pprof -top <file>
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	time.Sleep(15 * time.Second) // start-up pass (reads every ballot once)
+	t.Logf("after start-up: RSS %d MiB (anon %d)", statusKiB(t, cmd.Process.Pid, "VmRSS")/1024, statusKiB(t, cmd.Process.Pid, "RssAnon")/1024)
 	c0, cpu0 := totalCalls(e), procCPU(t, cmd.Process.Pid)
+	up0, down0 := proxy.Bytes()
 	time.Sleep(idle)
 	calls, cpu := totalCalls(e)-c0, procCPU(t, cmd.Process.Pid)-cpu0
+	up, down := proxy.Bytes()
+	bytes := float64(up - up0 + down - down0)
 	perHour := time.Hour.Seconds() / idle.Seconds()
-	t.Logf("IDLE PROCESS (%d neurons, %d open proposals, poll 60 s, %s): RSS %d MiB (peak %d MiB), %.0f requests/h, %.1f CPU s/h = %.3f%% of a core",
-		nNeurons, nProps, idle, statusKiB(t, cmd.Process.Pid, "VmRSS")/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
-		float64(calls)*perHour, cpu.Seconds()*perHour, 100*cpu.Seconds()/idle.Seconds())
+	t.Logf("IDLE PROCESS (%d neurons, %d open proposals, poll 60 s, %s): RSS %d MiB (anon %d, file %d; peak %d MiB), %.0f requests/h, %.0f KiB/h on the wire (requests+responses), %.1f CPU s/h = %.3f%% of a core",
+		nNeurons, nProps, idle, statusKiB(t, cmd.Process.Pid, "VmRSS")/1024,
+		statusKiB(t, cmd.Process.Pid, "RssAnon")/1024, statusKiB(t, cmd.Process.Pid, "RssFile")/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
+		float64(calls)*perHour, bytes*perHour/1024, cpu.Seconds()*perHour, 100*cpu.Seconds()/idle.Seconds())
 }
 
 func procCPU(t *testing.T, pid int) time.Duration {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/nns"
 )
 
 // Summary is what one pass did.
@@ -20,7 +21,9 @@ type Summary struct {
 	// NextWake is the earliest moment a scheduled vote or fallback is due
 	// (zero when none).
 	NextWake time.Time
-	Plans    []BallotPlan
+	// Plans are this pass's plans; nil when the pass reused the last
+	// full read and every ballot in it was filled (nothing to plan).
+	Plans []BallotPlan
 }
 
 // Once runs one full pass: poll, check neurons, decide, vote what is due,
@@ -65,6 +68,14 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	if err != nil {
 		b.log.Error().Err(err).Msg("read overrides")
 	}
+	if b.nothingToPlan(props, opts) {
+		sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
+		b.updateParticipation(ctx)
+		sum.Proposals, sum.Ballots = len(props), len(props)*len(opts.Neurons)
+		sum.Followed = sum.Ballots
+		return sum, nil
+	}
+	b.plannedRead = b.open.reads
 	in := planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
 		Decider: decider, Now: now}
 	plans := planBallots(in)
@@ -373,4 +384,23 @@ func (b *Bot) nameProposers(ctx context.Context, props []Proposal, opts Options,
 	for i := range props {
 		props[i].ProposerName = names[props[i].Proposer]
 	}
+}
+
+// nothingToPlan reports whether this pass may skip planning: it reuses the
+// full read the last planned pass used and every configured neuron's ballot
+// in it is filled. Plans of filled ballots depend on nothing else (not the
+// policy, overrides or neuron state), so that pass already recorded
+// everything they would (observations, resolved alerts, metrics).
+func (b *Bot) nothingToPlan(props []Proposal, opts Options) bool {
+	if b.plannedRead == 0 || b.plannedRead != b.open.reads {
+		return false
+	}
+	for _, p := range props {
+		for _, n := range opts.Neurons {
+			if bal, ok := p.Ballots[n.ID]; !ok || bal.Vote == nns.VoteUnspecified {
+				return false
+			}
+		}
+	}
+	return true
 }
