@@ -115,6 +115,7 @@ type Bot struct {
 	tracked      map[uint64]Proposal // open proposals seen, until settled
 	open         openCache           // the last full read of the open proposals
 	plannedRead  int                 // open.reads when a pass last planned ballots
+	neuronReads  int                 // successful reads of the neurons so far
 	lastPlans    []BallotPlan
 	lastDecision map[ballotKey]string
 	observed     map[ballotKey]bool

@@ -39,6 +39,7 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options, force bool) (state 
 		}
 	}
 	b.neurons, b.neuronsAt = state, now
+	b.neuronReads++
 	return state, true
 }
 

@@ -22,7 +22,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}()
 	for {
 		_, opts, _ := b.peek()
-		reads := b.open.reads
+		reads, neuronReads := b.open.reads, b.neuronReads
 		sum, err := b.Once(ctx)
 		if ctx.Err() != nil {
 			return nil
@@ -31,10 +31,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		// freeing: kept live, they would also set the next GC goal, and
 		// idle passes allocate too little to ever reach it.
 		sum.Plans = nil
-		if b.open.reads != reads && opts.PollInterval >= 10*time.Second {
-			// A full read decodes every open ballot (tens of MB of garbage
-			// with 1,000 neurons); hand the memory back before sleeping
-			// rather than keep it as RSS for the whole interval.
+		heavy := b.open.reads != reads || b.neuronReads != neuronReads
+		if heavy && opts.PollInterval >= 10*time.Second {
+			// A full read decodes every open ballot, a neuron read every
+			// full neuron (MBs of garbage with 1,000 neurons); hand the
+			// memory back before sleeping rather than keep it as RSS for
+			// the whole interval.
 			debug.FreeOSMemory()
 		}
 		wait := opts.PollInterval
