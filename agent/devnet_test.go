@@ -5,17 +5,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"testing"
 	"time"
 
 	agentid "github.com/aviate-labs/agent-go/identity"
 	"github.com/aviate-labs/agent-go/principal"
-	"github.com/rs/zerolog"
 
 	"github.com/votebot/votebot/agent/identity"
-	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
 )
@@ -30,31 +27,12 @@ type govNet struct {
 
 func startGovNet(t testing.TB) *govNet {
 	t.Helper()
-	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	gov, err := governance.New(governance.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Install(gov); err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, l) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("devnet: %v", err)
-		}
-	})
-	return &govNet{url: "http://" + l.Addr().String(), rootKey: hex.EncodeToString(srv.RootKey()), gov: gov}
+	srv, url := serveDevnet(t, gov)
+	return &govNet{url: url, rootKey: hex.EncodeToString(srv.RootKey()), gov: gov}
 }
 
 var controller = principal.Principal{Raw: []byte{0xAB, 0xCD, 0x01}}

@@ -30,12 +30,20 @@ type testNet struct {
 
 func startNet(t testing.TB) *testNet {
 	t.Helper()
+	gov := newFakeGov()
+	srv, url := serveDevnet(t, gov)
+	return &testNet{url: url, rootKey: hex.EncodeToString(srv.RootKey()), gov: gov, srv: srv}
+}
+
+// serveDevnet serves a devnet hosting c on a random localhost port until
+// the test ends, and returns it with its URL.
+func serveDevnet(t testing.TB, c devnet.Canister) (*devnet.Server, string) {
+	t.Helper()
 	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	gov := newFakeGov()
-	if err := srv.Install(gov); err != nil {
+	if err := srv.Install(c); err != nil {
 		t.Fatal(err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -51,7 +59,7 @@ func startNet(t testing.TB) *testNet {
 			t.Errorf("devnet: %v", err)
 		}
 	})
-	return &testNet{url: "http://" + l.Addr().String(), rootKey: hex.EncodeToString(srv.RootKey()), gov: gov, srv: srv}
+	return srv, "http://" + l.Addr().String()
 }
 
 // fakeClock is a settable clock for endpoint back-off.
