@@ -32,38 +32,33 @@ func (c *Canister) AdminHandler() http.Handler {
 	mux.HandleFunc("GET "+AdminPrefix+"state", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, c.State())
 	})
-	mux.HandleFunc("GET "+AdminPrefix+"neurons/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(w, r)
-		if !ok {
-			return
-		}
-		n, found := c.Neuron(id)
-		if !found {
-			writeError(w, http.StatusNotFound, fmt.Errorf("neuron %d not found", id))
-			return
-		}
-		writeJSON(w, http.StatusOK, n)
-	})
+	mux.HandleFunc("GET "+AdminPrefix+"neurons/{id}", getByID("neuron", c.Neuron))
 	mux.HandleFunc("POST "+AdminPrefix+"neurons", c.adminCreateNeuron)
 	mux.HandleFunc("POST "+AdminPrefix+"neurons/{id}/remove-hotkey", c.adminRemoveHotKey)
-	mux.HandleFunc("GET "+AdminPrefix+"proposals/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(w, r)
-		if !ok {
-			return
-		}
-		p, found := c.ProposalInfo(id)
-		if !found {
-			writeError(w, http.StatusNotFound, fmt.Errorf("proposal %d not found", id))
-			return
-		}
-		writeJSON(w, http.StatusOK, p)
-	})
+	mux.HandleFunc("GET "+AdminPrefix+"proposals/{id}", getByID("proposal", c.ProposalInfo))
 	mux.HandleFunc("POST "+AdminPrefix+"proposals", c.adminSubmitProposal)
 	mux.HandleFunc("POST "+AdminPrefix+"votes", c.adminVote)
 	mux.HandleFunc("POST "+AdminPrefix+"reward-event", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, c.TriggerRewardEvent())
 	})
 	return mux
+}
+
+// getByID serves one object looked up by the {id} path segment as JSON, or
+// 404 naming what was not found.
+func getByID[T any](what string, lookup func(uint64) (T, bool)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(w, r)
+		if !ok {
+			return
+		}
+		v, found := lookup(id)
+		if !found {
+			writeError(w, http.StatusNotFound, fmt.Errorf("%s %d not found", what, id))
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
 }
 
 // NeuronRequest is the admin API's neuron: the scenario file's keys, with

@@ -58,6 +58,7 @@ func TestAdminAPI(t *testing.T) {
 		{"POST", "/_/devnet/neurons/1/remove-hotkey", `{"hotkey": "` + hot + `"}`, 409, nil},
 		{"GET", "/_/devnet/neurons/1", "", 200, func(m map[string]any) bool { return len(m["hot_keys"].([]any)) == 0 }},
 		{"GET", "/_/devnet/neurons/x", "", 400, nil},
+		{"GET", "/_/devnet/neurons/999", "", 404, nil},
 		{"POST", "/_/devnet/reward-event", "", 200, func(m map[string]any) bool { return m["day_after_genesis"] == 1.0 }},
 		{"GET", "/_/devnet/state", "", 200, func(m map[string]any) bool {
 			cs := m["counters"].(map[string]any)
