@@ -100,3 +100,34 @@ func BenchmarkDevnetRegisterVote(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "calls/s")
 }
+
+// BenchmarkDevnetListNeurons1000 reads 1,000 full neurons (two pages), each
+// with 50 recent ballots: the bot's periodic neuron re-read at the
+// benchmark's size.
+func BenchmarkDevnetListNeurons1000(b *testing.B) {
+	net := startGovNet(b)
+	id := newIdentity(b)
+	proposer := net.addNeuron(b, principal.AnonymousID, nil)
+	ids := make([]uint64, 1000)
+	for i := range ids {
+		ids[i] = net.addNeuron(b, id.Sender(), nil)
+	}
+	for i := range 50 {
+		p := net.motion(b, proposer, i)
+		for _, n := range ids {
+			if err := net.gov.CastVote(n, p, nns.VoteYes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	g := newClient(b, testConfig([]string{net.url}, net.rootKey, id))
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		resp, err := g.ListNeurons(ctx, nns.ListNeurons{NeuronIds: ids})
+		if err != nil || len(resp.FullNeurons) != len(ids) {
+			b.Fatalf("%d, %v", len(resp.FullNeurons), err)
+		}
+	}
+}
