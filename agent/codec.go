@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/aviate-labs/agent-go/candid"
 )
@@ -30,16 +31,31 @@ func (g *Governance) requestEncoded(ctx context.Context, kind callKind, method, 
 	return decode(label, reply, out)
 }
 
-// decode decodes a single-value Candid reply into out. On failure it looks
-// for the first field that does not decode, so the error names it.
+// decode decodes a single-value Candid reply into out (a pointer to a zero
+// value). On failure it looks for the first field that does not decode, so
+// the error names it.
 func decode(method string, reply []byte, out any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid (decoder panicked: %v)", r)}
 		}
 	}()
+	if decodeFast(reply, out) == nil {
+		return nil
+	}
+	// The fast path declined or failed: agent-go's own decode decides, from
+	// a zero value as the caller gave it, so values and errors are as they
+	// always were.
+	resetTarget(out)
 	if err := candid.Unmarshal(reply, []any{out}); err != nil {
 		return &DecodeError{Method: method, Field: locateField(reply, out), Err: err}
 	}
 	return nil
+}
+
+// resetTarget zeroes *out, undoing what a failed fast decode wrote.
+func resetTarget(out any) {
+	if p := reflect.ValueOf(out); p.Kind() == reflect.Pointer && !p.IsNil() {
+		p.Elem().SetZero()
+	}
 }
