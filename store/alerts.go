@@ -15,9 +15,19 @@ var _ alert.StateStore = (*Store)(nil)
 
 const alertColumns = `key, kind, neuron_id, proposal_id, first_fired, last_sent, resolved_at, times_sent, deadline, severity, pending`
 
+const (
+	alertGetSQL = "SELECT " + alertColumns + " FROM alert_states WHERE key = ?"
+	alertPutSQL = `
+INSERT INTO alert_states (` + alertColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, neuron_id = excluded.neuron_id,
+	proposal_id = excluded.proposal_id, first_fired = excluded.first_fired, last_sent = excluded.last_sent,
+	resolved_at = excluded.resolved_at, times_sent = excluded.times_sent, deadline = excluded.deadline,
+	severity = excluded.severity, pending = excluded.pending`
+)
+
 // AlertState implements alert.StateStore.
 func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, error) {
-	row := s.db.QueryRowContext(ctx, "SELECT "+alertColumns+" FROM alert_states WHERE key = ?", key)
+	row := s.stmts.alertGet.QueryRowContext(ctx, key)
 	st, err := scanAlertState(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return alert.State{}, false, nil
@@ -30,12 +40,7 @@ func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, 
 
 // PutAlertState implements alert.StateStore.
 func (s *Store) PutAlertState(ctx context.Context, st alert.State) error {
-	_, err := s.db.ExecContext(ctx, `
-INSERT INTO alert_states (`+alertColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, neuron_id = excluded.neuron_id,
-	proposal_id = excluded.proposal_id, first_fired = excluded.first_fired, last_sent = excluded.last_sent,
-	resolved_at = excluded.resolved_at, times_sent = excluded.times_sent, deadline = excluded.deadline,
-	severity = excluded.severity, pending = excluded.pending`,
+	_, err := s.stmts.alertPut.ExecContext(ctx,
 		st.Key, string(st.Kind), id64(st.Neuron), id64(st.ProposalID), unixNano(st.FirstFired),
 		unixNano(st.LastSent), unixNano(st.ResolvedAt), st.TimesSent, unixNano(st.Deadline), int64(st.Severity), boolInt(st.Pending))
 	if err != nil {

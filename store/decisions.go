@@ -20,15 +20,16 @@ type Decision struct {
 	At         time.Time
 }
 
+const decisionInsertSQL = `INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, reason, at)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+
 // RecordDecision appends d to the decision log and returns it with its ID (and At, when zero,
 // set to now).
 func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error) {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
-	res, err := s.db.ExecContext(ctx, `
-INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id64(d.ProposalID), id64(d.NeuronID), d.Action, int64(d.Vote), d.Rule, d.Reason, unixNano(d.At))
+	res, err := s.stmts.decisionInsert.ExecContext(ctx, id64(d.ProposalID), id64(d.NeuronID), d.Action, int64(d.Vote), d.Rule, d.Reason, unixNano(d.At))
 	if err != nil {
 		return Decision{}, fmt.Errorf("record decision %d/%d: %w", d.ProposalID, d.NeuronID, err)
 	}

@@ -66,6 +66,19 @@ func RewardsObservations(obs []Observation) []rewards.Observation {
 	return out
 }
 
+// observationUpsertSQL inserts or merges one observation; see UpsertObservation.
+const observationUpsertSQL = `
+INSERT INTO observations (proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote,
+	proposal_time, deadline, observed_at, total_potential_vp)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
+	topic = excluded.topic, reward_status = excluded.reward_status,
+	ballot = CASE WHEN ` + keepOld + ` THEN observations.ballot ELSE excluded.ballot END,
+	ballot_vp = CASE WHEN ` + keepOld + ` THEN observations.ballot_vp ELSE excluded.ballot_vp END,
+	vote = CASE WHEN ` + keepOld + ` THEN observations.vote ELSE excluded.vote END,
+	proposal_time = excluded.proposal_time, deadline = excluded.deadline, observed_at = excluded.observed_at,
+	total_potential_vp = MAX(observations.total_potential_vp, excluded.total_potential_vp)`
+
 // UpsertObservation records o, replacing the earlier observation of the same (proposal, neuron),
 // except that what was seen is never erased by a weaker sighting, as in rewards.Merge: BallotUnknown
 // (a failed read) keeps the earlier ballot, a filled ballot is never replaced by an unfilled one
@@ -74,17 +87,7 @@ func (s *Store) UpsertObservation(ctx context.Context, o Observation) error {
 	if o.ObservedAt.IsZero() {
 		o.ObservedAt = s.now()
 	}
-	_, err := s.db.ExecContext(ctx, `
-INSERT INTO observations (proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote,
-	proposal_time, deadline, observed_at, total_potential_vp)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
-	topic = excluded.topic, reward_status = excluded.reward_status,
-	ballot = CASE WHEN `+keepOld+` THEN observations.ballot ELSE excluded.ballot END,
-	ballot_vp = CASE WHEN `+keepOld+` THEN observations.ballot_vp ELSE excluded.ballot_vp END,
-	vote = CASE WHEN `+keepOld+` THEN observations.vote ELSE excluded.vote END,
-	proposal_time = excluded.proposal_time, deadline = excluded.deadline, observed_at = excluded.observed_at,
-	total_potential_vp = MAX(observations.total_potential_vp, excluded.total_potential_vp)`,
+	_, err := s.stmts.observationUpsert.ExecContext(ctx,
 		id64(o.ProposalID), id64(o.NeuronID), int64(o.Topic), int64(o.RewardStatus), string(o.Ballot),
 		id64(o.BallotVP), int64(o.Vote), unixNano(o.ProposalTime), unixNano(o.Deadline), unixNano(o.ObservedAt),
 		id64(o.TotalPotentialVP))

@@ -23,17 +23,19 @@ type Proposal struct {
 	LastSeen     time.Time // set by the store on every upsert
 }
 
-// UpsertProposal records p as seen now, inserting it or updating its mutable fields (title,
-// deadline, reward status, last seen). FirstSeen and LastSeen in p are ignored.
-func (s *Store) UpsertProposal(ctx context.Context, p Proposal) error {
-	now := unixNano(s.now())
-	_, err := s.db.ExecContext(ctx, `
+const proposalUpsertSQL = `
 INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	topic = excluded.topic, title = excluded.title, proposer = excluded.proposer,
 	created_at = excluded.created_at, deadline = excluded.deadline,
-	reward_status = excluded.reward_status, last_seen = excluded.last_seen`,
+	reward_status = excluded.reward_status, last_seen = excluded.last_seen`
+
+// UpsertProposal records p as seen now, inserting it or updating its mutable fields (title,
+// deadline, reward status, last seen). FirstSeen and LastSeen in p are ignored.
+func (s *Store) UpsertProposal(ctx context.Context, p Proposal) error {
+	now := unixNano(s.now())
+	_, err := s.stmts.proposalUpsert.ExecContext(ctx,
 		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
 		int64(p.RewardStatus), now, now)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -23,9 +24,14 @@ import (
 // busyTimeout is how long a writer waits for another connection's lock before giving up.
 const busyTimeout = 10 * time.Second
 
+// maxIdleConns is how many connections the pool keeps open between uses (database/sql's default).
+const maxIdleConns = 2
+
 // Store is a handle on the state database. It is safe for concurrent use.
 type Store struct {
 	db       *sql.DB
+	stmts    stmts
+	poolMu   sync.Mutex // serialises ReleaseMemory's changes to the pool's limits
 	now      func() time.Time
 	fullSync bool
 }
@@ -62,6 +68,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	db.SetMaxIdleConns(maxIdleConns)
 	s.db = db
 	if err := s.init(ctx); err != nil {
 		db.Close()
@@ -94,14 +101,17 @@ func (s *Store) init(ctx context.Context) error {
 	if mode != "wal" {
 		return fmt.Errorf("journal mode is %q, want wal", mode)
 	}
-	return migrate(ctx, s.db, len(migrations))
+	if err := migrate(ctx, s.db, len(migrations)); err != nil {
+		return err
+	}
+	return s.stmts.prepare(ctx, s.db)
 }
 
 // Close checkpoints the WAL and closes the database.
 func (s *Store) Close() error {
 	// A checkpoint keeps the -wal file small for the next start; failing it loses nothing.
 	_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(s.stmts.close(), s.db.Close()); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil
@@ -163,17 +173,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// inTx runs fn in an immediate transaction, committing if fn succeeds.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
 }

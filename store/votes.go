@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/votebot/votebot/nns"
@@ -61,6 +60,23 @@ type VoteAttempt struct {
 	Finished   time.Time // zero while pending
 }
 
+// The vote log's per-ballot statements, prepared at Open.
+const (
+	// voteInsertSQL inserts a pending attempt, or nothing when the unique index
+	// vote_attempts_one_live already holds a live (pending or successful) attempt for the ballot.
+	voteInsertSQL = `INSERT INTO vote_attempts (proposal_id, neuron_id, vote, source, reason, outcome, started_at)
+VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING`
+	voteLiveSQL = `SELECT outcome FROM vote_attempts
+WHERE proposal_id = ? AND neuron_id = ? AND outcome IN ('pending', 'succeeded', 'already_voted')`
+	voteFinishSQL = `UPDATE vote_attempts SET outcome = ?, error = ?, finished_at = ? WHERE id = ? AND outcome = 'pending'`
+	dryRunSQL     = `INSERT INTO vote_attempts (proposal_id, neuron_id, vote, source, reason, outcome, started_at, finished_at)
+VALUES (?, ?, ?, ?, ?, 'dry_run', ?, ?)`
+)
+
+// beginVoteTries bounds BeginVote's retries when the live attempt that blocked its insert is gone
+// by the time it looks (it finished as failed or abandoned in between).
+const beginVoteTries = 3
+
 // BeginVote records the intent to send vote for (proposal, neuron) before it is sent, and returns
 // the attempt to pass to FinishVote. It fails with ErrBallotDone when a vote for the ballot already
 // succeeded and with ErrVoteInFlight when another attempt is pending; the check and the insert are
@@ -69,35 +85,56 @@ type VoteAttempt struct {
 func (s *Store) BeginVote(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (VoteAttempt, error) {
 	a := VoteAttempt{ProposalID: proposal, NeuronID: neuron, Vote: vote, Source: source, Reason: reason,
 		Outcome: VotePending, Started: s.now()}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var outcome string
-		err := tx.QueryRowContext(ctx, `SELECT outcome FROM vote_attempts
-			WHERE proposal_id = ? AND neuron_id = ? AND outcome IN ('pending', 'succeeded', 'already_voted')`,
-			id64(proposal), id64(neuron)).Scan(&outcome)
-		switch {
-		case err == nil && outcome == string(VotePending):
-			return ErrVoteInFlight
-		case err == nil:
-			return ErrBallotDone
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO vote_attempts
-			(proposal_id, neuron_id, vote, source, reason, outcome, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id64(proposal), id64(neuron), int64(vote), source, reason, string(VotePending), unixNano(a.Started))
-		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return ErrVoteInFlight
-			}
-			return err
-		}
-		a.ID, err = res.LastInsertId()
-		return err
-	})
-	if err != nil {
+	fail := func(err error) (VoteAttempt, error) {
 		return VoteAttempt{}, fmt.Errorf("begin vote %d/%d: %w", proposal, neuron, err)
 	}
-	return a, nil
+	for range beginVoteTries {
+		// One statement, not a transaction: the unique index makes check-and-insert atomic, and a
+		// lone INSERT costs a third of BEGIN IMMEDIATE, SELECT, INSERT, COMMIT.
+		inserted, err := s.insertAttempt(ctx, &a)
+		if err != nil {
+			return fail(err)
+		}
+		if inserted {
+			return a, nil
+		}
+		if err := s.liveAttemptError(ctx, proposal, neuron); err != nil {
+			return fail(err)
+		}
+	}
+	// The ballot kept being taken and freed: another process is voting on it right now.
+	return fail(ErrVoteInFlight)
+}
+
+// insertAttempt inserts a as pending and sets its ID; inserted is false when a live attempt for
+// the ballot kept it out.
+func (s *Store) insertAttempt(ctx context.Context, a *VoteAttempt) (inserted bool, err error) {
+	res, err := s.stmts.voteInsert.ExecContext(ctx, id64(a.ProposalID), id64(a.NeuronID), int64(a.Vote),
+		a.Source, a.Reason, unixNano(a.Started))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	a.ID, err = res.LastInsertId()
+	return err == nil, err
+}
+
+// liveAttemptError says why a ballot is taken: ErrVoteInFlight or ErrBallotDone. It returns nil
+// when no live attempt holds the ballot any more.
+func (s *Store) liveAttemptError(ctx context.Context, proposal, neuron uint64) error {
+	var outcome string
+	err := s.stmts.voteLive.QueryRowContext(ctx, id64(proposal), id64(neuron)).Scan(&outcome)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case outcome == string(VotePending):
+		return ErrVoteInFlight
+	}
+	return ErrBallotDone
 }
 
 // RecordDryRun logs a vote that --dry-run would have sent. It never blocks a later real vote.
@@ -105,9 +142,8 @@ func (s *Store) RecordDryRun(ctx context.Context, proposal, neuron uint64, vote 
 	now := s.now()
 	a := VoteAttempt{ProposalID: proposal, NeuronID: neuron, Vote: vote, Source: source, Reason: reason,
 		Outcome: VoteDryRun, Started: now, Finished: now}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO vote_attempts
-		(proposal_id, neuron_id, vote, source, reason, outcome, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		id64(proposal), id64(neuron), int64(vote), source, reason, string(VoteDryRun), unixNano(now), unixNano(now))
+	res, err := s.stmts.dryRun.ExecContext(ctx, id64(proposal), id64(neuron), int64(vote), source, reason,
+		unixNano(now), unixNano(now))
 	if err == nil {
 		a.ID, err = res.LastInsertId()
 	}
@@ -124,8 +160,7 @@ func (s *Store) FinishVote(ctx context.Context, attemptID int64, outcome VoteOut
 	if !outcome.valid() || outcome == VotePending || outcome == VoteDryRun {
 		return fmt.Errorf("finish vote %d: invalid outcome %q", attemptID, outcome)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE vote_attempts SET outcome = ?, error = ?, finished_at = ?
-		WHERE id = ? AND outcome = 'pending'`, string(outcome), errText, unixNano(s.now()), attemptID)
+	res, err := s.stmts.voteFinish.ExecContext(ctx, string(outcome), errText, unixNano(s.now()), attemptID)
 	if err != nil {
 		return fmt.Errorf("finish vote %d: %w", attemptID, err)
 	}

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"modernc.org/libc"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// The fill benchmark's size: 1,000 neurons × 50 proposals.
+const (
+	rssNeurons   = 1000
+	rssProposals = 50
+	rssWorkers   = 32 // the bot's default VoteConcurrency
+)
+
+// TestStoreRSS reports what the store costs in resident memory at the fill benchmark's size:
+// anonymous RSS of the process after Open, right after logging 50,000 ballots (decision, vote
+// attempt, observation each) and once idle. It measures, it asserts nothing; run it alone so no
+// other test's memory is counted:
+//
+//	VOTEBOT_STORE_RSS=1 go test -run '^TestStoreRSS$' -v ./store
+//
+// With -tags memory.counters it also reports the bytes SQLite holds in modernc's C heap.
+func TestStoreRSS(t *testing.T) {
+	if os.Getenv("VOTEBOT_STORE_RSS") != "1" {
+		t.Skip("set VOTEBOT_STORE_RSS=1 to measure")
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "rss.db"))
+	must(t, err)
+	defer s.Close()
+	report(t, s, "open")
+
+	start := time.Now()
+	fillLikeTheBot(t, s)
+	t.Logf("filled %d ballots in %v", rssNeurons*rssProposals, time.Since(start).Round(time.Millisecond))
+	report(t, s, "filled")
+
+	idlePass(t, s)
+	runtime.GC()
+	debug.FreeOSMemory() // as the bot does after a heavy pass
+	report(t, s, "idle")
+
+	must(t, s.ReleaseMemory(ctx))
+	debug.FreeOSMemory()
+	report(t, s, "released")
+}
+
+// fillLikeTheBot writes what one pass of the fill benchmark writes: each proposal, then per ballot
+// a decision, a vote through the intent log from parallel workers, and an observation.
+func fillLikeTheBot(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	for p := uint64(1); p <= rssProposals; p++ {
+		must(t, s.UpsertProposal(ctx, Proposal{ID: p, Topic: nns.TopicGovernance, Title: "proposal",
+			RewardStatus: nns.RewardStatusAcceptVotes}))
+	}
+	for p := uint64(1); p <= rssProposals; p++ {
+		for n := uint64(1); n <= rssNeurons; n++ {
+			_, err := s.RecordDecision(ctx, Decision{ProposalID: p, NeuronID: n, Action: "vote",
+				Vote: nns.VoteYes, Rule: "default", Reason: "topic Governance: vote yes"})
+			must(t, err)
+		}
+	}
+	ballots := make(chan [2]uint64)
+	var wg sync.WaitGroup
+	for range rssWorkers {
+		wg.Go(func() {
+			for b := range ballots {
+				a, err := s.BeginVote(ctx, b[0], b[1], nns.VoteYes, "default", "topic Governance: vote yes")
+				if err == nil {
+					err = s.FinishVote(ctx, a.ID, VoteSucceeded, "")
+				}
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	for p := uint64(1); p <= rssProposals; p++ {
+		for n := uint64(1); n <= rssNeurons; n++ {
+			ballots <- [2]uint64{p, n}
+		}
+	}
+	close(ballots)
+	wg.Wait()
+	for p := uint64(1); p <= rssProposals; p++ {
+		for n := uint64(1); n <= rssNeurons; n++ {
+			must(t, s.UpsertObservation(ctx, Observation{ProposalID: p, NeuronID: n, Topic: nns.TopicGovernance,
+				RewardStatus: nns.RewardStatusAcceptVotes, Ballot: BallotDirect, BallotVP: 1e8, Vote: nns.VoteYes}))
+		}
+	}
+}
+
+// idlePass runs the reads of a pass that finds nothing to do.
+func idlePass(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := s.Overrides(ctx)
+	must(t, err)
+	_, err = s.ProposalsByRewardStatus(ctx, nns.RewardStatusAcceptVotes)
+	must(t, err)
+	_, err = s.MissedVotes(ctx)
+	must(t, err)
+}
+
+func report(t *testing.T, s *Store, when string) {
+	t.Helper()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	st := s.db.Stats()
+	c := ""
+	if b := libc.MemStat().Bytes; b != 0 {
+		c = fmt.Sprintf(", C heap %.1f MiB", mib(int64(b)))
+	}
+	t.Logf("%-8s RssAnon %.1f MiB (Go heap in use %.1f MiB%s), connections open %d idle %d",
+		when, mib(rssAnon(t)), mib(int64(ms.HeapInuse)), c, st.OpenConnections, st.Idle)
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// rssAnon reads the process's anonymous resident memory from /proc/self/status.
+func rssAnon(t *testing.T) int64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := bytes.Fields(sc.Bytes())
+		if len(f) == 3 && string(f[0]) == "RssAnon:" {
+			kb, err := strconv.ParseInt(string(f[1]), 10, 64)
+			must(t, err)
+			return kb << 10
+		}
+	}
+	t.Skip("no RssAnon in /proc/self/status")
+	return 0
+}
