@@ -27,9 +27,14 @@ type Options struct {
 	// NeuronsTTL: neurons are re-read at most this often (default 5 min),
 	// and always when a proposal's voting ended (a miss needs fresh
 	// recent_ballots) or following is to be reconciled.
-	NeuronsTTL    time.Duration
-	ShutdownGrace time.Duration // default 15 s: in-flight votes at SIGTERM
-	DryRun        bool
+	NeuronsTTL time.Duration
+	// NeuronsIdleTTL replaces NeuronsTTL while every open ballot is filled
+	// and no new proposal appeared (default 30 min): then nothing is at
+	// stake for hours, and re-reading 1,000 full neurons every 5 minutes
+	// would be most of the idle daemon's CPU.
+	NeuronsIdleTTL time.Duration
+	ShutdownGrace  time.Duration // default 15 s: in-flight votes at SIGTERM
+	DryRun         bool
 }
 
 func (o Options) withDefaults() Options {
@@ -45,6 +50,7 @@ func (o Options) withDefaults() Options {
 	def(&o.RetryBackoff, 5*time.Second)
 	def(&o.KnownNeuronsTTL, time.Hour)
 	def(&o.NeuronsTTL, 5*time.Minute)
+	def(&o.NeuronsIdleTTL, 30*time.Minute)
 	def(&o.ShutdownGrace, 15*time.Second)
 	if o.StaleIntervals <= 0 {
 		o.StaleIntervals = 3
@@ -116,15 +122,14 @@ type Bot struct {
 	open         openCache           // the last full read of the open proposals
 	plannedRead  int                 // open.reads when a pass last planned ballots
 	neuronReads  int                 // successful reads of the neurons so far
+	allFilled    bool                // the last pass found every open ballot filled
 	lastPlans    []BallotPlan
+	// lastDecision is the last recorded decision per ballot still to be
+	// filled; entries go when the ballot fills or the proposal settles.
 	lastDecision map[ballotKey]string
-	observed     map[ballotKey]bool
-	unknownSeen  map[ballotKey]bool
-	amu          sync.Mutex // guards direct and firing (votes run concurrently)
-	direct       map[ballotKey]bool
-	titles       map[uint64]Proposal // for alert texts; guarded by amu
-	refused      map[ballotKey]bool
-	dryRun       map[ballotKey]bool
+	marks        *ballotMarks
+	amu          sync.Mutex          // guards titles and firing (votes run concurrently)
+	titles       map[uint64]Proposal // for alert texts
 	firing       map[string]Alert
 	known        map[string]uint64
 	knownAt      time.Time
@@ -168,12 +173,8 @@ func New(d Deps, opts Options) (*Bot, error) {
 		wake:         make(chan struct{}, 1),
 		tracked:      map[uint64]Proposal{},
 		lastDecision: map[ballotKey]string{},
-		observed:     map[ballotKey]bool{},
-		unknownSeen:  map[ballotKey]bool{},
-		direct:       map[ballotKey]bool{},
+		marks:        newBallotMarks(),
 		titles:       map[uint64]Proposal{},
-		refused:      map[ballotKey]bool{},
-		dryRun:       map[ballotKey]bool{},
 		firing:       map[string]Alert{},
 		warnedCtl:    map[uint64]bool{},
 	}
@@ -287,11 +288,7 @@ func (b *Bot) FiringAlerts() []Alert {
 	return out
 }
 
-func (b *Bot) isDirect(k ballotKey) bool {
-	b.amu.Lock()
-	defer b.amu.Unlock()
-	return b.direct[k]
-}
+func (b *Bot) isDirect(k ballotKey) bool { return b.marks.has(k, markDirect) }
 
 // describe fills an alert's alias, topic and proposal title.
 func (b *Bot) describe(a *Alert) {

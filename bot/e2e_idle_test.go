@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 	"github.com/votebot/votebot/rewards"
 )
 
-// TestBenchIdleProcess measures the bot alone, as its own process, idle:
+// TestBenchIdleProcess measures `votebot run` alone, as its own process, idle:
 // 1,000 neurons, 50 open proposals whose ballots are all filled, the
 // default 60 s poll. It reports RSS and CPU of the bot process and the
 // requests it made. Opt-in: VOTEBOT_BENCH=1 (VOTEBOT_BENCH_IDLE=2m).
@@ -55,14 +56,24 @@ func TestBenchIdleProcess(t *testing.T) {
 	proxy := newByteProxy(t, e.net.URL) // counts the bytes on the wire
 	raw := fmt.Sprintf(benchConfig, proxy.URL(), e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
 	raw += "poll_interval: 60s\n"
+	raw += "listen: 127.0.0.1:0\n"
 	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+cfgPath, "VOTEBOT_CHILD_POLL=60s")
+	// The product itself, `votebot run`, unless a heap profile is wanted:
+	// then the test binary runs the bot with a profiler on the side.
+	cmd := exec.Command(buildVotebot(t), "run", "--config", cfgPath)
 	if p := os.Getenv("VOTEBOT_BENCH_HEAPPROFILE"); p != "" {
-		cmd.Env = append(cmd.Env, heapProfileEnv+"="+p) // go tool pprof -top <file>
+		cmd = exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"="+cfgPath, "VOTEBOT_CHILD_POLL=60s",
+			heapProfileEnv+"="+p) // go tool pprof -top <file>
 	}
+	logf, err := os.Create(e.dir + "/votebot.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logf.Close()
+	cmd.Stderr = logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +91,58 @@ func TestBenchIdleProcess(t *testing.T) {
 		nNeurons, nProps, idle, statusKiB(t, cmd.Process.Pid, "VmRSS")/1024,
 		statusKiB(t, cmd.Process.Pid, "RssAnon")/1024, statusKiB(t, cmd.Process.Pid, "RssFile")/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
 		float64(calls)*perHour, bytes*perHour/1024, cpu.Seconds()*perHour, 100*cpu.Seconds()/idle.Seconds())
+	t.Logf("largest mappings (RSS KiB):\n%s", topMappings(t, cmd.Process.Pid, 8))
+}
+
+// buildVotebot builds cmd/votebot into the test's temporary directory.
+func buildVotebot(t *testing.T) string {
+	t.Helper()
+	bin := t.TempDir() + "/votebot"
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/votebot/votebot/cmd/votebot").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// topMappings sums RSS by mapping (file name, or [heap], [anon]…) from
+// /proc/PID/smaps: which part of the resident set is code, Go heap, or
+// SQLite's allocations.
+func topMappings(t *testing.T, pid, n int) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return err.Error()
+	}
+	rss := map[string]int64{}
+	name := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+			name = "[anon]"
+			if len(f) >= 6 {
+				name = f[5]
+			}
+			name += " " + f[1]
+		case len(f) >= 2 && f[0] == "Rss:":
+			v, _ := strconv.ParseInt(f[1], 10, 64)
+			rss[name] += v
+		}
+	}
+	keys := make([]string, 0, len(rss))
+	for k := range rss {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return rss[keys[i]] > rss[keys[j]] })
+	var sb strings.Builder
+	for i, k := range keys {
+		if i == n {
+			break
+		}
+		fmt.Fprintf(&sb, "  %7d  %s\n", rss[k], k)
+	}
+	return sb.String()
 }
 
 func procCPU(t *testing.T, pid int) time.Duration {

@@ -39,6 +39,7 @@ type fakeGov struct {
 	beforeVote func()
 	sent       map[ballotKey]int // RegisterVote calls that filled a ballot
 	calls      int
+	reads      int // successful Neurons calls
 	following  []uint64
 	refreshed  []uint64
 }
@@ -135,6 +136,7 @@ func (g *fakeGov) Neurons(_ context.Context, ids []uint64) (map[uint64]Neuron, e
 	if g.down {
 		return nil, errDown
 	}
+	g.reads++
 	out := map[uint64]Neuron{}
 	for _, id := range ids {
 		if n, ok := g.neurons[id]; ok && n.Authorized {

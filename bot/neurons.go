@@ -14,9 +14,13 @@ import (
 // read is absent from the result (its ballots are then unknown, never
 // missed). ok is false when the read failed: nothing is known then, and no
 // neuron check may conclude anything.
-func (b *Bot) readNeurons(ctx context.Context, opts Options, force bool) (state map[uint64]Neuron, ok bool) {
+func (b *Bot) readNeurons(ctx context.Context, opts Options, force, idle bool) (state map[uint64]Neuron, ok bool) {
 	now := b.now()
-	if !force && b.neurons != nil && now.Sub(b.neuronsAt) < opts.NeuronsTTL {
+	ttl := opts.NeuronsTTL
+	if idle {
+		ttl = max(ttl, opts.NeuronsIdleTTL)
+	}
+	if !force && b.neurons != nil && now.Sub(b.neuronsAt) < ttl {
 		return b.neurons, true
 	}
 	ids := make([]uint64, len(opts.Neurons))

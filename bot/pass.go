@@ -51,9 +51,10 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	// show matters: first pass, reconcile, a proposal to settle, or a
 	// ballot that vanished (the identity may have lost its hotkey).
 	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props)
+	idle := b.allFilled && !b.untracked(props)
 	b.trackProposals(ctx, props)
 
-	state, neuronsRead := b.readNeurons(ctx, opts, force)
+	state, neuronsRead := b.readNeurons(ctx, opts, force, idle)
 	b.checkedOnce = true
 	b.nameProposers(ctx, props, opts, now)
 	if neuronsRead {
@@ -69,6 +70,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 		b.log.Error().Err(err).Msg("read overrides")
 	}
 	if b.nothingToPlan(props, opts) {
+		b.allFilled = true
 		sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
 		b.updateParticipation(ctx)
 		sum.Proposals, sum.Ballots = len(props), len(props)*len(opts.Neurons)
@@ -113,6 +115,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 			b.lastPlans = append(b.lastPlans, bp)
 		}
 	}
+	b.allFilled = len(b.lastPlans) == 0 && sum.VotesCast == 0 // votes just sent are read back first
 	sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
 	b.updateOpenMetrics(props, plans)
 	b.updateParticipation(ctx)
@@ -270,6 +273,7 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		if bp.Outcome == BallotFollowing {
+			delete(b.lastDecision, k) // filled: no decision left to record
 			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
 			b.resolve(ctx, AlertAtRisk, k.neuron, k.proposal)
 			b.resolve(ctx, AlertRefused, k.neuron, k.proposal)
@@ -298,7 +302,7 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 // observe records a filled ballot once, for rewards/.
 func (b *Bot) observe(ctx context.Context, bp BallotPlan, now time.Time) {
 	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
-	if b.observed[k] {
+	if b.marks.has(k, markObserved) {
 		return
 	}
 	outcome := BallotFollowing
@@ -313,7 +317,7 @@ func (b *Bot) observe(ctx context.Context, bp BallotPlan, now time.Time) {
 		b.log.Error().Err(err).Msg("record observation")
 		return
 	}
-	b.observed[k] = true
+	b.marks.set(k, markObserved)
 	b.obsChanged = true
 }
 
@@ -329,6 +333,16 @@ func (b *Bot) ballotsVanished(open []Proposal) bool {
 			if _, still := p.Ballots[n]; !still {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// untracked reports whether a proposal is new to the loop.
+func (b *Bot) untracked(open []Proposal) bool {
+	for _, p := range open {
+		if _, ok := b.tracked[p.ID]; !ok {
+			return true
 		}
 	}
 	return false

@@ -93,6 +93,7 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 				continue
 			}
 			delete(b.tracked, id)
+			b.forgetBallots(id)
 			b.amu.Lock()
 			delete(b.titles, id)
 			b.amu.Unlock()
@@ -111,7 +112,7 @@ func (b *Bot) skipped(d Decider, p Proposal, nc NeuronConfig, n Neuron, override
 
 func (b *Bot) recordSettled(ctx context.Context, p Proposal, nc NeuronConfig, outcome BallotOutcome, vote nns.Vote, now time.Time) {
 	k := ballotKey{nc.ID, p.ID}
-	if outcome == BallotNone || (b.observed[k] && outcome != BallotMissed) {
+	if outcome == BallotNone || (b.marks.has(k, markObserved) && outcome != BallotMissed) {
 		return
 	}
 	if outcome == BallotFollowing && b.isDirect(k) {
@@ -124,7 +125,7 @@ func (b *Bot) recordSettled(ctx context.Context, p Proposal, nc NeuronConfig, ou
 		b.log.Error().Err(err).Msg("record observation")
 		return
 	}
-	b.observed[k] = true
+	b.marks.set(k, markObserved)
 	b.obsChanged = true
 }
 
@@ -147,7 +148,7 @@ func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.
 // ended (the store never lets "unknown" overwrite a known outcome).
 func (b *Bot) recordUnknown(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
 	k := ballotKey{nc.ID, p.ID}
-	if b.observed[k] || b.unknownSeen[k] {
+	if b.marks.has(k, markObserved) || b.marks.has(k, markUnknown) {
 		return
 	}
 	o := Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
@@ -156,5 +157,17 @@ func (b *Bot) recordUnknown(ctx context.Context, p Proposal, nc NeuronConfig, no
 		b.log.Error().Err(err).Msg("record observation")
 		return
 	}
-	b.unknownSeen[k] = true
+	b.marks.set(k, markUnknown)
+}
+
+// forgetBallots drops what the loop remembered about a settled proposal's
+// ballots: kept, it would grow with every proposal for as long as the
+// daemon runs.
+func (b *Bot) forgetBallots(proposal uint64) {
+	b.marks.forget(proposal)
+	for k := range b.lastDecision { // also neurons a reload removed
+		if k.proposal == proposal {
+			delete(b.lastDecision, k)
+		}
+	}
 }

@@ -98,9 +98,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	source := d.Source
 	switch {
 	case err == nil:
-		b.amu.Lock()
-		b.direct[k] = true
-		b.amu.Unlock()
+		b.marks.set(k, markDirect)
 		logv.Info().Msg("voted")
 		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", neuronLabel(bp.Neuron), d.Vote, k.proposal, bp.Proposal.Topic, d.Reason)
 	case b.errs.AlreadyVoted(err):
@@ -128,28 +126,12 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	return result
 }
 
-func (b *Bot) wasRefused(k ballotKey) bool {
-	b.amu.Lock()
-	defer b.amu.Unlock()
-	return b.refused[k]
-}
+func (b *Bot) wasRefused(k ballotKey) bool { return b.marks.has(k, markRefused) }
 
-func (b *Bot) markRefused(k ballotKey) {
-	b.amu.Lock()
-	b.refused[k] = true
-	b.amu.Unlock()
-}
+func (b *Bot) markRefused(k ballotKey) { b.marks.set(k, markRefused) }
 
 // noteDryRun reports whether this "would vote" is new.
-func (b *Bot) noteDryRun(k ballotKey) bool {
-	b.amu.Lock()
-	defer b.amu.Unlock()
-	if b.dryRun[k] {
-		return false
-	}
-	b.dryRun[k] = true
-	return true
-}
+func (b *Bot) noteDryRun(k ballotKey) bool { return b.marks.set(k, markDryRun) }
 
 // recoverInFlight settles attempts a crash left pending: the ballot is
 // re-read; filled means the vote landed, empty means it did not (and may be
