@@ -116,6 +116,36 @@ func TestVoteLog(t *testing.T) {
 	}
 }
 
+// TestLiveAttemptError covers what BeginVote reports when its insert was kept out, including a
+// live attempt that is gone by the time it looks (then BeginVote tries again).
+func TestLiveAttemptError(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		finish VoteOutcome // how the ballot's attempt ended
+		want   error
+	}{
+		{VotePending, ErrVoteInFlight},
+		{VoteSucceeded, ErrBallotDone},
+		{VoteAlreadyVoted, ErrBallotDone},
+		{VoteFailed, nil},
+		{VoteAbandoned, nil},
+		{VoteRefused, nil},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.finish), func(t *testing.T) {
+			s, _, _ := openTemp(t)
+			a, err := s.BeginVote(ctx, 5, 6, nns.VoteYes, "rule", "r")
+			must(t, err)
+			if tt.finish != VotePending {
+				must(t, s.FinishVote(ctx, a.ID, tt.finish, ""))
+			}
+			if err := s.liveAttemptError(ctx, 5, 6); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Errorf("liveAttemptError = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestFinishVoteRejectsBadUse(t *testing.T) {
 	ctx := context.Background()
 	s, _, _ := openTemp(t)

@@ -22,14 +22,47 @@ func TestOpenSetsWALAndLatestSchema(t *testing.T) {
 	if v != len(migrations) {
 		t.Errorf("schema version = %d, want %d", v, len(migrations))
 	}
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "1", "busy_timeout": "10000"} {
-		var got string
-		must(t, s.db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got))
-		if got != want {
-			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+	pragmas := map[string]string{"journal_mode": "wal", "synchronous": "1", "busy_timeout": "10000",
+		"cache_size": fmt.Sprint(-cacheSizeKiB)}
+	// Hold one connection so the second query runs on another: every pooled connection needs them.
+	held, err := s.db.Conn(ctx)
+	must(t, err)
+	defer held.Close()
+	for name, q := range map[string]interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}{"first connection": held, "second connection": s.db} {
+		for pragma, want := range pragmas {
+			var got string
+			must(t, q.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got))
+			if got != want {
+				t.Errorf("%s: PRAGMA %s = %q, want %q", name, pragma, got, want)
+			}
 		}
 	}
+	if got := s.db.Stats().MaxOpenConnections; got != maxConns {
+		t.Errorf("pool allows %d connections, want %d (each holds a page cache)", got, maxConns)
+	}
 	must(t, s.IntegrityCheck(ctx))
+}
+
+func TestOpenPathNeedingEscapes(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "a#b?c%20d")
+	must(t, os.Mkdir(dir, 0o700))
+	path := filepath.Join(dir, "votebot.db")
+	s, err := Open(ctx, path)
+	must(t, err)
+	defer s.Close()
+	var file string
+	must(t, s.db.QueryRowContext(ctx, "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file))
+	if file != path {
+		t.Errorf("opened %q, want %q", file, path)
+	}
+	var cache int
+	must(t, s.db.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache))
+	if cache != -cacheSizeKiB {
+		t.Errorf("cache_size = %d, want %d: the DSN's pragmas were lost", cache, -cacheSizeKiB)
+	}
 }
 
 func TestFullSyncOption(t *testing.T) {
