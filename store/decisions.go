@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/votebot/votebot/nns"
@@ -26,17 +28,44 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 // RecordDecision appends d to the decision log and returns it with its ID (and At, when zero,
 // set to now).
 func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error) {
+	if err := s.insertDecision(ctx, s.stmts.decisionInsert, &d); err != nil {
+		return Decision{}, err
+	}
+	return d, nil
+}
+
+// RecordDecisions appends ds to the decision log in one transaction, as RecordDecision does each,
+// and returns them with their IDs. A pass's decisions then cost one commit, not one each.
+func (s *Store) RecordDecisions(ctx context.Context, ds []Decision) ([]Decision, error) {
+	out := slices.Clone(ds)
+	err := s.inTx(ctx, s.stmts.decisionInsert, func(insert *sql.Stmt) error {
+		for i := range out {
+			if err := s.insertDecision(ctx, insert, &out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// insertDecision runs the prepared insert for d and sets its ID (and At, when zero).
+func (s *Store) insertDecision(ctx context.Context, insert *sql.Stmt, d *Decision) error {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
-	res, err := s.stmts.decisionInsert.ExecContext(ctx, id64(d.ProposalID), id64(d.NeuronID), d.Action, int64(d.Vote), d.Rule, d.Reason, unixNano(d.At))
+	res, err := insert.ExecContext(ctx, id64(d.ProposalID), id64(d.NeuronID), d.Action, int64(d.Vote),
+		d.Rule, d.Reason, unixNano(d.At))
+	if err == nil {
+		d.ID, err = res.LastInsertId()
+	}
 	if err != nil {
-		return Decision{}, fmt.Errorf("record decision %d/%d: %w", d.ProposalID, d.NeuronID, err)
+		return fmt.Errorf("record decision %d/%d: %w", d.ProposalID, d.NeuronID, err)
 	}
-	if d.ID, err = res.LastInsertId(); err != nil {
-		return Decision{}, fmt.Errorf("record decision %d/%d: %w", d.ProposalID, d.NeuronID, err)
-	}
-	return d, nil
+	return nil
 }
 
 // Decisions lists the decisions taken on a proposal (every neuron when neuron is 0), oldest first.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -84,10 +85,27 @@ ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
 // (a failed read) keeps the earlier ballot, a filled ballot is never replaced by an unfilled one
 // (ballots are never emptied), and a direct vote is not replaced by "following".
 func (s *Store) UpsertObservation(ctx context.Context, o Observation) error {
+	return s.upsertObservation(ctx, s.stmts.observationUpsert, o)
+}
+
+// UpsertObservations records each of obs as UpsertObservation does, in one transaction: a pass's
+// observations then cost one commit, not one each.
+func (s *Store) UpsertObservations(ctx context.Context, obs []Observation) error {
+	return s.inTx(ctx, s.stmts.observationUpsert, func(upsert *sql.Stmt) error {
+		for _, o := range obs {
+			if err := s.upsertObservation(ctx, upsert, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) upsertObservation(ctx context.Context, upsert *sql.Stmt, o Observation) error {
 	if o.ObservedAt.IsZero() {
 		o.ObservedAt = s.now()
 	}
-	_, err := s.stmts.observationUpsert.ExecContext(ctx,
+	_, err := upsert.ExecContext(ctx,
 		id64(o.ProposalID), id64(o.NeuronID), int64(o.Topic), int64(o.RewardStatus), string(o.Ballot),
 		id64(o.BallotVP), int64(o.Vote), unixNano(o.ProposalTime), unixNano(o.Deadline), unixNano(o.ObservedAt),
 		id64(o.TotalPotentialVP))

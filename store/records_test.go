@@ -72,6 +72,37 @@ func TestDecisions(t *testing.T) {
 	}
 }
 
+func TestRecordDecisionsBatch(t *testing.T) {
+	ctx := context.Background()
+	s, _, clock := openTemp(t)
+	first, err := s.RecordDecision(ctx, Decision{ProposalID: 1, NeuronID: 1, Action: "wait", Rule: "r", Reason: "x"})
+	must(t, err)
+	batch := []Decision{
+		{ProposalID: 1, NeuronID: 2, Action: "vote", Vote: nns.VoteNo, Rule: "r", Reason: "a"},
+		{ProposalID: 1, NeuronID: 3, Action: "skip", Rule: "r", Reason: "b", At: clock.Now().Add(-time.Hour)},
+	}
+	got, err := s.RecordDecisions(ctx, batch)
+	must(t, err)
+	if batch[0].ID != 0 {
+		t.Error("RecordDecisions changed its argument")
+	}
+	if len(got) != 2 || got[0].ID <= first.ID || got[1].ID <= got[0].ID {
+		t.Fatalf("ids: first %d, batch %+v", first.ID, got)
+	}
+	if !got[0].At.Equal(clock.Now()) || !got[1].At.Equal(clock.Now().Add(-time.Hour)) {
+		t.Errorf("At: %v, %v; want now for the zero one, kept for the set one", got[0].At, got[1].At)
+	}
+	stored, err := s.Decisions(ctx, 1, 0)
+	must(t, err)
+	if len(stored) != 3 || stored[1] != got[0] || stored[2] != got[1] {
+		t.Errorf("stored %+v, want the first then %+v", stored, got)
+	}
+	must(t, s.Close())
+	if _, err := s.RecordDecisions(ctx, batch); err == nil {
+		t.Error("RecordDecisions on a closed store succeeded")
+	}
+}
+
 func TestVoteLog(t *testing.T) {
 	ctx := context.Background()
 	type step struct {
@@ -360,20 +391,33 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 		{"direct replaces following", BallotFollowing, BallotDirect, BallotDirect},
 		{"a vote replaces empty", BallotEmpty, BallotFollowing, BallotFollowing},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _ := openTemp(t)
-			o := Observation{ProposalID: 1, NeuronID: 2, Topic: nns.Topic(4), Ballot: tt.first, Vote: nns.VoteYes,
-				BallotVP: 10, TotalPotentialVP: 1000, RewardStatus: nns.RewardStatusAcceptVotes}
-			must(t, s.UpsertObservation(ctx, o))
-			o.Ballot, o.RewardStatus, o.TotalPotentialVP = tt.later, nns.RewardStatusSettled, 0
-			must(t, s.UpsertObservation(ctx, o))
-			got, err := s.Observations(ctx, ObservationFilter{})
-			must(t, err)
-			if len(got) != 1 || got[0].Ballot != tt.stored || got[0].RewardStatus != nns.RewardStatusSettled || got[0].TotalPotentialVP != 1000 {
-				t.Errorf("stored %+v, want ballot %s, status Settled, total VP kept", got, tt.stored)
+	upserts := map[string]func(*Store, ...Observation) error{
+		"one by one": func(s *Store, obs ...Observation) error {
+			for _, o := range obs {
+				if err := s.UpsertObservation(ctx, o); err != nil {
+					return err
+				}
 			}
-		})
+			return nil
+		},
+		"batched": func(s *Store, obs ...Observation) error { return s.UpsertObservations(ctx, obs) },
+	}
+	for how, upsert := range upserts {
+		for _, tt := range tests {
+			t.Run(how+"/"+tt.name, func(t *testing.T) {
+				s, _, _ := openTemp(t)
+				o := Observation{ProposalID: 1, NeuronID: 2, Topic: nns.Topic(4), Ballot: tt.first, Vote: nns.VoteYes,
+					BallotVP: 10, TotalPotentialVP: 1000, RewardStatus: nns.RewardStatusAcceptVotes}
+				later := o
+				later.Ballot, later.RewardStatus, later.TotalPotentialVP = tt.later, nns.RewardStatusSettled, 0
+				must(t, upsert(s, o, later))
+				got, err := s.Observations(ctx, ObservationFilter{})
+				must(t, err)
+				if len(got) != 1 || got[0].Ballot != tt.stored || got[0].RewardStatus != nns.RewardStatusSettled || got[0].TotalPotentialVP != 1000 {
+					t.Errorf("stored %+v, want ballot %s, status Settled, total VP kept", got, tt.stored)
+				}
+			})
+		}
 	}
 }
 

@@ -186,3 +186,19 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// inTx runs fn with stmt bound to an immediate transaction, committing if fn succeeds.
+func (s *Store) inTx(ctx context.Context, stmt *sql.Stmt, fn func(*sql.Stmt) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op once committed
+	if err := fn(tx.StmtContext(ctx, stmt)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
