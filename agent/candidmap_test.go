@@ -65,6 +65,15 @@ type oddTuple struct {
 	B string `ic:"1,tuple"`
 }
 
+func marshalValue(t testing.TB, v any) []byte {
+	t.Helper()
+	reply, err := candid.Marshal([]any{v})
+	if err != nil {
+		t.Fatalf("marshal %T: %v", v, err)
+	}
+	return reply
+}
+
 // oldDecode is the decode this package used before the fast path:
 // candid.Unmarshal, with its panics turned into errors.
 func oldDecode(reply []byte, out any) (err error) {

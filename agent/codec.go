@@ -40,6 +40,11 @@ func decode(method string, reply []byte, out any) (err error) {
 			err = &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid (decoder panicked: %v)", r)}
 		}
 	}()
+	// agent-go's decoder crashes the process (out of memory, stack
+	// overflow: beyond recover) on some malformed messages.
+	if err := checkCandidBounds(reply); err != nil {
+		return &DecodeError{Method: method, Err: err}
+	}
 	if decodeFast(reply, out) == nil {
 		return nil
 	}
