@@ -5,8 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aviate-labs/agent-go/candid"
 	"github.com/aviate-labs/agent-go/principal"
 
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -129,5 +131,81 @@ func BenchmarkDevnetListNeurons1000(b *testing.B) {
 		if err != nil || len(resp.FullNeurons) != len(ids) {
 			b.Fatalf("%d, %v", len(resp.FullNeurons), err)
 		}
+	}
+}
+
+// BenchmarkDevnetListProposals50x1000 reads one page of 50 open proposals,
+// each with the ballots of the caller's 1,000 neurons: the bot's full read
+// of open proposals at the daemon benchmark's size.
+func BenchmarkDevnetListProposals50x1000(b *testing.B) {
+	net := startGovNet(b)
+	id := newIdentity(b)
+	proposer := net.addNeuron(b, principal.AnonymousID, nil)
+	for range 1000 {
+		net.addNeuron(b, id.Sender(), nil)
+	}
+	for i := range 50 {
+		net.motion(b, proposer, i)
+	}
+	g := newClient(b, testConfig([]string{net.url}, net.rootKey, id))
+	ctx := context.Background()
+	req := nns.ListProposalInfoRequest{IncludeRewardStatus: []int32{int32(nns.RewardStatusAcceptVotes)}, Limit: 50}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		props, err := g.ListProposalsPage(ctx, req)
+		if err != nil || len(props) != 50 || len(props[0].Ballots) != 1000 {
+			b.Fatalf("%d proposals, %v", len(props), err)
+		}
+	}
+}
+
+// BenchmarkDecodeListNeurons500 decodes one list_neurons page (500 full
+// neurons with 50 recent ballots each, as the devnet canister encodes it)
+// without the network: agent-go's candid.Unmarshal, its wire parse alone
+// (candid.Decode, which the fast path keeps) and the fast path.
+func BenchmarkDecodeListNeurons500(b *testing.B) {
+	net := startGovNet(b)
+	hot := principal.Principal{Raw: []byte{0x42}}
+	proposer := net.addNeuron(b, principal.AnonymousID, nil)
+	ids := make([]uint64, 500)
+	for i := range ids {
+		ids[i] = net.addNeuron(b, hot, nil)
+	}
+	for i := range 50 {
+		p := net.motion(b, proposer, i)
+		for _, n := range ids {
+			if err := net.gov.CastVote(n, p, nns.VoteYes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	arg, err := candid.Marshal([]any{nns.ListNeurons{NeuronIds: ids}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reply, err := net.gov.Methods()["list_neurons"].Handle(context.Background(), devnet.Call{Caller: hot, Arg: arg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	decoders := []struct {
+		name   string
+		decode func(*nns.ListNeuronsResponse) error
+	}{
+		{"unmarshal", func(out *nns.ListNeuronsResponse) error { return candid.Unmarshal(reply, []any{out}) }},
+		{"wire-only", func(*nns.ListNeuronsResponse) error { _, _, err := candid.Decode(reply); return err }},
+		{"fast", func(out *nns.ListNeuronsResponse) error { return decodeFast(reply, out) }},
+	}
+	for _, d := range decoders {
+		b.Run(d.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(reply)))
+			for b.Loop() {
+				var out nns.ListNeuronsResponse
+				if err := d.decode(&out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -21,9 +21,10 @@ import (
 // The mapper mirrors idl's UnmarshalGo for records, variants, options and
 // vectors and hands everything else (numbers, text, principals, null, arrays,
 // maps, interfaces, RawMessage…) to idl.UnmarshalGo itself, so the values are
-// the ones candid.Unmarshal gives. Any failure or panic of the fast path is
-// not reported: decode then runs candid.Unmarshal, whose outcome (value or
-// error) is the answer, so errors read exactly as before.
+// the ones candid.Unmarshal gives, and so are the errors: the first value
+// that does not fit fails in the same idl call as before. When the fast path
+// declines (its wire parse fails, a target it does not take, a panic)
+// decode runs candid.Unmarshal, whose outcome is the answer.
 
 // errFastUnsupported makes decode take candid.Unmarshal.
 var errFastUnsupported = errors.New("fast decode: unsupported target")
@@ -80,24 +81,34 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// decodeFast decodes a single-value reply into out (a non-nil pointer). Any
-// error, including a recovered panic, means "ask candid.Unmarshal".
+// declinedError is a fast decode that did not get as far as mapping a
+// value (agent-go's wire parse failed — candid.Decode rejects trailing bytes,
+// which candid.Unmarshal accepts), or a target or panic it leaves to
+// candid.Unmarshal.
+type declinedError struct{ err error }
+
+func (e *declinedError) Error() string { return "fast decode declined: " + e.err.Error() }
+func (e *declinedError) Unwrap() error { return e.err }
+
+// decodeFast decodes a single-value reply into out (a non-nil pointer). A
+// *declinedError means "ask candid.Unmarshal"; any other error is the one
+// candid.Unmarshal gives for the reply (a value that does not fit out).
 func decodeFast(reply []byte, out any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("fast decode panicked: %v", r)
+			err = &declinedError{fmt.Errorf("panic: %v", r)}
 		}
 	}()
 	p := reflect.ValueOf(out)
 	if p.Kind() != reflect.Pointer || p.IsNil() || p.Type() == rawMessagePtr {
-		return errFastUnsupported
+		return &declinedError{errFastUnsupported}
 	}
 	types, values, err := candid.Decode(reply)
 	if err != nil {
-		return err
+		return &declinedError{err}
 	}
 	if len(types) != 1 || len(values) != 1 {
-		return fmt.Errorf("fast decode: %d values, want 1", len(types))
+		return &declinedError{fmt.Errorf("%d values, want 1", len(types))}
 	}
 	return mapValue(types[0], values[0], p)
 }

@@ -1,8 +1,10 @@
 package agent
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"testing"
 
 	"github.com/aviate-labs/agent-go/candid"
@@ -86,23 +88,29 @@ func oldDecode(reply []byte, out any) (err error) {
 }
 
 // compareDecoders decodes reply into a new target of type typ by both
-// paths. A fast result must be the old path's result; it reports whether
-// the fast path produced one.
-func compareDecoders(t testing.TB, reply []byte, typ reflect.Type) (fastOK bool) {
+// paths and returns the fast path's error. A fast result must be the old
+// path's result; a fast error that is not a decline must be the old path's
+// error, word for word.
+func compareDecoders(t testing.TB, reply []byte, typ reflect.Type) error {
 	t.Helper()
 	fast, old := reflect.New(typ), reflect.New(typ)
 	errFast := decodeFast(reply, fast.Interface())
 	errOld := oldDecode(reply, old.Interface())
-	if errFast != nil {
-		return false
-	}
-	if errOld != nil {
+	var declined *declinedError
+	switch {
+	case errors.As(errFast, &declined):
+	case errFast != nil:
+		if errOld == nil || withoutAddresses(errOld.Error()) != withoutAddresses(errFast.Error()) {
+			t.Fatalf("%v: fast path error %q, candid.Unmarshal's %v; reply %x", typ, errFast, errOld, reply)
+		}
+	case errOld != nil:
 		t.Fatalf("%v: fast path decoded what candid.Unmarshal rejects (%v); reply %x", typ, errOld, reply)
+	default:
+		if d := firstDiff(fast.Elem(), old.Elem(), typ.String()); d != "" {
+			t.Fatalf("fast path differs from candid.Unmarshal at %s; reply %x", d, reply)
+		}
 	}
-	if d := firstDiff(fast.Elem(), old.Elem(), typ.String()); d != "" {
-		t.Fatalf("fast path differs from candid.Unmarshal at %s; reply %x", d, reply)
-	}
-	return true
+	return errFast
 }
 
 func TestDecodeFastMatchesUnmarshal(t *testing.T) {
@@ -116,8 +124,8 @@ func TestDecodeFastMatchesUnmarshal(t *testing.T) {
 				if err != nil {
 					t.Fatalf("value %d: marshal: %v", i, err)
 				}
-				if !compareDecoders(t, reply, typ) {
-					t.Fatalf("value %d: fast path declined a well-typed reply: %v", i, decodeFast(reply, reflect.New(typ).Interface()))
+				if err := compareDecoders(t, reply, typ); err != nil {
+					t.Fatalf("value %d: fast path failed on a well-typed reply: %v", i, err)
 				}
 			}
 		})
@@ -213,7 +221,8 @@ func TestDecodeFastLeavesToIdl(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := decodeFast(tt.reply, tt.out()); (err != nil) != tt.declined {
+			var declined *declinedError
+			if err := decodeFast(tt.reply, tt.out()); errors.As(err, &declined) != tt.declined {
 				t.Fatalf("decodeFast error %v, want declined %v", err, tt.declined)
 			}
 			got, want := tt.out(), tt.out()
@@ -225,6 +234,12 @@ func TestDecodeFastLeavesToIdl(t *testing.T) {
 		})
 	}
 }
+
+// withoutAddresses blanks the pointers (the decoded *idl.Variant values)
+// that idl's error messages print.
+func withoutAddresses(s string) string { return addressPattern.ReplaceAllString(s, "0x?") }
+
+var addressPattern = regexp.MustCompile(`0x[0-9a-f]+`)
 
 // firstDiff names the first place where a and b differ ("" if equal as
 // reflect.DeepEqual sees them).

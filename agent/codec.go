@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -45,14 +46,15 @@ func decode(method string, reply []byte, out any) (err error) {
 	if err := checkCandidBounds(reply); err != nil {
 		return &DecodeError{Method: method, Err: err}
 	}
-	if decodeFast(reply, out) == nil {
-		return nil
+	err = decodeFast(reply, out)
+	var declined *declinedError
+	if errors.As(err, &declined) {
+		// agent-go's own decode decides, from a zero value as the caller
+		// gave it.
+		resetTarget(out)
+		err = candid.Unmarshal(reply, []any{out})
 	}
-	// The fast path declined or failed: agent-go's own decode decides, from
-	// a zero value as the caller gave it, so values and errors are as they
-	// always were.
-	resetTarget(out)
-	if err := candid.Unmarshal(reply, []any{out}); err != nil {
+	if err != nil {
 		return &DecodeError{Method: method, Field: locateField(reply, out), Err: err}
 	}
 	return nil

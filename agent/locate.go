@@ -25,8 +25,10 @@ func locateField(reply []byte, out any) (path string) {
 	return locate(types[0], values[0], reflect.TypeOf(out).Elem(), "")
 }
 
+// fits uses the fast mapper (candidmap.go): idl.UnmarshalGo's result at a
+// fraction of its cost, which retrying field by field multiplies.
 func fits(typ idl.Type, raw any, target reflect.Type) bool {
-	return idl.UnmarshalGo(typ, raw, reflect.New(target).Interface()) == nil
+	return mapValue(typ, raw, reflect.New(target)) == nil
 }
 
 func locate(typ idl.Type, raw any, target reflect.Type, path string) string {
