@@ -124,9 +124,6 @@ type Bot struct {
 	neuronReads  int                 // successful reads of the neurons so far
 	allFilled    bool                // the last pass found every open ballot filled
 	lastPlans    []BallotPlan
-	// lastDecision is the last recorded decision per ballot still to be
-	// filled; entries go when the ballot fills or the proposal settles.
-	lastDecision map[ballotKey]string
 	marks        *ballotMarks
 	amu          sync.Mutex          // guards titles and firing (votes run concurrently)
 	titles       map[uint64]Proposal // for alert texts
@@ -170,13 +167,12 @@ func New(d Deps, opts Options) (*Bot, error) {
 		gov: d.Gov, errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics,
 		log: d.Logger, now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events,
 		decider: d.Decider, opts: opts.withDefaults(), reconcile: true,
-		wake:         make(chan struct{}, 1),
-		tracked:      map[uint64]Proposal{},
-		lastDecision: map[ballotKey]string{},
-		marks:        newBallotMarks(),
-		titles:       map[uint64]Proposal{},
-		firing:       map[string]Alert{},
-		warnedCtl:    map[uint64]bool{},
+		wake:      make(chan struct{}, 1),
+		tracked:   map[uint64]Proposal{},
+		marks:     newBallotMarks(),
+		titles:    map[uint64]Proposal{},
+		firing:    map[string]Alert{},
+		warnedCtl: map[uint64]bool{},
 	}
 	if b.metrics != nil {
 		b.metrics.setNeurons(b.opts.Neurons)

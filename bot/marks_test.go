@@ -1,6 +1,11 @@
 package bot
 
-import "testing"
+import (
+	"testing"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
 
 func TestBallotMarks(t *testing.T) {
 	bm := newBallotMarks()
@@ -34,5 +39,37 @@ func TestBallotMarks(t *testing.T) {
 	bm.forget(100)
 	if bm.has(a, markObserved) || bm.has(b, markDirect) || bm.proposals() != 0 {
 		t.Error("forget left marks behind")
+	}
+}
+
+func TestBallotMarksDecisionChanged(t *testing.T) {
+	bm := newBallotMarks()
+	k := ballotKey{neuron: 7, proposal: 100}
+	at := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	d := Decision{Kind: DecideVote, Vote: nns.VoteYes, At: at, Reason: "rule all-yes"}
+	steps := []struct {
+		name string
+		d    Decision
+		want bool
+	}{
+		{"first", d, true},
+		{"same again", d, false},
+		{"other reason", Decision{Kind: DecideVote, Vote: nns.VoteYes, At: at, Reason: "rule other"}, true},
+		{"other time", Decision{Kind: DecideVote, Vote: nns.VoteYes, At: at.Add(time.Hour), Reason: "rule other"}, true},
+		{"other vote", Decision{Kind: DecideVote, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, true},
+		{"other kind", Decision{Kind: DecideNothing, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, true},
+		{"unchanged", Decision{Kind: DecideNothing, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, false},
+	}
+	for _, s := range steps {
+		if got := bm.decisionChanged(k, s.d); got != s.want {
+			t.Errorf("%s: changed = %v, want %v", s.name, got, s.want)
+		}
+	}
+	if bm.decisionChanged(ballotKey{neuron: 8, proposal: 100}, d) != true {
+		t.Error("another neuron's first decision reported unchanged")
+	}
+	bm.forget(100)
+	if !bm.decisionChanged(k, d) {
+		t.Error("after forget, a decision reported unchanged")
 	}
 }

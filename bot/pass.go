@@ -273,7 +273,6 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		if bp.Outcome == BallotFollowing {
-			delete(b.lastDecision, k) // filled: no decision left to record
 			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
 			b.resolve(ctx, AlertAtRisk, k.neuron, k.proposal)
 			b.resolve(ctx, AlertRefused, k.neuron, k.proposal)
@@ -284,9 +283,7 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 			continue
 		}
 		d := bp.Decision
-		sig := fmt.Sprintf("%s|%s|%d|%s", d.Kind, d.Vote, d.At.Unix(), d.Reason)
-		if b.lastDecision[k] != sig {
-			b.lastDecision[k] = sig
+		if b.marks.decisionChanged(k, d) {
 			if err := b.store.RecordDecision(ctx, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: d, At: now}); err != nil {
 				b.log.Error().Err(err).Msg("record decision")
 			}

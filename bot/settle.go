@@ -165,9 +165,4 @@ func (b *Bot) recordUnknown(ctx context.Context, p Proposal, nc NeuronConfig, no
 // daemon runs.
 func (b *Bot) forgetBallots(proposal uint64) {
 	b.marks.forget(proposal)
-	for k := range b.lastDecision { // also neurons a reload removed
-		if k.proposal == proposal {
-			delete(b.lastDecision, k)
-		}
-	}
 }
