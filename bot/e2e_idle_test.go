@@ -84,7 +84,18 @@ func TestBenchIdleProcess(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 	t.Logf("the bot filled %d ballots in %s", nNeurons*nProps, time.Since(start).Round(time.Second))
-	time.Sleep(75 * time.Second) // the pass that reads the votes back
+	// Then the pass that reads the votes back records 50,000 observations;
+	// idle starts when a poll interval goes by with little CPU.
+	for settled := time.Now(); ; {
+		cpu := procCPU(t, cmd.Process.Pid)
+		time.Sleep(time.Minute)
+		if procCPU(t, cmd.Process.Pid)-cpu < time.Second {
+			break
+		}
+		if time.Since(settled) > 10*time.Minute {
+			t.Fatal("the bot did not go idle within 10 minutes")
+		}
+	}
 	t.Logf("after start-up: RSS %d MiB (anon %d)", statusKiB(t, cmd.Process.Pid, "VmRSS")/1024, statusKiB(t, cmd.Process.Pid, "RssAnon")/1024)
 	c0, cpu0 := totalCalls(e), procCPU(t, cmd.Process.Pid)
 	up0, down0 := proxy.Bytes()
