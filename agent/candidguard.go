@@ -16,12 +16,18 @@ import (
 // enough to make its math/big decoding quadratic. Everything else it
 // leaves to agent-go: a message it accepts may still fail to decode, and it
 // accepts trailing bytes as candid.Unmarshal does.
-func checkCandidBounds(msg []byte) error {
+//
+// It returns where the values end: candid.Unmarshal ignores what follows,
+// candid.Decode (the fast path) rejects it.
+func checkCandidBounds(msg []byte) (end int, err error) {
 	w := &candidWalker{msg: msg, budget: 8*len(msg) + 1<<16}
 	if err := w.header(); err != nil {
-		return fmt.Errorf("malformed Candid at byte %d: %w", w.pos, err)
+		return 0, fmt.Errorf("malformed Candid at byte %d: %w", w.pos, err)
 	}
-	return nil
+	if w.pos == 0 { // not Candid: agent-go says why
+		return len(msg), nil
+	}
+	return w.pos, nil
 }
 
 const (

@@ -46,7 +46,7 @@ func TestCandidBoundsRejectsDecoderCrashes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkCandidBounds(tt.msg)
+			_, err := checkCandidBounds(tt.msg)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("checkCandidBounds = %v, want %v", err, tt.want)
 			}
@@ -59,19 +59,20 @@ func TestCandidBoundsRejectsDecoderCrashes(t *testing.T) {
 }
 
 // TestCandidBoundsAcceptsReplies: every reply the agent gets from the
-// devnet and every encoding of the reply types passes.
+// devnet and every encoding of the reply types passes, and the values end
+// where the message (before any trailing bytes) ends.
 func TestCandidBoundsAcceptsReplies(t *testing.T) {
 	for _, r := range devnetReplies(t) {
-		if err := checkCandidBounds(r.reply); err != nil {
-			t.Errorf("%s: %v", r.name, err)
+		if end, err := checkCandidBounds(r.reply); err != nil || end != len(r.reply) {
+			t.Errorf("%s: end %d of %d, %v", r.name, end, len(r.reply), err)
 		}
 	}
 	g := newValueGen(3)
 	for _, typ := range replyTypes {
 		for range 50 {
 			reply := marshalValue(t, g.value(typ, 6).Interface())
-			if err := checkCandidBounds(reply); err != nil {
-				t.Fatalf("%v: %v; reply %x", typ, err, reply)
+			if end, err := checkCandidBounds(append(reply, 0xff, 0)); err != nil || end != len(reply) {
+				t.Fatalf("%v: end %d of %d (2 trailing bytes), %v; reply %x", typ, end, len(reply), err, reply)
 			}
 		}
 	}

@@ -43,10 +43,13 @@ func decode(method string, reply []byte, out any) (err error) {
 	}()
 	// agent-go's decoder crashes the process (out of memory, stack
 	// overflow: beyond recover) on some malformed messages.
-	if err := checkCandidBounds(reply); err != nil {
+	end, err := checkCandidBounds(reply)
+	if err != nil {
 		return &DecodeError{Method: method, Err: err}
 	}
-	err = decodeFast(reply, out)
+	// Without trailing bytes (candid.Unmarshal ignores them, candid.Decode
+	// does not), so hostile input never needs agent-go's slow mapping.
+	err = decodeFast(reply[:end], out)
 	var declined *declinedError
 	if errors.As(err, &declined) {
 		// agent-go's own decode decides, from a zero value as the caller
