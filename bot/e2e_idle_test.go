@@ -85,10 +85,11 @@ func TestBenchIdleProcess(t *testing.T) {
 	}
 	t.Logf("the bot filled %d ballots in %s", nNeurons*nProps, time.Since(start).Round(time.Second))
 	// Then the pass that reads the votes back records 50,000 observations;
-	// idle starts when a poll interval goes by with little CPU.
+	// idle starts when two poll intervals (so at least one pass) go by
+	// with little CPU.
 	for settled := time.Now(); ; {
 		cpu := procCPU(t, cmd.Process.Pid)
-		time.Sleep(time.Minute)
+		time.Sleep(2 * time.Minute)
 		if procCPU(t, cmd.Process.Pid)-cpu < time.Second {
 			break
 		}
