@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/votebot/votebot/alert"
@@ -21,6 +22,24 @@ func openBench(b *testing.B) *Store {
 	return s
 }
 
+// reportCPU starts counting the process's CPU time and returns a func that reports it per op as
+// cpu-ns/op: the store is CPU-bound, and CPU time is skewed far less than wall time when other
+// work shares the machine.
+func reportCPU(b *testing.B) func() {
+	b.Helper()
+	start := cpuNanos(b)
+	return func() { b.ReportMetric(float64(cpuNanos(b)-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuNanos(b *testing.B) int64 {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
 // BenchmarkVote measures one ballot's log: BeginVote then FinishVote, from parallel goroutines
 // as the bot's bounded vote workers do.
 func BenchmarkVote(b *testing.B) {
@@ -30,6 +49,7 @@ func BenchmarkVote(b *testing.B) {
 	b.SetParallelism(4)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			p := next.Add(1)
@@ -59,6 +79,7 @@ func BenchmarkBeginVoteRefused(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for range b.N {
 		if _, err := s.BeginVote(ctx, 1, 1, nns.VoteYes, "rule", "bench"); err == nil {
 			b.Fatal("second vote on a filled ballot was allowed")
@@ -72,6 +93,7 @@ func BenchmarkRecordDecision(b *testing.B) {
 	s := openBench(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := range b.N {
 		d := Decision{ProposalID: uint64(i % 50), NeuronID: uint64(i), Action: "vote", Vote: nns.VoteYes,
 			Rule: "rule", Reason: "bench"}
@@ -88,6 +110,7 @@ func BenchmarkUpsertObservation(b *testing.B) {
 	s := openBench(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := range b.N {
 		o := Observation{ProposalID: uint64(i / 2), NeuronID: 1, Topic: nns.TopicGovernance,
 			RewardStatus: nns.RewardStatusAcceptVotes, Ballot: BallotEmpty, BallotVP: 1e8}
@@ -111,6 +134,7 @@ func BenchmarkRecordDecisions(b *testing.B) {
 	ds := make([]Decision, batchSize)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := range b.N {
 		for n := range ds {
 			ds[n] = Decision{ProposalID: uint64(i), NeuronID: uint64(n), Action: "vote", Vote: nns.VoteYes,
@@ -131,6 +155,7 @@ func BenchmarkUpsertObservations(b *testing.B) {
 	obs := make([]Observation, batchSize)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := range b.N {
 		for n := range obs {
 			obs[n] = Observation{ProposalID: uint64(i / 2), NeuronID: uint64(n), Topic: nns.TopicGovernance,
@@ -152,6 +177,7 @@ func BenchmarkUpsertProposal(b *testing.B) {
 	s := openBench(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := range b.N {
 		p := Proposal{ID: uint64(i % 100), Topic: nns.TopicGovernance, Title: "bench",
 			RewardStatus: nns.RewardStatusAcceptVotes}
@@ -167,6 +193,7 @@ func BenchmarkAlertState(b *testing.B) {
 	s := openBench(b)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for i := range b.N {
 		key := alert.KeyFor(alert.KindProposalAtRisk, uint64(i%1000), 7)
 		st, ok, err := s.AlertState(ctx, key)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,6 +175,27 @@ func TestLiveAttemptError(t *testing.T) {
 				t.Errorf("liveAttemptError = %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestInFlightVotesUsesTheIndex: start-up must not read 50,000 finished attempts to find the
+// pending few.
+func TestInFlightVotesUsesTheIndex(t *testing.T) {
+	s, _, _ := openTemp(t)
+	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN SELECT "+attemptColumns+
+		" FROM vote_attempts WHERE outcome = 'pending' ORDER BY id")
+	must(t, err)
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		must(t, rows.Scan(&id, &parent, &unused, &detail))
+		plan = append(plan, detail)
+	}
+	must(t, rows.Err())
+	if len(plan) != 1 || !strings.Contains(plan[0], "USING INDEX vote_attempts_pending") {
+		t.Errorf("query plan %q, want a search of vote_attempts_pending only", plan)
 	}
 }
 
