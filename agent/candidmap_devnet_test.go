@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"io"
 	"reflect"
 	"testing"
 	"time"
@@ -130,7 +131,7 @@ func TestDecodeFastDevnetReplies(t *testing.T) {
 // replies) to both decoders for every reply type: a fast result must be the
 // old path's result, a fast error the old path's error, a reply the old
 // path accepts must not be declined (so checkCandidBounds finds where its
-// values end), and decode never panics. Replies checkCandidBounds rejects
+// values end) but for one agent-go quirk, and decode never panics. Replies checkCandidBounds rejects
 // go to decode only, which must fail: agent-go could crash on them.
 func FuzzDecodeReply(f *testing.F) {
 	for _, r := range devnetReplies(f) {
@@ -158,9 +159,25 @@ func FuzzDecodeReply(f *testing.F) {
 			return
 		}
 		var declined *declinedError
-		if errors.As(compareDecoders(t, reply, typ), &declined) && oldDecode(reply, reflect.New(typ).Interface()) == nil {
+		if errors.As(compareDecoders(t, reply, typ), &declined) && oldDecode(reply, reflect.New(typ).Interface()) == nil &&
+			!zeroReadAtEnd(reply) {
 			t.Fatalf("%v: fast path declined a reply candid.Unmarshal accepts: %x", typ, reply)
 		}
 		_ = decode("fuzz", reply, reflect.New(typ).Interface()) // must not panic
 	})
+}
+
+// zeroReadAtEnd reports agent-go's one known reason for candid.Decode to
+// reject a reply cut where checkCandidBounds says its values end although
+// candid.Unmarshal accepts the whole: a zero-length read (an empty func,
+// service or future value) at the very end of the input is io.EOF. The
+// values then do end there: one more byte is "too long".
+func zeroReadAtEnd(reply []byte) bool {
+	end, err := checkCandidBounds(reply)
+	if err != nil || end >= len(reply) {
+		return false
+	}
+	_, _, errAtEnd := candid.Decode(reply[:end])
+	_, _, errPastEnd := candid.Decode(reply[:end+1])
+	return errors.Is(errAtEnd, io.EOF) && errPastEnd != nil && errPastEnd.Error() == "too long"
 }
