@@ -67,8 +67,7 @@ func (a AgentGov) Proposal(ctx context.Context, id uint64) (*Proposal, error) {
 // FromProposalInfo maps the Candid record to the loop's Proposal.
 func FromProposalInfo(pi nns.ProposalInfo) Proposal {
 	p := Proposal{Topic: nns.Topic(pi.Topic), Status: nns.ProposalStatus(pi.Status),
-		RewardStatus: nns.RewardStatus(pi.RewardStatus), Created: unix(pi.ProposalTimestampSeconds),
-		Ballots: make(map[uint64]Ballot, len(pi.Ballots))}
+		RewardStatus: nns.RewardStatus(pi.RewardStatus), Created: unix(pi.ProposalTimestampSeconds)}
 	if pi.Id != nil {
 		p.ID = pi.Id.Id
 	}
@@ -96,9 +95,11 @@ func FromProposalInfo(pi nns.ProposalInfo) Proposal {
 			}
 		}
 	}
-	for _, b := range pi.Ballots {
-		p.Ballots[b.NeuronId] = Ballot{Vote: nns.Vote(b.Ballot.Vote), VotingPower: b.Ballot.VotingPower}
+	list := make([]NeuronBallot, len(pi.Ballots))
+	for i, b := range pi.Ballots {
+		list[i] = NeuronBallot{Neuron: b.NeuronId, Ballot: Ballot{Vote: nns.Vote(b.Ballot.Vote), VotingPower: b.Ballot.VotingPower}}
 	}
+	p.Ballots = NewBallots(list)
 	return p
 }
 

@@ -77,7 +77,7 @@ func TestWeekFillsEveryNonSkipBallot(t *testing.T) {
 		h.step(time.Hour)
 	}
 	for id, p := range h.gov.props {
-		for nid, b := range p.Ballots {
+		for nid, b := range p.Ballots.All() {
 			want := nns.VoteYes
 			switch p.Topic {
 			case nns.TopicNodeAdmin:
@@ -136,7 +136,7 @@ func TestWeekFillsEveryNonSkipBallot(t *testing.T) {
 		voted[ballotKey{o.Neuron, o.Proposal}] = o.Outcome
 	}
 	for id, p := range h.gov.props {
-		for nid := range p.Ballots {
+		for nid := range p.Ballots.All() {
 			o := voted[ballotKey{nid, id}]
 			if p.Topic == nns.TopicNodeAdmin {
 				if o != BallotMissed {

@@ -61,10 +61,10 @@ func (g *fakeGov) addNeuron(id uint64) *Neuron {
 
 func (g *fakeGov) addProposal(id uint64, topic nns.Topic, life time.Duration) *Proposal {
 	p := &Proposal{ID: id, Topic: topic, Status: nns.ProposalStatusOpen, RewardStatus: nns.RewardStatusAcceptVotes,
-		Title: fmt.Sprintf("proposal %d", id), Created: g.now(), Deadline: g.now().Add(life), Ballots: map[uint64]Ballot{}}
+		Title: fmt.Sprintf("proposal %d", id), Created: g.now(), Deadline: g.now().Add(life)}
 	for nid, n := range g.neurons {
 		if n.DissolveDelay >= g.econ.MinimumDissolveDelayToVote {
-			p.Ballots[nid] = Ballot{VotingPower: 100}
+			p.Ballots.Set(nid, Ballot{VotingPower: 100})
 		}
 	}
 	g.props[id] = p
@@ -75,7 +75,7 @@ func (g *fakeGov) addProposal(id uint64, topic nns.Topic, life time.Duration) *P
 func (g *fakeGov) fill(neuron, proposal uint64, v nns.Vote) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.props[proposal].Ballots[neuron] = Ballot{Vote: v, VotingPower: 100}
+	g.props[proposal].Ballots.Set(neuron, Ballot{Vote: v, VotingPower: 100})
 	g.neurons[neuron].RecentBallots[proposal] = v
 }
 
@@ -92,10 +92,10 @@ func (g *fakeGov) tick() {
 
 func (g *fakeGov) visible(p *Proposal) Proposal {
 	c := *p
-	c.Ballots = map[uint64]Ballot{}
-	for id, b := range p.Ballots {
+	c.Ballots = Ballots{}
+	for id, b := range p.Ballots.All() {
 		if n := g.neurons[id]; n != nil && n.Authorized {
-			c.Ballots[id] = b
+			c.Ballots.Set(id, b)
 		}
 	}
 	return c
@@ -174,14 +174,14 @@ func (g *fakeGov) RegisterVote(_ context.Context, neuron, proposal uint64, v nns
 		g.beforeVote()
 	}
 	p := g.props[proposal]
-	b, ok := p.Ballots[neuron]
+	b, ok := p.Ballots.Get(neuron)
 	if !ok {
 		return errRefused
 	}
 	if b.Vote != nns.VoteUnspecified {
 		return errAlreadyVoted
 	}
-	p.Ballots[neuron] = Ballot{Vote: v, VotingPower: b.VotingPower}
+	p.Ballots.Set(neuron, Ballot{Vote: v, VotingPower: b.VotingPower})
 	g.neurons[neuron].RecentBallots[proposal] = v
 	g.neurons[neuron].VotingPowerRefreshed = g.now()
 	g.sent[ballotKey{neuron, proposal}]++

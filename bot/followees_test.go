@@ -30,7 +30,7 @@ func TestFallbackWithFolloweesUsesTheirVotes(t *testing.T) {
 		t.Fatalf("voted before the margin")
 	}
 	h.step(21*time.Hour + time.Minute) // past deadline − 2 h
-	if got := h.gov.props[9].Ballots[1].Vote; got != nns.VoteNo {
-		t.Errorf("fallback voted %s, want No (as the followee that voted)", got)
+	if got, _ := h.gov.props[9].Ballots.Get(1); got.Vote != nns.VoteNo {
+		t.Errorf("fallback voted %s, want No (as the followee that voted)", got.Vote)
 	}
 }

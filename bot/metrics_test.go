@@ -104,7 +104,7 @@ func TestMetricsOmitSkippedAndIneligibleBallots(t *testing.T) {
 	h.step(0)
 	h.gov.addProposal(8, nns.TopicNodeAdmin, 10*time.Hour) // skip rule
 	h.gov.addProposal(9, nns.TopicGovernance, 10*time.Hour)
-	delete(h.gov.props[9].Ballots, 2) // neuron 2 was not eligible for 9
+	h.gov.props[9].Ballots.Delete(2) // neuron 2 was not eligible for 9
 	h.step(time.Minute)
 	want := `
 # HELP votebot_neuron_voted 1 if the neuron's ballot on the open proposal is filled, 0 if empty.

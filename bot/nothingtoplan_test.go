@@ -11,9 +11,9 @@ import (
 // is filled; anything else must plan, or a vote could be missed.
 func TestNothingToPlan(t *testing.T) {
 	opts := Options{Neurons: []NeuronConfig{{ID: 1}, {ID: 2}}}
-	filled := Proposal{ID: 7, Ballots: map[uint64]Ballot{1: {Vote: nns.VoteYes}, 2: {Vote: nns.VoteNo}}}
-	oneEmpty := Proposal{ID: 8, Ballots: map[uint64]Ballot{1: {Vote: nns.VoteYes}, 2: {}}}
-	oneMissing := Proposal{ID: 9, Ballots: map[uint64]Ballot{1: {Vote: nns.VoteYes}}}
+	filled := Proposal{ID: 7, Ballots: NewBallots([]NeuronBallot{{1, Ballot{Vote: nns.VoteYes}}, {2, Ballot{Vote: nns.VoteNo}}})}
+	oneEmpty := Proposal{ID: 8, Ballots: NewBallots([]NeuronBallot{{1, Ballot{Vote: nns.VoteYes}}, {2, Ballot{}}})}
+	oneMissing := Proposal{ID: 9, Ballots: NewBallots([]NeuronBallot{{1, Ballot{Vote: nns.VoteYes}}})}
 	tests := []struct {
 		name          string
 		planned, read int

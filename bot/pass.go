@@ -308,7 +308,7 @@ func (b *Bot) observe(ctx context.Context, bp BallotPlan, now time.Time) {
 	}
 	o := Observation{Neuron: k.neuron, Proposal: k.proposal, Topic: bp.Proposal.Topic,
 		RewardStatus: bp.Proposal.RewardStatus, Outcome: outcome, Vote: bp.Vote,
-		VotingPower: bp.Proposal.Ballots[k.neuron].VotingPower, Created: bp.Proposal.Created,
+		VotingPower: votingPower(bp.Proposal.Ballots, k.neuron), Created: bp.Proposal.Created,
 		Deadline: bp.Proposal.Deadline, ObservedAt: now}
 	if err := b.store.RecordObservation(ctx, o); err != nil {
 		b.log.Error().Err(err).Msg("record observation")
@@ -326,8 +326,8 @@ func (b *Bot) ballotsVanished(open []Proposal) bool {
 		if !ok {
 			continue
 		}
-		for n := range old.Ballots {
-			if _, still := p.Ballots[n]; !still {
+		for n := range old.Ballots.All() {
+			if _, still := p.Ballots.Get(n); !still {
 				return true
 			}
 		}
@@ -408,7 +408,7 @@ func (b *Bot) nothingToPlan(props []Proposal, opts Options) bool {
 	}
 	for _, p := range props {
 		for _, n := range opts.Neurons {
-			if bal, ok := p.Ballots[n.ID]; !ok || bal.Vote == nns.VoteUnspecified {
+			if bal, ok := p.Ballots.Get(n.ID); !ok || bal.Vote == nns.VoteUnspecified {
 				return false
 			}
 		}

@@ -52,7 +52,7 @@ func planBallots(in planInput) []BallotPlan {
 func planBallot(p Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	bp := BallotPlan{Proposal: p, Neuron: nc}
 	n, readable := in.State[nc.ID]
-	b, hasBallot := p.Ballots[nc.ID]
+	b, hasBallot := p.Ballots.Get(nc.ID)
 	switch {
 	case hasBallot && b.Vote != nns.VoteUnspecified:
 		bp.Outcome, bp.Vote, bp.Covered = BallotFollowing, b.Vote, true

@@ -17,7 +17,7 @@ var _ Decider = PolicyDecider{}
 
 // Decide implements Decider with policy.Decide.
 func (d PolicyDecider) Decide(p Proposal, n Neuron, o *Override, now time.Time) Decision {
-	b, has := p.Ballots[n.ID]
+	b, has := p.Ballots.Get(n.ID)
 	in := policy.Input{
 		Proposal: PolicyProposal(p),
 		Neuron: policy.Neuron{ID: n.ID, HasBallot: has, Ballot: b.Vote, Followees: n.Followees,

@@ -83,7 +83,7 @@ func (b *Bot) openQuiet(opts Options, now time.Time) bool {
 			return false
 		}
 		for _, n := range opts.Neurons {
-			if bal, ok := p.Ballots[n.ID]; ok && bal.Vote == nns.VoteUnspecified {
+			if bal, ok := p.Ballots.Get(n.ID); ok && bal.Vote == nns.VoteUnspecified {
 				return false
 			}
 		}

@@ -64,8 +64,8 @@ func TestPollReadsOpenProposalsOnlyWhenTheyMatter(t *testing.T) {
 	h.gov.addProposal(5, nns.TopicIcOsVersionDeployment, 10*time.Hour) // rule: yes
 	h.step(time.Minute)
 	check("new proposal", want{2, 2})
-	if got := h.gov.props[5].Ballots[1].Vote; got != nns.VoteYes {
-		t.Fatalf("ballot = %s, want Yes", got)
+	if got, _ := h.gov.props[5].Ballots.Get(1); got.Vote != nns.VoteYes {
+		t.Fatalf("ballot = %s, want Yes", got.Vote)
 	}
 	h.step(time.Minute) // the last full read showed the ballot empty
 	check("re-read after voting", want{3, 2})

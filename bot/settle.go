@@ -13,7 +13,7 @@ import (
 // ballot is there and empty, AND the neuron's recent_ballots (read after
 // the deadline) do not list the proposal. Anything unreadable is unknown.
 func classifySettled(p Proposal, nc NeuronConfig, n Neuron, neuronRead bool) (BallotOutcome, nns.Vote) {
-	b, has := p.Ballots[nc.ID]
+	b, has := p.Ballots.Get(nc.ID)
 	switch {
 	case has && b.Vote != nns.VoteUnspecified:
 		return BallotFollowing, b.Vote
@@ -56,7 +56,7 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 		}
 		if p == nil { // unknown to the canister (purged): nothing can be confirmed
 			p = &tp
-			p.Ballots, p.RewardStatus = nil, nns.RewardStatusSettled
+			p.Ballots, p.RewardStatus = Ballots{}, nns.RewardStatusSettled
 		}
 		if !votingEnded(*p, now) {
 			continue // deadline moved (wait-for-quiet)
@@ -119,7 +119,7 @@ func (b *Bot) recordSettled(ctx context.Context, p Proposal, nc NeuronConfig, ou
 		outcome = BallotDirect
 	}
 	o := Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
-		Outcome: outcome, Vote: vote, VotingPower: p.Ballots[nc.ID].VotingPower,
+		Outcome: outcome, Vote: vote, VotingPower: votingPower(p.Ballots, nc.ID),
 		Created: p.Created, Deadline: p.Deadline, ObservedAt: now}
 	if err := b.store.RecordObservation(ctx, o); err != nil {
 		b.log.Error().Err(err).Msg("record observation")

@@ -32,7 +32,7 @@ type Proposal struct {
 	Deadline         time.Time
 	// Ballots holds the ballots of the caller's neurons only (the query is
 	// signed by the bot identity). A neuron absent here has no ballot.
-	Ballots map[uint64]Ballot
+	Ballots Ballots
 	// FolloweeVotes are votes of followees on this proposal, where the
 	// loop could learn them (their recent ballots); nil when unknown.
 	FolloweeVotes map[uint64]nns.Vote

@@ -148,7 +148,7 @@ func (b *Bot) recoverInFlight(ctx context.Context) error {
 		}
 		outcome, text := VoteAbandoned, "interrupted; ballot still empty after restart"
 		if p != nil {
-			if bl, ok := p.Ballots[v.Neuron]; ok && bl.Vote != nns.VoteUnspecified {
+			if bl, ok := p.Ballots.Get(v.Neuron); ok && bl.Vote != nns.VoteUnspecified {
 				outcome, text = VoteSucceeded, "interrupted; ballot found filled after restart"
 				if bl.Vote != v.Vote {
 					outcome = VoteAlreadyVoted

@@ -21,7 +21,7 @@ func TestVoteOutcomes(t *testing.T) {
 		{name: "already voted by following", setup: func(h *harness) {
 			// Followees fill the ballot between the poll and the vote.
 			h.gov.failVotes = 0
-			h.gov.beforeVote = func() { h.gov.props[5].Ballots[1] = Ballot{Vote: nns.VoteNo, VotingPower: 100} }
+			h.gov.beforeVote = func() { h.gov.props[5].Ballots.Set(1, Ballot{Vote: nns.VoteNo, VotingPower: 100}) }
 		}, wantCalls: 1, wantVote: nns.VoteNo, wantAttempt: VoteAlreadyVoted},
 		{name: "transient failures retried", setup: func(h *harness) { h.gov.failVotes = 2 },
 			wantCalls: 3, wantVote: nns.VoteYes, wantAttempt: VoteSucceeded},
@@ -42,8 +42,8 @@ func TestVoteOutcomes(t *testing.T) {
 			if h.gov.calls != tt.wantCalls {
 				t.Errorf("RegisterVote calls = %d, want %d", h.gov.calls, tt.wantCalls)
 			}
-			if got := h.gov.props[5].Ballots[1].Vote; got != tt.wantVote {
-				t.Errorf("ballot = %s, want %s", got, tt.wantVote)
+			if got, _ := h.gov.props[5].Ballots.Get(1); got.Vote != tt.wantVote {
+				t.Errorf("ballot = %s, want %s", got.Vote, tt.wantVote)
 			}
 			if tt.wantAlerted != "" && h.al.count(tt.wantAlerted) != 1 {
 				t.Errorf("alerts %v, want %s once", h.al.delivered, tt.wantAlerted)
@@ -65,7 +65,7 @@ func TestInFlightVoteAfterCrash(t *testing.T) {
 		h.gov.addProposal(5, nns.TopicIcOsVersionDeployment, 48*time.Hour)
 		id, _ := h.store.BeginVote(context.Background(), VoteIntent{Neuron: 1, Proposal: 5, Vote: nns.VoteYes, Source: "rule"})
 		if landed {
-			h.gov.props[5].Ballots[1] = Ballot{Vote: nns.VoteYes, VotingPower: 100}
+			h.gov.props[5].Ballots.Set(1, Ballot{Vote: nns.VoteYes, VotingPower: 100})
 		}
 		h.step(time.Minute) // the restarted process
 		want := 1
@@ -78,7 +78,7 @@ func TestInFlightVoteAfterCrash(t *testing.T) {
 		if got := h.store.attempts[id-1].outcome; got == "" {
 			t.Errorf("landed=%v: the interrupted attempt is still pending", landed)
 		}
-		if h.gov.props[5].Ballots[1].Vote != nns.VoteYes {
+		if got, _ := h.gov.props[5].Ballots.Get(1); got.Vote != nns.VoteYes {
 			t.Errorf("landed=%v: ballot not filled", landed)
 		}
 	}
