@@ -291,17 +291,17 @@ func (s *memStore) RecordDryRun(_ context.Context, v VoteIntent) error {
 	return nil
 }
 
-func (s *memStore) RecordDecision(_ context.Context, d DecisionRecord) error {
+func (s *memStore) RecordDecisions(_ context.Context, ds []DecisionRecord) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.decisions = append(s.decisions, d)
+	s.decisions = append(s.decisions, ds...)
 	return nil
 }
 
-func (s *memStore) RecordObservation(_ context.Context, o Observation) error {
+func (s *memStore) RecordObservations(_ context.Context, obs []Observation) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.obs = append(s.obs, o)
+	s.obs = append(s.obs, obs...)
 	return nil
 }
 

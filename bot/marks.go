@@ -18,6 +18,7 @@ const (
 	markDirect                    // the bot itself cast this ballot
 	markRefused                   // a vote was refused (alerted, not retried blindly)
 	markDryRun                    // "would vote" recorded
+	markMissed                    // the miss was counted and alerted
 )
 
 // ballotMarks keeps a byte of marks and a decision hash per (neuron, open
@@ -97,6 +98,15 @@ func (bm *ballotMarks) decisionChanged(k ballotKey, d Decision) bool {
 	}
 	sigs[i] = sig
 	return true
+}
+
+// forgetDecision forgets the ballot's recorded decision (its write failed).
+func (bm *ballotMarks) forgetDecision(k ballotKey) {
+	bm.mu.Lock()
+	defer bm.mu.Unlock()
+	if i, ok := bm.slot[k.neuron]; ok && i < len(bm.sigs[k.proposal]) {
+		bm.sigs[k.proposal][i] = 0
+	}
 }
 
 // forget drops a settled proposal's entries.

@@ -270,24 +270,36 @@ func (b *Bot) trackProposals(ctx context.Context, props []Proposal) {
 // recordPlans stores each decision when it changes (the audit trail) and
 // raises "decision needed" alerts.
 func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time) {
+	// First the records, each kind in one transaction (50,000 ballots can
+	// fill in one pass), then the alerts.
+	var decisions []DecisionRecord
+	var obs []Observation
+	var marks []mark
+	for _, bp := range plans {
+		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
+		switch {
+		case bp.Outcome == BallotFollowing:
+			if o, ok := b.filledObservation(bp, now); ok {
+				obs, marks = append(obs, o), append(marks, markObserved)
+			}
+		case (bp.Outcome == BallotEmpty || bp.Outcome == BallotUnknown) && b.marks.decisionChanged(k, bp.Decision):
+			decisions = append(decisions, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: bp.Decision, At: now})
+		}
+	}
+	b.recordDecisions(ctx, decisions)
+	b.recordObservations(ctx, obs, marks)
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		if bp.Outcome == BallotFollowing {
 			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
 			b.resolve(ctx, AlertAtRisk, k.neuron, k.proposal)
 			b.resolve(ctx, AlertRefused, k.neuron, k.proposal)
-			b.observe(ctx, bp, now)
 			continue
 		}
 		if bp.Outcome != BallotEmpty && bp.Outcome != BallotUnknown {
 			continue
 		}
 		d := bp.Decision
-		if b.marks.decisionChanged(k, d) {
-			if err := b.store.RecordDecision(ctx, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: d, At: now}); err != nil {
-				b.log.Error().Err(err).Msg("record decision")
-			}
-		}
 		if d.Manual && d.Kind != DecideVote {
 			b.fire(ctx, manualAlert(bp))
 		} else if d.Kind == DecideVote {
@@ -296,26 +308,35 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 	}
 }
 
-// observe records a filled ballot once, for rewards/.
-func (b *Bot) observe(ctx context.Context, bp BallotPlan, now time.Time) {
+// recordDecisions writes the decisions that changed, in one transaction.
+// If that fails they are forgotten, so the next pass tries again.
+func (b *Bot) recordDecisions(ctx context.Context, ds []DecisionRecord) {
+	if len(ds) == 0 {
+		return
+	}
+	if err := b.store.RecordDecisions(ctx, ds); err != nil {
+		b.log.Error().Err(err).Int("decisions", len(ds)).Msg("record decisions")
+		for _, d := range ds {
+			b.marks.forgetDecision(ballotKey{d.Neuron, d.Proposal})
+		}
+	}
+}
+
+// filledObservation is what to record, once, of a filled ballot for
+// rewards/ (ok false when it was recorded already).
+func (b *Bot) filledObservation(bp BallotPlan, now time.Time) (o Observation, ok bool) {
 	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 	if b.marks.has(k, markObserved) {
-		return
+		return o, false
 	}
 	outcome := BallotFollowing
 	if b.isDirect(k) {
 		outcome = BallotDirect
 	}
-	o := Observation{Neuron: k.neuron, Proposal: k.proposal, Topic: bp.Proposal.Topic,
+	return Observation{Neuron: k.neuron, Proposal: k.proposal, Topic: bp.Proposal.Topic,
 		RewardStatus: bp.Proposal.RewardStatus, Outcome: outcome, Vote: bp.Vote,
 		VotingPower: votingPower(bp.Proposal.Ballots, k.neuron), Created: bp.Proposal.Created,
-		Deadline: bp.Proposal.Deadline, ObservedAt: now}
-	if err := b.store.RecordObservation(ctx, o); err != nil {
-		b.log.Error().Err(err).Msg("record observation")
-		return
-	}
-	b.marks.set(k, markObserved)
-	b.obsChanged = true
+		Deadline: bp.Proposal.Deadline, ObservedAt: now}, true
 }
 
 // ballotsVanished reports whether a ballot seen in the last read of a

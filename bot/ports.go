@@ -91,8 +91,9 @@ type Store interface {
 	// InFlightVotes lists attempts left pending (by a crash).
 	InFlightVotes(ctx context.Context) ([]VoteIntent, error)
 	RecordDryRun(ctx context.Context, v VoteIntent) error
-	RecordDecision(ctx context.Context, d DecisionRecord) error
-	RecordObservation(ctx context.Context, o Observation) error
+	// RecordDecisions and RecordObservations write a batch atomically.
+	RecordDecisions(ctx context.Context, ds []DecisionRecord) error
+	RecordObservations(ctx context.Context, obs []Observation) error
 	// SaveProposal remembers a proposal seen open, so it is checked for a
 	// miss after its deadline even across restarts.
 	SaveProposal(ctx context.Context, p Proposal) error

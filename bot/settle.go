@@ -62,6 +62,8 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 			continue // deadline moved (wait-for-quiet)
 		}
 		done := true
+		var obs []Observation
+		var marks []mark
 		for _, nc := range opts.Neurons {
 			n, read := state[nc.ID]
 			outcome, vote := classifySettled(*p, nc, n, read)
@@ -70,22 +72,29 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 			if outcome == BallotUnknown && p.RewardStatus != nns.RewardStatusSettled {
 				// Ballots may become readable again before settlement; until
 				// then the report says unknown, never missed.
-				b.recordUnknown(ctx, *p, nc, now)
+				if o, ok := b.unknownObservation(*p, nc, now); ok {
+					obs, marks = append(obs, o), append(marks, markUnknown)
+				}
 				done = false
 				continue
 			}
-			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
-				// A deliberate abstention: recorded as missed, not alerted.
-				b.recordSettled(ctx, *p, nc, outcome, vote, now)
-				continue
+			if o, ok := b.settledObservation(*p, nc, outcome, vote, now); ok {
+				obs, marks = append(obs, o), append(marks, markObserved)
 			}
-			b.recordSettled(ctx, *p, nc, outcome, vote, now)
+			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
+				continue // a deliberate abstention: recorded as missed, not alerted
+			}
 			b.resolve(ctx, AlertManual, nc.ID, id)
 			b.resolve(ctx, AlertRefused, nc.ID, id)
-			if outcome == BallotMissed {
+			if outcome == BallotMissed && b.marks.set(ballotKey{nc.ID, id}, markMissed) {
+				// Once: the proposal may stay unsettled for passes while
+				// another neuron's ballot is unknown.
 				missed++
 				b.missed(ctx, *p, nc, now)
 			}
+		}
+		if !b.recordObservations(ctx, obs, marks) {
+			done = false // settle again next pass, so nothing is lost
 		}
 		if done {
 			if err := b.store.MarkSettled(ctx, *p); err != nil {
@@ -110,23 +119,38 @@ func (b *Bot) skipped(d Decider, p Proposal, nc NeuronConfig, n Neuron, override
 	return d.Decide(p, n, overrideFor(overrides, p.ID, nc.ID), p.Deadline.Add(-time.Second)).Skip
 }
 
-func (b *Bot) recordSettled(ctx context.Context, p Proposal, nc NeuronConfig, outcome BallotOutcome, vote nns.Vote, now time.Time) {
+// settledObservation is what to record of a ballot whose voting ended;
+// ok is false when there is nothing (new) to record.
+func (b *Bot) settledObservation(p Proposal, nc NeuronConfig, outcome BallotOutcome, vote nns.Vote, now time.Time) (o Observation, ok bool) {
 	k := ballotKey{nc.ID, p.ID}
 	if outcome == BallotNone || (b.marks.has(k, markObserved) && outcome != BallotMissed) {
-		return
+		return o, false
 	}
 	if outcome == BallotFollowing && b.isDirect(k) {
 		outcome = BallotDirect
 	}
-	o := Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
+	return Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
 		Outcome: outcome, Vote: vote, VotingPower: votingPower(p.Ballots, nc.ID),
-		Created: p.Created, Deadline: p.Deadline, ObservedAt: now}
-	if err := b.store.RecordObservation(ctx, o); err != nil {
-		b.log.Error().Err(err).Msg("record observation")
-		return
+		Created: p.Created, Deadline: p.Deadline, ObservedAt: now}, true
+}
+
+// recordObservations writes a batch in one transaction and marks each
+// ballot on success. It reports false when the batch was not written.
+func (b *Bot) recordObservations(ctx context.Context, obs []Observation, marks []mark) bool {
+	if len(obs) == 0 {
+		return true
 	}
-	b.marks.set(k, markObserved)
-	b.obsChanged = true
+	if err := b.store.RecordObservations(ctx, obs); err != nil {
+		b.log.Error().Err(err).Int("observations", len(obs)).Msg("record observations")
+		return false
+	}
+	for i, o := range obs {
+		b.marks.set(ballotKey{o.Neuron, o.Proposal}, marks[i])
+		if marks[i] == markObserved {
+			b.obsChanged = true
+		}
+	}
+	return true
 }
 
 func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
@@ -144,20 +168,15 @@ func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.
 			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline))})
 }
 
-// recordUnknown records once that a ballot could not be read after voting
-// ended (the store never lets "unknown" overwrite a known outcome).
-func (b *Bot) recordUnknown(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
+// unknownObservation records once that a ballot could not be read after
+// voting ended (the store never lets "unknown" overwrite a known outcome).
+func (b *Bot) unknownObservation(p Proposal, nc NeuronConfig, now time.Time) (o Observation, ok bool) {
 	k := ballotKey{nc.ID, p.ID}
 	if b.marks.has(k, markObserved) || b.marks.has(k, markUnknown) {
-		return
+		return o, false
 	}
-	o := Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
-		Outcome: BallotUnknown, Created: p.Created, Deadline: p.Deadline, ObservedAt: now}
-	if err := b.store.RecordObservation(ctx, o); err != nil {
-		b.log.Error().Err(err).Msg("record observation")
-		return
-	}
-	b.marks.set(k, markUnknown)
+	return Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
+		Outcome: BallotUnknown, Created: p.Created, Deadline: p.Deadline, ObservedAt: now}, true
 }
 
 // forgetBallots drops what the loop remembered about a settled proposal's

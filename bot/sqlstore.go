@@ -53,11 +53,15 @@ func (s SQLStore) RecordDryRun(ctx context.Context, v VoteIntent) error {
 	return err
 }
 
-// RecordDecision implements Store.
-func (s SQLStore) RecordDecision(ctx context.Context, d DecisionRecord) error {
-	_, err := s.S.RecordDecision(ctx, store.Decision{ProposalID: d.Proposal, NeuronID: d.Neuron,
-		Action: decisionAction(d.Decision), Vote: d.Decision.Vote, Rule: d.Decision.Source,
-		Reason: d.Decision.Reason, At: d.At})
+// RecordDecisions implements Store.
+func (s SQLStore) RecordDecisions(ctx context.Context, ds []DecisionRecord) error {
+	rows := make([]store.Decision, len(ds))
+	for i, d := range ds {
+		rows[i] = store.Decision{ProposalID: d.Proposal, NeuronID: d.Neuron,
+			Action: decisionAction(d.Decision), Vote: d.Decision.Vote, Rule: d.Decision.Source,
+			Reason: d.Decision.Reason, At: d.At}
+	}
+	_, err := s.S.RecordDecisions(ctx, rows)
 	return err
 }
 
@@ -71,10 +75,19 @@ func decisionAction(d Decision) string {
 	return d.Kind.String()
 }
 
-// RecordObservation implements Store. A confirmed miss is stored as an
-// empty ballot after voting closed, which is how store/ and rewards/ count
-// misses; an unconfirmed one is stored as unknown.
-func (s SQLStore) RecordObservation(ctx context.Context, o Observation) error {
+// RecordObservations implements Store.
+func (s SQLStore) RecordObservations(ctx context.Context, obs []Observation) error {
+	rows := make([]store.Observation, len(obs))
+	for i, o := range obs {
+		rows[i] = storeObservation(o)
+	}
+	return s.S.UpsertObservations(ctx, rows)
+}
+
+// storeObservation converts an observation. A confirmed miss is stored as
+// an empty ballot after voting closed, which is how store/ and rewards/
+// count misses; an unconfirmed one is stored as unknown.
+func storeObservation(o Observation) store.Observation {
 	kind := store.BallotKind(o.Outcome)
 	status := o.RewardStatus
 	switch o.Outcome {
@@ -86,9 +99,9 @@ func (s SQLStore) RecordObservation(ctx context.Context, o Observation) error {
 	case BallotEmpty:
 		// never stored after the deadline: that is what a miss looks like
 	}
-	return s.S.UpsertObservation(ctx, store.Observation{ProposalID: o.Proposal, NeuronID: o.Neuron,
+	return store.Observation{ProposalID: o.Proposal, NeuronID: o.Neuron,
 		Topic: o.Topic, RewardStatus: status, Ballot: kind, BallotVP: o.VotingPower, Vote: o.Vote,
-		ProposalTime: o.Created, Deadline: o.Deadline, ObservedAt: o.ObservedAt})
+		ProposalTime: o.Created, Deadline: o.Deadline, ObservedAt: o.ObservedAt}
 }
 
 // SaveProposal implements Store.

@@ -1,0 +1,41 @@
+package bot
+
+import (
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// A proposal stays unsettled while another neuron's ballot is unknown; the
+// miss is still counted and alerted once, and its observation written.
+func TestMissCountedOnceWhileProposalStaysUnsettled(t *testing.T) {
+	h := newHarness(t, 1, 2)
+	h.step(0)
+	h.gov.addProposal(100, nns.TopicIcOsVersionDeployment, 3*time.Hour)
+	h.gov.refuse = true                 // neuron 1's vote never lands
+	h.gov.neurons[2].Authorized = false // neuron 2's ballot becomes unreadable
+	for range 8 {
+		h.step(time.Hour)
+	}
+	if got := testutil.ToFloat64(h.m.VotesMissed.WithLabelValues("1", "IcOsVersionDeployment")); got != 1 {
+		t.Errorf("votes_missed_total{neuron=1} = %v after the deadline passed, want 1", got)
+	}
+	if got := h.al.count("fire vote_missed/1/100"); got != 1 {
+		t.Errorf("vote_missed/1/100 fired %d times, want 1", got)
+	}
+	if _, ok := h.bot.tracked[100]; !ok {
+		t.Fatal("proposal 100 settled although neuron 2's ballot is unknown")
+	}
+	outcomes := map[uint64]BallotOutcome{}
+	for _, o := range h.store.obs {
+		if o.Proposal == 100 {
+			outcomes[o.Neuron] = o.Outcome
+		}
+	}
+	if outcomes[1] != BallotMissed || outcomes[2] != BallotUnknown {
+		t.Errorf("observations = %v, want neuron 1 missed, neuron 2 unknown", outcomes)
+	}
+}
