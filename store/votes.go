@@ -89,8 +89,8 @@ func (s *Store) BeginVote(ctx context.Context, proposal, neuron uint64, vote nns
 		return VoteAttempt{}, fmt.Errorf("begin vote %d/%d: %w", proposal, neuron, err)
 	}
 	for range beginVoteTries {
-		// One statement, not a transaction: the unique index makes check-and-insert atomic, and a
-		// lone INSERT costs a third of BEGIN IMMEDIATE, SELECT, INSERT, COMMIT.
+		// One statement, not a transaction: the unique index makes check-and-insert atomic, so
+		// BEGIN IMMEDIATE, SELECT, INSERT, COMMIT would only cost three more round trips.
 		inserted, err := s.insertAttempt(ctx, &a)
 		if err != nil {
 			return fail(err)
