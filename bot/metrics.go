@@ -21,10 +21,6 @@ type Metrics struct {
 	NeuronVoted    *VotedCollector
 	VotesCast      *prometheus.CounterVec
 	VotesMissed    *prometheus.CounterVec
-	Participation  *prometheus.GaugeVec
-	Refreshed      *prometheus.GaugeVec
-	DecidingPower  *prometheus.GaugeVec
-	PotentialPower *prometheus.GaugeVec
 	LastPoll       prometheus.Gauge
 	EndpointUp     *prometheus.GaugeVec
 	AlertsFiring   *prometheus.GaugeVec
@@ -32,6 +28,9 @@ type Metrics struct {
 	APIDuration    *prometheus.HistogramVec
 	ConfigReloadOK prometheus.Gauge
 	ConfigReloadAt prometheus.Gauge
+
+	// neurons serves participation, refresh time and voting power.
+	neurons *neuronCollector
 
 	mu      sync.Mutex
 	aliases map[uint64]string
@@ -51,14 +50,6 @@ func NewMetrics(version, commit string) *Metrics {
 			[]string{"neuron", "topic", "vote", "source"}),
 		VotesMissed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_votes_missed_total",
 			Help: "Confirmed missed votes (rebuilt from the store at start)."}, []string{"neuron", "topic"}),
-		Participation: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_reward_weighted_participation_ratio",
-			Help: "Reward-weighted participation per neuron and window (0..1)."}, []string{"neuron", "window"}),
-		Refreshed: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_voting_power_refreshed_timestamp_seconds",
-			Help: "When the neuron's voting power was last refreshed."}, []string{"neuron"}),
-		DecidingPower: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_deciding_voting_power",
-			Help: "Deciding voting power of the neuron."}, []string{"neuron"}),
-		PotentialPower: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_neuron_potential_voting_power",
-			Help: "Potential voting power of the neuron."}, []string{"neuron"}),
 		LastPoll: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_last_successful_poll_timestamp_seconds",
 			Help: "When the last poll of open proposals succeeded."}),
 		EndpointUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_endpoint_up",
@@ -74,6 +65,7 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "1 if the last configuration (re)load succeeded."}),
 		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
 			Help: "When the configuration was last loaded successfully."}),
+		neurons: newNeuronCollector(),
 		aliases: map[uint64]string{},
 		open:    map[uint64]string{},
 	}
@@ -83,7 +75,7 @@ func NewMetrics(version, commit string) *Metrics {
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.",
 		[]string{"neuron", "alias", "proposal_id", "topic"}, nil), m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.NeuronVoted, m.VotesCast, m.VotesMissed,
-		m.Participation, m.Refreshed, m.DecidingPower, m.PotentialPower, m.LastPoll, m.EndpointUp,
+		m.neurons, m.LastPoll, m.EndpointUp,
 		m.AlertsFiring, m.APIRequests, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, goVersion()).Set(1)
@@ -145,9 +137,7 @@ func (m *Metrics) alias(id uint64) string {
 }
 
 func (m *Metrics) neuronPower(nc NeuronConfig, n Neuron) {
-	id := itoa(nc.ID)
-	m.DecidingPower.WithLabelValues(id).Set(float64(n.DecidingVotingPower))
-	m.PotentialPower.WithLabelValues(id).Set(float64(n.PotentialVotingPower))
+	m.neurons.setPower(nc.ID, n.DecidingVotingPower, n.PotentialVotingPower)
 }
 
 func (m *Metrics) rebuildMissed(missed []MissedCount) {

@@ -39,7 +39,7 @@ func (b *Bot) updateParticipation(ctx context.Context) {
 	}
 	for neuron, windows := range ratios {
 		for w, r := range windows {
-			b.metrics.Participation.WithLabelValues(itoa(neuron), w).Set(r)
+			b.metrics.neurons.setParticipation(neuron, w, r)
 		}
 	}
 }

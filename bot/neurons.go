@@ -211,7 +211,7 @@ func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n 
 
 func (b *Bot) checkRefresh(ctx context.Context, nc NeuronConfig, n Neuron, opts Options, now time.Time) {
 	if b.metrics != nil && !n.VotingPowerRefreshed.IsZero() {
-		b.metrics.Refreshed.WithLabelValues(itoa(nc.ID)).Set(float64(n.VotingPowerRefreshed.Unix()))
+		b.metrics.neurons.setRefreshed(nc.ID, n.VotingPowerRefreshed.Unix())
 	}
 	due, decay := refreshDue(n, b.econ, opts.RefreshWhenLeft, now)
 	if !due {
@@ -253,7 +253,7 @@ func (b *Bot) confirmRefresh(ctx context.Context, id uint64, before time.Time) e
 		return fmt.Errorf("confirm refresh: refreshed timestamp did not advance (still %s)", fmtTime(n.VotingPowerRefreshed))
 	}
 	if b.metrics != nil {
-		b.metrics.Refreshed.WithLabelValues(itoa(id)).Set(float64(n.VotingPowerRefreshed.Unix()))
+		b.metrics.neurons.setRefreshed(id, n.VotingPowerRefreshed.Unix())
 	}
 	b.neurons = nil // the cached read predates the refresh
 	return nil
