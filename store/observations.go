@@ -173,7 +173,9 @@ type MissedCount struct {
 // MissedVotes counts missed votes per (neuron, topic) for rebuilding votebot_votes_missed_total at
 // start. A vote counts as missed when its observation says the ballot stayed empty after voting
 // closed (reward status ReadyToSettle or Settled). Record such an observation only once the miss
-// is confirmed; record BallotUnknown otherwise.
+// is confirmed; record BallotUnknown otherwise. Misses on a proposal still stored as AcceptVotes
+// (not yet marked settled) are left out: the bot counts those when it settles the proposal after
+// the restart, and counting them here too would count them twice.
 func (s *Store) MissedVotes(ctx context.Context) ([]MissedCount, error) {
 	out, err := queryAll(ctx, s, func(row rowScanner) (MissedCount, error) {
 		var c MissedCount
@@ -184,8 +186,9 @@ func (s *Store) MissedVotes(ctx context.Context) ([]MissedCount, error) {
 	}, `
 SELECT neuron_id, topic, COUNT(*) FROM observations
 WHERE ballot = 'empty' AND reward_status IN (?, ?)
+	AND proposal_id NOT IN (SELECT id FROM proposals WHERE reward_status = ?)
 GROUP BY neuron_id, topic ORDER BY neuron_id, topic`,
-		int64(nns.RewardStatusReadyToSettle), int64(nns.RewardStatusSettled))
+		int64(nns.RewardStatusReadyToSettle), int64(nns.RewardStatusSettled), int64(nns.RewardStatusAcceptVotes))
 	if err != nil {
 		return nil, fmt.Errorf("count missed votes: %w", err)
 	}

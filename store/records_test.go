@@ -372,10 +372,14 @@ func TestObservationsAndMissedVotes(t *testing.T) {
 		{ProposalID: 5, NeuronID: 1, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: BallotUnknown, ProposalTime: ptime},   // unknown is never missed
 		{ProposalID: 6, NeuronID: 2, Topic: nsm, RewardStatus: nns.RewardStatusIneligible, Ballot: BallotEmpty, ProposalTime: ptime},  // ineligible
 		{ProposalID: 7, NeuronID: 2, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: BallotEmpty, ProposalTime: ptime.AddDate(0, 0, 10)},
+		// A miss on a proposal the bot has not marked settled: counted when it settles it.
+		{ProposalID: 8, NeuronID: 2, Topic: nsm, RewardStatus: nns.RewardStatusReadyToSettle, Ballot: BallotEmpty, ProposalTime: ptime},
 	}
 	for _, o := range obs {
 		must(t, s.UpsertObservation(ctx, o))
 	}
+	must(t, s.UpsertProposal(ctx, Proposal{ID: 8, Topic: nsm, Title: "t", RewardStatus: nns.RewardStatusAcceptVotes}))
+	must(t, s.UpsertProposal(ctx, Proposal{ID: 7, Topic: nsm, Title: "t", RewardStatus: nns.RewardStatusSettled}))
 	// A later failed read must not erase the known vote on proposal 3.
 	must(t, s.UpsertObservation(ctx, Observation{ProposalID: 3, NeuronID: 1, Topic: nsm,
 		RewardStatus: nns.RewardStatusSettled, Ballot: BallotUnknown, ProposalTime: ptime}))
