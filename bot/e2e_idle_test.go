@@ -2,8 +2,11 @@ package bot_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +113,43 @@ func TestBenchIdleProcess(t *testing.T) {
 		statusKiB(t, cmd.Process.Pid, "RssAnon")/1024, statusKiB(t, cmd.Process.Pid, "RssFile")/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
 		float64(calls)*perHour, bytes*perHour/1024, cpu.Seconds()*perHour, 100*cpu.Seconds()/idle.Seconds())
 	t.Logf("largest mappings (RSS KiB):\n%s", topMappings(t, cmd.Process.Pid, 8))
+	if os.Getenv("VOTEBOT_BENCH_HEAPPROFILE") == "" {
+		t.Logf("Go runtime (from /metrics): %s", goMemory(t, e.dir+"/votebot.log"))
+	}
+}
+
+// goMemory reads the daemon's /metrics (its address is in its log) and
+// sums up where its Go memory is.
+func goMemory(t *testing.T, logPath string) string {
+	t.Helper()
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		return err.Error()
+	}
+	m := regexp.MustCompile(`"listen":"([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		return "no listen address in the log"
+	}
+	resp, err := http.Get("http://" + string(m[1]) + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var out []string
+	for _, name := range []string{"go_memstats_heap_alloc_bytes", "go_memstats_heap_inuse_bytes",
+		"go_memstats_heap_idle_bytes", "go_memstats_heap_released_bytes", "go_memstats_stack_inuse_bytes",
+		"go_memstats_gc_sys_bytes", "go_memstats_other_sys_bytes", "go_memstats_mspan_inuse_bytes", "go_goroutines"} {
+		if v := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindSubmatch(body); v != nil {
+			f, _ := strconv.ParseFloat(string(v[1]), 64)
+			if strings.HasSuffix(name, "_bytes") {
+				out = append(out, fmt.Sprintf("%s %.1f MiB", strings.TrimSuffix(strings.TrimPrefix(name, "go_memstats_"), "_bytes"), f/(1<<20)))
+			} else {
+				out = append(out, fmt.Sprintf("%s %.0f", name, f))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // buildVotebot builds cmd/votebot into the test's temporary directory.
