@@ -39,8 +39,8 @@ func (b *Bot) withFolloweeVotes(ctx context.Context, plans []BallotPlan, in plan
 		if len(votes) == 0 {
 			continue
 		}
-		p := bp.Proposal
+		p := *bp.Proposal // this neuron's followees' votes: its own copy
 		p.FolloweeVotes = votes
-		*bp = planBallot(p, bp.Neuron, in)
+		*bp = planBallot(&p, bp.Neuron, in)
 	}
 }

@@ -20,7 +20,7 @@ func (b *Bot) updateOpenMetrics(open []Proposal, plans []BallotPlan) {
 		// are not "unvoted": exporting them as 0 would page
 		// VotebotUnvotedProposalSoon for an intended outcome.
 		omit := bp.Outcome == BallotNone || (!voted && bp.Decision.Skip)
-		b.metrics.openBallot(bp.Proposal, bp.Neuron.ID, voted, omit)
+		b.metrics.openBallot(*bp.Proposal, bp.Neuron.ID, voted, omit)
 	}
 }
 

@@ -108,13 +108,16 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 			b.fire(ctx, atRiskAlert(*bp, now))
 		}
 	}
-	// Keep only what atRiskBlind needs: ballots still empty (or unknown).
-	b.lastPlans = b.lastPlans[:0]
+	// Keep only what atRiskBlind needs: ballots still empty (or unknown),
+	// in a new slice: reusing the old one would keep its capacity (50,000
+	// plans after a pass that waited on every ballot) for good.
+	var pending []BallotPlan
 	for _, bp := range plans {
 		if bp.Outcome == BallotEmpty || bp.Outcome == BallotUnknown {
-			b.lastPlans = append(b.lastPlans, bp)
+			pending = append(pending, bp)
 		}
 	}
+	b.lastPlans = pending
 	b.allFilled = len(b.lastPlans) == 0 && sum.VotesCast == 0 // votes just sent are read back first
 	sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
 	b.updateOpenMetrics(props, plans)

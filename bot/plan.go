@@ -10,7 +10,9 @@ import (
 
 // BallotPlan is what the bot will do about one proposal × neuron.
 type BallotPlan struct {
-	Proposal Proposal
+	// Proposal is shared by the plans of its ballots (a copy each was
+	// 230 bytes × 50,000 plans at 1,000 neurons × 50 proposals).
+	Proposal *Proposal
 	Neuron   NeuronConfig
 	Outcome  BallotOutcome
 	Vote     nns.Vote // the ballot's vote when already filled
@@ -41,15 +43,15 @@ func planBallots(in planInput) []BallotPlan {
 	// Sized at once: a plan holds its proposal, and growing a slice of
 	// 50,000 of them (1,000 neurons × 50 proposals) copied it repeatedly.
 	out := make([]BallotPlan, 0, len(props)*len(in.Neurons))
-	for _, p := range props {
+	for i := range props {
 		for _, nc := range in.Neurons {
-			out = append(out, planBallot(p, nc, in))
+			out = append(out, planBallot(&props[i], nc, in))
 		}
 	}
 	return out
 }
 
-func planBallot(p Proposal, nc NeuronConfig, in planInput) BallotPlan {
+func planBallot(p *Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	bp := BallotPlan{Proposal: p, Neuron: nc}
 	n, readable := in.State[nc.ID]
 	b, hasBallot := p.Ballots.Get(nc.ID)
@@ -70,7 +72,7 @@ func planBallot(p Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	if !readable {
 		n = Neuron{ID: nc.ID}
 	}
-	d := in.Decider.Decide(p, n, overrideFor(in.Overrides, p.ID, nc.ID), in.Now)
+	d := in.Decider.Decide(*p, n, overrideFor(in.Overrides, p.ID, nc.ID), in.Now)
 	bp.Decision = d
 	switch d.Kind {
 	case DecideVote:
