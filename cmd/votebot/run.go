@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -57,7 +58,22 @@ func sdNotify(log zerolog.Logger) func(string) {
 	}
 }
 
+// daemonGCPercent is the daemon's GOGC unless the environment sets one.
+// Its live heap is small (5 MiB idle at 1,000 neurons) but a pass that
+// reads every ballot makes tens of MB of short-lived garbage; the objects
+// that outlive the pass end up spread over as many heap spans as the heap
+// has grown to, and those spans stay resident. Measured with 1,000 neurons
+// × 50 proposals: GOGC=100 → idle RSS 38 MiB, peak 126 MiB; 50 → 35 and 91.
+const daemonGCPercent = 50
+
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(daemonGCPercent)
+	}
+}
+
 func runDaemon(ctx context.Context, s Streams, path string, dryRun bool) error {
+	tuneGC()
 	log := newLogger(s.Err)
 	cfg, err := config.Load(path)
 	if err != nil {
