@@ -115,22 +115,57 @@ func TestBenchIdleProcess(t *testing.T) {
 	t.Logf("largest mappings (RSS KiB):\n%s", topMappings(t, cmd.Process.Pid, 8))
 	if os.Getenv("VOTEBOT_BENCH_HEAPPROFILE") == "" {
 		t.Logf("Go runtime (from /metrics): %s", goMemory(t, e.dir+"/votebot.log"))
+		scrapeCost(t, cmd.Process.Pid, e.dir+"/votebot.log")
 	}
+}
+
+// scrapeCost reports what one Prometheus scrape of /metrics costs the
+// daemon: every open proposal × neuron is a votebot_neuron_voted series.
+func scrapeCost(t *testing.T, pid int, logPath string) {
+	t.Helper()
+	addr, err := listenAddr(logPath)
+	if err != nil {
+		t.Log(err)
+		return
+	}
+	const n = 5
+	cpu0, size := procCPU(t, pid), 0
+	for range n {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Log(err)
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		size = len(b)
+	}
+	cpu := (procCPU(t, pid) - cpu0) / n
+	t.Logf("SCRAPE: %d KiB of metrics, %s CPU per scrape (%.3f%% of a core at a 60 s scrape interval); RSS after %d MiB",
+		size/1024, cpu, 100*cpu.Seconds()/60, statusKiB(t, pid, "VmRSS")/1024)
+}
+
+func listenAddr(logPath string) (string, error) {
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		return "", err
+	}
+	m := regexp.MustCompile(`"listen":"([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		return "", fmt.Errorf("no listen address in %s", logPath)
+	}
+	return string(m[1]), nil
 }
 
 // goMemory reads the daemon's /metrics (its address is in its log) and
 // sums up where its Go memory is.
 func goMemory(t *testing.T, logPath string) string {
 	t.Helper()
-	b, err := os.ReadFile(logPath)
+	addr, err := listenAddr(logPath)
 	if err != nil {
 		return err.Error()
 	}
-	m := regexp.MustCompile(`"listen":"([^"]+)"`).FindSubmatch(b)
-	if m == nil {
-		return "no listen address in the log"
-	}
-	resp, err := http.Get("http://" + string(m[1]) + "/metrics")
+	resp, err := http.Get("http://" + addr + "/metrics")
 	if err != nil {
 		return err.Error()
 	}
