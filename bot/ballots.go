@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"iter"
 	"slices"
 )
@@ -20,7 +21,7 @@ type NeuronBallot struct {
 // NewBallots takes ownership of list and sorts it; a neuron listed twice
 // keeps its last ballot.
 func NewBallots(list []NeuronBallot) Ballots {
-	slices.SortStableFunc(list, func(a, b NeuronBallot) int { return cmpUint64(a.Neuron, b.Neuron) })
+	slices.SortStableFunc(list, func(a, b NeuronBallot) int { return cmp.Compare(a.Neuron, b.Neuron) })
 	out := list[:0]
 	for i, nb := range list {
 		if i+1 < len(list) && list[i+1].Neuron == nb.Neuron {
@@ -31,18 +32,8 @@ func NewBallots(list []NeuronBallot) Ballots {
 	return Ballots{list: slices.Clip(out)}
 }
 
-func cmpUint64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func (bs Ballots) find(neuron uint64) (int, bool) {
-	return slices.BinarySearchFunc(bs.list, neuron, func(nb NeuronBallot, n uint64) int { return cmpUint64(nb.Neuron, n) })
+	return slices.BinarySearchFunc(bs.list, neuron, func(nb NeuronBallot, n uint64) int { return cmp.Compare(nb.Neuron, n) })
 }
 
 // Get returns the neuron's ballot, and whether it has one.
