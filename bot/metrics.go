@@ -65,7 +65,15 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "1 if the last configuration (re)load succeeded."}),
 		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
 			Help: "When the configuration was last loaded successfully."}),
-		neurons: newNeuronCollector(),
+		neurons: newNeuronCollector(
+			prometheus.NewDesc("votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron.",
+				[]string{"neuron"}, nil),
+			prometheus.NewDesc("votebot_neuron_potential_voting_power", "Potential voting power of the neuron.",
+				[]string{"neuron"}, nil),
+			prometheus.NewDesc("votebot_neuron_voting_power_refreshed_timestamp_seconds",
+				"When the neuron's voting power was last refreshed.", []string{"neuron"}, nil),
+			prometheus.NewDesc("votebot_reward_weighted_participation_ratio",
+				"Reward-weighted participation per neuron and window (0..1).", []string{"neuron", "window"}, nil)),
 		aliases: map[uint64]string{},
 		open:    map[uint64]string{},
 	}

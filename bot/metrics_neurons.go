@@ -29,19 +29,12 @@ type windowRatio struct {
 	ratio  float64
 }
 
-func newNeuronCollector() *neuronCollector {
-	desc := func(name, help string, labels ...string) *prometheus.Desc {
-		return prometheus.NewDesc(name, help, append([]string{"neuron"}, labels...), nil)
-	}
-	return &neuronCollector{
-		deciding:  desc("votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron."),
-		potential: desc("votebot_neuron_potential_voting_power", "Potential voting power of the neuron."),
-		refreshed: desc("votebot_neuron_voting_power_refreshed_timestamp_seconds",
-			"When the neuron's voting power was last refreshed."),
-		partic: desc("votebot_reward_weighted_participation_ratio",
-			"Reward-weighted participation per neuron and window (0..1).", "window"),
-		neurons: map[uint64]*neuronSeries{},
-	}
+// newNeuronCollector serves the descs metrics.go names: deciding and
+// potential power and refresh time labelled {neuron}, participation
+// {neuron, window}.
+func newNeuronCollector(deciding, potential, refreshed, partic *prometheus.Desc) *neuronCollector {
+	return &neuronCollector{deciding: deciding, potential: potential, refreshed: refreshed, partic: partic,
+		neurons: map[uint64]*neuronSeries{}}
 }
 
 // Describe implements prometheus.Collector.

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNeuronCollector(t *testing.T) {
-	c := newNeuronCollector()
+	c := NewMetrics("test", "abc").neurons
 	c.setPower(1, 500, 700)
 	c.setRefreshed(1, 1_795_000_000)
 	c.setParticipation(1, "30d", 0.5)
