@@ -21,6 +21,9 @@ type AgentGov struct {
 	Anon *agent.Governance
 	// Parallel bounds concurrent neuron reads (default 16).
 	Parallel int
+	// Now is the clock a dissolving neuron's remaining delay is measured
+	// with (default time.Now).
+	Now func() time.Time
 }
 
 var (
@@ -132,7 +135,7 @@ func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]Neuron,
 	me := a.Principal()
 	out := make(map[uint64]Neuron, len(ids))
 	for _, fn := range resp.FullNeurons {
-		n := FromNeuron(fn, me)
+		n := FromNeuron(fn, me, a.now())
 		out[n.ID] = n
 	}
 	var missing []uint64
@@ -162,7 +165,7 @@ func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]Neuron,
 					firstErr = fmt.Errorf("read neuron %d: %w", id, err)
 				}
 			default:
-				out[id] = FromNeuron(fn, me)
+				out[id] = FromNeuron(fn, me, a.now())
 			}
 		}(id)
 	}
@@ -173,9 +176,16 @@ func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]Neuron,
 	return out, firstErr
 }
 
-// FromNeuron maps a full neuron; Authorized says whether me is its
-// controller or a hotkey.
-func FromNeuron(fn nns.Neuron, me string) Neuron {
+func (a AgentGov) now() time.Time {
+	if a.Now == nil {
+		return time.Now()
+	}
+	return a.Now()
+}
+
+// FromNeuron maps a full neuron as of now; Authorized says whether me is
+// its controller or a hotkey.
+func FromNeuron(fn nns.Neuron, me string, now time.Time) Neuron {
 	n := Neuron{Followees: map[nns.Topic][]uint64{}, RecentBallots: map[uint64]nns.Vote{},
 		State: nns.NeuronStateNotDissolving}
 	if fn.Id != nil {
@@ -198,7 +208,7 @@ func FromNeuron(fn nns.Neuron, me string) Neuron {
 			n.DissolveDelay = time.Duration(*ds.DissolveDelaySeconds) * time.Second
 		case ds.WhenDissolvedTimestampSeconds != nil:
 			n.State, n.DissolvesAt = nns.NeuronStateDissolving, unix(*ds.WhenDissolvedTimestampSeconds)
-			left := time.Until(n.DissolvesAt)
+			left := n.DissolvesAt.Sub(now)
 			if left <= 0 {
 				left, n.State = 0, nns.NeuronStateDissolved
 			}

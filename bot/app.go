@@ -81,7 +81,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		return nil, err
 	}
 	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o}
-	b, err := New(Deps{Gov: AgentGov{C: gov, Anon: anon}, Errors: AgentGov{}, Store: SQLStore{S: st},
+	b, err := New(Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: SQLStore{S: st},
 		Alerter: ManagerAlerter{M: mgr, Log: o.Logger}, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
 		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events}, a.loopOptions(cfg))
 	if err != nil {
