@@ -79,10 +79,10 @@ func NewMetrics(version, commit string) *Metrics {
 	}
 	// Served from a compact map at scrape time, not a GaugeVec: one series
 	// per open proposal × neuron would be 50,000 children at 1,000 neurons.
-	m.NeuronVoted = newVotedCollector(prometheus.NewDesc("votebot_neuron_voted",
-		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.",
-		[]string{"neuron", "alias", "proposal_id", "topic"}, nil), m.alias)
-	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.NeuronVoted, m.VotesCast, m.VotesMissed,
+	// Not registered: /metrics writes it directly (metrics_text.go).
+	m.NeuronVoted = newVotedCollector("votebot_neuron_voted",
+		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
+	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.neurons, m.LastPoll, m.EndpointUp,
 		m.AlertsFiring, m.APIRequests, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -11,8 +11,9 @@ import (
 // neurons and 50 open proposals a GaugeVec keeps 50,000 children (about
 // 36 MB), a map per proposal 1.5 MB; this keeps one byte per ballot.
 type VotedCollector struct {
-	desc  *prometheus.Desc
-	alias func(neuron uint64) string
+	desc       *prometheus.Desc
+	name, help string // for WriteText
+	alias      func(neuron uint64) string
 
 	mu      sync.Mutex
 	props   map[uint64]*votedProposal // open proposal id → its ballots
@@ -32,10 +33,12 @@ type votedProposal struct {
 	state     []uint8 // by neuron index
 }
 
-// newVotedCollector serves desc (labels neuron, alias, proposal_id,
-// topic; metrics.go names it) with aliases from alias.
-func newVotedCollector(desc *prometheus.Desc, alias func(uint64) string) *VotedCollector {
-	return &VotedCollector{desc: desc, alias: alias, props: map[uint64]*votedProposal{}, slot: map[uint64]int{}}
+// newVotedCollector serves the family name (labels neuron, alias,
+// proposal_id, topic; metrics.go names it) with aliases from alias.
+func newVotedCollector(name, help string, alias func(uint64) string) *VotedCollector {
+	desc := prometheus.NewDesc(name, help, []string{"neuron", "alias", "proposal_id", "topic"}, nil)
+	return &VotedCollector{desc: desc, name: name, help: help, alias: alias,
+		props: map[uint64]*votedProposal{}, slot: map[uint64]int{}}
 }
 
 // Describe implements prometheus.Collector.

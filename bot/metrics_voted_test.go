@@ -4,14 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 func TestVotedCollector(t *testing.T) {
-	desc := prometheus.NewDesc("votebot_neuron_voted", "Whether the neuron's ballot is filled.",
-		[]string{"neuron", "alias", "proposal_id", "topic"}, nil)
-	c := newVotedCollector(desc, func(n uint64) string { return "n" + itoa(n) })
+	c := newVotedCollector("votebot_neuron_voted", "Whether the neuron's ballot is filled.",
+		func(n uint64) string { return "n" + itoa(n) })
 	c.set(7, "Governance", 1, true)
 	c.set(7, "Governance", 2, false)
 	c.set(7, "Governance", 3, true)
