@@ -103,20 +103,47 @@ func TestBenchIdleProcess(t *testing.T) {
 	t.Logf("after start-up: RSS %d MiB (anon %d)", statusKiB(t, cmd.Process.Pid, "VmRSS")/1024, statusKiB(t, cmd.Process.Pid, "RssAnon")/1024)
 	c0, cpu0 := totalCalls(e), procCPU(t, cmd.Process.Pid)
 	up0, down0 := proxy.Bytes()
-	time.Sleep(idle)
+	scrapes := scrapeDuring(t, idle, e.dir+"/votebot.log")
 	calls, cpu := totalCalls(e)-c0, procCPU(t, cmd.Process.Pid)-cpu0
 	up, down := proxy.Bytes()
 	bytes := float64(up - up0 + down - down0)
 	perHour := time.Hour.Seconds() / idle.Seconds()
-	t.Logf("IDLE PROCESS (%d neurons, %d open proposals, poll 60 s, %s): RSS %d MiB (anon %d, file %d; peak %d MiB), %.0f requests/h, %.0f KiB/h on the wire (requests+responses), %.1f CPU s/h = %.3f%% of a core",
-		nNeurons, nProps, idle, statusKiB(t, cmd.Process.Pid, "VmRSS")/1024,
-		statusKiB(t, cmd.Process.Pid, "RssAnon")/1024, statusKiB(t, cmd.Process.Pid, "RssFile")/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
+	t.Logf("IDLE PROCESS (%d neurons, %d open proposals, poll 60 s, %s, %d scrapes of /metrics): RSS %.1f MiB = %.1f MB (anon %.1f, file %.1f MiB; peak %d MiB), %.0f requests/h, %.0f KiB/h on the wire (requests+responses), %.1f CPU s/h = %.3f%% of a core",
+		nNeurons, nProps, idle, scrapes, float64(statusKiB(t, cmd.Process.Pid, "VmRSS"))/1024, float64(statusKiB(t, cmd.Process.Pid, "VmRSS"))*1024/1e6,
+		float64(statusKiB(t, cmd.Process.Pid, "RssAnon"))/1024, float64(statusKiB(t, cmd.Process.Pid, "RssFile"))/1024, statusKiB(t, cmd.Process.Pid, "VmHWM")/1024,
 		float64(calls)*perHour, bytes*perHour/1024, cpu.Seconds()*perHour, 100*cpu.Seconds()/idle.Seconds())
 	t.Logf("largest mappings (RSS KiB):\n%s", topMappings(t, cmd.Process.Pid, 8))
 	if os.Getenv("VOTEBOT_BENCH_HEAPPROFILE") == "" {
 		t.Logf("Go runtime (from /metrics): %s", goMemory(t, e.dir+"/votebot.log"))
 		scrapeCost(t, cmd.Process.Pid, e.dir+"/votebot.log")
 	}
+}
+
+// scrapeDuring waits for d while scraping /metrics every
+// VOTEBOT_BENCH_SCRAPE (default 30s, as deploy/prometheus scrapes; 0: no
+// scrapes), and returns how many scrapes it made.
+func scrapeDuring(t *testing.T, d time.Duration, logPath string) int {
+	t.Helper()
+	every := 30 * time.Second
+	if v, err := time.ParseDuration(os.Getenv("VOTEBOT_BENCH_SCRAPE")); err == nil {
+		every = v
+	}
+	addr, err := listenAddr(logPath)
+	if every <= 0 || err != nil || os.Getenv("VOTEBOT_BENCH_HEAPPROFILE") != "" {
+		time.Sleep(d)
+		return 0
+	}
+	n := 0
+	for end := time.Now().Add(d); time.Now().Before(end); n++ {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		time.Sleep(min(every, time.Until(end)))
+	}
+	return n
 }
 
 // scrapeCost reports what one Prometheus scrape of /metrics costs the
