@@ -65,25 +65,25 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "1 if the last configuration (re)load succeeded."}),
 		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
 			Help: "When the configuration was last loaded successfully."}),
+		// Labelled {neuron}; participation {neuron, window}.
 		neurons: newNeuronCollector(
-			prometheus.NewDesc("votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron.",
-				[]string{"neuron"}, nil),
-			prometheus.NewDesc("votebot_neuron_potential_voting_power", "Potential voting power of the neuron.",
-				[]string{"neuron"}, nil),
-			prometheus.NewDesc("votebot_neuron_voting_power_refreshed_timestamp_seconds",
-				"When the neuron's voting power was last refreshed.", []string{"neuron"}, nil),
-			prometheus.NewDesc("votebot_reward_weighted_participation_ratio",
-				"Reward-weighted participation per neuron and window (0..1).", []string{"neuron", "window"}, nil)),
+			textFamily{"votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron."},
+			textFamily{"votebot_neuron_potential_voting_power", "Potential voting power of the neuron."},
+			textFamily{"votebot_neuron_voting_power_refreshed_timestamp_seconds",
+				"When the neuron's voting power was last refreshed."},
+			textFamily{"votebot_reward_weighted_participation_ratio",
+				"Reward-weighted participation per neuron and window (0..1)."}),
 		aliases: map[uint64]string{},
 		open:    map[uint64]string{},
 	}
 	// Served from a compact map at scrape time, not a GaugeVec: one series
 	// per open proposal × neuron would be 50,000 children at 1,000 neurons.
-	// Not registered: /metrics writes it directly (metrics_text.go).
+	// Neither it nor m.neurons is registered: /metrics writes them
+	// directly (metrics_text.go); both are Collectors for tests.
 	m.NeuronVoted = newVotedCollector("votebot_neuron_voted",
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
-		m.neurons, m.LastPoll, m.EndpointUp,
+		m.LastPoll, m.EndpointUp,
 		m.AlertsFiring, m.APIRequests, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, goVersion()).Set(1)

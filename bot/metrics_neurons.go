@@ -12,6 +12,7 @@ import (
 // series, 2 MB, at 1,000 neurons.
 type neuronCollector struct {
 	deciding, potential, refreshed, partic *prometheus.Desc
+	text                                   [4]textFamily // the same, for WriteText
 
 	mu      sync.Mutex
 	neurons map[uint64]*neuronSeries
@@ -29,11 +30,15 @@ type windowRatio struct {
 	ratio  float64
 }
 
-// newNeuronCollector serves the descs metrics.go names: deciding and
+// newNeuronCollector serves the families metrics.go names: deciding and
 // potential power and refresh time labelled {neuron}, participation
 // {neuron, window}.
-func newNeuronCollector(deciding, potential, refreshed, partic *prometheus.Desc) *neuronCollector {
-	return &neuronCollector{deciding: deciding, potential: potential, refreshed: refreshed, partic: partic,
+func newNeuronCollector(deciding, potential, refreshed, partic textFamily) *neuronCollector {
+	desc := func(f textFamily, labels ...string) *prometheus.Desc {
+		return prometheus.NewDesc(f.name, f.help, append([]string{"neuron"}, labels...), nil)
+	}
+	return &neuronCollector{deciding: desc(deciding), potential: desc(potential), refreshed: desc(refreshed),
+		partic: desc(partic, "window"), text: [4]textFamily{deciding, potential, refreshed, partic},
 		neurons: map[uint64]*neuronSeries{}}
 }
 

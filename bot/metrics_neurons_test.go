@@ -1,10 +1,14 @@
 package bot
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestNeuronCollector(t *testing.T) {
@@ -35,10 +39,43 @@ votebot_reward_weighted_participation_ratio{neuron="1",window="365d"} 1
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want)); err != nil {
 		t.Error(err)
 	}
-	// The names are a contract with deploy/prometheus: served from the registry.
-	m := NewMetrics("test", "abc")
-	m.neurons.setPower(3, 1, 2)
-	if n := testutil.CollectAndCount(m.Registry, "votebot_neuron_deciding_voting_power"); n != 1 {
-		t.Errorf("registry serves %d deciding-power series, want 1", n)
+}
+
+// WriteText (what /metrics serves) must say what Collect says.
+func TestNeuronWriteTextMatchesCollect(t *testing.T) {
+	for seed := range uint64(30) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		c := NewMetrics("test", "abc").neurons
+		windows := []string{"7d", "30d", `odd "window"`}
+		for range r.IntN(100) {
+			n := uint64(r.IntN(30))
+			switch r.IntN(3) {
+			case 0:
+				c.setPower(n, r.Uint64N(1e15), r.Uint64N(1e15))
+			case 1:
+				c.setRefreshed(n, 1_700_000_000+r.Int64N(1e8))
+			default:
+				c.setParticipation(n, windows[r.IntN(3)], r.Float64())
+			}
+		}
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(c)
+		want, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := c.WriteText(&buf); err != nil {
+			t.Fatal(err)
+		}
+		got := parseText(t, buf.String())
+		if len(got) != len(want) {
+			t.Fatalf("seed %d: WriteText wrote %d families, Collect %d:\n%s", seed, len(got), len(want), buf.String())
+		}
+		for _, w := range want {
+			if g := got[w.GetName()]; g == nil || !proto.Equal(sortSeries(g), sortSeries(w)) {
+				t.Fatalf("seed %d: %s: WriteText\n%s\nwant %v", seed, w.GetName(), buf.String(), w)
+			}
+		}
 	}
 }

@@ -99,7 +99,8 @@ func TestMetricsHandlerServesEveryFamily(t *testing.T) {
 		}
 		fams := parseText(t, string(b))
 		for _, name := range []string{"votebot_neuron_voted", "votebot_build_info", "votebot_proposal_deadline_timestamp_seconds",
-			"votebot_last_successful_poll_timestamp_seconds", "go_goroutines"} {
+			"votebot_last_successful_poll_timestamp_seconds", "go_goroutines", "votebot_neuron_deciding_voting_power",
+			"votebot_neuron_voting_power_refreshed_timestamp_seconds"} {
 			if fams[name] == nil {
 				t.Errorf("gzip %v: /metrics lacks %s", gz, name)
 			}
