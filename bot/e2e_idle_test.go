@@ -64,6 +64,9 @@ func TestBenchIdleProcess(t *testing.T) {
 	// The product itself, `votebot run`, unless a heap profile is wanted:
 	// then the test binary runs the bot with a profiler on the side.
 	cmd := exec.Command(buildVotebot(t), "run", "--config", cfgPath)
+	if v := os.Getenv("VOTEBOT_BENCH_GOGC"); v != "" { // the daemon's alone, not the devnet's
+		cmd.Env = append(os.Environ(), "GOGC="+v)
+	}
 	if p := os.Getenv("VOTEBOT_BENCH_HEAPPROFILE"); p != "" {
 		cmd = exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+cfgPath, "VOTEBOT_CHILD_POLL=60s",
