@@ -1,14 +1,11 @@
 package bot
 
 import (
-	"bytes"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"google.golang.org/protobuf/proto"
 )
 
 func TestNeuronCollector(t *testing.T) {
@@ -58,24 +55,6 @@ func TestNeuronWriteTextMatchesCollect(t *testing.T) {
 				c.setParticipation(n, windows[r.IntN(3)], r.Float64())
 			}
 		}
-		reg := prometheus.NewPedanticRegistry()
-		reg.MustRegister(c)
-		want, err := reg.Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := c.WriteText(&buf); err != nil {
-			t.Fatal(err)
-		}
-		got := parseText(t, buf.String())
-		if len(got) != len(want) {
-			t.Fatalf("seed %d: WriteText wrote %d families, Collect %d:\n%s", seed, len(got), len(want), buf.String())
-		}
-		for _, w := range want {
-			if g := got[w.GetName()]; g == nil || !proto.Equal(sortSeries(g), sortSeries(w)) {
-				t.Fatalf("seed %d: %s: WriteText\n%s\nwant %v", seed, w.GetName(), buf.String(), w)
-			}
-		}
+		checkTextMatchesCollect(t, c, seed)
 	}
 }
