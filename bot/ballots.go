@@ -75,9 +75,6 @@ func (bs *Ballots) Delete(neuron uint64) {
 	}
 }
 
-// Clone returns a copy that shares no storage.
-func (bs Ballots) Clone() Ballots { return Ballots{list: slices.Clone(bs.list)} }
-
 // votingPower is the neuron's ballot's voting power (0 without a ballot).
 func votingPower(bs Ballots, neuron uint64) uint64 {
 	b, _ := bs.Get(neuron)

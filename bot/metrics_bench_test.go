@@ -44,7 +44,9 @@ func BenchmarkScrape1000x50(b *testing.B) {
 	}
 }
 
-// countingWriter is a ResponseWriter that only counts the body's bytes.
+// countingWriter is a ResponseWriter that only counts the body's bytes:
+// httptest.ResponseRecorder would buffer the body and add its own
+// allocations (0.7 MB a scrape) to the handler's.
 type countingWriter struct {
 	header http.Header
 	n      int
