@@ -277,20 +277,19 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 	// fill in one pass), then the alerts.
 	var decisions []DecisionRecord
 	var obs []Observation
-	var marks []mark
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		switch {
 		case bp.Outcome == BallotFollowing:
 			if o, ok := b.filledObservation(bp, now); ok {
-				obs, marks = append(obs, o), append(marks, markObserved)
+				obs = append(obs, o)
 			}
 		case (bp.Outcome == BallotEmpty || bp.Outcome == BallotUnknown) && b.marks.decisionChanged(k, bp.Decision):
 			decisions = append(decisions, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: bp.Decision, At: now})
 		}
 	}
 	b.recordDecisions(ctx, decisions)
-	b.recordObservations(ctx, obs, marks)
+	b.recordObservations(ctx, obs)
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		if bp.Outcome == BallotFollowing {

@@ -63,7 +63,6 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 		}
 		done := true
 		var obs []Observation
-		var marks []mark
 		for _, nc := range opts.Neurons {
 			n, read := state[nc.ID]
 			outcome, vote := classifySettled(*p, nc, n, read)
@@ -73,13 +72,13 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 				// Ballots may become readable again before settlement; until
 				// then the report says unknown, never missed.
 				if o, ok := b.unknownObservation(*p, nc, now); ok {
-					obs, marks = append(obs, o), append(marks, markUnknown)
+					obs = append(obs, o)
 				}
 				done = false
 				continue
 			}
 			if o, ok := b.settledObservation(*p, nc, outcome, vote, now); ok {
-				obs, marks = append(obs, o), append(marks, markObserved)
+				obs = append(obs, o)
 			}
 			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
 				continue // a deliberate abstention: recorded as missed, not alerted
@@ -93,7 +92,7 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 				b.missed(ctx, *p, nc, now)
 			}
 		}
-		if !b.recordObservations(ctx, obs, marks) {
+		if !b.recordObservations(ctx, obs) {
 			done = false // settle again next pass, so nothing is lost
 		}
 		if done {
@@ -135,8 +134,9 @@ func (b *Bot) settledObservation(p Proposal, nc NeuronConfig, outcome BallotOutc
 }
 
 // recordObservations writes a batch in one transaction and marks each
-// ballot on success. It reports false when the batch was not written.
-func (b *Bot) recordObservations(ctx context.Context, obs []Observation, marks []mark) bool {
+// ballot on success (unknown or observed, by its outcome). It reports
+// false when the batch was not written.
+func (b *Bot) recordObservations(ctx context.Context, obs []Observation) bool {
 	if len(obs) == 0 {
 		return true
 	}
@@ -144,11 +144,13 @@ func (b *Bot) recordObservations(ctx context.Context, obs []Observation, marks [
 		b.log.Error().Err(err).Int("observations", len(obs)).Msg("record observations")
 		return false
 	}
-	for i, o := range obs {
-		b.marks.set(ballotKey{o.Neuron, o.Proposal}, marks[i])
-		if marks[i] == markObserved {
-			b.obsChanged = true
+	for _, o := range obs {
+		if o.Outcome == BallotUnknown {
+			b.marks.set(ballotKey{o.Neuron, o.Proposal}, markUnknown)
+			continue
 		}
+		b.marks.set(ballotKey{o.Neuron, o.Proposal}, markObserved)
+		b.obsChanged = true
 	}
 	return true
 }

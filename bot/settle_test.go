@@ -39,3 +39,36 @@ func TestMissCountedOnceWhileProposalStaysUnsettled(t *testing.T) {
 		t.Errorf("observations = %v, want neuron 1 missed, neuron 2 unknown", outcomes)
 	}
 }
+
+// An unknown ballot is recorded as unknown, and once it is readable again
+// before settlement, as what it was: unknown never hides a vote.
+func TestUnknownBallotRecordedAgainOnceReadable(t *testing.T) {
+	h := newHarness(t, 1, 2)
+	h.step(0)
+	h.gov.addProposal(100, nns.TopicIcOsVersionDeployment, 3*time.Hour)
+	h.gov.fill(2, 100, nns.VoteYes)     // neuron 2 voted by following
+	h.gov.neurons[2].Authorized = false // then its ballot became unreadable
+	for range 5 {
+		h.step(time.Hour)
+	}
+	last := func(neuron uint64) BallotOutcome {
+		var out BallotOutcome
+		for _, o := range h.store.obs {
+			if o.Proposal == 100 && o.Neuron == neuron {
+				out = o.Outcome
+			}
+		}
+		return out
+	}
+	if got := last(2); got != BallotUnknown {
+		t.Fatalf("neuron 2 while unreadable: %q, want unknown", got)
+	}
+	h.gov.neurons[2].Authorized = true
+	h.step(time.Hour)
+	if got := last(2); got != BallotFollowing {
+		t.Errorf("neuron 2 once readable: %q, want following", got)
+	}
+	if _, ok := h.bot.tracked[100]; ok {
+		t.Error("proposal 100 still unsettled after every ballot was read")
+	}
+}
