@@ -116,10 +116,3 @@ func (bm *ballotMarks) forget(proposal uint64) {
 	delete(bm.props, proposal)
 	delete(bm.sigs, proposal)
 }
-
-// proposals is how many proposals have entries (for tests).
-func (bm *ballotMarks) proposals() int {
-	bm.mu.Lock()
-	defer bm.mu.Unlock()
-	return max(len(bm.props), len(bm.sigs))
-}

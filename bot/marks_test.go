@@ -73,3 +73,10 @@ func TestBallotMarksDecisionChanged(t *testing.T) {
 		t.Error("after forget, a decision reported unchanged")
 	}
 }
+
+// proposals is how many proposals have entries .
+func (bm *ballotMarks) proposals() int {
+	bm.mu.Lock()
+	defer bm.mu.Unlock()
+	return max(len(bm.props), len(bm.sigs))
+}
