@@ -19,12 +19,15 @@ type stmts struct {
 	alertGet, alertPut                       *sql.Stmt
 }
 
-// prepare prepares every statement of st, closing them all if one fails.
-func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
-	for _, p := range []struct {
-		dst   **sql.Stmt
-		query string
-	}{
+// stmtSQL pairs a statement with its text.
+type stmtSQL struct {
+	dst   **sql.Stmt
+	query string
+}
+
+// all lists every statement once, for prepare and close.
+func (st *stmts) all() []stmtSQL {
+	return []stmtSQL{
 		{&st.voteInsert, voteInsertSQL},
 		{&st.voteLive, voteLiveSQL},
 		{&st.voteFinish, voteFinishSQL},
@@ -34,7 +37,12 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&st.proposalUpsert, proposalUpsertSQL},
 		{&st.alertGet, alertGetSQL},
 		{&st.alertPut, alertPutSQL},
-	} {
+	}
+}
+
+// prepare prepares every statement of st, closing them all if one fails.
+func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
+	for _, p := range st.all() {
 		stmt, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
 			_ = st.close()
@@ -48,10 +56,9 @@ func (st *stmts) prepare(ctx context.Context, db *sql.DB) error {
 // close closes the prepared statements (those prepared so far, after a failed prepare).
 func (st *stmts) close() error {
 	var errs []error
-	for _, s := range []*sql.Stmt{st.voteInsert, st.voteLive, st.voteFinish, st.dryRun, st.decisionInsert,
-		st.observationUpsert, st.proposalUpsert, st.alertGet, st.alertPut} {
-		if s != nil {
-			errs = append(errs, s.Close())
+	for _, p := range st.all() {
+		if *p.dst != nil {
+			errs = append(errs, (*p.dst).Close())
 		}
 	}
 	return errors.Join(errs...)
