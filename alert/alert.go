@@ -30,13 +30,15 @@ const (
 	KindPollStale            Kind = "poll_stale"             // no successful poll for N intervals
 	KindConfigInvalid        Kind = "config_invalid"         // a reload found an invalid config; the old one stays
 	KindNeuronDissolving     Kind = "neuron_dissolving"      // dissolve delay will drop below the minimum
+	KindStartFailed          Kind = "start_failed"           // votebot could not start: it votes nothing
 )
 
 // Kinds lists every kind in a stable order.
 func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
-		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving}
+		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
+		KindStartFailed}
 }
 
 type kindInfo struct {
@@ -59,6 +61,7 @@ var kindInfos = map[Kind]kindInfo{
 	KindPollStale:            {SeverityCritical, "Poll stale", false},
 	KindConfigInvalid:        {SeverityWarning, "Configuration invalid", false},
 	KindNeuronDissolving:     {SeverityWarning, "Neuron dissolving", false},
+	KindStartFailed:          {SeverityCritical, "votebot could not start", false},
 }
 
 // Known reports whether k is one of the kinds above.
@@ -133,6 +136,7 @@ type Alert struct {
 	Summary     string    // proposal summary or other detail (untrusted)
 	Deadline    time.Time // voting deadline; zero when none. Re-read every cycle.
 	Text        string    // what happened and what to do, written by the bot
+	Headline    string    // the bot's one-line headline for its log and progress output; channels build their own
 	Instance    string    // which votebot instance sent it; filled by the Manager
 	Resolved    bool      // true on the "condition cleared" message
 	Reminder    int       // 0 on the first message, n on the n-th reminder; filled by the Manager
@@ -145,6 +149,25 @@ type Alert struct {
 func KeyFor(kind Kind, neuron, proposal uint64) string {
 	return fmt.Sprintf("votebot/%s/%d/%d", kind, neuron, proposal)
 }
+
+// Key is the value that identifies one condition: kind, neuron and proposal. The loop keys its
+// maps by it; its String is the dedup key stored and sent to PagerDuty. No key is ever parsed back
+// from its string.
+type Key struct {
+	Kind       Kind
+	Neuron     uint64
+	ProposalID uint64
+}
+
+// String is KeyFor of k.
+func (k Key) String() string { return KeyFor(k.Kind, k.Neuron, k.ProposalID) }
+
+// ID is the alert's Key.
+func (a Alert) ID() Key { return Key{Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID} }
+
+// Resolvable reports whether the condition gets a "resolved" message when it clears: every kind
+// but the one-off events.
+func (a Alert) Resolvable() bool { return !a.Kind.IsEvent() }
 
 // EffectiveSeverity is a.Severity, or the kind's default when unset.
 func (a Alert) EffectiveSeverity() Severity {
@@ -178,6 +201,9 @@ type State struct {
 	Pending bool
 }
 
+// ID is the state's Key.
+func (s State) ID() Key { return Key{Kind: s.Kind, Neuron: s.Neuron, ProposalID: s.ProposalID} }
+
 // Active reports whether the condition is still firing.
 func (s State) Active() bool { return s.ResolvedAt.IsZero() }
 
@@ -190,3 +216,7 @@ type StateStore interface {
 	// ActiveAlertStates lists the states whose condition has not been resolved.
 	ActiveAlertStates(ctx context.Context) ([]State, error)
 }
+
+// SummaryRunes is as much of a proposal summary as any channel shows: a caller that keeps
+// summaries for alerts need keep no more.
+const SummaryRunes = maxSummaryRunes

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/policy"
 )
 
 // Options tune the loop; zero values take the defaults.
@@ -34,7 +36,10 @@ type Options struct {
 	// would be most of the idle daemon's CPU.
 	NeuronsIdleTTL time.Duration
 	ShutdownGrace  time.Duration // default 15 s: in-flight votes at SIGTERM
-	DryRun         bool
+	// Retention: decisions, observations and resolved alerts older than
+	// this are pruned once a day (default 400 days, store.retention).
+	Retention time.Duration
+	DryRun    bool
 }
 
 func (o Options) withDefaults() Options {
@@ -52,6 +57,7 @@ func (o Options) withDefaults() Options {
 	def(&o.NeuronsTTL, 5*time.Minute)
 	def(&o.NeuronsIdleTTL, 30*time.Minute)
 	def(&o.ShutdownGrace, 15*time.Second)
+	def(&o.Retention, 400*24*time.Hour)
 	if o.StaleIntervals <= 0 {
 		o.StaleIntervals = 3
 	}
@@ -68,7 +74,7 @@ type Deps struct {
 	Store   Store
 	Alerter Alerter
 	Decider Decider
-	Metrics *Metrics // optional
+	Metrics Metrics // optional
 	Logger  zerolog.Logger
 	Now     func() time.Time // default time.Now
 	// Participation computes weighted participation per neuron and window
@@ -97,7 +103,7 @@ type Bot struct {
 	errs    ErrorClassifier
 	store   Store
 	alerter Alerter
-	metrics *Metrics
+	metrics Metrics
 	log     zerolog.Logger
 	now     func() time.Time
 	partic  func(ctx context.Context) (map[uint64]map[string]float64, error)
@@ -118,27 +124,30 @@ type Bot struct {
 	lastPoll     time.Time
 	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
 	failedPolls  int
-	tracked      map[uint64]Proposal // open proposals seen, until settled
-	open         openCache           // the last full read of the open proposals
-	plannedRead  int                 // open.reads when a pass last planned ballots
-	neuronReads  int                 // successful reads of the neurons so far
-	allFilled    bool                // the last pass found every open ballot filled
-	lastPlans    []BallotPlan
-	marks        *ballotMarks
-	amu          sync.Mutex          // guards titles and firing (votes run concurrently)
-	titles       map[uint64]Proposal // for alert texts
-	firing       map[string]Alert
-	known        map[string]uint64
-	knownAt      time.Time
-	econ         *Economics
-	neurons      map[uint64]Neuron // last successful read
-	neuronsAt    time.Time
-	checkedOnce  bool
-	particAt     time.Time
-	obsChanged   bool // observations recorded since the participation gauge was computed
-	warnedCtl    map[uint64]bool
-	loggedErr    time.Time
-	firstTry     time.Time
+	// startFailures counts failed start-ups in a row (0 once started).
+	startFailures int
+	tracked       map[uint64]policy.Proposal // open proposals seen, until settled
+	open          openCache                  // the last full read of the open proposals
+	plannedRead   int                        // open.reads when a pass last planned ballots
+	neuronReads   int                        // successful reads of the neurons so far
+	allFilled     bool                       // the last pass found every open ballot filled
+	lastPlans     []BallotPlan
+	marks         *ballotMarks
+	amu           sync.Mutex                 // guards titles and firing (votes run concurrently)
+	titles        map[uint64]policy.Proposal // for alert texts
+	firing        map[alert.Key]alert.Alert
+	known         map[string]uint64
+	knownAt       time.Time
+	econ          *Economics
+	neurons       map[uint64]Neuron // last successful read
+	neuronsAt     time.Time
+	checkedOnce   bool
+	particAt      time.Time
+	obsChanged    bool // observations recorded since the participation gauge was computed
+	warnedCtl     map[uint64]bool
+	loggedErr     time.Time
+	prunedAt      time.Time
+	firstTry      time.Time
 }
 
 type ballotKey struct{ neuron, proposal uint64 }
@@ -163,20 +172,21 @@ func New(d Deps, opts Options) (*Bot, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Metrics == nil {
+		d.Metrics = noMetrics{}
+	}
 	b := &Bot{
 		gov: d.Gov, errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics,
 		log: d.Logger, now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events,
 		decider: d.Decider, opts: opts.withDefaults(), reconcile: true,
 		wake:      make(chan struct{}, 1),
-		tracked:   map[uint64]Proposal{},
+		tracked:   map[uint64]policy.Proposal{},
 		marks:     newBallotMarks(),
-		titles:    map[uint64]Proposal{},
-		firing:    map[string]Alert{},
+		titles:    map[uint64]policy.Proposal{},
+		firing:    map[alert.Key]alert.Alert{},
 		warnedCtl: map[uint64]bool{},
 	}
-	if b.metrics != nil {
-		b.metrics.setNeurons(b.opts.Neurons)
-	}
+	b.metrics.SetNeurons(b.opts.Neurons)
 	return b, nil
 }
 
@@ -186,9 +196,7 @@ func (b *Bot) Reload(d Decider, opts Options) {
 	b.mu.Lock()
 	b.decider, b.opts, b.reconcile = d, opts.withDefaults(), true
 	b.mu.Unlock()
-	if b.metrics != nil {
-		b.metrics.setNeurons(opts.Neurons)
-	}
+	b.metrics.SetNeurons(opts.Neurons)
 	b.Wake()
 }
 
@@ -217,99 +225,84 @@ func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...
 
 // fire raises an alert unless it is already firing from this process; the
 // Alerter deduplicates across restarts and sends reminders.
-func (b *Bot) fire(ctx context.Context, a Alert) {
-	key := a.Key()
+func (b *Bot) fire(ctx context.Context, a alert.Alert) {
+	key := a.ID()
 	b.describe(&a)
 	b.amu.Lock()
 	_, already := b.firing[key]
-	if a.Resolvable {
+	if a.Resolvable() {
 		b.firing[key] = a
 	}
 	b.amu.Unlock()
-	if err := b.alerter.Fire(ctx, a); err != nil {
-		b.log.Error().Err(err).Str("alert", key).Msg("alert delivery failed")
+	if _, err := b.alerter.Fire(ctx, a); err != nil {
+		b.log.Error().Err(err).Stringer("alert", key).Msg("alert delivery failed")
 	}
 	if !already {
-		b.log.Warn().Str("alert", key).Str("kind", string(a.Kind)).Uint64("neuron", a.Neuron).
-			Uint64("proposal", a.Proposal).Msg(a.Title)
-		b.emit("alert", a.Neuron, a.Proposal, "%s: %s", a.Kind, a.Title)
+		b.log.Warn().Stringer("alert", key).Str("kind", string(a.Kind)).Uint64("neuron", a.Neuron).
+			Uint64("proposal", a.ProposalID).Msg(a.Headline)
+		b.emit("alert", a.Neuron, a.ProposalID, "%s: %s", a.Kind, a.Headline)
 	}
 	b.updateFiring()
 }
 
 // resolve clears an alert if this process fired it.
-func (b *Bot) resolve(ctx context.Context, kind AlertKind, neuron, proposal uint64) {
+func (b *Bot) resolve(ctx context.Context, kind alert.Kind, neuron, proposal uint64) {
 	b.amu.Lock()
 	if len(b.firing) == 0 { // the common case, checked for every filled ballot each pass
 		b.amu.Unlock()
 		return
 	}
-	key := Alert{Kind: kind, Neuron: neuron, Proposal: proposal}.Key()
-	_, ok := b.firing[key]
+	key := alert.Key{Kind: kind, Neuron: neuron, ProposalID: proposal}
+	a, ok := b.firing[key]
 	delete(b.firing, key)
 	b.amu.Unlock()
 	if !ok {
 		return
 	}
-	if err := b.alerter.Resolve(ctx, key); err != nil {
-		b.log.Error().Err(err).Str("alert", key).Msg("alert resolution failed")
+	if _, err := b.alerter.Resolve(ctx, a); err != nil {
+		b.log.Error().Err(err).Stringer("alert", key).Msg("alert resolution failed")
 	}
-	b.log.Info().Str("alert", key).Msg("alert resolved")
+	b.log.Info().Stringer("alert", key).Msg("alert resolved")
 	b.emit("resolved", neuron, proposal, "%s resolved", kind)
 	b.updateFiring()
 }
 
 func (b *Bot) updateFiring() {
-	if b.metrics == nil {
-		return
-	}
-	counts := map[AlertKind]int{}
+	counts := map[alert.Kind]int{}
 	b.amu.Lock()
 	for _, a := range b.firing {
 		counts[a.Kind]++
 	}
 	b.amu.Unlock()
-	b.metrics.setFiring(counts)
-}
-
-// FiringAlerts lists the resolvable alerts this process has raised and not
-// yet resolved.
-func (b *Bot) FiringAlerts() []Alert {
-	b.amu.Lock()
-	defer b.amu.Unlock()
-	out := make([]Alert, 0, len(b.firing))
-	for _, a := range b.firing {
-		out = append(out, a)
-	}
-	return out
+	b.metrics.AlertsFiring(counts)
 }
 
 func (b *Bot) isDirect(k ballotKey) bool { return b.marks.has(k, markDirect) }
 
 // describe fills an alert's alias, topic and proposal title.
-func (b *Bot) describe(a *Alert) {
+func (b *Bot) describe(a *alert.Alert) {
 	_, opts, _ := b.peek()
 	for _, nc := range opts.Neurons {
 		if nc.ID == a.Neuron {
 			a.NeuronAlias = nc.Alias
 		}
 	}
-	if a.Proposal == 0 {
+	if a.ProposalID == 0 {
 		return
 	}
 	b.amu.Lock()
-	p, ok := b.titles[a.Proposal]
+	p, ok := b.titles[a.ProposalID]
 	b.amu.Unlock()
 	if ok {
-		a.Topic, a.ProposalTitle, a.ProposalSummary = p.Topic.String(), p.Title, p.Summary
+		a.Topic, a.Title, a.Summary = p.Topic.String(), p.Title, p.Summary
 	}
 }
 
-func parseUint(s string) (uint64, error) { return strconv.ParseUint(s, 10, 64) }
-
-func (b *Bot) fireConfigInvalid(ctx context.Context, err error) {
-	b.fire(ctx, Alert{Kind: AlertConfigInvalid, Severity: SeverityWarning, Resolvable: true,
-		Title: "Configuration reload failed", Text: "The new configuration is invalid; the old one stays in force: " + err.Error()})
+func (b *Bot) FireConfigInvalid(ctx context.Context, err error) {
+	b.fire(ctx, alert.Alert{Kind: alert.KindConfigInvalid, Severity: alert.SeverityWarning,
+		Headline: "Configuration reload failed", Text: "The new configuration is invalid; the old one stays in force: " + err.Error()})
 }
 
-func (b *Bot) resolveConfigInvalid(ctx context.Context) { b.resolve(ctx, AlertConfigInvalid, 0, 0) }
+func (b *Bot) ResolveConfigInvalid(ctx context.Context) {
+	b.resolve(ctx, alert.KindConfigInvalid, 0, 0)
+}

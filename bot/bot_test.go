@@ -3,10 +3,10 @@ package bot
 import (
 	"context"
 	"io"
+	"strconv"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rs/zerolog"
 
 	"github.com/votebot/votebot/nns"
@@ -18,7 +18,7 @@ type harness struct {
 	gov   *fakeGov
 	store *memStore
 	al    *recAlerter
-	m     *Metrics
+	m     *recMetrics
 	dec   topicDecider
 	opts  Options
 	bot   *Bot
@@ -28,7 +28,7 @@ func newHarness(t *testing.T, neurons ...uint64) *harness {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
 	h := &harness{t: t, clk: clk, gov: newFakeGov(clk.Now), store: newMemStore(), al: newRecAlerter(),
-		m: NewMetrics("test", "abc"),
+		m: newRecMetrics(),
 		dec: topicDecider{margin: 2 * time.Hour, rules: map[nns.Topic]string{
 			nns.TopicGovernance:            "manual",
 			nns.TopicIcOsVersionDeployment: "yes",
@@ -38,7 +38,7 @@ func newHarness(t *testing.T, neurons ...uint64) *harness {
 		opts: Options{PollInterval: time.Hour, AtRiskThreshold: 90 * time.Minute, RetryBackoff: time.Minute}}
 	for _, id := range neurons {
 		h.gov.addNeuron(id)
-		h.opts.Neurons = append(h.opts.Neurons, NeuronConfig{ID: id, Alias: "n" + itoa(id)})
+		h.opts.Neurons = append(h.opts.Neurons, NeuronConfig{ID: id, Alias: "n" + strconv.FormatUint(id, 10)})
 	}
 	h.bot = h.newBot()
 	return h
@@ -120,20 +120,20 @@ func TestWeekFillsEveryNonSkipBallot(t *testing.T) {
 		t.Errorf("at-risk alerts: %v", h.al.delivered)
 	}
 	for _, d := range h.store.decisions {
-		if d.Decision.Source == "fallback" && d.At.Before(h.gov.props[d.Proposal].Deadline.Add(-2*time.Hour)) {
+		if d.Decision.Source() == "fallback" && d.At.Before(h.gov.props[d.Proposal].Deadline.Add(-2*time.Hour)) {
 			t.Errorf("fallback for %d decided at %s, before the margin", d.Proposal, d.At)
 		}
 	}
-	if got := testutil.ToFloat64(h.m.VotesCast.WithLabelValues("1", "Governance", "no", "fallback")); got != 1 {
+	if got := float64(h.m.cast["1/Governance/no/fallback"]); got != 1 {
 		t.Errorf("votes_cast_total{neuron=1,Governance,no,fallback} = %v, want 1", got)
 	}
-	if n := testutil.CollectAndCount(h.m.Deadline); n != 0 {
+	if n := len(h.m.deadlines); n != 0 {
 		t.Errorf("deadline series after settlement: %d, want 0", n)
 	}
 	// Every settled non-skip ballot has a voted observation.
 	voted := map[ballotKey]BallotOutcome{}
 	for _, o := range h.store.obs {
-		voted[ballotKey{o.Neuron, o.Proposal}] = o.Outcome
+		voted[ballotKey{o.Neuron, o.ProposalID}] = outcomeOf(o)
 	}
 	for id, p := range h.gov.props {
 		for nid := range p.Ballots.All() {

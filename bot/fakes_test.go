@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 var (
@@ -27,7 +32,7 @@ func (fakeErrs) AllEndpointsDown(err error) bool { return errors.Is(err, errDown
 type fakeGov struct {
 	mu        sync.Mutex
 	now       func() time.Time
-	props     map[uint64]*Proposal
+	props     map[uint64]*policy.Proposal
 	neurons   map[uint64]*Neuron
 	econ      Economics
 	principal string
@@ -45,7 +50,7 @@ type fakeGov struct {
 }
 
 func newFakeGov(now func() time.Time) *fakeGov {
-	return &fakeGov{now: now, props: map[uint64]*Proposal{}, neurons: map[uint64]*Neuron{},
+	return &fakeGov{now: now, props: map[uint64]*policy.Proposal{}, neurons: map[uint64]*Neuron{},
 		principal: "bot-principal", sent: map[ballotKey]int{},
 		econ: Economics{StartReducingVotingPowerAfter: 180 * 24 * time.Hour, ClearFollowingAfter: 30 * 24 * time.Hour,
 			MinimumDissolveDelayToVote: 14 * 24 * time.Hour}}
@@ -59,12 +64,12 @@ func (g *fakeGov) addNeuron(id uint64) *Neuron {
 	return n
 }
 
-func (g *fakeGov) addProposal(id uint64, topic nns.Topic, life time.Duration) *Proposal {
-	p := &Proposal{ID: id, Topic: topic, Status: nns.ProposalStatusOpen, RewardStatus: nns.RewardStatusAcceptVotes,
+func (g *fakeGov) addProposal(id uint64, topic nns.Topic, life time.Duration) *policy.Proposal {
+	p := &policy.Proposal{ID: id, Topic: topic, Status: nns.ProposalStatusOpen, RewardStatus: nns.RewardStatusAcceptVotes,
 		Title: fmt.Sprintf("proposal %d", id), Created: g.now(), Deadline: g.now().Add(life)}
 	for nid, n := range g.neurons {
 		if n.DissolveDelay >= g.econ.MinimumDissolveDelayToVote {
-			p.Ballots.Set(nid, Ballot{VotingPower: 100})
+			p.Ballots.Set(nid, policy.Ballot{VotingPower: 100})
 		}
 	}
 	g.props[id] = p
@@ -75,7 +80,7 @@ func (g *fakeGov) addProposal(id uint64, topic nns.Topic, life time.Duration) *P
 func (g *fakeGov) fill(neuron, proposal uint64, v nns.Vote) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.props[proposal].Ballots.Set(neuron, Ballot{Vote: v, VotingPower: 100})
+	g.props[proposal].Ballots.Set(neuron, policy.Ballot{Vote: v, VotingPower: 100})
 	g.neurons[neuron].RecentBallots[proposal] = v
 }
 
@@ -90,9 +95,9 @@ func (g *fakeGov) tick() {
 	}
 }
 
-func (g *fakeGov) visible(p *Proposal) Proposal {
+func (g *fakeGov) visible(p *policy.Proposal) policy.Proposal {
 	c := *p
-	c.Ballots = Ballots{}
+	c.Ballots = policy.Ballots{}
 	for id, b := range p.Ballots.All() {
 		if n := g.neurons[id]; n != nil && n.Authorized {
 			c.Ballots.Set(id, b)
@@ -101,13 +106,13 @@ func (g *fakeGov) visible(p *Proposal) Proposal {
 	return c
 }
 
-func (g *fakeGov) OpenProposals(context.Context) ([]Proposal, error) {
+func (g *fakeGov) OpenProposals(context.Context) ([]policy.Proposal, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.down {
 		return nil, errDown
 	}
-	var out []Proposal
+	var out []policy.Proposal
 	for _, p := range g.props {
 		if p.RewardStatus == nns.RewardStatusAcceptVotes && g.now().Before(p.Deadline) {
 			out = append(out, g.visible(p))
@@ -116,7 +121,7 @@ func (g *fakeGov) OpenProposals(context.Context) ([]Proposal, error) {
 	return out, nil
 }
 
-func (g *fakeGov) Proposal(_ context.Context, id uint64) (*Proposal, error) {
+func (g *fakeGov) Proposal(_ context.Context, id uint64) (*policy.Proposal, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.down {
@@ -181,7 +186,7 @@ func (g *fakeGov) RegisterVote(_ context.Context, neuron, proposal uint64, v nns
 	if b.Vote != nns.VoteUnspecified {
 		return errAlreadyVoted
 	}
-	p.Ballots.Set(neuron, Ballot{Vote: v, VotingPower: b.VotingPower})
+	p.Ballots.Set(neuron, policy.Ballot{Vote: v, VotingPower: b.VotingPower})
 	g.neurons[neuron].RecentBallots[proposal] = v
 	g.neurons[neuron].VotingPowerRefreshed = g.now()
 	g.sent[ballotKey{neuron, proposal}]++
@@ -227,10 +232,13 @@ type memStore struct {
 	attempts  []*attempt
 	dryRuns   []VoteIntent
 	decisions []DecisionRecord
-	obs       []Observation
-	props     map[uint64]Proposal
+	obs       []rewards.Observation
+	props     map[uint64]policy.Proposal
 	settled   map[uint64]bool
-	overrides []Override
+	overrides []policy.Override
+	prunes    []time.Time // Prune's cutoffs
+	// failReads makes InFlightVotes fail (a store that cannot be read).
+	failReads error
 }
 
 type attempt struct {
@@ -239,7 +247,7 @@ type attempt struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{props: map[uint64]Proposal{}, settled: map[uint64]bool{}}
+	return &memStore{props: map[uint64]policy.Proposal{}, settled: map[uint64]bool{}}
 }
 
 func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (int64, error) {
@@ -275,6 +283,9 @@ func (s *memStore) FinishVote(_ context.Context, id int64, outcome VoteOutcome, 
 func (s *memStore) InFlightVotes(context.Context) ([]VoteIntent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failReads != nil {
+		return nil, s.failReads
+	}
 	var out []VoteIntent
 	for _, a := range s.attempts {
 		if a.outcome == "" {
@@ -298,24 +309,24 @@ func (s *memStore) RecordDecisions(_ context.Context, ds []DecisionRecord) error
 	return nil
 }
 
-func (s *memStore) RecordObservations(_ context.Context, obs []Observation) error {
+func (s *memStore) RecordObservations(_ context.Context, obs []rewards.Observation) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.obs = append(s.obs, obs...)
 	return nil
 }
 
-func (s *memStore) SaveProposal(_ context.Context, p Proposal) error {
+func (s *memStore) SaveProposal(_ context.Context, p policy.Proposal) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.props[p.ID] = p
 	return nil
 }
 
-func (s *memStore) UnsettledProposals(context.Context) ([]Proposal, error) {
+func (s *memStore) UnsettledProposals(context.Context) ([]policy.Proposal, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Proposal
+	var out []policy.Proposal
 	for id, p := range s.props {
 		if !s.settled[id] {
 			out = append(out, p)
@@ -324,72 +335,90 @@ func (s *memStore) UnsettledProposals(context.Context) ([]Proposal, error) {
 	return out, nil
 }
 
-func (s *memStore) MarkSettled(_ context.Context, p Proposal) error {
+func (s *memStore) MarkSettled(_ context.Context, p policy.Proposal) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settled[p.ID] = true
 	return nil
 }
 
-func (s *memStore) Overrides(context.Context) ([]Override, error) {
+func (s *memStore) Overrides(context.Context) ([]policy.Override, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Override(nil), s.overrides...), nil
+	return append([]policy.Override(nil), s.overrides...), nil
 }
 
-func (s *memStore) PutOverride(_ context.Context, o Override) error {
+func (s *memStore) putOverride(o policy.Override) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.overrides = append(s.overrides, o)
-	return nil
 }
 
-func (s *memStore) MissedVotes(context.Context) ([]MissedCount, error) {
+// MissedVotes counts empty ballots observed after voting closed, as the
+// real store does.
+func (s *memStore) MissedVotes(context.Context) ([]rewards.MissedCount, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	counts := map[[2]uint64]int64{}
 	for _, o := range s.obs {
-		if o.Outcome == BallotMissed {
+		if o.Ballot == rewards.BallotEmpty && o.RewardStatus != nns.RewardStatusAcceptVotes {
 			counts[[2]uint64{o.Neuron, uint64(o.Topic)}]++
 		}
 	}
-	var out []MissedCount
+	var out []rewards.MissedCount
 	for k, n := range counts {
-		out = append(out, MissedCount{Neuron: k[0], Topic: nns.Topic(k[1]), Count: n})
+		out = append(out, rewards.MissedCount{Neuron: k[0], Topic: nns.Topic(k[1]), Count: n})
 	}
 	return out, nil
+}
+
+func (s *memStore) Prune(_ context.Context, before time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prunes = append(s.prunes, before)
+	return 0, nil
 }
 
 // recAlerter delivers an alert once per key while it fires, like the real
 // manager (reminders are the manager's job).
 type recAlerter struct {
 	mu        sync.Mutex
-	active    map[string]bool
-	delivered []string // "fire key" / "resolve key"
+	active    map[alert.Key]alert.Alert
+	delivered []string // "fire kind/neuron/proposal" / "resolve kind/neuron/proposal"
+	// before are the states Active reports, as after a restart.
+	before []alert.State
 }
 
-func newRecAlerter() *recAlerter { return &recAlerter{active: map[string]bool{}} }
+func newRecAlerter() *recAlerter { return &recAlerter{active: map[alert.Key]alert.Alert{}} }
 
-func (a *recAlerter) Fire(_ context.Context, al Alert) error {
+func keyText(k alert.Key) string { return fmt.Sprintf("%s/%d/%d", k.Kind, k.Neuron, k.ProposalID) }
+
+func (a *recAlerter) Fire(_ context.Context, al alert.Alert) (bool, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.active[al.Key()] {
-		return nil
+	if _, ok := a.active[al.ID()]; ok {
+		return false, nil
 	}
-	a.active[al.Key()] = true
-	a.delivered = append(a.delivered, "fire "+al.Key())
-	return nil
+	a.active[al.ID()] = al
+	a.delivered = append(a.delivered, "fire "+keyText(al.ID()))
+	return true, nil
 }
 
-func (a *recAlerter) Resolve(_ context.Context, key string) error {
+func (a *recAlerter) Resolve(_ context.Context, al alert.Alert) (bool, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.active[key] {
-		return nil
+	if _, ok := a.active[al.ID()]; !ok {
+		return false, nil
 	}
-	delete(a.active, key)
-	a.delivered = append(a.delivered, "resolve "+key)
-	return nil
+	delete(a.active, al.ID())
+	a.delivered = append(a.delivered, "resolve "+keyText(al.ID()))
+	return true, nil
+}
+
+func (a *recAlerter) Active(context.Context) ([]alert.State, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]alert.State(nil), a.before...), nil
 }
 
 func (a *recAlerter) count(prefix string) int {
@@ -411,30 +440,43 @@ type topicDecider struct {
 	follow map[nns.Topic][]uint64
 }
 
-func (d topicDecider) Decide(p Proposal, _ Neuron, o *Override, now time.Time) Decision {
-	if o != nil {
-		return Decision{Kind: DecideVote, Vote: o.Vote, At: now, Source: "override", Reason: "manual override"}
+func (d topicDecider) Decide(p policy.Proposal, n Neuron, os []policy.Override, now time.Time) policy.Decision {
+	for _, o := range os {
+		if o.ProposalID == p.ID && (o.NeuronID == n.ID || o.NeuronID == 0) {
+			return policy.Decision{Action: policy.ActionVoteNow, Vote: o.Vote, Override: true, Reason: "manual override"}
+		}
 	}
 	fallbackAt := p.Deadline.Add(-d.margin)
+	voteAt := func(v nns.Vote, at time.Time) policy.Decision {
+		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at}
+	}
 	switch d.rules[p.Topic] {
 	case "yes":
-		return Decision{Kind: DecideVote, Vote: nns.VoteYes, At: p.Created, Source: "rule", Reason: "rule yes"}
+		v := voteAt(nns.VoteYes, p.Created)
+		v.Rule, v.Reason = "yes", "rule yes"
+		return v
 	case "no":
-		return Decision{Kind: DecideVote, Vote: nns.VoteNo, At: p.Created, Source: "rule", Reason: "rule no"}
+		v := voteAt(nns.VoteNo, p.Created)
+		v.Rule, v.Reason = "no", "rule no"
+		return v
 	case "skip":
-		return Decision{Kind: DecideNothing, Skip: true, Reason: "skip"}
+		return policy.Decision{Action: policy.ActionNothing, Skip: true, Reason: "skip"}
 	case "manual":
 		if now.Before(fallbackAt) {
-			return Decision{Kind: DecideWait, At: fallbackAt, Manual: true, Reason: "manual; fallback no at margin"}
+			return policy.Decision{Action: policy.ActionWait, At: fallbackAt, NeedsHuman: true, Reason: "manual; fallback no at margin"}
 		}
-		return Decision{Kind: DecideVote, Vote: nns.VoteNo, At: fallbackAt, Source: "fallback", Reason: "manual: fallback no"}
+		v := voteAt(nns.VoteNo, fallbackAt)
+		v.Fallback, v.Reason = true, "manual: fallback no"
+		return v
 	case "manual-nofallback":
-		return Decision{Kind: DecideNothing, Manual: true, Reason: "manual; no fallback"}
+		return policy.Decision{Action: policy.ActionNothing, NeedsHuman: true, Reason: "manual; no fallback"}
 	default: // follow
 		if now.Before(fallbackAt) {
-			return Decision{Kind: DecideWait, At: fallbackAt, Reason: "follow; fallback yes at margin"}
+			return policy.Decision{Action: policy.ActionWait, At: fallbackAt, Reason: "follow; fallback yes at margin"}
 		}
-		return Decision{Kind: DecideVote, Vote: nns.VoteYes, At: fallbackAt, Source: "fallback", Reason: "follow: fallback yes"}
+		v := voteAt(nns.VoteYes, fallbackAt)
+		v.Fallback, v.Reason = true, "follow: fallback yes"
+		return v
 	}
 }
 
@@ -459,4 +501,93 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// recMetrics records what the loop publishes, as metrics.Metrics would
+// serve it.
+type recMetrics struct {
+	mu        sync.Mutex
+	voted     map[ballotKey]float64 // present: a series; absent: omitted
+	deadlines map[uint64]time.Time
+	firing    map[alert.Kind]int
+	missed    map[ballotKey]int64 // {neuron, topic}
+	cast      map[string]int      // "neuron/topic/vote/source"
+	lastPoll  time.Time
+}
+
+func newRecMetrics() *recMetrics {
+	return &recMetrics{voted: map[ballotKey]float64{}, deadlines: map[uint64]time.Time{},
+		firing: map[alert.Kind]int{}, missed: map[ballotKey]int64{}, cast: map[string]int{}}
+}
+
+func (m *recMetrics) SetNeurons([]NeuronConfig)             {}
+func (m *recMetrics) NeuronPower(uint64, uint64, uint64)    {}
+func (m *recMetrics) NeuronRefreshed(uint64, time.Time)     {}
+func (m *recMetrics) Participation(uint64, string, float64) {}
+func (m *recMetrics) VoteCast(neuron uint64, topic nns.Topic, vote nns.Vote, source string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cast[fmt.Sprintf("%d/%s/%s/%s", neuron, topic, strings.ToLower(vote.String()), source)]++
+}
+func (m *recMetrics) RebuildMissed(ms []rewards.MissedCount) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.missed)
+	for _, c := range ms {
+		m.missed[ballotKey{c.Neuron, uint64(c.Topic)}] = c.Count
+	}
+}
+func (m *recMetrics) VoteMissed(neuron uint64, topic nns.Topic) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.missed[ballotKey{neuron, uint64(topic)}]++
+}
+func (m *recMetrics) AlertsFiring(counts map[alert.Kind]int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.firing = maps.Clone(counts)
+}
+func (m *recMetrics) PollSucceeded(at time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastPoll = at
+}
+func (m *recMetrics) OpenBallot(p *policy.Proposal, neuron uint64, voted, omit bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deadlines[p.ID] = p.Deadline
+	k := ballotKey{neuron, p.ID}
+	switch {
+	case omit:
+		delete(m.voted, k)
+	case voted:
+		m.voted[k] = 1
+	default:
+		m.voted[k] = 0
+	}
+}
+func (m *recMetrics) ProposalSettled(proposal uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.deadlines, proposal)
+	for k := range m.voted {
+		if k.proposal == proposal {
+			delete(m.voted, k)
+		}
+	}
+}
+
+// outcomeOf is the loop's outcome an observation records (a miss is an
+// empty ballot after voting closed).
+func outcomeOf(o rewards.Observation) BallotOutcome {
+	if o.Ballot == rewards.BallotEmpty && o.RewardStatus != nns.RewardStatusAcceptVotes {
+		return BallotMissed
+	}
+	return BallotOutcome(o.Ballot)
+}
+
+func (m *recMetrics) missedOf(neuron uint64, topic nns.Topic) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.missed[ballotKey{neuron, uint64(topic)}]
 }

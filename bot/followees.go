@@ -15,7 +15,7 @@ func (b *Bot) withFolloweeVotes(ctx context.Context, plans []BallotPlan, in plan
 	cache := map[uint64]map[uint64]nns.Vote{} // followee → its recent ballots
 	for i := range plans {
 		bp := &plans[i]
-		if !bp.Due || bp.Decision.Source != "fallback" {
+		if !bp.Due || !bp.Decision.Fallback {
 			continue
 		}
 		n, ok := in.State[bp.Neuron.ID]

@@ -23,8 +23,8 @@ func TestFallbackWithFolloweesUsesTheirVotes(t *testing.T) {
 	}
 	h.step(0)
 	p := h.gov.addProposal(9, nns.TopicSubnetManagement, 24*time.Hour)
-	p.Tally = Tally{Yes: 900, No: 100, Total: 1000} // the tally says Yes
-	h.gov.neurons[27].RecentBallots[9] = nns.VoteNo // one followee of three voted No: following does not decide
+	p.Tally = policy.Tally{Yes: 900, No: 100, Total: 1000} // the tally says Yes
+	h.gov.neurons[27].RecentBallots[9] = nns.VoteNo        // one followee of three voted No: following does not decide
 	h.step(time.Hour)
 	if h.gov.calls != 0 {
 		t.Fatalf("voted before the margin")

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"sync"
+
+	"github.com/votebot/votebot/policy"
 )
 
 // mark is a fact the loop remembers about one ballot until its proposal
@@ -80,11 +82,11 @@ func (bm *ballotMarks) set(k ballotKey, m mark) bool {
 // recorded for the ballot, and remembers d. A 64-bit hash stands for the
 // decision: 8 bytes a ballot instead of its text; a collision would leave
 // one change unrecorded, with odds of 2⁻⁶⁴.
-func (bm *ballotMarks) decisionChanged(k ballotKey, d Decision) bool {
+func (bm *ballotMarks) decisionChanged(k ballotKey, d policy.Decision) bool {
 	var h maphash.Hash
 	h.SetSeed(bm.seed)
 	var buf [24]byte
-	binary.LittleEndian.PutUint64(buf[0:], uint64(d.Kind))
+	binary.LittleEndian.PutUint64(buf[0:], uint64(d.Action))
 	binary.LittleEndian.PutUint64(buf[8:], uint64(d.Vote))
 	binary.LittleEndian.PutUint64(buf[16:], uint64(d.At.Unix()))
 	_, _ = h.Write(buf[:])

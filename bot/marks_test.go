@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 func TestBallotMarks(t *testing.T) {
@@ -46,19 +47,19 @@ func TestBallotMarksDecisionChanged(t *testing.T) {
 	bm := newBallotMarks()
 	k := ballotKey{neuron: 7, proposal: 100}
 	at := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	d := Decision{Kind: DecideVote, Vote: nns.VoteYes, At: at, Reason: "rule all-yes"}
+	d := policy.Decision{Action: policy.ActionVoteAt, Vote: nns.VoteYes, At: at, Reason: "rule all-yes"}
 	steps := []struct {
 		name string
-		d    Decision
+		d    policy.Decision
 		want bool
 	}{
 		{"first", d, true},
 		{"same again", d, false},
-		{"other reason", Decision{Kind: DecideVote, Vote: nns.VoteYes, At: at, Reason: "rule other"}, true},
-		{"other time", Decision{Kind: DecideVote, Vote: nns.VoteYes, At: at.Add(time.Hour), Reason: "rule other"}, true},
-		{"other vote", Decision{Kind: DecideVote, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, true},
-		{"other kind", Decision{Kind: DecideNothing, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, true},
-		{"unchanged", Decision{Kind: DecideNothing, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, false},
+		{"other reason", policy.Decision{Action: policy.ActionVoteAt, Vote: nns.VoteYes, At: at, Reason: "rule other"}, true},
+		{"other time", policy.Decision{Action: policy.ActionVoteAt, Vote: nns.VoteYes, At: at.Add(time.Hour), Reason: "rule other"}, true},
+		{"other vote", policy.Decision{Action: policy.ActionVoteAt, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, true},
+		{"other kind", policy.Decision{Action: policy.ActionNothing, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, true},
+		{"unchanged", policy.Decision{Action: policy.ActionNothing, Vote: nns.VoteNo, At: at.Add(time.Hour), Reason: "rule other"}, false},
 	}
 	for _, s := range steps {
 		if got := bm.decisionChanged(k, s.d); got != s.want {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -35,11 +36,9 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options, force, idle bool) (
 		}
 		return state, false
 	}
-	if b.metrics != nil {
-		for _, nc := range opts.Neurons {
-			if n, ok := state[nc.ID]; ok {
-				b.metrics.neuronPower(nc, n)
-			}
+	for _, nc := range opts.Neurons {
+		if n, ok := state[nc.ID]; ok {
+			b.metrics.NeuronPower(nc.ID, n.DecidingVotingPower, n.PotentialVotingPower)
 		}
 	}
 	b.neurons, b.neuronsAt = state, now
@@ -50,8 +49,8 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options, force, idle bool) (
 // neuronFinding is one result of checking a neuron: an alert to raise or
 // a kind to resolve.
 type neuronFinding struct {
-	fire    []Alert
-	resolve []AlertKind
+	fire    []alert.Alert
+	resolve []alert.Kind
 	warn    []string
 }
 
@@ -61,33 +60,33 @@ func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics
 	var f neuronFinding
 	label := neuronLabel(nc)
 	if !readable || !n.Authorized {
-		f.fire = append(f.fire, Alert{Kind: AlertHotkeyMissing, Severity: SeverityCritical, Neuron: nc.ID, Resolvable: true,
-			Title: "Hotkey missing on neuron " + label,
+		f.fire = append(f.fire, alert.Alert{Kind: alert.KindHotkeyMissing, Severity: alert.SeverityCritical, Neuron: nc.ID,
+			Headline: "Hotkey missing on neuron " + label,
 			Text: fmt.Sprintf("The bot identity %s is neither the controller nor a hotkey of neuron %s: it cannot vote. "+
 				"Add it as a hotkey (NNS dapp or icp CLI).", principal, label)})
 		return f
 	}
-	f.resolve = append(f.resolve, AlertHotkeyMissing)
+	f.resolve = append(f.resolve, alert.KindHotkeyMissing)
 	if n.Controller != "" && n.Controller == principal {
 		f.warn = append(f.warn, "the bot identity is the neuron's controller: a controller key on a server is a risk; use a hotkey")
 	}
 	if econ != nil && econ.MinimumDissolveDelayToVote > 0 && n.DissolveDelay < econ.MinimumDissolveDelayToVote {
-		f.fire = append(f.fire, Alert{Kind: AlertCannotVote, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
-			Title: "Neuron " + label + " cannot vote",
+		f.fire = append(f.fire, alert.Alert{Kind: alert.KindNeuronCannotVote, Severity: alert.SeverityWarning, Neuron: nc.ID,
+			Headline: "Neuron " + label + " cannot vote",
 			Text: fmt.Sprintf("Dissolve delay %s is below the minimum %s to vote: new proposals give it no ballot.",
 				n.DissolveDelay.Round(time.Second), econ.MinimumDissolveDelayToVote)})
 	} else {
-		f.resolve = append(f.resolve, AlertCannotVote)
+		f.resolve = append(f.resolve, alert.KindNeuronCannotVote)
 	}
 	if at, ok := dropsBelowMinimum(n, econ, now); ok {
-		f.fire = append(f.fire, Alert{Kind: AlertNeuronDissolves, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
-			Title: "Neuron " + label + " is dissolving",
+		f.fire = append(f.fire, alert.Alert{Kind: alert.KindNeuronDissolving, Severity: alert.SeverityWarning, Neuron: nc.ID,
+			Headline: "Neuron " + label + " is dissolving",
 			Text: fmt.Sprintf("Neuron %s is dissolving: its dissolve delay drops below the %s minimum to vote on %s "+
 				"(in %s); after that new proposals give it no ballot. Stop dissolving (or increase the delay) to keep voting.",
 				label, econ.MinimumDissolveDelayToVote, at.UTC().Format(time.RFC3339), at.Sub(now).Round(time.Hour))})
 	} else {
 		// Not dissolving, or already below the minimum (neuron_cannot_vote).
-		f.resolve = append(f.resolve, AlertNeuronDissolves)
+		f.resolve = append(f.resolve, alert.KindNeuronDissolving)
 	}
 	return f
 }
@@ -188,7 +187,7 @@ func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n 
 		}
 	}
 	if len(diff) == 0 {
-		b.resolve(ctx, AlertFollowingDrift, nc.ID, 0)
+		b.resolve(ctx, alert.KindFollowingDrift, nc.ID, 0)
 		return
 	}
 	text := describeFollowing(diff, n.Followees)
@@ -198,31 +197,31 @@ func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n 
 			b.neurons = nil // re-read next pass
 			b.log.Info().Uint64("neuron", nc.ID).Str("changes", text).Msg("following reconciled")
 			b.emit("following", nc.ID, 0, "%s following set: %s", neuronLabel(nc), text)
-			b.resolve(ctx, AlertFollowingDrift, nc.ID, 0)
+			b.resolve(ctx, alert.KindFollowingDrift, nc.ID, 0)
 			return
 		}
 		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("set following")
 		text += fmt.Sprintf(" (SetFollowing failed: %v)", err)
 	}
-	b.fire(ctx, Alert{Kind: AlertFollowingDrift, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
-		Title: "Following of neuron " + neuronLabel(nc) + " differs from the policy",
-		Text:  text + ". Reload the config (SIGHUP) to reconcile."})
+	b.fire(ctx, alert.Alert{Kind: alert.KindFollowingDrift, Severity: alert.SeverityWarning, Neuron: nc.ID,
+		Headline: "Following of neuron " + neuronLabel(nc) + " differs from the policy",
+		Text:     text + ". Reload the config (SIGHUP) to reconcile."})
 }
 
 func (b *Bot) checkRefresh(ctx context.Context, nc NeuronConfig, n Neuron, opts Options, now time.Time) {
-	if b.metrics != nil && !n.VotingPowerRefreshed.IsZero() {
-		b.metrics.neurons.setRefreshed(nc.ID, n.VotingPowerRefreshed.Unix())
+	if !n.VotingPowerRefreshed.IsZero() {
+		b.metrics.NeuronRefreshed(nc.ID, n.VotingPowerRefreshed)
 	}
 	due, decay := refreshDue(n, b.econ, opts.RefreshWhenLeft, now)
 	if !due {
-		b.resolve(ctx, AlertRefreshDue, nc.ID, 0)
-		b.resolve(ctx, AlertRefreshFailed, nc.ID, 0)
+		b.resolve(ctx, alert.KindRefreshDue, nc.ID, 0)
+		b.resolve(ctx, alert.KindRefreshFailed, nc.ID, 0)
 		return
 	}
 	if opts.DryRun {
-		b.fire(ctx, Alert{Kind: AlertRefreshDue, Severity: SeverityWarning, Neuron: nc.ID, Resolvable: true,
-			Title: "Voting power refresh due for neuron " + neuronLabel(nc),
-			Text:  fmt.Sprintf("Voting power starts to decay at %s (dry run: not refreshing).", fmtTime(decay))})
+		b.fire(ctx, alert.Alert{Kind: alert.KindRefreshDue, Severity: alert.SeverityWarning, Neuron: nc.ID,
+			Headline: "Voting power refresh due for neuron " + neuronLabel(nc),
+			Text:     fmt.Sprintf("Voting power starts to decay at %s (dry run: not refreshing).", fmtTime(decay))})
 		return
 	}
 	err := b.gov.RefreshVotingPower(ctx, nc.ID)
@@ -231,15 +230,15 @@ func (b *Bot) checkRefresh(ctx context.Context, nc NeuronConfig, n Neuron, opts 
 	}
 	if err != nil {
 		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("refresh voting power")
-		b.fire(ctx, Alert{Kind: AlertRefreshFailed, Severity: SeverityCritical, Neuron: nc.ID, Resolvable: true,
-			Title: "Voting power refresh failed for neuron " + neuronLabel(nc),
-			Text:  fmt.Sprintf("Refresh failed: %v. Voting power starts to decay at %s.", err, fmtTime(decay))})
+		b.fire(ctx, alert.Alert{Kind: alert.KindRefreshFailed, Severity: alert.SeverityCritical, Neuron: nc.ID,
+			Headline: "Voting power refresh failed for neuron " + neuronLabel(nc),
+			Text:     fmt.Sprintf("Refresh failed: %v. Voting power starts to decay at %s.", err, fmtTime(decay))})
 		return
 	}
 	b.log.Info().Uint64("neuron", nc.ID).Time("decay_was_due", decay).Msg("voting power refreshed")
 	b.emit("refresh", nc.ID, 0, "%s voting power refreshed (decay was due %s)", neuronLabel(nc), decay.Format("15:04:05"))
-	b.resolve(ctx, AlertRefreshDue, nc.ID, 0)
-	b.resolve(ctx, AlertRefreshFailed, nc.ID, 0)
+	b.resolve(ctx, alert.KindRefreshDue, nc.ID, 0)
+	b.resolve(ctx, alert.KindRefreshFailed, nc.ID, 0)
 }
 
 // confirmRefresh re-reads the neuron and checks the refresh took effect.
@@ -252,9 +251,7 @@ func (b *Bot) confirmRefresh(ctx context.Context, id uint64, before time.Time) e
 	if !ok || !n.VotingPowerRefreshed.After(before) {
 		return fmt.Errorf("confirm refresh: refreshed timestamp did not advance (still %s)", fmtTime(n.VotingPowerRefreshed))
 	}
-	if b.metrics != nil {
-		b.metrics.neurons.setRefreshed(id, n.VotingPowerRefreshed.Unix())
-	}
+	b.metrics.NeuronRefreshed(id, n.VotingPowerRefreshed)
 	b.neurons = nil // the cached read predates the refresh
 	return nil
 }

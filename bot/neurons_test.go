@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -33,9 +34,9 @@ func TestDissolvingNeuronAlertSaysWhen(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := checkNeuronHealth(nc, tc.n, true, econ, "me", now)
-			var got *Alert
+			var got *alert.Alert
 			for i := range f.fire {
-				if f.fire[i].Kind == AlertNeuronDissolves {
+				if f.fire[i].Kind == alert.KindNeuronDissolving {
 					got = &f.fire[i]
 				}
 			}
@@ -48,7 +49,7 @@ func TestDissolvingNeuronAlertSaysWhen(t *testing.T) {
 			if got == nil {
 				t.Fatalf("neuron_dissolving not fired: %+v", f)
 			}
-			if got.Severity != SeverityWarning {
+			if got.Severity != alert.SeverityWarning {
 				t.Errorf("severity %s, want warning", got.Severity)
 			}
 			if !strings.Contains(got.Text, tc.wantText) {

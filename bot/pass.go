@@ -3,10 +3,13 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 // Summary is what one pass did.
@@ -33,8 +36,10 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	var sum Summary
 	if !b.started {
 		if err := b.start(ctx); err != nil {
-			return sum, err
+			b.startFailed(ctx, err, opts)
+			return sum, fmt.Errorf("start: %w", err)
 		}
+		b.startSucceeded(ctx)
 	}
 	props, err := b.pollOpen(ctx, opts, reconcile)
 	if err != nil {
@@ -73,6 +78,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 		b.allFilled = true
 		sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
 		b.updateParticipation(ctx)
+		b.prune(ctx, opts)
 		sum.Proposals, sum.Ballots = len(props), len(props)*len(opts.Neurons)
 		sum.Followed = sum.Ballots
 		return sum, nil
@@ -99,7 +105,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 			sum.VotesCast++
 		case bp.Outcome == BallotFollowing:
 			sum.Followed++
-		case bp.Outcome == BallotEmpty && bp.Decision.Kind != DecideNothing && !bp.Due:
+		case bp.Outcome == BallotEmpty && bp.Decision.Action != policy.ActionNothing && !bp.Due:
 			sum.Pending++
 		}
 		failed := tried && r != voteSent && r != voteSkipped && r != voteDryRun
@@ -122,6 +128,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
 	b.updateOpenMetrics(props, plans)
 	b.updateParticipation(ctx)
+	b.prune(ctx, opts)
 
 	sum.Proposals, sum.Ballots, sum.Plans = len(props), len(plans), plans
 	sum.NextWake = nextWake(plans, now)
@@ -151,32 +158,59 @@ func (b *Bot) start(ctx context.Context) error {
 		b.titles[p.ID] = p
 	}
 	b.amu.Unlock()
-	if al, ok := b.alerter.(activeLister); ok {
-		active, err := al.Active(ctx)
-		if err != nil {
-			return fmt.Errorf("load firing alerts: %w", err)
-		}
-		b.amu.Lock()
-		for _, a := range active {
-			if a.Resolvable {
-				b.firing[a.Key()] = a
-			}
-		}
-		b.amu.Unlock()
-		b.updateFiring()
-		// This process started, so its configuration is valid: an
-		// invalid reload of the previous process no longer matters.
-		b.resolveConfigInvalid(ctx)
+	active, err := b.alerter.Active(ctx)
+	if err != nil {
+		return fmt.Errorf("load firing alerts: %w", err)
 	}
-	if b.metrics != nil {
-		missed, err := b.store.MissedVotes(ctx)
-		if err != nil {
-			return fmt.Errorf("load missed votes: %w", err)
+	b.amu.Lock()
+	for _, st := range active {
+		if !st.Kind.IsEvent() {
+			b.firing[st.ID()] = alert.Alert{Kind: st.Kind, Neuron: st.Neuron, ProposalID: st.ProposalID, Deadline: st.Deadline}
 		}
-		b.metrics.rebuildMissed(missed)
 	}
+	b.amu.Unlock()
+	b.updateFiring()
+	// This process started, so its configuration is valid: an invalid
+	// reload of the previous process no longer matters.
+	b.ResolveConfigInvalid(ctx)
+	missed, err := b.store.MissedVotes(ctx)
+	if err != nil {
+		return fmt.Errorf("load missed votes: %w", err)
+	}
+	b.metrics.RebuildMissed(missed)
 	b.started = true
 	return nil
+}
+
+// startFailed tells a person that nothing will be voted until start-up
+// succeeds: in the log (once a minute), to systemd (STATUS=) and as an
+// alert where a channel can still deliver one.
+func (b *Bot) startFailed(ctx context.Context, err error, opts Options) {
+	b.startFailures++
+	now := b.now()
+	hint := "check that the state database (store.path) is readable and writable and that the IC endpoints (network.urls) answer"
+	if b.startFailures == 1 || now.Sub(b.loggedErr) >= time.Minute {
+		b.log.Error().Err(err).Int("attempts", b.startFailures).Str("retry_in", opts.RetryBackoff.String()).
+			Msg("votebot could not start and votes nothing until it can: " + hint)
+		b.loggedErr = now
+	}
+	if b.notify != nil {
+		b.notify("STATUS=start failed (attempt " + strconv.Itoa(b.startFailures) + "): " + err.Error())
+	}
+	b.fire(ctx, alert.Alert{Kind: alert.KindStartFailed, Severity: alert.SeverityCritical,
+		Headline: "votebot could not start",
+		Text:     fmt.Sprintf("votebot could not start and votes nothing until it can: %v. It retries every %s; %s.", err, opts.RetryBackoff, hint)})
+}
+
+func (b *Bot) startSucceeded(ctx context.Context) {
+	if b.startFailures > 0 {
+		b.log.Info().Int("attempts", b.startFailures+1).Msg("votebot started after failed attempts")
+		b.startFailures = 0
+	}
+	if b.notify != nil {
+		b.notify("STATUS=running")
+	}
+	b.resolve(ctx, alert.KindStartFailed, 0, 0)
 }
 
 func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
@@ -186,11 +220,9 @@ func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
 	b.failedPolls = 0
 	b.lastPoll = now
 	b.lastPollNano.Store(now.UnixNano())
-	b.resolve(ctx, AlertEndpointsDown, 0, 0)
-	b.resolve(ctx, AlertPollStale, 0, 0)
-	if b.metrics != nil {
-		b.metrics.LastPoll.Set(float64(now.Unix()))
-	}
+	b.resolve(ctx, alert.KindAllEndpointsDown, 0, 0)
+	b.resolve(ctx, alert.KindPollStale, 0, 0)
+	b.metrics.PollSucceeded(now)
 	if b.notify != nil {
 		if !b.ready {
 			b.notify("READY=1")
@@ -210,9 +242,9 @@ func (b *Bot) pollFailed(ctx context.Context, err error, opts Options) {
 		b.loggedErr = now
 	}
 	if b.errs.AllEndpointsDown(err) {
-		b.fire(ctx, Alert{Kind: AlertEndpointsDown, Severity: SeverityCritical, Resolvable: true,
-			Title: "All API endpoints are down",
-			Text:  fmt.Sprintf("No IC API endpoint answered since %s: %v", fmtTime(b.lastPoll), err)})
+		b.fire(ctx, alert.Alert{Kind: alert.KindAllEndpointsDown, Severity: alert.SeverityCritical,
+			Headline: "All API endpoints are down",
+			Text:     fmt.Sprintf("No IC API endpoint answered since %s: %v", fmtTime(b.lastPoll), err)})
 	}
 	stale := time.Duration(opts.StaleIntervals) * opts.PollInterval
 	since := b.lastPoll
@@ -220,9 +252,9 @@ func (b *Bot) pollFailed(ctx context.Context, err error, opts Options) {
 		since = b.startedAt(now)
 	}
 	if now.Sub(since) >= stale {
-		b.fire(ctx, Alert{Kind: AlertPollStale, Severity: SeverityCritical, Resolvable: true,
-			Title: "No successful poll",
-			Text:  fmt.Sprintf("No successful poll for %s (last: %s): %v", now.Sub(since).Round(time.Second), fmtTime(b.lastPoll), err)})
+		b.fire(ctx, alert.Alert{Kind: alert.KindPollStale, Severity: alert.SeverityCritical,
+			Headline: "No successful poll",
+			Text:     fmt.Sprintf("No successful poll for %s (last: %s): %v", now.Sub(since).Round(time.Second), fmtTime(b.lastPoll), err)})
 	}
 }
 
@@ -242,11 +274,11 @@ func fmtTime(t time.Time) string {
 
 // trackProposals remembers newly seen open proposals (in memory and in the
 // store, so they are checked for a miss after a restart).
-func (b *Bot) trackProposals(ctx context.Context, props []Proposal) {
+func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 	b.amu.Lock()
 	for _, p := range props {
 		// Only the start of the summary: channels show no more.
-		b.titles[p.ID] = Proposal{ID: p.ID, Topic: p.Topic, Title: p.Title, Summary: alert.Truncate(p.Summary, alertSummaryRunes)}
+		b.titles[p.ID] = policy.Proposal{ID: p.ID, Topic: p.Topic, Title: p.Title, Summary: alert.Truncate(p.Summary, alert.SummaryRunes)}
 	}
 	b.amu.Unlock()
 	for _, p := range props {
@@ -276,7 +308,7 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 	// First the records, each kind in one transaction (50,000 ballots can
 	// fill in one pass), then the alerts.
 	var decisions []DecisionRecord
-	var obs []Observation
+	var obs []rewards.Observation
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		switch {
@@ -293,19 +325,19 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 	for _, bp := range plans {
 		k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 		if bp.Outcome == BallotFollowing {
-			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
-			b.resolve(ctx, AlertAtRisk, k.neuron, k.proposal)
-			b.resolve(ctx, AlertRefused, k.neuron, k.proposal)
+			b.resolve(ctx, alert.KindManualDecisionNeeded, k.neuron, k.proposal)
+			b.resolve(ctx, alert.KindProposalAtRisk, k.neuron, k.proposal)
+			b.resolve(ctx, alert.KindVoteRefused, k.neuron, k.proposal)
 			continue
 		}
 		if bp.Outcome != BallotEmpty && bp.Outcome != BallotUnknown {
 			continue
 		}
 		d := bp.Decision
-		if d.Manual && d.Kind != DecideVote {
+		if d.NeedsHuman && !d.Votes() {
 			b.fire(ctx, manualAlert(bp))
-		} else if d.Kind == DecideVote {
-			b.resolve(ctx, AlertManual, k.neuron, k.proposal)
+		} else if d.Votes() {
+			b.resolve(ctx, alert.KindManualDecisionNeeded, k.neuron, k.proposal)
 		}
 	}
 }
@@ -326,7 +358,7 @@ func (b *Bot) recordDecisions(ctx context.Context, ds []DecisionRecord) {
 
 // filledObservation is what to record, once, of a filled ballot for
 // rewards/ (ok false when it was recorded already).
-func (b *Bot) filledObservation(bp BallotPlan, now time.Time) (o Observation, ok bool) {
+func (b *Bot) filledObservation(bp BallotPlan, now time.Time) (o rewards.Observation, ok bool) {
 	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 	if b.marks.has(k, markObserved) {
 		return o, false
@@ -335,15 +367,12 @@ func (b *Bot) filledObservation(bp BallotPlan, now time.Time) (o Observation, ok
 	if b.isDirect(k) {
 		outcome = BallotDirect
 	}
-	return Observation{Neuron: k.neuron, Proposal: k.proposal, Topic: bp.Proposal.Topic,
-		RewardStatus: bp.Proposal.RewardStatus, Outcome: outcome, Vote: bp.Vote,
-		VotingPower: votingPower(bp.Proposal.Ballots, k.neuron), Created: bp.Proposal.Created,
-		Deadline: bp.Proposal.Deadline, ObservedAt: now}, true
+	return observation(bp.Proposal, k.neuron, outcome, bp.Vote, now), true
 }
 
 // ballotsVanished reports whether a ballot seen in the last read of a
 // proposal is missing from this one.
-func (b *Bot) ballotsVanished(open []Proposal) bool {
+func (b *Bot) ballotsVanished(open []policy.Proposal) bool {
 	for _, p := range open {
 		old, ok := b.tracked[p.ID]
 		if !ok {
@@ -359,7 +388,7 @@ func (b *Bot) ballotsVanished(open []Proposal) bool {
 }
 
 // untracked reports whether a proposal is new to the loop.
-func (b *Bot) untracked(open []Proposal) bool {
+func (b *Bot) untracked(open []policy.Proposal) bool {
 	for _, p := range open {
 		if _, ok := b.tracked[p.ID]; !ok {
 			return true
@@ -371,7 +400,7 @@ func (b *Bot) untracked(open []Proposal) bool {
 // votingEndedFor reports whether a tracked proposal's voting has ended
 // (it left the open list or its deadline passed): settling it needs fresh
 // neuron reads.
-func (b *Bot) votingEndedFor(open []Proposal, now time.Time) bool {
+func (b *Bot) votingEndedFor(open []policy.Proposal, now time.Time) bool {
 	inOpen := make(map[uint64]bool, len(open))
 	for _, p := range open {
 		inOpen[p.ID] = true
@@ -406,7 +435,7 @@ func (b *Bot) atRiskBlind(ctx context.Context, opts Options) {
 
 // nameProposers fills ProposerName from the known neurons, for rules that
 // match on a proposer's name.
-func (b *Bot) nameProposers(ctx context.Context, props []Proposal, opts Options, now time.Time) {
+func (b *Bot) nameProposers(ctx context.Context, props []policy.Proposal, opts Options, now time.Time) {
 	known := b.knownNeurons(ctx, opts, now, false)
 	if len(known) == 0 {
 		return
@@ -425,7 +454,7 @@ func (b *Bot) nameProposers(ctx context.Context, props []Proposal, opts Options,
 // in it is filled. Plans of filled ballots depend on nothing else (not the
 // policy, overrides or neuron state), so that pass already recorded
 // everything they would (observations, resolved alerts, metrics).
-func (b *Bot) nothingToPlan(props []Proposal, opts Options) bool {
+func (b *Bot) nothingToPlan(props []policy.Proposal, opts Options) bool {
 	if b.plannedRead == 0 || b.plannedRead != b.open.reads {
 		return false
 	}
@@ -437,4 +466,26 @@ func (b *Bot) nothingToPlan(props []Proposal, opts Options) bool {
 		}
 	}
 	return true
+}
+
+// pruneEvery is how often the store's history is pruned.
+const pruneEvery = 24 * time.Hour
+
+// prune drops history older than the retention, once a day, so a
+// year-long daemon neither grows its database nor re-reads every
+// observation it ever made.
+func (b *Bot) prune(ctx context.Context, opts Options) {
+	now := b.now()
+	if !b.prunedAt.IsZero() && now.Sub(b.prunedAt) < pruneEvery {
+		return
+	}
+	b.prunedAt = now
+	n, err := b.store.Prune(ctx, now.Add(-opts.Retention))
+	if err != nil {
+		b.log.Error().Err(err).Msg("prune history (retried tomorrow)")
+		return
+	}
+	if n > 0 {
+		b.log.Info().Int64("rows", n).Str("retention", opts.Retention.String()).Msg("pruned history older than the retention")
+	}
 }

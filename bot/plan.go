@@ -5,18 +5,20 @@ import (
 	"sort"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 // BallotPlan is what the bot will do about one proposal × neuron.
 type BallotPlan struct {
 	// Proposal is shared by the plans of its ballots (a copy each was
 	// 230 bytes × 50,000 plans at 1,000 neurons × 50 proposals).
-	Proposal *Proposal
+	Proposal *policy.Proposal
 	Neuron   NeuronConfig
 	Outcome  BallotOutcome
 	Vote     nns.Vote // the ballot's vote when already filled
-	Decision Decision
+	Decision policy.Decision
 	// Due is true when a vote should be sent in this pass.
 	Due bool
 	// Covered is true when something is planned that fills the ballot
@@ -26,19 +28,19 @@ type BallotPlan struct {
 
 // planInput is everything a pass knows; planBallots is pure.
 type planInput struct {
-	Proposals []Proposal
+	Proposals []policy.Proposal
 	Neurons   []NeuronConfig
 	// State is what was read of each neuron; a missing entry means the
 	// neuron could not be read (its ballots are unknown, not empty).
 	State     map[uint64]Neuron
-	Overrides []Override
+	Overrides []policy.Override
 	Decider   Decider
 	Now       time.Time
 }
 
 // planBallots decides every open proposal × controlled neuron.
 func planBallots(in planInput) []BallotPlan {
-	props := append([]Proposal(nil), in.Proposals...)
+	props := append([]policy.Proposal(nil), in.Proposals...)
 	sort.Slice(props, func(i, j int) bool { return props[i].ID < props[j].ID })
 	// Sized at once: a plan holds its proposal, and growing a slice of
 	// 50,000 of them (1,000 neurons × 50 proposals) copied it repeatedly.
@@ -51,7 +53,7 @@ func planBallots(in planInput) []BallotPlan {
 	return out
 }
 
-func planBallot(p *Proposal, nc NeuronConfig, in planInput) BallotPlan {
+func planBallot(p *policy.Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	bp := BallotPlan{Proposal: p, Neuron: nc}
 	n, readable := in.State[nc.ID]
 	b, hasBallot := p.Ballots.Get(nc.ID)
@@ -72,38 +74,19 @@ func planBallot(p *Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	if !readable {
 		n = Neuron{ID: nc.ID}
 	}
-	d := in.Decider.Decide(*p, n, overrideFor(in.Overrides, p.ID, nc.ID), in.Now)
+	d := in.Decider.Decide(*p, n, in.Overrides, in.Now)
 	bp.Decision = d
-	switch d.Kind {
-	case DecideVote:
+	switch {
+	case d.Votes():
 		bp.Covered = true
 		bp.Due = bp.Outcome == BallotEmpty && !d.At.After(in.Now) && in.Now.Before(p.Deadline)
-	case DecideWait:
+	case d.Action == policy.ActionWait:
 		// Waiting is safe only if something acts before the deadline.
 		bp.Covered = !d.At.IsZero() && d.At.Before(p.Deadline) && !d.NoFallback
-	case DecideNothing:
+	case d.Action == policy.ActionNothing:
 		bp.Covered = d.Skip
 	}
 	return bp
-}
-
-// overrideFor returns the human's decision for this ballot: a
-// neuron-specific override wins over one for every neuron.
-func overrideFor(os []Override, proposal, neuron uint64) *Override {
-	var all *Override
-	for i := range os {
-		o := &os[i]
-		if o.Proposal != proposal {
-			continue
-		}
-		if o.Neuron == neuron {
-			return o
-		}
-		if o.Neuron == 0 {
-			all = o
-		}
-	}
-	return all
 }
 
 // nextWake is the earliest future moment a plan wants to act at.
@@ -113,7 +96,7 @@ func nextWake(plans []BallotPlan, now time.Time) time.Time {
 		if bp.Outcome != BallotEmpty || bp.Decision.At.IsZero() || !bp.Decision.At.After(now) {
 			continue
 		}
-		if bp.Decision.Kind != DecideVote && bp.Decision.Kind != DecideWait {
+		if !bp.Decision.Votes() && bp.Decision.Action != policy.ActionWait {
 			continue
 		}
 		if t.IsZero() || bp.Decision.At.Before(t) {
@@ -144,30 +127,28 @@ func atRisk(bp BallotPlan, voteFailed bool, threshold time.Duration, now time.Ti
 // VotebotUnvotedProposalSoon also pages at.
 const atRiskCriticalWithin = time.Hour
 
-func atRiskAlert(bp BallotPlan, now time.Time) Alert {
+func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 	left := bp.Proposal.Deadline.Sub(now).Round(time.Second)
-	sev := SeverityWarning
+	sev := alert.SeverityWarning
 	if left <= atRiskCriticalWithin {
-		sev = SeverityCritical
+		sev = alert.SeverityCritical
 	}
-	return Alert{
-		Kind: AlertAtRisk, Severity: sev, Neuron: bp.Neuron.ID, Proposal: bp.Proposal.ID,
-		Title:      fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
-		Text:       fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", neuronLabel(bp.Neuron), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
-		Deadline:   bp.Proposal.Deadline,
-		Resolvable: true,
+	return alert.Alert{
+		Kind: alert.KindProposalAtRisk, Severity: sev, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
+		Headline: fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+		Text:     fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", neuronLabel(bp.Neuron), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
+		Deadline: bp.Proposal.Deadline,
 	}
 }
 
-func manualAlert(bp BallotPlan) Alert {
-	return Alert{
-		Kind: AlertManual, Severity: SeverityWarning, Neuron: bp.Neuron.ID, Proposal: bp.Proposal.ID,
-		Title: fmt.Sprintf("Decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+func manualAlert(bp BallotPlan) alert.Alert {
+	return alert.Alert{
+		Kind: alert.KindManualDecisionNeeded, Severity: alert.SeverityWarning, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
+		Headline: fmt.Sprintf("policy.Decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
 		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
 			bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
 			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),
-		Deadline:   bp.Proposal.Deadline,
-		Resolvable: true,
+		Deadline: bp.Proposal.Deadline,
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/votebot/votebot/policy"
 )
 
 // PlanOnce reads the open proposals and the neurons and returns what the
 // bot would do for each proposal × neuron — without voting, storing or
 // alerting (votebot plan).
-func PlanOnce(ctx context.Context, gov Governance, d Decider, neurons []NeuronConfig, overrides []Override, now time.Time) ([]BallotPlan, error) {
+func PlanOnce(ctx context.Context, gov Governance, d Decider, neurons []NeuronConfig, overrides []policy.Override, now time.Time) ([]BallotPlan, error) {
 	props, err := gov.OpenProposals(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list open proposals: %w", err)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 // NewestOpenLister is implemented by governance clients that can tell the
@@ -21,13 +22,13 @@ const fullPollIntervals = 60
 // openCache is the last full read of the open proposals.
 type openCache struct {
 	valid  bool
-	open   []Proposal
+	open   []policy.Proposal
 	newest uint64 // highest id in open
 	at     time.Time
 	reads  int // full reads so far
 }
 
-func (c *openCache) remember(props []Proposal, now time.Time) {
+func (c *openCache) remember(props []policy.Proposal, now time.Time) {
 	c.valid, c.open, c.newest, c.at = true, props, 0, now
 	c.reads++
 	for _, p := range props {
@@ -48,7 +49,7 @@ func (c *openCache) remember(props []Proposal, now time.Time) {
 //   - a tracked proposal's deadline has passed (settlement needs the
 //     current ballots);
 //   - a new proposal exists.
-func (b *Bot) pollOpen(ctx context.Context, opts Options, reconcile bool) ([]Proposal, error) {
+func (b *Bot) pollOpen(ctx context.Context, opts Options, reconcile bool) ([]policy.Proposal, error) {
 	now := b.now()
 	if lister, ok := b.gov.(NewestOpenLister); ok && !reconcile && b.openQuiet(opts, now) {
 		newest, err := lister.NewestOpenProposalID(ctx)
@@ -56,14 +57,14 @@ func (b *Bot) pollOpen(ctx context.Context, opts Options, reconcile bool) ([]Pro
 			return nil, err
 		}
 		if newest <= b.open.newest {
-			return append([]Proposal(nil), b.open.open...), nil
+			return append([]policy.Proposal(nil), b.open.open...), nil
 		}
 	}
 	props, err := b.gov.OpenProposals(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b.open.remember(append([]Proposal(nil), props...), now)
+	b.open.remember(append([]policy.Proposal(nil), props...), now)
 	return props, nil
 }
 

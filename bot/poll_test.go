@@ -3,14 +3,13 @@ package bot
 import (
 	"context"
 	"io"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rs/zerolog"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 // listingGov is a fakeGov that can also tell the newest open proposal,
@@ -20,7 +19,7 @@ type listingGov struct {
 	full, newest int
 }
 
-func (g *listingGov) OpenProposals(ctx context.Context) ([]Proposal, error) {
+func (g *listingGov) OpenProposals(ctx context.Context) ([]policy.Proposal, error) {
 	g.full++
 	return g.fakeGov.OpenProposals(ctx)
 }
@@ -99,39 +98,5 @@ func TestPollReadsOpenProposalsOnlyWhenTheyMatter(t *testing.T) {
 	}
 	if _, ok := h.bot.tracked[5]; ok {
 		t.Fatal("proposal 5 not settled")
-	}
-}
-
-// TestVotedCollectorSeries: the collector's series follow set, remove,
-// a topic change and deletion, with the alias known at scrape time.
-func TestVotedCollectorSeries(t *testing.T) {
-	m := NewMetrics("test", "abc")
-	m.setNeurons([]NeuronConfig{{ID: 1, Alias: "a"}, {ID: 2, Alias: "b"}})
-	p := Proposal{ID: 9, Topic: nns.TopicGovernance, Deadline: time.Unix(100, 0)}
-	m.openBallot(p, 1, true, false)
-	m.openBallot(p, 2, false, false)
-	want := `
-# HELP votebot_neuron_voted 1 if the neuron's ballot on the open proposal is filled, 0 if empty.
-# TYPE votebot_neuron_voted gauge
-votebot_neuron_voted{alias="a",neuron="1",proposal_id="9",topic="Governance"} 1
-votebot_neuron_voted{alias="b",neuron="2",proposal_id="9",topic="Governance"} 0
-`
-	if err := testutil.CollectAndCompare(m.NeuronVoted, strings.NewReader(want)); err != nil {
-		t.Fatal(err)
-	}
-	m.openBallot(p, 2, false, true) // skipped: no series
-	p.Topic = nns.TopicNodeAdmin    // a topic change replaces the proposal's series
-	m.openBallot(p, 1, true, false)
-	want = `
-# HELP votebot_neuron_voted 1 if the neuron's ballot on the open proposal is filled, 0 if empty.
-# TYPE votebot_neuron_voted gauge
-votebot_neuron_voted{alias="a",neuron="1",proposal_id="9",topic="NodeAdmin"} 1
-`
-	if err := testutil.CollectAndCompare(m.NeuronVoted, strings.NewReader(want)); err != nil {
-		t.Fatal(err)
-	}
-	m.deleteProposal(p, nil)
-	if n := testutil.CollectAndCount(m.NeuronVoted); n != 0 {
-		t.Fatalf("%d series after deletion, want 0", n)
 	}
 }

@@ -3,11 +3,19 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
+
+// The loop's consumer interfaces. They speak the project's one type per
+// concept: policy.Proposal, policy.Decision and policy.Override,
+// rewards.Observation, alert.Alert. The implementations are the packages
+// that own the outside world (store/, alert/, metrics/, and daemon/'s
+// adapter over agent/); bot/ imports none of them.
 
 // VoteIntent is a vote the bot is about to send; it is written before the
 // call so a crash between sending and recording is detected at restart.
@@ -23,14 +31,30 @@ type VoteIntent struct {
 // VoteOutcome is how a vote attempt ended.
 type VoteOutcome string
 
-// Outcomes, as the store records them.
+// Outcomes, as the store records them. Pending is an attempt recorded
+// before sending whose result is not known yet; one still pending at
+// start-up was interrupted by a crash and is re-checked.
 const (
-	VoteSucceeded    VoteOutcome = "succeeded"
-	VoteAlreadyVoted VoteOutcome = "already_voted"
-	VoteRefused      VoteOutcome = "refused"
-	VoteFailed       VoteOutcome = "failed"
-	VoteAbandoned    VoteOutcome = "abandoned"
+	VotePending      VoteOutcome = "pending"       // intent recorded, result unknown
+	VoteSucceeded    VoteOutcome = "succeeded"     // the canister accepted it (or the ballot was found filled)
+	VoteAlreadyVoted VoteOutcome = "already_voted" // the neuron voted by following
+	VoteRefused      VoteOutcome = "refused"       // refused for another reason: alerted, not retried blindly
+	VoteFailed       VoteOutcome = "failed"        // transient failure; retried
+	VoteAbandoned    VoteOutcome = "abandoned"     // interrupted, ballot re-checked and still empty; may be retried
+	VoteDryRun       VoteOutcome = "dry_run"       // "would vote": nothing was sent
 )
+
+// Done reports an outcome after which the ballot is filled.
+func (o VoteOutcome) Done() bool { return o == VoteSucceeded || o == VoteAlreadyVoted }
+
+// Valid reports whether o is one of the outcomes above.
+func (o VoteOutcome) Valid() bool {
+	switch o {
+	case VotePending, VoteSucceeded, VoteAlreadyVoted, VoteRefused, VoteFailed, VoteAbandoned, VoteDryRun:
+		return true
+	}
+	return false
+}
 
 // Errors BeginVote returns instead of recording a second attempt.
 var (
@@ -41,48 +65,17 @@ var (
 	ErrVoteInFlight = errors.New("vote in flight")
 )
 
-// DecisionRecord is a decision as stored for the audit trail.
+// DecisionRecord is a decision as the audit trail keeps it: the rule's
+// name, the source and the reason all come from the one policy.Decision.
 type DecisionRecord struct {
 	Neuron   uint64
 	Proposal uint64
-	Decision Decision
+	Decision policy.Decision
 	At       time.Time
 }
 
-// BallotOutcome is what is known of a neuron's ballot on a proposal.
-type BallotOutcome string
-
-const (
-	BallotNone      BallotOutcome = "none"      // no ballot: not eligible
-	BallotEmpty     BallotOutcome = "empty"     // open, not voted yet
-	BallotDirect    BallotOutcome = "direct"    // voted by the bot
-	BallotFollowing BallotOutcome = "following" // filled by following / someone else
-	BallotMissed    BallotOutcome = "missed"    // deadline passed, confirmed empty
-	BallotUnknown   BallotOutcome = "unknown"   // could not be read: never "missed"
-)
-
-// Observation is one participation fact for rewards/.
-type Observation struct {
-	Neuron       uint64
-	Proposal     uint64
-	Topic        nns.Topic
-	RewardStatus nns.RewardStatus
-	Outcome      BallotOutcome
-	Vote         nns.Vote
-	VotingPower  uint64
-	Created      time.Time
-	Deadline     time.Time
-	ObservedAt   time.Time
-}
-
-// MissedCount is the number of confirmed misses of a neuron on a topic.
-type MissedCount struct {
-	Neuron uint64
-	Topic  nns.Topic
-	Count  int64
-}
-
-// Store is the state the loop keeps across restarts.
+// Store is the state the loop keeps across restarts; *store.Store
+// implements it.
 type Store interface {
 	// BeginVote records the intent to send before the call; it fails with
 	// ErrBallotDone or ErrVoteInFlight rather than record a second attempt.
@@ -93,81 +86,62 @@ type Store interface {
 	RecordDryRun(ctx context.Context, v VoteIntent) error
 	// RecordDecisions and RecordObservations write a batch atomically.
 	RecordDecisions(ctx context.Context, ds []DecisionRecord) error
-	RecordObservations(ctx context.Context, obs []Observation) error
+	RecordObservations(ctx context.Context, obs []rewards.Observation) error
 	// SaveProposal remembers a proposal seen open, so it is checked for a
 	// miss after its deadline even across restarts.
-	SaveProposal(ctx context.Context, p Proposal) error
+	SaveProposal(ctx context.Context, p policy.Proposal) error
 	// UnsettledProposals are saved proposals not yet marked settled.
-	UnsettledProposals(ctx context.Context) ([]Proposal, error)
+	UnsettledProposals(ctx context.Context) ([]policy.Proposal, error)
 	// MarkSettled records that voting ended and every ballot was classified.
-	MarkSettled(ctx context.Context, p Proposal) error
-	Overrides(ctx context.Context) ([]Override, error)
-	PutOverride(ctx context.Context, o Override) error
-	MissedVotes(ctx context.Context) ([]MissedCount, error)
+	MarkSettled(ctx context.Context, p policy.Proposal) error
+	Overrides(ctx context.Context) ([]policy.Override, error)
+	MissedVotes(ctx context.Context) ([]rewards.MissedCount, error)
+	// Prune deletes decisions, observations, settled proposals and resolved
+	// alert states older than before (store.retention).
+	Prune(ctx context.Context, before time.Time) (int64, error)
 }
-
-// AlertKind names an alert; it is part of the dedup key.
-type AlertKind string
-
-const (
-	AlertAtRisk          AlertKind = "proposal_at_risk"
-	AlertMissed          AlertKind = "vote_missed"
-	AlertManual          AlertKind = "manual_decision_needed"
-	AlertRefused         AlertKind = "vote_refused"
-	AlertFollowingDrift  AlertKind = "following_drift"
-	AlertRefreshDue      AlertKind = "refresh_due"
-	AlertRefreshFailed   AlertKind = "refresh_failed"
-	AlertCannotVote      AlertKind = "neuron_cannot_vote"
-	AlertHotkeyMissing   AlertKind = "hotkey_missing"
-	AlertEndpointsDown   AlertKind = "all_endpoints_down"
-	AlertPollStale       AlertKind = "poll_stale"
-	AlertConfigInvalid   AlertKind = "config_invalid"
-	AlertNeuronDissolves AlertKind = "neuron_dissolving"
-)
-
-// AllAlertKinds lists every kind, so the firing gauge has a series for each.
-var AllAlertKinds = []AlertKind{AlertAtRisk, AlertMissed, AlertManual, AlertRefused,
-	AlertFollowingDrift, AlertRefreshDue, AlertRefreshFailed, AlertCannotVote, AlertHotkeyMissing,
-	AlertEndpointsDown, AlertPollStale, AlertConfigInvalid, AlertNeuronDissolves}
-
-// Severity routes an alert to channels.
-type Severity string
-
-const (
-	SeverityInfo     Severity = "info"
-	SeverityWarning  Severity = "warning"
-	SeverityCritical Severity = "critical"
-)
-
-// Alert is one condition the bot tells a person about.
-type Alert struct {
-	Kind     AlertKind
-	Severity Severity
-	Neuron   uint64 // 0 when not about one neuron
-	Proposal uint64 // 0 when not about one proposal
-	// Title is the bot's one-line headline (logs, progress output).
-	Title string
-	// Text is the bot's explanation: what happened, what to do.
-	Text     string
-	Deadline time.Time // zero when none
-	// Filled by the loop from what it knows: the neuron's alias, the
-	// proposal's topic and (untrusted) title and summary.
-	NeuronAlias     string
-	Topic           string
-	ProposalTitle   string
-	ProposalSummary string
-	// Resolvable alerts get a "resolved" message when the condition clears;
-	// a missed vote is final.
-	Resolvable bool
-}
-
-// Key is the stable dedup key: kind, neuron, proposal. A moved deadline
-// keeps the same key.
-func (a Alert) Key() string { return fmt.Sprintf("%s/%d/%d", a.Kind, a.Neuron, a.Proposal) }
 
 // Alerter delivers alerts; it deduplicates by key, reminds, and sends the
 // resolution. Fire for an already-firing key must not deliver again.
+// *alert.Manager implements it.
 type Alerter interface {
-	Fire(ctx context.Context, a Alert) error
-	Resolve(ctx context.Context, key string) error
+	Fire(ctx context.Context, a alert.Alert) (sent bool, err error)
+	Resolve(ctx context.Context, a alert.Alert) (sent bool, err error)
+	// Active lists what is still firing, from before a restart too.
+	Active(ctx context.Context) ([]alert.State, error)
 }
+
+// Metrics is what the loop publishes; metrics.Metrics implements it, and
+// a nil Deps.Metrics publishes nothing.
+type Metrics interface {
+	SetNeurons(ns []NeuronConfig)
+	NeuronPower(neuron, deciding, potential uint64)
+	NeuronRefreshed(neuron uint64, at time.Time)
+	Participation(neuron uint64, window string, ratio float64)
+	// RebuildMissed sets the missed-votes counters from the store at start.
+	RebuildMissed(missed []rewards.MissedCount)
+	VoteMissed(neuron uint64, topic nns.Topic)
+	VoteCast(neuron uint64, topic nns.Topic, vote nns.Vote, source string)
+	AlertsFiring(counts map[alert.Kind]int)
+	PollSucceeded(at time.Time)
+	// OpenBallot publishes an open proposal's deadline and a neuron's
+	// ballot; omit removes the ballot's series instead.
+	OpenBallot(p *policy.Proposal, neuron uint64, voted, omit bool)
+	// ProposalSettled drops a settled proposal's series.
+	ProposalSettled(proposal uint64)
+}
+
+// noMetrics publishes nothing.
+type noMetrics struct{}
+
+func (noMetrics) SetNeurons([]NeuronConfig)                       {}
+func (noMetrics) NeuronPower(uint64, uint64, uint64)              {}
+func (noMetrics) NeuronRefreshed(uint64, time.Time)               {}
+func (noMetrics) Participation(uint64, string, float64)           {}
+func (noMetrics) RebuildMissed([]rewards.MissedCount)             {}
+func (noMetrics) VoteMissed(uint64, nns.Topic)                    {}
+func (noMetrics) VoteCast(uint64, nns.Topic, nns.Vote, string)    {}
+func (noMetrics) AlertsFiring(map[alert.Kind]int)                 {}
+func (noMetrics) PollSucceeded(time.Time)                         {}
+func (noMetrics) OpenBallot(*policy.Proposal, uint64, bool, bool) {}
+func (noMetrics) ProposalSettled(uint64)                          {}

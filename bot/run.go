@@ -2,13 +2,8 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"net"
-	"net/http"
 	"runtime/debug"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // Run polls until ctx is cancelled, waking at the poll interval or earlier
@@ -79,41 +74,4 @@ func (b *Bot) LastPoll() time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, v)
-}
-
-// Handler serves /metrics, /healthz and /readyz. No pprof.
-func Handler(m *Metrics, ready func() bool) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", metricsHandler(m))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if !ready() {
-			http.Error(w, "not ready: no successful poll within 3 intervals", http.StatusServiceUnavailable)
-			return
-		}
-		_, _ = w.Write([]byte("ready\n"))
-	})
-	return mux
-}
-
-// Serve runs the metrics/health listener until ctx ends.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-gctx.Done()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	})
-	return g.Wait()
 }

@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 // classifySettled is pure: what happened to a neuron's ballot on a proposal
 // whose voting has ended. A miss needs two sources to agree: the proposal's
 // ballot is there and empty, AND the neuron's recent_ballots (read after
 // the deadline) do not list the proposal. Anything unreadable is unknown.
-func classifySettled(p Proposal, nc NeuronConfig, n Neuron, neuronRead bool) (BallotOutcome, nns.Vote) {
+func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead bool) (BallotOutcome, nns.Vote) {
 	b, has := p.Ballots.Get(nc.ID)
 	switch {
 	case has && b.Vote != nns.VoteUnspecified:
@@ -31,14 +34,14 @@ func classifySettled(p Proposal, nc NeuronConfig, n Neuron, neuronRead bool) (Ba
 }
 
 // votingEnded reports whether a tracked proposal no longer accepts votes.
-func votingEnded(p Proposal, now time.Time) bool {
+func votingEnded(p policy.Proposal, now time.Time) bool {
 	return p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
 }
 
 // settle checks the tracked proposals that left the open list: each
 // neuron's ballot is classified, observations recorded, misses alerted.
 // Returns the number of misses confirmed.
-func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neuron, d Decider, overrides []Override, opts Options) int {
+func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint64]Neuron, d Decider, overrides []policy.Override, opts Options) int {
 	inOpen := make(map[uint64]bool, len(open))
 	for _, p := range open {
 		inOpen[p.ID] = true
@@ -56,18 +59,18 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 		}
 		if p == nil { // unknown to the canister (purged): nothing can be confirmed
 			p = &tp
-			p.Ballots, p.RewardStatus = Ballots{}, nns.RewardStatusSettled
+			p.Ballots, p.RewardStatus = policy.Ballots{}, nns.RewardStatusSettled
 		}
 		if !votingEnded(*p, now) {
 			continue // deadline moved (wait-for-quiet)
 		}
 		done := true
-		var obs []Observation
+		var obs []rewards.Observation
 		for _, nc := range opts.Neurons {
 			n, read := state[nc.ID]
 			outcome, vote := classifySettled(*p, nc, n, read)
 			// Voting ended: the ballot is no longer at risk, whatever it is.
-			b.resolve(ctx, AlertAtRisk, nc.ID, id)
+			b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)
 			if outcome == BallotUnknown && p.RewardStatus != nns.RewardStatusSettled {
 				// Ballots may become readable again before settlement; until
 				// then the report says unknown, never missed.
@@ -83,8 +86,8 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
 				continue // a deliberate abstention: recorded as missed, not alerted
 			}
-			b.resolve(ctx, AlertManual, nc.ID, id)
-			b.resolve(ctx, AlertRefused, nc.ID, id)
+			b.resolve(ctx, alert.KindManualDecisionNeeded, nc.ID, id)
+			b.resolve(ctx, alert.KindVoteRefused, nc.ID, id)
 			if outcome == BallotMissed && b.marks.set(ballotKey{nc.ID, id}, markMissed) {
 				// Once: the proposal may stay unsettled for passes while
 				// another neuron's ballot is unknown.
@@ -105,22 +108,20 @@ func (b *Bot) settle(ctx context.Context, open []Proposal, state map[uint64]Neur
 			b.amu.Lock()
 			delete(b.titles, id)
 			b.amu.Unlock()
-			if b.metrics != nil {
-				b.metrics.deleteProposal(tp, opts.Neurons)
-			}
+			b.metrics.ProposalSettled(id)
 		}
 	}
 	return missed
 }
 
-func (b *Bot) skipped(d Decider, p Proposal, nc NeuronConfig, n Neuron, overrides []Override, now time.Time) bool {
+func (b *Bot) skipped(d Decider, p policy.Proposal, nc NeuronConfig, n Neuron, overrides []policy.Override, now time.Time) bool {
 	// Decide as of the deadline's eve: was this a deliberate skip?
-	return d.Decide(p, n, overrideFor(overrides, p.ID, nc.ID), p.Deadline.Add(-time.Second)).Skip
+	return d.Decide(p, n, overrides, p.Deadline.Add(-time.Second)).Skip
 }
 
 // settledObservation is what to record of a ballot whose voting ended;
 // ok is false when there is nothing (new) to record.
-func (b *Bot) settledObservation(p Proposal, nc NeuronConfig, outcome BallotOutcome, vote nns.Vote, now time.Time) (o Observation, ok bool) {
+func (b *Bot) settledObservation(p policy.Proposal, nc NeuronConfig, outcome BallotOutcome, vote nns.Vote, now time.Time) (o rewards.Observation, ok bool) {
 	k := ballotKey{nc.ID, p.ID}
 	if outcome == BallotNone || (b.marks.has(k, markObserved) && outcome != BallotMissed) {
 		return o, false
@@ -128,15 +129,13 @@ func (b *Bot) settledObservation(p Proposal, nc NeuronConfig, outcome BallotOutc
 	if outcome == BallotFollowing && b.isDirect(k) {
 		outcome = BallotDirect
 	}
-	return Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
-		Outcome: outcome, Vote: vote, VotingPower: votingPower(p.Ballots, nc.ID),
-		Created: p.Created, Deadline: p.Deadline, ObservedAt: now}, true
+	return observation(&p, nc.ID, outcome, vote, now), true
 }
 
 // recordObservations writes a batch in one transaction and marks each
 // ballot on success (unknown or observed, by its outcome). It reports
 // false when the batch was not written.
-func (b *Bot) recordObservations(ctx context.Context, obs []Observation) bool {
+func (b *Bot) recordObservations(ctx context.Context, obs []rewards.Observation) bool {
 	if len(obs) == 0 {
 		return true
 	}
@@ -145,26 +144,24 @@ func (b *Bot) recordObservations(ctx context.Context, obs []Observation) bool {
 		return false
 	}
 	for _, o := range obs {
-		if o.Outcome == BallotUnknown {
-			b.marks.set(ballotKey{o.Neuron, o.Proposal}, markUnknown)
+		if o.Ballot == rewards.BallotUnknown {
+			b.marks.set(ballotKey{o.Neuron, o.ProposalID}, markUnknown)
 			continue
 		}
-		b.marks.set(ballotKey{o.Neuron, o.Proposal}, markObserved)
+		b.marks.set(ballotKey{o.Neuron, o.ProposalID}, markObserved)
 		b.obsChanged = true
 	}
 	return true
 }
 
-func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.Time) {
+func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, now time.Time) {
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Str("topic", p.Topic.String()).
 		Time("deadline", p.Deadline).Msg("vote missed")
-	if b.metrics != nil {
-		b.metrics.VotesMissed.WithLabelValues(itoa(nc.ID), p.Topic.String()).Inc()
-	}
+	b.metrics.VoteMissed(nc.ID, p.Topic)
 	b.emit("missed", nc.ID, p.ID, "%s MISSED proposal %d (%s)", neuronLabel(nc), p.ID, p.Topic)
-	b.fire(ctx, Alert{Kind: AlertMissed, Severity: SeverityCritical, Neuron: nc.ID, Proposal: p.ID,
+	b.fire(ctx, alert.Alert{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: nc.ID, ProposalID: p.ID,
 		Deadline: p.Deadline,
-		Title:    fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, neuronLabel(nc)),
+		Headline: fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, neuronLabel(nc)),
 		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. "+
 			"Confirmed from the proposal's ballots and the neuron's recent ballots.",
 			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline))})
@@ -172,13 +169,12 @@ func (b *Bot) missed(ctx context.Context, p Proposal, nc NeuronConfig, now time.
 
 // unknownObservation records once that a ballot could not be read after
 // voting ended (the store never lets "unknown" overwrite a known outcome).
-func (b *Bot) unknownObservation(p Proposal, nc NeuronConfig, now time.Time) (o Observation, ok bool) {
+func (b *Bot) unknownObservation(p policy.Proposal, nc NeuronConfig, now time.Time) (o rewards.Observation, ok bool) {
 	k := ballotKey{nc.ID, p.ID}
 	if b.marks.has(k, markObserved) || b.marks.has(k, markUnknown) {
 		return o, false
 	}
-	return Observation{Neuron: nc.ID, Proposal: p.ID, Topic: p.Topic, RewardStatus: p.RewardStatus,
-		Outcome: BallotUnknown, Created: p.Created, Deadline: p.Deadline, ObservedAt: now}, true
+	return observation(&p, nc.ID, BallotUnknown, 0, now), true
 }
 
 // forgetBallots drops what the loop remembered about a settled proposal's
@@ -186,4 +182,20 @@ func (b *Bot) unknownObservation(p Proposal, nc NeuronConfig, now time.Time) (o 
 // daemon runs.
 func (b *Bot) forgetBallots(proposal uint64) {
 	b.marks.forget(proposal)
+}
+
+// observation is what rewards/ records of a ballot. A confirmed miss is an
+// empty ballot seen after voting closed, which is how rewards/ counts a
+// miss: its status says voting closed.
+func observation(p *policy.Proposal, neuron uint64, outcome BallotOutcome, vote nns.Vote, now time.Time) rewards.Observation {
+	state, status := rewards.BallotState(outcome), p.RewardStatus
+	if outcome == BallotMissed {
+		state = rewards.BallotEmpty
+		if status == nns.RewardStatusAcceptVotes || status == nns.RewardStatusUnspecified {
+			status = nns.RewardStatusReadyToSettle
+		}
+	}
+	return rewards.Observation{ProposalID: p.ID, Neuron: neuron, Topic: p.Topic, RewardStatus: status,
+		Ballot: state, BallotVP: p.Ballots.VotingPower(neuron), Vote: vote,
+		ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: now}
 }

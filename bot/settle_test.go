@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/testutil"
-
 	"github.com/votebot/votebot/nns"
 )
 
@@ -20,7 +18,7 @@ func TestMissCountedOnceWhileProposalStaysUnsettled(t *testing.T) {
 	for range 8 {
 		h.step(time.Hour)
 	}
-	if got := testutil.ToFloat64(h.m.VotesMissed.WithLabelValues("1", "IcOsVersionDeployment")); got != 1 {
+	if got := float64(h.m.missedOf(1, nns.TopicIcOsVersionDeployment)); got != 1 {
 		t.Errorf("votes_missed_total{neuron=1} = %v after the deadline passed, want 1", got)
 	}
 	if got := h.al.count("fire vote_missed/1/100"); got != 1 {
@@ -31,8 +29,8 @@ func TestMissCountedOnceWhileProposalStaysUnsettled(t *testing.T) {
 	}
 	outcomes := map[uint64]BallotOutcome{}
 	for _, o := range h.store.obs {
-		if o.Proposal == 100 {
-			outcomes[o.Neuron] = o.Outcome
+		if o.ProposalID == 100 {
+			outcomes[o.Neuron] = outcomeOf(o)
 		}
 	}
 	if outcomes[1] != BallotMissed || outcomes[2] != BallotUnknown {
@@ -54,8 +52,8 @@ func TestUnknownBallotRecordedAgainOnceReadable(t *testing.T) {
 	last := func(neuron uint64) BallotOutcome {
 		var out BallotOutcome
 		for _, o := range h.store.obs {
-			if o.Proposal == 100 && o.Neuron == neuron {
-				out = o.Outcome
+			if o.ProposalID == 100 && o.Neuron == neuron {
+				out = outcomeOf(o)
 			}
 		}
 		return out

@@ -10,42 +10,8 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
-
-// Proposal is the part of a ProposalInfo the loop needs.
-type Proposal struct {
-	ID           uint64
-	Topic        nns.Topic
-	Status       nns.ProposalStatus
-	RewardStatus nns.RewardStatus
-	Title        string
-	Summary      string
-	URL          string
-	Action       string // e.g. "Motion", "ExecuteNnsFunction"
-	NNSFunction  int32
-	Proposer     uint64
-	ProposerName string // known-neuron name of the proposer, if any
-	Tally        Tally
-	// TotalPotentialVP prices a missed vote (0 when unknown).
-	TotalPotentialVP uint64
-	Created          time.Time
-	Deadline         time.Time
-	// Ballots holds the ballots of the caller's neurons only (the query is
-	// signed by the bot identity). A neuron absent here has no ballot.
-	Ballots Ballots
-	// FolloweeVotes are votes of followees on this proposal, where the
-	// loop could learn them (their recent ballots); nil when unknown.
-	FolloweeVotes map[uint64]nns.Vote
-}
-
-// Tally is a proposal's latest tally (e8s of voting power).
-type Tally struct{ Yes, No, Total uint64 }
-
-// Ballot is one neuron's ballot on a proposal.
-type Ballot struct {
-	Vote        nns.Vote
-	VotingPower uint64
-}
 
 // Neuron is the part of a full neuron the loop needs.
 type Neuron struct {
@@ -80,9 +46,9 @@ type Economics struct {
 type Governance interface {
 	// OpenProposals returns every proposal whose reward status is
 	// AcceptVotes, with the caller's ballots.
-	OpenProposals(ctx context.Context) ([]Proposal, error)
+	OpenProposals(ctx context.Context) ([]policy.Proposal, error)
 	// Proposal re-reads one proposal (nil, nil when it is unknown).
-	Proposal(ctx context.Context, id uint64) (*Proposal, error)
+	Proposal(ctx context.Context, id uint64) (*policy.Proposal, error)
 	// Neurons reads the full neurons with the given ids.
 	Neurons(ctx context.Context, ids []uint64) (map[uint64]Neuron, error)
 	Economics(ctx context.Context) (Economics, error)
@@ -109,52 +75,9 @@ type ErrorClassifier interface {
 	AllEndpointsDown(err error) bool
 }
 
-// DecisionKind is what the policy says to do with one ballot.
-type DecisionKind int
-
-const (
-	// DecideNothing: never vote (skip, or nothing applies).
-	DecideNothing DecisionKind = iota
-	// DecideVote: vote Vote at At (now if At is zero or past).
-	DecideVote
-	// DecideWait: nothing yet; look again at At (e.g. followees may vote,
-	// a human may answer; the fallback acts at the margin).
-	DecideWait
-)
-
-func (k DecisionKind) String() string {
-	switch k {
-	case DecideVote:
-		return "vote"
-	case DecideWait:
-		return "wait"
-	default:
-		return "nothing"
-	}
-}
-
-// Decision is the policy's answer for one proposal × neuron.
-type Decision struct {
-	Kind   DecisionKind
-	Vote   nns.Vote
-	At     time.Time
-	Reason string
-	// Source is why the vote is cast: "rule", "fallback", "override".
-	Source string
-	// Rule is the deciding rule's name, if any.
-	Rule string
-	// Manual is true when a human is asked to decide (alerted once).
-	Manual bool
-	// Skip is a deliberate abstention: no alert, not counted at risk.
-	Skip bool
-	// NoFallback: a wait after which nothing will vote (fallback none):
-	// the ballot is at risk once the deadline is near.
-	NoFallback bool
-}
-
 // Decider is the policy engine as the loop uses it. Implementations are pure.
 type Decider interface {
-	Decide(p Proposal, n Neuron, override *Override, now time.Time) Decision
+	Decide(p policy.Proposal, n Neuron, overrides []policy.Override, now time.Time) policy.Decision
 	// FollowingChanges compares the policy's following for a neuron with
 	// the on-chain one (names resolved with known) and returns the topics
 	// to set, plus warnings (e.g. a catch-all that leaves Governance
@@ -162,15 +85,21 @@ type Decider interface {
 	FollowingChanges(neuron uint64, actual map[nns.Topic][]uint64, known map[string]uint64) (map[nns.Topic][]uint64, []string)
 }
 
-// Override is a human's stored decision (votebot vote).
-type Override struct {
-	Proposal uint64
-	Neuron   uint64 // 0 = every neuron
-	Vote     nns.Vote
-}
-
 // NeuronConfig is a controlled neuron.
 type NeuronConfig struct {
 	ID    uint64
 	Alias string
 }
+
+// BallotOutcome is what the loop knows of a neuron's ballot on a proposal.
+// It is recorded as a rewards.Observation: see observation.
+type BallotOutcome string
+
+const (
+	BallotNone      BallotOutcome = "none"      // no ballot: not eligible
+	BallotEmpty     BallotOutcome = "empty"     // open, not voted yet
+	BallotDirect    BallotOutcome = "direct"    // voted by the bot
+	BallotFollowing BallotOutcome = "following" // filled by following / someone else
+	BallotMissed    BallotOutcome = "missed"    // deadline passed, confirmed empty
+	BallotUnknown   BallotOutcome = "unknown"   // could not be read: never "missed"
+)

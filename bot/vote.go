@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -65,9 +66,9 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	d := bp.Decision
 	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 	logv := b.log.With().Uint64("neuron", k.neuron).Str("alias", bp.Neuron.Alias).Uint64("proposal", k.proposal).
-		Str("topic", bp.Proposal.Topic.String()).Str("vote", d.Vote.String()).Str("source", d.Source).
+		Str("topic", bp.Proposal.Topic.String()).Str("vote", d.Vote.String()).Str("source", d.Source()).
 		Str("reason", d.Reason).Logger()
-	intent := VoteIntent{Neuron: k.neuron, Proposal: k.proposal, Vote: d.Vote, Reason: d.Reason, Source: d.Source}
+	intent := VoteIntent{Neuron: k.neuron, Proposal: k.proposal, Vote: d.Vote, Reason: d.Reason, Source: d.Source()}
 	if opts.DryRun {
 		if b.noteDryRun(k) {
 			logv.Info().Msg("would vote (dry run)")
@@ -95,7 +96,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	}
 	err = b.gov.RegisterVote(ctx, k.neuron, k.proposal, d.Vote)
 	outcome, result, errText := VoteSucceeded, voteSent, ""
-	source := d.Source
+	source := d.Source()
 	switch {
 	case err == nil:
 		b.marks.set(k, markDirect)
@@ -109,9 +110,9 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 		outcome, result, errText = VoteRefused, voteRefused, err.Error()
 		b.markRefused(k)
 		logv.Error().Err(err).Msg("vote refused")
-		b.fire(ctx, Alert{Kind: AlertRefused, Severity: SeverityCritical, Neuron: k.neuron, Proposal: k.proposal, Resolvable: true,
+		b.fire(ctx, alert.Alert{Kind: alert.KindVoteRefused, Severity: alert.SeverityCritical, Neuron: k.neuron, ProposalID: k.proposal,
 			Deadline: bp.Proposal.Deadline,
-			Title:    "Vote refused on proposal " + itoa(k.proposal) + " for neuron " + neuronLabel(bp.Neuron),
+			Headline: "Vote refused on proposal " + strconv.FormatUint(k.proposal, 10) + " for neuron " + neuronLabel(bp.Neuron),
 			Text:     "The governance canister refused the " + d.Vote.String() + " vote: " + err.Error() + ". Deadline " + fmtTime(bp.Proposal.Deadline) + "."})
 	default:
 		outcome, result, errText = VoteFailed, voteRetry, err.Error()
@@ -120,8 +121,8 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	if ferr := b.store.FinishVote(context.WithoutCancel(ctx), attempt, outcome, errText); ferr != nil {
 		logv.Error().Err(ferr).Msg("record vote outcome")
 	}
-	if result == voteSent && b.metrics != nil {
-		b.metrics.VotesCast.WithLabelValues(itoa(k.neuron), bp.Proposal.Topic.String(), strings.ToLower(d.Vote.String()), source).Inc()
+	if result == voteSent {
+		b.metrics.VoteCast(k.neuron, bp.Proposal.Topic, d.Vote, source)
 	}
 	return result
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 func TestVoteOutcomes(t *testing.T) {
@@ -21,7 +22,7 @@ func TestVoteOutcomes(t *testing.T) {
 		{name: "already voted by following", setup: func(h *harness) {
 			// Followees fill the ballot between the poll and the vote.
 			h.gov.failVotes = 0
-			h.gov.beforeVote = func() { h.gov.props[5].Ballots.Set(1, Ballot{Vote: nns.VoteNo, VotingPower: 100}) }
+			h.gov.beforeVote = func() { h.gov.props[5].Ballots.Set(1, policy.Ballot{Vote: nns.VoteNo, VotingPower: 100}) }
 		}, wantCalls: 1, wantVote: nns.VoteNo, wantAttempt: VoteAlreadyVoted},
 		{name: "transient failures retried", setup: func(h *harness) { h.gov.failVotes = 2 },
 			wantCalls: 3, wantVote: nns.VoteYes, wantAttempt: VoteSucceeded},
@@ -65,7 +66,7 @@ func TestInFlightVoteAfterCrash(t *testing.T) {
 		h.gov.addProposal(5, nns.TopicIcOsVersionDeployment, 48*time.Hour)
 		id, _ := h.store.BeginVote(context.Background(), VoteIntent{Neuron: 1, Proposal: 5, Vote: nns.VoteYes, Source: "rule"})
 		if landed {
-			h.gov.props[5].Ballots.Set(1, Ballot{Vote: nns.VoteYes, VotingPower: 100})
+			h.gov.props[5].Ballots.Set(1, policy.Ballot{Vote: nns.VoteYes, VotingPower: 100})
 		}
 		h.step(time.Minute) // the restarted process
 		want := 1

@@ -226,6 +226,9 @@ func (d *decoder) checkScalars(cfg *Config) {
 	if cfg.Store.Path == "" {
 		d.addf("store.path", "must not be empty")
 	}
+	if cfg.Store.Retention < 31*24*time.Hour {
+		d.addf("store.retention", "is %s: keep at least 31d, or the 30-day participation window loses data", fmtDuration(cfg.Store.Retention))
+	}
 	d.positive("poll_interval", cfg.PollInterval, time.Second)
 	d.positive("alerts.thresholds.at_risk_before", cfg.Alerts.Thresholds.AtRiskBefore, time.Minute)
 	d.positive("alerts.thresholds.reminder_interval", cfg.Alerts.Thresholds.ReminderInterval, time.Minute)

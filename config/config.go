@@ -15,6 +15,7 @@ const (
 	DefaultListen           = "127.0.0.1:9464"
 	DefaultPollInterval     = 60 * time.Second
 	DefaultRefreshWhenLeft  = 30 * 24 * time.Hour
+	DefaultRetention        = 400 * 24 * time.Hour
 	DefaultStorePath        = "/var/lib/votebot/votebot.db"
 	DefaultInstance         = "votebot"
 	DefaultAtRiskBefore     = 24 * time.Hour
@@ -148,6 +149,9 @@ type SMTP struct {
 // Store is the local state database.
 type Store struct {
 	Path string `yaml:"path"`
+	// Retention is how long decisions, observations and resolved alert
+	// states are kept (default 400 days: a year of reports and more).
+	Retention time.Duration `yaml:"retention"`
 }
 
 // Refresh is when to refresh voting power (periodic confirmation).
@@ -206,7 +210,7 @@ func defaults() fileConfig {
 		Network:      Network{Mainnet: true},
 		Listen:       DefaultListen,
 		PollInterval: DefaultPollInterval,
-		Store:        Store{Path: DefaultStorePath},
+		Store:        Store{Path: DefaultStorePath, Retention: DefaultRetention},
 		Refresh:      Refresh{WhenLeft: DefaultRefreshWhenLeft},
 		Alerts: Alerts{Thresholds: Thresholds{AtRiskBefore: DefaultAtRiskBefore,
 			ReminderInterval: DefaultReminderInterval}},

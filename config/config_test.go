@@ -91,6 +91,7 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-timing.yml:16: policies.default.rules[1]: missing vote: yes, no, follow, manual or skip`,
 			`invalid-timing.yml:16: policies.default.rules[1]: can never match: rule 0 ("quick") matches every proposal before it`,
 			`invalid-timing.yml:16: policies.default.rules[1].name: duplicate rule name "quick" (also rules[0])`,
+			`invalid-timing.yml:18: store.retention: is 7d: keep at least 31d, or the 30-day participation window loses data`,
 		},
 		"invalid-types.yml": {
 			`invalid-types.yml:4: dry_run: must be true or false, not "yes"`,

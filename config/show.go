@@ -72,7 +72,7 @@ func (c *Config) Redacted() string {
 		ch := c.Alerts.Channels[name]
 		w("  %s: %s min_severity %s%s", name, ch.Type, ch.MinSeverity, ch.secretsSummary())
 	}
-	w("store: %s", c.Store.Path)
+	w("store: %s (retention %s)", c.Store.Path, fmtDuration(c.Store.Retention))
 	w("listen: %s", c.Listen)
 	w("poll_interval: %s", fmtDuration(c.PollInterval))
 	w("refresh.when_left: %s", fmtDuration(c.Refresh.WhenLeft))

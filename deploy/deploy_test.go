@@ -18,7 +18,7 @@ import (
 	"github.com/votebot/votebot/devnet/governance"
 )
 
-// exportedMetrics are the series the daemon exports (bot/ and agent/), plus the two that
+// exportedMetrics are the series the daemon exports (metrics/ and agent/), plus the two that
 // Prometheus itself makes (up per target, ALERTS for pending and firing alerts).
 var exportedMetrics = []string{
 	"votebot_build_info",
@@ -314,10 +314,10 @@ func TestE2EScenarioIsValid(t *testing.T) {
 	}
 }
 
-// The names above are a contract with bot/ (which registers them): a rename there must fail here,
+// The names above are a contract with metrics/ (which registers them): a rename there must fail here,
 // not silently empty a dashboard panel or disarm an alert.
 func TestExportedMetricsAreRegistered(t *testing.T) {
-	b, err := os.ReadFile("../bot/metrics.go")
+	b, err := os.ReadFile("../metrics/metrics.go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestExportedMetricsAreRegistered(t *testing.T) {
 			}
 		}
 		if !strings.Contains(src, `"`+base+`"`) {
-			t.Errorf("metric %s is used by deploy/ but bot/metrics.go does not register %q", name, base)
+			t.Errorf("metric %s is used by deploy/ but metrics/metrics.go does not register %q", name, base)
 		}
 	}
 }

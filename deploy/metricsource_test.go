@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// bot/metrics.go is the one exporter: a second definition of a votebot_
+// metrics/metrics.go is the one exporter: a second definition of a votebot_
 // metric elsewhere (agent/ once had its own API metrics, with an
 // endpoint_up name deploy/ does not use) drifts from what the rules and
 // dashboard query.
@@ -23,7 +23,7 @@ func TestMetricsAreDefinedOnlyInBot(t *testing.T) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-			filepath.ToSlash(path) == "../bot/metrics.go" {
+			filepath.ToSlash(path) == "../metrics/metrics.go" {
 			return nil
 		}
 		b, err := os.ReadFile(path)
@@ -31,7 +31,7 @@ func TestMetricsAreDefinedOnlyInBot(t *testing.T) {
 			return err
 		}
 		for _, m := range name.FindAll(b, -1) {
-			t.Errorf("%s defines metric %s: metrics belong in bot/metrics.go", path, m)
+			t.Errorf("%s defines metric %s: metrics belong in metrics/metrics.go", path, m)
 		}
 		return nil
 	})

@@ -131,7 +131,7 @@ func FuzzMatch(f *testing.F) {
 		if re, err := regexp.Compile(summary); err == nil {
 			m.Summary = re
 		}
-		p := Proposal{ID: id, Topic: nns.Topic(topic), Action: ActionExecuteNnsFunction, NnsFunction: fn,
+		p := Proposal{ID: id, Topic: nns.Topic(topic), Action: ActionExecuteNnsFunction, NNSFunction: fn,
 			ProposerName: pName, Title: pTitle, Summary: pSummary}
 		ok, what := m.Explain(p)
 		if ok != m.Matches(p) {

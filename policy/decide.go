@@ -15,6 +15,20 @@ import (
 // stored override; then the first matching rule (or the policy default)
 // with its timing. A nil Policy behaves as an empty policy with defaults.
 func Decide(in Input) Decision {
+	d := decide(in)
+	if d.Action == ActionWait && !d.At.IsZero() {
+		// What happens at the margin? Nothing (fallback none) means the
+		// wait covers nothing: the ballot is at risk once the deadline nears.
+		at := in
+		at.Now = d.At
+		if next := decide(at); next.Action == ActionNothing && !next.Skip {
+			d.NoFallback = true
+		}
+	}
+	return d
+}
+
+func decide(in Input) Decision {
 	p, n := in.Proposal, in.Neuron
 	if !n.HasBallot {
 		return Decision{Action: ActionNothing, Reason: "neuron has no ballot on this proposal (not eligible)"}

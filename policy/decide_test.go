@@ -16,7 +16,7 @@ var (
 )
 
 func proposal() Proposal {
-	return Proposal{ID: 100, Topic: nns.TopicGovernance, Action: ActionMotion, ProposerID: 7,
+	return Proposal{ID: 100, Topic: nns.TopicGovernance, Action: ActionMotion, Proposer: 7,
 		ProposerName: "Alice", Title: "Motion to do X", Summary: "Long text", Created: created, Deadline: deadline}
 }
 
@@ -219,7 +219,7 @@ func TestFirstMatchWins(t *testing.T) {
 
 func TestMatchers(t *testing.T) {
 	p := proposal()
-	p.Action, p.NnsFunction = ActionExecuteNnsFunction, 4
+	p.Action, p.NNSFunction = ActionExecuteNnsFunction, 4
 	p.Topic = nns.TopicIcOsVersionElection
 	p.Title, p.Summary = "Elect new IC/OS release 2026-11", "Release notes: fixes"
 	tests := []struct {

@@ -32,10 +32,10 @@ func (m Match) Explain(p Proposal) (bool, string) {
 		parts = append(parts, "action "+string(p.Action))
 	}
 	if len(m.NnsFunctions) > 0 {
-		if p.Action != ActionExecuteNnsFunction || !slices.Contains(m.NnsFunctions, p.NnsFunction) {
+		if p.Action != ActionExecuteNnsFunction || !slices.Contains(m.NnsFunctions, p.NNSFunction) {
 			return false, ""
 		}
-		parts = append(parts, "nns_function "+strconv.Itoa(int(p.NnsFunction)))
+		parts = append(parts, "nns_function "+strconv.Itoa(int(p.NNSFunction)))
 	}
 	if len(m.Proposers) > 0 || len(m.ProposerNames) > 0 {
 		what, ok := m.matchProposer(p)
@@ -69,8 +69,8 @@ func (m Match) Explain(p Proposal) (bool, string) {
 }
 
 func (m Match) matchProposer(p Proposal) (string, bool) {
-	if slices.Contains(m.Proposers, p.ProposerID) {
-		return "proposer " + strconv.FormatUint(p.ProposerID, 10), true
+	if slices.Contains(m.Proposers, p.Proposer) {
+		return "proposer " + strconv.FormatUint(p.Proposer, 10), true
 	}
 	if p.ProposerName == "" {
 		return "", false

@@ -150,25 +150,6 @@ type Followee struct {
 	Name string // set instead of ID for a known-neuron name
 }
 
-// Proposal is the policy's view of a proposal. It is deliberately small and
-// free of Candid types: the bot maps nns.ProposalInfo into it.
-type Proposal struct {
-	ID           uint64
-	Topic        nns.Topic
-	Action       ActionKind // the Action variant's name, e.g. ActionMotion
-	NnsFunction  int32      // ExecuteNnsFunction.nns_function, else 0
-	ProposerID   uint64
-	ProposerName string // known-neuron name of the proposer, if any
-	Title        string
-	Summary      string
-	Created      time.Time // proposal_timestamp_seconds
-	Deadline     time.Time // deadline_timestamp_seconds; re-read every poll
-	Tally        Tally     // latest_tally, for FallbackWithMajority
-}
-
-// Tally is the proposal's latest tally in e8s of voting power.
-type Tally struct{ Yes, No, Total uint64 }
-
 // Neuron is the policy's view of one neuron for one proposal.
 type Neuron struct {
 	ID uint64
@@ -247,4 +228,38 @@ type Decision struct {
 	Fallback bool
 	// Override: the vote comes from a stored manual override.
 	Override bool
+	// NoFallback: a wait after which nothing will vote (fallback none), so
+	// the ballot is at risk once the deadline is near.
+	NoFallback bool
+}
+
+// Votes reports whether the decision casts a vote, now or at At.
+func (d Decision) Votes() bool { return d.Action == ActionVoteNow || d.Action == ActionVoteAt }
+
+// Source says where a vote comes from: "override", "fallback" or "rule"
+// (a rule or the policy default). It is stored beside the rule's name.
+func (d Decision) Source() string {
+	switch {
+	case d.Override:
+		return "override"
+	case d.Fallback:
+		return "fallback"
+	}
+	return "rule"
+}
+
+// Verb is the decision in one word, as the audit log and plan show it:
+// "vote", "wait", "ask" (a person is asked), "skip" or "nothing".
+func (d Decision) Verb() string {
+	switch {
+	case d.Skip:
+		return "skip"
+	case d.NeedsHuman && !d.Votes():
+		return "ask"
+	case d.Votes():
+		return "vote"
+	case d.Action == ActionWait:
+		return "wait"
+	}
+	return "nothing"
 }

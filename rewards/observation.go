@@ -201,3 +201,10 @@ func mergeOne(g []Observation, now time.Time) Entry {
 	}
 	return e
 }
+
+// MissedCount is the number of confirmed misses of a neuron on a topic.
+type MissedCount struct {
+	Neuron uint64
+	Topic  nns.Topic
+	Count  int64
+}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/votebot/votebot/alert"
 )
@@ -54,11 +53,6 @@ func (s *Store) ActiveAlertStates(ctx context.Context) ([]alert.State, error) {
 	return s.alertStates(ctx, "WHERE resolved_at = 0")
 }
 
-// AlertStates lists every alert state, resolved or not, by key.
-func (s *Store) AlertStates(ctx context.Context) ([]alert.State, error) {
-	return s.alertStates(ctx, "")
-}
-
 func (s *Store) alertStates(ctx context.Context, where string) ([]alert.State, error) {
 	out, err := queryAll(ctx, s, scanAlertState, "SELECT "+alertColumns+" FROM alert_states "+where+" ORDER BY key")
 	if err != nil {
@@ -80,19 +74,4 @@ func scanAlertState(row rowScanner) (alert.State, error) {
 	st.FirstFired, st.LastSent, st.ResolvedAt = fromUnixNano(first), fromUnixNano(last), fromUnixNano(resolved)
 	st.Deadline, st.Severity, st.Pending = fromUnixNano(deadline), alert.Severity(sev), pe != 0
 	return st, nil
-}
-
-// PruneAlertStates deletes states resolved before cutoff and returns how many went. Keep cutoff
-// well past any proposal's deadline: a pruned "vote missed" could be sent again if fired again.
-func (s *Store) PruneAlertStates(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM alert_states WHERE resolved_at != 0 AND resolved_at < ?",
-		unixNano(cutoff))
-	if err != nil {
-		return 0, fmt.Errorf("prune alert states: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("prune alert states: %w", err)
-	}
-	return n, nil
 }

@@ -4,73 +4,50 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
-	"time"
 
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
-// Decision is what the policy decided for one ballot and why.
-type Decision struct {
-	ID         int64 // assigned by the store
-	ProposalID uint64
-	NeuronID   uint64
-	Action     string   // e.g. "vote", "skip", "ask", "wait", "follow"
-	Vote       nns.Vote // the vote when Action is a vote; VoteUnspecified otherwise
-	Rule       string   // which rule decided
-	Reason     string   // human explanation
-	At         time.Time
-}
+// The decisions table is the audit trail: per ballot and pass, what the policy decided (action,
+// the decision's Verb), the vote, the deciding rule's name, where the vote comes from (source:
+// "rule", "fallback" or "override") and the reason for people.
 
-const decisionInsertSQL = `INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, reason, at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`
+const decisionInsertSQL = `INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, source, reason, at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
-// RecordDecision appends d to the decision log and returns it with its ID (and At, when zero,
-// set to now).
-func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error) {
-	if err := s.insertDecision(ctx, s.stmts.decisionInsert, &d); err != nil {
-		return Decision{}, err
-	}
-	return d, nil
-}
-
-// RecordDecisions appends ds to the decision log in one transaction, as RecordDecision does each,
-// and returns them with their IDs. A pass's decisions then cost one commit, not one each.
-func (s *Store) RecordDecisions(ctx context.Context, ds []Decision) ([]Decision, error) {
-	out := slices.Clone(ds)
-	err := s.inTx(ctx, s.stmts.decisionInsert, func(insert *sql.Stmt) error {
-		for i := range out {
-			if err := s.insertDecision(ctx, insert, &out[i]); err != nil {
+// RecordDecisions appends ds to the decision log in one transaction: a pass's decisions then cost
+// one commit, not one each. A zero At is stamped with the store's clock.
+func (s *Store) RecordDecisions(ctx context.Context, ds []bot.DecisionRecord) error {
+	return s.inTx(ctx, s.stmts.decisionInsert, func(insert *sql.Stmt) error {
+		for _, d := range ds {
+			if err := s.insertDecision(ctx, insert, d); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
-// insertDecision runs the prepared insert for d and sets its ID (and At, when zero).
-func (s *Store) insertDecision(ctx context.Context, insert *sql.Stmt, d *Decision) error {
-	if d.At.IsZero() {
-		d.At = s.now()
+func (s *Store) insertDecision(ctx context.Context, insert *sql.Stmt, r bot.DecisionRecord) error {
+	if r.At.IsZero() {
+		r.At = s.now()
 	}
-	res, err := insert.ExecContext(ctx, id64(d.ProposalID), id64(d.NeuronID), d.Action, int64(d.Vote),
-		d.Rule, d.Reason, unixNano(d.At))
-	if err == nil {
-		d.ID, err = res.LastInsertId()
-	}
-	if err != nil {
-		return fmt.Errorf("record decision %d/%d: %w", d.ProposalID, d.NeuronID, err)
+	d := r.Decision
+	if _, err := insert.ExecContext(ctx, id64(r.Proposal), id64(r.Neuron), d.Verb(), int64(d.Vote),
+		d.Rule, d.Source(), d.Reason, unixNano(r.At)); err != nil {
+		return fmt.Errorf("record decision %d/%d: %w", r.Proposal, r.Neuron, err)
 	}
 	return nil
 }
 
 // Decisions lists the decisions taken on a proposal (every neuron when neuron is 0), oldest first.
-func (s *Store) Decisions(ctx context.Context, proposal, neuron uint64) ([]Decision, error) {
-	q := `SELECT id, proposal_id, neuron_id, action, vote, rule, reason, at FROM decisions WHERE proposal_id = ?`
+// Each is rebuilt so that its Verb, Source, Rule, Vote and Reason are what was recorded; what the
+// log does not keep (when a vote was planned for, NoFallback) is zero. A row whose source is empty
+// (written before the column existed and not repairable) reads back as source "rule".
+func (s *Store) Decisions(ctx context.Context, proposal, neuron uint64) ([]bot.DecisionRecord, error) {
+	q := `SELECT proposal_id, neuron_id, action, vote, rule, source, reason, at FROM decisions WHERE proposal_id = ?`
 	args := []any{id64(proposal)}
 	if neuron != 0 {
 		q += " AND neuron_id = ?"
@@ -83,24 +60,43 @@ func (s *Store) Decisions(ctx context.Context, proposal, neuron uint64) ([]Decis
 	return out, nil
 }
 
-// LatestDecision is the most recent decision for one ballot; ok is false when there is none.
-func (s *Store) LatestDecision(ctx context.Context, proposal, neuron uint64) (d Decision, ok bool, err error) {
-	all, err := s.Decisions(ctx, proposal, neuron)
-	if err != nil || len(all) == 0 {
-		return Decision{}, false, err
+func scanDecision(row rowScanner) (bot.DecisionRecord, error) {
+	var (
+		r                  bot.DecisionRecord
+		pid, nid, vote, at int64
+		verb, source       string
+	)
+	if err := row.Scan(&pid, &nid, &verb, &vote, &r.Decision.Rule, &source, &r.Decision.Reason, &at); err != nil {
+		return bot.DecisionRecord{}, err
 	}
-	return all[len(all)-1], true, nil
+	r.Proposal, r.Neuron, r.At, r.Decision.Vote = uint64(pid), uint64(nid), fromUnixNano(at), nns.Vote(vote)
+	if err := setVerb(&r.Decision, verb); err != nil {
+		return bot.DecisionRecord{}, fmt.Errorf("decision %d/%d: %w", r.Proposal, r.Neuron, err)
+	}
+	switch source {
+	case "override":
+		r.Decision.Override = true
+	case "fallback":
+		r.Decision.Fallback = true
+	}
+	return r, nil
 }
 
-func scanDecision(row rowScanner) (Decision, error) {
-	var (
-		d            Decision
-		pid, nid, at int64
-		vote         int64
-	)
-	if err := row.Scan(&d.ID, &pid, &nid, &d.Action, &vote, &d.Rule, &d.Reason, &at); err != nil {
-		return Decision{}, err
+// setVerb sets the fields of d that policy.Decision.Verb reads, so that d.Verb() == verb.
+func setVerb(d *policy.Decision, verb string) error {
+	switch verb {
+	case "vote":
+		d.Action = policy.ActionVoteNow
+	case "wait":
+		d.Action = policy.ActionWait
+	case "ask":
+		d.Action, d.NeedsHuman = policy.ActionWait, true
+	case "skip":
+		d.Action, d.Skip = policy.ActionNothing, true
+	case "nothing":
+		d.Action = policy.ActionNothing
+	default:
+		return fmt.Errorf("unknown action %q", verb)
 	}
-	d.ProposalID, d.NeuronID, d.Vote, d.At = uint64(pid), uint64(nid), nns.Vote(vote), fromUnixNano(at)
-	return d, nil
+	return nil
 }

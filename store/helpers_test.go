@@ -2,10 +2,14 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/nns"
 )
 
 // fakeClock is a settable clock for stamping records.
@@ -38,4 +42,39 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// intent is a vote intent for a ballot.
+func intent(proposal, neuron uint64, vote nns.Vote, source, reason string) bot.VoteIntent {
+	return bot.VoteIntent{Proposal: proposal, Neuron: neuron, Vote: vote, Source: source, Reason: reason}
+}
+
+// doneVotes returns the attempts that filled the ballot (succeeded or already voted).
+func doneVotes(t *testing.T, s *Store, proposal, neuron uint64) []VoteAttempt {
+	t.Helper()
+	all, err := s.VoteAttempts(context.Background(), proposal, neuron)
+	must(t, err)
+	var done []VoteAttempt
+	for _, a := range all {
+		if a.Outcome.Done() {
+			done = append(done, a)
+		}
+	}
+	return done
+}
+
+// count runs a SELECT COUNT(*) (or any one-integer query).
+func count(t *testing.T, s *Store, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	must(t, s.db.QueryRowContext(context.Background(), query, args...).Scan(&n))
+	return n
+}
+
+// failOn makes every insert into table for proposal id fail, to test that a batch is atomic.
+func failOn(t *testing.T, s *Store, table string, proposal uint64) {
+	t.Helper()
+	_, err := s.db.ExecContext(context.Background(), fmt.Sprintf(`CREATE TRIGGER fail_%[1]s
+BEFORE INSERT ON %[1]s WHEN NEW.proposal_id = %[2]d BEGIN SELECT RAISE(ABORT, 'injected failure'); END`, table, proposal))
+	must(t, err)
 }

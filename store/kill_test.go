@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 const killChildEnv = "VOTEBOT_STORE_KILL_CHILD_DB"
@@ -32,8 +35,8 @@ func TestKillChildWriter(t *testing.T) {
 		fmt.Println("open:", err)
 		os.Exit(2)
 	}
-	next, err := s.NewestProposalID(ctx)
-	if err != nil {
+	var next uint64
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM proposals").Scan(&next); err != nil {
 		fmt.Println("newest:", err)
 		os.Exit(2)
 	}
@@ -51,14 +54,14 @@ func TestKillChildWriter(t *testing.T) {
 
 // writeRound does what the bot does for one ballot: record, vote intent, outcome, alert, observation.
 func writeRound(ctx context.Context, s *Store, id uint64) error {
-	if err := s.UpsertProposal(ctx, Proposal{ID: id, Title: "p", RewardStatus: nns.RewardStatusAcceptVotes}); err != nil {
+	if err := s.SaveProposal(ctx, policy.Proposal{ID: id, Title: "p"}); err != nil {
 		return err
 	}
-	a, err := s.BeginVote(ctx, id, 1, nns.VoteYes, "rule", "kill test")
+	a, err := s.BeginVote(ctx, intent(id, 1, nns.VoteYes, "rule", "kill test"))
 	if err != nil {
 		return err
 	}
-	if err := s.FinishVote(ctx, a.ID, VoteSucceeded, ""); err != nil {
+	if err := s.FinishVote(ctx, a, bot.VoteSucceeded, ""); err != nil {
 		return err
 	}
 	st := alert.State{Key: alert.KeyFor(alert.KindProposalAtRisk, 1, id), Kind: alert.KindProposalAtRisk,
@@ -66,7 +69,7 @@ func writeRound(ctx context.Context, s *Store, id uint64) error {
 	if err := s.PutAlertState(ctx, st); err != nil {
 		return err
 	}
-	return s.UpsertObservation(ctx, Observation{ProposalID: id, NeuronID: 1, Ballot: BallotDirect, Vote: nns.VoteYes})
+	return s.RecordObservations(ctx, []rewards.Observation{{ProposalID: id, Neuron: 1, Ballot: rewards.BallotVotedDirect, Vote: nns.VoteYes}})
 }
 
 // TestKillDuringWrites kills a writing process with SIGKILL at random points, then checks that
@@ -92,7 +95,7 @@ func TestKillDuringWrites(t *testing.T) {
 		if err := s.IntegrityCheck(ctx); err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
-		if _, ok, _ := s.SucceededVote(ctx, acked, 1); !ok {
+		if len(doneVotes(t, s, acked, 1)) != 1 {
 			t.Errorf("round %d: vote %d was reported committed but is lost", round, acked)
 		}
 		inflight, err := s.InFlightVotes(ctx)
@@ -101,7 +104,7 @@ func TestKillDuringWrites(t *testing.T) {
 			t.Errorf("round %d: %d attempts in flight, at most 1 possible", round, len(inflight))
 		}
 		for _, a := range inflight { // reconcile as the bot would: the ballot is re-read as filled
-			must(t, s.FinishVote(ctx, a.ID, VoteSucceeded, ""))
+			must(t, s.FinishVote(ctx, a.Attempt, bot.VoteSucceeded, ""))
 		}
 		var live, ballots int
 		must(t, s.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT proposal_id) FROM vote_attempts

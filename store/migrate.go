@@ -117,6 +117,23 @@ CREATE INDEX vote_attempts_outcome ON vote_attempts(outcome);
 DROP INDEX vote_attempts_outcome;
 CREATE INDEX vote_attempts_pending ON vote_attempts(id) WHERE outcome = 'pending';
 `,
+	// 7: the decision's source beside its rule. Until now the loop stored the source ("rule",
+	// "fallback", "override") in rule, so the audit log could not say which rule decided. Those
+	// rows are repaired: the source moves to its column and the rule's name is read back from the
+	// reason, which policy writes as 'rule "NAME" (what matched): ...' ('default (...' and
+	// 'manual override ...' name no rule). A name %q had to escape (a backslash) is not guessed
+	// at: its rule is left empty, as are those of rows whose reason names no rule.
+	`
+ALTER TABLE decisions ADD COLUMN source TEXT NOT NULL DEFAULT '';
+UPDATE decisions SET
+	source = rule,
+	rule = CASE
+		WHEN substr(reason, 1, 6) = 'rule "' AND instr(substr(reason, 7), '" (') > 1
+			AND instr(substr(reason, 7, instr(substr(reason, 7), '" (') - 1), '\') = 0
+		THEN substr(reason, 7, instr(substr(reason, 7), '" (') - 1)
+		ELSE '' END
+WHERE rule IN ('rule', 'fallback', 'override');
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

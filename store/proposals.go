@@ -2,26 +2,15 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
-// Proposal is what the bot remembers of a proposal it has seen.
-type Proposal struct {
-	ID           uint64
-	Topic        nns.Topic
-	Title        string
-	Proposer     uint64 // proposer neuron id
-	Created      time.Time
-	Deadline     time.Time // latest deadline read; wait-for-quiet moves it
-	RewardStatus nns.RewardStatus
-	FirstSeen    time.Time // set by the store on first upsert
-	LastSeen     time.Time // set by the store on every upsert
-}
+// The proposals table remembers the proposals the loop has seen open, so each is settled (its
+// ballots classified, a miss counted) after its deadline even across restarts. A proposal stored
+// as AcceptVotes is unsettled; MarkSettled moves it on.
 
 const proposalUpsertSQL = `
 INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen)
@@ -31,67 +20,63 @@ ON CONFLICT (id) DO UPDATE SET
 	created_at = excluded.created_at, deadline = excluded.deadline,
 	reward_status = excluded.reward_status, last_seen = excluded.last_seen`
 
-// UpsertProposal records p as seen now, inserting it or updating its mutable fields (title,
-// deadline, reward status, last seen). FirstSeen and LastSeen in p are ignored.
-func (s *Store) UpsertProposal(ctx context.Context, p Proposal) error {
-	now := unixNano(s.now())
-	_, err := s.stmts.proposalUpsert.ExecContext(ctx,
-		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
-		int64(p.RewardStatus), now, now)
-	if err != nil {
-		return fmt.Errorf("upsert proposal %d: %w", p.ID, err)
+// SaveProposal remembers p as seen open now: it is stored as AcceptVotes whatever p.RewardStatus
+// says, so it stays unsettled until MarkSettled. Seen again, its title, deadline (wait-for-quiet
+// moves it) and the like are updated.
+func (s *Store) SaveProposal(ctx context.Context, p policy.Proposal) error {
+	if err := s.upsertProposal(ctx, p, nns.RewardStatusAcceptVotes); err != nil {
+		return fmt.Errorf("save proposal %d: %w", p.ID, err)
 	}
 	return nil
 }
 
-const proposalColumns = `id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen`
-
-func scanProposal(row rowScanner) (Proposal, error) {
-	var (
-		p                                       Proposal
-		id, proposer, created, deadline, fs, ls int64
-		topic, status                           int64
-	)
-	if err := row.Scan(&id, &topic, &p.Title, &proposer, &created, &deadline, &status, &fs, &ls); err != nil {
-		return Proposal{}, err
+// MarkSettled records that voting on p ended and every ballot was classified. Its reward status
+// is stored as p's, except that AcceptVotes or Unspecified (the canister has not moved it on yet)
+// becomes ReadyToSettle, so the proposal is no longer unsettled.
+func (s *Store) MarkSettled(ctx context.Context, p policy.Proposal) error {
+	st := p.RewardStatus
+	if st == nns.RewardStatusAcceptVotes || st == nns.RewardStatusUnspecified {
+		st = nns.RewardStatusReadyToSettle
 	}
-	p.ID, p.Proposer = uint64(id), uint64(proposer)
-	p.Topic, p.RewardStatus = nns.Topic(topic), nns.RewardStatus(status)
-	p.Created, p.Deadline = fromUnixNano(created), fromUnixNano(deadline)
-	p.FirstSeen, p.LastSeen = fromUnixNano(fs), fromUnixNano(ls)
-	return p, nil
+	if err := s.upsertProposal(ctx, p, st); err != nil {
+		return fmt.Errorf("mark proposal %d settled: %w", p.ID, err)
+	}
+	return nil
 }
 
-// Proposal returns the proposal with id; ok is false if it was never seen.
-func (s *Store) Proposal(ctx context.Context, id uint64) (p Proposal, ok bool, err error) {
-	row := s.db.QueryRowContext(ctx, "SELECT "+proposalColumns+" FROM proposals WHERE id = ?", id64(id))
-	p, err = scanProposal(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Proposal{}, false, nil
-	}
-	if err != nil {
-		return Proposal{}, false, fmt.Errorf("read proposal %d: %w", id, err)
-	}
-	return p, true, nil
+// upsertProposal inserts p with reward status st, or updates it; first_seen is written once,
+// last_seen every time (for a person reading the database; nothing reads them back).
+func (s *Store) upsertProposal(ctx context.Context, p policy.Proposal, st nns.RewardStatus) error {
+	now := unixNano(s.now())
+	_, err := s.stmts.proposalUpsert.ExecContext(ctx,
+		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
+		int64(st), now, now)
+	return err
 }
 
-// ProposalsByRewardStatus lists the proposals last seen with reward status st, by id. With
-// nns.RewardStatusAcceptVotes it gives the proposals to re-read each cycle.
-func (s *Store) ProposalsByRewardStatus(ctx context.Context, st nns.RewardStatus) ([]Proposal, error) {
-	out, err := queryAll(ctx, s, scanProposal,
-		"SELECT "+proposalColumns+" FROM proposals WHERE reward_status = ? ORDER BY id", int64(st))
+// UnsettledProposals lists the proposals saved and not yet marked settled, by id, with what the
+// store keeps of them: id, topic, title, proposer, creation time, deadline and reward status
+// (AcceptVotes). The loop re-reads each from the canister to settle it.
+func (s *Store) UnsettledProposals(ctx context.Context) ([]policy.Proposal, error) {
+	out, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status
+FROM proposals WHERE reward_status = ? ORDER BY id`, int64(nns.RewardStatusAcceptVotes))
 	if err != nil {
-		return nil, fmt.Errorf("list proposals: %w", err)
+		return nil, fmt.Errorf("list unsettled proposals: %w", err)
 	}
 	return out, nil
 }
 
-// NewestProposalID is the highest proposal id seen, 0 when none: the starting point of an
-// incremental poll.
-func (s *Store) NewestProposalID(ctx context.Context) (uint64, error) {
-	var id sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, "SELECT MAX(id) FROM proposals").Scan(&id); err != nil {
-		return 0, fmt.Errorf("newest proposal id: %w", err)
+func scanProposal(row rowScanner) (policy.Proposal, error) {
+	var (
+		p                               policy.Proposal
+		id, proposer, created, deadline int64
+		topic, status                   int64
+	)
+	if err := row.Scan(&id, &topic, &p.Title, &proposer, &created, &deadline, &status); err != nil {
+		return policy.Proposal{}, err
 	}
-	return uint64(id.Int64), nil
+	p.ID, p.Proposer = uint64(id), uint64(proposer)
+	p.Topic, p.RewardStatus = nns.Topic(topic), nns.RewardStatus(status)
+	p.Created, p.Deadline = fromUnixNano(created), fromUnixNano(deadline)
+	return p, nil
 }

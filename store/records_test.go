@@ -2,283 +2,78 @@ package store
 
 import (
 	"context"
-	"errors"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
-func TestProposals(t *testing.T) {
+func TestSaveProposalAndSettle(t *testing.T) {
 	ctx := context.Background()
 	s, _, clock := openTemp(t)
 	created := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	p := Proposal{ID: 100, Topic: nns.Topic(4), Title: "Upgrade", Proposer: math.MaxUint64,
-		Created: created, Deadline: created.Add(96 * time.Hour), RewardStatus: nns.RewardStatusAcceptVotes}
-	must(t, s.UpsertProposal(ctx, p))
+	// What the canister says of the reward status does not matter: a saved proposal is unsettled.
+	p := policy.Proposal{ID: 100, Topic: nns.TopicGovernance, Title: "Upgrade", Proposer: math.MaxUint64,
+		Created: created, Deadline: created.Add(96 * time.Hour), RewardStatus: nns.RewardStatusSettled,
+		Summary: "not kept"}
+	must(t, s.SaveProposal(ctx, p))
 	first := clock.Now()
-
 	clock.Add(time.Minute)
 	p.Deadline = p.Deadline.Add(24 * time.Hour) // wait-for-quiet moved it
-	must(t, s.UpsertProposal(ctx, p))
-	must(t, s.UpsertProposal(ctx, Proposal{ID: 101, RewardStatus: nns.RewardStatusSettled}))
+	must(t, s.SaveProposal(ctx, p))
+	must(t, s.SaveProposal(ctx, policy.Proposal{ID: 101}))
 
-	got, ok, err := s.Proposal(ctx, 100)
+	got, err := s.UnsettledProposals(ctx)
 	must(t, err)
-	want := p
-	want.FirstSeen, want.LastSeen = first, clock.Now()
-	if !ok || got != want {
-		t.Errorf("Proposal(100) =\n %+v, want\n %+v", got, want)
+	want := policy.Proposal{ID: 100, Topic: p.Topic, Title: p.Title, Proposer: p.Proposer, Created: p.Created,
+		Deadline: p.Deadline, RewardStatus: nns.RewardStatusAcceptVotes}
+	if len(got) != 2 || got[0].ID != 100 || got[1].ID != 101 {
+		t.Fatalf("unsettled = %+v, want 100 and 101", got)
 	}
-	if _, ok, err := s.Proposal(ctx, 999); ok || err != nil {
-		t.Errorf("Proposal(999): ok=%v err=%v", ok, err)
+	if g := got[0]; g.ID != want.ID || g.Topic != want.Topic || g.Title != want.Title || g.Proposer != want.Proposer ||
+		!g.Created.Equal(want.Created) || !g.Deadline.Equal(want.Deadline) || g.RewardStatus != want.RewardStatus || g.Summary != "" {
+		t.Errorf("unsettled[0] =\n %+v, want\n %+v", g, want)
 	}
-	open, err := s.ProposalsByRewardStatus(ctx, nns.RewardStatusAcceptVotes)
-	must(t, err)
-	if len(open) != 1 || open[0].ID != 100 {
-		t.Errorf("open proposals = %+v", open)
-	}
-	newest, err := s.NewestProposalID(ctx)
-	must(t, err)
-	if newest != 101 {
-		t.Errorf("NewestProposalID = %d, want 101", newest)
+	var fs, ls int64
+	must(t, s.db.QueryRowContext(ctx, "SELECT first_seen, last_seen FROM proposals WHERE id = 100").Scan(&fs, &ls))
+	if !fromUnixNano(fs).Equal(first) || !fromUnixNano(ls).Equal(clock.Now()) {
+		t.Errorf("first/last seen = %v, %v; want %v, %v", fromUnixNano(fs), fromUnixNano(ls), first, clock.Now())
 	}
 }
 
-func TestDecisions(t *testing.T) {
-	ctx := context.Background()
-	s, _, clock := openTemp(t)
-	d1, err := s.RecordDecision(ctx, Decision{ProposalID: 1, NeuronID: 2, Action: "wait", Rule: "fallback", Reason: "not yet"})
-	must(t, err)
-	clock.Add(time.Hour)
-	d2, err := s.RecordDecision(ctx, Decision{ProposalID: 1, NeuronID: 2, Action: "vote", Vote: nns.VoteYes, Rule: "fallback", Reason: "margin"})
-	must(t, err)
-	_, err = s.RecordDecision(ctx, Decision{ProposalID: 1, NeuronID: 3, Action: "skip", Rule: "r", Reason: "x"})
-	must(t, err)
-	if d1.ID == 0 || d2.ID <= d1.ID || !d2.At.Equal(clock.Now()) {
-		t.Errorf("ids/time: d1=%+v d2=%+v", d1, d2)
-	}
-	all, err := s.Decisions(ctx, 1, 0)
-	must(t, err)
-	if len(all) != 3 {
-		t.Errorf("Decisions(1, all) = %d rows, want 3", len(all))
-	}
-	latest, ok, err := s.LatestDecision(ctx, 1, 2)
-	must(t, err)
-	if !ok || latest != d2 {
-		t.Errorf("LatestDecision = %+v, want %+v", latest, d2)
-	}
-}
-
-func TestRecordDecisionsBatch(t *testing.T) {
-	ctx := context.Background()
-	s, _, clock := openTemp(t)
-	first, err := s.RecordDecision(ctx, Decision{ProposalID: 1, NeuronID: 1, Action: "wait", Rule: "r", Reason: "x"})
-	must(t, err)
-	batch := []Decision{
-		{ProposalID: 1, NeuronID: 2, Action: "vote", Vote: nns.VoteNo, Rule: "r", Reason: "a"},
-		{ProposalID: 1, NeuronID: 3, Action: "skip", Rule: "r", Reason: "b", At: clock.Now().Add(-time.Hour)},
-	}
-	got, err := s.RecordDecisions(ctx, batch)
-	must(t, err)
-	if batch[0].ID != 0 {
-		t.Error("RecordDecisions changed its argument")
-	}
-	if len(got) != 2 || got[0].ID <= first.ID || got[1].ID <= got[0].ID {
-		t.Fatalf("ids: first %d, batch %+v", first.ID, got)
-	}
-	if !got[0].At.Equal(clock.Now()) || !got[1].At.Equal(clock.Now().Add(-time.Hour)) {
-		t.Errorf("At: %v, %v; want now for the zero one, kept for the set one", got[0].At, got[1].At)
-	}
-	stored, err := s.Decisions(ctx, 1, 0)
-	must(t, err)
-	if len(stored) != 3 || stored[1] != got[0] || stored[2] != got[1] {
-		t.Errorf("stored %+v, want the first then %+v", stored, got)
-	}
-	must(t, s.Close())
-	if _, err := s.RecordDecisions(ctx, batch); err == nil {
-		t.Error("RecordDecisions on a closed store succeeded")
-	}
-}
-
-func TestVoteLog(t *testing.T) {
-	ctx := context.Background()
-	type step struct {
-		finish  VoteOutcome // how the attempt ends ("" = leave pending)
-		nextErr error       // what a second BeginVote then returns
-	}
-	tests := []struct {
-		name string
-		step step
-	}{
-		{"succeeded blocks a resend", step{VoteSucceeded, ErrBallotDone}},
-		{"already voted blocks a resend", step{VoteAlreadyVoted, ErrBallotDone}},
-		{"pending blocks a second send", step{"", ErrVoteInFlight}},
-		{"transient failure may retry", step{VoteFailed, nil}},
-		{"abandoned after crash may retry", step{VoteAbandoned, nil}},
-		{"refused leaves the decision to the bot", step{VoteRefused, nil}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _ := openTemp(t)
-			a, err := s.BeginVote(ctx, 5, 6, nns.VoteYes, "rule:x", "because")
-			must(t, err)
-			if a.ID == 0 || a.Outcome != VotePending {
-				t.Fatalf("attempt = %+v", a)
-			}
-			if tt.step.finish != "" {
-				must(t, s.FinishVote(ctx, a.ID, tt.step.finish, "err text"))
-			}
-			_, err = s.BeginVote(ctx, 5, 6, nns.VoteYes, "rule:x", "because")
-			if !errors.Is(err, tt.step.nextErr) {
-				t.Errorf("second BeginVote: %v, want %v", err, tt.step.nextErr)
-			}
-			log, err := s.VoteAttempts(ctx, 5, 6)
-			must(t, err)
-			if log[0].Source != "rule:x" || log[0].Reason != "because" || log[0].Vote != nns.VoteYes {
-				t.Errorf("first attempt = %+v", log[0])
-			}
-			if tt.step.finish != "" && (log[0].Outcome != tt.step.finish || log[0].Error != "err text" || log[0].Finished.IsZero()) {
-				t.Errorf("finished attempt = %+v", log[0])
-			}
-		})
-	}
-}
-
-// TestLiveAttemptError covers what BeginVote reports when its insert was kept out, including a
-// live attempt that is gone by the time it looks (then BeginVote tries again).
-func TestLiveAttemptError(t *testing.T) {
+func TestMarkSettled(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
-		finish VoteOutcome // how the ballot's attempt ended
-		want   error
+		canister, stored nns.RewardStatus
 	}{
-		{VotePending, ErrVoteInFlight},
-		{VoteSucceeded, ErrBallotDone},
-		{VoteAlreadyVoted, ErrBallotDone},
-		{VoteFailed, nil},
-		{VoteAbandoned, nil},
-		{VoteRefused, nil},
+		{nns.RewardStatusAcceptVotes, nns.RewardStatusReadyToSettle}, // voting ended, not moved on yet
+		{nns.RewardStatusUnspecified, nns.RewardStatusReadyToSettle},
+		{nns.RewardStatusReadyToSettle, nns.RewardStatusReadyToSettle},
+		{nns.RewardStatusSettled, nns.RewardStatusSettled},
+		{nns.RewardStatusIneligible, nns.RewardStatusIneligible},
 	}
 	for _, tt := range tests {
-		t.Run(string(tt.finish), func(t *testing.T) {
+		t.Run(tt.canister.String(), func(t *testing.T) {
 			s, _, _ := openTemp(t)
-			a, err := s.BeginVote(ctx, 5, 6, nns.VoteYes, "rule", "r")
-			must(t, err)
-			if tt.finish != VotePending {
-				must(t, s.FinishVote(ctx, a.ID, tt.finish, ""))
+			p := policy.Proposal{ID: 7, Topic: nns.TopicGovernance, Title: "t"}
+			must(t, s.SaveProposal(ctx, p))
+			must(t, s.SaveProposal(ctx, policy.Proposal{ID: 8}))
+			p.RewardStatus = tt.canister
+			must(t, s.MarkSettled(ctx, p))
+			if got := count(t, s, "SELECT reward_status FROM proposals WHERE id = 7"); nns.RewardStatus(got) != tt.stored {
+				t.Errorf("stored reward status %v, want %v", nns.RewardStatus(got), tt.stored)
 			}
-			if err := s.liveAttemptError(ctx, 5, 6); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
-				t.Errorf("liveAttemptError = %v, want %v", err, tt.want)
+			left, err := s.UnsettledProposals(ctx)
+			must(t, err)
+			if len(left) != 1 || left[0].ID != 8 {
+				t.Errorf("unsettled after MarkSettled = %+v, want only 8", left)
 			}
 		})
-	}
-}
-
-// TestInFlightVotesUsesTheIndex: start-up must not read 50,000 finished attempts to find the
-// pending few.
-func TestInFlightVotesUsesTheIndex(t *testing.T) {
-	s, _, _ := openTemp(t)
-	rows, err := s.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN SELECT "+attemptColumns+
-		" FROM vote_attempts WHERE outcome = 'pending' ORDER BY id")
-	must(t, err)
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		must(t, rows.Scan(&id, &parent, &unused, &detail))
-		plan = append(plan, detail)
-	}
-	must(t, rows.Err())
-	if len(plan) != 1 || !strings.Contains(plan[0], "USING INDEX vote_attempts_pending") {
-		t.Errorf("query plan %q, want a search of vote_attempts_pending only", plan)
-	}
-}
-
-func TestFinishVoteRejectsBadUse(t *testing.T) {
-	ctx := context.Background()
-	s, _, _ := openTemp(t)
-	a, err := s.BeginVote(ctx, 1, 1, nns.VoteNo, "r", "r")
-	must(t, err)
-	for _, o := range []VoteOutcome{VotePending, VoteDryRun, "bogus"} {
-		if err := s.FinishVote(ctx, a.ID, o, ""); err == nil {
-			t.Errorf("FinishVote(%q) succeeded", o)
-		}
-	}
-	must(t, s.FinishVote(ctx, a.ID, VoteSucceeded, ""))
-	if err := s.FinishVote(ctx, a.ID, VoteFailed, "late"); err == nil {
-		t.Error("finishing twice succeeded; an outcome must never be overwritten")
-	}
-	if err := s.FinishVote(ctx, 9999, VoteFailed, ""); err == nil {
-		t.Error("finishing an unknown attempt succeeded")
-	}
-}
-
-func TestInFlightReconcileAfterCrash(t *testing.T) {
-	ctx := context.Background()
-	s, path, _ := openTemp(t)
-	a, err := s.BeginVote(ctx, 10, 20, nns.VoteYes, "r", "r")
-	must(t, err)
-	b, err := s.BeginVote(ctx, 11, 20, nns.VoteNo, "r", "r")
-	must(t, err)
-	must(t, s.Close()) // "crash" before FinishVote
-
-	s2, err := Open(ctx, path)
-	must(t, err)
-	defer s2.Close()
-	inflight, err := s2.InFlightVotes(ctx)
-	must(t, err)
-	if len(inflight) != 2 || inflight[0].ID != a.ID || inflight[1].ID != b.ID {
-		t.Fatalf("in flight = %+v", inflight)
-	}
-	// The bot re-reads the ballots: 10 was filled, 11 is still empty.
-	must(t, s2.FinishVote(ctx, a.ID, VoteSucceeded, ""))
-	must(t, s2.FinishVote(ctx, b.ID, VoteAbandoned, "interrupted"))
-	if _, err := s2.BeginVote(ctx, 10, 20, nns.VoteYes, "r", "r"); !errors.Is(err, ErrBallotDone) {
-		t.Errorf("resend on a filled ballot: %v, want ErrBallotDone", err)
-	}
-	if _, err := s2.BeginVote(ctx, 11, 20, nns.VoteNo, "r", "r"); err != nil {
-		t.Errorf("retry on an empty ballot: %v", err)
-	}
-}
-
-func TestDryRunNeverBlocks(t *testing.T) {
-	ctx := context.Background()
-	s, _, _ := openTemp(t)
-	d, err := s.RecordDryRun(ctx, 1, 2, nns.VoteYes, "r", "would")
-	must(t, err)
-	if d.Outcome != VoteDryRun {
-		t.Errorf("dry run outcome = %q", d.Outcome)
-	}
-	if _, err := s.BeginVote(ctx, 1, 2, nns.VoteYes, "r", "real"); err != nil {
-		t.Errorf("BeginVote after dry run: %v", err)
-	}
-	counts, err := s.VotesCast(ctx)
-	must(t, err)
-	if len(counts) != 0 {
-		t.Errorf("dry runs/pending counted as cast: %+v", counts)
-	}
-}
-
-func TestVotesCastByTopic(t *testing.T) {
-	ctx := context.Background()
-	s, _, _ := openTemp(t)
-	must(t, s.UpsertProposal(ctx, Proposal{ID: 1, Topic: nns.Topic(4)}))
-	must(t, s.UpsertProposal(ctx, Proposal{ID: 2, Topic: nns.Topic(4)}))
-	for _, p := range []uint64{1, 2} {
-		a, err := s.BeginVote(ctx, p, math.MaxUint64, nns.VoteYes, "rule", "r")
-		must(t, err)
-		must(t, s.FinishVote(ctx, a.ID, VoteSucceeded, ""))
-	}
-	got, err := s.VotesCast(ctx)
-	must(t, err)
-	want := []VoteCount{{NeuronID: math.MaxUint64, Topic: nns.Topic(4), Vote: nns.VoteYes, Source: "rule", Count: 2}}
-	if len(got) != 1 || got[0] != want[0] {
-		t.Errorf("VotesCast = %+v, want %+v", got, want)
 	}
 }
 
@@ -288,33 +83,31 @@ func TestOverrides(t *testing.T) {
 	if err := s.SetOverride(ctx, 1, 0, nns.VoteUnspecified, ""); err == nil {
 		t.Error("override with no vote accepted")
 	}
+	must(t, s.SetOverride(ctx, 2, math.MaxUint64, nns.VoteNo, "max"))
 	must(t, s.SetOverride(ctx, 1, 0, nns.VoteNo, "all no"))
 	must(t, s.SetOverride(ctx, 1, 7, nns.VoteYes, "7 yes"))
 	must(t, s.SetOverride(ctx, 1, 7, nns.VoteYes, "7 yes, really")) // replace
 
-	tests := []struct {
-		neuron uint64
-		want   nns.Vote
-		reason string
-	}{{7, nns.VoteYes, "7 yes, really"}, {8, nns.VoteNo, "all no"}}
-	for _, tt := range tests {
-		o, ok, err := s.OverrideFor(ctx, 1, tt.neuron)
-		must(t, err)
-		if !ok || o.Vote != tt.want || o.Reason != tt.reason {
-			t.Errorf("OverrideFor(1, %d) = %+v %v, want %v", tt.neuron, o, ok, tt.want)
+	want := []policy.Override{
+		{ProposalID: 1, NeuronID: 0, Vote: nns.VoteNo, Note: "all no"},
+		{ProposalID: 1, NeuronID: 7, Vote: nns.VoteYes, Note: "7 yes, really"},
+		{ProposalID: 2, NeuronID: math.MaxUint64, Vote: nns.VoteNo, Note: "max"},
+	}
+	got, err := s.Overrides(ctx)
+	must(t, err)
+	if len(got) != len(want) {
+		t.Fatalf("Overrides = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("override %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if _, ok, _ := s.OverrideFor(ctx, 2, 7); ok {
-		t.Error("override found for a proposal without one")
-	}
-	list, err := s.Overrides(ctx)
-	must(t, err)
-	if len(list) != 2 {
-		t.Errorf("Overrides = %+v", list)
-	}
 	must(t, s.DeleteOverride(ctx, 1, 0))
-	if _, ok, _ := s.OverrideFor(ctx, 1, 8); ok {
-		t.Error("deleted every-neuron override still applies")
+	got, err = s.Overrides(ctx)
+	must(t, err)
+	if len(got) != 2 || got[0] != want[1] {
+		t.Errorf("after deleting the every-neuron override: %+v", got)
 	}
 }
 
@@ -334,6 +127,9 @@ func TestAlertStates(t *testing.T) {
 	if !ok || got != st {
 		t.Errorf("AlertState = %+v, want %+v", got, st)
 	}
+	if _, ok, err := s.AlertState(ctx, "missing"); ok || err != nil {
+		t.Errorf("AlertState(missing): ok=%v err=%v", ok, err)
+	}
 	active, err := s.ActiveAlertStates(ctx)
 	must(t, err)
 	if len(active) != 1 || active[0].Key != st.Key {
@@ -344,18 +140,8 @@ func TestAlertStates(t *testing.T) {
 	if active, _ := s.ActiveAlertStates(ctx); len(active) != 0 {
 		t.Errorf("resolved state still active: %+v", active)
 	}
-	all, err := s.AlertStates(ctx)
-	must(t, err)
-	if len(all) != 2 {
-		t.Errorf("AlertStates = %d, want 2", len(all))
-	}
-	n, err := s.PruneAlertStates(ctx, now.Add(90*time.Second))
-	must(t, err)
-	if n != 1 {
-		t.Errorf("pruned %d, want 1 (only the state resolved before the cutoff)", n)
-	}
-	if _, ok, _ := s.AlertState(ctx, st.Key); !ok {
-		t.Error("state resolved after the cutoff was pruned")
+	if got, ok, _ := s.AlertState(ctx, st.Key); !ok || got != st {
+		t.Errorf("resolved state = %+v, want %+v", got, st)
 	}
 }
 
@@ -363,36 +149,35 @@ func TestObservationsAndMissedVotes(t *testing.T) {
 	ctx := context.Background()
 	s, _, _ := openTemp(t)
 	ptime := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	gov, nsm := nns.Topic(4), nns.Topic(1)
-	obs := []Observation{
-		{ProposalID: 1, NeuronID: 1, Topic: gov, RewardStatus: nns.RewardStatusSettled, Ballot: BallotEmpty, BallotVP: 100, ProposalTime: ptime},
-		{ProposalID: 2, NeuronID: 1, Topic: gov, RewardStatus: nns.RewardStatusReadyToSettle, Ballot: BallotEmpty, BallotVP: 100, ProposalTime: ptime},
-		{ProposalID: 3, NeuronID: 1, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: BallotDirect, Vote: nns.VoteYes, BallotVP: 100, ProposalTime: ptime},
-		{ProposalID: 4, NeuronID: 1, Topic: nsm, RewardStatus: nns.RewardStatusAcceptVotes, Ballot: BallotEmpty, ProposalTime: ptime}, // still open
-		{ProposalID: 5, NeuronID: 1, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: BallotUnknown, ProposalTime: ptime},   // unknown is never missed
-		{ProposalID: 6, NeuronID: 2, Topic: nsm, RewardStatus: nns.RewardStatusIneligible, Ballot: BallotEmpty, ProposalTime: ptime},  // ineligible
-		{ProposalID: 7, NeuronID: 2, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: BallotEmpty, ProposalTime: ptime.AddDate(0, 0, 10)},
+	gov, nsm := nns.TopicGovernance, nns.TopicNeuronManagement
+	obs := []rewards.Observation{
+		{ProposalID: 1, Neuron: 1, Topic: gov, RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotEmpty, BallotVP: 100, ProposalTime: ptime},
+		{ProposalID: 2, Neuron: 1, Topic: gov, RewardStatus: nns.RewardStatusReadyToSettle, Ballot: rewards.BallotEmpty, BallotVP: 100, ProposalTime: ptime},
+		{ProposalID: 3, Neuron: 1, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotVotedDirect, Vote: nns.VoteYes, BallotVP: 100, ProposalTime: ptime},
+		{ProposalID: 4, Neuron: 1, Topic: nsm, RewardStatus: nns.RewardStatusAcceptVotes, Ballot: rewards.BallotEmpty, ProposalTime: ptime}, // still open
+		{ProposalID: 5, Neuron: 1, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotUnknown, ProposalTime: ptime},   // unknown is never missed
+		{ProposalID: 6, Neuron: 2, Topic: nsm, RewardStatus: nns.RewardStatusIneligible, Ballot: rewards.BallotEmpty, ProposalTime: ptime},  // ineligible
+		{ProposalID: 7, Neuron: 2, Topic: nsm, RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotEmpty, ProposalTime: ptime.AddDate(0, 0, 10)},
 		// A miss on a proposal the bot has not marked settled: counted when it settles it.
-		{ProposalID: 8, NeuronID: 2, Topic: nsm, RewardStatus: nns.RewardStatusReadyToSettle, Ballot: BallotEmpty, ProposalTime: ptime},
+		{ProposalID: 8, Neuron: 2, Topic: nsm, RewardStatus: nns.RewardStatusReadyToSettle, Ballot: rewards.BallotEmpty, ProposalTime: ptime},
 	}
-	for _, o := range obs {
-		must(t, s.UpsertObservation(ctx, o))
-	}
-	must(t, s.UpsertProposal(ctx, Proposal{ID: 8, Topic: nsm, Title: "t", RewardStatus: nns.RewardStatusAcceptVotes}))
-	must(t, s.UpsertProposal(ctx, Proposal{ID: 7, Topic: nsm, Title: "t", RewardStatus: nns.RewardStatusSettled}))
+	must(t, s.RecordObservations(ctx, obs))
+	must(t, s.SaveProposal(ctx, policy.Proposal{ID: 8, Topic: nsm, Title: "t"}))
+	must(t, s.SaveProposal(ctx, policy.Proposal{ID: 7, Topic: nsm, Title: "t"}))
+	must(t, s.MarkSettled(ctx, policy.Proposal{ID: 7, Topic: nsm, Title: "t", RewardStatus: nns.RewardStatusSettled}))
 	// A later failed read must not erase the known vote on proposal 3.
-	must(t, s.UpsertObservation(ctx, Observation{ProposalID: 3, NeuronID: 1, Topic: nsm,
-		RewardStatus: nns.RewardStatusSettled, Ballot: BallotUnknown, ProposalTime: ptime}))
+	must(t, s.RecordObservations(ctx, []rewards.Observation{{ProposalID: 3, Neuron: 1, Topic: nsm,
+		RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotUnknown, ProposalTime: ptime}}))
 
 	missed, err := s.MissedVotes(ctx)
 	must(t, err)
-	want := []MissedCount{{1, gov, 2}, {2, nsm, 1}}
+	want := []rewards.MissedCount{{Neuron: 1, Topic: gov, Count: 2}, {Neuron: 2, Topic: nsm, Count: 1}}
 	if len(missed) != len(want) || missed[0] != want[0] || missed[1] != want[1] {
 		t.Errorf("MissedVotes = %+v, want %+v", missed, want)
 	}
-	n1, err := s.Observations(ctx, ObservationFilter{NeuronID: 1})
+	n1, err := s.Observations(ctx, ObservationFilter{Neuron: 1})
 	must(t, err)
-	if len(n1) != 5 || n1[2].Ballot != BallotDirect || n1[2].Vote != nns.VoteYes || n1[2].BallotVP != 100 {
+	if len(n1) != 5 || n1[2].Ballot != rewards.BallotVotedDirect || n1[2].Vote != nns.VoteYes || n1[2].BallotVP != 100 {
 		t.Errorf("neuron 1 observations = %+v", n1)
 	}
 	recent, err := s.Observations(ctx, ObservationFilter{Since: ptime.AddDate(0, 0, 5)})
@@ -406,37 +191,37 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name   string
-		first  BallotKind
-		later  BallotKind
-		stored BallotKind
+		first  rewards.BallotState
+		later  rewards.BallotState
+		stored rewards.BallotState
 	}{
-		{"unknown keeps empty", BallotEmpty, BallotUnknown, BallotEmpty},
-		{"empty after a vote keeps the vote", BallotFollowing, BallotEmpty, BallotFollowing},
-		{"none after a vote keeps the vote", BallotDirect, BallotNone, BallotDirect},
-		{"following does not replace direct", BallotDirect, BallotFollowing, BallotDirect},
-		{"direct replaces following", BallotFollowing, BallotDirect, BallotDirect},
-		{"a vote replaces empty", BallotEmpty, BallotFollowing, BallotFollowing},
+		{"unknown keeps empty", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotEmpty},
+		{"empty after a vote keeps the vote", rewards.BallotVotedFollowing, rewards.BallotEmpty, rewards.BallotVotedFollowing},
+		{"none after a vote keeps the vote", rewards.BallotVotedDirect, rewards.BallotNone, rewards.BallotVotedDirect},
+		{"following does not replace direct", rewards.BallotVotedDirect, rewards.BallotVotedFollowing, rewards.BallotVotedDirect},
+		{"direct replaces following", rewards.BallotVotedFollowing, rewards.BallotVotedDirect, rewards.BallotVotedDirect},
+		{"a vote replaces empty", rewards.BallotEmpty, rewards.BallotVotedFollowing, rewards.BallotVotedFollowing},
 	}
-	upserts := map[string]func(*Store, ...Observation) error{
-		"one by one": func(s *Store, obs ...Observation) error {
+	records := map[string]func(*Store, ...rewards.Observation) error{
+		"one per call": func(s *Store, obs ...rewards.Observation) error {
 			for _, o := range obs {
-				if err := s.UpsertObservation(ctx, o); err != nil {
+				if err := s.RecordObservations(ctx, []rewards.Observation{o}); err != nil {
 					return err
 				}
 			}
 			return nil
 		},
-		"batched": func(s *Store, obs ...Observation) error { return s.UpsertObservations(ctx, obs) },
+		"batched": func(s *Store, obs ...rewards.Observation) error { return s.RecordObservations(ctx, obs) },
 	}
-	for how, upsert := range upserts {
+	for how, record := range records {
 		for _, tt := range tests {
 			t.Run(how+"/"+tt.name, func(t *testing.T) {
 				s, _, _ := openTemp(t)
-				o := Observation{ProposalID: 1, NeuronID: 2, Topic: nns.Topic(4), Ballot: tt.first, Vote: nns.VoteYes,
+				o := rewards.Observation{ProposalID: 1, Neuron: 2, Topic: nns.TopicGovernance, Ballot: tt.first, Vote: nns.VoteYes,
 					BallotVP: 10, TotalPotentialVP: 1000, RewardStatus: nns.RewardStatusAcceptVotes}
 				later := o
 				later.Ballot, later.RewardStatus, later.TotalPotentialVP = tt.later, nns.RewardStatusSettled, 0
-				must(t, upsert(s, o, later))
+				must(t, record(s, o, later))
 				got, err := s.Observations(ctx, ObservationFilter{})
 				must(t, err)
 				if len(got) != 1 || got[0].Ballot != tt.stored || got[0].RewardStatus != nns.RewardStatusSettled || got[0].TotalPotentialVP != 1000 {
@@ -447,24 +232,166 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 	}
 }
 
-func TestRewardsConversionRoundTrip(t *testing.T) {
+// TestObservationRoundTrip: what rewards/ reads back is what was recorded, bit for bit, u64
+// extremes included.
+func TestObservationRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, _, clock := openTemp(t)
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	o := Observation{ProposalID: 1, NeuronID: math.MaxUint64, Topic: nns.Topic(4), RewardStatus: nns.RewardStatusSettled,
-		Ballot: BallotFollowing, BallotVP: 5, Vote: nns.VoteNo, ProposalTime: at, Deadline: at.Add(time.Hour),
-		ObservedAt: at.Add(2 * time.Hour), TotalPotentialVP: 99}
-	r := o.Rewards()
-	if err := r.Validate(); err != nil {
-		t.Fatalf("converted observation invalid for rewards/: %v", err)
+	o := rewards.Observation{ProposalID: math.MaxUint64, Neuron: math.MaxUint64, Topic: nns.TopicGovernance,
+		RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotVotedFollowing, BallotVP: math.MaxUint64,
+		Vote: nns.VoteNo, ProposalTime: at, Deadline: at.Add(time.Hour), ObservedAt: at.Add(2 * time.Hour),
+		TotalPotentialVP: math.MaxUint64}
+	unstamped := rewards.Observation{ProposalID: 2, Neuron: 1, Topic: nns.TopicGovernance, Ballot: rewards.BallotNone}
+	must(t, s.RecordObservations(ctx, []rewards.Observation{o, unstamped}))
+	got, err := s.Observations(ctx, ObservationFilter{})
+	must(t, err)
+	unstamped.ObservedAt = clock.Now() // a zero ObservedAt is stamped now
+	// Ids ≥ 2^63 are stored as negative integers, so they sort first.
+	if len(got) != 2 || got[0] != o || got[1] != unstamped {
+		t.Errorf("read back\n %+v, want\n %+v\n %+v", got, o, unstamped)
 	}
-	if !r.Ballot.Voted() {
-		t.Errorf("ballot kind %q not understood by rewards/", r.Ballot)
-	}
-	if back := FromRewards(r); back != o {
-		t.Errorf("round trip = %+v, want %+v", back, o)
-	}
-	for _, k := range []BallotKind{BallotNone, BallotEmpty, BallotDirect, BallotFollowing, BallotUnknown} {
-		if !(Observation{Ballot: k, Topic: nns.Topic(4)}).Rewards().Ballot.Valid() {
-			t.Errorf("ballot kind %q has no rewards/ equivalent", k)
+	for _, g := range got {
+		if err := g.Validate(); err != nil {
+			t.Errorf("read-back observation invalid for rewards/: %v", err)
 		}
+	}
+}
+
+func TestRecordObservationsIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTemp(t)
+	failOn(t, s, "observations", 666)
+	good := rewards.Observation{ProposalID: 1, Neuron: 1, Topic: nns.TopicGovernance, Ballot: rewards.BallotEmpty}
+	bad := good
+	bad.ProposalID = 666
+	if err := s.RecordObservations(ctx, []rewards.Observation{good, bad}); err == nil {
+		t.Fatal("RecordObservations with a failing row succeeded")
+	}
+	if n := count(t, s, "SELECT COUNT(*) FROM observations"); n != 0 {
+		t.Errorf("%d observations written by a failed batch, want 0", n)
+	}
+	must(t, s.Close())
+	if err := s.RecordObservations(ctx, []rewards.Observation{good}); err == nil {
+		t.Error("RecordObservations on a closed store succeeded")
+	}
+}
+
+// TestDecisionsRoundTrip: the audit log keeps the rule's name and the source side by side, and a
+// decision read back says what the recorded one said.
+func TestDecisionsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, _, clock := openTemp(t)
+	tests := []struct {
+		name            string
+		d               policy.Decision
+		verb, rule, src string
+	}{
+		{"rule vote", policy.Decision{Action: policy.ActionVoteNow, Vote: nns.VoteYes, Rule: "motions",
+			Reason: `rule "motions" (topic Governance): vote Yes`}, "vote", "motions", "rule"},
+		{"delayed rule vote", policy.Decision{Action: policy.ActionVoteAt, Vote: nns.VoteNo, Rule: "delay",
+			At: clock.Now().Add(time.Hour), Reason: "later"}, "vote", "delay", "rule"},
+		{"fallback vote", policy.Decision{Action: policy.ActionVoteNow, Vote: nns.VoteNo, Rule: "motions", Fallback: true,
+			Reason: `rule "motions" (topic Governance): manual; deadline margin reached: fallback no`}, "vote", "motions", "fallback"},
+		{"override", policy.Decision{Action: policy.ActionVoteNow, Vote: nns.VoteYes, Override: true,
+			Reason: "manual override: yes"}, "vote", "", "override"},
+		{"wait", policy.Decision{Action: policy.ActionWait, Vote: nns.VoteNo, Rule: "follow", Reason: "followees may vote"},
+			"wait", "follow", "rule"},
+		{"ask", policy.Decision{Action: policy.ActionWait, NeedsHuman: true, Rule: "manual", Reason: "ask"}, "ask", "manual", "rule"},
+		{"skip", policy.Decision{Action: policy.ActionNothing, Skip: true, Rule: "spam", Reason: "skip"}, "skip", "spam", "rule"},
+		{"nothing by default", policy.Decision{Action: policy.ActionNothing, Reason: "default (no rule matched): nothing"},
+			"nothing", "", "rule"},
+	}
+	var recs []bot.DecisionRecord
+	for i, tt := range tests {
+		recs = append(recs, bot.DecisionRecord{Proposal: 1, Neuron: uint64(i + 1), Decision: tt.d})
+	}
+	recs[len(recs)-1].Neuron = math.MaxUint64
+	recs[0].At = clock.Now().Add(-time.Hour) // a set time is kept, a zero one stamped now
+	must(t, s.RecordDecisions(ctx, recs))
+
+	got, err := s.Decisions(ctx, 1, 0)
+	must(t, err)
+	if len(got) != len(tests) {
+		t.Fatalf("Decisions = %d rows, want %d", len(got), len(tests))
+	}
+	for i, tt := range tests {
+		g := got[i]
+		if g.Proposal != 1 || g.Neuron != recs[i].Neuron {
+			t.Errorf("%s: ballot %d/%d, want 1/%d", tt.name, g.Proposal, g.Neuron, recs[i].Neuron)
+		}
+		wantAt := clock.Now()
+		if i == 0 {
+			wantAt = recs[0].At
+		}
+		if !g.At.Equal(wantAt) {
+			t.Errorf("%s: At = %v, want %v", tt.name, g.At, wantAt)
+		}
+		d := g.Decision
+		if d.Verb() != tt.verb || d.Rule != tt.rule || d.Source() != tt.src || d.Vote != tt.d.Vote || d.Reason != tt.d.Reason {
+			t.Errorf("%s: read back verb %q rule %q source %q vote %v reason %q; want %q %q %q %v %q", tt.name,
+				d.Verb(), d.Rule, d.Source(), d.Vote, d.Reason, tt.verb, tt.rule, tt.src, tt.d.Vote, tt.d.Reason)
+		}
+		// The columns themselves, as an operator's SQL or `report` reads them.
+		var action, rule, source string
+		must(t, s.db.QueryRowContext(ctx, "SELECT action, rule, source FROM decisions WHERE neuron_id = ?",
+			id64(recs[i].Neuron)).Scan(&action, &rule, &source))
+		if action != tt.verb || rule != tt.rule || source != tt.src {
+			t.Errorf("%s: stored action %q rule %q source %q, want %q %q %q", tt.name, action, rule, source,
+				tt.verb, tt.rule, tt.src)
+		}
+	}
+}
+
+func TestDecisionsFilterAndOrder(t *testing.T) {
+	ctx := context.Background()
+	s, _, clock := openTemp(t)
+	rec := func(p, n uint64, reason string) bot.DecisionRecord {
+		return bot.DecisionRecord{Proposal: p, Neuron: n, Decision: policy.Decision{Action: policy.ActionWait, Reason: reason}}
+	}
+	must(t, s.RecordDecisions(ctx, []bot.DecisionRecord{rec(1, 2, "first"), rec(1, 3, "other neuron"), rec(2, 2, "other proposal")}))
+	clock.Add(time.Hour)
+	must(t, s.RecordDecisions(ctx, []bot.DecisionRecord{rec(1, 2, "second")}))
+	got, err := s.Decisions(ctx, 1, 2)
+	must(t, err)
+	if len(got) != 2 || got[0].Decision.Reason != "first" || got[1].Decision.Reason != "second" ||
+		!got[1].At.Equal(clock.Now()) {
+		t.Errorf("Decisions(1, 2) = %+v, want first then second", got)
+	}
+	all, err := s.Decisions(ctx, 1, 0)
+	must(t, err)
+	if len(all) != 3 {
+		t.Errorf("Decisions(1, all) = %d rows, want 3", len(all))
+	}
+	if none, err := s.Decisions(ctx, 99, 0); len(none) != 0 || err != nil {
+		t.Errorf("Decisions(99) = %+v, %v", none, err)
+	}
+}
+
+func TestRecordDecisionsIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTemp(t)
+	failOn(t, s, "decisions", 666)
+	batch := []bot.DecisionRecord{{Proposal: 1, Neuron: 1}, {Proposal: 666, Neuron: 1}}
+	if err := s.RecordDecisions(ctx, batch); err == nil {
+		t.Fatal("RecordDecisions with a failing row succeeded")
+	}
+	if n := count(t, s, "SELECT COUNT(*) FROM decisions"); n != 0 {
+		t.Errorf("%d decisions written by a failed batch, want 0", n)
+	}
+	must(t, s.Close())
+	if err := s.RecordDecisions(ctx, batch[:1]); err == nil {
+		t.Error("RecordDecisions on a closed store succeeded")
+	}
+}
+
+func TestDecisionsRejectsUnknownAction(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTemp(t)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, source, reason, at)
+		VALUES (1, 2, 'dance', 0, '', '', '', 0)`)
+	must(t, err)
+	if _, err := s.Decisions(ctx, 1, 0); err == nil {
+		t.Error("a decision with an unknown action was read back")
 	}
 }

@@ -17,7 +17,10 @@ import (
 
 	"modernc.org/libc"
 
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 // The fill benchmark's size: 1,000 neurons × 50 proposals.
@@ -63,14 +66,12 @@ func fillLikeTheBot(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
 	for p := uint64(1); p <= rssProposals; p++ {
-		must(t, s.UpsertProposal(ctx, Proposal{ID: p, Topic: nns.TopicGovernance, Title: "proposal",
-			RewardStatus: nns.RewardStatusAcceptVotes}))
+		must(t, s.SaveProposal(ctx, policy.Proposal{ID: p, Topic: nns.TopicGovernance, Title: "proposal"}))
 	}
 	for p := uint64(1); p <= rssProposals; p++ {
 		for n := uint64(1); n <= rssNeurons; n++ {
-			_, err := s.RecordDecision(ctx, Decision{ProposalID: p, NeuronID: n, Action: "vote",
-				Vote: nns.VoteYes, Rule: "default", Reason: "topic Governance: vote yes"})
-			must(t, err)
+			must(t, s.RecordDecisions(ctx, []bot.DecisionRecord{{Proposal: p, Neuron: n, Decision: policy.Decision{
+				Action: policy.ActionVoteNow, Vote: nns.VoteYes, Reason: "default (topic Governance): vote Yes"}}}))
 		}
 	}
 	ballots := make(chan [2]uint64)
@@ -78,9 +79,9 @@ func fillLikeTheBot(t *testing.T, s *Store) {
 	for range rssWorkers {
 		wg.Go(func() {
 			for b := range ballots {
-				a, err := s.BeginVote(ctx, b[0], b[1], nns.VoteYes, "default", "topic Governance: vote yes")
+				a, err := s.BeginVote(ctx, intent(b[0], b[1], nns.VoteYes, "rule", "default (topic Governance): vote Yes"))
 				if err == nil {
-					err = s.FinishVote(ctx, a.ID, VoteSucceeded, "")
+					err = s.FinishVote(ctx, a, bot.VoteSucceeded, "")
 				}
 				if err != nil {
 					t.Error(err)
@@ -97,8 +98,8 @@ func fillLikeTheBot(t *testing.T, s *Store) {
 	wg.Wait()
 	for p := uint64(1); p <= rssProposals; p++ {
 		for n := uint64(1); n <= rssNeurons; n++ {
-			must(t, s.UpsertObservation(ctx, Observation{ProposalID: p, NeuronID: n, Topic: nns.TopicGovernance,
-				RewardStatus: nns.RewardStatusAcceptVotes, Ballot: BallotDirect, BallotVP: 1e8, Vote: nns.VoteYes}))
+			must(t, s.RecordObservations(ctx, []rewards.Observation{{ProposalID: p, Neuron: n, Topic: nns.TopicGovernance,
+				RewardStatus: nns.RewardStatusAcceptVotes, Ballot: rewards.BallotVotedDirect, BallotVP: 1e8, Vote: nns.VoteYes}}))
 		}
 	}
 }
@@ -109,7 +110,7 @@ func idlePass(t *testing.T, s *Store) {
 	ctx := context.Background()
 	_, err := s.Overrides(ctx)
 	must(t, err)
-	_, err = s.ProposalsByRewardStatus(ctx, nns.RewardStatusAcceptVotes)
+	_, err = s.UnsettledProposals(ctx)
 	must(t, err)
 	_, err = s.MissedVotes(ctx)
 	must(t, err)

@@ -19,7 +19,11 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/votebot/votebot/bot"
 )
+
+var _ bot.Store = (*Store)(nil)
 
 // busyTimeout is how long a writer waits for another connection's lock before giving up.
 const busyTimeout = 10 * time.Second
@@ -36,6 +40,9 @@ const (
 )
 
 // Store is a handle on the state database. It is safe for concurrent use.
+//
+// It is the loop's state store: the types it takes and returns are the project's own
+// (policy.Proposal, rewards.Observation, bot.VoteIntent, ...), not copies.
 type Store struct {
 	db       *sql.DB
 	stmts    stmts
@@ -155,11 +162,6 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 		return fmt.Errorf("integrity check failed: %v", problems)
 	}
 	return nil
-}
-
-// SchemaVersion is the newest migration applied to the database.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	return schemaVersion(ctx, s.db)
 }
 
 // Neuron and proposal ids are u64 on the IC; SQLite integers are signed 64-bit. They are stored

@@ -11,13 +11,16 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 func TestOpenSetsWALAndLatestSchema(t *testing.T) {
 	s, _, _ := openTemp(t)
 	ctx := context.Background()
-	v, err := s.SchemaVersion(ctx)
+	v, err := schemaVersion(ctx, s.db)
 	must(t, err)
 	if v != len(migrations) {
 		t.Errorf("schema version = %d, want %d", v, len(migrations))
@@ -109,24 +112,25 @@ func TestMigrateFromVersion1KeepsData(t *testing.T) {
 	s, err := Open(ctx, path)
 	must(t, err)
 	defer s.Close()
-	v, err := s.SchemaVersion(ctx)
+	v, err := schemaVersion(ctx, s.db)
 	must(t, err)
 	if v != len(migrations) {
 		t.Fatalf("after Open, schema version = %d, want %d", v, len(migrations))
 	}
-	p, ok, err := s.Proposal(ctx, 42)
+	open, err := s.UnsettledProposals(ctx)
 	must(t, err)
-	if !ok || p.Title != "old" || p.Topic != nns.Topic(4) {
-		t.Errorf("proposal after migration = %+v, %v", p, ok)
+	if len(open) != 1 || open[0].ID != 42 || open[0].Title != "old" || open[0].Topic != nns.TopicGovernance {
+		t.Errorf("proposals after migration = %+v", open)
 	}
 	inflight, err := s.InFlightVotes(ctx)
 	must(t, err)
-	if len(inflight) != 1 || inflight[0].NeuronID != 9 {
+	if len(inflight) != 1 || inflight[0].Neuron != 9 || inflight[0].Reason != "why" {
 		t.Errorf("in-flight after migration = %+v", inflight)
 	}
 	// Tables added by later migrations work.
 	must(t, s.SetOverride(ctx, 42, 0, nns.VoteNo, "test"))
-	must(t, s.UpsertObservation(ctx, Observation{ProposalID: 42, NeuronID: 9, Ballot: BallotEmpty}))
+	must(t, s.RecordObservations(ctx, []rewards.Observation{{ProposalID: 42, Neuron: 9, Ballot: rewards.BallotEmpty}}))
+	must(t, s.RecordDecisions(ctx, []bot.DecisionRecord{{Proposal: 42, Neuron: 9}}))
 	must(t, s.IntegrityCheck(ctx))
 }
 
@@ -144,27 +148,27 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 func TestReopenKeepsData(t *testing.T) {
 	ctx := context.Background()
 	s, path, _ := openTemp(t)
-	must(t, s.UpsertProposal(ctx, Proposal{ID: 1, Title: "t", RewardStatus: nns.RewardStatusAcceptVotes}))
-	a, err := s.BeginVote(ctx, 1, 2, nns.VoteYes, "rule", "r")
+	must(t, s.SaveProposal(ctx, policy.Proposal{ID: 1, Title: "t"}))
+	a, err := s.BeginVote(ctx, intent(1, 2, nns.VoteYes, "rule", "r"))
 	must(t, err)
-	must(t, s.FinishVote(ctx, a.ID, VoteSucceeded, ""))
-	must(t, s.SetMeta(ctx, MetaNewestProposalID, "1"))
+	must(t, s.FinishVote(ctx, a, bot.VoteSucceeded, ""))
+	must(t, s.SetOverride(ctx, 1, 0, nns.VoteNo, "n"))
 	must(t, s.Close())
 
 	s2, err := Open(ctx, path)
 	must(t, err)
 	defer s2.Close()
-	if _, ok, _ := s2.Proposal(ctx, 1); !ok {
-		t.Error("proposal lost after reopen")
+	if open, _ := s2.UnsettledProposals(ctx); len(open) != 1 || open[0].ID != 1 {
+		t.Errorf("proposal lost after reopen: %+v", open)
 	}
-	if _, ok, _ := s2.SucceededVote(ctx, 1, 2); !ok {
+	if len(doneVotes(t, s2, 1, 2)) != 1 {
 		t.Error("vote lost after reopen")
 	}
-	if _, err := s2.BeginVote(ctx, 1, 2, nns.VoteYes, "rule", "r"); !errors.Is(err, ErrBallotDone) {
-		t.Errorf("BeginVote after reopen: %v, want ErrBallotDone", err)
+	if _, err := s2.BeginVote(ctx, intent(1, 2, nns.VoteYes, "rule", "r")); !errors.Is(err, bot.ErrBallotDone) {
+		t.Errorf("BeginVote after reopen: %v, want bot.ErrBallotDone", err)
 	}
-	if v, ok, _ := s2.Meta(ctx, MetaNewestProposalID); !ok || v != "1" {
-		t.Errorf("meta after reopen = %q, %v", v, ok)
+	if ovs, _ := s2.Overrides(ctx); len(ovs) != 1 || ovs[0].Note != "n" {
+		t.Errorf("override after reopen = %+v", ovs)
 	}
 }
 
@@ -191,13 +195,13 @@ func TestConcurrentBeginVoteOnlyOneWins(t *testing.T) {
 			if i%2 == 1 {
 				st = other
 			}
-			_, err := st.BeginVote(ctx, 7, 8, nns.VoteYes, "rule", "r")
+			_, err := st.BeginVote(ctx, intent(7, 8, nns.VoteYes, "rule", "r"))
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				wins++
-			case errors.Is(err, ErrVoteInFlight):
+			case errors.Is(err, bot.ErrVoteInFlight):
 				inFlight++
 			default:
 				t.Errorf("BeginVote: %v", err)
@@ -221,20 +225,20 @@ func TestConcurrentWritesAllLand(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				p := uint64(w*each + i + 1)
-				if err := s.UpsertProposal(ctx, Proposal{ID: p, Title: fmt.Sprint(p)}); err != nil {
+				if err := s.SaveProposal(ctx, policy.Proposal{ID: p, Title: fmt.Sprint(p)}); err != nil {
 					t.Error(err)
 					return
 				}
-				a, err := s.BeginVote(ctx, p, 1, nns.VoteNo, "rule", "r")
+				a, err := s.BeginVote(ctx, intent(p, 1, nns.VoteNo, "rule", "r"))
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				if err := s.FinishVote(ctx, a.ID, VoteSucceeded, ""); err != nil {
+				if err := s.FinishVote(ctx, a, bot.VoteSucceeded, ""); err != nil {
 					t.Error(err)
 					return
 				}
-				if _, err := s.ProposalsByRewardStatus(ctx, nns.RewardStatusUnspecified); err != nil {
+				if _, err := s.UnsettledProposals(ctx); err != nil {
 					t.Error(err)
 					return
 				}
@@ -242,33 +246,21 @@ func TestConcurrentWritesAllLand(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	counts, err := s.VotesCast(ctx)
-	must(t, err)
-	if len(counts) != 1 || counts[0].Count != workers*each {
-		t.Errorf("VotesCast = %+v, want one row counting %d", counts, workers*each)
+	if n := count(t, s, "SELECT COUNT(*) FROM vote_attempts WHERE outcome = 'succeeded'"); n != workers*each {
+		t.Errorf("%d votes succeeded, want %d", n, workers*each)
+	}
+	if n := count(t, s, "SELECT COUNT(*) FROM proposals"); n != workers*each {
+		t.Errorf("%d proposals saved, want %d", n, workers*each)
 	}
 	must(t, s.IntegrityCheck(ctx))
-}
-
-func TestMeta(t *testing.T) {
-	ctx := context.Background()
-	s, _, _ := openTemp(t)
-	if _, ok, err := s.Meta(ctx, "x"); ok || err != nil {
-		t.Errorf("unset meta: ok=%v err=%v", ok, err)
-	}
-	must(t, s.SetMeta(ctx, "x", "1"))
-	must(t, s.SetMeta(ctx, "x", "2"))
-	if v, ok, err := s.Meta(ctx, "x"); v != "2" || !ok || err != nil {
-		t.Errorf("meta = %q %v %v, want 2", v, ok, err)
-	}
 }
 
 func TestClosedStoreErrors(t *testing.T) {
 	ctx := context.Background()
 	s, _, _ := openTemp(t)
 	must(t, s.Close())
-	if err := s.SetMeta(ctx, "x", "1"); err == nil {
-		t.Error("SetMeta on a closed store succeeded")
+	if err := s.SetOverride(ctx, 1, 0, nns.VoteYes, "x"); err == nil {
+		t.Error("SetOverride on a closed store succeeded")
 	}
 }
 
@@ -291,11 +283,12 @@ func TestMigrateEveryOldVersion(t *testing.T) {
 			s, err := Open(ctx, path)
 			must(t, err)
 			defer s.Close()
-			if v, _ := s.SchemaVersion(ctx); v != len(migrations) {
+			if v, _ := schemaVersion(ctx, s.db); v != len(migrations) {
 				t.Errorf("version %d, want %d", v, len(migrations))
 			}
-			if v, ok, _ := s.Meta(ctx, "k"); !ok || v != "v" {
-				t.Error("meta lost in migration")
+			var v string
+			if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'k'").Scan(&v); err != nil || v != "v" {
+				t.Errorf("meta lost in migration: %q, %v", v, err)
 			}
 			if from >= 3 {
 				missed, err := s.MissedVotes(ctx)

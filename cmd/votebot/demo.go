@@ -17,7 +17,8 @@ import (
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
-	"github.com/votebot/votebot/configs/demo"
+	"github.com/votebot/votebot/daemon"
+	"github.com/votebot/votebot/devnet/demo"
 	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
@@ -29,11 +30,11 @@ func newDemoCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo [--duration 2m]",
 		Short: "A local NNS and the bot: a compressed NNS week in about two minutes",
-		Long: `Start an in-process devnet with a built-in scenario (configs/scenarios/demo.yaml)
+		Long: `Start an in-process devnet with a built-in scenario (devnet/demo/demo.yaml)
 — a realistic NNS week squeezed into --duration: several topics, a Governance
 proposal that needs the fallback, a followee who stops voting, a voting-power
 refresh coming due — run the bot against it with an example policy
-(configs/demo), show what happens, and end with the participation report.
+(devnet/demo), show what happens, and end with the participation report.
 Ctrl-C ends it early, with the report.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -139,14 +140,14 @@ func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
 	}
 	week.Compress(cfg)
 	p := &demoPrinter{w: s.Out, start: time.Now()}
-	app, err := bot.Assemble(ctx, bot.AppOptions{Config: cfg, Logger: zerolog.New(logFile).With().Timestamp().Logger(),
+	app, err := daemon.Assemble(ctx, daemon.AppOptions{Config: cfg, Logger: zerolog.New(logFile).With().Timestamp().Logger(),
 		Events: p.event, Routes: []alert.Route{{Name: "terminal", Notifier: p}}, Version: buildVersion()})
 	if err != nil {
 		return err
 	}
 	defer app.Close()
 	fmt.Fprintf(s.Out, "votebot demo: a compressed NNS week in %s (one day ≈ %s). Devnet at %s.\n", d, week.Day().Round(100*time.Millisecond), net.URL)
-	fmt.Fprintf(s.Out, "Bot hotkey %s on neurons main (1001), cold (1002), savings (1003); policies in configs/demo.\n", botKey.Principal())
+	fmt.Fprintf(s.Out, "Bot hotkey %s on neurons main (1001), cold (1002), savings (1003); policies in devnet/demo.\n", botKey.Principal())
 	if keep {
 		fmt.Fprintf(s.Out, "Files in %s (config, key, state database, log).\n", dir)
 	}
@@ -165,7 +166,7 @@ func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
 
 // demoReport prints the participation report from the bot's stored
 // observations, with the neurons' voting power as the bot last saw it.
-func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *nnslocal.Network, week *demo.Week, now time.Time) error {
+func demoReport(ctx context.Context, w io.Writer, app *daemon.App, net *nnslocal.Network, week *demo.Week, now time.Time) error {
 	obs, err := app.Store.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return err
@@ -175,7 +176,7 @@ func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *nnslocal.Ne
 	for _, n := range app.Config().Neurons {
 		ids = append(ids, n.ID)
 	}
-	state, _ := bot.AgentGov{C: app.Gov}.Neurons(ctx, ids) // best effort: the report works without
+	state, _ := daemon.AgentGov{C: app.Gov}.Neurons(ctx, ids) // best effort: the report works without
 	for _, n := range app.Config().Neurons {
 		st := rewards.NeuronStatus{ID: n.ID, Name: n.Alias}
 		if ns, ok := state[n.ID]; ok {
@@ -195,7 +196,7 @@ func demoReport(ctx context.Context, w io.Writer, app *bot.App, net *nnslocal.Ne
 	}
 	window, _ := rewards.ParseWindow("all", econ, now)
 	r := rewards.BuildReport(rewards.ReportInput{Economics: econ, Now: now, Window: window,
-		Observations: bot.RewardsObservations(obs), Neurons: neurons, SupplyE8s: gc.TotalSupplyE8s,
+		Observations: obs, Neurons: neurons, SupplyE8s: gc.TotalSupplyE8s,
 		NetworkVotingPowerE8s: networkVP})
 	fmt.Fprintln(w, "\nParticipation report")
 	return rewards.WriteText(w, r)

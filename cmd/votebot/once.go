@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
 )
 
 // Exit codes of `votebot once`, for cron users.
@@ -30,7 +30,7 @@ is at risk (or was missed), %d the proposals could not be read, 1 other errors.`
 			if err != nil {
 				return err
 			}
-			app, err := bot.Assemble(cmd.Context(), bot.AppOptions{Config: cfg, Logger: log, DryRun: dryRun,
+			app, err := daemon.Assemble(cmd.Context(), daemon.AppOptions{Config: cfg, Logger: log, DryRun: dryRun,
 				Version: buildVersion()})
 			if err != nil {
 				return err

@@ -16,6 +16,8 @@ import (
 
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
+	"github.com/votebot/votebot/policy"
 	"github.com/votebot/votebot/store"
 )
 
@@ -47,7 +49,7 @@ func newPlanCmd(s Streams) *cobra.Command {
 }
 
 func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger) ([]bot.BallotPlan, error) {
-	gov, err := bot.Connect(ctx, cfg, log, nil)
+	gov, err := daemon.Connect(ctx, cfg, log, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -55,12 +57,12 @@ func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	return bot.PlanOnce(ctx, bot.AgentGov{C: gov}, bot.DeciderFor(cfg), bot.OptionsFor(cfg).Neurons, overrides, time.Now())
+	return bot.PlanOnce(ctx, daemon.AgentGov{C: gov}, daemon.DeciderFor(cfg), daemon.OptionsFor(cfg).Neurons, overrides, time.Now())
 }
 
 // storedOverrides reads `votebot vote` overrides when the state database
 // exists (plan never creates one).
-func storedOverrides(ctx context.Context, path string) ([]bot.Override, error) {
+func storedOverrides(ctx context.Context, path string) ([]policy.Override, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil
 	}
@@ -69,7 +71,7 @@ func storedOverrides(ctx context.Context, path string) ([]bot.Override, error) {
 		return nil, err
 	}
 	defer st.Close()
-	return bot.SQLStore{S: st}.Overrides(ctx)
+	return st.Overrides(ctx)
 }
 
 // planRow is one line of `votebot plan --json`.
@@ -85,6 +87,7 @@ type planRow struct {
 	Vote     string    `json:"vote,omitempty"`
 	At       time.Time `json:"at,omitzero"`
 	Source   string    `json:"source,omitempty"`
+	Rule     string    `json:"rule,omitempty"`
 	Reason   string    `json:"reason"`
 }
 
@@ -100,13 +103,8 @@ func planRows(plans []bot.BallotPlan) []planRow {
 			r.Action, r.Reason = "nothing", "no ballot (not eligible)"
 		default:
 			d := bp.Decision
-			r.Action, r.Reason, r.Source = d.Kind.String(), d.Reason, d.Source
-			if d.Skip {
-				r.Action = "skip"
-			} else if d.Manual && d.Kind != bot.DecideVote {
-				r.Action = "ask"
-			}
-			if d.Kind == bot.DecideVote {
+			r.Action, r.Reason, r.Source, r.Rule = d.Verb(), d.Reason, d.Source(), d.Rule
+			if d.Votes() {
 				r.Vote = d.Vote.String()
 			}
 			if !d.At.IsZero() {

@@ -27,6 +27,7 @@ type reportOptions struct {
 	supplyE8s    uint64
 	networkVPE8s uint64
 	at           string
+	proposal     uint64
 	now          func() time.Time
 }
 
@@ -37,6 +38,8 @@ type reportData struct {
 	Neurons               []rewards.NeuronStatus `json:"neurons,omitempty"`
 	SupplyE8s             uint64                 `json:"supply_e8s,omitempty"`
 	NetworkVotingPowerE8s uint64                 `json:"network_voting_power_e8s,omitempty"`
+	// history is what the state database says of itself (nil for a file).
+	history *storeHistory
 }
 
 func newReportCmd(s Streams) *cobra.Command {
@@ -70,6 +73,7 @@ as unknown, never as missed.`,
 	f.Uint64Var(&o.supplyE8s, "supply-e8s", 0, "ICP total supply in e8s for reward estimates (overrides the file)")
 	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
 	f.StringVar(&o.at, "at", "", "report as of this RFC 3339 time instead of now")
+	f.Uint64Var(&o.proposal, "proposal", 0, "also list the decision log of this proposal (the rule and source of every decision)")
 	return cmd
 }
 
@@ -106,7 +110,10 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if o.json {
 		return rewards.WriteJSON(s.Out, r)
 	}
-	return rewards.WriteText(s.Out, r)
+	if err := rewards.WriteText(s.Out, r); err != nil {
+		return err
+	}
+	return writeHistory(s.Out, data.history, o.proposal)
 }
 
 // loadReportData picks the source: a JSON file or the state database,
@@ -158,7 +165,7 @@ func loadObservations(ctx context.Context, o reportOptions) (reportData, error) 
 	case o.observations != "":
 		return readObservationsFile(o.observations)
 	case o.storePath != "":
-		return readStore(ctx, o.storePath)
+		return readStore(ctx, o.storePath, o.proposal)
 	}
 	return reportData{}, errors.New("no observations: give --observations FILE, --store PATH or --config FILE")
 }
@@ -183,7 +190,7 @@ func readObservationsFile(path string) (reportData, error) {
 	return d, nil
 }
 
-func readStore(ctx context.Context, path string) (reportData, error) {
+func readStore(ctx context.Context, path string, proposal uint64) (reportData, error) {
 	if _, err := os.Stat(path); err != nil {
 		return reportData{}, fmt.Errorf("state database: %w", err) // don't create one by reading
 	}
@@ -196,14 +203,9 @@ func readStore(ctx context.Context, path string) (reportData, error) {
 	if err != nil {
 		return reportData{}, err
 	}
-	d := reportData{Observations: make([]rewards.Observation, 0, len(obs))}
-	for _, so := range obs {
-		d.Observations = append(d.Observations, rewards.Observation{
-			ProposalID: so.ProposalID, Topic: so.Topic, RewardStatus: so.RewardStatus,
-			ProposalTime: so.ProposalTime, Deadline: so.Deadline, Neuron: so.NeuronID,
-			Ballot: rewards.BallotState(so.Ballot), BallotVP: so.BallotVP, Vote: so.Vote,
-			ObservedAt: so.ObservedAt,
-		})
+	h, err := readHistory(ctx, st, proposal)
+	if err != nil {
+		return reportData{}, err
 	}
-	return d, nil
+	return reportData{Observations: obs, history: h}, nil
 }

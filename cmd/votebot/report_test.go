@@ -83,15 +83,13 @@ func TestReportCommandFromStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	for _, o := range []store.Observation{
-		{ProposalID: 5, NeuronID: 77, Topic: nns.TopicGovernance, RewardStatus: nns.RewardStatusSettled, Ballot: store.BallotEmpty,
+	if err := st.RecordObservations(ctx, []rewards.Observation{
+		{ProposalID: 5, Neuron: 77, Topic: nns.TopicGovernance, RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotEmpty,
 			BallotVP: 100, ProposalTime: deadline.Add(-96 * time.Hour), Deadline: deadline},
-		{ProposalID: 6, NeuronID: 77, Topic: nns.TopicNodeAdmin, RewardStatus: nns.RewardStatusSettled, Ballot: store.BallotFollowing,
+		{ProposalID: 6, Neuron: 77, Topic: nns.TopicNodeAdmin, RewardStatus: nns.RewardStatusSettled, Ballot: rewards.BallotVotedFollowing,
 			BallotVP: 100, Vote: nns.VoteYes, ProposalTime: deadline.Add(-96 * time.Hour), Deadline: deadline},
-	} {
-		if err := st.UpsertObservation(ctx, o); err != nil {
-			t.Fatal(err)
-		}
+	}); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)

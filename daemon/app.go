@@ -1,0 +1,273 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/votebot/votebot/agent"
+	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/metrics"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/store"
+)
+
+// AppOptions assemble a running bot from a configuration.
+type AppOptions struct {
+	Config *config.Config
+	Logger zerolog.Logger
+	Now    func() time.Time
+	// DryRun forces dry-run whatever the file says.
+	DryRun bool
+	Notify func(string)
+	Events func(bot.Event)
+	// Version and Commit label votebot_build_info.
+	Version, Commit string
+	// Routes, when set, replace the channels of the config (demo, tests).
+	Routes []alert.Route
+	// Tune adjusts the loop's options derived from the config (demo, tests).
+	Tune func(*bot.Options)
+}
+
+// App is a bot wired to the real agent, store, alert manager and policy.
+type App struct {
+	Bot     *bot.Bot
+	Metrics *metrics.Metrics
+	Store   *store.Store
+	Gov     *agent.Governance
+	Alerts  *alert.Manager
+	cfg     *config.Config
+	opts    AppOptions
+}
+
+// Assemble opens the store, loads the identity, connects the client and
+// builds the loop. Close the App when done.
+func Assemble(ctx context.Context, o AppOptions) (*App, error) {
+	cfg := o.Config
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	m := metrics.NewMetrics(o.Version, o.Commit)
+	gov, err := Connect(ctx, cfg, o.Logger, m)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now))
+	if err != nil {
+		return nil, fmt.Errorf("%w (check store.path %q: its directory must exist and be writable by votebot, "+
+			"and the file must be a votebot database)", err, cfg.Store.Path)
+	}
+	routes := o.Routes
+	if routes == nil {
+		if routes, err = Routes(cfg.Alerts); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	mgr, err := alert.NewManager(alert.ManagerConfig{Instance: cfg.Instance, Routes: routes, State: st, Now: o.Now,
+		Reminder: cfg.Alerts.Thresholds.ReminderInterval})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	anon, err := connectAnonymous(ctx, cfg, o.Logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o}
+	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
+		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
+		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events}, a.loopOptions(cfg))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Bot = b
+	m.ConfigReloaded(true, o.Now())
+	return a, nil
+}
+
+// Connect loads the identity and connects the governance client.
+func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
+	id, err := identity.Load(identity.Source{PEMFile: cfg.Identity.PEMFile, Credential: cfg.Identity.Credential,
+		CredentialsDir: os.Getenv(identity.CredentialsDirEnv), AllowInsecureKeyFile: cfg.Identity.AllowInsecureKeyFile})
+	if err != nil {
+		return nil, fmt.Errorf("identity: %w", err)
+	}
+	endpoints := agent.MainnetEndpoints
+	if !cfg.Network.Mainnet {
+		endpoints = cfg.Network.URLs
+	}
+	if m, ok := obs.(*metrics.Metrics); ok {
+		for _, e := range endpoints {
+			m.SetEndpointUp(agent.EndpointLabel(e), true)
+		}
+	}
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey,
+		Identity: id.Identity, Observer: obs, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	return gov, nil
+}
+
+// connectAnonymous connects an unsigned client: its list_proposals answers
+// carry no ballots (signed, each open proposal brings the ballots of every
+// neuron of ours: about 20 KB and 10 MB of decoding garbage per idle pass
+// with 1,000 neurons, for one proposal id).
+func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*agent.Governance, error) {
+	endpoints := agent.MainnetEndpoints
+	if !cfg.Network.Mainnet {
+		endpoints = cfg.Network.URLs
+	}
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("connect anonymously: %w", err)
+	}
+	return gov, nil
+}
+
+func (a *App) loopOptions(cfg *config.Config) bot.Options {
+	opts := OptionsFor(cfg)
+	opts.DryRun = opts.DryRun || a.opts.DryRun
+	if a.opts.Tune != nil {
+		a.opts.Tune(&opts)
+	}
+	return opts
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Config is the configuration in force.
+func (a *App) Config() *config.Config { return a.cfg }
+
+// Reload applies a new configuration (SIGHUP). Network, identity and store
+// changes need a restart; policies, neurons, thresholds apply at once. An
+// invalid file keeps the old configuration, sets the gauge to 0 and alerts.
+func (a *App) Reload(ctx context.Context, path string) error {
+	cfg, err := config.Load(path)
+	if err != nil {
+		a.Metrics.ConfigReloaded(false, a.opts.Now())
+		a.Bot.FireConfigInvalid(ctx, err)
+		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
+	}
+	a.cfg = cfg
+	a.Bot.Reload(DeciderFor(cfg), a.loopOptions(cfg))
+	a.Metrics.ConfigReloaded(true, a.opts.Now())
+	a.Bot.ResolveConfigInvalid(ctx)
+	return nil
+}
+
+// DeciderFor builds the policy engine for each configured neuron.
+func DeciderFor(cfg *config.Config) bot.PolicyDecider {
+	d := bot.PolicyDecider{ByNeuron: map[uint64]*policy.Policy{}}
+	for _, n := range cfg.Neurons {
+		name := n.Policy
+		if name == "" {
+			name = config.DefaultPolicyName
+		}
+		d.ByNeuron[n.ID] = cfg.Policies[name]
+	}
+	return d
+}
+
+// OptionsFor derives the loop's options from a configuration.
+func OptionsFor(cfg *config.Config) bot.Options {
+	o := bot.Options{PollInterval: cfg.PollInterval, AtRiskThreshold: cfg.Alerts.Thresholds.AtRiskBefore,
+		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention}
+	for _, n := range cfg.Neurons {
+		o.Neurons = append(o.Neurons, bot.NeuronConfig{ID: n.ID, Alias: n.Alias})
+	}
+	return o
+}
+
+// Routes builds the alert channels of a configuration.
+func Routes(al config.Alerts) ([]alert.Route, error) {
+	var routes []alert.Route
+	var errs []error
+	for name, ch := range al.Channels {
+		n, err := notifier(ch)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("alerts.channels.%s: %w", name, err))
+			continue
+		}
+		sev := alert.SeverityInfo
+		if ch.Type == config.ChannelPagerDuty {
+			sev = alert.SeverityCritical
+		}
+		if ch.MinSeverity != "" {
+			if sev, err = alert.ParseSeverity(ch.MinSeverity); err != nil {
+				errs = append(errs, fmt.Errorf("alerts.channels.%s: %w", name, err))
+				continue
+			}
+		}
+		routes = append(routes, alert.Route{Name: name, Notifier: n, MinSeverity: sev})
+	}
+	return routes, errors.Join(errs...)
+}
+
+func notifier(ch config.Channel) (alert.Notifier, error) {
+	switch ch.Type {
+	case config.ChannelWebhook:
+		return alert.NewWebhook(alert.WebhookConfig{URL: ch.URL.Reveal()})
+	case config.ChannelSlack:
+		return alert.NewSlack(alert.SlackConfig{WebhookURL: ch.URL.Reveal()})
+	case config.ChannelDiscord:
+		return alert.NewDiscord(alert.DiscordConfig{WebhookURL: ch.URL.Reveal()})
+	case config.ChannelTelegram:
+		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID})
+	case config.ChannelPagerDuty:
+		return alert.NewPagerDuty(alert.PagerDutyConfig{RoutingKey: ch.RoutingKey.Reveal(), URL: ch.URL.Reveal()})
+	case config.ChannelEmail:
+		pw := ""
+		if ch.SMTP.PasswordFile != "" {
+			b, err := os.ReadFile(ch.SMTP.PasswordFile)
+			if err != nil {
+				return nil, fmt.Errorf("smtp password_file: %w", err)
+			}
+			pw = string(trimNewline(b))
+		}
+		return alert.NewEmail(alert.EmailConfig{Host: ch.SMTP.Host, Port: ch.SMTP.Port, Username: ch.SMTP.User,
+			Password: pw, From: ch.SMTP.From, To: ch.SMTP.To, Security: ch.SMTP.Security})
+	}
+	return nil, fmt.Errorf("unknown channel type %q", ch.Type)
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// participation computes the weighted participation gauge per neuron and
+// window with rewards/ from the stored observations.
+func (a *App) participation(ctx context.Context) (map[uint64]map[string]float64, error) {
+	obs, err := a.Store.Observations(ctx, store.ObservationFilter{})
+	if err != nil {
+		return nil, err
+	}
+	now := a.opts.Now()
+	r := rewards.BuildReport(rewards.ReportInput{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
+		Now: now, Observations: obs})
+	out := map[uint64]map[string]float64{}
+	for _, n := range r.Neurons {
+		out[n.Neuron] = map[string]float64{}
+		for _, p := range n.Participation {
+			if p.Counted > 0 { // no settled ballot yet: no ratio rather than a fake 1
+				out[n.Neuron][p.Window.Name] = p.Fraction
+			}
+		}
+	}
+	return out, nil
+}

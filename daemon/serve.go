@@ -1,0 +1,56 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/coreos/go-systemd/v22/daemon"
+	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
+)
+
+// SystemdNotify sends sd_notify states ("READY=1", "STATUS=…") to systemd;
+// outside systemd it does nothing.
+func SystemdNotify(log zerolog.Logger) func(string) {
+	return func(state string) {
+		if _, err := daemon.SdNotify(false, state); err != nil {
+			log.Debug().Err(err).Msg("sd_notify")
+		}
+	}
+}
+
+// Serve runs the loop, the metrics listener and the SIGHUP reloader
+// until ctx ends (SIGTERM/SIGINT); in-flight votes finish first.
+func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
+	log := app.opts.Logger
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return app.Bot.Run(gctx) })
+	g.Go(func() error { return Serve(gctx, ln, Handler(app.Metrics, app.Bot.Ready)) })
+	g.Go(func() error {
+		for {
+			select {
+			case <-gctx.Done():
+				return nil
+			case <-hup:
+				if err := app.Reload(gctx, path); err != nil {
+					log.Error().Err(err).Msg("configuration reload failed")
+				} else {
+					log.Info().Str("config", path).Msg("configuration reloaded")
+				}
+			}
+		}
+	})
+	err := g.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	log.Info().Msg("votebot stopped")
+	return err
+}

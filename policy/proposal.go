@@ -1,0 +1,94 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// Proposal is votebot's one view of an NNS proposal: what the policy
+// decides on and what the loop, the store, the metrics and the console know
+// of it. FromProposalInfo decodes it from the Candid record; no package
+// keeps a copy of its own.
+type Proposal struct {
+	ID           uint64
+	Topic        nns.Topic
+	Status       nns.ProposalStatus
+	RewardStatus nns.RewardStatus
+	Title        string
+	Summary      string
+	URL          string
+	// Action is the Action variant's name, e.g. ActionMotion; empty when
+	// the proposal has none.
+	Action ActionKind
+	// NNSFunction is ExecuteNnsFunction.nns_function, else 0.
+	NNSFunction  int32
+	Proposer     uint64
+	ProposerName string // known-neuron name of the proposer, if any
+	Tally        Tally  // latest_tally, for FallbackWithMajority
+	// TotalPotentialVP prices a missed vote (0 when unknown).
+	TotalPotentialVP uint64
+	Created          time.Time // proposal_timestamp_seconds
+	Deadline         time.Time // deadline_timestamp_seconds; re-read every poll
+	// Ballots holds the ballots of the caller's neurons only (the query is
+	// signed by the bot identity). A neuron absent here has no ballot.
+	Ballots Ballots
+	// FolloweeVotes are votes of followees on this proposal, where the
+	// loop could learn them (their recent ballots); nil when unknown.
+	FolloweeVotes map[uint64]nns.Vote
+}
+
+// Tally is the proposal's latest tally in e8s of voting power.
+type Tally struct{ Yes, No, Total uint64 }
+
+// Ballot is one neuron's ballot on a proposal.
+type Ballot struct {
+	Vote        nns.Vote
+	VotingPower uint64
+}
+
+// FromProposalInfo decodes the Candid record into a Proposal.
+func FromProposalInfo(pi nns.ProposalInfo) Proposal {
+	p := Proposal{Topic: nns.Topic(pi.Topic), Status: nns.ProposalStatus(pi.Status),
+		RewardStatus: nns.RewardStatus(pi.RewardStatus), Created: unixTime(pi.ProposalTimestampSeconds)}
+	if pi.Id != nil {
+		p.ID = pi.Id.Id
+	}
+	if pi.DeadlineTimestampSeconds != nil {
+		p.Deadline = unixTime(*pi.DeadlineTimestampSeconds)
+	}
+	if pi.Proposer != nil {
+		p.Proposer = pi.Proposer.Id
+	}
+	if pi.LatestTally != nil {
+		p.Tally = Tally{Yes: pi.LatestTally.Yes, No: pi.LatestTally.No, Total: pi.LatestTally.Total}
+	}
+	if pi.TotalPotentialVotingPower != nil {
+		p.TotalPotentialVP = *pi.TotalPotentialVotingPower
+	}
+	if pr := pi.Proposal; pr != nil {
+		p.URL, p.Summary = pr.Url, pr.Summary
+		if pr.Title != nil {
+			p.Title = *pr.Title
+		}
+		if pr.Action != nil {
+			p.Action = ActionKind(pr.Action.Name())
+			if pr.Action.ExecuteNnsFunction != nil {
+				p.NNSFunction = pr.Action.ExecuteNnsFunction.NnsFunction
+			}
+		}
+	}
+	list := make([]NeuronBallot, len(pi.Ballots))
+	for i, b := range pi.Ballots {
+		list[i] = NeuronBallot{Neuron: b.NeuronId, Ballot: Ballot{Vote: nns.Vote(b.Ballot.Vote), VotingPower: b.Ballot.VotingPower}}
+	}
+	p.Ballots = NewBallots(list)
+	return p
+}
+
+func unixTime(s uint64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(s), 0)
+}
