@@ -39,7 +39,9 @@ type RewardEventRef struct {
 // only the neuron's own ballot, but every settled proposal with its total
 // potential voting power: the denominator sums them all. ok is false when a
 // proposal lacks that figure (its ballots would stand in for the whole
-// network and inflate the prediction).
+// network and inflate the prediction). Given total_available_e8s_equivalent,
+// which is the pool truncated to e8s, the prediction can fall 1 e8 short of
+// what the canister pays from the untruncated pool, never above it.
 func ExpectedMaturityE8s(poolE8s float64, settled []SettledProposal, neuron uint64) (e8s uint64, ok bool) {
 	for _, p := range settled {
 		if p.TotalPotentialVotingPower == 0 {
