@@ -59,6 +59,9 @@ func Warnings(cfg *Config) Errors {
 
 // WarningsWith is Warnings against other voting periods, e.g. a devnet's.
 func WarningsWith(cfg *Config, periods VotingPeriods) Errors {
+	if cfg == nil {
+		return nil
+	}
 	w := &warner{cfg: cfg, src: cfg.src}
 	w.placeholders()
 	used := w.unusedPolicies()

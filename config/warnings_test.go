@@ -161,3 +161,17 @@ func TestNeuronListedTwiceStaysAnError(t *testing.T) {
 		t.Fatalf("Parse: %v, want a duplicate-neuron error", err)
 	}
 }
+
+// TestWarningsOnBuiltConfig: a Config built in code (no file lines) and a
+// nil one warn without panicking.
+func TestWarningsOnBuiltConfig(t *testing.T) {
+	if ws := Warnings(nil); ws != nil {
+		t.Errorf("nil config: %v", ws)
+	}
+	cfg := &Config{Neurons: []Neuron{{ID: 1001, Policy: DefaultPolicyName}}, Network: Network{Mainnet: true}}
+	got := lines(Warnings(cfg))
+	want := []string{`neurons[0].id: 1001 is the example's placeholder: put the id of your neuron`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
