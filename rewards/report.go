@@ -209,7 +209,7 @@ func neuronReport(in ReportInput, windows []Window, entries []Entry, st NeuronSt
 			nr.Unknown = append(nr.Unknown, e.ProposalID)
 		case e.Outcome == OutcomeMissed && in.Window.Contains(closing(e)):
 			nr.Missed = append(nr.Missed, Miss{ProposalID: e.ProposalID, Topic: e.Topic.String(),
-				Weight: e.Weight(), BallotVP: e.BallotVP, Deadline: e.Deadline})
+				Weight: e.Weight(), BallotVP: e.BallotVP, Deadline: closing(e)}) // never the zero time
 		}
 	}
 	return nr
