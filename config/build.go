@@ -21,6 +21,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 		Identity: fc.Identity, Alerts: fc.Alerts, Store: fc.Store, Listen: fc.Listen,
 		PollInterval: fc.PollInterval, Refresh: fc.Refresh,
 		Policies: map[string]*policy.Policy{},
+		src:      source{file: d.file, lines: d.lines, env: d.env},
 	}
 	d.checkNetwork(fc.Network)
 	d.checkIdentity(fc.Identity)

@@ -42,6 +42,8 @@ type Config struct {
 	Listen       string
 	PollInterval time.Duration
 	Refresh      Refresh
+
+	src source // where each key was written, for Warnings
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

@@ -110,11 +110,16 @@ if [ -f "$destdir/etc/votebot/votebot.yaml" ]; then
 	say "kept       /etc/votebot/votebot.yaml (yours)"
 	ensure_mode /etc/votebot/votebot.yaml 0644
 else
-	# The example names a PEM path; under the unit the key arrives as the credential hotkey.pem.
+	# The example reads the key from a PEM path and shows the credential commented out; under the
+	# unit the key arrives as the credential hotkey.pem (LoadCredential=), so swap the two lines:
+	# the PEM path stays visible as the other option, commented out.
 	work=$(mktemp)
-	sed 's|^  pem_file: /etc/votebot/hotkey.pem.*|  credential: hotkey.pem  # votebot.service: LoadCredential=hotkey.pem:/etc/votebot/hotkey.pem|' \
-		"$repo/configs/votebot.example.yaml" >"$work"
-	grep -q '^  credential: hotkey.pem' "$work" ||
+	awk '
+		$0 == "  pem_file: /etc/votebot/hotkey.pem" { print "  # pem_file: /etc/votebot/hotkey.pem"; pem++; next }
+		$0 == "  # credential: hotkey.pem" { print "  credential: hotkey.pem"; cred++; next }
+		{ print }
+		END { exit !(pem == 1 && cred == 1) }
+	' "$repo/configs/votebot.example.yaml" >"$work" ||
 		say "warning    set identity: {credential: hotkey.pem} in /etc/votebot/votebot.yaml yourself"
 	put "$work" /etc/votebot/votebot.yaml 0644
 	rm -f "$work"

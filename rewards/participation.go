@@ -1,6 +1,7 @@
 package rewards
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +14,21 @@ type Window struct {
 	Name string    `json:"name"`
 	From time.Time `json:"from,omitempty"`
 	To   time.Time `json:"to"`
+}
+
+// MarshalJSON leaves out a zero From ("the beginning"), which would
+// otherwise read "0001-01-01T00:00:00Z".
+func (w Window) MarshalJSON() ([]byte, error) {
+	type window struct {
+		Name string     `json:"name"`
+		From *time.Time `json:"from,omitempty"`
+		To   time.Time  `json:"to"`
+	}
+	out := window{Name: w.Name, To: w.To}
+	if !w.From.IsZero() {
+		out.From = &w.From
+	}
+	return json.Marshal(out)
 }
 
 // Contains reports whether t falls in the window.
@@ -28,7 +44,7 @@ const (
 
 // StandardWindows are the report's windows: the current reward period (the
 // proposals the next reward event settles: deadlines within today's reward
-// day), the last 7 and 30 days, and all time.
+// day), the last 7 and 30 reward days, and all time.
 func StandardWindows(e Economics, now time.Time) []Window {
 	ws := make([]Window, 0, 4)
 	for _, name := range []string{WindowRewardPeriod, "7d", "30d", WindowAll} {
@@ -39,15 +55,18 @@ func StandardWindows(e Economics, now time.Time) []Window {
 }
 
 // ParseWindow accepts "reward-period", "all", "<n>d", or a Go duration
-// ("36h"). Rolling windows end at now.
+// ("36h"). Every window ends where the current reward period does, so that
+// a ballot cast on a proposal still open counts in 7d and all as it does in
+// the reward period ("7d" is the last 7 reward days, today's included).
 func ParseWindow(s string, e Economics, now time.Time) (Window, error) {
 	s = strings.TrimSpace(s)
+	day := e.DayAfterGenesis(now)
+	end := e.DayStart(day + 1)
 	switch s {
 	case WindowRewardPeriod:
-		day := e.DayAfterGenesis(now)
-		return Window{Name: s, From: e.DayStart(day), To: e.DayStart(day + 1)}, nil
+		return Window{Name: s, From: e.DayStart(day), To: end}, nil
 	case WindowAll:
-		return Window{Name: s, To: now}, nil
+		return Window{Name: s, To: end}, nil
 	}
 	var d time.Duration
 	if n, ok := strings.CutSuffix(s, "d"); ok {
@@ -62,7 +81,7 @@ func ParseWindow(s string, e Economics, now time.Time) (Window, error) {
 			return Window{}, fmt.Errorf("window %q: want reward-period, all, <n>d or a duration like 36h", s)
 		}
 	}
-	return Window{Name: s, From: now.Add(-d), To: now}, nil
+	return Window{Name: s, From: end.Add(-d), To: end}, nil
 }
 
 // WeightedBallot is the participation formula's input for one proposal.
@@ -98,7 +117,8 @@ func WeightedParticipation(bs []WeightedBallot) (fraction, voted, eligible float
 // Participation is one neuron's record over one window.
 type Participation struct {
 	Window Window `json:"window"`
-	// Fraction is the weighted participation in [0, 1]; 1 when Counted is 0.
+	// Fraction is the weighted participation in [0, 1]; 1 when Counted is 0
+	// (nothing missed), written as null in JSON (nothing to measure).
 	Fraction         float64 `json:"fraction"`
 	WeightedVoted    float64 `json:"weighted_voted"`
 	WeightedEligible float64 `json:"weighted_eligible"`
@@ -113,6 +133,20 @@ type Participation struct {
 	Unknown        int `json:"unknown"`
 	NoBallot       int `json:"no_ballot"`
 	Ineligible     int `json:"ineligible"`
+}
+
+// MarshalJSON writes a null fraction when nothing was counted: 1 beside
+// "counted: 0" reads as a perfect record.
+func (p Participation) MarshalJSON() ([]byte, error) {
+	type plain Participation
+	out := struct {
+		plain
+		Fraction *float64 `json:"fraction"`
+	}{plain: plain(p)}
+	if p.Counted > 0 {
+		out.Fraction = &p.Fraction
+	}
+	return json.Marshal(out)
 }
 
 // ComputeParticipation summarises one neuron's merged entries whose

@@ -49,7 +49,7 @@ func TestParticipationTopicWeights(t *testing.T) {
 	if p.Fraction != 1 || p.Counted != 1 || p.Unknown != 1 || p.NoBallot != 1 || p.Ineligible != 1 || p.Pending != 1 {
 		t.Fatalf("got %+v", p)
 	}
-	if p := ComputeParticipation(others, 1, all); p.Counted != 0 || p.Fraction != 1 || p.String() != "n/a" {
+	if p := ComputeParticipation(others, 1, all); p.Counted != 0 || p.Fraction != 1 || p.String() != "none counted" {
 		t.Fatalf("nothing counted: got %+v", p)
 	}
 }
@@ -142,16 +142,21 @@ func TestDistributionScalingProperty(t *testing.T) {
 
 func TestParseWindow(t *testing.T) {
 	e := DefaultEconomics(RegimeCurrent)
-	w, err := ParseWindow("7d", e, tNow)
-	if err != nil || w.To != tNow || tNow.Sub(w.From) != 7*24*time.Hour {
-		t.Fatalf("7d: %+v %v", w, err)
-	}
 	rp, err := ParseWindow(WindowRewardPeriod, e, tNow)
 	if err != nil || !rp.Contains(tNow) || rp.To.Sub(rp.From) != 24*time.Hour || rp.From.Hour() != 0 {
 		t.Fatalf("reward period: %+v %v", rp, err)
 	}
-	if w, err := ParseWindow("36h", e, tNow); err != nil || tNow.Sub(w.From) != 36*time.Hour {
+	// Every window ends with the current reward period, so that the reward
+	// period's ballots (some on proposals still open) count in 7d and all.
+	w, err := ParseWindow("7d", e, tNow)
+	if err != nil || w.To != rp.To || w.To.Sub(w.From) != 7*24*time.Hour {
+		t.Fatalf("7d: %+v %v", w, err)
+	}
+	if w, err := ParseWindow("36h", e, tNow); err != nil || w.To != rp.To || w.To.Sub(w.From) != 36*time.Hour {
 		t.Fatalf("36h: %+v %v", w, err)
+	}
+	if w, err := ParseWindow(WindowAll, e, tNow); err != nil || w.To != rp.To || !w.From.IsZero() {
+		t.Fatalf("all: %+v %v", w, err)
 	}
 	for _, bad := range []string{"", "0d", "-3d", "xd", "week", "-5h"} {
 		if _, err := ParseWindow(bad, e, tNow); err == nil {

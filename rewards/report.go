@@ -36,6 +36,9 @@ type ReportInput struct {
 	NetworkVotingPowerE8s uint64
 	// Window is the window for missed proposals and rewards (default 7d).
 	Window Window
+	// Audit is the reward audit recorded so far (AuditMaturity rows), shown
+	// as is, oldest first.
+	Audit []MaturityAudit
 }
 
 // Miss is a missed proposal and what it cost.
@@ -51,10 +54,13 @@ type Miss struct {
 
 // NeuronReport is one neuron's section of the report.
 type NeuronReport struct {
-	Neuron             uint64          `json:"neuron"`
-	Name               string          `json:"name,omitempty"`
-	PotentialVP        *uint64         `json:"potential_voting_power"`
-	DecidingVP         *uint64         `json:"deciding_voting_power"`
+	Neuron      uint64  `json:"neuron"`
+	Name        string  `json:"name,omitempty"`
+	PotentialVP *uint64 `json:"potential_voting_power"`
+	DecidingVP  *uint64 `json:"deciding_voting_power"`
+	// BallotVP is the voting power of the neuron's latest ballot: what the
+	// store knows when the neuron's own figures are not at hand.
+	BallotVP           *uint64         `json:"latest_ballot_voting_power"`
 	RefreshedAt        *time.Time      `json:"voting_power_refreshed_at"`
 	DecayStarts        *time.Time      `json:"decay_starts"`
 	FollowingClearedAt *time.Time      `json:"following_cleared_at"`
@@ -78,12 +84,29 @@ type NeuronReport struct {
 
 // Report is the output of `votebot report`.
 type Report struct {
-	GeneratedAt time.Time      `json:"generated_at"`
-	Regime      Regime         `json:"regime"`
-	Window      Window         `json:"window"`
-	SupplyE8s   uint64         `json:"supply_e8s,omitempty"`
-	Neurons     []NeuronReport `json:"neurons"`
-	Warnings    []string       `json:"warnings,omitempty"`
+	GeneratedAt time.Time `json:"generated_at"`
+	Regime      Regime    `json:"regime"`
+	Window      Window    `json:"window"`
+	SupplyE8s   uint64    `json:"supply_e8s,omitempty"`
+	// Data says how far the observations reach; nil when there are none.
+	Data     *DataSpan       `json:"data"`
+	Neurons  []NeuronReport  `json:"neurons"`
+	Audit    []MaturityAudit `json:"reward_audit,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+}
+
+// DataSpan is what the store holds: closing times of the earliest and
+// latest proposal observed, and how many.
+type DataSpan struct {
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	Proposals int       `json:"proposals"`
+}
+
+// Covers reports whether the data reaches back to the window's start; a
+// window that starts earlier shows only the part the data covers.
+func (d *DataSpan) Covers(w Window) bool {
+	return d != nil && !w.From.IsZero() && !w.From.Before(d.From)
 }
 
 // BuildReport merges the observations and reports every neuron that appears
@@ -92,14 +115,21 @@ func BuildReport(in ReportInput) Report {
 	if in.Window.To.IsZero() {
 		in.Window, _ = ParseWindow("7d", in.Economics, in.Now)
 	}
-	r := Report{GeneratedAt: in.Now, Regime: in.Economics.Regime, Window: in.Window, SupplyE8s: in.SupplyE8s}
+	r := Report{GeneratedAt: in.Now, Regime: in.Economics.Regime, SupplyE8s: in.SupplyE8s, Audit: in.Audit}
 	entries, errs := Merge(in.Observations, in.Now)
 	for _, err := range errs {
 		r.Warnings = append(r.Warnings, err.Error())
 	}
+	r.Data = dataSpan(entries)
+	in.Window = r.Data.clip(in.Window)
+	r.Window = in.Window
 	shares, unpriced := entryShares(in.Economics, entries, in.SupplyE8s, in.NetworkVotingPowerE8s, in.Now)
 	if in.SupplyE8s == 0 {
-		r.Warnings = append(r.Warnings, "total supply unknown: rewards not estimated")
+		r.Warnings = append(r.Warnings, "total supply unknown: rewards not estimated (give the ICP total supply in e8s: report --supply-e8s)")
+	}
+	windows := StandardWindows(in.Economics, in.Now)
+	for i := range windows {
+		windows[i] = r.Data.clip(windows[i])
 	}
 	status := map[uint64]NeuronStatus{}
 	for _, n := range in.Neurons {
@@ -110,7 +140,7 @@ func BuildReport(in ReportInput) Report {
 		byNeuron[e.Neuron] = append(byNeuron[e.Neuron], e)
 	}
 	for _, id := range neuronIDs(entries, in.Neurons) {
-		nr := neuronReport(in, byNeuron[id], status[id], id)
+		nr := neuronReport(in, windows, byNeuron[id], status[id], id)
 		priceNeuron(&nr, in, byNeuron[id], shares, unpriced)
 		r.Neurons = append(r.Neurons, nr)
 	}
@@ -136,7 +166,7 @@ func neuronIDs(entries []Entry, neurons []NeuronStatus) []uint64 {
 	return ids
 }
 
-func neuronReport(in ReportInput, entries []Entry, st NeuronStatus, id uint64) NeuronReport {
+func neuronReport(in ReportInput, windows []Window, entries []Entry, st NeuronStatus, id uint64) NeuronReport {
 	nr := NeuronReport{Neuron: id, Name: st.Name, Missed: []Miss{}, Unknown: []uint64{}, Pending: []uint64{}}
 	potential := st.PotentialVP
 	if potential == 0 && st.Stake != nil {
@@ -158,8 +188,14 @@ func neuronReport(in ReportInput, entries []Entry, st NeuronStatus, id uint64) N
 		nr.FollowingClearedAt = ptr(FollowingClearedAt(in.Economics, st.RefreshedAt))
 		nr.DaysUntilDecay = ptr(daysUntil(in.Now, start))
 	}
-	for _, w := range StandardWindows(in.Economics, in.Now) {
+	for _, w := range windows {
 		nr.Participation = append(nr.Participation, ComputeParticipation(entries, id, w))
+	}
+	var latest time.Time
+	for _, e := range entries {
+		if e.Neuron == id && e.BallotVP > 0 && !closing(e).Before(latest) {
+			latest, nr.BallotVP = closing(e), ptr(e.BallotVP)
+		}
 	}
 	nr.Selected = ComputeParticipation(entries, id, in.Window)
 	for _, e := range entries {
@@ -173,7 +209,7 @@ func neuronReport(in ReportInput, entries []Entry, st NeuronStatus, id uint64) N
 			nr.Unknown = append(nr.Unknown, e.ProposalID)
 		case e.Outcome == OutcomeMissed && in.Window.Contains(closing(e)):
 			nr.Missed = append(nr.Missed, Miss{ProposalID: e.ProposalID, Topic: e.Topic.String(),
-				Weight: e.Weight(), BallotVP: e.BallotVP, Deadline: e.Deadline})
+				Weight: e.Weight(), BallotVP: e.BallotVP, Deadline: closing(e)}) // never the zero time
 		}
 	}
 	return nr
@@ -219,6 +255,41 @@ func priceNeuron(nr *NeuronReport, in ReportInput, entries []Entry, shares map[[
 	}
 }
 
+// dataSpan is the span of the entries' closing times (nil if none).
+func dataSpan(entries []Entry) *DataSpan {
+	var d *DataSpan
+	seen := map[uint64]bool{}
+	for _, e := range entries {
+		t := closing(e)
+		if t.IsZero() {
+			continue
+		}
+		if d == nil {
+			d = &DataSpan{From: t, To: t}
+		}
+		if t.Before(d.From) {
+			d.From = t
+		}
+		if t.After(d.To) {
+			d.To = t
+		}
+		if !seen[e.ProposalID] {
+			seen[e.ProposalID] = true
+			d.Proposals++
+		}
+	}
+	return d
+}
+
+// clip starts an unbounded window ("all") where the data starts, so that
+// no window claims to reach back to year 1.
+func (d *DataSpan) clip(w Window) Window {
+	if w.From.IsZero() && d != nil && d.From.Before(w.To) {
+		w.From = d.From
+	}
+	return w
+}
+
 // daysUntil is the number of whole days from now to t, rounded up; 0 when
 // t has passed.
 func daysUntil(now, t time.Time) int {
@@ -233,7 +304,7 @@ func ptr[T any](v T) *T { return &v }
 // String is a one-line summary of a participation record.
 func (p Participation) String() string {
 	if p.Counted == 0 {
-		return "n/a"
+		return "none counted"
 	}
 	return fmt.Sprintf("%.1f%% (%d/%d)", 100*p.Fraction, p.Voted, p.Counted)
 }
