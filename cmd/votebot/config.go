@@ -22,21 +22,43 @@ func newConfigCmd(s Streams) *cobra.Command {
 
 func newConfigValidateCmd(s Streams) *cobra.Command {
 	var path string
+	var strict bool
 	cmd := &cobra.Command{
-		Use:   "validate [--config FILE]",
-		Short: "Report every mistake in the configuration (key path and line), or ok",
-		Args:  cobra.NoArgs,
+		Use:   "validate [--config FILE] [--strict]",
+		Short: "Report every mistake in the configuration (key path and line), then what looks unintended, or ok",
+		Long: `Report every mistake in the configuration with its key path and line (exit 1),
+then warnings: what is valid but probably not meant — the example's placeholder
+neurons and URLs, a manual rule no alert channel can bring to a person, a deadline
+margin longer than the voting period of a topic it covers, a policy no neuron uses.
+Warnings exit 0 unless --strict.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(s, path)
 			if err != nil {
 				return err
+			}
+			warnings := config.Warnings(cfg)
+			for _, w := range warnings {
+				fmt.Fprintln(s.Err, "warning: "+w.String())
+			}
+			if strict && len(warnings) > 0 {
+				fmt.Fprintf(s.Err, "%s: %d %s (--strict)\n", path, len(warnings), plural(len(warnings), "warning", "warnings"))
+				return exitError{code: 1}
 			}
 			fmt.Fprintln(s.Out, cfg.Summary())
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 1)")
 	return cmd
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func newConfigShowCmd(s Streams) *cobra.Command {

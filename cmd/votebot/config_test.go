@@ -20,9 +20,19 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 
+	// The example is valid, but its placeholders are warned about, with
+	// lines; --strict turns them into a failure.
 	code, out, errOut = runCLI(t, "config", "validate", "--config", "../../configs/votebot.example.yaml")
-	if code != 0 || !strings.HasPrefix(out, "ok: ") || errOut != "" {
+	if code != 0 || !strings.HasPrefix(out, "ok: ") {
 		t.Fatalf("example: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if n := strings.Count(errOut, "warning: ../../configs/votebot.example.yaml:"); n != 5 ||
+		!strings.Contains(errOut, ":39: neurons[0].id: 1001 is the example's placeholder") {
+		t.Errorf("example: %d warnings with lines, want 5:\n%s", n, errOut)
+	}
+	code, out, errOut = runCLI(t, "config", "validate", "--strict", "--config", "../../configs/votebot.example.yaml")
+	if code != 1 || strings.HasPrefix(out, "ok: ") || !strings.Contains(errOut, "5 warnings (--strict)") {
+		t.Fatalf("example --strict: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 
 	code, _, errOut = runCLI(t, "config", "validate", "--config", "does-not-exist.yml")

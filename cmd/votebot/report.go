@@ -28,6 +28,7 @@ type reportOptions struct {
 	networkVPE8s uint64
 	at           string
 	proposal     uint64
+	exact        bool
 	now          func() time.Time
 }
 
@@ -73,6 +74,7 @@ as unknown, never as missed.`,
 	f.Uint64Var(&o.supplyE8s, "supply-e8s", 0, "ICP total supply in e8s for reward estimates (overrides the file)")
 	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
 	f.StringVar(&o.at, "at", "", "report as of this RFC 3339 time instead of now")
+	f.BoolVar(&o.exact, "exact", false, "amounts and voting power in e8s instead of ICP to 4 decimals")
 	f.Uint64Var(&o.proposal, "proposal", 0, "also list the decision log of this proposal (the rule and source of every decision)")
 	return cmd
 }
@@ -110,7 +112,7 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if o.json {
 		return rewards.WriteJSON(s.Out, r)
 	}
-	if err := rewards.WriteText(s.Out, r); err != nil {
+	if err := rewards.WriteTextWith(s.Out, r, rewards.TextOptions{Exact: o.exact}); err != nil {
 		return err
 	}
 	return writeHistory(s.Out, data.history, o.proposal)

@@ -116,7 +116,7 @@ func TestReportCommandWithConfig(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	// The file names 1001 alpha (kept); the configured 1003 appears with no history.
-	if !strings.Contains(out, "1001    alpha") || !strings.Contains(out, "1003    spare") {
+	if !strings.Contains(out, "neuron 1001 (alpha)") || !strings.Contains(out, "neuron 1003 (spare)") {
 		t.Fatalf("config neurons missing:\n%s", out)
 	}
 }
