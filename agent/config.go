@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -112,8 +113,22 @@ func (c *Config) setDefaults() {
 		c.EndpointMaxBackoff = DefaultEndpointMaxBack
 	}
 	if c.Transport == nil {
-		c.Transport = http.DefaultTransport
+		c.Transport = defaultTransport()
 	}
+}
+
+// dialTimeout bounds connecting to an endpoint. A black-holed endpoint
+// (packets dropped) otherwise costs the whole 30 s call timeout before the
+// next endpoint is tried: measured, a black-holed first endpoint delayed
+// start-up by 60 s and every alert by 4 × 30 s. An IC boundary node
+// answers a TCP handshake in well under a second.
+const dialTimeout = 5 * time.Second
+
+func defaultTransport() http.RoundTripper {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = dialTimeout
+	return tr
 }
 
 func parseEndpoints(raw []string) ([]*url.URL, bool, error) {

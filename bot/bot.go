@@ -20,6 +20,9 @@ type Options struct {
 	PollInterval    time.Duration // default 60 s
 	AtRiskThreshold time.Duration // default 24 h
 	RefreshWhenLeft time.Duration // default 30 d before decay starts
+	// EndpointsDownAfter: all_endpoints_down fires once every endpoint has
+	// failed for this long (default 5 min).
+	EndpointsDownAfter time.Duration
 	// StaleIntervals: alert when no poll succeeded for this many intervals.
 	StaleIntervals  int           // default 3
 	VoteConcurrency int           // default 32
@@ -58,6 +61,7 @@ func (o Options) withDefaults() Options {
 	def(&o.NeuronsIdleTTL, 30*time.Minute)
 	def(&o.ShutdownGrace, 15*time.Second)
 	def(&o.Retention, 400*24*time.Hour)
+	def(&o.EndpointsDownAfter, 5*time.Minute)
 	if o.StaleIntervals <= 0 {
 		o.StaleIntervals = 3
 	}
@@ -124,6 +128,11 @@ type Bot struct {
 	lastPoll     time.Time
 	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
 	failedPolls  int
+	// downSince is the first failed poll of an outage of every endpoint.
+	downSince time.Time
+	// recheckInFlight: votes in flight before the restart still need their
+	// ballots re-read.
+	recheckInFlight bool
 	// startFailures counts failed start-ups in a row (0 once started).
 	startFailures int
 	tracked       map[uint64]policy.Proposal // open proposals seen, until settled

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -52,6 +53,13 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	}
 	now := b.now()
 	b.pollSucceeded(ctx, now)
+	if b.recheckInFlight {
+		if err := b.recoverInFlight(ctx); err != nil {
+			b.log.Warn().Err(err).Msg("re-check of votes in flight before the restart failed; retried next pass")
+		} else {
+			b.recheckInFlight = false
+		}
+	}
 	// Re-read the neurons now (not just every NeuronsTTL) when what they
 	// show matters: first pass, reconcile, a proposal to settle, or a
 	// ballot that vanished (the identity may have lost its hotkey).
@@ -145,7 +153,15 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 
 // start runs once per process: rebuild what must survive restarts.
 func (b *Bot) start(ctx context.Context) error {
-	if err := b.recoverInFlight(ctx); err != nil {
+	var recheck *recheckError
+	switch err := b.recoverInFlight(ctx); {
+	case errors.As(err, &recheck):
+		// The endpoints may be down: re-check after the next good poll.
+		// Those ballots stay pending in the store, so nothing is sent twice,
+		// and polling (and its alerts) must not wait for them.
+		b.log.Warn().Err(err).Msg("re-check of votes in flight before the restart failed; retried after the next successful poll")
+		b.recheckInFlight = true
+	case err != nil:
 		return err
 	}
 	unsettled, err := b.store.UnsettledProposals(ctx)
@@ -218,6 +234,7 @@ func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
 		b.log.Info().Int("failed_polls", b.failedPolls).Msg("polling recovered")
 	}
 	b.failedPolls = 0
+	b.downSince = time.Time{}
 	b.lastPoll = now
 	b.lastPollNano.Store(now.UnixNano())
 	b.resolve(ctx, alert.KindAllEndpointsDown, 0, 0)
@@ -241,10 +258,21 @@ func (b *Bot) pollFailed(ctx context.Context, err error, opts Options) {
 		b.log.Error().Err(err).Int("failed_polls", b.failedPolls).Msg("poll failed")
 		b.loggedErr = now
 	}
-	if b.errs.AllEndpointsDown(err) {
-		b.fire(ctx, alert.Alert{Kind: alert.KindAllEndpointsDown, Severity: alert.SeverityCritical,
-			Headline: "All API endpoints are down",
-			Text:     fmt.Sprintf("No IC API endpoint answered since %s: %v", fmtTime(b.lastPoll), err)})
+	if !b.errs.AllEndpointsDown(err) {
+		b.downSince = time.Time{}
+	} else {
+		if b.downSince.IsZero() {
+			b.downSince = now
+		}
+		// A blip is not a page: only an outage that lasts (the docs'
+		// VotebotAllEndpointsDown says 5 minutes, severity warning).
+		if now.Sub(b.downSince) >= opts.EndpointsDownAfter {
+			b.fire(ctx, alert.Alert{Kind: alert.KindAllEndpointsDown, Severity: alert.SeverityWarning,
+				Headline: "All API endpoints are down",
+				Text: fmt.Sprintf("No IC API endpoint answered for %s (last successful poll %s): %v. "+
+					"Check the server's network, DNS and firewall (outbound HTTPS), and network.urls.",
+					now.Sub(b.downSince).Round(time.Second), fmtTime(b.lastPoll), err)})
+		}
 	}
 	stale := time.Duration(opts.StaleIntervals) * opts.PollInterval
 	since := b.lastPoll

@@ -145,7 +145,7 @@ func (b *Bot) recoverInFlight(ctx context.Context) error {
 	for _, v := range pending {
 		p, err := b.gov.Proposal(ctx, v.Proposal)
 		if err != nil {
-			return fmt.Errorf("re-check in-flight vote %d/%d: %w", v.Proposal, v.Neuron, err)
+			return &recheckError{fmt.Errorf("re-check in-flight vote %d/%d: %w", v.Proposal, v.Neuron, err)}
 		}
 		outcome, text := VoteAbandoned, "interrupted; ballot still empty after restart"
 		if p != nil {
@@ -164,3 +164,10 @@ func (b *Bot) recoverInFlight(ctx context.Context) error {
 	}
 	return nil
 }
+
+// recheckError is a failed re-read of an in-flight vote's ballot (the
+// endpoints, not the store): start-up goes on and tries again later.
+type recheckError struct{ err error }
+
+func (e *recheckError) Error() string { return e.err.Error() }
+func (e *recheckError) Unwrap() error { return e.err }

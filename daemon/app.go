@@ -78,7 +78,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	anon, err := connectAnonymous(ctx, cfg, o.Logger)
+	anon, err := connectAnonymous(ctx, cfg, o.Logger, m)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -124,12 +124,16 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 // carry no ballots (signed, each open proposal brings the ballots of every
 // neuron of ours: about 20 KB and 10 MB of decoding garbage per idle pass
 // with 1,000 neurons, for one proposal id).
-func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*agent.Governance, error) {
+//
+// It reports to the same observer as the signed client: while idle it is
+// the only one that calls, so without it votebot_endpoint_up stayed 1
+// through an outage and VotebotAllEndpointsDown could not fire for an hour.
+func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
 	}
-	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log})
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log, Observer: obs})
 	if err != nil {
 		return nil, fmt.Errorf("connect anonymously: %w", err)
 	}
