@@ -111,11 +111,26 @@ func writeTable(b *strings.Builder, r Report, o TextOptions) error {
 	}
 	fmt.Fprintf(b, "\nRP: the current reward period. Participation is weighted by reward weight and voting\n"+
 		"power; amounts in %s; ~ marks voting power read from the latest ballot.\n", unit)
+	if hasUnknown(r) {
+		b.WriteString("?N: N ballots could not be confirmed voted or missed (votebot could not read them before\n" +
+			"voting ended, e.g. it was not running); they are not in the percentage. See the details.\n")
+	}
 	if len(partial) > 0 && r.Data != nil {
 		fmt.Fprintf(b, "* %s: starts before the data, which reaches back to %s UTC; counts only that part.\n",
 			strings.Join(partial, ", "), fmtDate(r.Data.From, "-"))
 	}
 	return nil
+}
+
+func hasUnknown(r Report) bool {
+	for _, n := range r.Neurons {
+		for _, p := range n.Participation {
+			if p.Unknown > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func writeNeuronDetail(b *strings.Builder, r Report, n NeuronReport, o TextOptions) {
@@ -175,12 +190,18 @@ func windowLabel(name string) string {
 	return strings.ToUpper(name)
 }
 
-// percent is the table's participation cell: "-" when nothing counted.
+// percent is the table's participation cell: "-" when nothing counted, and
+// "?N" beside it for N ballots that could not be confirmed either way: a
+// percentage without them would look like 100 % when it may not be.
 func percent(p Participation) string {
-	if p.Counted == 0 {
-		return "-"
+	cell := "-"
+	if p.Counted > 0 {
+		cell = strconv.FormatFloat(100*p.Fraction, 'f', 1, 64) + "%"
 	}
-	return strconv.FormatFloat(100*p.Fraction, 'f', 1, 64) + "%"
+	if p.Unknown > 0 {
+		cell += " ?" + strconv.Itoa(p.Unknown)
+	}
+	return cell
 }
 
 func decayString(n NeuronReport) string {
