@@ -38,15 +38,25 @@ type Config struct {
 	// query signature timestamps, expiry checks) always stays on the wall
 	// clock, because clients reject anything else.
 	Now func() time.Time
+	// ClockOffset shifts the replica's clock from the wall clock (e.g.
+	// -10m): certificate time, query signature timestamps and ingress
+	// expiry checks follow wall clock + offset, as when the client's clock
+	// is off by -offset. Zero means the wall clock.
+	ClockOffset time.Duration
+	// ReplyLimits bound canister replies (zero: the replica's limits).
+	ReplyLimits ReplyLimits
 }
 
 // Server is a devnet: a set of canisters behind the IC HTTP interface.
 type Server struct {
-	log      zerolog.Logger
-	now      func() time.Time
-	keys     *keys
-	requests *requestLog
-	mux      *http.ServeMux
+	log  zerolog.Logger
+	now  func() time.Time
+	keys *keys
+	// clockOffset and replyLimits are fixed at New (see Config).
+	clockOffset time.Duration
+	replyLimits ReplyLimits
+	requests    *requestLog
+	mux         *http.ServeMux
 	// certifier batches certification: one signature per round.
 	certifier certifier
 
@@ -70,12 +80,14 @@ func New(cfg Config) (*Server, error) {
 		now = time.Now
 	}
 	s := &Server{
-		log:       cfg.Logger,
-		now:       now,
-		keys:      k,
-		requests:  newRequestLog(),
-		mux:       http.NewServeMux(),
-		canisters: map[string]Canister{},
+		log:         cfg.Logger,
+		now:         now,
+		keys:        k,
+		clockOffset: cfg.ClockOffset,
+		replyLimits: cfg.ReplyLimits.withDefaults(),
+		requests:    newRequestLog(),
+		mux:         http.NewServeMux(),
+		canisters:   map[string]Canister{},
 	}
 	s.mux.HandleFunc("/api/", s.serveAPI)
 	return s, nil
