@@ -49,14 +49,11 @@ type Config struct {
 
 // Server is a devnet: a set of canisters behind the IC HTTP interface.
 type Server struct {
-	log  zerolog.Logger
-	now  func() time.Time
-	keys *keys
-	// clockOffset and replyLimits are fixed at New (see Config).
-	clockOffset time.Duration
-	replyLimits ReplyLimits
-	requests    *requestLog
-	mux         *http.ServeMux
+	log      zerolog.Logger
+	now      func() time.Time
+	keys     *keys
+	requests *requestLog
+	mux      *http.ServeMux
 	// certifier batches certification: one signature per round.
 	certifier certifier
 
@@ -67,6 +64,10 @@ type Server struct {
 	// order; it also makes the request-id deduplication atomic.
 	updateMu sync.Mutex
 	height   uint64 // certified height, bumped per executed update
+
+	// clockOffset and replyLimits are fixed at New (see Config).
+	clockOffset time.Duration
+	replyLimits ReplyLimits
 }
 
 // New creates a devnet server, loading or creating its root key.
@@ -80,15 +81,14 @@ func New(cfg Config) (*Server, error) {
 		now = time.Now
 	}
 	s := &Server{
-		log:         cfg.Logger,
-		now:         now,
-		keys:        k,
-		clockOffset: cfg.ClockOffset,
-		replyLimits: cfg.ReplyLimits.withDefaults(),
-		requests:    newRequestLog(),
-		mux:         http.NewServeMux(),
-		canisters:   map[string]Canister{},
+		log:       cfg.Logger,
+		now:       now,
+		keys:      k,
+		requests:  newRequestLog(),
+		mux:       http.NewServeMux(),
+		canisters: map[string]Canister{},
 	}
+	s.clockOffset, s.replyLimits = cfg.ClockOffset, cfg.ReplyLimits.withDefaults()
 	s.mux.HandleFunc("/api/", s.serveAPI)
 	return s, nil
 }
