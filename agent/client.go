@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	agentgo "github.com/aviate-labs/agent-go"
@@ -21,7 +22,17 @@ type Governance struct {
 	endpoints []*endpoint
 	rootKey   []byte
 	voteArgs  voteArgs // RegisterVote arguments by template
+	// pageLimit is the list_proposals page size that fits the replica's
+	// reply limit.
+	pageLimit pageLimit
+	// clock is the measured skew of the IC's time from the local clock.
+	clock      icClock
+	clockSync  sync.Mutex // one SyncClock at a time from invoke
+	clockTried time.Time  // last SyncClock from invoke; guarded by clockSync
 }
+
+// clockRetry is how soon a failed clock measurement is tried again.
+const clockRetry = time.Minute
 
 // New builds a client. It contacts the network only to fetch the root key
 // when cfg.RootKey is RootKeyFetch.
@@ -36,35 +47,26 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 		return nil, err
 	}
 	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey}
+	g.clock.onChange = g.adjustExpiry
 	for _, u := range urls {
-		tr, err := newTransport(cfg.Transport, rootKey, ingressExpiry)
+		tr, err := newTransport(cfg.Transport, rootKey, ingressExpiry, &g.clock)
 		if err != nil {
 			return nil, err
 		}
-		a, err := agentgo.New(agentgo.Config{
-			Identity:      cfg.Identity,
-			IngressExpiry: ingressExpiry,
-			ClientConfig: []agentgo.ClientOption{
-				agentgo.WithHostURL(u),
-				agentgo.WithHttpClient(&http.Client{Transport: tr, Timeout: cfg.CallTimeout}),
-			},
-			// Served by our transport from the pinned key: agent-go has no
-			// option to set a root key other than mainnet's.
-			FetchRootKey: true,
-			PollDelay:    100 * time.Millisecond,
-			PollTimeout:  cfg.CallTimeout,
-		})
+		ep := &endpoint{name: u.Host, url: u, client: &http.Client{Transport: tr, Timeout: cfg.CallTimeout}}
+		set, err := g.buildAgents(u, ep.client, ingressExpiry)
 		if err != nil {
-			return nil, fmt.Errorf("agent: endpoint %s: %w", u.Host, err)
+			return nil, err
 		}
-		g.endpoints = append(g.endpoints, &endpoint{name: u.Host, agent: a})
+		ep.agents.Store(set)
+		g.endpoints = append(g.endpoints, ep)
 	}
 	return g, nil
 }
 
 // Sender is the principal requests are signed as.
 func (g *Governance) Sender() principal.Principal {
-	return g.endpoints[0].agent.Sender()
+	return g.endpoints[0].agents.Load().signed.Sender()
 }
 
 // RootKey is the pinned root key (DER).
@@ -84,6 +86,9 @@ type callKind int
 const (
 	kindQuery callKind = iota
 	kindUpdate
+	// kindAnonQuery is a query signed by the anonymous identity: the
+	// canister leaves out the caller's ballots.
+	kindAnonQuery
 )
 
 // invoke runs method with the Candid-encoded arg and returns the raw Candid
@@ -92,6 +97,44 @@ const (
 // reject moves on; anything else is final. Rounds are separated by jittered
 // exponential back-off and bounded by cfg.MaxRounds and ctx.
 func (g *Governance) invoke(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
+	g.syncClock(ctx, false)
+	reply, err := g.invokeRounds(ctx, kind, method, label, arg)
+	if isExpiryRefusal(err) && g.syncClock(ctx, true) {
+		// The local clock moved against the IC's since the last
+		// measurement: the request is signed again with the new expiry.
+		reply, err = g.invokeRounds(ctx, kind, method, label, arg)
+	}
+	return reply, err
+}
+
+// syncClock runs SyncClock when the skew was never measured, or when force
+// is set; it reports whether the skew is measured afterwards. A failure is
+// logged: requests then go out on the local clock.
+func (g *Governance) syncClock(ctx context.Context, force bool) bool {
+	if _, _, ok := g.clock.get(); ok && !force {
+		return true
+	}
+	g.clockSync.Lock()
+	defer g.clockSync.Unlock()
+	if _, _, ok := g.clock.get(); ok && !force {
+		return true // measured while this call waited
+	}
+	if !force && time.Since(g.clockTried) < clockRetry {
+		return false // failed a moment ago: do not probe on every call
+	}
+	g.clockTried = time.Now()
+	if err := g.SyncClock(ctx); err != nil {
+		g.cfg.Logger.Warn().Err(err).Msg("cannot read the IC's time; ingress expiry follows the local clock")
+		return false
+	}
+	skew, _, _ := g.clock.get()
+	if skew.Abs() > ClockSkewAlert {
+		g.cfg.Logger.Warn().Dur("skew", skew).Msg("the local clock is off the IC's time; using the IC's time")
+	}
+	return true
+}
+
+func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
 	for round := 0; round < g.cfg.MaxRounds; round++ {
 		if round > 0 {
@@ -169,7 +212,12 @@ func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind
 	if kind == kindUpdate {
 		typ = agentgo.RequestTypeCall
 	}
-	req, err := ep.agent.CreateRawAPIRequest(typ, g.canister, method, arg)
+	agents := ep.agents.Load()
+	a := agents.signed
+	if kind == kindAnonQuery {
+		a = agents.anon
+	}
+	req, err := a.CreateRawAPIRequest(typ, g.canister, method, arg)
 	if err != nil {
 		return nil, fmt.Errorf("sign request: %w", err)
 	}

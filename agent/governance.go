@@ -23,46 +23,49 @@ var ErrNotFound = errors.New("not found")
 // ListProposals returns every proposal matching req, newest first, paging
 // with before_proposal internally (req.Limit is the page size: 0 or more
 // than 100 means 100; req.BeforeProposal, if set, is where listing starts).
+// A page the replica refuses as too large (the caller's ballots grow with
+// its neurons) is asked again with half the limit, down to 1; the limit
+// that worked is where the next listing starts (see pageLimit).
 func (g *Governance) ListProposals(ctx context.Context, req nns.ListProposalInfoRequest) ([]nns.ProposalInfo, error) {
 	if req.Limit == 0 || req.Limit > maxProposalsPerPage {
 		req.Limit = maxProposalsPerPage
 	}
+	pager := &proposalPager{g: g, req: req, limit: g.pageLimit.start(req.Limit)}
 	var all []nns.ProposalInfo
 	for page := 0; page < maxPages; page++ {
-		var resp nns.ListProposalInfoResponse
-		if err := g.query(ctx, "list_proposals", &resp, req); err != nil {
+		infos, err := pager.page(ctx)
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, resp.ProposalInfo...)
+		all = append(all, infos...)
 		// The canister returns at most limit proposals; fewer means this
 		// was the last page.
-		if len(resp.ProposalInfo) < int(req.Limit) {
+		if len(infos) < int(pager.limit) {
+			g.pageLimit.done(pager.limit, req.Limit)
 			return all, nil
 		}
-		last := resp.ProposalInfo[len(resp.ProposalInfo)-1].Id
+		last := infos[len(infos)-1].Id
 		if last == nil {
-			return nil, &DecodeError{Method: "list_proposals", Field: fmt.Sprintf("proposal_info[%d].id", len(resp.ProposalInfo)-1), Err: errors.New("missing: cannot page further")}
+			return nil, &DecodeError{Method: "list_proposals", Field: fmt.Sprintf("proposal_info[%d].id", len(infos)-1), Err: errors.New("missing: cannot page further")}
 		}
-		if req.BeforeProposal != nil && last.Id >= req.BeforeProposal.Id {
-			return nil, fmt.Errorf("list_proposals: page did not move backwards (id %d after before_proposal %d)", last.Id, req.BeforeProposal.Id)
+		if pager.req.BeforeProposal != nil && last.Id >= pager.req.BeforeProposal.Id {
+			return nil, fmt.Errorf("list_proposals: page did not move backwards (id %d after before_proposal %d)", last.Id, pager.req.BeforeProposal.Id)
 		}
-		req.BeforeProposal = &nns.ProposalId{Id: last.Id}
+		pager.req.BeforeProposal = &nns.ProposalId{Id: last.Id}
 	}
 	return nil, fmt.Errorf("list_proposals: more than %d pages", maxPages)
 }
 
-// ListProposalsPage is one list_proposals query, without paging: at most
-// req.Limit proposals (the canister's maximum if 0), newest first. A
-// caller that only needs the newest proposal asks with Limit 1.
+// ListProposalsPage is one page of list_proposals, without paging: at most
+// req.Limit proposals (the canister's maximum if 0), newest first, fewer
+// if the replica refused the reply as too large and the limit was halved.
+// A caller that only needs the newest proposal asks with Limit 1.
 func (g *Governance) ListProposalsPage(ctx context.Context, req nns.ListProposalInfoRequest) ([]nns.ProposalInfo, error) {
 	if req.Limit == 0 || req.Limit > maxProposalsPerPage {
 		req.Limit = maxProposalsPerPage
 	}
-	var resp nns.ListProposalInfoResponse
-	if err := g.query(ctx, "list_proposals", &resp, req); err != nil {
-		return nil, err
-	}
-	return resp.ProposalInfo, nil
+	pager := &proposalPager{g: g, req: req, limit: req.Limit}
+	return pager.page(ctx)
 }
 
 // GetProposalInfo returns one proposal, or ErrNotFound.
@@ -118,12 +121,27 @@ func (g *Governance) GetFullNeuron(ctx context.Context, neuronID uint64) (nns.Ne
 }
 
 // ListNeurons returns all pages of list_neurons for req, concatenated.
-// req.PageSize above 500 is lowered to 500; req.PageNumber is ignored.
+// req.PageSize above 500 is lowered to 500; req.PageNumber is ignored. A
+// page the replica refuses as too large (full neurons carry up to 100
+// recent ballots each) restarts the listing with pages half as large.
 func (g *Governance) ListNeurons(ctx context.Context, req nns.ListNeurons) (nns.ListNeuronsResponse, error) {
 	size := uint64(maxNeuronsPerPage)
 	if req.PageSize != nil && *req.PageSize > 0 && *req.PageSize < size {
 		size = *req.PageSize
 	}
+	for {
+		all, err := g.listNeurons(ctx, req, size)
+		if !IsReplyTooLarge(err) || size == 1 {
+			return all, err
+		}
+		// Pages of another size do not line up with those read: start
+		// over (rare: 500 full neurons are about 1 MiB).
+		size /= 2
+		g.cfg.Logger.Debug().Uint64("page_size", size).Msg("list_neurons reply over the replica's limit; halving the page")
+	}
+}
+
+func (g *Governance) listNeurons(ctx context.Context, req nns.ListNeurons, size uint64) (nns.ListNeuronsResponse, error) {
 	req.PageSize = &size
 	var all nns.ListNeuronsResponse
 	for page := uint64(0); page < maxPages; page++ {

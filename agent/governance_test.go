@@ -250,9 +250,9 @@ func TestLocalValidation(t *testing.T) {
 // TestNoFundsMovingMethods pins the exported method set: the client must
 // never grow a way to disburse, split, spawn or configure a neuron.
 func TestNoFundsMovingMethods(t *testing.T) {
-	allowed := []string{"Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent", "GetNetworkEconomicsParameters",
+	allowed := []string{"ClockSkew", "Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent", "GetNetworkEconomicsParameters",
 		"GetNeuronInfo", "GetPendingProposals", "GetProposalInfo", "ListKnownNeurons", "ListNeurons", "ListProposals", "ListProposalsPage",
-		"RefreshVotingPower", "RegisterVote", "RootKey", "Sender", "SetFollowing"}
+		"Now", "RefreshVotingPower", "RegisterVote", "RootKey", "Sender", "SetFollowing", "SyncClock"}
 	typ := reflect.TypeFor[*Governance]()
 	var got []string
 	for i := range typ.NumMethod() {

@@ -39,7 +39,12 @@ func startNet(t testing.TB) *testNet {
 // the test ends, and returns it with its URL.
 func serveDevnet(t testing.TB, c devnet.Canister) (*devnet.Server, string) {
 	t.Helper()
-	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop()})
+	return serveDevnetConfig(t, devnet.Config{Logger: zerolog.Nop()}, c)
+}
+
+func serveDevnetConfig(t testing.TB, cfg devnet.Config, c devnet.Canister) (*devnet.Server, string) {
+	t.Helper()
+	srv, err := devnet.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,13 @@ package agent
 
 import (
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	agentgo "github.com/aviate-labs/agent-go"
 )
 
 // EndpointLabel is the metric label of an endpoint URL: its host[:port].
@@ -22,8 +22,12 @@ func EndpointLabel(raw string) string {
 
 // endpoint is one API base URL, its agent-go agent and its health.
 type endpoint struct {
-	name  string
-	agent *agentgo.Agent
+	name   string
+	url    *url.URL
+	client *http.Client
+	// agents are replaced when the clock skew moves the ingress expiry
+	// (see adjustExpiry).
+	agents atomic.Pointer[agentSet]
 
 	mu       sync.Mutex
 	failures int

@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/aviate-labs/agent-go/certification"
 	"github.com/aviate-labs/agent-go/principal"
 	"github.com/fxamacker/cbor/v2"
 )
@@ -32,19 +32,22 @@ type transport struct {
 	statusBody    []byte
 	ingressExpiry time.Duration
 	verified      *verifiedCerts
+	// clock receives the IC time of verified certificates.
+	clock      *icClock
+	lastSample atomic.Int64 // unix ns of the last read_state sample
 }
 
 // verifiedCertsKept bounds the remembered certificate signatures: a round
 // answers at most the calls in flight, so a few dozen cover them.
 const verifiedCertsKept = 64
 
-func newTransport(base http.RoundTripper, rootKey []byte, ingressExpiry time.Duration) (*transport, error) {
+func newTransport(base http.RoundTripper, rootKey []byte, ingressExpiry time.Duration, clock *icClock) (*transport, error) {
 	status, err := cbor.Marshal(map[string]any{"root_key": rootKey})
 	if err != nil {
 		return nil, fmt.Errorf("encode pinned status: %w", err)
 	}
 	return &transport{base: base, rootKey: rootKey, statusBody: status, ingressExpiry: ingressExpiry,
-		verified: newVerifiedCerts(verifiedCertsKept)}, nil
+		verified: newVerifiedCerts(verifiedCertsKept), clock: clock}, nil
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -67,6 +70,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.verifyCallReply(req.URL.Path, body); err != nil {
 			return nil, err
 		}
+	}
+	if resp.StatusCode == http.StatusOK && isReadStatePath(req.URL.Path) {
+		t.sampleReadState(req.URL.Path, body)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
@@ -106,6 +112,11 @@ func readLimited(r io.Reader) ([]byte, error) {
 	return body, nil
 }
 
+// isReadStatePath matches /api/v{2,3}/canister/<id>/read_state.
+func isReadStatePath(path string) bool {
+	return strings.HasPrefix(path, "/api/v") && strings.HasSuffix(path, "/read_state") && strings.Contains(path, "/canister/")
+}
+
 // isCallPath matches /api/v{2,3,4}/canister/<id>/call.
 func isCallPath(path string) bool {
 	return strings.HasPrefix(path, "/api/v") && strings.HasSuffix(path, "/call") && strings.Contains(path, "/canister/")
@@ -139,36 +150,60 @@ func (t *transport) verifyCallReply(path string, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrVerification, err)
 	}
-	if err := verifyCertificate(reply.Certificate, canister, t.rootKey, t.ingressExpiry, t.verified); err != nil {
+	// The age is measured on the IC's clock as known before this
+	// certificate: a skewed local clock does not refuse fresh replies.
+	local := time.Now()
+	skew, _, _ := t.clock.get()
+	ct, err := verifyCertificateAt(reply.Certificate, canister, t.rootKey, t.ingressExpiry, t.verified, local.Add(skew))
+	if err != nil {
 		return fmt.Errorf("%w: call certificate: %v", ErrVerification, err)
 	}
+	t.clock.observe(ct, local)
 	return nil
 }
 
-// verifyCertificate checks raw against rootKey for canister and its age.
-// A signature on the same root hash verified before (in verified, which
-// may be nil) is not checked again; everything else is.
-func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration, verified *verifiedCerts) (err error) {
-	defer func() {
-		// The certificate decoder and hash tree code are third-party and
-		// not documented as panic-free on hostile input.
-		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed certificate: %v", r)
-		}
-	}()
-	var cert certification.Certificate
-	if err := cbor.Unmarshal(raw, &cert); err != nil {
-		return fmt.Errorf("decode: %w", err)
+// readStateSampleEvery bounds how often a read_state certificate is
+// verified here only to measure the clock (agent-go verifies it anyway).
+const readStateSampleEvery = 10 * time.Second
+
+// sampleReadState measures the clock from a read_state reply at most every
+// readStateSampleEvery. A certificate that does not verify is left to
+// agent-go to report.
+func (t *transport) sampleReadState(path string, body []byte) {
+	now := time.Now()
+	last := t.lastSample.Load()
+	if now.UnixNano()-last < int64(readStateSampleEvery) || !t.lastSample.CompareAndSwap(last, now.UnixNano()) {
+		return
 	}
-	if verified == nil || cert.Delegation != nil {
-		if err := certification.VerifyCertificate(cert, canister, rootKey); err != nil {
-			return err
-		}
-		return cert.VerifyTime(maxAge)
+	var reply struct {
+		Certificate []byte `cbor:"certificate"`
 	}
-	key := certKey(cert.Tree.Digest(), cert.Signature)
-	if err := verified.verify(key, func() error { return certification.VerifyCertificate(cert, canister, rootKey) }); err != nil {
-		return err
+	canister, err := canisterFromPath(path)
+	if err != nil || cbor.Unmarshal(body, &reply) != nil {
+		return
 	}
-	return cert.VerifyTime(maxAge)
+	if ct, err := certifiedTime(reply.Certificate, canister, t.rootKey, t.verified); err == nil {
+		t.clock.observe(ct, now)
+	}
+}
+
+// verifyCertificate checks raw against rootKey for canister and its age on
+// the local clock. A signature on the same root hash verified before (in
+// verified, which may be nil) is not checked again; everything else is.
+func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration, verified *verifiedCerts) error {
+	_, err := verifyCertificateAt(raw, canister, rootKey, maxAge, verified, time.Now())
+	return err
+}
+
+// verifyCertificateAt is verifyCertificate with the age measured at IC
+// time now; it returns the certificate's time.
+func verifyCertificateAt(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration, verified *verifiedCerts, now time.Time) (time.Time, error) {
+	t, err := certifiedTime(raw, canister, rootKey, verified)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if now.Sub(t) > maxAge {
+		return time.Time{}, fmt.Errorf("certificate outdated, exceeds ingress expiry")
+	}
+	return t, nil
 }

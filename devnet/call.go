@@ -12,7 +12,7 @@ import (
 // synchronously and answer with a certificate; v2 answers 202 and the
 // client polls read_state.
 func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, version string, effective principal.Principal, env *envelope) {
-	if _, herr := validate(env, typeCall, effective, true); herr != nil {
+	if _, herr := validate(env, typeCall, effective, true, s.icNow()); herr != nil {
 		writeHTTPError(w, herr)
 		return
 	}

@@ -84,9 +84,9 @@ func (s *Server) certificate(paths [][][]byte) ([]byte, error) {
 	}{rawTree, st.signature})
 }
 
-// certifyState snapshots the state at wall-clock time and signs its root.
+// certifyState snapshots the state at the replica's time and signs its root.
 func (s *Server) certifyState() (*certifiedState, error) {
-	root, err := s.stateTree(time.Now())
+	root, err := s.stateTree(s.icNow())
 	if err != nil {
 		return nil, err
 	}

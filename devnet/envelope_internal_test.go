@@ -106,7 +106,7 @@ func FuzzEnvelope(f *testing.F) {
 			return
 		}
 		for _, typ := range []requestType{typeQuery, typeCall, typeReadState} {
-			_, _ = validate(env, typ, env.Content.CanisterID, true)
+			_, _ = validate(env, typ, env.Content.CanisterID, true, time.Now())
 		}
 		if bytes.Equal(body, good) && env.RequestID != [32]byte(rid) {
 			t.Fatal("seed request id changed")

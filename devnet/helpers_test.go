@@ -28,7 +28,12 @@ func newTestNet(t testing.TB) *testNet {
 
 func newTestNetLogged(t testing.TB, log zerolog.Logger) *testNet {
 	t.Helper()
-	srv, err := devnet.New(devnet.Config{Logger: log})
+	return newTestNetConfig(t, devnet.Config{Logger: log})
+}
+
+func newTestNetConfig(t testing.TB, cfg devnet.Config) *testNet {
+	t.Helper()
+	srv, err := devnet.New(cfg)
 	if err != nil {
 		t.Fatalf("devnet.New: %v", err)
 	}

@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/aviate-labs/agent-go/principal"
 )
 
 // serveQuery answers /api/v{2,3}/canister/<id>/query.
 func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, effective principal.Principal, env *envelope) {
-	if _, herr := validate(env, typeQuery, effective, true); herr != nil {
+	if _, herr := validate(env, typeQuery, effective, true, s.icNow()); herr != nil {
 		writeHTTPError(w, herr)
 		return
 	}
@@ -33,7 +32,14 @@ func (s *Server) execute(ctx context.Context, c *content, kind MethodKind) ([]by
 	if rej != nil {
 		return nil, rej
 	}
-	return runMethod(ctx, c.CanisterID, m, Call{Caller: c.Sender, Replicated: kind == Update, Arg: c.Arg})
+	reply, rej := runMethod(ctx, c.CanisterID, m, Call{Caller: c.Sender, Replicated: kind == Update, Arg: c.Arg})
+	if rej == nil {
+		rej = s.replyLimits.check(c.CanisterID, kind, reply)
+	}
+	if rej != nil {
+		return nil, rej
+	}
+	return reply, nil
 }
 
 func (s *Server) lookup(c *content, kind MethodKind) (Method, *Reject) {
@@ -73,7 +79,7 @@ func runMethod(ctx context.Context, id principal.Principal, m Method, call Call)
 
 // queryResponse builds a node-signed query response.
 func (s *Server) queryResponse(rid [32]byte, reply []byte, rej *Reject) ([]byte, error) {
-	ts := uint64(time.Now().UnixNano())
+	ts := uint64(s.icNow().UnixNano())
 	signed := map[string]any{"timestamp": ts, "request_id": rid[:]}
 	resp := map[string]any{}
 	if rej == nil {

@@ -10,7 +10,7 @@ import (
 // serveReadState answers /api/v{2,3}/canister/<id>/read_state and
 // /api/v{2,3}/subnet/<id>/read_state.
 func (s *Server) serveReadState(w http.ResponseWriter, subnetEndpoint bool, effective principal.Principal, env *envelope) {
-	auth, herr := validate(env, typeReadState, effective, !subnetEndpoint)
+	auth, herr := validate(env, typeReadState, effective, !subnetEndpoint, s.icNow())
 	if herr != nil {
 		writeHTTPError(w, herr)
 		return

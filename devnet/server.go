@@ -38,6 +38,13 @@ type Config struct {
 	// query signature timestamps, expiry checks) always stays on the wall
 	// clock, because clients reject anything else.
 	Now func() time.Time
+	// ClockOffset shifts the replica's clock from the wall clock (e.g.
+	// -10m): certificate time, query signature timestamps and ingress
+	// expiry checks follow wall clock + offset, as when the client's clock
+	// is off by -offset. Zero means the wall clock.
+	ClockOffset time.Duration
+	// ReplyLimits bound canister replies (zero: the replica's limits).
+	ReplyLimits ReplyLimits
 }
 
 // Server is a devnet: a set of canisters behind the IC HTTP interface.
@@ -57,6 +64,10 @@ type Server struct {
 	// order; it also makes the request-id deduplication atomic.
 	updateMu sync.Mutex
 	height   uint64 // certified height, bumped per executed update
+
+	// clockOffset and replyLimits are fixed at New (see Config).
+	clockOffset time.Duration
+	replyLimits ReplyLimits
 }
 
 // New creates a devnet server, loading or creating its root key.
@@ -77,6 +88,7 @@ func New(cfg Config) (*Server, error) {
 		mux:       http.NewServeMux(),
 		canisters: map[string]Canister{},
 	}
+	s.clockOffset, s.replyLimits = cfg.ClockOffset, cfg.ReplyLimits.withDefaults()
 	s.mux.HandleFunc("/api/", s.serveAPI)
 	return s, nil
 }

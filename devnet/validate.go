@@ -26,8 +26,9 @@ func (a authorized) allows(id principal.Principal) bool {
 }
 
 // validate runs the replica's checks shared by every endpoint: request
-// type, effective canister id, ingress expiry, sender and signatures.
-func validate(env *envelope, want requestType, effective principal.Principal, canisterEndpoint bool) (authorized, *httpError) {
+// type, effective canister id, ingress expiry, sender and signatures, at
+// the replica's time now.
+func validate(env *envelope, want requestType, effective principal.Principal, canisterEndpoint bool, now time.Time) (authorized, *httpError) {
 	c := &env.Content
 	if c.RequestType != want {
 		return authorized{}, badRequest("Failed to deserialize cbor request: expected request_type %q, got %q", want, c.RequestType)
@@ -35,7 +36,6 @@ func validate(env *envelope, want requestType, effective principal.Principal, ca
 	if want != typeReadState && canisterEndpoint && !bytes.Equal(c.CanisterID.Raw, effective.Raw) {
 		return authorized{}, badRequest("Specified CanisterId %s does not match effective canister id in URL %s", c.CanisterID, effective)
 	}
-	now := time.Now() // wall clock: clients have no time sync
 	// Anonymous queries and read_state are not expiry-checked: @icp-sdk/core
 	// loops syncing time when they are rejected.
 	skipExpiry := c.Sender.IsAnonymous() && want != typeCall

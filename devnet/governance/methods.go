@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aviate-labs/agent-go/candid"
 	"github.com/aviate-labs/agent-go/candid/idl"
@@ -51,7 +52,8 @@ type methodTable struct {
 	methods     map[string]devnet.Method
 	callsMu     sync.Mutex
 	calls       map[string]uint64
-	replyTypes  sync.Map  // reflect.Type → replyType
+	replyTypes  sync.Map // reflect.Type → replyType
+	futures     atomic.Pointer[futureSet]
 	manageArgs  argHeader // of nns.ManageNeuronRequest
 }
 
@@ -60,19 +62,27 @@ type methodTable struct {
 // built once: deriving ProposalInfo's type by reflection costs more than
 // encoding a hundred proposals, and the type table of ManageNeuronResponse
 // costs more than the rest of a vote.
+//
+// Once a proposal has a future action, every reply's Action variant has
+// the future tags (withFutureActions), as a newer canister's would.
 func (c *Canister) encodeReply(reply any) ([]byte, error) {
 	rt := reflect.TypeOf(reply)
+	futures := c.futures.Load()
 	r, ok := c.replyTypes.Load(rt)
-	if !ok {
+	if !ok || r.(replyType).futures != futures {
 		t, err := idl.TypeOf(reply)
 		if err != nil {
+			return nil, err
+		}
+		if t, err = withFutureActions(t, futures); err != nil {
 			return nil, err
 		}
 		header, err := candidHeader(t)
 		if err != nil {
 			return nil, err
 		}
-		r, _ = c.replyTypes.LoadOrStore(rt, replyType{t, header})
+		r = replyType{t, header, futures}
+		c.replyTypes.Store(rt, r)
 	}
 	rtype := r.(replyType)
 	v, err := rtype.t.EncodeValue(reply)
@@ -84,8 +94,9 @@ func (c *Canister) encodeReply(reply any) ([]byte, error) {
 
 // replyType is a reply's Candid type and the message header for it.
 type replyType struct {
-	t      idl.Type
-	header []byte
+	t       idl.Type
+	header  []byte
+	futures *futureSet // the future tags t was built with
 }
 
 // candidHeader is the start of a Candid message with one value of type t,

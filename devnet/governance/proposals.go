@@ -18,6 +18,11 @@ type ProposalSpec struct {
 	Summary string
 	URL     string
 	Action  nns.Action
+	// FutureAction, when set, is an Action tag votebot does not know
+	// (e.g. "SomeFutureAction"): the proposal's action is that tag, as a
+	// newer canister would send it, and Action is ignored. It needs an
+	// explicit Topic.
+	FutureAction string
 }
 
 // SubmitProposal makes a proposal on behalf of spec.Proposer without
@@ -30,6 +35,17 @@ func (c *Canister) SubmitProposal(spec ProposalSpec) (uint64, error) {
 	n, gerr := c.lookupNeuron(spec.Proposer)
 	if gerr != nil {
 		return 0, gerr
+	}
+	var stand *nns.Motion
+	if spec.FutureAction != "" {
+		if err := checkFutureTag(spec.FutureAction); err != nil {
+			return 0, nns.NewGovernanceError(nns.ErrorTypeInvalidProposal, "%v", err)
+		}
+		if spec.Topic == nns.TopicUnspecified {
+			return 0, nns.NewGovernanceError(nns.ErrorTypeInvalidProposal, "future action %s needs a topic", spec.FutureAction)
+		}
+		stand = &nns.Motion{MotionText: "future action " + spec.FutureAction}
+		spec.Action = nns.Action{Motion: stand}
 	}
 	body := nns.Proposal{Url: spec.URL, Summary: spec.Summary, Action: &spec.Action}
 	if spec.Title != "" {
@@ -45,6 +61,11 @@ func (c *Canister) SubmitProposal(spec ProposalSpec) (uint64, error) {
 	id, gerr := c.makeProposalLocked(n, body, topic, now)
 	if gerr != nil {
 		return 0, gerr
+	}
+	if stand != nil {
+		// Published after the proposal exists, under c.mu: replies encoded
+		// from now on carry the tag.
+		c.futures.Store(c.futures.Load().withFuture(stand, spec.FutureAction))
 	}
 	return id, nil
 }
@@ -73,7 +94,9 @@ func proposalTopic(a *nns.Action) (nns.Topic, *nns.GovernanceError) {
 // the proposer's Yes (cascading to followers) and decides it if it already
 // can be.
 func (c *Canister) makeProposalLocked(proposer *neuron, body nns.Proposal, topic nns.Topic, now uint64) (uint64, *nns.GovernanceError) {
-	if topic == nns.TopicNeuronManagement || !topic.Known() {
+	// A topic number outside the known list is a newer canister's topic:
+	// accepted, as the canister that has it would.
+	if topic == nns.TopicNeuronManagement || topic <= nns.TopicUnspecified {
 		return 0, nns.NewGovernanceError(nns.ErrorTypeInvalidProposal, "The devnet does not accept proposals on topic %s.", topic)
 	}
 	if proposer.dissolveDelay(now) < seconds(c.cfg.MinDissolveDelayToPropose) {
@@ -171,7 +194,9 @@ func (p *proposal) rewardStatus(now uint64) nns.RewardStatus {
 	switch {
 	case p.settled:
 		return nns.RewardStatusSettled
-	case p.topic.RewardWeightCents() == 0:
+	case p.topic.Known() && p.topic.RewardWeightCents() == 0:
+		// Topics this build does not know are taken as rewarded, as the
+		// real canister's new topics have been.
 		return nns.RewardStatusIneligible
 	case p.acceptsVotes(now):
 		return nns.RewardStatusAcceptVotes

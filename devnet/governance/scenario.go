@@ -112,7 +112,7 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 			return nil, err
 		}
 		for _, it := range items {
-			p, err := parseProposal(it, known)
+			p, err := parseProposal(it, known, s.Economics)
 			if err != nil {
 				return nil, err
 			}
@@ -151,15 +151,22 @@ func parseEconomics(y ynode) (ScenarioEconomics, error) {
 			if *dst, err = v.duration(); err != nil {
 				return e, err
 			}
-			if *dst == 0 && key != "wait_for_quiet_increase" && key != "minimum_dissolve_delay_to_vote" &&
-				key != "start_reducing_voting_power_after" {
-				return e, v.errorf("must be positive")
+			// Zero means "mainnet's value" to the canister's
+			// configuration: a written 0s would silently become days.
+			if *dst == 0 {
+				return e, v.errorf("must be positive: 0s is not honoured (omit the key for mainnet's value)")
+			}
+			if *dst < time.Second {
+				return e, v.errorf("must be at least 1s: the canister counts whole seconds (%s would be 0s)", *dst)
 			}
 		}
 	}
 	if v, ok := f["total_supply_e8s"]; ok {
 		if e.TotalSupplyE8s, err = v.uint64(); err != nil {
 			return e, err
+		}
+		if e.TotalSupplyE8s == 0 {
+			return e, v.errorf("must be positive: 0 is not honoured (omit the key for mainnet's supply)")
 		}
 	}
 	if v, ok := f["genesis"]; ok {

@@ -9,6 +9,7 @@ import (
 	"github.com/aviate-labs/agent-go/principal"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/rewards"
+	"gopkg.in/yaml.v3"
 )
 
 var neuronKeys = []string{"id", "controller", "controller_key", "hotkeys", "stake_e8s", "staked_maturity_e8s",
@@ -58,6 +59,19 @@ func parseNeuron(y ynode, baseDir string) (NeuronSpec, error) {
 	_, hasDelay := f["dissolve_delay"]
 	if _, dissolving := f["dissolving_for"]; dissolving && hasDelay {
 		return s, f["dissolving_for"].errorf("a neuron has either dissolve_delay or dissolving_for, not both")
+	}
+	if v, ok := f["dissolving_for"]; ok {
+		if d, err := v.duration(); err == nil && d == 0 {
+			return s, v.errorf("must be positive: a dissolving_for of 0s is not honoured (a dissolved neuron is dissolve_delay: 0s)")
+		}
+		if a, ok := f["age"]; ok {
+			return s, a.errorf("a dissolving neuron does not age: age is not honoured with dissolving_for")
+		}
+	}
+	if v, ok := f["known_description"]; ok {
+		if _, named := f["known_name"]; !named {
+			return s, v.errorf("known_description without known_name is not honoured: a known neuron needs a name")
+		}
 	}
 	s.DissolveDelay = defaultScenarioDissolveDelay
 	for key, dst := range map[string]*time.Duration{"dissolve_delay": &s.DissolveDelay, "dissolving_for": &s.DissolvingFor,
@@ -132,6 +146,9 @@ func parseFollowees(y ynode) (map[nns.Topic][]uint64, error) {
 		if err != nil {
 			return nil, v.errorf("%v", err)
 		}
+		if !topic.Known() || topic == nns.TopicUnspecified && key != "Unspecified" && key != "0" {
+			return nil, v.errorf("unknown topic %q: the devnet cannot follow on it", key)
+		}
 		if _, dup := out[topic]; dup {
 			return nil, v.errorf("topic %s is listed twice", topic)
 		}
@@ -147,7 +164,7 @@ func parseFollowees(y ynode) (map[nns.Topic][]uint64, error) {
 	return out, nil
 }
 
-func parseProposal(y ynode, known map[uint64]bool) (ScenarioProposal, error) {
+func parseProposal(y ynode, known map[uint64]bool, econ ScenarioEconomics) (ScenarioProposal, error) {
 	var p ScenarioProposal
 	_, f, err := y.fields("at", "proposer", "topic", "action", "nns_function", "title", "summary", "url", "votes")
 	if err != nil {
@@ -169,19 +186,15 @@ func parseProposal(y ynode, known map[uint64]bool) (ScenarioProposal, error) {
 		return p, v.errorf("neuron %d is not defined in this scenario", p.Spec.Proposer)
 	}
 	if v, ok := f["topic"]; ok {
-		s, err := v.str()
-		if err != nil {
+		if p.Spec.Topic, err = parseProposalTopic(v); err != nil {
 			return p, err
 		}
-		if p.Spec.Topic, err = nns.ParseTopic(s); err != nil {
-			return p, v.errorf("%v", err)
-		}
-		if p.Spec.Topic == nns.TopicNeuronManagement {
-			return p, v.errorf("the devnet does not make NeuronManagement proposals")
-		}
 	}
-	if p.Spec.Action, err = parseAction(y, f); err != nil {
+	if p.Spec.Action, p.Spec.FutureAction, err = parseAction(y, f); err != nil {
 		return p, err
+	}
+	if p.Spec.FutureAction != "" && p.Spec.Topic == nns.TopicUnspecified {
+		return p, f["action"].errorf("a future action needs a topic (e.g. topic: 25): the devnet cannot derive it")
 	}
 	for key, dst := range map[string]*string{"title": &p.Spec.Title, "summary": &p.Spec.Summary, "url": &p.Spec.URL} {
 		if v, ok := f[key]; ok {
@@ -194,16 +207,80 @@ func parseProposal(y ynode, known map[uint64]bool) (ScenarioProposal, error) {
 		if p.Votes, err = parseVotes(v, known); err != nil {
 			return p, err
 		}
+		if err := checkVoteTimes(v, p, econ); err != nil {
+			return p, err
+		}
 	}
 	return p, nil
 }
 
-func parseAction(y ynode, f map[string]ynode) (nns.Action, error) {
+// checkVoteTimes refuses a vote that comes after the latest deadline the
+// proposal can have (voting period plus twice the wait-for-quiet increase):
+// the canister would refuse it, and the scenario would not play as written.
+func checkVoteTimes(y ynode, p ScenarioProposal, econ ScenarioEconomics) error {
+	cfg := Config{VotingPeriod: econ.VotingPeriod, ShortVotingPeriod: econ.ShortVotingPeriod,
+		WaitForQuietIncrease: econ.WaitForQuietIncrease}.withDefaults()
+	period := cfg.VotingPeriod
+	topic := p.Spec.Topic
+	if topic == nns.TopicUnspecified && p.Spec.Action.ExecuteNnsFunction != nil {
+		topic, _ = nns.NnsFunctionTopic(p.Spec.Action.ExecuteNnsFunction.NnsFunction)
+	}
+	if topic == nns.TopicExchangeRate {
+		period = cfg.ShortVotingPeriod
+	}
+	latest := period + 2*cfg.WaitForQuietIncrease
+	items, _ := y.items()
+	for i, v := range p.Votes {
+		if v.At >= latest {
+			return items[i].errorf("a vote %s after the proposal is after its latest possible deadline (%s): it would be refused", v.At, latest)
+		}
+	}
+	return nil
+}
+
+// parseProposalTopic is a topic name or number; a number outside the
+// known list is a newer canister's topic and is kept as it is.
+func parseProposalTopic(v ynode) (nns.Topic, error) {
+	s, err := v.str()
+	if err != nil {
+		return 0, err
+	}
+	t, err := nns.ParseTopic(s)
+	if err != nil {
+		n, nerr := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+		if nerr != nil {
+			return 0, v.errorf("%v", err)
+		}
+		t = nns.Topic(n)
+	}
+	switch {
+	case t == nns.TopicUnspecified:
+		return 0, v.errorf("topic Unspecified (0) is not a proposal topic; omit topic to derive it from the action")
+	case t < 0:
+		return 0, v.errorf("topic %d: topics are not negative", t)
+	case t == nns.TopicNeuronManagement:
+		return 0, v.errorf("the devnet does not make NeuronManagement proposals")
+	}
+	return t, nil
+}
+
+// parseAction reads action: Motion, ExecuteNnsFunction (with
+// nns_function), or {future: Tag} for an action votebot does not know.
+func parseAction(y ynode, f map[string]ynode) (nns.Action, string, error) {
 	action := "motion"
 	if v, ok := f["action"]; ok {
+		if v.n.Kind == yaml.MappingNode {
+			tag, err := parseFutureAction(v)
+			if err == nil {
+				if fn, hasFn := f["nns_function"]; hasFn {
+					return nns.Action{}, "", fn.errorf("nns_function is for action ExecuteNnsFunction")
+				}
+			}
+			return nns.Action{}, tag, err
+		}
 		s, err := v.str()
 		if err != nil {
-			return nns.Action{}, err
+			return nns.Action{}, "", err
 		}
 		action = strings.ToLower(s)
 	}
@@ -211,27 +288,46 @@ func parseAction(y ynode, f map[string]ynode) (nns.Action, error) {
 	switch action {
 	case "motion":
 		if hasFn {
-			return nns.Action{}, fn.errorf("nns_function is for action ExecuteNnsFunction")
+			return nns.Action{}, "", fn.errorf("nns_function is for action ExecuteNnsFunction")
 		}
-		return nns.Action{Motion: &nns.Motion{MotionText: "devnet scenario motion"}}, nil
+		return nns.Action{Motion: &nns.Motion{MotionText: "devnet scenario motion"}}, "", nil
 	case "executennsfunction":
 		if !hasFn {
-			return nns.Action{}, y.errorf("action ExecuteNnsFunction needs nns_function")
+			return nns.Action{}, "", y.errorf("action ExecuteNnsFunction needs nns_function")
 		}
 		s, err := fn.str()
 		if err != nil {
-			return nns.Action{}, err
+			return nns.Action{}, "", err
 		}
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
-			return nns.Action{}, fn.errorf("want an integer, got %q", s)
+			return nns.Action{}, "", fn.errorf("want an integer, got %q", s)
 		}
 		if _, ok := nns.NnsFunctionTopic(int32(n)); !ok {
-			return nns.Action{}, fn.errorf("unknown nns_function %d", n)
+			return nns.Action{}, "", fn.errorf("unknown nns_function %d", n)
 		}
-		return nns.Action{ExecuteNnsFunction: &nns.ExecuteNnsFunction{NnsFunction: int32(n), Payload: []byte{}}}, nil
+		return nns.Action{ExecuteNnsFunction: &nns.ExecuteNnsFunction{NnsFunction: int32(n), Payload: []byte{}}}, "", nil
 	}
-	return nns.Action{}, f["action"].errorf("want Motion or ExecuteNnsFunction, got %q", action)
+	return nns.Action{}, "", f["action"].errorf("want Motion, ExecuteNnsFunction or {future: Tag}, got %q", action)
+}
+
+func parseFutureAction(v ynode) (string, error) {
+	_, f, err := v.fields("future")
+	if err != nil {
+		return "", err
+	}
+	tv, ok := f["future"]
+	if !ok {
+		return "", v.errorf("want {future: Tag}")
+	}
+	tag, err := tv.str()
+	if err != nil {
+		return "", err
+	}
+	if err := checkFutureTag(tag); err != nil {
+		return "", tv.errorf("%v", err)
+	}
+	return tag, nil
 }
 
 func parseVotes(y ynode, known map[uint64]bool) ([]ScenarioVote, error) {

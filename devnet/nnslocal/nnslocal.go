@@ -46,6 +46,14 @@ type Options struct {
 	// Configure, if set, adjusts the governance configuration derived from
 	// the scenario (tests use it for short periods); it runs after scaling.
 	Configure func(*governance.Config)
+	// ClockOffset shifts the network's clock from the wall clock, e.g.
+	// -10m: governance time and everything a client sees (certificate
+	// time, query timestamps, ingress expiry checks) run offset, as if the
+	// client's clock were off by -ClockOffset.
+	ClockOffset time.Duration
+	// ReplyLimits bound canister reply sizes (zero: the replica's 2 MiB
+	// replicated and 3 MiB non-replicated limits).
+	ReplyLimits devnet.ReplyLimits
 }
 
 // Network is a running local NNS.
@@ -73,6 +81,10 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	base := opts.Now
 	if base == nil {
 		base = time.Now
+	}
+	if off := opts.ClockOffset; off != 0 {
+		wall := base
+		base = func() time.Time { return wall().Add(off) }
 	}
 	clock := &offsetClock{base: base}
 	now := clock.Now
@@ -102,7 +114,8 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if err := scenario.Apply(gov); err != nil {
 		return nil, err
 	}
-	srv, err := devnet.New(devnet.Config{KeyFile: opts.KeyFile, Logger: opts.Logger, Now: now})
+	srv, err := devnet.New(devnet.Config{KeyFile: opts.KeyFile, Logger: opts.Logger, Now: now,
+		ClockOffset: opts.ClockOffset, ReplyLimits: opts.ReplyLimits})
 	if err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
