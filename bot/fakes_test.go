@@ -47,6 +47,7 @@ type fakeGov struct {
 	reads      int // successful Neurons calls
 	following  []uint64
 	refreshed  []uint64
+	skew       time.Duration // IC time − local time, 0: not measured
 }
 
 func newFakeGov(now func() time.Time) *fakeGov {
@@ -213,6 +214,12 @@ func (g *fakeGov) RefreshVotingPower(_ context.Context, neuron uint64) error {
 }
 
 func (g *fakeGov) Principal() string { return g.principal }
+
+func (g *fakeGov) ClockSkew() (time.Duration, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.skew, g.skew != 0
+}
 
 func (g *fakeGov) RecentBallots(_ context.Context, neuron uint64) (map[uint64]nns.Vote, error) {
 	g.mu.Lock()

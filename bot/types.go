@@ -63,6 +63,9 @@ type Governance interface {
 	RecentBallots(ctx context.Context, neuron uint64) (map[uint64]nns.Vote, error)
 	// Principal is the bot identity's principal text.
 	Principal() string
+	// ClockSkew is the IC's certified time minus the local clock, once
+	// measured (ok false before).
+	ClockSkew() (skew time.Duration, ok bool)
 }
 
 // ErrorClassifier tells the loop what a client error means.

@@ -193,6 +193,12 @@ func (a AgentGov) RecentBallots(ctx context.Context, neuron uint64) (map[uint64]
 	return out, nil
 }
 
+// ClockSkew implements bot.Governance: IC time − local time, once measured.
+func (a AgentGov) ClockSkew() (time.Duration, bool) {
+	skew, _, ok := a.C.ClockSkew()
+	return skew, ok
+}
+
 // Principal implements Governance.
 func (a AgentGov) Principal() string { return a.C.Sender().String() }
 

@@ -52,13 +52,15 @@ type App struct {
 // builds the loop. Close the App when done.
 func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 	cfg := o.Config
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	m := metrics.NewMetrics(o.Version, o.Commit)
 	gov, err := Connect(ctx, cfg, o.Logger, m)
 	if err != nil {
 		return nil, err
+	}
+	if o.Now == nil {
+		// Deadlines are IC time: measure them on the IC's clock (the
+		// local one plus the skew every certificate shows).
+		o.Now = gov.Now
 	}
 	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now))
 	if err != nil {
@@ -147,6 +149,19 @@ func (a *App) loopOptions(cfg *config.Config) bot.Options {
 		a.opts.Tune(&opts)
 	}
 	return opts
+}
+
+// Ready is nil while the daemon can do its job: a poll succeeded within 3
+// intervals and the local clock is close enough to the IC's for requests
+// and deadlines (agent.ClockReady).
+func (a *App) Ready() error {
+	if !a.Bot.Ready() {
+		return errors.New("no successful poll within 3 intervals")
+	}
+	if skew, _, ok := a.Gov.ClockSkew(); ok && !agent.ClockReady(skew) {
+		return fmt.Errorf("the local clock is %s off the IC's certified time: fix NTP (timedatectl)", skew.Abs().Round(time.Second))
+	}
+	return nil
 }
 
 // Close releases the store.

@@ -12,15 +12,16 @@ import (
 )
 
 // Handler serves /metrics, /healthz and /readyz. No pprof.
-func Handler(m *metrics.Metrics, ready func() bool) http.Handler {
+// ready says why the daemon is not ready (nil when it is).
+func Handler(m *metrics.Metrics, ready func() error) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler())
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if !ready() {
-			http.Error(w, "not ready: no successful poll within 3 intervals", http.StatusServiceUnavailable)
+		if err := ready(); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
