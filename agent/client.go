@@ -21,6 +21,7 @@ type Governance struct {
 	endpoints []*endpoint
 	rootKey   []byte
 	voteArgs  voteArgs // RegisterVote arguments by template
+	drops     *dropReporter
 }
 
 // New builds a client. It contacts the network only to fetch the root key
@@ -35,7 +36,8 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey}
+	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey,
+		drops: &dropReporter{obs: cfg.Observer, logger: cfg.Logger}}
 	for _, u := range urls {
 		tr, err := newTransport(cfg.Transport, rootKey, ingressExpiry)
 		if err != nil {

@@ -133,7 +133,7 @@ func (g *Governance) manage(ctx context.Context, neuronID uint64, name string, c
 		return nil // byte for byte the encoding of RegisterVote's success
 	}
 	var resp nns.ManageNeuronResponse
-	if err := decode(label, reply, &resp); err != nil {
+	if err := g.decode(label, reply, &resp); err != nil {
 		return fmt.Errorf("neuron %d: %w", neuronID, err)
 	}
 	switch {
