@@ -7,9 +7,11 @@
 // Why a mapper of our own: agent-go finds the Go field of every record field
 // by hashing each struct field's name with math/big on every comparison,
 // per record, per reply. Decoding one list_neurons page of 500 full neurons
-// with 50 recent ballots each (BenchmarkDecodeListNeurons500, 1.7 MB) takes
-// FIGURE_UNMARSHAL with candid.Unmarshal and FIGURE_FAST here; the wire parse
-// alone is FIGURE_WIRE.
+// with 50 recent ballots each (BenchmarkDecodeListNeurons500, 0.8 MB, on a
+// shared 2-core machine): candid.Unmarshal 1.57–2.34 s/op, 227 MB and 11.6
+// million allocations; Decode 0.10–0.15 s/op, 46 MB, 0.57 million; of
+// which agent-go's wire parse alone is 0.06–0.10 s. At 1,000 neurons read
+// every few minutes, that is the daemon's CPU.
 //
 // Why the mapper is also where the Candid opt rule lives: a value under
 // opt that does not fit the expected type (a variant tag the Go type lacks,
