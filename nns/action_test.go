@@ -59,3 +59,28 @@ func TestNewestParity(t *testing.T) {
 		t.Errorf("Topic(25): Known %v, String %q", Topic(25).Known(), Topic(25))
 	}
 }
+
+func TestParseAnyTopic(t *testing.T) {
+	tests := []struct {
+		in    string
+		want  Topic
+		known bool
+		err   bool
+	}{
+		{"25", 25, false, false},
+		{" 4 ", TopicGovernance, true, false},
+		{"Governance", TopicGovernance, true, false},
+		{"-1", 0, false, true},
+		{"99999999999", 0, false, true},
+		{"Nonsense", 0, false, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseAnyTopic(tt.in)
+		if (err != nil) != tt.err || (err == nil && (got != tt.want || got.Known() != tt.known)) {
+			t.Errorf("ParseAnyTopic(%q) = %v (known %v), %v", tt.in, got, got.Known(), err)
+		}
+	}
+	if _, err := ParseTopic("25"); err == nil {
+		t.Error("ParseTopic accepted an unknown number")
+	}
+}

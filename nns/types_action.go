@@ -37,9 +37,12 @@ type Action struct {
 	CreateCanisterAndInstallCode   *CreateCanisterAndInstallCode   `ic:"CreateCanisterAndInstallCode,variant" json:"CreateCanisterAndInstallCode,omitempty"`
 	Batch                          *Batch                          `ic:"Batch,variant" json:"Batch,omitempty"`
 
-	// unknownTag is set by the decoder (SetUnknownTag) for a tag votebot
-	// does not know. Unexported, so Candid encoding and JSON ignore it.
-	unknownTag *string
+	// unknown and unknownTag are set by the decoder (SetUnknownTag) for a
+	// tag votebot does not know. Unexported, so Candid encoding and JSON
+	// ignore them; not pointers, so code that looks for the set pointer
+	// field (the case) by reflection does not take them for one.
+	unknown    bool
+	unknownTag string
 }
 
 // ActionUnknown is the Kind of an Action whose tag votebot does not know.
@@ -48,15 +51,15 @@ const ActionUnknown = "Unknown"
 // SetUnknownTag marks a as an action votebot could not decode: tag is the
 // wire's variant tag (its name when known, "#<hash>" otherwise, "" when the
 // tag was known but its payload did not fit). The agent's decoder calls it.
-func (a *Action) SetUnknownTag(tag string) { *a = Action{unknownTag: &tag} }
+func (a *Action) SetUnknownTag(tag string) { *a = Action{unknown: true, unknownTag: tag} }
 
 // UnknownTag reports whether a is an action votebot could not decode, and
 // its tag (see SetUnknownTag).
 func (a *Action) UnknownTag() (tag string, unknown bool) {
-	if a == nil || a.unknownTag == nil {
+	if a == nil || !a.unknown {
 		return "", false
 	}
-	return *a.unknownTag, true
+	return a.unknownTag, true
 }
 
 // Kind is the name of the case that is set (e.g. "Motion"), ActionUnknown
@@ -65,12 +68,12 @@ func (a *Action) Kind() string {
 	if a == nil {
 		return ""
 	}
-	if a.unknownTag != nil {
+	if a.unknown {
 		return ActionUnknown
 	}
 	v := reflect.ValueOf(a).Elem()
 	for i := range v.NumField() {
-		if f := v.Field(i); v.Type().Field(i).IsExported() && !f.IsNil() {
+		if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
 			return v.Type().Field(i).Name
 		}
 	}

@@ -10,8 +10,7 @@
 // with 50 recent ballots each (BenchmarkDecodeListNeurons500, 0.8 MB, on a
 // shared 2-core machine): candid.Unmarshal 1.57–2.34 s/op, 227 MB and 11.6
 // million allocations; Decode 0.10–0.15 s/op, 46 MB, 0.57 million; of
-// which agent-go's wire parse alone is 0.06–0.10 s. At 1,000 neurons read
-// every few minutes, that is the daemon's CPU.
+// which agent-go's wire parse alone is 0.06–0.10 s.
 //
 // Why the mapper is also where the Candid opt rule lives: a value under
 // opt that does not fit the expected type (a variant tag the Go type lacks,
