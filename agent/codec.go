@@ -59,11 +59,14 @@ func decode(method string, reply []byte, out any) error {
 // the rule dropped. On failure it looks for the first field that does not
 // decode, so the error names it.
 //
-// agent-go's candid.Unmarshal, which lacks the opt rule, is asked only when
-// candidfast declines: a target it does not take (an *idl.RawMessage,
-// which the agent never decodes into), a panic of the mapper, or a message
-// candid.Decode cannot parse once cut where its values end. Its success is
-// then the rule's result too (the rule changes only values that fail).
+// No reply reaches agent-go's rule-less mapping (candid.Unmarshal,
+// idl.UnmarshalGo of a record, variant or opt): what candidfast declines is
+// an error here. It declines only what candid.Unmarshal would reject too
+// (not Candid, a malformed message), with one exception that is malformed
+// by the Candid spec anyway: trailing bytes after a value ending in a
+// zero-length func, service or future value (agent-go's parse then reads
+// past the values; governance replies have none of these types). A panic
+// of the mapper is an error too, never a second decode without the rule.
 func decodeReply(method string, reply []byte, out any) (drops []candidfast.Drop, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -81,10 +84,8 @@ func decodeReply(method string, reply []byte, out any) (drops []candidfast.Drop,
 	drops, err = candidfast.Decode(reply[:end], out, &decodeOptions)
 	var declined *candidfast.DeclinedError
 	if errors.As(err, &declined) {
-		// agent-go's own decode decides, from a zero value as the caller
-		// gave it.
-		resetTarget(out)
-		drops, err = nil, candid.Unmarshal(reply, []any{out})
+		resetTarget(out) // nothing half-decoded reaches the caller
+		return nil, &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid: %w", declined.Err)}
 	}
 	if err != nil {
 		return nil, &DecodeError{Method: method, Field: locateField(reply, out), Err: err}
