@@ -138,7 +138,8 @@ func (g *Governance) manage(ctx context.Context, neuronID uint64, name string, c
 	}
 	switch {
 	case resp.Command == nil:
-		return &DecodeError{Method: label, Field: "command", Err: errors.New("missing")}
+		// Also a Command_1 case newer than votebot: the opt rule drops it.
+		return &DecodeError{Method: label, Field: "command", Err: errors.New("missing, or a kind votebot does not know")}
 	case resp.Command.Error != nil:
 		return fmt.Errorf("neuron %d: %w", neuronID, newGovernanceError(label, resp.Command.Error))
 	case !ok(resp.Command):

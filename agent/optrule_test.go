@@ -3,6 +3,7 @@ package agent
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -102,5 +103,36 @@ func TestOptRuleThroughClient(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), `"level":"warn"`); n != 2 {
 		t.Errorf("%d warnings, want 2 (one per method, type and tag):\n%s", n, logs.String())
+	}
+}
+
+// newerCommand1 is Command_1 with a case votebot does not know.
+type newerCommand1 struct {
+	RegisterVote     *nns.EmptyRecord `ic:"RegisterVote,variant"`
+	SomeFutureResult *nns.EmptyRecord `ic:"SomeFutureResult,variant"`
+}
+
+// TestOptRuleManageNeuron: a manage_neuron reply with a Command_1 case
+// votebot does not know is not taken for a vote: a DecodeError naming the
+// command, and one drop reported.
+func TestOptRuleManageNeuron(t *testing.T) {
+	net := startNet(t)
+	net.gov.setOverride("manage_neuron", func(devnet.Call) ([]byte, error) {
+		return reply(struct {
+			Command *newerCommand1 `ic:"command,omitempty"`
+		}{&newerCommand1{SomeFutureResult: &nns.EmptyRecord{}}})
+	})
+	rec := &dropRecorder{}
+	cfg := testConfig([]string{net.url}, net.rootKey, newIdentity(t))
+	cfg.Observer = rec
+	g := newClient(t, cfg)
+	err := g.RegisterVote(context.Background(), 1, 1, nns.VoteYes)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Field != "command" {
+		t.Fatalf("RegisterVote = %v, want a DecodeError on command", err)
+	}
+	want := []string{"manage_neuron.RegisterVote nns.Command1 #" + idl.HashString("SomeFutureResult")}
+	if !slices.Equal(rec.drops, want) {
+		t.Errorf("drops = %q, want %q", rec.drops, want)
 	}
 }
