@@ -17,7 +17,7 @@ import (
 // votebot_decode_values_dropped_total{method,type}.
 type DecodeDropObserver interface {
 	// ObserveDecodeDropped reports one dropped value: method is the call's
-	// label (e.g. list_proposals, manage_neuron.register_vote), goType the
+	// label (e.g. list_proposals, manage_neuron.RegisterVote), goType the
 	// Go type it did not fit (e.g. nns.Action), tag the variant tag that
 	// type lacks (its name when known, else "#<hash>"), "" for any other
 	// mismatch.
