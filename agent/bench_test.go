@@ -162,9 +162,8 @@ func BenchmarkDevnetListProposals50x1000(b *testing.B) {
 
 // BenchmarkDecodeListNeurons500 decodes one list_neurons page (500 full
 // neurons with 50 recent ballots each, as the devnet canister encodes it)
-// without the network: agent-go's candid.Unmarshal, its wire parse alone
-// (candid.Decode, which the fast path keeps), the fast path, the bounds
-// check decode runs first, and decode (both).
+// without the network: agent-go's candid.Unmarshal and decode (the bounds
+// check and candidfast, whose own benchmark splits it up).
 func BenchmarkDecodeListNeurons500(b *testing.B) {
 	net := startGovNet(b)
 	hot := principal.Principal{Raw: []byte{0x42}}
@@ -194,9 +193,6 @@ func BenchmarkDecodeListNeurons500(b *testing.B) {
 		decode func(*nns.ListNeuronsResponse) error
 	}{
 		{"unmarshal", func(out *nns.ListNeuronsResponse) error { return candid.Unmarshal(reply, []any{out}) }},
-		{"wire-only", func(*nns.ListNeuronsResponse) error { _, _, err := candid.Decode(reply); return err }},
-		{"fast", func(out *nns.ListNeuronsResponse) error { return decodeFast(reply, out) }},
-		{"bounds-check", func(*nns.ListNeuronsResponse) error { _, err := checkCandidBounds(reply); return err }},
 		{"decode", func(out *nns.ListNeuronsResponse) error { return decode("list_neurons", reply, out) }},
 	}
 	for _, d := range decoders {

@@ -22,6 +22,7 @@ type Governance struct {
 	endpoints []*endpoint
 	rootKey   []byte
 	voteArgs  voteArgs // RegisterVote arguments by template
+	drops     *dropReporter
 	// pageLimit is the list_proposals page size that fits the replica's
 	// reply limit.
 	pageLimit pageLimit
@@ -46,7 +47,8 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey}
+	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey,
+		drops: &dropReporter{obs: cfg.Observer, logger: cfg.Logger}}
 	g.clock.onChange = g.adjustExpiry
 	for _, u := range urls {
 		tr, err := newTransport(cfg.Transport, rootKey, ingressExpiry, &g.clock)

@@ -7,6 +7,9 @@ import (
 	"reflect"
 
 	"github.com/aviate-labs/agent-go/candid"
+
+	"github.com/votebot/votebot/agent/internal/candidfast"
+	"github.com/votebot/votebot/nns"
 )
 
 // query runs a query method: args are encoded, the reply decoded into out
@@ -29,38 +32,65 @@ func (g *Governance) requestEncoded(ctx context.Context, kind callKind, method, 
 	if err != nil {
 		return err
 	}
-	return decode(label, reply, out)
+	return g.decode(label, reply, out)
 }
 
+// decode is decodeReply reporting what the opt rule dropped.
+func (g *Governance) decode(method string, reply []byte, out any) error {
+	drops, err := decodeReply(method, reply, out)
+	g.drops.report(method, drops)
+	return err
+}
+
+// decodeOptions name the variant tags of the governance interface (known
+// to it, newer than the Go types, or announced upstream), so a dropped
+// value's tag is reported by name.
+var decodeOptions = candidfast.Options{TagNames: candidfast.TagNameTable(nns.VariantTagNames()...)}
+
 // decode decodes a single-value Candid reply into out (a pointer to a zero
-// value). On failure it looks for the first field that does not decode, so
-// the error names it.
-func decode(method string, reply []byte, out any) (err error) {
+// value), see decodeReply.
+func decode(method string, reply []byte, out any) error {
+	_, err := decodeReply(method, reply, out)
+	return err
+}
+
+// decodeReply decodes a single-value Candid reply into out (a pointer to a
+// zero value) with the Candid opt rule (candidfast), and returns the values
+// the rule dropped. On failure it looks for the first field that does not
+// decode, so the error names it.
+//
+// No reply reaches agent-go's rule-less mapping (candid.Unmarshal,
+// idl.UnmarshalGo of a record, variant or opt): what candidfast declines is
+// an error here. It declines only what candid.Unmarshal would reject too
+// (not Candid, a malformed message), with one exception that is malformed
+// by the Candid spec anyway: trailing bytes after a value ending in a
+// zero-length func, service or future value (agent-go's parse then reads
+// past the values; governance replies have none of these types). A panic
+// of the mapper is an error too, never a second decode without the rule.
+func decodeReply(method string, reply []byte, out any) (drops []candidfast.Drop, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid (decoder panicked: %v)", r)}
+			drops, err = nil, &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid (decoder panicked: %v)", r)}
 		}
 	}()
 	// agent-go's decoder crashes the process (out of memory, stack
 	// overflow: beyond recover) on some malformed messages.
-	end, err := checkCandidBounds(reply)
+	end, err := candidfast.CheckBounds(reply)
 	if err != nil {
-		return &DecodeError{Method: method, Err: err}
+		return nil, &DecodeError{Method: method, Err: err}
 	}
 	// Without trailing bytes (candid.Unmarshal ignores them, candid.Decode
-	// does not), so hostile input never needs agent-go's slow mapping.
-	err = decodeFast(reply[:end], out)
-	var declined *declinedError
+	// does not).
+	drops, err = candidfast.Decode(reply[:end], out, &decodeOptions)
+	var declined *candidfast.DeclinedError
 	if errors.As(err, &declined) {
-		// agent-go's own decode decides, from a zero value as the caller
-		// gave it.
-		resetTarget(out)
-		err = candid.Unmarshal(reply, []any{out})
+		resetTarget(out) // nothing half-decoded reaches the caller
+		return nil, &DecodeError{Method: method, Err: fmt.Errorf("malformed Candid: %w", declined.Err)}
 	}
 	if err != nil {
-		return &DecodeError{Method: method, Field: locateField(reply, out), Err: err}
+		return nil, &DecodeError{Method: method, Field: locateField(reply, out), Err: err}
 	}
-	return nil
+	return drops, nil
 }
 
 // resetTarget zeroes *out, undoing what a failed fast decode wrote.

@@ -25,9 +25,20 @@ type badTally struct {
 	Yes string `ic:"yes"`
 }
 
-type proposalWithBadTally struct {
-	Id          *nns.ProposalId `ic:"id,omitempty"`
-	LatestTally *badTally       `ic:"latest_tally,omitempty"`
+// proposalWithBadBallot has a ballot that is not a Ballot: not under opt,
+// so the opt rule does not apply.
+type proposalWithBadBallot struct {
+	Id      *nns.ProposalId  `ic:"id,omitempty"`
+	Ballots []badBallotEntry `ic:"ballots"`
+}
+
+type badBallotEntry struct {
+	NeuronId uint64    `ic:"0,tuple"`
+	Ballot   badBallot `ic:"1,tuple"`
+}
+
+type badBallot struct {
+	Vote string `ic:"vote"`
 }
 
 func TestDecodeErrorsNameMethodAndField(t *testing.T) {
@@ -47,8 +58,9 @@ func TestDecodeErrorsNameMethodAndField(t *testing.T) {
 			ProposalInfo []badProposal `ic:"proposal_info"`
 		}{[]badProposal{{Id: &nns.ProposalId{Id: 1}, Status: "open"}}},
 			func() error { _, err := g.ListProposals(ctx, nns.ListProposalInfoRequest{}); return err }, "proposal_info[0].status"},
-		{"field in opt record", "get_proposal_info", &proposalWithBadTally{Id: &nns.ProposalId{Id: 1}, LatestTally: &badTally{Yes: "many"}},
-			func() error { _, err := g.GetProposalInfo(ctx, 1); return err }, "latest_tally.yes"},
+		{"field in record in vector", "get_pending_proposals",
+			[]proposalWithBadBallot{{Id: &nns.ProposalId{Id: 1}, Ballots: []badBallotEntry{{NeuronId: 7, Ballot: badBallot{Vote: "yes"}}}}},
+			func() error { _, err := g.GetPendingProposals(ctx); return err }, "[0].ballots[0].1.vote"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aviate-labs/agent-go/candid"
 	"github.com/aviate-labs/agent-go/candid/idl"
+
+	"github.com/votebot/votebot/agent/internal/candidfast"
 )
 
 // locateField finds the path of the first field of reply that does not
@@ -25,10 +27,11 @@ func locateField(reply []byte, out any) (path string) {
 	return locate(types[0], values[0], reflect.TypeOf(out).Elem(), "")
 }
 
-// fits uses the fast mapper (candidmap.go): idl.UnmarshalGo's result at a
-// fraction of its cost, which retrying field by field multiplies.
+// fits uses the fast mapper (candidfast), opt rule included:
+// idl.UnmarshalGo's result at a fraction of its cost, which retrying field
+// by field multiplies.
 func fits(typ idl.Type, raw any, target reflect.Type) bool {
-	return mapValue(typ, raw, reflect.New(target)) == nil
+	return candidfast.Fits(typ, raw, target)
 }
 
 func locate(typ idl.Type, raw any, target reflect.Type, path string) string {

@@ -133,12 +133,13 @@ func (g *Governance) manage(ctx context.Context, neuronID uint64, name string, c
 		return nil // byte for byte the encoding of RegisterVote's success
 	}
 	var resp nns.ManageNeuronResponse
-	if err := decode(label, reply, &resp); err != nil {
+	if err := g.decode(label, reply, &resp); err != nil {
 		return fmt.Errorf("neuron %d: %w", neuronID, err)
 	}
 	switch {
 	case resp.Command == nil:
-		return &DecodeError{Method: label, Field: "command", Err: errors.New("missing")}
+		// Also a Command_1 case newer than votebot: the opt rule drops it.
+		return &DecodeError{Method: label, Field: "command", Err: errors.New("missing, or a kind votebot does not know")}
 	case resp.Command.Error != nil:
 		return fmt.Errorf("neuron %d: %w", neuronID, newGovernanceError(label, resp.Command.Error))
 	case !ok(resp.Command):

@@ -54,7 +54,14 @@ var nnsFunctionTopics = map[int32]Topic{
 	50: TopicIcOsVersionElection,            // ReviseElectedHostosVersions
 	51: TopicIcOsVersionDeployment,          // DeployHostosToSomeNodes
 	52: TopicSubnetRental,                   // SubnetRentalRequest
+	53: TopicSubnetManagement,               // PauseCanisterMigrations [inf: topic]
+	54: TopicSubnetManagement,               // UnpauseCanisterMigrations [inf: topic]
+	55: TopicSubnetManagement,               // SetSubnetOperationalLevel [inf: topic]
 }
+
+// NnsFunctionMax is the newest nns_function number known (upstream enum
+// NnsFunction as of @dfinity/nns 12.1.0); 22 and 45 are obsolete upstream.
+const NnsFunctionMax = 55
 
 // NnsFunctionTopic is the topic of an ExecuteNnsFunction proposal with this
 // nns_function number; ok is false for numbers the devnet does not know.

@@ -96,6 +96,18 @@ func (t Topic) IgnoresCatchAll() bool {
 	return t == TopicGovernance || t == TopicSnsAndCommunityFund || t == TopicNeuronManagement
 }
 
+// ParseAnyTopic is ParseTopic that also accepts any non-negative topic
+// number votebot does not know (a topic the canister added after this
+// build, e.g. "25"), so rules and scenarios can name it before votebot
+// does; Known tells the two apart.
+func ParseAnyTopic(s string) (Topic, error) {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+	if err == nil && n >= 0 {
+		return Topic(n), nil
+	}
+	return ParseTopic(s)
+}
+
 // ParseTopic accepts a canonical or former topic name, case-insensitively,
 // with an optional "Topic" prefix, or a topic number.
 func ParseTopic(s string) (Topic, error) {

@@ -1,13 +1,17 @@
 package nns
 
 import (
+	"reflect"
+
 	"github.com/aviate-labs/agent-go/candid/idl"
 	"github.com/aviate-labs/agent-go/principal"
 )
 
 // Action is the Candid variant Action of a Proposal. Every tag the canister
-// defines is listed, because a variant tag unknown to the decoder fails the
-// whole reply; the payloads votebot does not read are empty structs.
+// defines is listed; the payloads votebot does not read are empty structs.
+// A tag added upstream after this build does not fail the reply: the agent's
+// decoder applies the Candid opt rule to Proposal.action (an opt Action) and
+// leaves an Action with no case set whose UnknownTag reports the tag.
 type Action struct {
 	RegisterKnownNeuron            *KnownNeuron                    `ic:"RegisterKnownNeuron,variant" json:"RegisterKnownNeuron,omitempty"`
 	DeregisterKnownNeuron          *DeregisterKnownNeuron          `ic:"DeregisterKnownNeuron,variant" json:"DeregisterKnownNeuron,omitempty"`
@@ -31,6 +35,49 @@ type Action struct {
 	TakeCanisterSnapshot           *TakeCanisterSnapshot           `ic:"TakeCanisterSnapshot,variant" json:"TakeCanisterSnapshot,omitempty"`
 	LoadCanisterSnapshot           *LoadCanisterSnapshot           `ic:"LoadCanisterSnapshot,variant" json:"LoadCanisterSnapshot,omitempty"`
 	CreateCanisterAndInstallCode   *CreateCanisterAndInstallCode   `ic:"CreateCanisterAndInstallCode,variant" json:"CreateCanisterAndInstallCode,omitempty"`
+	Batch                          *Batch                          `ic:"Batch,variant" json:"Batch,omitempty"`
+
+	// unknown and unknownTag are set by the decoder (SetUnknownTag) for a
+	// tag votebot does not know. Unexported, so Candid encoding and JSON
+	// ignore them; not pointers, so code that looks for the set pointer
+	// field (the case) by reflection does not take them for one.
+	unknown    bool
+	unknownTag string
+}
+
+// ActionUnknown is the Kind of an Action whose tag votebot does not know.
+const ActionUnknown = "Unknown"
+
+// SetUnknownTag marks a as an action votebot could not decode: tag is the
+// wire's variant tag (its name when known, "#<hash>" otherwise, "" when the
+// tag was known but its payload did not fit). The agent's decoder calls it.
+func (a *Action) SetUnknownTag(tag string) { *a = Action{unknown: true, unknownTag: tag} }
+
+// UnknownTag reports whether a is an action votebot could not decode, and
+// its tag (see SetUnknownTag).
+func (a *Action) UnknownTag() (tag string, unknown bool) {
+	if a == nil || !a.unknown {
+		return "", false
+	}
+	return a.unknownTag, true
+}
+
+// Kind is the name of the case that is set (e.g. "Motion"), ActionUnknown
+// for an action votebot could not decode, "" for none (a nil Action too).
+func (a *Action) Kind() string {
+	if a == nil {
+		return ""
+	}
+	if a.unknown {
+		return ActionUnknown
+	}
+	v := reflect.ValueOf(a).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.Pointer && !f.IsNil() {
+			return v.Type().Field(i).Name
+		}
+	}
+	return ""
 }
 
 // ProposalActionRequest is the Candid variant ProposalActionRequest, the
@@ -125,6 +172,9 @@ type (
 	TakeCanisterSnapshot           struct{}
 	LoadCanisterSnapshot           struct{}
 	CreateCanisterAndInstallCode   struct{}
+	// Batch is an action of the newest public source, behind a flag there
+	// [inf: payload not read; any record decodes into it].
+	Batch struct{}
 )
 
 // TopicToFollow is the Candid variant TopicToFollow of

@@ -83,7 +83,12 @@ type DerivedProposalInformation struct{}
 type SuccessfulProposalExecutionValue struct {
 	CreateCanisterAndInstallCode *CreateCanisterAndInstallCodeOk `ic:"CreateCanisterAndInstallCode,variant" json:"CreateCanisterAndInstallCode,omitempty"`
 	TakeCanisterSnapshot         *TakeCanisterSnapshotOk         `ic:"TakeCanisterSnapshot,variant" json:"TakeCanisterSnapshot,omitempty"`
+	Batch                        *BatchOk                        `ic:"Batch,variant" json:"Batch,omitempty"`
 }
+
+// BatchOk is the success value of a Batch proposal (newest public source,
+// behind a flag); votebot does not read it [inf: any record decodes].
+type BatchOk struct{}
 
 // TakeCanisterSnapshotOk is the success value of a TakeCanisterSnapshot
 // proposal; votebot does not read it.

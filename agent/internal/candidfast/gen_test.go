@@ -1,4 +1,4 @@
-package agent
+package candidfast
 
 import (
 	"math/big"
@@ -72,7 +72,9 @@ func (g *valueGen) value(t reflect.Type, depth int) reflect.Value {
 			g.fillVariant(v, depth)
 		} else {
 			for i := range t.NumField() {
-				v.Field(i).Set(g.value(t.Field(i).Type, depth-1))
+				if t.Field(i).IsExported() {
+					v.Field(i).Set(g.value(t.Field(i).Type, depth-1))
+				}
 			}
 		}
 	default:
@@ -99,8 +101,13 @@ func (g *valueGen) fillSlice(v reflect.Value, depth int) {
 // fillVariant sets exactly one case of a variant struct; the case's value
 // never nil, since that is how a case is chosen.
 func (g *valueGen) fillVariant(v reflect.Value, depth int) {
-	i := g.rnd.IntN(v.NumField())
-	f := v.Field(i)
+	var cases []int
+	for i := range v.NumField() {
+		if v.Type().Field(i).IsExported() {
+			cases = append(cases, i)
+		}
+	}
+	f := v.Field(cases[g.rnd.IntN(len(cases))])
 	p := reflect.New(f.Type().Elem())
 	p.Elem().Set(g.value(f.Type().Elem(), max(depth-1, 1)))
 	f.Set(p)
@@ -144,15 +151,17 @@ func (g *valueGen) text() string {
 }
 
 // isVariantStruct reports whether t is a Go struct standing for a Candid
-// variant: every field tagged ",variant".
+// variant: every exported field tagged ",variant".
 func isVariantStruct(t reflect.Type) bool {
-	if t.NumField() == 0 {
-		return false
-	}
+	n := 0
 	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			continue
+		}
 		if !idl.ParseTags(t.Field(i)).VariantType {
 			return false
 		}
+		n++
 	}
-	return true
+	return n > 0
 }

@@ -1,11 +1,11 @@
-package agent
+package candidfast
 
 import (
 	"errors"
 	"fmt"
 )
 
-// checkCandidBounds walks a Candid message's type table and values without
+// CheckBounds walks a Candid message's type table and values without
 // building anything, and rejects what would make agent-go v0.9.2's decoder
 // (candid.Decode and candid.Unmarshal alike) crash the process instead of
 // returning an error: lengths it allocates before checking them against the
@@ -19,7 +19,7 @@ import (
 //
 // It returns where the values end: candid.Unmarshal ignores what follows,
 // candid.Decode (the fast path) rejects it.
-func checkCandidBounds(msg []byte) (end int, err error) {
+func CheckBounds(msg []byte) (end int, err error) {
 	w := &candidWalker{msg: msg, budget: 8*len(msg) + 1<<16}
 	if err := w.header(); err != nil {
 		return 0, fmt.Errorf("malformed Candid at byte %d: %w", w.pos, err)

@@ -1,4 +1,4 @@
-package agent
+package candidfast
 
 import (
 	"bytes"
@@ -46,13 +46,9 @@ func TestCandidBoundsRejectsDecoderCrashes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := checkCandidBounds(tt.msg)
+			_, err := CheckBounds(tt.msg)
 			if !errors.Is(err, tt.want) {
-				t.Errorf("checkCandidBounds = %v, want %v", err, tt.want)
-			}
-			var de *DecodeError
-			if err := decode("list_neurons", tt.msg, new(oddShapes)); !errors.As(err, &de) || de.Method != "list_neurons" {
-				t.Errorf("decode = %v, want a DecodeError", err)
+				t.Errorf("CheckBounds = %v, want %v", err, tt.want)
 			}
 		})
 	}
@@ -63,7 +59,7 @@ func TestCandidBoundsRejectsDecoderCrashes(t *testing.T) {
 // where the message (before any trailing bytes) ends.
 func TestCandidBoundsAcceptsReplies(t *testing.T) {
 	for _, r := range devnetReplies(t) {
-		if end, err := checkCandidBounds(r.reply); err != nil || end != len(r.reply) {
+		if end, err := CheckBounds(r.reply); err != nil || end != len(r.reply) {
 			t.Errorf("%s: end %d of %d, %v", r.name, end, len(r.reply), err)
 		}
 	}
@@ -71,7 +67,7 @@ func TestCandidBoundsAcceptsReplies(t *testing.T) {
 	for _, typ := range replyTypes {
 		for range 50 {
 			reply := marshalValue(t, g.value(typ, 6).Interface())
-			if end, err := checkCandidBounds(append(reply, 0xff, 0)); err != nil || end != len(reply) {
+			if end, err := CheckBounds(append(reply, 0xff, 0)); err != nil || end != len(reply) {
 				t.Fatalf("%v: end %d of %d (2 trailing bytes), %v; reply %x", typ, end, len(reply), err, reply)
 			}
 		}

@@ -1,4 +1,4 @@
-package agent
+package candidfast
 
 import (
 	"errors"
@@ -89,28 +89,33 @@ func oldDecode(reply []byte, out any) (err error) {
 }
 
 // compareDecoders decodes reply into a new target of type typ by both
-// paths (the fast one without trailing bytes, as decode calls it) and
-// returns the fast path's error. A fast result must be the old
-// path's result; a fast error that is not a decline must be the old path's
-// error, word for word.
+// paths (the fast one without trailing bytes, as the agent calls it) and
+// returns the fast path's error. A fast result without drops must be the
+// old path's result; a fast result with drops (the opt rule) must be one
+// the old path, which lacks the rule, rejects; a fast error that is not a
+// decline must be the old path's error, word for word.
 func compareDecoders(t testing.TB, reply []byte, typ reflect.Type) error {
 	t.Helper()
 	fast, old := reflect.New(typ), reflect.New(typ)
-	end, err := checkCandidBounds(reply)
+	end, err := CheckBounds(reply)
 	if err != nil {
 		end = len(reply)
 	}
-	errFast := decodeFast(reply[:end], fast.Interface())
+	drops, errFast := Decode(reply[:end], fast.Interface(), nil)
 	errOld := oldDecode(reply, old.Interface())
-	var declined *declinedError
+	var declined *DeclinedError
 	switch {
 	case errors.As(errFast, &declined):
 	case errFast != nil:
 		if errOld == nil || withoutAddresses(errOld.Error()) != withoutAddresses(errFast.Error()) {
 			t.Fatalf("%v: fast path error %q, candid.Unmarshal's %v; reply %x", typ, errFast, errOld, reply)
 		}
+	case len(drops) > 0:
+		if errOld == nil {
+			t.Fatalf("%v: fast path dropped %v from a reply candid.Unmarshal decodes whole; reply %x", typ, drops, reply)
+		}
 	case errOld != nil:
-		t.Fatalf("%v: fast path decoded what candid.Unmarshal rejects (%v); reply %x", typ, errOld, reply)
+		t.Fatalf("%v: fast path decoded what candid.Unmarshal rejects (%v) and dropped nothing; reply %x", typ, errOld, reply)
 	default:
 		if d := firstDiff(fast.Elem(), old.Elem(), typ.String()); d != "" {
 			t.Fatalf("fast path differs from candid.Unmarshal at %s; reply %x", d, reply)
@@ -192,8 +197,8 @@ func TestDecodeFastFieldsAddedOrMissing(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []nns.BallotInfo
-			if err := decodeFast(reply, &got); err != nil {
-				t.Fatalf("decodeFast: %v", err)
+			if drops, err := Decode(reply, &got, nil); err != nil || drops != nil {
+				t.Fatalf("Decode: %v, %v", drops, err)
 			}
 			if len(got) != 1 || !reflect.DeepEqual(got[0], tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
@@ -204,8 +209,9 @@ func TestDecodeFastFieldsAddedOrMissing(t *testing.T) {
 }
 
 // TestDecodeFastLeavesToIdl checks the shapes the fast path hands to
-// agent-go: whole replies it declines (decode then runs candid.Unmarshal)
-// and targets it passes to idl.UnmarshalGo; decode's answer is the old one.
+// agent-go: whole replies it declines (the agent then runs
+// candid.Unmarshal) and targets it passes to idl.UnmarshalGo; where it does
+// not decline, its answer is the old one.
 func TestDecodeFastLeavesToIdl(t *testing.T) {
 	type hidden struct {
 		Vote int32 `ic:"vote"`
@@ -230,12 +236,16 @@ func TestDecodeFastLeavesToIdl(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var declined *declinedError
-			if err := decodeFast(tt.reply, tt.out()); errors.As(err, &declined) != tt.declined {
-				t.Fatalf("decodeFast error %v, want declined %v", err, tt.declined)
+			var declined *DeclinedError
+			got := tt.out()
+			_, errNew := Decode(tt.reply, got, nil)
+			if errors.As(errNew, &declined) != tt.declined {
+				t.Fatalf("Decode error %v, want declined %v", errNew, tt.declined)
 			}
-			got, want := tt.out(), tt.out()
-			errNew := decode("m", tt.reply, got)
+			if tt.declined {
+				return
+			}
+			want := tt.out()
 			errOld := oldDecode(tt.reply, want)
 			if (errNew == nil) != (errOld == nil) || !reflect.DeepEqual(got, want) {
 				t.Errorf("decode = %v, %+v; candid.Unmarshal = %v, %+v", errNew, got, errOld, want)
