@@ -31,6 +31,10 @@ const (
 	KindConfigInvalid        Kind = "config_invalid"         // a reload found an invalid config; the old one stays
 	KindNeuronDissolving     Kind = "neuron_dissolving"      // dissolve delay will drop below the minimum
 	KindStartFailed          Kind = "start_failed"           // votebot could not start: it votes nothing
+	KindUnknownProposalType  Kind = "unknown_proposal_type"  // a proposal of an action or topic newer than votebot
+	KindClockSkew            Kind = "clock_skew"             // the local clock is off the IC's certified time
+	KindStoreUnwritable      Kind = "store_unwritable"       // the state database cannot be written
+	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 )
 
 // Kinds lists every kind in a stable order.
@@ -38,7 +42,7 @@ func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
-		KindStartFailed}
+		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed}
 }
 
 type kindInfo struct {
@@ -62,6 +66,10 @@ var kindInfos = map[Kind]kindInfo{
 	KindConfigInvalid:        {SeverityWarning, "Configuration invalid", false},
 	KindNeuronDissolving:     {SeverityWarning, "Neuron dissolving", false},
 	KindStartFailed:          {SeverityCritical, "votebot could not start", false},
+	KindUnknownProposalType:  {SeverityWarning, "Proposal type unknown to votebot", true},
+	KindClockSkew:            {SeverityWarning, "Clock skew", false},
+	KindStoreUnwritable:      {SeverityCritical, "State database unwritable", false},
+	KindVoteUnconfirmed:      {SeverityWarning, "Vote not confirmed", true},
 }
 
 // Known reports whether k is one of the kinds above.

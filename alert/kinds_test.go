@@ -12,6 +12,8 @@ func TestDaemonKindsAreKnown(t *testing.T) {
 		{KindConfigInvalid, SeverityWarning},
 		{KindNeuronDissolving, SeverityWarning},
 		{KindStartFailed, SeverityCritical},
+		{KindClockSkew, SeverityWarning},
+		{KindStoreUnwritable, SeverityCritical},
 	}
 	for _, tc := range tests {
 		if !tc.kind.Known() {

@@ -20,6 +20,9 @@ type Options struct {
 	PollInterval    time.Duration // default 60 s
 	AtRiskThreshold time.Duration // default 24 h
 	RefreshWhenLeft time.Duration // default 30 d before decay starts
+	// ClockSkewAlert: clock_skew fires when the local clock is further than
+	// this from the IC's certified time (default 30 s).
+	ClockSkewAlert time.Duration
 	// EndpointsDownAfter: all_endpoints_down fires once every endpoint has
 	// failed for this long (default 5 min).
 	EndpointsDownAfter time.Duration
@@ -62,6 +65,7 @@ func (o Options) withDefaults() Options {
 	def(&o.ShutdownGrace, 15*time.Second)
 	def(&o.Retention, 400*24*time.Hour)
 	def(&o.EndpointsDownAfter, 5*time.Minute)
+	def(&o.ClockSkewAlert, 30*time.Second)
 	if o.StaleIntervals <= 0 {
 		o.StaleIntervals = 3
 	}
@@ -130,6 +134,8 @@ type Bot struct {
 	failedPolls  int
 	// downSince is the first failed poll of an outage of every endpoint.
 	downSince time.Time
+	// unknownKinds are the unknown action tags and topics told of already.
+	unknownKinds map[string]bool
 	// recheckInFlight: votes in flight before the restart still need their
 	// ballots re-read.
 	recheckInFlight bool
@@ -188,12 +194,13 @@ func New(d Deps, opts Options) (*Bot, error) {
 		gov: d.Gov, errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics,
 		log: d.Logger, now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events,
 		decider: d.Decider, opts: opts.withDefaults(), reconcile: true,
-		wake:      make(chan struct{}, 1),
-		tracked:   map[uint64]policy.Proposal{},
-		marks:     newBallotMarks(),
-		titles:    map[uint64]policy.Proposal{},
-		firing:    map[alert.Key]alert.Alert{},
-		warnedCtl: map[uint64]bool{},
+		wake:         make(chan struct{}, 1),
+		tracked:      map[uint64]policy.Proposal{},
+		marks:        newBallotMarks(),
+		titles:       map[uint64]policy.Proposal{},
+		firing:       map[alert.Key]alert.Alert{},
+		warnedCtl:    map[uint64]bool{},
+		unknownKinds: map[string]bool{},
 	}
 	b.metrics.SetNeurons(b.opts.Neurons)
 	return b, nil

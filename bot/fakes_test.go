@@ -528,6 +528,7 @@ func newRecMetrics() *recMetrics {
 }
 
 func (m *recMetrics) SetNeurons([]NeuronConfig)             {}
+func (m *recMetrics) ClockSkewMeasured(time.Duration)       {}
 func (m *recMetrics) NeuronPower(uint64, uint64, uint64)    {}
 func (m *recMetrics) NeuronRefreshed(uint64, time.Time)     {}
 func (m *recMetrics) Participation(uint64, string, float64) {}

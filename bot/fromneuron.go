@@ -25,6 +25,12 @@ func FromNeuron(fn nns.Neuron, me string, now time.Time) Neuron {
 			n.Authorized = true
 		}
 	}
+	if fn.DissolveState == nil {
+		// Every neuron has a dissolve state: none means the decoder dropped
+		// one newer than votebot (the Candid opt rule). Unknown, not "not
+		// dissolving": the dissolve checks are skipped, not misjudged.
+		n.DissolveUnknown = true
+	}
 	if ds := fn.DissolveState; ds != nil {
 		switch {
 		case ds.DissolveDelaySeconds != nil:

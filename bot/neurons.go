@@ -70,6 +70,11 @@ func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics
 	if n.Controller != "" && n.Controller == principal {
 		f.warn = append(f.warn, "the bot identity is the neuron's controller: a controller key on a server is a risk; use a hotkey")
 	}
+	if n.DissolveUnknown {
+		f.warn = append(f.warn, "the neuron's dissolve state is of a kind votebot does not know: upgrade votebot; "+
+			"its dissolve delay is not checked until then")
+		return f
+	}
 	if econ != nil && econ.MinimumDissolveDelayToVote > 0 && n.DissolveDelay < econ.MinimumDissolveDelayToVote {
 		f.fire = append(f.fire, alert.Alert{Kind: alert.KindNeuronCannotVote, Severity: alert.SeverityWarning, Neuron: nc.ID,
 			Headline: "Neuron " + label + " cannot vote",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/votebot/votebot/alert"
@@ -53,6 +52,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	}
 	now := b.now()
 	b.pollSucceeded(ctx, now)
+	b.checkClock(ctx, opts)
 	if b.recheckInFlight {
 		if err := b.recoverInFlight(ctx); err != nil {
 			b.log.Warn().Err(err).Msg("re-check of votes in flight before the restart failed; retried next pass")
@@ -198,37 +198,6 @@ func (b *Bot) start(ctx context.Context) error {
 	return nil
 }
 
-// startFailed tells a person that nothing will be voted until start-up
-// succeeds: in the log (once a minute), to systemd (STATUS=) and as an
-// alert where a channel can still deliver one.
-func (b *Bot) startFailed(ctx context.Context, err error, opts Options) {
-	b.startFailures++
-	now := b.now()
-	hint := "check that the state database (store.path) is readable and writable and that the IC endpoints (network.urls) answer"
-	if b.startFailures == 1 || now.Sub(b.loggedErr) >= time.Minute {
-		b.log.Error().Err(err).Int("attempts", b.startFailures).Str("retry_in", opts.RetryBackoff.String()).
-			Msg("votebot could not start and votes nothing until it can: " + hint)
-		b.loggedErr = now
-	}
-	if b.notify != nil {
-		b.notify("STATUS=start failed (attempt " + strconv.Itoa(b.startFailures) + "): " + err.Error())
-	}
-	b.fire(ctx, alert.Alert{Kind: alert.KindStartFailed, Severity: alert.SeverityCritical,
-		Headline: "votebot could not start",
-		Text:     fmt.Sprintf("votebot could not start and votes nothing until it can: %v. It retries every %s; %s.", err, opts.RetryBackoff, hint)})
-}
-
-func (b *Bot) startSucceeded(ctx context.Context) {
-	if b.startFailures > 0 {
-		b.log.Info().Int("attempts", b.startFailures+1).Msg("votebot started after failed attempts")
-		b.startFailures = 0
-	}
-	if b.notify != nil {
-		b.notify("STATUS=running")
-	}
-	b.resolve(ctx, alert.KindStartFailed, 0, 0)
-}
-
 func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
 	if b.failedPolls > 0 {
 		b.log.Info().Int("failed_polls", b.failedPolls).Msg("polling recovered")
@@ -321,6 +290,7 @@ func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 		}
 		b.tracked[p.ID] = p
 		if !seen {
+			b.noteUnknownKinds(ctx, p)
 			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.Topic.String()).Str("title", p.Title).
 				Time("deadline", p.Deadline).Msg("proposal seen")
 			b.emit("proposal", 0, p.ID, "%s · %q · deadline %s", p.Topic, truncate(p.Title, 60), p.Deadline.Format("15:04:05"))
@@ -494,26 +464,4 @@ func (b *Bot) nothingToPlan(props []policy.Proposal, opts Options) bool {
 		}
 	}
 	return true
-}
-
-// pruneEvery is how often the store's history is pruned.
-const pruneEvery = 24 * time.Hour
-
-// prune drops history older than the retention, once a day, so a
-// year-long daemon neither grows its database nor re-reads every
-// observation it ever made.
-func (b *Bot) prune(ctx context.Context, opts Options) {
-	now := b.now()
-	if !b.prunedAt.IsZero() && now.Sub(b.prunedAt) < pruneEvery {
-		return
-	}
-	b.prunedAt = now
-	n, err := b.store.Prune(ctx, now.Add(-opts.Retention))
-	if err != nil {
-		b.log.Error().Err(err).Msg("prune history (retried tomorrow)")
-		return
-	}
-	if n > 0 {
-		b.log.Info().Int64("rows", n).Str("retention", opts.Retention.String()).Msg("pruned history older than the retention")
-	}
 }

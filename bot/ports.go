@@ -129,6 +129,7 @@ type Metrics interface {
 	OpenBallot(p *policy.Proposal, neuron uint64, voted, omit bool)
 	// ProposalSettled drops a settled proposal's series.
 	ProposalSettled(proposal uint64)
+	ClockSkewMeasured(skew time.Duration)
 }
 
 // noMetrics publishes nothing.
@@ -145,3 +146,4 @@ func (noMetrics) AlertsFiring(map[alert.Kind]int)                 {}
 func (noMetrics) PollSucceeded(time.Time)                         {}
 func (noMetrics) OpenBallot(*policy.Proposal, uint64, bool, bool) {}
 func (noMetrics) ProposalSettled(uint64)                          {}
+func (noMetrics) ClockSkewMeasured(time.Duration)                 {}

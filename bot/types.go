@@ -22,6 +22,9 @@ type Neuron struct {
 	Controller    string
 	HotKeys       []string
 	DissolveDelay time.Duration
+	// DissolveUnknown: the neuron's dissolve state could not be decoded
+	// (a kind newer than votebot); DissolveDelay and State mean nothing.
+	DissolveUnknown bool
 	// DissolvesAt is when a dissolving neuron is dissolved (zero when not
 	// dissolving or unknown).
 	DissolvesAt time.Time

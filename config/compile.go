@@ -108,7 +108,7 @@ func (d *decoder) rule(at, policyName string, i int, rs ruleSpec, base policy.Ti
 func (d *decoder) match(at string, ms matchSpec) policy.Match {
 	var m policy.Match
 	for j, s := range ms.Topics {
-		t, err := nns.ParseTopic(s)
+		t, err := nns.ParseAnyTopic(s)
 		if err != nil {
 			d.addf(at+".topics["+strconv.Itoa(j)+"]", "%v", err)
 			continue
@@ -207,5 +207,5 @@ func parseFollowTopic(key string) (nns.Topic, error) {
 	case "catch_all", "catchall", "all", "unspecified":
 		return nns.TopicUnspecified, nil
 	}
-	return nns.ParseTopic(key)
+	return nns.ParseAnyTopic(key)
 }

@@ -33,6 +33,8 @@ type Metrics struct {
 	Firing         *prometheus.GaugeVec
 	APIRequests    *prometheus.CounterVec
 	APIDuration    *prometheus.HistogramVec
+	DecodeDropped  *prometheus.CounterVec
+	ClockSkew      prometheus.Gauge
 	ConfigReloadOK prometheus.Gauge
 	ConfigReloadAt prometheus.Gauge
 
@@ -68,6 +70,11 @@ func NewMetrics(version, commit string) *Metrics {
 		APIDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "votebot_api_request_duration_seconds",
 			Help: "IC API call latency.", Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 9)},
 			[]string{"endpoint", "method"}),
+		DecodeDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_decode_values_dropped_total",
+			Help: "Reply values decoded as null by the Candid opt rule (a variant newer than votebot), by method and Go type."},
+			[]string{"method", "type"}),
+		ClockSkew: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_clock_skew_seconds",
+			Help: "The IC's certified time minus the local clock, from the newest certificate."}),
 		ConfigReloadOK: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_successful",
 			Help: "1 if the last configuration (re)load succeeded."}),
 		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
@@ -91,7 +98,7 @@ func NewMetrics(version, commit string) *Metrics {
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
-		m.Firing, m.APIRequests, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
+		m.Firing, m.APIRequests, m.DecodeDropped, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
@@ -109,14 +116,23 @@ func (m *Metrics) ObserveAPI(endpoint, method, outcome string, d time.Duration) 
 
 // Metrics is the daemon's agent.Observer (agent/ has no exporter of its own).
 var (
-	_ agent.Observer = (*Metrics)(nil)
-	_ bot.Metrics    = (*Metrics)(nil)
+	_ agent.Observer           = (*Metrics)(nil)
+	_ agent.DecodeDropObserver = (*Metrics)(nil)
+	_ bot.Metrics              = (*Metrics)(nil)
 )
 
 // ObserveCall implements agent.Observer.
 func (m *Metrics) ObserveCall(endpoint, method, outcome string, d time.Duration) {
 	m.ObserveAPI(endpoint, method, outcome, d)
 }
+
+// ObserveDecodeDropped implements agent.DecodeDropObserver.
+func (m *Metrics) ObserveDecodeDropped(method, goType, _ string) {
+	m.DecodeDropped.WithLabelValues(method, goType).Inc()
+}
+
+// ClockSkewMeasured implements bot.Metrics.
+func (m *Metrics) ClockSkewMeasured(skew time.Duration) { m.ClockSkew.Set(skew.Seconds()) }
 
 // ObserveEndpoint implements agent.Observer.
 func (m *Metrics) ObserveEndpoint(endpoint string, up bool) { m.SetEndpointUp(endpoint, up) }

@@ -85,10 +85,26 @@ func (t Topic) String() string {
 
 // RewardWeight is the topic's weight in the voting-reward formula.
 // Topics that are never rewarded (NeuronManagement, Unspecified, reserved) weigh 0.
-func (t Topic) RewardWeight() float64 { return float64(topics[t].weightCents) / 100 }
+// A topic newer than votebot (not Known) counts at UnknownTopicWeight.
+func (t Topic) RewardWeight() float64 { return float64(t.RewardWeightCents()) / 100 }
 
 // RewardWeightCents is RewardWeight in hundredths, exact for integer arithmetic.
-func (t Topic) RewardWeightCents() int64 { return topics[t].weightCents }
+func (t Topic) RewardWeightCents() int64 {
+	if info, ok := topics[t]; ok {
+		return info.weightCents
+	}
+	if t > 0 {
+		return unknownTopicWeightCents
+	}
+	return 0
+}
+
+// UnknownTopicWeight is the weight votebot gives a topic the canister added
+// after this build: most topics weigh 1, and counting it at 0 would drop
+// its ballots from participation altogether. Reports say so beside it.
+const UnknownTopicWeight = 1.0
+
+const unknownTopicWeightCents = 100
 
 // IgnoresCatchAll reports whether following for this topic ignores the
 // catch-all (Unspecified) followees, as Governance and SnsAndCommunityFund do.

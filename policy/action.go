@@ -31,6 +31,10 @@ const (
 	ActionOpenSnsTokenSwap              ActionKind = "OpenSnsTokenSwap"
 	ActionSetSnsTokenSwapOpenTimeWindow ActionKind = "SetSnsTokenSwapOpenTimeWindow"
 	ActionFulfillSubnetRentalRequest    ActionKind = "FulfillSubnetRentalRequest"
+	ActionBatch                         ActionKind = "Batch"
+	// ActionUnknown is a proposal whose action votebot cannot decode (a kind
+	// newer than this build): rules can match it, e.g. to vote manually.
+	ActionUnknown ActionKind = ActionKind(nns.ActionUnknown)
 )
 
 // ActionKinds lists every known action kind.
@@ -40,7 +44,8 @@ func ActionKinds() []ActionKind {
 		ActionManageNetworkEconomics, ActionRewardNodeProvider, ActionRewardNodeProviders,
 		ActionAddOrRemoveNodeProvider, ActionApproveGenesisKyc, ActionSetDefaultFollowees,
 		ActionRegisterKnownNeuron, ActionDeregisterKnownNeuron, ActionCreateServiceNervousSystem,
-		ActionOpenSnsTokenSwap, ActionSetSnsTokenSwapOpenTimeWindow, ActionFulfillSubnetRentalRequest}
+		ActionOpenSnsTokenSwap, ActionSetSnsTokenSwapOpenTimeWindow, ActionFulfillSubnetRentalRequest,
+		ActionBatch, ActionUnknown}
 }
 
 // ParseActionKind accepts an action kind name case-insensitively

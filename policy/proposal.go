@@ -18,9 +18,12 @@ type Proposal struct {
 	Title        string
 	Summary      string
 	URL          string
-	// Action is the Action variant's name, e.g. ActionMotion; empty when
-	// the proposal has none.
+	// Action is the Action variant's name, e.g. ActionMotion; ActionUnknown
+	// when it is a kind votebot does not know; empty when there is none.
 	Action ActionKind
+	// ActionTag is the unknown action's variant tag, as the wire names it
+	// ("#<hash>" when the name is unknown too); empty otherwise.
+	ActionTag string
 	// NNSFunction is ExecuteNnsFunction.nns_function, else 0.
 	NNSFunction  int32
 	Proposer     uint64
@@ -72,7 +75,8 @@ func FromProposalInfo(pi nns.ProposalInfo) Proposal {
 			p.Title = *pr.Title
 		}
 		if pr.Action != nil {
-			p.Action = ActionKind(pr.Action.Name())
+			p.Action = ActionKind(pr.Action.Kind())
+			p.ActionTag, _ = pr.Action.UnknownTag()
 			if pr.Action.ExecuteNnsFunction != nil {
 				p.NNSFunction = pr.Action.ExecuteNnsFunction.NnsFunction
 			}

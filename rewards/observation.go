@@ -63,8 +63,8 @@ func (o Observation) Validate() error {
 	if !o.Ballot.Valid() {
 		return fmt.Errorf("observation of proposal %d, neuron %d: unknown ballot state %q", o.ProposalID, o.Neuron, o.Ballot)
 	}
-	if !o.Topic.Known() {
-		return fmt.Errorf("observation of proposal %d: unknown topic %d", o.ProposalID, o.Topic)
+	if o.Topic < 0 {
+		return fmt.Errorf("observation of proposal %d: invalid topic %d", o.ProposalID, o.Topic)
 	}
 	return nil
 }

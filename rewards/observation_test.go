@@ -66,7 +66,7 @@ func TestMergeOutcome(t *testing.T) {
 func TestMergeRejectsBadObservations(t *testing.T) {
 	bad := obsOf("maybe", nns.RewardStatusSettled, tNow)
 	badTopic := obsOf(BallotEmpty, nns.RewardStatusSettled, tNow)
-	badTopic.Topic = 99
+	badTopic.Topic = -1 // a topic number is never negative; 99 is one votebot does not know yet, counted at weight 1
 	entries, errs := Merge([]Observation{bad, badTopic, obsOf(BallotVotedDirect, nns.RewardStatusSettled, tNow)}, tNow)
 	if len(errs) != 2 || len(entries) != 1 {
 		t.Fatalf("got %d entries and errors %v, want 1 entry and 2 errors", len(entries), errs)

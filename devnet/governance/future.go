@@ -40,7 +40,9 @@ var knownActionTags = func() []string {
 	var out []string
 	t := reflect.TypeFor[nns.Action]()
 	for i := range t.NumField() {
-		out = append(out, idl.ParseTags(t.Field(i)).Name)
+		if f := t.Field(i); f.IsExported() { // the decoder's unknown-tag marker is not a case
+			out = append(out, idl.ParseTags(f).Name)
+		}
 	}
 	return out
 }()

@@ -1,0 +1,49 @@
+package bot
+
+import (
+	"testing"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
+)
+
+// A proposal of an action or topic newer than votebot is still voted by the
+// policy; the operator is told once per tag and once per topic.
+func TestUnknownActionAndTopicAreVotedAndToldOnce(t *testing.T) {
+	h := newHarness(t, 1)
+	h.step(0)
+	a := h.gov.addProposal(10, nns.TopicIcOsVersionDeployment, 10*time.Hour)
+	a.Action, a.ActionTag = policy.ActionUnknown, "SomeFutureAction"
+	b := h.gov.addProposal(11, nns.TopicIcOsVersionDeployment, 10*time.Hour)
+	b.Action, b.ActionTag = policy.ActionUnknown, "SomeFutureAction" // the same tag: no second alert
+	h.gov.addProposal(12, nns.Topic(25), 10*time.Hour)
+	h.gov.addProposal(13, nns.TopicIcOsVersionDeployment, 10*time.Hour)
+	for range 12 {
+		h.step(time.Hour)
+	}
+	if got := h.al.count("fire unknown_proposal_type"); got != 2 {
+		t.Errorf("unknown_proposal_type fired %d times, want 2 (one tag, one topic): %v", got, h.al.delivered)
+	}
+	for _, id := range []uint64{10, 11, 12, 13} {
+		if h.gov.sent[ballotKey{1, id}] != 1 {
+			t.Errorf("proposal %d: ballot sent %d times, want 1", id, h.gov.sent[ballotKey{1, id}])
+		}
+	}
+}
+
+// clock_skew fires when the IC's time and ours drift apart, and resolves.
+func TestClockSkewAlert(t *testing.T) {
+	h := newHarness(t, 1)
+	h.gov.skew = 45 * time.Second
+	h.step(0)
+	h.step(time.Hour)
+	if got := h.al.count("fire clock_skew/0/0"); got != 1 {
+		t.Fatalf("clock_skew fired %d times, want 1: %v", got, h.al.delivered)
+	}
+	h.gov.skew = 2 * time.Second
+	h.step(time.Hour)
+	if got := h.al.count("resolve clock_skew/0/0"); got != 1 {
+		t.Errorf("clock_skew not resolved: %v", h.al.delivered)
+	}
+}
