@@ -9,8 +9,8 @@ import (
 // The participation chart is an SVG drawn on the server: a few polylines in a fixed viewBox,
 // scaled to the page's width by CSS. Only numbers computed here reach its attributes.
 const (
-	chartW, chartH          = 600.0, 220.0
-	chartLeft, chartRight   = 40.0, 10.0
+	chartW, chartH          = 400.0, 200.0
+	chartLeft, chartRight   = 42.0, 8.0
 	chartTop, chartBottom   = 10.0, 30.0
 	maxChartSeries          = 8
 	maxChartPointsPerSeries = 400
@@ -37,8 +37,9 @@ type chartLine struct {
 }
 
 type chartTick struct {
-	Pos   float64
-	Label string
+	Pos    float64
+	Label  string
+	Anchor string // the end of the axis the label hangs from: "start", "middle", "end"
 }
 
 func newChart(series []Series) chart {
@@ -68,11 +69,18 @@ func newChart(series []Series) chart {
 		return c.Bottom - (c.Bottom-c.Top)*min(max(rate, 0), 1)
 	}
 	for _, r := range []float64{0, 0.5, 1} {
-		c.YTicks = append(c.YTicks, chartTick{y(r), strconv.Itoa(int(r*100)) + "%"})
+		c.YTicks = append(c.YTicks, chartTick{Pos: y(r), Label: strconv.Itoa(int(r*100)) + "%"})
 	}
 	for i := 0; i <= 3; i++ {
 		t := from.Add(time.Duration(i) * to.Sub(from) / 3)
-		c.XTicks = append(c.XTicks, chartTick{x(t), t.UTC().Format("Jan 2")})
+		anchor := "middle" // the first and last labels stay inside the chart
+		switch i {
+		case 0:
+			anchor = "start"
+		case 3:
+			anchor = "end"
+		}
+		c.XTicks = append(c.XTicks, chartTick{Pos: x(t), Label: t.UTC().Format("Jan 2"), Anchor: anchor})
 	}
 	for i, s := range series {
 		if i >= maxChartSeries {

@@ -373,7 +373,7 @@ func TestDecide(t *testing.T) {
 		}
 	}
 	page := e.get("/proposal/6?done=recorded")
-	for _, want := range []string{"Decision recorded.", "override: No"} {
+	for _, want := range []string{"Decision recorded.", "your decision: No"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("after deciding, the proposal page lacks %q", want)
 		}
