@@ -60,7 +60,7 @@ func newBrowser(t *testing.T, base string) *browser {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute) // generous: CI machines are shared
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
 
 	b := &browser{t: t, ctx: ctx, base: base, shots: os.Getenv("VOTEBOT_SCREENSHOTS")}
