@@ -14,7 +14,9 @@ import (
 	"html/template"
 	"io/fs"
 	"log"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -42,6 +44,11 @@ type Options struct {
 	// per 15 minutes); more are refused with 429 until the window passes.
 	LoginAttempts int
 	LoginWindow   time.Duration
+	// AllowedHosts are the host names (without port) a request may name in its Host header
+	// besides localhost and IP addresses, e.g. the name a reverse proxy serves the console
+	// under. Any other name is refused: a page on another site that rebinds its name to
+	// 127.0.0.1 (DNS rebinding) cannot read the console through the operator's browser.
+	AllowedHosts []string
 	// Logf reports what only the operator's logs should see (a template failure); default
 	// log.Printf. Nothing secret is passed to it.
 	Logf func(format string, args ...any)
@@ -96,7 +103,38 @@ func New(opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.requireSession(s.logout))
-	return securityHeaders(mux), nil
+	return securityHeaders(s.checkHost(limitBody(mux))), nil
+}
+
+// maxFormBytes bounds a POST body: the console's forms are a few short fields.
+const maxFormBytes = 16 << 10
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkHost refuses a Host header that names neither localhost, an IP address nor an allowed
+// host name.
+func (s *server) checkHost(next http.Handler) http.Handler {
+	allowed := map[string]bool{"localhost": true}
+	for _, h := range s.opts.AllowedHosts {
+		allowed[strings.ToLower(strings.TrimSuffix(h, "."))] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+		if net.ParseIP(host) == nil && !allowed[host] {
+			http.Error(w, "votebot console: this host name is not allowed; add it to console.allowed_hosts", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // contentSecurityPolicy allows the console's own stylesheet and script file and nothing else:

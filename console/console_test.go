@@ -395,3 +395,42 @@ func TestSessionExpires(t *testing.T) {
 		t.Errorf("decide after the session expired: %d, want 401", r.status)
 	}
 }
+
+func TestHostCheck(t *testing.T) {
+	e := newEnv(t, false, func(o *Options) { o.AllowedHosts = []string{"votebot.example.org"} })
+	tests := []struct {
+		host   string
+		status int
+	}{
+		{"127.0.0.1:9465", 200},
+		{"localhost:9465", 200},
+		{"[::1]:9465", 200},
+		{"10.1.2.3", 200},
+		{"votebot.example.org", 200},
+		{"VOTEBOT.example.org.", 200},
+		{"attacker.example:9465", http.StatusMisdirectedRequest},
+		{"localhost.attacker.example", http.StatusMisdirectedRequest},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", e.srv.URL+"/", nil)
+		req.Host = tt.host
+		res, err := e.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tt.status {
+			t.Errorf("Host %s: %d, want %d", tt.host, res.StatusCode, tt.status)
+		}
+	}
+}
+
+func TestLargeFormRefused(t *testing.T) {
+	e := newEnv(t, false, nil)
+	csrf := e.login(e.c)
+	r := e.do(e.c, "POST", "/proposal/4/decide", url.Values{"csrf": {csrf}, "neuron": {"42"}, "vote": {"yes"},
+		"pad": {strings.Repeat("x", 64<<10)}})
+	if r.status == http.StatusSeeOther || len(e.src.recorded()) != 0 {
+		t.Errorf("a 64 KiB form was accepted: %d, calls %v", r.status, e.src.recorded())
+	}
+}
