@@ -212,7 +212,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("dialogs opened (injected script ran): %q", b.dialogs)
 	}
 	for _, m := range b.console {
-		if strings.Contains(m, "Content Security Policy") || strings.Contains(m, "Uncaught") {
+		if strings.HasPrefix(m, "error:") || strings.Contains(m, "Content Security Policy") || strings.Contains(m, "Uncaught") {
 			t.Errorf("browser console: %s", m)
 		}
 	}

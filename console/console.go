@@ -94,6 +94,7 @@ func New(opts Options) (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("GET /{$}", s.overview)
 	mux.HandleFunc("GET /proposals", s.proposals)
 	mux.HandleFunc("GET /proposal/{id}", s.proposal)
