@@ -17,6 +17,9 @@ type TelegramConfig struct {
 	BaseURL string // default https://api.telegram.org; tests point it at httptest
 	Timeout time.Duration
 	Client  *http.Client
+	// DecisionButtons puts Yes / No buttons under manual-decision alerts. Set it only when a
+	// TelegramDecisions loop answers them (with the same bot token).
+	DecisionButtons bool
 }
 
 // Telegram sends with the Bot API's sendMessage in HTML parse mode, every untrusted part
@@ -25,6 +28,7 @@ type Telegram struct {
 	endpoint string
 	chatID   string
 	client   *http.Client
+	buttons  bool
 }
 
 // NewTelegram checks cfg and returns the channel.
@@ -43,7 +47,7 @@ func NewTelegram(cfg TelegramConfig) (*Telegram, error) {
 		return nil, err
 	}
 	return &Telegram{endpoint: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/sendMessage",
-		chatID: cfg.ChatID, client: httpClient(cfg.Client, cfg.Timeout)}, nil
+		chatID: cfg.ChatID, client: httpClient(cfg.Client, cfg.Timeout), buttons: cfg.DecisionButtons}, nil
 }
 
 type telegramLinkPreview struct {
@@ -56,24 +60,29 @@ type telegramMessage struct {
 	ParseMode           string              `json:"parse_mode"`
 	LinkPreviewOptions  telegramLinkPreview `json:"link_preview_options"`
 	DisableNotification bool                `json:"disable_notification"`
+	ReplyMarkup         *telegramMarkup     `json:"reply_markup,omitempty"`
 }
 
 // telegramPayload stays under the 4096-character limit (counted after entity parsing) because
 // every part is bounded before escaping.
-func telegramPayload(a Alert, chatID string) telegramMessage {
+func telegramPayload(a Alert, chatID string, buttons bool) telegramMessage {
 	c := render(a)
 	text := "<b>" + telegramEscape(c.Headline) + "</b>" + content{Fields: c.Fields}.plainText(telegramEscape)
 	if c.Summary != "" {
 		text += "\n\n" + telegramEscape(c.Summary)
 	}
-	return telegramMessage{ChatID: chatID, Text: text, ParseMode: "HTML",
+	m := telegramMessage{ChatID: chatID, Text: text, ParseMode: "HTML",
 		LinkPreviewOptions:  telegramLinkPreview{IsDisabled: true},
 		DisableNotification: a.EffectiveSeverity() < SeverityWarning && !a.Resolved}
+	if buttons && a.Kind == KindManualDecisionNeeded && !a.Resolved && a.ProposalID != 0 {
+		m.ReplyMarkup = decisionKeyboard(a.ProposalID, a.Neuron)
+	}
+	return m
 }
 
 // Send implements Notifier.
 func (t *Telegram) Send(ctx context.Context, a Alert) error {
-	answer, err := postJSON(ctx, t.client, t.endpoint, telegramPayload(a, t.chatID), nil)
+	answer, err := postJSON(ctx, t.client, t.endpoint, telegramPayload(a, t.chatID, t.buttons), nil)
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}

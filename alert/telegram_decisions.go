@@ -1,0 +1,256 @@
+package alert
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// TelegramDecisionsConfig configures the loop that answers the Yes / No buttons.
+type TelegramDecisionsConfig struct {
+	Token   string // the bot token: a secret, never logged
+	BaseURL string // default https://api.telegram.org; tests point it at httptest
+	// AllowedUsers are the Telegram user ids whose presses count. Required: a button in a group
+	// chat can be pressed by anyone in it.
+	AllowedUsers []int64
+	// Decide records a decision; it returns an error wrapping ErrProposalNotOpen,
+	// ErrNeuronNotConfigured or ErrBallotCast when the decision cannot apply.
+	Decide DecideFunc
+	// PollTimeout is getUpdates' long-poll timeout; default 30s.
+	PollTimeout time.Duration
+	Client      *http.Client // default: a client whose timeout outlasts the long poll
+	// Sleep waits between failed polls; default a timer. Tests pass one that records.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// OnError hears errors the loop survives (a failed poll, a failed answer); may be nil.
+	OnError func(error)
+}
+
+// TelegramDecisions long-polls the Bot API's getUpdates (no inbound port) for presses of the
+// buttons that Telegram puts under manual-decision alerts, and records them with Decide.
+type TelegramDecisions struct {
+	cfg     TelegramDecisionsConfig
+	base    string // .../bot<token>/ — never printed
+	allowed map[int64]bool
+
+	mu      sync.Mutex
+	applied map[[2]uint64]decisionCallback // last decision recorded per proposal × neuron
+}
+
+// maxApplied bounds the memory of recorded decisions; past it the memory starts afresh (a
+// forgotten repeat is recorded again, which stores the same override again: harmless).
+const maxApplied = 4096
+
+// NewTelegramDecisions checks cfg and returns the loop; Run starts it.
+func NewTelegramDecisions(cfg TelegramDecisionsConfig) (*TelegramDecisions, error) {
+	if cfg.Token == "" || strings.ContainsAny(cfg.Token, "/?#") {
+		return nil, errors.New("telegram decisions: missing or malformed bot token")
+	}
+	if len(cfg.AllowedUsers) == 0 {
+		return nil, errors.New("telegram decisions: no allowed user ids")
+	}
+	if cfg.Decide == nil {
+		return nil, errors.New("telegram decisions: no decide function")
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = "https://api.telegram.org"
+	}
+	if err := checkURL("telegram base_url", base); err != nil {
+		return nil, err
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: cfg.PollTimeout + DefaultTimeout}
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	allowed := make(map[int64]bool, len(cfg.AllowedUsers))
+	for _, id := range cfg.AllowedUsers {
+		allowed[id] = true
+	}
+	return &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
+		allowed: allowed, applied: map[[2]uint64]decisionCallback{}}, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Backoff after failed polls: doubling from backoffMin up to backoffMax.
+const (
+	backoffMin = time.Second
+	backoffMax = time.Minute
+)
+
+// Run polls until ctx ends, and returns ctx's error then. A failed poll (network, the Bot API's
+// 409 when another client polls the same bot) is reported to OnError and retried with backoff.
+func (t *TelegramDecisions) Run(ctx context.Context) error {
+	var offset int64
+	wait := backoffMin
+	for ctx.Err() == nil {
+		updates, err := t.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			t.report(err)
+			if err := t.cfg.Sleep(ctx, wait); err != nil {
+				break
+			}
+			wait = min(2*wait, backoffMax)
+			continue
+		}
+		wait = backoffMin
+		for _, u := range updates {
+			// Acknowledge as we go: the next getUpdates with offset past u confirms it, so a
+			// press is handled once even when handling the next one fails.
+			offset = max(offset, u.UpdateID+1)
+			if u.CallbackQuery != nil {
+				t.handle(ctx, *u.CallbackQuery)
+			}
+		}
+	}
+	return ctx.Err()
+}
+
+func (t *TelegramDecisions) report(err error) {
+	if t.cfg.OnError != nil {
+		t.cfg.OnError(err)
+	}
+}
+
+type telegramUpdate struct {
+	UpdateID      int64             `json:"update_id"`
+	CallbackQuery *telegramCallback `json:"callback_query"`
+}
+
+type telegramCallback struct {
+	ID   string `json:"id"`
+	From struct {
+		ID        int64  `json:"id"`
+		FirstName string `json:"first_name"`
+		Username  string `json:"username"`
+	} `json:"from"`
+	Message *struct {
+		MessageID int64 `json:"message_id"`
+		Chat      struct {
+			ID int64 `json:"id"`
+		} `json:"chat"`
+	} `json:"message"`
+	Data string `json:"data"`
+}
+
+// call posts one Bot API method and decodes its result into out (when not nil).
+func (t *TelegramDecisions) call(ctx context.Context, method string, body, out any) error {
+	answer, err := postJSON(ctx, t.cfg.Client, t.base+method, body, nil)
+	var res struct {
+		OK          bool            `json:"ok"`
+		Description string          `json:"description"`
+		Result      json.RawMessage `json:"result"`
+	}
+	if jerr := json.Unmarshal(answer, &res); err == nil && (jerr != nil || !res.OK) {
+		err = fmt.Errorf("not ok: %s", Truncate(res.Description, 200))
+	}
+	if err == nil && out != nil {
+		if jerr := json.Unmarshal(res.Result, out); jerr != nil {
+			err = fmt.Errorf("decode result: %w", jerr)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("telegram %s: %w", method, err)
+	}
+	return nil
+}
+
+func (t *TelegramDecisions) getUpdates(ctx context.Context, offset int64) ([]telegramUpdate, error) {
+	var updates []telegramUpdate
+	err := t.call(ctx, "getUpdates", map[string]any{
+		"offset": offset, "timeout": max(1, int(t.cfg.PollTimeout/time.Second)), // whole seconds
+		"allowed_updates": []string{"callback_query"},
+	}, &updates)
+	return updates, err
+}
+
+// handle answers one press. Every press is answered (Telegram shows a spinner until then);
+// only an allowed user's fresh decision reaches Decide.
+func (t *TelegramDecisions) handle(ctx context.Context, cb telegramCallback) {
+	reply, confirm := t.decide(ctx, cb)
+	if err := t.call(ctx, "answerCallbackQuery", map[string]any{
+		"callback_query_id": cb.ID, "text": Truncate(reply, 200), "show_alert": confirm == "",
+	}, nil); err != nil {
+		t.report(err)
+	}
+	if confirm == "" || cb.Message == nil {
+		return
+	}
+	if err := t.call(ctx, "sendMessage", map[string]any{
+		"chat_id": cb.Message.Chat.ID, "text": confirm,
+		"reply_parameters": map[string]any{"message_id": cb.Message.MessageID, "allow_sending_without_reply": true},
+	}, nil); err != nil {
+		t.report(err)
+	}
+}
+
+// decide returns the answer to the press and, when a decision was recorded, the confirmation
+// for the chat ("" otherwise).
+func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (reply, confirm string) {
+	if !t.allowed[cb.From.ID] {
+		return "You are not allowed to decide for this votebot.", ""
+	}
+	c, err := parseDecisionCallback(cb.Data)
+	if err != nil {
+		return "This button is not a votebot decision.", ""
+	}
+	key := [2]uint64{c.Proposal, c.Neuron}
+	t.mu.Lock()
+	prev, seen := t.applied[key]
+	t.mu.Unlock()
+	if seen && prev == c {
+		return "Already recorded: " + decisionText(c) + ".", ""
+	}
+	if err := t.cfg.Decide(ctx, c.Proposal, c.Neuron, c.Vote); err != nil {
+		if IsStaleDecision(err) {
+			return "Not recorded: " + Truncate(err.Error(), 150) + ".", ""
+		}
+		t.report(fmt.Errorf("telegram decision %s: %w", decisionText(c), err))
+		return "Could not record the decision; try again or use the console.", ""
+	}
+	t.remember(key, c)
+	return "Recorded: " + decisionText(c) + ".",
+		"Recorded " + decisionText(c) + ", decided by " + presser(cb) + ". votebot votes at its next pass."
+}
+
+func (t *TelegramDecisions) remember(key [2]uint64, c decisionCallback) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.applied) >= maxApplied {
+		clear(t.applied)
+	}
+	t.applied[key] = c
+}
+
+// presser names who pressed: their first name (untrusted, cleaned and bounded; the message is
+// plain text, so nothing in it is markup) and id.
+func presser(cb telegramCallback) string {
+	id := strconv.FormatInt(cb.From.ID, 10)
+	if name := Truncate(oneLine(cb.From.FirstName), 40); name != "" {
+		return name + " (" + id + ")"
+	}
+	return id
+}

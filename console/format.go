@@ -1,0 +1,168 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/nns"
+)
+
+// maxSummaryRunes bounds a summary on the page. The governance canister caps summaries at
+// 30,000 bytes; anything longer did not come from it and is cut with a note.
+const maxSummaryRunes = 30000
+
+var funcs = template.FuncMap{
+	"icp":       icp,
+	"pct":       pct,
+	"countdown": countdown,
+	"when":      when,
+	"date":      func(t time.Time) string { return dateText(t) },
+	"stamp":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"clean":     clean,
+	"line":      func(s string, max int) string { return truncate(oneLine(s), max) },
+	"summary":   func(s string) string { return truncate(strings.TrimSpace(clean(s)), maxSummaryRunes) },
+	"cut":       func(s string) bool { return utf8.RuneCountInString(s) > maxSummaryRunes },
+	"vote":      voteText,
+	"kind":      func(k alert.Kind) string { return k.Label() },
+	"tallyBar":  tallyBar,
+	"ballotsOf": ballotsOf,
+	"needsAny":  needsAny,
+}
+
+// ballotsView is what the "ballots" template gets: the proposal's plans and, when the operator
+// is logged in, what the decision forms need.
+type ballotsView struct {
+	ID      uint64
+	Ballots []Ballot
+	Now     time.Time
+	Forms   bool
+	CSRF    string
+}
+
+func ballotsOf(p Proposal, now time.Time, forms bool, csrf string) ballotsView {
+	return ballotsView{ID: p.ID, Ballots: p.Ballots, Now: now, Forms: forms, CSRF: csrf}
+}
+
+// needsAny reports whether some neuron waits for a person on p.
+func needsAny(p Proposal) bool {
+	for _, b := range p.Ballots {
+		if b.NeedsHuman() {
+			return true
+		}
+	}
+	return false
+}
+
+// icp renders e8s as ICP with two decimals and thousands separators: "12,345.67 ICP".
+func icp(e8s uint64) string {
+	whole, frac := e8s/1e8, (e8s%1e8)/1e6
+	s := strconv.FormatUint(whole, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return fmt.Sprintf("%s.%02d ICP", s, frac)
+}
+
+func pct(p Participation) string {
+	if p.Eligible == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%% (%d/%d)", 100*float64(p.Voted)/float64(p.Eligible), p.Voted, p.Eligible)
+}
+
+// countdown is the time left to t: "3d 4h", "2h 05m", "12m", or "closed".
+func countdown(t, now time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	left := t.Sub(now)
+	if left <= 0 {
+		return "closed"
+	}
+	return shortDuration(left)
+}
+
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, h)
+	case h > 0:
+		return fmt.Sprintf("%dh %02dm", h, m)
+	}
+	return fmt.Sprintf("%dm", m)
+}
+
+// when says when a planned action happens relative to now: "now", "in 2h 05m".
+func when(t, now time.Time) string {
+	if t.IsZero() || !t.After(now) {
+		return "now"
+	}
+	return "in " + shortDuration(t.Sub(now))
+}
+
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func voteText(v nns.Vote) string {
+	switch v {
+	case nns.VoteYes:
+		return "Yes"
+	case nns.VoteNo:
+		return "No"
+	}
+	return ""
+}
+
+// clean drops control characters (keeping newlines and tabs) and the invisible direction
+// overrides and isolates that could make a stranger's title read backwards or disguise itself.
+func clean(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == '\r':
+			return '\n'
+		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
+			r == 0x200E, r == 0x200F, r == 0x061C:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(clean(s)), " ") }
+
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max-1]) + "…"
+}
+
+// bar is a tally's geometry in a 100-wide SVG: Yes from the left, No from the right.
+type bar struct {
+	Yes, No         float64 // widths
+	NoX             float64
+	YesText, NoText string
+}
+
+func tallyBar(t Tally) bar {
+	if t.Total == 0 {
+		return bar{NoX: 100, YesText: "–", NoText: "–"}
+	}
+	y, n := 100*float64(t.Yes)/float64(t.Total), 100*float64(t.No)/float64(t.Total)
+	return bar{Yes: y, No: n, NoX: 100 - n, YesText: fmt.Sprintf("%.1f%%", y), NoText: fmt.Sprintf("%.1f%%", n)}
+}

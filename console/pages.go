@@ -1,0 +1,246 @@
+package console
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/votebot/votebot/nns"
+)
+
+// page is what every template gets.
+type page struct {
+	Title    string
+	Nav      string // the active tab
+	LoggedIn bool
+	CSRF     string // the session's CSRF token (or the login form's)
+	Error    string
+	Notice   string
+	Now      time.Time
+	Data     any
+}
+
+var pageNames = []string{"overview", "proposals", "proposal", "history", "login", "error"}
+
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	if err != nil {
+		return nil, fmt.Errorf("console templates: %w", err)
+	}
+	pages := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("console template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// render executes a page into a buffer first, so a template error never sends half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	if _, sess, ok := s.currentSession(r); ok {
+		p.LoggedIn, p.CSRF = true, sess.csrf
+	}
+	p.Now = s.opts.Now()
+	var buf bytes.Buffer
+	if err := s.pages[name].Execute(&buf, p); err != nil {
+		s.opts.Logf("console: render %s: %v", name, err)
+		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (s *server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+}
+
+// sourceError shows a failure of the daemon's state without its internals going anywhere but
+// the page of the operator who asked.
+func (s *server) sourceError(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if errors.Is(err, ErrNotFound) {
+		s.renderError(w, r, http.StatusNotFound, what+": not found.")
+		return
+	}
+	s.renderError(w, r, http.StatusServiceUnavailable, what+": "+err.Error())
+}
+
+func (s *server) overview(w http.ResponseWriter, r *http.Request) {
+	ov, err := s.opts.Source.Overview(r.Context())
+	if err != nil {
+		s.sourceError(w, r, "overview", err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "overview", page{Title: "Overview", Nav: "overview", Data: ov})
+}
+
+type proposalsData struct {
+	Proposals []Proposal
+	Filter    Filter
+	Topics    []nns.Topic
+}
+
+// FilterURL is the link that sets topic (TopicUnspecified: all) and needsMe.
+func (d proposalsData) FilterURL(topic nns.Topic, needsMe bool) string {
+	q := url.Values{}
+	if topic != nns.TopicUnspecified {
+		q.Set("topic", topic.String())
+	}
+	if needsMe {
+		q.Set("needs", "me")
+	}
+	if len(q) == 0 {
+		return "/proposals"
+	}
+	return "/proposals?" + q.Encode()
+}
+
+func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
+	var f Filter
+	if t := r.URL.Query().Get("topic"); t != "" {
+		topic, err := nns.ParseTopic(t)
+		if err != nil {
+			s.renderError(w, r, http.StatusBadRequest, "Unknown topic.")
+			return
+		}
+		f.Topic = topic
+	}
+	f.NeedsMe = r.URL.Query().Get("needs") == "me"
+	list, err := s.opts.Source.OpenProposals(r.Context(), f)
+	if err != nil {
+		s.sourceError(w, r, "open proposals", err)
+		return
+	}
+	all := list
+	if f != (Filter{}) {
+		if all, err = s.opts.Source.OpenProposals(r.Context(), Filter{}); err != nil {
+			s.sourceError(w, r, "open proposals", err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "proposals", page{Title: "Open proposals", Nav: "proposals",
+		Data: proposalsData{Proposals: list, Filter: f, Topics: topicsOf(all)}})
+}
+
+func topicsOf(ps []Proposal) []nns.Topic {
+	seen := map[nns.Topic]bool{}
+	var out []nns.Topic
+	for _, p := range nns.Topics() {
+		for _, q := range ps {
+			if q.Topic == p && !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// notices are the fixed messages a redirect after a decision may show (never text from the URL).
+var notices = map[string]string{
+	"recorded": "Decision recorded. votebot votes at its next pass.",
+	"cleared":  "Override cleared. The rules decide again.",
+}
+
+func proposalID(r *http.Request) (uint64, bool) {
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (s *server) proposal(w http.ResponseWriter, r *http.Request) {
+	id, ok := proposalID(r)
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "No such proposal.")
+		return
+	}
+	s.showProposal(w, r, id, http.StatusOK, notices[r.URL.Query().Get("done")], "")
+}
+
+func (s *server) showProposal(w http.ResponseWriter, r *http.Request, id uint64, status int, notice, errMsg string) {
+	p, err := s.opts.Source.Proposal(r.Context(), id)
+	if err != nil {
+		s.sourceError(w, r, "proposal "+strconv.FormatUint(id, 10), err)
+		return
+	}
+	s.render(w, r, status, "proposal", page{Title: "Proposal " + strconv.FormatUint(id, 10), Nav: "proposals",
+		Notice: notice, Error: errMsg, Data: p})
+}
+
+// decision reads the neuron ("all" or an id) and vote of a decide or clear form.
+func decision(r *http.Request) (neuron uint64, vote nns.Vote, err error) {
+	if n := r.PostFormValue("neuron"); n != "all" {
+		if neuron, err = strconv.ParseUint(n, 10, 64); err != nil || neuron == 0 {
+			return 0, 0, errors.New("the form names no neuron")
+		}
+	}
+	switch strings.ToLower(r.PostFormValue("vote")) {
+	case "yes":
+		vote = nns.VoteYes
+	case "no":
+		vote = nns.VoteNo
+	}
+	return neuron, vote, nil
+}
+
+func (s *server) decide(w http.ResponseWriter, r *http.Request, _ string) {
+	id, ok := proposalID(r)
+	neuron, vote, err := decision(r)
+	if !ok || err != nil || vote == nns.VoteUnspecified {
+		s.renderError(w, r, http.StatusBadRequest, "The decision form is incomplete.")
+		return
+	}
+	s.afterChange(w, r, id, "recorded", s.opts.Source.Decide(r.Context(), id, neuron, vote))
+}
+
+func (s *server) clear(w http.ResponseWriter, r *http.Request, _ string) {
+	id, ok := proposalID(r)
+	neuron, _, err := decision(r)
+	if !ok || err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "The form is incomplete.")
+		return
+	}
+	s.afterChange(w, r, id, "cleared", s.opts.Source.ClearOverride(r.Context(), id, neuron))
+}
+
+// afterChange redirects after a successful POST (so a reload does not send it again) and shows
+// the proposal with the reason when the decision could not apply.
+func (s *server) afterChange(w http.ResponseWriter, r *http.Request, id uint64, done string, err error) {
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/proposal/"+strconv.FormatUint(id, 10)+"?done="+done, http.StatusSeeOther)
+	case errors.Is(err, ErrProposalNotOpen), errors.Is(err, ErrNeuronNotConfigured), errors.Is(err, ErrBallotCast):
+		msg := "Not recorded: " + err.Error() + "."
+		if _, perr := s.opts.Source.Proposal(r.Context(), id); perr != nil {
+			s.renderError(w, r, http.StatusConflict, msg) // a proposal the daemon no longer lists
+			return
+		}
+		s.showProposal(w, r, id, http.StatusConflict, "", msg)
+	default:
+		s.showProposal(w, r, id, http.StatusInternalServerError, "", "Could not record the decision: "+err.Error())
+	}
+}
+
+type historyData struct {
+	History
+	Chart chart
+}
+
+func (s *server) history(w http.ResponseWriter, r *http.Request) {
+	h, err := s.opts.Source.History(r.Context())
+	if err != nil {
+		s.sourceError(w, r, "history", err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "history", page{Title: "History", Nav: "history",
+		Data: historyData{History: h, Chart: newChart(h.Participation)}})
+}

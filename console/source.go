@@ -1,0 +1,174 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/nns"
+)
+
+// Source is what the console reads and asks of the daemon. The daemon implements it over its
+// latest pass (plans, neuron state, participation) and its override store. Every method must
+// honour ctx and be safe for concurrent use: each page request calls it.
+type Source interface {
+	// Overview is the state of every configured neuron, the alerts firing and the endpoints.
+	Overview(ctx context.Context) (Overview, error)
+	// OpenProposals lists the open proposals with every neuron's plan, narrowed by f, oldest
+	// deadline first.
+	OpenProposals(ctx context.Context, f Filter) ([]Proposal, error)
+	// Proposal returns one proposal with every neuron's plan; an error wrapping ErrNotFound
+	// when the daemon does not know it.
+	Proposal(ctx context.Context, id uint64) (Proposal, error)
+	// History lists votes cast, misses and participation over time.
+	History(ctx context.Context) (History, error)
+	// Decide stores a human decision for proposal and neuron (0: every configured neuron),
+	// exactly as `votebot vote` does. It returns an error wrapping ErrProposalNotOpen when the
+	// proposal is unknown or no longer open and ErrNeuronNotConfigured for a neuron that is not
+	// configured; the console shows those to the operator as they are.
+	Decide(ctx context.Context, proposal, neuron uint64, vote nns.Vote) error
+	// ClearOverride removes a stored decision for proposal and neuron (0: the one for every
+	// neuron), as `votebot vote PROPOSAL --clear` does.
+	ClearOverride(ctx context.Context, proposal, neuron uint64) error
+}
+
+// The errors a Source returns that the console (and the Telegram decision path, which shares
+// them) explains to the operator rather than reporting as failures.
+var (
+	ErrNotFound            = errors.New("not found")
+	ErrProposalNotOpen     = alert.ErrProposalNotOpen
+	ErrNeuronNotConfigured = alert.ErrNeuronNotConfigured
+	ErrBallotCast          = alert.ErrBallotCast
+)
+
+// Filter narrows the open proposals.
+type Filter struct {
+	// Topic keeps one topic; TopicUnspecified keeps all.
+	Topic nns.Topic
+	// NeedsMe keeps proposals where some neuron waits for a human decision.
+	NeedsMe bool
+}
+
+// Overview is the front page.
+type Overview struct {
+	Instance      string    // which votebot instance this is
+	LastPoll      time.Time // last successful poll; zero before the first
+	LastPollError string    // the last poll's error, "" when it succeeded
+	Neurons       []Neuron
+	Alerts        []alert.State // the conditions firing now
+	Endpoints     []Endpoint
+}
+
+// Neuron is one configured neuron as the overview shows it.
+type Neuron struct {
+	ID    uint64
+	Alias string
+	// Readable is false when the neuron could not be read (the numbers below are unknown).
+	Readable             bool
+	DecidingVotingPower  uint64 // e8s
+	PotentialVotingPower uint64 // e8s
+	// RewardPeriod and Last30Days count the ballots voted out of those the neuron had.
+	RewardPeriod Participation
+	Last30Days   Participation
+	// DecayStarts is when its voting power starts to decay without a refresh (zero: unknown).
+	DecayStarts time.Time
+	// Warnings are the bot's own sentences: hotkey missing, dissolving below the minimum…
+	Warnings []string
+}
+
+// Participation is voted out of eligible ballots.
+type Participation struct {
+	Voted, Eligible int
+}
+
+// Endpoint is the health of one API endpoint.
+type Endpoint struct {
+	URL       string
+	Up        bool
+	LastError string
+	LastOK    time.Time
+}
+
+// Proposal is one proposal with what the bot plans for each neuron.
+type Proposal struct {
+	ID       uint64
+	Topic    nns.Topic
+	Status   nns.ProposalStatus
+	Title    string // untrusted
+	Summary  string // untrusted
+	URL      string // untrusted; shown, never made a link
+	Action   string // e.g. "Motion"
+	Created  time.Time
+	Deadline time.Time
+	Tally    Tally
+	Ballots  []Ballot
+}
+
+// Tally is a proposal's latest tally in e8s of voting power.
+type Tally struct{ Yes, No, Total uint64 }
+
+// Ballot is the plan for one proposal × neuron, in the words of `votebot plan`.
+type Ballot struct {
+	Neuron uint64
+	Alias  string
+	// Voted is the ballot's vote when already cast (by the bot, following or a person).
+	Voted nns.Vote
+	// Action is what the bot will do: "voted", "vote", "wait", "ask", "skip", "nothing".
+	Action string
+	Vote   nns.Vote  // the vote it will cast, when known
+	At     time.Time // when it acts (zero: now or never)
+	Source string    // "rule", "fallback", "override"
+	Rule   string    // the deciding rule's name
+	Reason string    // the policy's words
+	// Manual is true when a rule asks a human to decide this ballot.
+	Manual bool
+	// Override is the stored human decision for this ballot (VoteUnspecified: none).
+	Override nns.Vote
+}
+
+// NeedsHuman reports whether this ballot waits for a person's decision.
+func (b Ballot) NeedsHuman() bool {
+	return b.Manual && b.Voted == nns.VoteUnspecified && b.Override == nns.VoteUnspecified
+}
+
+// History is what happened.
+type History struct {
+	Votes         []VoteRecord
+	Misses        []Miss
+	Participation []Series // one per neuron (or one total), oldest point first
+}
+
+// VoteRecord is one vote the bot cast.
+type VoteRecord struct {
+	At       time.Time
+	Proposal uint64
+	Title    string // untrusted
+	Neuron   uint64
+	Alias    string
+	Vote     nns.Vote
+	Reason   string
+}
+
+// Miss is a ballot that closed unvoted.
+type Miss struct {
+	Deadline time.Time
+	Proposal uint64
+	Title    string // untrusted
+	Neuron   uint64
+	Alias    string
+	// CostE8s is the estimated maturity lost (0: unknown).
+	CostE8s uint64
+}
+
+// Series is participation over time for one neuron (or all).
+type Series struct {
+	Name   string
+	Points []Point
+}
+
+// Point is the share of ballots voted (0..1) in the period ending at At.
+type Point struct {
+	At   time.Time
+	Rate float64
+}
