@@ -39,8 +39,9 @@ func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, 
 }
 
 // PutAlertState implements alert.StateStore.
-func (s *Store) PutAlertState(ctx context.Context, st alert.State) error {
-	_, err := s.stmts.alertPut.ExecContext(ctx,
+func (s *Store) PutAlertState(ctx context.Context, st alert.State) (err error) {
+	defer s.noteWrite(&err)
+	_, err = s.stmts.alertPut.ExecContext(ctx,
 		st.Key, string(st.Kind), id64(st.Neuron), id64(st.ProposalID), unixNano(st.FirstFired),
 		unixNano(st.LastSent), unixNano(st.ResolvedAt), st.TimesSent, unixNano(st.Deadline), int64(st.Severity), boolInt(st.Pending))
 	if err != nil {
@@ -84,7 +85,8 @@ func scanAlertState(row rowScanner) (alert.State, error) {
 
 // PruneAlertStates deletes states resolved before cutoff and returns how many went. Keep cutoff
 // well past any proposal's deadline: a pruned "vote missed" could be sent again if fired again.
-func (s *Store) PruneAlertStates(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *Store) PruneAlertStates(ctx context.Context, cutoff time.Time) (_ int64, err error) {
+	defer s.noteWrite(&err)
 	res, err := s.db.ExecContext(ctx, "DELETE FROM alert_states WHERE resolved_at != 0 AND resolved_at < ?",
 		unixNano(cutoff))
 	if err != nil {

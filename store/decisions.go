@@ -27,7 +27,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 
 // RecordDecision appends d to the decision log and returns it with its ID (and At, when zero,
 // set to now).
-func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error) {
+func (s *Store) RecordDecision(ctx context.Context, d Decision) (_ Decision, err error) {
+	defer s.noteWrite(&err)
 	if err := s.insertDecision(ctx, s.stmts.decisionInsert, &d); err != nil {
 		return Decision{}, err
 	}
@@ -36,9 +37,10 @@ func (s *Store) RecordDecision(ctx context.Context, d Decision) (Decision, error
 
 // RecordDecisions appends ds to the decision log in one transaction, as RecordDecision does each,
 // and returns them with their IDs. A pass's decisions then cost one commit, not one each.
-func (s *Store) RecordDecisions(ctx context.Context, ds []Decision) ([]Decision, error) {
+func (s *Store) RecordDecisions(ctx context.Context, ds []Decision) (_ []Decision, err error) {
+	defer s.noteWrite(&err)
 	out := slices.Clone(ds)
-	err := s.inTx(ctx, s.stmts.decisionInsert, func(insert *sql.Stmt) error {
+	err = s.inTx(ctx, s.stmts.decisionInsert, func(insert *sql.Stmt) error {
 		for i := range out {
 			if err := s.insertDecision(ctx, insert, &out[i]); err != nil {
 				return err

@@ -11,11 +11,13 @@ import (
 const (
 	MetaNewestProposalID = "newest_proposal_id"   // highest proposal id polled
 	MetaLastPoll         = "last_successful_poll" // RFC 3339 time of the last successful poll
+	MetaHealthProbe      = "health_probe"         // RFC 3339 time of the last Probe
 )
 
 // SetMeta stores value under key, replacing any previous value.
-func (s *Store) SetMeta(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+func (s *Store) SetMeta(ctx context.Context, key, value string) (err error) {
+	defer s.noteWrite(&err)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("set meta %s: %w", key, err)

@@ -84,13 +84,15 @@ ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
 // except that what was seen is never erased by a weaker sighting, as in rewards.Merge: BallotUnknown
 // (a failed read) keeps the earlier ballot, a filled ballot is never replaced by an unfilled one
 // (ballots are never emptied), and a direct vote is not replaced by "following".
-func (s *Store) UpsertObservation(ctx context.Context, o Observation) error {
+func (s *Store) UpsertObservation(ctx context.Context, o Observation) (err error) {
+	defer s.noteWrite(&err)
 	return s.upsertObservation(ctx, s.stmts.observationUpsert, o)
 }
 
 // UpsertObservations records each of obs as UpsertObservation does, in one transaction: a pass's
 // observations then cost one commit, not one each.
-func (s *Store) UpsertObservations(ctx context.Context, obs []Observation) error {
+func (s *Store) UpsertObservations(ctx context.Context, obs []Observation) (err error) {
+	defer s.noteWrite(&err)
 	return s.inTx(ctx, s.stmts.observationUpsert, func(upsert *sql.Stmt) error {
 		for _, o := range obs {
 			if err := s.upsertObservation(ctx, upsert, o); err != nil {

@@ -33,9 +33,10 @@ ON CONFLICT (id) DO UPDATE SET
 
 // UpsertProposal records p as seen now, inserting it or updating its mutable fields (title,
 // deadline, reward status, last seen). FirstSeen and LastSeen in p are ignored.
-func (s *Store) UpsertProposal(ctx context.Context, p Proposal) error {
+func (s *Store) UpsertProposal(ctx context.Context, p Proposal) (err error) {
+	defer s.noteWrite(&err)
 	now := unixNano(s.now())
-	_, err := s.stmts.proposalUpsert.ExecContext(ctx,
+	_, err = s.stmts.proposalUpsert.ExecContext(ctx,
 		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
 		int64(p.RewardStatus), now, now)
 	if err != nil {

@@ -82,7 +82,8 @@ const beginVoteTries = 3
 // succeeded and with ErrVoteInFlight when another attempt is pending; the check and the insert are
 // one atomic step, enforced by a unique index, so not even two processes can both begin.
 // In dry-run mode use RecordDryRun instead.
-func (s *Store) BeginVote(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (VoteAttempt, error) {
+func (s *Store) BeginVote(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (_ VoteAttempt, err error) {
+	defer s.noteWrite(&err)
 	a := VoteAttempt{ProposalID: proposal, NeuronID: neuron, Vote: vote, Source: source, Reason: reason,
 		Outcome: VotePending, Started: s.now()}
 	fail := func(err error) (VoteAttempt, error) {
@@ -138,7 +139,8 @@ func (s *Store) liveAttemptError(ctx context.Context, proposal, neuron uint64) e
 }
 
 // RecordDryRun logs a vote that --dry-run would have sent. It never blocks a later real vote.
-func (s *Store) RecordDryRun(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (VoteAttempt, error) {
+func (s *Store) RecordDryRun(ctx context.Context, proposal, neuron uint64, vote nns.Vote, source, reason string) (_ VoteAttempt, err error) {
+	defer s.noteWrite(&err)
 	now := s.now()
 	a := VoteAttempt{ProposalID: proposal, NeuronID: neuron, Vote: vote, Source: source, Reason: reason,
 		Outcome: VoteDryRun, Started: now, Finished: now}
@@ -156,7 +158,8 @@ func (s *Store) RecordDryRun(ctx context.Context, proposal, neuron uint64, vote 
 // FinishVote records how a pending attempt ended. errText is the error for refused/failed
 // outcomes ("" otherwise). Finishing an attempt that is not pending is an error: an outcome, once
 // written, is never overwritten.
-func (s *Store) FinishVote(ctx context.Context, attemptID int64, outcome VoteOutcome, errText string) error {
+func (s *Store) FinishVote(ctx context.Context, attemptID int64, outcome VoteOutcome, errText string) (err error) {
+	defer s.noteWrite(&err)
 	if !outcome.valid() || outcome == VotePending || outcome == VoteDryRun {
 		return fmt.Errorf("finish vote %d: invalid outcome %q", attemptID, outcome)
 	}
