@@ -24,6 +24,10 @@ func (d *decoder) build(fc fileConfig) *Config {
 	}
 	d.checkNetwork(fc.Network)
 	d.checkIdentity(fc.Identity)
+	cfg.keyAt = d.locate("identity.credential")
+	if fc.Identity.PEMFile != "" {
+		cfg.keyAt = d.locate("identity.pem_file")
+	}
 	for _, name := range sortedKeys(fc.Policies) {
 		cfg.Policies[name] = d.compilePolicy(name, fc.Policies[name])
 	}

@@ -41,6 +41,8 @@ type Config struct {
 	Listen       string
 	PollInterval time.Duration
 	Refresh      Refresh
+
+	keyAt Problem // where the identity's key is set, for CheckKeyFile
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

@@ -40,7 +40,15 @@ func (d *decoder) addf(path, format string, args ...any) {
 		d.more++
 		return
 	}
-	p := Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	p := d.locate(path)
+	p.Msg = fmt.Sprintf(format, args...)
+	d.problems = append(d.problems, p)
+}
+
+// locate is a problem at path without its message: the file line (or environment variable) of
+// path or of its closest parent that has one.
+func (d *decoder) locate(path string) Problem {
+	p := Problem{File: d.file, Path: path}
 	for q := path; ; q = parentPath(q) {
 		if env, ok := d.env[q]; ok {
 			p.Env = env
@@ -54,7 +62,7 @@ func (d *decoder) addf(path, format string, args ...any) {
 			break
 		}
 	}
-	d.problems = append(d.problems, p)
+	return p
 }
 
 // exhausted reports, once, that aliases expand the document too far.
