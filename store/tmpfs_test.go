@@ -26,7 +26,7 @@ func TestHealthRealDiskFull(t *testing.T) {
 		}
 		t.Fatalf("mount tmpfs: %v", err)
 	}
-	t.Cleanup(func() { _ = syscall.Unmount(dir, 0) })
+	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) }) // lazy: a failed test may leave the store open
 	filler := filepath.Join(dir, "filler")
 	must(t, os.WriteFile(filler, make([]byte, 256<<10), 0o600))
 
