@@ -160,3 +160,30 @@ func TestFlushStopsAtFirstFailure(t *testing.T) {
 		t.Errorf("Flush tried %d writes on a failing store, want 1", state.puts)
 	}
 }
+
+// TestStoreFailureConcurrentFire: concurrent Fires of one alert and Flushes while the store
+// fails, then recovers, still send it once.
+func TestStoreFailureConcurrentFire(t *testing.T) {
+	state := &failingState{MemoryState: NewMemoryState()}
+	f := newFixture(t, state)
+	state.set(true, true)
+	a := atRisk(f.clock.Now().Add(time.Hour))
+	var wg sync.WaitGroup
+	for i := range 20 {
+		if i == 10 {
+			state.set(false, false)
+		}
+		wg.Add(2)
+		go func() { defer wg.Done(); _, _ = f.manager.Fire(context.Background(), a) }()
+		go func() { defer wg.Done(); f.manager.Flush(context.Background()) }()
+	}
+	wg.Wait()
+	f.manager.Flush(context.Background())
+	if n := len(f.chat.sent()); n != 1 {
+		t.Errorf("%d messages from 20 concurrent Fires, want 1", n)
+	}
+	st, ok, err := state.MemoryState.AlertState(context.Background(), KeyFor(a.Kind, a.Neuron, a.ProposalID))
+	if err != nil || !ok || st.TimesSent != 1 || st.Pending {
+		t.Errorf("stored state after recovery = %+v, %v, %v; want sent once, not pending", st, ok, err)
+	}
+}
