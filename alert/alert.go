@@ -30,13 +30,15 @@ const (
 	KindPollStale            Kind = "poll_stale"             // no successful poll for N intervals
 	KindConfigInvalid        Kind = "config_invalid"         // a reload found an invalid config; the old one stays
 	KindNeuronDissolving     Kind = "neuron_dissolving"      // dissolve delay will drop below the minimum
+	KindStoreUnwritable      Kind = "store_unwritable"       // the state database cannot keep writes
 )
 
 // Kinds lists every kind in a stable order.
 func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
-		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving}
+		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
+		KindStoreUnwritable}
 }
 
 type kindInfo struct {
@@ -59,6 +61,9 @@ var kindInfos = map[Kind]kindInfo{
 	KindPollStale:            {SeverityCritical, "Poll stale", false},
 	KindConfigInvalid:        {SeverityWarning, "Configuration invalid", false},
 	KindNeuronDissolving:     {SeverityWarning, "Neuron dissolving", false},
+	// Votes go on and alerts are kept in memory, but a restart would forget and re-send: a
+	// full disk or a deleted database needs a person.
+	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},
 }
 
 // Known reports whether k is one of the kinds above.

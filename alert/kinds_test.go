@@ -11,6 +11,7 @@ func TestDaemonKindsAreKnown(t *testing.T) {
 	}{
 		{KindConfigInvalid, SeverityWarning},
 		{KindNeuronDissolving, SeverityWarning},
+		{KindStoreUnwritable, SeverityCritical},
 	}
 	for _, tc := range tests {
 		if !tc.kind.Known() {
