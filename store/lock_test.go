@@ -58,6 +58,7 @@ func TestExclusiveNamesOtherProcess(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second exclusive Open: err = %v, want ErrLocked", err)
 	}
+	t.Logf("second daemon: %v", err)
 	pid := "pid " + strconv.Itoa(cmd.Process.Pid) + " ("
 	for _, want := range []string{pid, "-test.run=^TestLockChildHolder$", path + ".lock"} {
 		if !strings.Contains(err.Error(), want) {
