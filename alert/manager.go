@@ -39,6 +39,11 @@ type ManagerConfig struct {
 // The Manager keeps the active states in memory (loaded from the store on first use) so that the
 // bot can call Resolve for every filled ballot on every poll without touching the database; it
 // assumes it is the only writer of its StateStore.
+//
+// A StateStore that fails (a full disk, a corrupted file) delays no alert: a state it refuses
+// stays in memory and is written through by Flush once it recovers, so each alert is still
+// sent once, and not again after a restart. StoreHealth counts the failures. Only a restart
+// while the store is still failing forgets what was sent since.
 type Manager struct {
 	cfg   ManagerConfig
 	locks [64]sync.Mutex // striped by key: one delivery at a time per key, bounded memory
