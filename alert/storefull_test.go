@@ -21,9 +21,6 @@ import (
 // through so a restart sends nothing twice. Mounting needs root; elsewhere the test skips and
 // TestStoreFailureStillAlertsOnce (a failing StateStore) covers the Manager.
 func TestManagerOnFullDisk(t *testing.T) {
-	if testing.Short() {
-		t.Skip("mounts a tmpfs")
-	}
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=1m"); err != nil {
 		if errors.Is(err, syscall.EPERM) {
