@@ -68,8 +68,10 @@ var kindInfos = map[Kind]kindInfo{
 	KindStartFailed:          {SeverityCritical, "votebot could not start", false},
 	KindUnknownProposalType:  {SeverityWarning, "Proposal type unknown to votebot", true},
 	KindClockSkew:            {SeverityWarning, "Clock skew", false},
-	KindStoreUnwritable:      {SeverityCritical, "State database unwritable", false},
-	KindVoteUnconfirmed:      {SeverityWarning, "Vote not confirmed", true},
+	// Votes go on and alerts are kept in memory, but a restart would forget and re-send: a
+	// full disk or a deleted database needs a person.
+	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},
+	KindVoteUnconfirmed: {SeverityWarning, "Vote not confirmed", true},
 }
 
 // Known reports whether k is one of the kinds above.

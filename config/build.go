@@ -25,6 +25,10 @@ func (d *decoder) build(fc fileConfig) *Config {
 	}
 	d.checkNetwork(fc.Network)
 	d.checkIdentity(fc.Identity)
+	cfg.keyAt = d.locate("identity.credential")
+	if fc.Identity.PEMFile != "" {
+		cfg.keyAt = d.locate("identity.pem_file")
+	}
 	for _, name := range sortedKeys(fc.Policies) {
 		cfg.Policies[name] = d.compilePolicy(name, fc.Policies[name])
 	}
@@ -45,7 +49,9 @@ func (d *decoder) checkNetwork(n Network) {
 		d.addf("network.urls", "at least one URL is required (or write network: mainnet)")
 	}
 	for i, u := range n.URLs {
-		if err := checkHTTPURL(u, false); err != nil {
+		// An endpoint URL may carry credentials (user:password@, ?key=): not quoted then.
+		secret := strings.ContainsAny(u, "@?")
+		if err := checkHTTPURL(u, secret); err != nil {
 			d.addf("network.urls["+strconv.Itoa(i)+"]", "%v", err)
 		}
 	}
@@ -152,9 +158,11 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 				}
 			}
 		}
-		if !slices.Contains(channelTypes, ch.Type) {
-			d.addf(at+".type", "must be one of %s, not %q", strings.Join(channelTypes, ", "), ch.Type)
-		} else {
+		switch {
+		case d.hasProblem(at): // not a mapping: its fields would only repeat that
+		case !slices.Contains(channelTypes, ch.Type):
+			d.addf(at+".type", "must be one of %s, not %s", strings.Join(channelTypes, ", "), quote(ch.Type))
+		default:
 			d.checkChannelFields(at, ch)
 		}
 		if ch.MinSeverity == "" {
@@ -165,7 +173,7 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 		}
 		ch.MinSeverity = strings.ToLower(ch.MinSeverity)
 		if !slices.Contains([]string{SeverityInfo, SeverityWarning, SeverityCritical}, ch.MinSeverity) {
-			d.addf(at+".min_severity", "must be info, warning or critical, not %q", ch.MinSeverity)
+			d.addf(at+".min_severity", "must be info, warning or critical, not %s", quote(string(ch.MinSeverity)))
 		}
 		out[name] = ch
 	}
@@ -174,7 +182,7 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 
 func (d *decoder) checkChannelFields(at string, ch Channel) {
 	need := func(field string, set bool) {
-		if !set {
+		if !set && !d.hasProblem(at+"."+field) {
 			d.addf(at+"."+field, "required for a channel of type %s", ch.Type)
 		}
 	}
@@ -203,7 +211,7 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 			d.addf(at+".smtp.port", "must be between 1 and 65535, not %d", ch.SMTP.Port)
 		}
 		if !slices.Contains(smtpSecurities, ch.SMTP.Security) {
-			d.addf(at+".smtp.security", "must be one of %s, not %q", strings.Join(smtpSecurities, ", "), ch.SMTP.Security)
+			d.addf(at+".smtp.security", "must be one of %s, not %s", strings.Join(smtpSecurities, ", "), quote(ch.SMTP.Security))
 		}
 	}
 	if !ch.URL.IsZero() {

@@ -44,6 +44,7 @@ type Config struct {
 	Refresh      Refresh
 
 	src source // where each key was written, for Warnings
+	keyAt Problem // where the identity's key is set, for CheckKeyFile
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

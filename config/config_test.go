@@ -100,6 +100,20 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-types.yml:7: neurons: must be a list, not a mapping`,
 			`invalid-types.yml:11: alerts.thresholds.at_risk_before: invalid duration "24 hours": unknown unit " hours" (want ns, us, ms, s, m, h, d or y)`,
 		},
+		"invalid-list-cap.yml": {
+			`invalid-list-cap.yml:2: neurons: has 1001 entries; at most 1000 neurons are allowed`,
+		},
+		"invalid-many.yml": manyProblems(),
+		"invalid-secret-values.yml": {
+			`invalid-secret-values.yml:3: dry_run: must be true or false, not a URL (not shown: it may hold a token)`,
+			`invalid-secret-values.yml:4: poll_interval: must be a duration, not a string that looks like a token (not shown)`,
+			`invalid-secret-values.yml:5: network: must be "mainnet" or a mapping with urls and root_key, not a URL (not shown: it may hold a token)`,
+			`invalid-secret-values.yml:8: alerts.channels.chat: must be a mapping, not a URL (not shown: it may hold a token)`,
+			`invalid-secret-values.yml:9: alerts.channels.ops: must be a mapping, not a list`,
+			`invalid-secret-values.yml:10: alerts.channels.ops2: must be a mapping, not a string (not shown: under alerts.channels it may be a secret)`,
+			`invalid-secret-values.yml:11: alerts.channels.pager.min_severity: must be info, warning or critical, not a string that looks like a token (not shown)`,
+			`invalid-secret-values.yml:12: alerts.channels.tg.chat_id: must be a string, not a mapping`,
+		},
 		"invalid-yaml.yml": {
 			`invalid-yaml.yml:2: invalid YAML: yaml: line 2: did not find expected key`,
 		},

@@ -35,7 +35,11 @@ func (n Network) describe() string {
 	if n.FetchRootKey() {
 		key = "root key fetched"
 	}
-	return strings.Join(n.URLs, ", ") + " (" + key + ")"
+	urls := make([]string, len(n.URLs))
+	for i, u := range n.URLs {
+		urls[i] = RedactURL(u) // an endpoint may carry credentials
+	}
+	return strings.Join(urls, ", ") + " (" + key + ")"
 }
 
 // String is Redacted: a Config never prints its secrets.
