@@ -131,6 +131,7 @@ type Bot struct {
 	ready        bool
 	lastPoll     time.Time
 	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
+	storeBroken  atomic.Bool  // the store cannot keep writes (Ready)
 	failedPolls  int
 	// downSince is the first failed poll of an outage of every endpoint.
 	downSince time.Time

@@ -244,6 +244,8 @@ type memStore struct {
 	settled   map[uint64]bool
 	overrides []policy.Override
 	prunes    []time.Time // Prune's cutoffs
+	// failWrites makes every write fail (a full disk); Writable says so.
+	failWrites error
 	// failReads makes InFlightVotes fail (a store that cannot be read).
 	failReads error
 }
@@ -257,9 +259,24 @@ func newMemStore() *memStore {
 	return &memStore{props: map[uint64]policy.Proposal{}, settled: map[uint64]bool{}}
 }
 
+func (s *memStore) Writable() (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failWrites == nil, s.failWrites
+}
+
+func (s *memStore) Probe(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failWrites
+}
+
 func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failWrites != nil {
+		return 0, s.failWrites
+	}
 	for _, a := range s.attempts {
 		if a.Neuron != v.Neuron || a.Proposal != v.Proposal {
 			continue
@@ -312,6 +329,9 @@ func (s *memStore) RecordDryRun(_ context.Context, v VoteIntent) error {
 func (s *memStore) RecordDecisions(_ context.Context, ds []DecisionRecord) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failWrites != nil {
+		return s.failWrites
+	}
 	s.decisions = append(s.decisions, ds...)
 	return nil
 }
@@ -319,6 +339,9 @@ func (s *memStore) RecordDecisions(_ context.Context, ds []DecisionRecord) error
 func (s *memStore) RecordObservations(_ context.Context, obs []rewards.Observation) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failWrites != nil {
+		return s.failWrites
+	}
 	s.obs = append(s.obs, obs...)
 	return nil
 }

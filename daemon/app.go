@@ -62,7 +62,10 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		// local one plus the skew every certificate shows).
 		o.Now = gov.Now
 	}
-	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now))
+	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now), store.Exclusive())
+	if errors.Is(err, store.ErrLocked) {
+		return nil, err // it names the other process
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w (check store.path %q: its directory must exist and be writable by votebot, "+
 			"and the file must be a votebot database)", err, cfg.Store.Path)
@@ -86,6 +89,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		return nil, err
 	}
 	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o}
+	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
 		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events}, a.loopOptions(cfg))
@@ -157,6 +161,9 @@ func (a *App) loopOptions(cfg *config.Config) bot.Options {
 func (a *App) Ready() error {
 	if !a.Bot.Ready() {
 		return errors.New("no successful poll within 3 intervals")
+	}
+	if ok, err := a.Store.Writable(); !ok {
+		return err
 	}
 	if skew, _, ok := a.Gov.ClockSkew(); ok && !agent.ClockReady(skew) {
 		return fmt.Errorf("the local clock is %s off the IC's certified time: fix NTP (timedatectl)", skew.Abs().Round(time.Second))

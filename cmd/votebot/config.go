@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/agent/identity"
 	"github.com/votebot/votebot/config"
 )
 
@@ -36,6 +38,9 @@ Warnings exit 0 unless --strict.`,
 			cfg, err := loadConfig(s, path)
 			if err != nil {
 				return err
+			}
+			if err := cfg.CheckKeyFile(os.Getenv(identity.CredentialsDirEnv)); err != nil {
+				return printProblems(s, path, err)
 			}
 			warnings := config.Warnings(cfg)
 			for _, w := range warnings {
@@ -84,17 +89,22 @@ func newConfigShowCmd(s Streams) *cobra.Command {
 // on stderr and turn into exit status 1.
 func loadConfig(s Streams, path string) (*config.Config, error) {
 	cfg, err := config.Load(path)
-	var probs config.Errors
-	if errors.As(err, &probs) {
-		for _, p := range probs {
-			fmt.Fprintln(s.Err, p)
-		}
-		noun := "problems"
-		if len(probs) == 1 {
-			noun = "problem"
-		}
-		fmt.Fprintf(s.Err, "%s: %d %s\n", path, len(probs), noun)
-		return nil, exitError{code: 1}
+	if err != nil {
+		return nil, printProblems(s, path, err)
 	}
-	return cfg, err
+	return cfg, nil
+}
+
+// printProblems prints configuration problems one per line on stderr and
+// turns them into exit status 1; other errors pass through.
+func printProblems(s Streams, path string, err error) error {
+	var probs config.Errors
+	if !errors.As(err, &probs) {
+		return err
+	}
+	for _, p := range probs {
+		fmt.Fprintln(s.Err, p)
+	}
+	fmt.Fprintf(s.Err, "%s: %d %s\n", path, probs.Count(), plural(probs.Count(), "problem", "problems"))
+	return exitError{code: 1}
 }
