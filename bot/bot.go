@@ -137,6 +137,10 @@ type Bot struct {
 	downSince time.Time
 	// unknownKinds are the unknown action tags and topics told of already.
 	unknownKinds map[string]bool
+	// downFrom is the previous process's last successful poll (from the
+	// store) and upAt this one's start: the window a ballot went unseen.
+	downFrom, upAt time.Time
+	beatAt         time.Time // last heartbeat written
 	// recheckInFlight: votes in flight before the restart still need their
 	// ballots re-read.
 	recheckInFlight bool
@@ -264,6 +268,12 @@ func (b *Bot) fire(ctx context.Context, a alert.Alert) {
 
 // resolve clears an alert if this process fired it.
 func (b *Bot) resolve(ctx context.Context, kind alert.Kind, neuron, proposal uint64) {
+	b.resolveWith(ctx, kind, neuron, proposal, "")
+}
+
+// resolveWith clears an alert, saying why in the resolution when text is
+// set (a ballot at risk that ended missed is not "fine").
+func (b *Bot) resolveWith(ctx context.Context, kind alert.Kind, neuron, proposal uint64, text string) {
 	b.amu.Lock()
 	if len(b.firing) == 0 { // the common case, checked for every filled ballot each pass
 		b.amu.Unlock()
@@ -275,6 +285,9 @@ func (b *Bot) resolve(ctx context.Context, kind alert.Kind, neuron, proposal uin
 	b.amu.Unlock()
 	if !ok {
 		return
+	}
+	if text != "" {
+		a.Text = text
 	}
 	if _, err := b.alerter.Resolve(ctx, a); err != nil {
 		b.log.Error().Err(err).Stringer("alert", key).Msg("alert resolution failed")

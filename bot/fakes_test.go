@@ -244,6 +244,7 @@ type memStore struct {
 	settled   map[uint64]bool
 	overrides []policy.Override
 	prunes    []time.Time // Prune's cutoffs
+	beat      time.Time   // the last heartbeat
 	// failWrites makes every write fail (a full disk); Writable says so.
 	failWrites error
 	// failReads makes InFlightVotes fail (a store that cannot be read).
@@ -257,6 +258,19 @@ type attempt struct {
 
 func newMemStore() *memStore {
 	return &memStore{props: map[uint64]policy.Proposal{}, settled: map[uint64]bool{}}
+}
+
+func (s *memStore) Heartbeat(_ context.Context, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.beat = at
+	return nil
+}
+
+func (s *memStore) LastHeartbeat(context.Context) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.beat, nil
 }
 
 func (s *memStore) Writable() (bool, error) {
@@ -416,7 +430,8 @@ type recAlerter struct {
 	active    map[alert.Key]alert.Alert
 	delivered []string // "fire kind/neuron/proposal" / "resolve kind/neuron/proposal"
 	// before are the states Active reports, as after a restart.
-	before []alert.State
+	before       []alert.State
+	resolvedText map[alert.Key]string // the text each resolution was sent with
 }
 
 func newRecAlerter() *recAlerter { return &recAlerter{active: map[alert.Key]alert.Alert{}} }
@@ -442,6 +457,10 @@ func (a *recAlerter) Resolve(_ context.Context, al alert.Alert) (bool, error) {
 	}
 	delete(a.active, al.ID())
 	a.delivered = append(a.delivered, "resolve "+keyText(al.ID()))
+	if a.resolvedText == nil {
+		a.resolvedText = map[alert.Key]string{}
+	}
+	a.resolvedText[al.ID()] = al.Text
 	return true, nil
 }
 

@@ -165,6 +165,11 @@ func (b *Bot) start(ctx context.Context) error {
 	case err != nil:
 		return err
 	}
+	b.upAt = b.now()
+	var err error
+	if b.downFrom, err = b.store.LastHeartbeat(ctx); err != nil {
+		return fmt.Errorf("read the last poll of the previous run: %w", err)
+	}
 	unsettled, err := b.store.UnsettledProposals(ctx)
 	if err != nil {
 		return fmt.Errorf("load unsettled proposals: %w", err)
@@ -210,6 +215,13 @@ func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
 	b.resolve(ctx, alert.KindAllEndpointsDown, 0, 0)
 	b.resolve(ctx, alert.KindPollStale, 0, 0)
 	b.metrics.PollSucceeded(now)
+	if now.Sub(b.beatAt) >= time.Minute {
+		if err := b.store.Heartbeat(ctx, now); err != nil {
+			b.log.Debug().Err(err).Msg("heartbeat")
+		} else {
+			b.beatAt = now
+		}
+	}
 	if b.notify != nil {
 		if !b.ready {
 			b.notify("READY=1")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Well-known meta keys.
@@ -35,4 +36,22 @@ func (s *Store) Meta(ctx context.Context, key string) (value string, ok bool, er
 		return "", false, fmt.Errorf("read meta %s: %w", key, err)
 	}
 	return value, true, nil
+}
+
+// Heartbeat implements bot.Store: the last successful poll, in meta.
+func (s *Store) Heartbeat(ctx context.Context, at time.Time) error {
+	return s.SetMeta(ctx, MetaLastPoll, at.UTC().Format(time.RFC3339Nano))
+}
+
+// LastHeartbeat implements bot.Store (zero when never written).
+func (s *Store) LastHeartbeat(ctx context.Context) (time.Time, error) {
+	v, ok, err := s.Meta(ctx, MetaLastPoll)
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read meta %s: %w", MetaLastPoll, err)
+	}
+	return t, nil
 }
