@@ -174,10 +174,30 @@ func (m *Manager) put(ctx context.Context, st State) {
 }
 
 func (m *Manager) reminder(k Kind) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if d, ok := m.cfg.ReminderByKind[k]; ok {
 		return d
 	}
 	return m.cfg.Reminder
+}
+
+// Reconfigure replaces the channels and the reminder interval (a reload):
+// from the next message on, alerts go to routes. What was sent, and where,
+// stays remembered, so nothing is sent again because the channels changed.
+func (m *Manager) Reconfigure(routes []Route, reminder time.Duration) error {
+	for i, r := range routes {
+		if r.Notifier == nil {
+			return fmt.Errorf("alert manager: route %d (%s) has no notifier", i, r.Name)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cfg.Routes = slices.Clone(routes)
+	if reminder > 0 {
+		m.cfg.Reminder = reminder
+	}
+	return nil
 }
 
 // prepare fills the fields the Manager owns.
@@ -256,7 +276,10 @@ func (m *Manager) deliver(ctx context.Context, a Alert, prev State) (bool, error
 // send delivers a to the routes whose minimum severity sev reaches.
 func (m *Manager) send(ctx context.Context, a Alert, sev Severity) (routed, failed int, err error) {
 	var errs []error
-	for _, r := range m.cfg.Routes {
+	m.mu.Lock()
+	routes := m.cfg.Routes
+	m.mu.Unlock()
+	for _, r := range routes {
 		if sev < r.MinSeverity {
 			continue
 		}

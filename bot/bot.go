@@ -118,7 +118,8 @@ type Bot struct {
 	notify  func(string)
 	events  func(Event)
 
-	mu      sync.Mutex // guards decider, opts, reconcile (Reload runs concurrently)
+	mu      sync.Mutex // guards decider, opts, reconcile, nextGov (Reload runs concurrently)
+	nextGov Governance // a reload's new client, taken at the next pass
 	decider Decider
 	opts    Options
 	// reconcile is set at start and on reload: the next pass makes
@@ -229,9 +230,22 @@ func (b *Bot) Wake() {
 	}
 }
 
+// ReplaceGovernance makes the next pass use g (a reload changed the network
+// or the identity); the last full read of the open proposals is dropped.
+func (b *Bot) ReplaceGovernance(g Governance) {
+	b.mu.Lock()
+	b.nextGov = g
+	b.reconcile = true
+	b.mu.Unlock()
+	b.Wake()
+}
+
 func (b *Bot) snapshot() (Decider, Options, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.nextGov != nil { // the pass goroutine is the only reader of b.gov
+		b.gov, b.nextGov, b.open = b.nextGov, nil, openCache{}
+	}
 	r := b.reconcile
 	b.reconcile = false
 	return b.decider, b.opts, r

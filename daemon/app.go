@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -39,6 +41,7 @@ type AppOptions struct {
 
 // App is a bot wired to the real agent, store, alert manager and policy.
 type App struct {
+	clients *clientSet
 	Bot     *bot.Bot
 	Metrics *metrics.Metrics
 	Store   *store.Store
@@ -57,10 +60,13 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	clients := &clientSet{}
+	clients.gov.Store(gov)
 	if o.Now == nil {
 		// Deadlines are IC time: measure them on the IC's clock (the
-		// local one plus the skew every certificate shows).
-		o.Now = gov.Now
+		// local one plus the skew every certificate shows), of whichever
+		// client a reload put in place.
+		o.Now = func() time.Time { return clients.gov.Load().Now() }
 	}
 	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now), store.Exclusive())
 	if errors.Is(err, store.ErrLocked) {
@@ -88,7 +94,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o}
+	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o, clients: clients}
 	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
@@ -165,7 +171,7 @@ func (a *App) Ready() error {
 	if ok, err := a.Store.Writable(); !ok {
 		return err
 	}
-	if skew, _, ok := a.Gov.ClockSkew(); ok && !agent.ClockReady(skew) {
+	if skew, _, ok := a.clients.gov.Load().ClockSkew(); ok && !agent.ClockReady(skew) {
 		return fmt.Errorf("the local clock is %s off the IC's certified time: fix NTP (timedatectl)", skew.Abs().Round(time.Second))
 	}
 	return nil
@@ -177,9 +183,10 @@ func (a *App) Close() error { return a.Store.Close() }
 // Config is the configuration in force.
 func (a *App) Config() *config.Config { return a.cfg }
 
-// Reload applies a new configuration (SIGHUP). Network, identity and store
-// changes need a restart; policies, neurons, thresholds apply at once. An
-// invalid file keeps the old configuration, sets the gauge to 0 and alerts.
+// Reload applies a new configuration (SIGHUP): policies, neurons,
+// thresholds, alert channels, network and identity at once; listen and
+// store need a restart, and the log says so. An invalid file keeps the old
+// configuration, sets the gauge to 0 and alerts.
 func (a *App) Reload(ctx context.Context, path string) error {
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -187,11 +194,70 @@ func (a *App) Reload(ctx context.Context, path string) error {
 		a.Bot.FireConfigInvalid(ctx, err)
 		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
 	}
+	if err := a.reconnect(ctx, cfg); err != nil {
+		a.Metrics.ConfigReloaded(false, a.opts.Now())
+		a.Bot.FireConfigInvalid(ctx, err)
+		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
+	}
+	if a.opts.Routes == nil { // not fixed by the caller (demo, tests)
+		routes, err := Routes(cfg.Alerts)
+		if err == nil {
+			err = a.Alerts.Reconfigure(routes, cfg.Alerts.Thresholds.ReminderInterval)
+		}
+		if err != nil {
+			a.Metrics.ConfigReloaded(false, a.opts.Now())
+			a.Bot.FireConfigInvalid(ctx, err)
+			return fmt.Errorf("reload %s: alert channels (keeping the old ones): %w", path, err)
+		}
+	}
+	for _, k := range restartKeys(a.cfg, cfg) {
+		a.opts.Logger.Warn().Str("key", k).Msg(k + " changed: it takes effect at the next restart (systemctl restart votebot)")
+	}
 	a.cfg = cfg
 	a.Bot.Reload(DeciderFor(cfg), a.loopOptions(cfg))
 	a.Metrics.ConfigReloaded(true, a.opts.Now())
 	a.Bot.ResolveConfigInvalid(ctx)
 	return nil
+}
+
+// clientSet is the governance client in use, swapped by a reload.
+type clientSet struct {
+	gov atomic.Pointer[agent.Governance]
+}
+
+// reconnect builds new clients when the network or the identity changed
+// (a rotated hotkey, another endpoint) and hands them to the loop.
+func (a *App) reconnect(ctx context.Context, cfg *config.Config) error {
+	if reflect.DeepEqual(a.cfg.Network, cfg.Network) && reflect.DeepEqual(a.cfg.Identity, cfg.Identity) {
+		return nil
+	}
+	gov, err := Connect(ctx, cfg, a.opts.Logger, a.Metrics)
+	if err != nil {
+		return err
+	}
+	anon, err := connectAnonymous(ctx, cfg, a.opts.Logger, a.Metrics)
+	if err != nil {
+		return err
+	}
+	a.clients.gov.Store(gov)
+	a.Bot.ReplaceGovernance(AgentGov{C: gov, Anon: anon, Now: a.opts.Now})
+	a.opts.Logger.Info().Msg("network or identity changed: new connections in use")
+	return nil
+}
+
+// restartKeys are the keys that changed and only a restart applies.
+func restartKeys(old, cfg *config.Config) []string {
+	var keys []string
+	if old.Listen != cfg.Listen {
+		keys = append(keys, "listen")
+	}
+	if old.Store.Path != cfg.Store.Path {
+		keys = append(keys, "store.path")
+	}
+	if old.Instance != cfg.Instance {
+		keys = append(keys, "instance")
+	}
+	return keys
 }
 
 // DeciderFor builds the policy engine for each configured neuron.
