@@ -82,6 +82,8 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 				b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)
 			}
 			if outcome == BallotUnknown && p.RewardStatus != nns.RewardStatusSettled {
+				b.resolveWith(ctx, alert.KindProposalAtRisk, nc.ID, id, "Voting ended, but this neuron's ballot "+
+					"could not be read (is the hotkey still on the neuron?): whether it voted is not known yet.")
 				// Ballots may become readable again before settlement; until
 				// then the report says unknown, never missed.
 				if o, ok := b.unknownObservation(*p, nc, now); ok {
