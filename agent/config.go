@@ -124,10 +124,17 @@ func (c *Config) setDefaults() {
 // answers a TCP handshake in well under a second.
 const dialTimeout = 5 * time.Second
 
+// responseHeaderTimeout bounds the wait for an answer's headers.
+const responseHeaderTimeout = 10 * time.Second
+
 func defaultTransport() http.RoundTripper {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = dialTimeout
+	// An endpoint that accepts the connection and never answers costs this,
+	// not the whole call timeout: a query or a call's 202 comes back in
+	// well under a second on mainnet (certification is polled separately).
+	tr.ResponseHeaderTimeout = responseHeaderTimeout
 	return tr
 }
 
