@@ -38,6 +38,9 @@ type Config struct {
 	// query signature timestamps, expiry checks) always stays on the wall
 	// clock, because clients reject anything else.
 	Now func() time.Time
+	// Pace slows answers to mainnet's pace (latency, rate limit); the
+	// zero Pace answers at once.
+	Pace Pace
 }
 
 // Server is a devnet: a set of canisters behind the IC HTTP interface.
@@ -47,6 +50,7 @@ type Server struct {
 	keys     *keys
 	requests *requestLog
 	mux      *http.ServeMux
+	pace     *pacer
 	// certifier batches certification: one signature per round.
 	certifier certifier
 
@@ -65,6 +69,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pace, err := newPacer(cfg.Pace)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -75,6 +83,7 @@ func New(cfg Config) (*Server, error) {
 		keys:      k,
 		requests:  newRequestLog(),
 		mux:       http.NewServeMux(),
+		pace:      pace,
 		canisters: map[string]Canister{},
 	}
 	s.mux.HandleFunc("/api/", s.serveAPI)
@@ -235,9 +244,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	switch parts[3] {
 	case "query":
-		s.serveQuery(w, r, id, env)
+		if s.pace.wait(r.Context(), s.pace.p.Query) == nil {
+			s.serveQuery(w, r, id, env)
+		}
 	case "call":
-		s.serveCall(w, r, parts[0], id, env)
+		if s.pace.limitCall(w, r, env) {
+			s.serveCall(w, r, parts[0], id, env)
+		}
 	case "read_state":
 		s.serveReadState(w, parts[1] == "subnet", id, env)
 	}
