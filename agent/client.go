@@ -27,6 +27,9 @@ type Governance struct {
 // when cfg.RootKey is RootKeyFetch.
 func New(ctx context.Context, cfg Config) (*Governance, error) {
 	cfg.setDefaults()
+	if err := cfg.checkConcurrency(); err != nil {
+		return nil, err
+	}
 	urls, mainnet, err := parseEndpoints(cfg.Endpoints)
 	if err != nil {
 		return nil, err
@@ -57,7 +60,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 		if err != nil {
 			return nil, fmt.Errorf("agent: endpoint %s: %w", u.Host, err)
 		}
-		g.endpoints = append(g.endpoints, &endpoint{name: u.Host, agent: a})
+		g.endpoints = append(g.endpoints, &endpoint{name: u.Host, agent: a, limiter: g.newLimiter(u.Host)})
 	}
 	return g, nil
 }
@@ -93,16 +96,24 @@ const (
 // exponential back-off and bounded by cfg.MaxRounds and ctx.
 func (g *Governance) invoke(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
+	limitedRounds, onlyLimited := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
-		if round > 0 {
+		if onlyLimited && limitedRounds < maxRateLimitedRounds {
+			// Every endpoint answered 429: its limiter holds the next
+			// attempt until Retry-After; such a round is not a failure.
+			limitedRounds++
+			round--
+		} else if round > 0 {
 			if err := sleep(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
 				return nil, finalErr(lastErr, err)
 			}
 		}
 		var epErrs []error
 		allEndpoint := true
+		onlyLimited = true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
 			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
+			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
 				return reply, err
@@ -135,9 +146,14 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
+	if err := ep.limiter.acquire(ctx); err != nil {
+		return nil, err, classCancelled
+	}
+	started := g.cfg.Now()
 	start := time.Now()
 	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
 	d := time.Since(start)
+	g.released(ctx, ep, started, d, err)
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)

@@ -81,6 +81,15 @@ type Config struct {
 	// Transport is the HTTP transport under the client (tests). Default
 	// http.DefaultTransport.
 	Transport http.RoundTripper
+
+	// MinConcurrency, InitialConcurrency and MaxConcurrency bound the calls
+	// in flight to each endpoint. The limit starts at InitialConcurrency,
+	// grows while latency holds, halves on 429, 503 and timeouts, and
+	// stays within [MinConcurrency, MaxConcurrency]. Defaults 1, 4, 128.
+	// A boundary node caps a client's update rate; at 2 s per certified
+	// call, MaxConcurrency/2 is the most calls per second one endpoint
+	// gets.
+	MinConcurrency, InitialConcurrency, MaxConcurrency int
 }
 
 func (c *Config) setDefaults() {
@@ -114,6 +123,23 @@ func (c *Config) setDefaults() {
 	if c.Transport == nil {
 		c.Transport = http.DefaultTransport
 	}
+	if c.MinConcurrency <= 0 {
+		c.MinConcurrency = DefaultMinConcurrency
+	}
+	if c.MaxConcurrency <= 0 {
+		c.MaxConcurrency = max(DefaultMaxConcurrency, c.MinConcurrency)
+	}
+	if c.InitialConcurrency <= 0 {
+		c.InitialConcurrency = DefaultInitialConcurrency
+	}
+	c.InitialConcurrency = min(max(c.InitialConcurrency, c.MinConcurrency), c.MaxConcurrency)
+}
+
+func (c *Config) checkConcurrency() error {
+	if c.MinConcurrency > c.MaxConcurrency {
+		return fmt.Errorf("agent: min concurrency %d exceeds max concurrency %d", c.MinConcurrency, c.MaxConcurrency)
+	}
+	return nil
 }
 
 func parseEndpoints(raw []string) ([]*url.URL, bool, error) {

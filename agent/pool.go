@@ -22,8 +22,9 @@ func EndpointLabel(raw string) string {
 
 // endpoint is one API base URL, its agent-go agent and its health.
 type endpoint struct {
-	name  string
-	agent *agentgo.Agent
+	name    string
+	agent   *agentgo.Agent
+	limiter *limiter
 
 	mu       sync.Mutex
 	failures int
@@ -41,12 +42,19 @@ type EndpointStatus struct {
 	// RetryAt is when a down endpoint is tried again.
 	RetryAt time.Time
 	LastErr error
+	// Limit is the concurrency limit; InFlight the calls running.
+	Limit, InFlight int
 }
 
 func (e *endpoint) status() EndpointStatus {
+	limit, inFlight := 0, 0
+	if e.limiter != nil {
+		limit, inFlight = e.limiter.state()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return EndpointStatus{Endpoint: e.name, Up: !e.down, Failures: e.failures, RetryAt: e.retryAt, LastErr: e.lastErr}
+	return EndpointStatus{Endpoint: e.name, Up: !e.down, Failures: e.failures, RetryAt: e.retryAt, LastErr: e.lastErr,
+		Limit: limit, InFlight: inFlight}
 }
 
 // available reports whether the endpoint may be tried at now.
