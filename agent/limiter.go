@@ -25,10 +25,10 @@ const (
 type verdict int
 
 const (
-	verdictNeutral    verdict = iota // says nothing about load (a reject, a bad reply)
-	verdictOK                        // answered: capacity held
-	verdictOverloaded                // 503 or a timeout: too much in flight
-	verdictRateLimited               // 429: over the endpoint's rate
+	verdictNeutral     verdict = iota // says nothing about load (a reject, a bad reply)
+	verdictOK                         // answered: capacity held
+	verdictOverloaded                 // 503 or a timeout: too much in flight
+	verdictRateLimited                // 429: over the endpoint's rate
 )
 
 // limiter bounds the calls in flight to one endpoint with AIMD: the limit
