@@ -146,14 +146,15 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
-	if err := ep.limiter.acquire(ctx); err != nil {
+	ticket, err := ep.limiter.acquire(ctx)
+	if err != nil {
 		return nil, err, classCancelled
 	}
 	started := g.cfg.Now()
 	start := time.Now()
 	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
 	d := time.Since(start)
-	g.released(ctx, ep, started, d, err)
+	g.released(ctx, ep, ticket, started, d, err)
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)

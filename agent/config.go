@@ -78,8 +78,9 @@ type Config struct {
 	// EndpointBackoff is how long a failed endpoint is skipped at first;
 	// it doubles on each further failure up to EndpointMaxBackoff.
 	EndpointBackoff, EndpointMaxBackoff time.Duration
-	// Transport is the HTTP transport under the client (tests). Default
-	// http.DefaultTransport.
+	// Transport is the HTTP transport under the client (tests). Default: a
+	// clone of http.DefaultTransport keeping MaxConcurrency idle
+	// connections per host.
 	Transport http.RoundTripper
 
 	// MinConcurrency, InitialConcurrency and MaxConcurrency bound the calls
@@ -120,9 +121,6 @@ func (c *Config) setDefaults() {
 	if c.EndpointMaxBackoff <= 0 {
 		c.EndpointMaxBackoff = DefaultEndpointMaxBack
 	}
-	if c.Transport == nil {
-		c.Transport = http.DefaultTransport
-	}
 	if c.MinConcurrency <= 0 {
 		c.MinConcurrency = DefaultMinConcurrency
 	}
@@ -133,6 +131,13 @@ func (c *Config) setDefaults() {
 		c.InitialConcurrency = DefaultInitialConcurrency
 	}
 	c.InitialConcurrency = min(max(c.InitialConcurrency, c.MinConcurrency), c.MaxConcurrency)
+	if c.Transport == nil {
+		// Keep a connection per call in flight: the default keeps two per
+		// host, so a burst would dial and drop connections per call.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = c.MaxConcurrency
+		c.Transport = tr
+	}
 }
 
 func (c *Config) checkConcurrency() error {

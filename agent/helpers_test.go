@@ -39,7 +39,13 @@ func startNet(t testing.TB) *testNet {
 // the test ends, and returns it with its URL.
 func serveDevnet(t testing.TB, c devnet.Canister) (*devnet.Server, string) {
 	t.Helper()
-	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop()})
+	return servePacedDevnet(t, c, devnet.Pace{})
+}
+
+// servePacedDevnet is serveDevnet at pace p.
+func servePacedDevnet(t testing.TB, c devnet.Canister, p devnet.Pace) (*devnet.Server, string) {
+	t.Helper()
+	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop(), Pace: p})
 	if err != nil {
 		t.Fatal(err)
 	}

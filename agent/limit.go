@@ -26,14 +26,14 @@ func (g *Governance) newLimiter(endpoint string) *limiter {
 
 // released returns an attempt's slot to its endpoint's limiter with what
 // the attempt says about the endpoint's load.
-func (g *Governance) released(ctx context.Context, ep *endpoint, started time.Time, d time.Duration, err error) {
+func (g *Governance) released(ctx context.Context, ep *endpoint, ticket uint64, started time.Time, d time.Duration, err error) {
 	v, retryAfter := verdictOf(ctx, err)
 	if v == verdictRateLimited {
 		if lo, ok := g.cfg.Observer.(LimitObserver); ok {
 			lo.ObserveRateLimited(ep.name, retryAfter)
 		}
 	}
-	ep.limiter.release(started, d, v, retryAfter)
+	ep.limiter.release(ticket, started, d, v, retryAfter)
 }
 
 // verdictOf reads an attempt's error as a load signal: 429 is the rate

@@ -51,14 +51,19 @@ type limiter struct {
 	retryAt   time.Time
 	lastCut   time.Time
 	waiters   []*waiter
-	timer     *time.Timer // wakes the queue at retryAt
-	rttMin    [2]time.Duration
-	rttSince  time.Time
+	// fulls counts the times the limit was reached or a call queued: a
+	// call that saw it change was limited by the limit, not by its caller
+	// having nothing more to send, and only such calls justify growth.
+	fulls    uint64
+	timer    *time.Timer // wakes the queue at retryAt
+	rttMin   [2]time.Duration
+	rttSince time.Time
 }
 
 type waiter struct {
 	ready   chan struct{}
 	granted bool
+	ticket  uint64
 }
 
 // LimiterConfig bounds an endpoint's concurrency (see Config).
@@ -88,22 +93,23 @@ func (l *limiter) state() (limit, inFlight int) {
 }
 
 // acquire waits for a slot (and for any Retry-After to pass). The caller
-// must call release exactly once when it got one.
-func (l *limiter) acquire(ctx context.Context) error {
+// must call release with the ticket exactly once when it got one.
+func (l *limiter) acquire(ctx context.Context) (uint64, error) {
 	l.mu.Lock()
 	if len(l.waiters) == 0 && l.canStart(l.now()) {
-		l.inFlight++
+		ticket := l.startLocked()
 		l.observeLocked()
 		l.mu.Unlock()
-		return nil
+		return ticket, nil
 	}
 	w := &waiter{ready: make(chan struct{})}
 	l.waiters = append(l.waiters, w)
+	l.fulls++
 	l.dispatchLocked()
 	l.mu.Unlock()
 	select {
 	case <-w.ready:
-		return nil
+		return w.ticket, nil
 	case <-ctx.Done():
 		l.mu.Lock()
 		defer l.mu.Unlock()
@@ -113,8 +119,18 @@ func (l *limiter) acquire(ctx context.Context) error {
 			l.removeLocked(w)
 		}
 		l.dispatchLocked()
-		return ctx.Err()
+		return 0, ctx.Err()
 	}
+}
+
+// startLocked counts a call in and returns its ticket.
+func (l *limiter) startLocked() uint64 {
+	ticket := l.fulls
+	l.inFlight++
+	if l.inFlight >= l.capacity() {
+		l.fulls++
+	}
+	return ticket
 }
 
 func (l *limiter) canStart(now time.Time) bool {
@@ -138,7 +154,7 @@ func (l *limiter) dispatchLocked() {
 		w := l.waiters[0]
 		l.waiters = l.waiters[1:]
 		w.granted = true
-		l.inFlight++
+		w.ticket = l.startLocked()
 		close(w.ready)
 	}
 	if len(l.waiters) > 0 && now.Before(l.retryAt) && l.timer == nil {
@@ -156,13 +172,13 @@ func (l *limiter) wake() {
 
 func (l *limiter) observeLocked() { l.observe(l.inFlight, l.capacity()) }
 
-// release ends a call that started at start and adjusts the limit by its
-// verdict. retryAfter is the 429's Retry-After (0: none given).
-func (l *limiter) release(start time.Time, latency time.Duration, v verdict, retryAfter time.Duration) {
+// release ends a call that started at start with ticket and adjusts the
+// limit by its verdict. retryAfter is the 429's Retry-After (0: none).
+func (l *limiter) release(ticket uint64, start time.Time, latency time.Duration, v verdict, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	saturated := l.inFlight >= l.capacity()/2 // the limit, not the caller, bounded the rate
+	saturated := l.fulls > ticket // the limit, not the caller, bounded the rate
 	l.inFlight--
 	switch v {
 	case verdictOK:
@@ -189,7 +205,7 @@ func (l *limiter) grow(latency time.Duration) {
 	if l.slowStart {
 		l.limit++
 	} else {
-		l.limit += min(1, latency.Seconds()) / l.limit
+		l.limit += min(1, latency.Seconds()) / float64(l.capacity())
 	}
 	l.limit = min(l.limit, l.max)
 }
