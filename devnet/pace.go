@@ -101,6 +101,11 @@ func (l Latency) String() string {
 	return l.Base.String() + "±" + l.Jitter.String()
 }
 
+// On reports whether p slows anything down.
+func (p Pace) On() bool {
+	return p.Update != (Latency{}) || p.Query != (Latency{}) || p.Exec > 0 || p.Rate > 0
+}
+
 // Validate checks the options.
 func (p Pace) Validate() error {
 	switch {

@@ -46,6 +46,10 @@ type Options struct {
 	// Configure, if set, adjusts the governance configuration derived from
 	// the scenario (tests use it for short periods); it runs after scaling.
 	Configure func(*governance.Config)
+	// Pace, when not zero, replaces the scenario's pace section: update
+	// and query latency, rate limit, execution time. Wall time: TimeScale
+	// does not scale it.
+	Pace devnet.Pace
 }
 
 // Network is a running local NNS.
@@ -102,7 +106,11 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if err := scenario.Apply(gov); err != nil {
 		return nil, err
 	}
-	srv, err := devnet.New(devnet.Config{KeyFile: opts.KeyFile, Logger: opts.Logger, Now: now})
+	pace := scenario.Pace
+	if opts.Pace.On() {
+		pace = opts.Pace
+	}
+	srv, err := devnet.New(devnet.Config{KeyFile: opts.KeyFile, Logger: opts.Logger, Now: now, Pace: pace})
 	if err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
