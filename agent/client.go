@@ -96,21 +96,15 @@ const (
 // exponential back-off and bounded by cfg.MaxRounds and ctx.
 func (g *Governance) invoke(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
-	limitedRounds, onlyLimited := 0, false
+	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
-		if onlyLimited && limitedRounds < maxRateLimitedRounds {
-			// Every endpoint answered 429: its limiter holds the next
-			// attempt until Retry-After; such a round is not a failure.
-			limitedRounds++
-			round--
-		} else if round > 0 {
+		if round > 0 && !skipBackoff {
 			if err := sleep(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
 				return nil, finalErr(lastErr, err)
 			}
 		}
 		var epErrs []error
-		allEndpoint := true
-		onlyLimited = true
+		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
 			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
 			onlyLimited = onlyLimited && isRateLimited(err)
@@ -131,6 +125,14 @@ func (g *Governance) invoke(ctx context.Context, kind callKind, method, label st
 			lastErr = &AllEndpointsDownError{Method: label, Errs: epErrs}
 		}
 		g.cfg.Logger.Debug().Str("method", label).Int("round", round).Err(lastErr).Msg("call failed on every endpoint; retrying")
+		// Every endpoint answered 429: its limiter holds the next attempt
+		// until Retry-After, so this round is neither a failure nor a
+		// reason to back off further.
+		skipBackoff = onlyLimited && limitedRounds < maxRateLimitedRounds
+		if skipBackoff {
+			limitedRounds++
+			round--
+		}
 	}
 	return nil, lastErr
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -182,5 +184,50 @@ func TestPacedVoteBurst(t *testing.T) {
 	}
 	if n := vn.bodies.bad.Load(); n != 0 {
 		t.Errorf("%d requests went out with a missing or short body", n)
+	}
+}
+
+// TestRateLimitedRoundIsNotAFailure: with a single round allowed, a call
+// refused with 429 is retried once Retry-After has passed (not before),
+// the endpoint stays up, and the vote lands.
+func TestRateLimitedRoundIsNotAFailure(t *testing.T) {
+	net := startNet(t)
+	id := newIdentity(t)
+	net.gov.addNeurons(10, 1, id.Sender())
+	net.gov.addProposals(1, 1, nns.TopicGovernance)
+	proxy := proxyTo(t, net.url)
+	var refused atomic.Int64
+	var refusedAt atomic.Int64
+	var early atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/call") {
+			if at := refusedAt.Load(); at != 0 && time.Since(time.Unix(0, at)) < time.Second {
+				early.Add(1)
+			}
+			if refused.Add(1) <= 2 {
+				refusedAt.Store(time.Now().UnixNano())
+				w.Header().Set("Retry-After", "1")
+				http.Error(w, "rate limited", http.StatusTooManyRequests)
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	counter := &paceCounter{}
+	cfg := testConfig([]string{srv.URL}, net.rootKey, id)
+	cfg.MaxRounds, cfg.Observer = 1, counter
+	g := newClient(t, cfg)
+	if err := g.RegisterVote(context.Background(), 10, 1, nns.VoteYes); err != nil {
+		t.Fatalf("vote after two 429s: %v", err)
+	}
+	if n := early.Load(); n != 0 {
+		t.Errorf("%d calls sent before Retry-After passed", n)
+	}
+	if got := counter.limited.Load(); got != 2 {
+		t.Errorf("%d 429s observed, want 2", got)
+	}
+	if st := g.Endpoints()[0]; !st.Up {
+		t.Errorf("endpoint marked down by a 429: %+v", st)
 	}
 }
