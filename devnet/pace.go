@@ -94,6 +94,20 @@ func ParseLatency(s string) (Latency, error) {
 	return l, nil
 }
 
+// Set parses s into l, so that a *Latency is a flag.Value (and a
+// pflag.Value): f.Var(&opts.Pace.Update, "update-latency", "...").
+func (l *Latency) Set(s string) error {
+	v, err := ParseLatency(s)
+	if err != nil {
+		return err
+	}
+	*l = v
+	return nil
+}
+
+// Type names the flag's value type for pflag's help text.
+func (*Latency) Type() string { return "latency" }
+
 func (l Latency) String() string {
 	if l.Jitter == 0 {
 		return l.Base.String()

@@ -2,6 +2,8 @@ package devnet_test
 
 import (
 	"context"
+	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -304,5 +306,23 @@ func sleepFor(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// TestLatencyIsAFlag: a *Latency works as a command-line flag value and
+// prints back what it parsed.
+func TestLatencyIsAFlag(t *testing.T) {
+	fs := flag.NewFlagSet("devnet", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var l devnet.Latency
+	fs.Var(&l, "update-latency", "")
+	if err := fs.Parse([]string{"-update-latency", "2s+-500ms"}); err != nil {
+		t.Fatal(err)
+	}
+	if l.String() != "2s±500ms" {
+		t.Fatalf("parsed %q", l.String())
+	}
+	if err := fs.Parse([]string{"-update-latency", "soon"}); err == nil {
+		t.Fatal("a bad latency was accepted")
 	}
 }
