@@ -60,7 +60,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 		if err != nil {
 			return nil, fmt.Errorf("agent: endpoint %s: %w", u.Host, err)
 		}
-		g.endpoints = append(g.endpoints, &endpoint{name: u.Host, agent: a, limiter: g.newLimiter(u.Host)})
+		g.endpoints = append(g.endpoints, &endpoint{name: u.Host, agent: a, limiters: g.newLimiters(u.Host)})
 	}
 	return g, nil
 }
@@ -148,7 +148,7 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
-	ticket, err := ep.limiter.acquire(ctx)
+	ticket, err := ep.limiters[kind].acquire(ctx)
 	if err != nil {
 		return nil, err, classCancelled
 	}
@@ -156,7 +156,7 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 	start := time.Now()
 	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
 	d := time.Since(start)
-	g.released(ctx, ep, ticket, started, d, err)
+	g.released(ctx, ep, kind, ticket, started, d, err)
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)

@@ -22,9 +22,12 @@ func EndpointLabel(raw string) string {
 
 // endpoint is one API base URL, its agent-go agent and its health.
 type endpoint struct {
-	name    string
-	agent   *agentgo.Agent
-	limiter *limiter
+	name  string
+	agent *agentgo.Agent
+	// limiters bound calls in flight, by callKind: queries and update
+	// calls differ in latency (a query is not certified) and boundary
+	// nodes limit their rates apart.
+	limiters [2]*limiter
 
 	mu       sync.Mutex
 	failures int
@@ -42,19 +45,22 @@ type EndpointStatus struct {
 	// RetryAt is when a down endpoint is tried again.
 	RetryAt time.Time
 	LastErr error
-	// Limit is the concurrency limit; InFlight the calls running.
-	Limit, InFlight int
+	// Limit is the concurrency limit of update calls; InFlight the update
+	// calls running. QueryLimit and QueryInFlight are the same for queries.
+	Limit, InFlight           int
+	QueryLimit, QueryInFlight int
 }
 
 func (e *endpoint) status() EndpointStatus {
-	limit, inFlight := 0, 0
-	if e.limiter != nil {
-		limit, inFlight = e.limiter.state()
+	s := EndpointStatus{Endpoint: e.name}
+	if e.limiters[kindUpdate] != nil {
+		s.Limit, s.InFlight = e.limiters[kindUpdate].state()
+		s.QueryLimit, s.QueryInFlight = e.limiters[kindQuery].state()
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return EndpointStatus{Endpoint: e.name, Up: !e.down, Failures: e.failures, RetryAt: e.retryAt, LastErr: e.lastErr,
-		Limit: limit, InFlight: inFlight}
+	s.Up, s.Failures, s.RetryAt, s.LastErr = !e.down, e.failures, e.retryAt, e.lastErr
+	return s
 }
 
 // available reports whether the endpoint may be tried at now.
