@@ -39,6 +39,9 @@ const clockRetry = time.Minute
 // when cfg.RootKey is RootKeyFetch.
 func New(ctx context.Context, cfg Config) (*Governance, error) {
 	cfg.setDefaults()
+	if err := cfg.checkConcurrency(); err != nil {
+		return nil, err
+	}
 	urls, mainnet, err := parseEndpoints(cfg.Endpoints)
 	if err != nil {
 		return nil, err
@@ -61,6 +64,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 			return nil, err
 		}
 		ep.agents.Store(set)
+		ep.limiters = g.newLimiters(u.Host)
 		g.endpoints = append(g.endpoints, ep)
 	}
 	return g, nil
@@ -92,6 +96,15 @@ const (
 	// canister leaves out the caller's ballots.
 	kindAnonQuery
 )
+
+// limiter is the index of the endpoint limiter a call of kind k waits on:
+// an anonymous query is a query.
+func (k callKind) limiter() callKind {
+	if k == kindUpdate {
+		return kindUpdate
+	}
+	return kindQuery
+}
 
 // invoke runs method with the Candid-encoded arg and returns the raw Candid
 // reply. It tries endpoints in order, skipping those backing off; a
@@ -138,16 +151,18 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 
 func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
+	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
-		if round > 0 {
+		if round > 0 && !skipBackoff {
 			if err := sleep(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
 				return nil, finalErr(lastErr, err)
 			}
 		}
 		var epErrs []error
-		allEndpoint := true
+		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
 			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
+			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
 				return reply, err
@@ -165,6 +180,14 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 			lastErr = &AllEndpointsDownError{Method: label, Errs: epErrs}
 		}
 		g.cfg.Logger.Debug().Str("method", label).Int("round", round).Err(lastErr).Msg("call failed on every endpoint; retrying")
+		// Every endpoint answered 429: its limiter holds the next attempt
+		// until Retry-After, so this round is neither a failure nor a
+		// reason to back off further.
+		skipBackoff = onlyLimited && limitedRounds < maxRateLimitedRounds
+		if skipBackoff {
+			limitedRounds++
+			round--
+		}
 	}
 	return nil, lastErr
 }
@@ -180,9 +203,15 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
+	ticket, err := ep.limiters[kind.limiter()].acquire(ctx)
+	if err != nil {
+		return nil, err, classCancelled
+	}
+	started := g.cfg.Now()
 	start := time.Now()
 	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
 	d := time.Since(start)
+	g.released(ctx, ep, kind, ticket, started, d, err)
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)
