@@ -68,8 +68,17 @@ func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, at time.Time, ok b
 		return nil, at, true, fmt.Errorf("read overrides: %w", err)
 	}
 	d, opts, _ := b.peek()
-	return planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
-		Decider: d, Now: b.now()}), at, true, nil
+	plans = planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
+		Decider: d, Now: b.now()})
+	// A vote the loop sent since it read the proposals shows as cast: the
+	// operator who just decided sees it voted, not "votes now".
+	for i := range plans {
+		bp := &plans[i]
+		if bp.Outcome == BallotEmpty && b.isDirect(ballotKey{bp.Neuron.ID, bp.Proposal.ID}) {
+			bp.Outcome, bp.Vote = BallotDirect, bp.Decision.Vote
+		}
+	}
+	return plans, at, true, nil
 }
 
 // Neurons are the configured neurons (aliases) in force.
