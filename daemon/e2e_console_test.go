@@ -39,7 +39,6 @@ policies:
 
 const consoleToken = "e2e-console-token-0123456789abcdef"
 
-
 func startConsoleDevnet(t *testing.T) (*e2e, string, uint64) {
 	t.Helper()
 	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
