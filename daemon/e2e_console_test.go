@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -12,7 +13,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/console"
+	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/internal/browsertest"
 	"github.com/votebot/votebot/nns"
@@ -39,7 +43,7 @@ policies:
 
 const consoleToken = "e2e-console-token-0123456789abcdef"
 
-func startConsoleDevnet(t *testing.T) (*e2e, string, uint64) {
+func startConsoleDevnet(t *testing.T) (*e2e, *daemon.App, string, uint64) {
 	t.Helper()
 	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
 		VotingPeriod: 10 * time.Minute, ShortVotingPeriod: 10 * time.Minute, WaitForQuietIncrease: time.Second,
@@ -88,7 +92,7 @@ func startConsoleDevnet(t *testing.T) (*e2e, string, uint64) {
 			t.Fatal("the loop made no pass in 20 s")
 		}
 	}
-	return e, srv.URL, pid
+	return e, app, srv.URL, pid
 }
 
 // waitBallot waits until neuron's ballot on pid is v on the devnet.
@@ -112,7 +116,7 @@ func waitBallot(t *testing.T, e *e2e, pid, neuron uint64, v nns.Vote, within tim
 func TestConsoleDecidesOnDevnet(t *testing.T) {
 	skipLong(t)
 	browsertest.Chromium(t) // skip before starting a devnet when there is no browser
-	e, url, pid := startConsoleDevnet(t)
+	e, _, url, pid := startConsoleDevnet(t)
 	b := browsertest.New(t, url, 90*time.Second)
 
 	b.Open("/")
@@ -154,5 +158,55 @@ func TestConsoleDecidesOnDevnet(t *testing.T) {
 	}
 	for _, p := range b.Problems() {
 		t.Errorf("browser: %s", p)
+	}
+}
+
+// TestDecideRefuses: App.Decide (the console's and Telegram's path)
+// refuses what a decision cannot change, and stores and votes the rest.
+func TestDecideRefuses(t *testing.T) {
+	skipLong(t)
+	t.Parallel()
+	e, app, _, pid := startConsoleDevnet(t)
+	ctx := context.Background()
+	if err := app.Decide(ctx, pid, 5, nns.VoteYes, "test"); !errors.Is(err, alert.ErrNeuronNotConfigured) {
+		t.Errorf("neuron 5: %v, want ErrNeuronNotConfigured", err)
+	}
+	if err := app.Decide(ctx, 99999, 0, nns.VoteYes, "test"); !errors.Is(err, alert.ErrProposalNotOpen) {
+		t.Errorf("proposal 99999: %v, want ErrProposalNotOpen", err)
+	}
+	if err := app.Decide(ctx, pid, 1001, nns.VoteNo, "test"); err != nil {
+		t.Fatal(err)
+	}
+	waitBallot(t, e, pid, 1001, nns.VoteNo, 15*time.Second)
+	src := app.ConsoleSource()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		err := app.Decide(ctx, pid, 1001, nns.VoteYes, "test")
+		if errors.Is(err, alert.ErrBallotCast) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deciding a cast ballot again: %v, want ErrBallotCast", err)
+		}
+	}
+	p, err := src.Proposal(ctx, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range p.Ballots {
+		switch {
+		case b.Neuron == 1001 && (b.Action != "voted" || b.Voted != nns.VoteNo):
+			t.Errorf("neuron 1001's ballot shows %+v, want voted No", b)
+		case b.Neuron == 1002 && !b.NeedsHuman():
+			t.Errorf("neuron 1002's ballot shows %+v, want it to need a person", b)
+		}
+	}
+	if err := src.ClearOverride(ctx, pid, 1001); err != nil {
+		t.Fatal(err)
+	}
+	if os, err := app.Store.Overrides(ctx); err != nil || len(os) != 0 {
+		t.Errorf("after clearing: overrides %v, %v", os, err)
+	}
+	if _, err := src.Proposal(ctx, 99999); !errors.Is(err, console.ErrNotFound) {
+		t.Errorf("proposal 99999: %v, want console.ErrNotFound", err)
 	}
 }
