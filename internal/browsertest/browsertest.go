@@ -113,16 +113,27 @@ func (b *Browser) Eval(expr string) string {
 	return v
 }
 
-// Open loads path and checks that nothing is wider than the phone's screen.
+// Open loads path and checks it (Check).
 func (b *Browser) Open(path string) {
 	b.T.Helper()
 	b.Do("open "+path, chromedp.Navigate(b.Base+path), chromedp.WaitVisible(chromedp.CSS("footer")))
+	b.Check(path)
+}
+
+// Check checks what every page must hold on a phone: nothing wider than
+// the screen, and no injected script ran (the hostile texts of the tests
+// set window.__xss when they run).
+func (b *Browser) Check(what string) {
+	b.T.Helper()
 	w, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	if err != nil {
-		b.T.Fatalf("%s: scrollWidth: %v", path, err)
+		b.T.Fatalf("%s: scrollWidth: %v", what, err)
 	}
 	if w > 390 {
-		b.T.Errorf("%s: the page is %dpx wide on a 390px screen: it overflows horizontally", path, w)
+		b.T.Errorf("%s: the page is %dpx wide on a 390px screen: it overflows horizontally", what, w)
+	}
+	if x := b.Eval(`String(window.__xss)`); x != "undefined" {
+		b.T.Errorf("%s: injected script ran (window.__xss = %s)", what, x)
 	}
 }
 
@@ -139,6 +150,13 @@ func (b *Browser) Screenshot(name string) {
 		b.T.Fatal(err)
 	}
 	b.T.Logf("screenshot %s", p)
+}
+
+// Console is every browser console message seen, for the test's log.
+func (b *Browser) Console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.console...)
 }
 
 // Problems are the dialogs opened and the console errors seen (CSP
