@@ -70,12 +70,19 @@ func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, at time.Time, ok b
 	d, opts, _ := b.peek()
 	plans = planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
 		Decider: d, Now: b.now()})
-	// A vote the loop sent since it read the proposals shows as cast: the
-	// operator who just decided sees it voted, not "votes now".
+	// A vote the loop cast shows as the bot's, also before the proposals
+	// are read again: the operator who just decided sees it voted, not
+	// "votes now".
 	for i := range plans {
 		bp := &plans[i]
-		if bp.Outcome == BallotEmpty && b.isDirect(ballotKey{bp.Neuron.ID, bp.Proposal.ID}) {
+		if !b.isDirect(ballotKey{bp.Neuron.ID, bp.Proposal.ID}) {
+			continue
+		}
+		switch bp.Outcome {
+		case BallotEmpty:
 			bp.Outcome, bp.Vote = BallotDirect, bp.Decision.Vote
+		case BallotFollowing:
+			bp.Outcome = BallotDirect
 		}
 	}
 	return plans, at, true, nil

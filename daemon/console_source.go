@@ -191,15 +191,21 @@ func consoleProposal(p *policy.Proposal) console.Proposal {
 
 // consoleBallot says what `votebot plan` says about one ballot.
 func consoleBallot(bp bot.BallotPlan, overrides []policy.Override) console.Ballot {
-	b := console.Ballot{Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Override: storedOverride(overrides, bp)}
+	b := console.Ballot{Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias}
 	switch bp.Outcome {
-	case bot.BallotFollowing, bot.BallotDirect:
+	case bot.BallotDirect:
+		b.Action, b.Voted, b.Reason = "voted", bp.Vote, "votebot cast this vote"
+		return b
+	case bot.BallotFollowing:
 		b.Action, b.Voted, b.Reason = "voted", bp.Vote, "ballot already filled (by following or an earlier vote)"
 		return b
 	case bot.BallotNone:
 		b.Action, b.Reason = "nothing", "no ballot (not eligible)"
 		return b
 	}
+	// A stored decision shows (with "clear my override") only while the
+	// ballot is open: once cast, clearing it changes nothing.
+	b.Override = storedOverride(overrides, bp)
 	d := bp.Decision
 	b.Action, b.Reason, b.Source, b.Rule, b.At = d.Verb(), d.Reason, d.Source(), d.Rule, d.At
 	if d.Votes() {

@@ -149,6 +149,11 @@ func TestConsoleDecidesOnDevnet(t *testing.T) {
 		t.Errorf("after the vote the ballots show:\n%s", txt)
 	}
 	b.Screenshot("devnet-proposal-voted")
+	b.Open("/history")
+	if txt := b.Eval(`document.querySelector("main").innerText`); !strings.Contains(txt, "manual override") {
+		t.Errorf("history does not show the vote with its reason:\n%.1500s", txt)
+	}
+	b.Screenshot("devnet-history")
 	if x := b.Eval(`String(window.__xss)`); x != "undefined" {
 		t.Errorf("the proposal's summary ran a script (window.__xss = %s)", x)
 	}
@@ -194,7 +199,7 @@ func TestDecideRefuses(t *testing.T) {
 	}
 	for _, b := range p.Ballots {
 		switch {
-		case b.Neuron == 1001 && (b.Action != "voted" || b.Voted != nns.VoteNo):
+		case b.Neuron == 1001 && (b.Action != "voted" || b.Voted != nns.VoteNo || b.Reason != "votebot cast this vote"):
 			t.Errorf("neuron 1001's ballot shows %+v, want voted No", b)
 		case b.Neuron == 1002 && !b.NeedsHuman():
 			t.Errorf("neuron 1002's ballot shows %+v, want it to need a person", b)
