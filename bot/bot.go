@@ -153,6 +153,7 @@ type Bot struct {
 	neuronReads   int                        // successful reads of the neurons so far
 	allFilled     bool                       // the last pass found every open ballot filled
 	lastPlans     []BallotPlan
+	view          view // for readers outside the loop (the console)
 	marks         *ballotMarks
 	amu           sync.Mutex                 // guards titles and firing (votes run concurrently)
 	titles        map[uint64]policy.Proposal // for alert texts

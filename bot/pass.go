@@ -83,6 +83,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	if err != nil {
 		b.log.Error().Err(err).Msg("read overrides")
 	}
+	b.keepView(props, state, neuronsRead, now)
 	if b.nothingToPlan(props, opts) {
 		b.allFilled = true
 		sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)

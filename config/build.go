@@ -37,6 +37,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 	}
 	cfg.Neurons = d.checkNeurons(fc.Neurons, cfg.Policies)
 	cfg.Alerts.Channels = d.checkChannels(fc.Alerts.Channels)
+	cfg.Console = d.checkConsole(fc.Console, cfg.Listen)
 	d.checkScalars(cfg)
 	return cfg
 }
@@ -194,16 +195,20 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 	switch ch.Type {
 	case ChannelWebhook, ChannelSlack, ChannelDiscord:
 		need("url", !ch.URL.IsZero())
+		unused("decisions", ch.Decisions != nil)
 		unused("token", !ch.Token.IsZero())
 		unused("routing_key", !ch.RoutingKey.IsZero())
 	case ChannelTelegram:
 		need("token", !ch.Token.IsZero())
 		need("chat_id", ch.ChatID != "")
 		unused("routing_key", !ch.RoutingKey.IsZero())
+		d.checkDecisions(at+".decisions", ch.Decisions)
 	case ChannelPagerDuty:
 		need("routing_key", !ch.RoutingKey.IsZero())
+		unused("decisions", ch.Decisions != nil)
 		unused("token", !ch.Token.IsZero())
 	case ChannelEmail:
+		unused("decisions", ch.Decisions != nil)
 		need("smtp.host", ch.SMTP.Host != "")
 		need("smtp.from", ch.SMTP.From != "")
 		need("smtp.to", len(ch.SMTP.To) > 0)

@@ -31,6 +31,14 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.security: must be one of starttls, tls, none, not "ssl"`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.to: required for a channel of type email`,
 		},
+		"invalid-console.yml": {
+			`invalid-console.yml:5: console.listen: is the metrics address 127.0.0.1:9464: the console needs its own, so that the metrics port can be opened to Prometheus without exposing decisions`,
+			`invalid-console.yml:6: console.allowed_hosts[0]: must be a host name without scheme or port, not "https://votebot.example.org"`,
+			`invalid-console.yml:6: console.allowed_hosts[1]: must be a host name without scheme or port, not ""`,
+			`invalid-console.yml:13: alerts.channels.chat.decisions.allowed_user_ids: at least one Telegram user id is required: in a group chat anyone may press a button`,
+			`invalid-console.yml:18: alerts.channels.chat2.decisions.allowed_user_ids[1]: must be a Telegram user id (a positive number), not -7`,
+			`invalid-console.yml:22: alerts.channels.hook.decisions: not used by a channel of type webhook`,
+		},
 		"invalid-empty.yml": {
 			`invalid-empty.yml:1: identity: set pem_file (the hotkey's PEM file) or credential (a systemd credential name)`,
 			`invalid-empty.yml:1: neurons: at least one neuron is required`,

@@ -78,6 +78,16 @@ func (c *Config) Redacted() string {
 	}
 	w("store: %s (retention %s)", c.Store.Path, fmtDuration(c.Store.Retention))
 	w("listen: %s", c.Listen)
+	if c.Console == nil {
+		w("console: none")
+	} else {
+		token := "credential console-token"
+		if c.Console.TokenFile != "" {
+			token = "token_file " + c.Console.TokenFile
+		}
+		w("console: %s, %s, behind_tls_proxy %t, allowed_hosts [%s]", c.Console.Listen, token,
+			c.Console.BehindTLSProxy, strings.Join(c.Console.AllowedHosts, ", "))
+	}
 	w("poll_interval: %s", fmtDuration(c.PollInterval))
 	w("refresh.when_left: %s", fmtDuration(c.Refresh.WhenLeft))
 	return b.String()
@@ -95,6 +105,9 @@ func (ch Channel) secretsSummary() string {
 	add("routing_key", ch.RoutingKey)
 	if ch.ChatID != "" {
 		parts = append(parts, "chat_id "+ch.ChatID)
+	}
+	if ch.Decisions != nil {
+		parts = append(parts, fmt.Sprintf("decisions from users %v", ch.Decisions.AllowedUserIDs))
 	}
 	if ch.SMTP.Host != "" {
 		parts = append(parts, fmt.Sprintf("smtp %s:%d security %s from %s to %s password_file %s",

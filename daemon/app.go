@@ -37,6 +37,9 @@ type AppOptions struct {
 	Routes []alert.Route
 	// Tune adjusts the loop's options derived from the config (demo, tests).
 	Tune func(*bot.Options)
+	// TelegramBaseURL replaces the Bot API's address for the Telegram
+	// channels and decisions (tests: a local fake).
+	TelegramBaseURL string
 }
 
 // App is a bot wired to the real agent, store, alert manager and policy.
@@ -78,7 +81,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 	}
 	routes := o.Routes
 	if routes == nil {
-		if routes, err = Routes(cfg.Alerts); err != nil {
+		if routes, err = routesWith(cfg.Alerts, o.TelegramBaseURL); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -284,11 +287,15 @@ func OptionsFor(cfg *config.Config) bot.Options {
 }
 
 // Routes builds the alert channels of a configuration.
-func Routes(al config.Alerts) ([]alert.Route, error) {
+func Routes(al config.Alerts) ([]alert.Route, error) { return routesWith(al, "") }
+
+// routesWith builds the channels with the Telegram Bot API at telegramBase
+// ("" for the real one).
+func routesWith(al config.Alerts, telegramBase string) ([]alert.Route, error) {
 	var routes []alert.Route
 	var errs []error
 	for name, ch := range al.Channels {
-		n, err := notifier(ch)
+		n, err := notifier(ch, telegramBase)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alerts.channels.%s: %w", name, err))
 			continue
@@ -308,7 +315,7 @@ func Routes(al config.Alerts) ([]alert.Route, error) {
 	return routes, errors.Join(errs...)
 }
 
-func notifier(ch config.Channel) (alert.Notifier, error) {
+func notifier(ch config.Channel, telegramBase string) (alert.Notifier, error) {
 	switch ch.Type {
 	case config.ChannelWebhook:
 		return alert.NewWebhook(alert.WebhookConfig{URL: ch.URL.Reveal()})
@@ -317,7 +324,8 @@ func notifier(ch config.Channel) (alert.Notifier, error) {
 	case config.ChannelDiscord:
 		return alert.NewDiscord(alert.DiscordConfig{WebhookURL: ch.URL.Reveal()})
 	case config.ChannelTelegram:
-		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID})
+		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID,
+			BaseURL: telegramBase, DecisionButtons: ch.Decisions != nil})
 	case config.ChannelPagerDuty:
 		return alert.NewPagerDuty(alert.PagerDutyConfig{RoutingKey: ch.RoutingKey.Reveal(), URL: ch.URL.Reveal()})
 	case config.ChannelEmail:

@@ -55,6 +55,7 @@ func newRootCmd(s Streams) *cobra.Command {
 		newConfigCmd(s),
 		newPlanCmd(s),
 		newVoteCmd(s),
+		newOverridesCmd(s),
 		newReportCmd(s),
 		newRunCmd(s),
 		newOnceCmd(s),
