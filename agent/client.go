@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"github.com/votebot/votebot/internal/sleep"
+
 	"context"
 	"errors"
 	"fmt"
@@ -154,7 +156,7 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
 		if round > 0 && !skipBackoff {
-			if err := sleep(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
+			if err := sleep.For(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
 				return nil, finalErr(lastErr, err)
 			}
 		}
@@ -272,16 +274,5 @@ func (g *Governance) down(ep *endpoint, err error) {
 	if was {
 		g.cfg.Logger.Warn().Str("endpoint", ep.name).Err(err).Dur("retry_in", back).Msg("IC API endpoint failed; skipping it")
 		g.cfg.Observer.ObserveEndpoint(ep.name, false)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -3,6 +3,8 @@
 package alert_test
 
 import (
+	"github.com/votebot/votebot/internal/tmpfstest"
+
 	"context"
 	"errors"
 	"os"
@@ -21,14 +23,7 @@ import (
 // through so a restart sends nothing twice. Mounting needs root; elsewhere the test skips and
 // TestStoreFailureStillAlertsOnce (a failing StateStore) covers the Manager.
 func TestManagerOnFullDisk(t *testing.T) {
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=1m"); err != nil {
-		if errors.Is(err, syscall.EPERM) {
-			t.Skipf("mount tmpfs: %v (needs root)", err)
-		}
-		t.Fatalf("mount tmpfs: %v", err)
-	}
-	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) }) // lazy: a failed test may leave the store open
+	dir := tmpfstest.Mount(t, "1m")
 	ctx := context.Background()
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	notifier := &countingNotifier{}

@@ -1,6 +1,8 @@
 package daemon_test
 
 import (
+	"github.com/votebot/votebot/internal/tmpfstest"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +13,6 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -326,18 +327,6 @@ func TestFaultDownAcrossDeadline(t *testing.T) {
 	t.Logf("FAULT|down across deadline and settlement|1 (unconfirmable)|vote_unconfirmed|%.1fs after restart|event", first.Sub(began).Seconds())
 }
 
-// mountTmpfs mounts a small tmpfs for the test (root only: skipped where
-// mounting is not permitted).
-func mountTmpfs(t *testing.T, size string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v): the full-disk scenario needs root", err)
-	}
-	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) })
-	return dir
-}
-
 // fill writes a file until the filesystem is full.
 func fill(t *testing.T, path string) {
 	t.Helper()
@@ -359,7 +348,7 @@ func fill(t *testing.T, path string) {
 func TestFaultStoreDiskFull(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	dir := mountTmpfs(t, "2m")
+	dir := tmpfstest.Mount(t, "2m")
 	r := newFaultRun(t, 40*time.Second)
 	r.config(dir + "/votebot.db")
 	app, _ := r.start()

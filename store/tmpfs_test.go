@@ -3,11 +3,11 @@
 package store
 
 import (
+	"github.com/votebot/votebot/internal/tmpfstest"
+
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 )
 
@@ -16,14 +16,7 @@ import (
 // Mounting needs root (CAP_SYS_ADMIN); elsewhere the test skips and TestHealthDiskFull, which
 // makes SQLite itself return SQLITE_FULL, stands in for it.
 func TestHealthRealDiskFull(t *testing.T) {
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=1m"); err != nil {
-		if errors.Is(err, syscall.EPERM) {
-			t.Skipf("mount tmpfs: %v (needs root)", err)
-		}
-		t.Fatalf("mount tmpfs: %v", err)
-	}
-	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) }) // lazy: a failed test may leave the store open
+	dir := tmpfstest.Mount(t, "1m")
 	filler := filepath.Join(dir, "filler")
 	must(t, os.WriteFile(filler, make([]byte, 256<<10), 0o600))
 
