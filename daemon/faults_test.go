@@ -39,6 +39,7 @@ import (
 type faultProxy struct {
 	mode atomic.Value // "pass", "503", "429", "reset", "blackhole"
 	srv  *httptest.Server
+	quit chan struct{} // releases black-holed requests at the end
 }
 
 func newFaultProxy(t *testing.T, target string) *faultProxy {
@@ -47,7 +48,7 @@ func newFaultProxy(t *testing.T, target string) *faultProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &faultProxy{}
+	p := &faultProxy{quit: make(chan struct{})}
 	p.mode.Store("pass")
 	rp := httputil.NewSingleHostReverseProxy(u)
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,13 +67,14 @@ func newFaultProxy(t *testing.T, target string) *faultProxy {
 		case "blackhole":
 			select {
 			case <-r.Context().Done():
-			case <-time.After(time.Minute):
+			case <-p.quit:
 			}
 		default:
 			rp.ServeHTTP(w, r)
 		}
 	}))
 	t.Cleanup(p.srv.Close)
+	t.Cleanup(func() { close(p.quit) }) // runs first
 	return p
 }
 
@@ -373,4 +375,29 @@ func TestFaultStoreDiskFull(t *testing.T) {
 	}
 	t.Logf("FAULT|store on a full 2 MiB tmpfs|0|store_unwritable|%.1fs|%.1fs after space was freed",
 		first.Sub(began).Seconds(), resolved.Sub(freed).Seconds())
+}
+
+// A first endpoint that accepts connections and never answers delays the
+// start by one response-header timeout (10 s), not by call timeouts of
+// 30 s each: the pool then skips it.
+func TestFaultBlackholedFirstEndpoint(t *testing.T) {
+	skipLong(t)
+	t.Parallel()
+	r := newFaultRun(t, 40*time.Second)
+	r.proxy.set("blackhole")
+	r.loadConfig([]byte(fmt.Sprintf(`
+network: {urls: [%s, %s], root_key: %s}
+identity: {pem_file: %s}
+store: {path: %s}
+neurons: [{id: 1001}]
+alerts: {channels: {hook: {type: webhook, url: "%s"}}}
+`, r.proxy.srv.URL, r.net.URL, r.net.RootKeyHex(), r.dir+"/hotkey.pem", r.storePath(), r.hook.URL)))
+	began := time.Now()
+	app, _ := r.start()
+	waitFor(t, "the first successful poll with the first endpoint black-holed", 40*time.Second, app.Bot.Ready)
+	took := time.Since(began)
+	if took > 25*time.Second {
+		t.Errorf("first poll after %s, want within 25 s", took)
+	}
+	t.Logf("FAULT|first endpoint black-holed at start|0|(none needed: the second endpoint answers)|first poll after %.1fs|-", took.Seconds())
 }
