@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -30,7 +31,12 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(path, data, ViperEnv())
+	cfg, err := Parse(path, data, ViperEnv())
+	if err != nil {
+		return nil, err
+	}
+	resolvePaths(cfg, filepath.Dir(path))
+	return cfg, nil
 }
 
 // ViperEnv looks overrides up in the process environment through viper
