@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -29,6 +30,9 @@ type EnvLookup func(key string) (string, bool)
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read config: %w (name the file with --config/-c; deploy/install.sh installs the example as /etc/votebot/votebot.yaml)", err)
+		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	cfg, err := Parse(path, data, ViperEnv())

@@ -9,7 +9,6 @@ import (
 	"github.com/votebot/votebot/config"
 )
 
-const defaultConfigPath = "/etc/votebot/votebot.yaml"
 
 func newConfigCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
@@ -49,7 +48,7 @@ Warnings exit 0 unless --strict.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	addConfigFlag(cmd.Flags(), &path)
 	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 1)")
 	return cmd
 }
@@ -76,7 +75,7 @@ func newConfigShowCmd(s Streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	addConfigFlag(cmd.Flags(), &path)
 	return cmd
 }
 

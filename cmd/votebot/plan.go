@@ -33,7 +33,11 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plans, err := planFromConfig(cmd.Context(), cfg, zerolog.New(s.Err).Level(zerolog.WarnLevel))
+			log, err := cmdLogger(cmd, s.Err, zerolog.WarnLevel)
+			if err != nil {
+				return err
+			}
+			plans, err := planFromConfig(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
@@ -43,7 +47,7 @@ func newPlanCmd(s Streams) *cobra.Command {
 			return writePlanTable(s.Out, plans, time.Now())
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
 	return cmd
 }

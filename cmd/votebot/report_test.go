@@ -57,10 +57,10 @@ func TestReportCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no source", nil, "no observations"},
+		{"no source: the default config is read", []string{"-c", filepath.Join(dir, "absent.yaml")}, "name the file with --config/-c"},
 		{"two sources", []string{"--observations", reportHistory, "--store", "x.db"}, "not both"},
 		{"missing file", []string{"--observations", filepath.Join(dir, "nope.json")}, "no such file"},
-		{"missing store is not created", []string{"--store", filepath.Join(dir, "nope.db")}, "no such file"},
+		{"missing store is not created", []string{"--store-path", filepath.Join(dir, "nope.db")}, "no such file"},
 		{"bad window", []string{"--observations", reportHistory, "--window", "fortnight"}, "window"},
 		{"bad regime", []string{"--observations", reportHistory, "--regime", "mission70"}, "regime"},
 		{"bad time", []string{"--observations", reportHistory, "--at", "yesterday"}, "--at"},
@@ -94,7 +94,7 @@ func TestReportCommandFromStore(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runReportCmd(t, "--store", path, "--at", "2026-11-21T12:00:00Z")
+	code, out, errs := runReportCmd(t, "--store-path", path, "--at", "2026-11-21T12:00:00Z")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

@@ -59,7 +59,7 @@ on its next poll and votes; "votebot plan" shows it.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().Uint64Var(&neuron, "neuron", 0, "only this neuron (default: every configured neuron)")
 	return cmd
 }
