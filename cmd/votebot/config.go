@@ -9,7 +9,6 @@ import (
 	"github.com/votebot/votebot/config"
 )
 
-
 func newConfigCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
