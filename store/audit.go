@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/votebot/votebot/rewards"
 )
@@ -65,4 +66,28 @@ func scanAudit(row rowScanner) (rewards.MaturityAudit, error) {
 		a.Ratio = &r
 	}
 	return a, nil
+}
+
+// ObservationsOf lists the observations of the given proposals (the ones a
+// reward event settled), by proposal then neuron.
+func (s *Store) ObservationsOf(ctx context.Context, proposals []uint64) ([]rewards.Observation, error) {
+	var out []rewards.Observation
+	// In chunks: SQLite bounds the number of parameters of a statement.
+	for len(proposals) > 0 {
+		n := min(len(proposals), 500)
+		q := `SELECT proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
+		deadline, observed_at, total_potential_vp FROM observations WHERE proposal_id IN (?` + strings.Repeat(", ?", n-1) + `)
+		ORDER BY proposal_id, neuron_id`
+		args := make([]any, n)
+		for i, id := range proposals[:n] {
+			args[i] = id64(id)
+		}
+		got, err := queryAll(ctx, s, scanObservation, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("list observations of settled proposals: %w", err)
+		}
+		out = append(out, got...)
+		proposals = proposals[n:]
+	}
+	return out, nil
 }
