@@ -42,14 +42,25 @@ type AuditStore interface {
 
 // auditState is the maturity of each neuron at the last fresh read, and
 // the reward event that was the latest then.
+//
+// The event is read after the neurons, so a snapshot labelled day D was
+// read before event D+1 happened: it is a safe "before". The read that
+// first sees D+1 may still predate the event (it can happen between the
+// two calls), so the "after" is the next read, made once D+1 was known,
+// provided that read still sees D+1.
 type auditState struct {
 	reads    int // b.neuronReads when last taken
 	day      uint64
 	maturity map[uint64]rewards.Maturity
+	// pending: event pendingDay was seen; audited at the next fresh read
+	// against pendingBefore.
+	pendingDay    uint64
+	pendingBefore map[uint64]rewards.Maturity
 }
 
 // auditRewards runs after readNeurons (pass.go): on a fresh read it reads
-// the latest reward event and audits the neurons when a new one came.
+// the latest reward event and audits the neurons once a new event is known
+// to lie between two reads.
 func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]Neuron, fresh bool) {
 	events, ok1 := b.gov.(RewardEventReader)
 	st, ok2 := b.store.(AuditStore)
@@ -62,23 +73,30 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 		b.log.Warn().Err(err).Msg("reward audit: read the latest reward event; retried at the next neuron read")
 		return
 	}
-	prev, prevDay := b.audit.maturity, b.audit.day
 	now := make(map[uint64]rewards.Maturity, len(state))
 	for id, n := range state {
 		if n.Authorized {
 			now[id] = n.Maturity
 		}
 	}
-	b.audit.day, b.audit.maturity = ev.Day, now
-	switch {
-	case prev == nil || ev.Day == prevDay:
-		return
-	case ev.Day != prevDay+1:
-		b.log.Info().Uint64("from_day", prevDay).Uint64("to_day", ev.Day).
-			Msg("reward audit: more than one reward event between two neuron reads; these events are not audited")
-		return
+	if before := b.audit.pendingBefore; before != nil {
+		b.audit.pendingBefore = nil
+		if ev.Day == b.audit.pendingDay {
+			b.recordAudit(ctx, st, ev, opts, before, now)
+		} else {
+			b.log.Info().Uint64("day", b.audit.pendingDay).Msg("reward audit: another reward event came before the maturity could be read; not audited")
+		}
+	} else if b.audit.maturity != nil && ev.Day == b.audit.day+1 {
+		b.audit.pendingDay, b.audit.pendingBefore = ev.Day, b.audit.maturity
+	} else if b.audit.maturity != nil && ev.Day > b.audit.day+1 {
+		b.log.Info().Uint64("from_day", b.audit.day).Uint64("to_day", ev.Day).
+			Msg("reward audit: more than one reward event between two neuron reads; not audited")
 	}
-	audits, err := b.auditEvent(ctx, st, ev, opts, prev, now)
+	b.audit.day, b.audit.maturity = ev.Day, now
+}
+
+func (b *Bot) recordAudit(ctx context.Context, st AuditStore, ev RewardEvent, opts Options, before, after map[uint64]rewards.Maturity) {
+	audits, err := b.auditEvent(ctx, st, ev, opts, before, after)
 	if err != nil {
 		b.log.Warn().Err(err).Uint64("day", ev.Day).Msg("reward audit: this event is not audited")
 		return
@@ -87,12 +105,12 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 		b.log.Error().Err(err).Msg("reward audit: record")
 	}
 	for _, a := range audits {
-		ev := b.log.Info()
+		line := b.log.Info()
 		if a.Low() {
-			ev = b.log.Warn()
+			line = b.log.Warn()
 			b.fire(ctx, rewardsLowAlert(a, aliasOf(opts, a.Neuron)))
 		}
-		ev.Uint64("neuron", a.Neuron).Uint64("day", a.Event.DayAfterGenesis).Uint64("expected_e8s", a.ExpectedE8s).
+		line.Uint64("neuron", a.Neuron).Uint64("day", a.Event.DayAfterGenesis).Uint64("expected_e8s", a.ExpectedE8s).
 			Int64("received_e8s", a.ReceivedE8s).Str("status", string(a.Status)).Msg("reward audit")
 	}
 }
