@@ -42,6 +42,8 @@ type reportData struct {
 	Neurons               []rewards.NeuronStatus `json:"neurons,omitempty"`
 	SupplyE8s             uint64                 `json:"supply_e8s,omitempty"`
 	NetworkVotingPowerE8s uint64                 `json:"network_voting_power_e8s,omitempty"`
+	// Audit is the reward audit the daemon recorded (store only).
+	Audit []rewards.MaturityAudit `json:"reward_audit,omitempty"`
 	// history is what the state database says of itself (nil for a file).
 	history *storeHistory
 }
@@ -108,7 +110,7 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	}
 	in := rewards.ReportInput{Economics: econ, Now: now, Window: window,
 		Observations: data.Observations, Neurons: data.Neurons,
-		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s}
+		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s, Audit: data.Audit}
 	if o.supplyE8s > 0 {
 		in.SupplyE8s = o.supplyE8s
 	}
@@ -220,5 +222,9 @@ func readStore(ctx context.Context, path string, proposal uint64) (reportData, e
 	if err != nil {
 		return reportData{}, err
 	}
-	return reportData{Observations: obs, history: h}, nil
+	audit, err := st.Audits(ctx)
+	if err != nil {
+		return reportData{}, err
+	}
+	return reportData{Observations: obs, history: h, Audit: audit}, nil
 }

@@ -91,6 +91,12 @@ func TestReportCommandFromStore(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	ev := rewards.RewardEventRef{DayAfterGenesis: 2000, At: deadline.Add(24 * time.Hour)}
+	if err := st.RecordAudits(ctx, []rewards.MaturityAudit{
+		rewards.AuditMaturity(77, ev, 2_000_000, rewards.Maturity{}, rewards.Maturity{MaturityE8s: 1_000_000}),
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +107,12 @@ func TestReportCommandFromStore(t *testing.T) {
 	// Missed Governance (20) and voted NodeAdmin (1): 1/21 = 4.8%.
 	if !strings.Contains(out, "4.8% (1/2)") || !strings.Contains(out, "MISSED proposal 5  Governance") {
 		t.Fatalf("store report:\n%s", out)
+	}
+	// The audit the daemon recorded: half the expected maturity is flagged.
+	for _, want := range []string{"reward audit", "50.0%", "LOW", rewards.LowRewardMessage} {
+		if !strings.Contains(out, want) {
+			t.Errorf("store report lacks %q:\n%s", want, out)
+		}
 	}
 }
 
