@@ -146,7 +146,7 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 	}
 	skew, _, _ := g.clock.get()
 	if skew.Abs() > ClockSkewAlert {
-		g.cfg.Logger.Warn().Dur("skew", skew).Msg("the local clock is off the IC's time; using the IC's time")
+		g.cfg.Logger.Warn().Str("skew", skew.Round(time.Millisecond).String()).Msg("the local clock is off the IC's time; using the IC's time")
 	}
 	return true
 }
@@ -272,7 +272,7 @@ func (g *Governance) up(ep *endpoint) {
 func (g *Governance) down(ep *endpoint, err error) {
 	was, back := ep.markDown(g.cfg.Now(), err, g.cfg.EndpointBackoff, g.cfg.EndpointMaxBackoff)
 	if was {
-		g.cfg.Logger.Warn().Str("endpoint", ep.name).Err(err).Dur("retry_in", back).Msg("IC API endpoint failed; skipping it")
+		g.cfg.Logger.Warn().Str("endpoint", ep.name).Err(err).Str("retry_in", back.Round(time.Millisecond).String()).Msg("IC API endpoint failed; skipping it")
 		g.cfg.Observer.ObserveEndpoint(ep.name, false)
 	}
 }

@@ -170,6 +170,7 @@ type Bot struct {
 	loggedErr     time.Time
 	prunedAt      time.Time
 	firstTry      time.Time
+	audit         auditState // the reward audit's last maturity snapshot (audit.go)
 }
 
 type ballotKey struct{ neuron, proposal uint64 }

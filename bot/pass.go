@@ -64,12 +64,14 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	// Re-read the neurons now (not just every NeuronsTTL) when what they
 	// show matters: first pass, reconcile, a proposal to settle, or a
 	// ballot that vanished (the identity may have lost its hotkey).
-	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props)
+	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props) ||
+		b.audit.pendingBefore != nil // the reward audit waits for this read (audit.go)
 	idle := b.allFilled && !b.untracked(props)
 	b.trackProposals(ctx, props)
 
 	state, neuronsRead := b.readNeurons(ctx, opts, force, idle)
 	b.checkedOnce = true
+	b.auditRewards(ctx, opts, state, neuronsRead)
 	b.nameProposers(ctx, props, opts, now)
 	if neuronsRead {
 		b.checkNeurons(ctx, decider, opts, state, reconcile, now)

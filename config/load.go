@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -31,7 +33,12 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data, ViperEnv())
+	cfg, err := Parse(path, data, ViperEnv())
+	if err != nil {
+		return nil, err
+	}
+	resolvePaths(cfg, filepath.Dir(path))
+	return cfg, nil
 }
 
 // readBounded reads at most MaxFileSize+1 bytes of path: enough for Parse to refuse a larger
@@ -39,6 +46,9 @@ func Load(path string) (*Config, error) {
 func readBounded(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read config: %w (name the file with --config/-c; deploy/install.sh installs the example as /etc/votebot/votebot.yaml)", err)
+		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	defer f.Close()

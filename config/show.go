@@ -23,8 +23,17 @@ func (c *Config) Summary() string {
 	for _, p := range c.Policies {
 		rules += len(p.Rules)
 	}
-	return fmt.Sprintf("ok: %s: %d neurons, %d policies (%d rules), %d alert channels, network %s",
-		c.File, len(c.Neurons), len(c.Policies), rules, len(c.Alerts.Channels), c.Network.describe())
+	return fmt.Sprintf("ok: %s: %s, %s (%s), %s, network %s",
+		c.File, count(len(c.Neurons), "neuron", "neurons"), count(len(c.Policies), "policy", "policies"),
+		count(rules, "rule", "rules"), count(len(c.Alerts.Channels), "alert channel", "alert channels"), c.Network.describe())
+}
+
+// count writes "1 neuron", "2 neurons".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func (n Network) describe() string {

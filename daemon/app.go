@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -92,7 +93,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	anon, err := connectAnonymous(ctx, cfg, o.Logger, m)
+	anon, err := connectAnonymous(ctx, cfg, gov.RootKey(), o.Logger, m)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -143,12 +144,15 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 // It reports to the same observer as the signed client: while idle it is
 // the only one that calls, so without it votebot_endpoint_up stayed 1
 // through an outage and VotebotAllEndpointsDown could not fire for an hour.
-func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
+//
+// It pins the root key the signed client pinned (rootKey): with root_key
+// "fetch" both trust the same key, fetched and warned about once.
+func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
 	}
-	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log, Observer: obs})
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: hex.EncodeToString(rootKey), Logger: log, Observer: obs})
 	if err != nil {
 		return nil, fmt.Errorf("connect anonymously: %w", err)
 	}
@@ -238,7 +242,7 @@ func (a *App) reconnect(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
-	anon, err := connectAnonymous(ctx, cfg, a.opts.Logger, a.Metrics)
+	anon, err := connectAnonymous(ctx, cfg, gov.RootKey(), a.opts.Logger, a.Metrics)
 	if err != nil {
 		return err
 	}

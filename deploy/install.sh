@@ -177,13 +177,13 @@ EOF
 if [ "$key_missing" = 1 ]; then
 	cat <<EOF
   1. Create the hotkey and add its principal to each neuron (README: "Run it for your neurons"):
-       sudo votebot identity new --type ed25519 --out /etc/votebot/hotkey.pem
-       sudo votebot identity show --pem /etc/votebot/hotkey.pem
+       sudo votebot identity new --type ed25519 --pem-file /etc/votebot/hotkey.pem
+       sudo votebot identity show --pem-file /etc/votebot/hotkey.pem
 EOF
 else
 	cat <<EOF
   1. The hotkey is in place; its principal must be a hotkey of each neuron:
-       sudo votebot identity show --pem /etc/votebot/hotkey.pem
+       sudo votebot identity show --pem-file /etc/votebot/hotkey.pem
 EOF
 fi
 cat <<EOF

@@ -25,7 +25,10 @@ import (
 	"github.com/votebot/votebot/bot"
 )
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store      = (*Store)(nil)
+	_ bot.AuditStore = (*Store)(nil)
+)
 
 // busyTimeout is how long a writer waits for another connection's lock before giving up.
 const busyTimeout = 10 * time.Second

@@ -11,8 +11,6 @@ import (
 	"github.com/votebot/votebot/config"
 )
 
-const defaultConfigPath = "/etc/votebot/votebot.yaml"
-
 func newConfigCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
@@ -54,7 +52,7 @@ Warnings exit 0 unless --strict.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	addConfigFlag(cmd.Flags(), &path)
 	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 1)")
 	return cmd
 }
@@ -81,7 +79,7 @@ func newConfigShowCmd(s Streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	addConfigFlag(cmd.Flags(), &path)
 	return cmd
 }
 

@@ -34,11 +34,15 @@ proposals from a YAML file (configs/scenarios/).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			level := zerolog.InfoLevel
+			level := zerolog.NoLevel // --log.level, info by default
 			if quiet {
 				level = zerolog.WarnLevel
 			}
-			opts.Logger = zerolog.New(s.Err).Level(level).With().Timestamp().Logger()
+			log, err := cmdLogger(cmd, s.Err, level)
+			if err != nil {
+				return err
+			}
+			opts.Logger = log
 			n, err := nnslocal.Start(ctx, opts)
 			if err != nil {
 				return err

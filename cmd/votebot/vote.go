@@ -76,7 +76,7 @@ and stores the decision anyway) and the neuron configured.`,
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().Uint64Var(&neuron, "neuron", 0, "only this neuron (default: every configured neuron)")
 	cmd.Flags().BoolVar(&clear, "clear", false, "remove the stored decision instead (the rules decide again)")
 	return cmd
