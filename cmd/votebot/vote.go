@@ -234,7 +234,7 @@ func newOverridesCmd(s Streams) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	return cmd
 }
 
