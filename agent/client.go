@@ -39,6 +39,9 @@ const clockRetry = time.Minute
 // when cfg.RootKey is RootKeyFetch.
 func New(ctx context.Context, cfg Config) (*Governance, error) {
 	cfg.setDefaults()
+	if err := cfg.checkConcurrency(); err != nil {
+		return nil, err
+	}
 	urls, mainnet, err := parseEndpoints(cfg.Endpoints)
 	if err != nil {
 		return nil, err
@@ -60,6 +63,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 		if err != nil {
 			return nil, err
 		}
+		ep.limiter = g.newLimiter(u.Host)
 		ep.agents.Store(set)
 		g.endpoints = append(g.endpoints, ep)
 	}
@@ -138,16 +142,18 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 
 func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
+	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
-		if round > 0 {
+		if round > 0 && !skipBackoff {
 			if err := sleep(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
 				return nil, finalErr(lastErr, err)
 			}
 		}
 		var epErrs []error
-		allEndpoint := true
+		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
 			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
+			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
 				return reply, err
@@ -165,6 +171,14 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 			lastErr = &AllEndpointsDownError{Method: label, Errs: epErrs}
 		}
 		g.cfg.Logger.Debug().Str("method", label).Int("round", round).Err(lastErr).Msg("call failed on every endpoint; retrying")
+		// Every endpoint answered 429: its limiter holds the next attempt
+		// until Retry-After, so this round is neither a failure nor a
+		// reason to back off further.
+		skipBackoff = onlyLimited && limitedRounds < maxRateLimitedRounds
+		if skipBackoff {
+			limitedRounds++
+			round--
+		}
 	}
 	return nil, lastErr
 }
@@ -180,9 +194,15 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
+	ticket, err := ep.limiter.acquire(ctx)
+	if err != nil {
+		return nil, err, classCancelled
+	}
+	started := g.cfg.Now()
 	start := time.Now()
 	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
 	d := time.Since(start)
+	g.released(ctx, ep, ticket, started, d, err)
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)

@@ -79,9 +79,19 @@ type Config struct {
 	// EndpointBackoff is how long a failed endpoint is skipped at first;
 	// it doubles on each further failure up to EndpointMaxBackoff.
 	EndpointBackoff, EndpointMaxBackoff time.Duration
-	// Transport is the HTTP transport under the client (tests). Default
-	// http.DefaultTransport.
+	// Transport is the HTTP transport under the client (tests). Default: a
+	// clone of http.DefaultTransport keeping MaxConcurrency idle
+	// connections per host.
 	Transport http.RoundTripper
+
+	// MinConcurrency, InitialConcurrency and MaxConcurrency bound the calls
+	// in flight to each endpoint. The limit starts at InitialConcurrency,
+	// grows while latency holds, halves on 429, 503 and timeouts, and
+	// stays within [MinConcurrency, MaxConcurrency]. Defaults 1, 4, 128.
+	// A boundary node caps a client's update rate; at 2 s per certified
+	// call, MaxConcurrency/2 is the most calls per second one endpoint
+	// gets.
+	MinConcurrency, InitialConcurrency, MaxConcurrency int
 }
 
 func (c *Config) setDefaults() {
@@ -112,9 +122,28 @@ func (c *Config) setDefaults() {
 	if c.EndpointMaxBackoff <= 0 {
 		c.EndpointMaxBackoff = DefaultEndpointMaxBack
 	}
-	if c.Transport == nil {
-		c.Transport = defaultTransport()
+	if c.MinConcurrency <= 0 {
+		c.MinConcurrency = DefaultMinConcurrency
 	}
+	if c.MaxConcurrency <= 0 {
+		c.MaxConcurrency = max(DefaultMaxConcurrency, c.MinConcurrency)
+	}
+	if c.InitialConcurrency <= 0 {
+		c.InitialConcurrency = DefaultInitialConcurrency
+	}
+	c.InitialConcurrency = min(max(c.InitialConcurrency, c.MinConcurrency), c.MaxConcurrency)
+	if c.Transport == nil {
+		// Keep a connection per call in flight: the default keeps two per
+		// host, so a burst would dial and drop connections per call.
+		c.Transport = defaultTransport(c.MaxConcurrency)
+	}
+}
+
+func (c *Config) checkConcurrency() error {
+	if c.MinConcurrency > c.MaxConcurrency {
+		return fmt.Errorf("agent: min concurrency %d exceeds max concurrency %d", c.MinConcurrency, c.MaxConcurrency)
+	}
+	return nil
 }
 
 // dialTimeout bounds connecting to an endpoint. A black-holed endpoint
@@ -124,8 +153,9 @@ func (c *Config) setDefaults() {
 // answers a TCP handshake in well under a second.
 const dialTimeout = 5 * time.Second
 
-func defaultTransport() http.RoundTripper {
+func defaultTransport(maxConcurrency int) http.RoundTripper {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = maxConcurrency
 	tr.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = dialTimeout
 	return tr

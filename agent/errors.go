@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/votebot/votebot/nns"
 )
@@ -69,6 +71,8 @@ type HTTPStatusError struct {
 	StatusCode int
 	// Body is the start of the plain-text body.
 	Body string
+	// RetryAfter is the Retry-After of a 429 or 503 (0: none).
+	RetryAfter time.Duration
 }
 
 func (e *HTTPStatusError) Error() string {
@@ -189,6 +193,11 @@ func classify(parent context.Context, endpoint, method string, err error) (error
 		return retryIfTransient(rej)
 	case errors.Is(err, ErrVerification):
 		return epErr("verify_error")
+	case errors.As(err, &httpErr) && httpErr.StatusCode == http.StatusTooManyRequests:
+		// Rate limited: the endpoint is healthy and the limiter holds
+		// calls back until Retry-After; other hosts reach the same
+		// boundary nodes, so failing over would not escape the limit.
+		return &EndpointError{Endpoint: endpoint, Method: method, Outcome: "rate_limited", Err: err}, classRetry, "rate_limited"
 	case errors.As(err, &httpErr):
 		if permanentHTTPStatus(httpErr.StatusCode) {
 			return &EndpointError{Endpoint: endpoint, Method: method, Outcome: "http_error", Err: err}, classFinal, "http_error"

@@ -50,7 +50,7 @@ func TestClassify(t *testing.T) {
 		{"attempt timeout", live, context.DeadlineExceeded, classEndpoint, "timeout"},
 		{"refused", live, &net.OpError{Op: "dial", Err: errors.New("connection refused")}, classEndpoint, "transport_error"},
 		{"503", live, &HTTPStatusError{StatusCode: 503}, classEndpoint, "http_error"},
-		{"429", live, &HTTPStatusError{StatusCode: 429}, classEndpoint, "http_error"},
+		{"429", live, &HTTPStatusError{StatusCode: 429}, classRetry, "rate_limited"},
 		{"400", live, &HTTPStatusError{StatusCode: 400}, classFinal, "http_error"},
 		{"verify", live, fmt.Errorf("x: %w", ErrVerification), classEndpoint, "verify_error"},
 		{"unknown", live, errors.New("invalid replied signature"), classEndpoint, "protocol_error"},

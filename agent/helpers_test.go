@@ -42,6 +42,12 @@ func serveDevnet(t testing.TB, c devnet.Canister) (*devnet.Server, string) {
 	return serveDevnetConfig(t, devnet.Config{Logger: zerolog.Nop()}, c)
 }
 
+// servePacedDevnet is serveDevnet at pace p.
+func servePacedDevnet(t testing.TB, c devnet.Canister, p devnet.Pace) (*devnet.Server, string) {
+	t.Helper()
+	return serveDevnetConfig(t, devnet.Config{Logger: zerolog.Nop(), Pace: p}, c)
+}
+
 func serveDevnetConfig(t testing.TB, cfg devnet.Config, c devnet.Canister) (*devnet.Server, string) {
 	t.Helper()
 	srv, err := devnet.New(cfg)

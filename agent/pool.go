@@ -27,7 +27,8 @@ type endpoint struct {
 	client *http.Client
 	// agents are replaced when the clock skew moves the ingress expiry
 	// (see adjustExpiry).
-	agents atomic.Pointer[agentSet]
+	agents  atomic.Pointer[agentSet]
+	limiter *limiter
 
 	mu       sync.Mutex
 	failures int
@@ -45,12 +46,19 @@ type EndpointStatus struct {
 	// RetryAt is when a down endpoint is tried again.
 	RetryAt time.Time
 	LastErr error
+	// Limit is the concurrency limit; InFlight the calls running.
+	Limit, InFlight int
 }
 
 func (e *endpoint) status() EndpointStatus {
+	limit, inFlight := 0, 0
+	if e.limiter != nil {
+		limit, inFlight = e.limiter.state()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return EndpointStatus{Endpoint: e.name, Up: !e.down, Failures: e.failures, RetryAt: e.retryAt, LastErr: e.lastErr}
+	return EndpointStatus{Endpoint: e.name, Up: !e.down, Failures: e.failures, RetryAt: e.retryAt, LastErr: e.lastErr,
+		Limit: limit, InFlight: inFlight}
 }
 
 // available reports whether the endpoint may be tried at now.

@@ -96,7 +96,8 @@ func (t *transport) pinnedStatus(req *http.Request) *http.Response {
 func statusError(resp *http.Response) error {
 	defer resp.Body.Close()
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	return &HTTPStatusError{StatusCode: resp.StatusCode, Body: strings.TrimSpace(string(head))}
+	return &HTTPStatusError{StatusCode: resp.StatusCode, Body: strings.TrimSpace(string(head)),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 }
 
 var errResponseTooLarge = errors.New("response body too large")

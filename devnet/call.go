@@ -23,13 +23,19 @@ func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, version strin
 		s.writeNonReplicated(w, version, rej)
 		return
 	}
-	s.certifier.expecting.Add(1) // a round may wait for this call
-	s.callOnce(context.WithoutCancel(r.Context()), env)
-	s.certifier.expecting.Add(-1)
+	// An accepted message executes after the update latency (consensus)
+	// even if the client goes away meanwhile.
+	ctx := context.WithoutCancel(r.Context())
 	if version == "v2" {
+		if s.pace.p.Update == (Latency{}) {
+			s.delayedCall(ctx, env) // executed before 202, as before pace
+		} else {
+			go s.delayedCall(ctx, env)
+		}
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
+	s.delayedCall(ctx, env)
 	cert, err := s.certificate([][][]byte{{[]byte("request_status"), env.RequestID[:]}})
 	if err != nil {
 		writeHTTPError(w, &httpError{http.StatusInternalServerError, "Unexpected error: " + err.Error()})
@@ -41,6 +47,14 @@ func (s *Server) serveCall(w http.ResponseWriter, r *http.Request, version strin
 		return
 	}
 	writeCBOR(w, http.StatusOK, body)
+}
+
+// delayedCall waits out the update latency, then executes the call.
+func (s *Server) delayedCall(ctx context.Context, env *envelope) {
+	_ = s.pace.wait(ctx, s.pace.p.Update)
+	s.certifier.expecting.Add(1) // a round may wait for this call
+	s.callOnce(ctx, env)
+	s.certifier.expecting.Add(-1)
 }
 
 // callOnce executes an update call unless its request id was seen before:
@@ -56,6 +70,7 @@ func (s *Server) callOnce(ctx context.Context, env *envelope) {
 	processing := base
 	processing.Status = "processing"
 	s.requests.put(env.RequestID, processing, s.now())
+	s.pace.execute(ctx)
 	reply, rej := s.execute(ctx, c, Update)
 	done := base
 	if rej != nil {

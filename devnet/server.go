@@ -45,6 +45,9 @@ type Config struct {
 	ClockOffset time.Duration
 	// ReplyLimits bound canister replies (zero: the replica's limits).
 	ReplyLimits ReplyLimits
+	// Pace slows answers to mainnet's pace (latency, rate limit); the
+	// zero Pace answers at once.
+	Pace Pace
 }
 
 // Server is a devnet: a set of canisters behind the IC HTTP interface.
@@ -54,6 +57,7 @@ type Server struct {
 	keys     *keys
 	requests *requestLog
 	mux      *http.ServeMux
+	pace     *pacer
 	// certifier batches certification: one signature per round.
 	certifier certifier
 
@@ -76,6 +80,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pace, err := newPacer(cfg.Pace)
+	if err != nil {
+		return nil, err
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -86,6 +94,7 @@ func New(cfg Config) (*Server, error) {
 		keys:      k,
 		requests:  newRequestLog(),
 		mux:       http.NewServeMux(),
+		pace:      pace,
 		canisters: map[string]Canister{},
 	}
 	s.clockOffset, s.replyLimits = cfg.ClockOffset, cfg.ReplyLimits.withDefaults()
@@ -247,9 +256,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	switch parts[3] {
 	case "query":
-		s.serveQuery(w, r, id, env)
+		if s.pace.wait(r.Context(), s.pace.p.Query) == nil {
+			s.serveQuery(w, r, id, env)
+		}
 	case "call":
-		s.serveCall(w, r, parts[0], id, env)
+		if s.pace.limitCall(w, r, env) {
+			s.serveCall(w, r, parts[0], id, env)
+		}
 	case "read_state":
 		s.serveReadState(w, parts[1] == "subnet", id, env)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aviate-labs/agent-go/identity"
 	"github.com/aviate-labs/agent-go/principal"
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/rewards"
 	"gopkg.in/yaml.v3"
@@ -20,6 +21,8 @@ type Scenario struct {
 	Economics ScenarioEconomics
 	Neurons   []NeuronSpec
 	Proposals []ScenarioProposal
+	// Pace is the devnet's mainnet pace (latency, rate limit); zero: off.
+	Pace devnet.Pace
 }
 
 // ScenarioEconomics overrides mainnet's parameters; zero values keep them.
@@ -79,9 +82,14 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 		return s, nil // empty file: mainnet defaults, no neurons
 	}
 	root := ynode{doc.Content[0], ""}
-	_, top, err := root.fields("economics", "neurons", "proposals")
+	_, top, err := root.fields("economics", "neurons", "proposals", "pace")
 	if err != nil {
 		return nil, err
+	}
+	if y, ok := top["pace"]; ok {
+		if s.Pace, err = parsePace(y); err != nil {
+			return nil, err
+		}
 	}
 	if e, ok := top["economics"]; ok {
 		if s.Economics, err = parseEconomics(e); err != nil {

@@ -54,6 +54,10 @@ type Options struct {
 	// ReplyLimits bound canister reply sizes (zero: the replica's 2 MiB
 	// replicated and 3 MiB non-replicated limits).
 	ReplyLimits devnet.ReplyLimits
+	// Pace, when not zero, replaces the scenario's pace section: update
+	// and query latency, rate limit, execution time. Wall time: TimeScale
+	// does not scale it.
+	Pace devnet.Pace
 }
 
 // Network is a running local NNS.
@@ -114,8 +118,12 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if err := scenario.Apply(gov); err != nil {
 		return nil, err
 	}
+	pace := scenario.Pace
+	if opts.Pace.On() {
+		pace = opts.Pace
+	}
 	srv, err := devnet.New(devnet.Config{KeyFile: opts.KeyFile, Logger: opts.Logger, Now: now,
-		ClockOffset: opts.ClockOffset, ReplyLimits: opts.ReplyLimits})
+		ClockOffset: opts.ClockOffset, ReplyLimits: opts.ReplyLimits, Pace: pace})
 	if err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
