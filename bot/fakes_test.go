@@ -53,7 +53,7 @@ type fakeGov struct {
 	// noCascade turns following off: a vote fills only its own ballot.
 	noCascade bool
 	// failProposal makes Proposal (the re-read of one proposal) fail.
-	failProposal bool
+	failProposal  bool
 	proposalReads int
 }
 
