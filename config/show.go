@@ -28,14 +28,18 @@ func (c *Config) Summary() string {
 }
 
 func (n Network) describe() string {
+	limit := ""
+	if n.MaxConcurrency > 0 {
+		limit = fmt.Sprintf(", at most %d calls in flight per endpoint", n.MaxConcurrency)
+	}
 	if n.Mainnet {
-		return "mainnet"
+		return "mainnet" + limit
 	}
 	key := "pinned root key"
 	if n.FetchRootKey() {
 		key = "root key fetched"
 	}
-	return strings.Join(n.URLs, ", ") + " (" + key + ")"
+	return strings.Join(n.URLs, ", ") + " (" + key + limit + ")"
 }
 
 // String is Redacted: a Config never prints its secrets.
