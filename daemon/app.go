@@ -113,6 +113,7 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 		for _, e := range endpoints {
 			m.SetEndpointUp(agent.EndpointLabel(e), true)
 		}
+		obs = m.Client("signed") // its limiters' series apart from the anonymous client's
 	}
 	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey,
 		Identity: id.Identity, Observer: obs, Logger: log, MaxConcurrency: cfg.Network.MaxConcurrency})
@@ -134,6 +135,9 @@ func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logge
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
+	}
+	if m, ok := obs.(*metrics.Metrics); ok {
+		obs = m.Client("anonymous")
 	}
 	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log, Observer: obs,
 		MaxConcurrency: cfg.Network.MaxConcurrency})

@@ -40,6 +40,8 @@ type Metrics struct {
 
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
+	// limits are the agent's adaptive concurrency (see Client).
+	limits limitMetrics
 
 	mu      sync.Mutex
 	aliases map[uint64]string
@@ -100,6 +102,7 @@ func NewMetrics(version, commit string) *Metrics {
 		m.LastPoll, m.EndpointUp,
 		m.Firing, m.APIRequests, m.DecodeDropped, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.limits = newLimitMetrics(m.Registry)
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
 	for _, k := range alert.Kinds() {
