@@ -28,11 +28,11 @@ func TestClientConcurrencySeries(t *testing.T) {
 		got  float64
 		want float64
 	}{
-		{"in flight signed", testutil.ToFloat64(m.limits.InFlight.WithLabelValues("ic0.app", "signed")), 12},
-		{"limit signed", testutil.ToFloat64(m.limits.Limit.WithLabelValues("ic0.app", "signed")), 16},
-		{"limit anonymous", testutil.ToFloat64(m.limits.Limit.WithLabelValues("ic0.app", "anonymous")), 4},
-		{"429 signed", testutil.ToFloat64(m.limits.RateLimited.WithLabelValues("ic0.app", "signed")), 2},
-		{"429 anonymous", testutil.ToFloat64(m.limits.RateLimited.WithLabelValues("ic0.app", "anonymous")), 0},
+		{"in flight signed", testutil.ToFloat64(m.APIInFlight.WithLabelValues("ic0.app", "signed")), 12},
+		{"limit signed", testutil.ToFloat64(m.APIConcurrencyLimit.WithLabelValues("ic0.app", "signed")), 16},
+		{"limit anonymous", testutil.ToFloat64(m.APIConcurrencyLimit.WithLabelValues("ic0.app", "anonymous")), 4},
+		{"429 signed", testutil.ToFloat64(m.APIRateLimited.WithLabelValues("ic0.app", "signed")), 2},
+		{"429 anonymous", testutil.ToFloat64(m.APIRateLimited.WithLabelValues("ic0.app", "anonymous")), 0},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

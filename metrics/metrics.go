@@ -23,25 +23,29 @@ import (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	BuildInfo      *prometheus.GaugeVec
-	Deadline       *prometheus.GaugeVec
-	NeuronVoted    *VotedCollector
-	VotesCast      *prometheus.CounterVec
-	VotesMissed    *prometheus.CounterVec
-	LastPoll       prometheus.Gauge
-	EndpointUp     *prometheus.GaugeVec
-	Firing         *prometheus.GaugeVec
-	APIRequests    *prometheus.CounterVec
-	APIDuration    *prometheus.HistogramVec
-	DecodeDropped  *prometheus.CounterVec
-	ClockSkew      prometheus.Gauge
-	ConfigReloadOK prometheus.Gauge
-	ConfigReloadAt prometheus.Gauge
+	BuildInfo     *prometheus.GaugeVec
+	Deadline      *prometheus.GaugeVec
+	NeuronVoted   *VotedCollector
+	VotesCast     *prometheus.CounterVec
+	VotesMissed   *prometheus.CounterVec
+	LastPoll      prometheus.Gauge
+	EndpointUp    *prometheus.GaugeVec
+	Firing        *prometheus.GaugeVec
+	APIRequests   *prometheus.CounterVec
+	APIDuration   *prometheus.HistogramVec
+	DecodeDropped *prometheus.CounterVec
+	// The agent's adaptive concurrency per endpoint and client (see
+	// Client): the daemon runs a signed and an anonymous client, each with
+	// its own limiter per endpoint.
+	APIInFlight         *prometheus.GaugeVec
+	APIConcurrencyLimit *prometheus.GaugeVec
+	APIRateLimited      *prometheus.CounterVec
+	ClockSkew           prometheus.Gauge
+	ConfigReloadOK      prometheus.Gauge
+	ConfigReloadAt      prometheus.Gauge
 
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
-	// limits are the agent's adaptive concurrency (see Client).
-	limits limitMetrics
 
 	mu      sync.Mutex
 	aliases map[uint64]string
@@ -75,6 +79,14 @@ func NewMetrics(version, commit string) *Metrics {
 		DecodeDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_decode_values_dropped_total",
 			Help: "Reply values decoded as null by the Candid opt rule (a variant newer than votebot), by method and Go type."},
 			[]string{"method", "type"}),
+		APIInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_api_in_flight",
+			Help: "IC API calls in flight, by endpoint and client (signed, anonymous)."}, []string{"endpoint", "client"}),
+		APIConcurrencyLimit: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_api_concurrency_limit",
+			Help: "The adaptive limit of calls in flight (grows while latency holds, halves on 429/503/timeouts), by endpoint and client."},
+			[]string{"endpoint", "client"}),
+		APIRateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_api_rate_limited_total",
+			Help: "IC API answers HTTP 429 Too Many Requests (the boundary node's rate limit), by endpoint and client."},
+			[]string{"endpoint", "client"}),
 		ClockSkew: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_clock_skew_seconds",
 			Help: "The IC's certified time minus the local clock, from the newest certificate."}),
 		ConfigReloadOK: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_successful",
@@ -100,9 +112,8 @@ func NewMetrics(version, commit string) *Metrics {
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
-		m.Firing, m.APIRequests, m.DecodeDropped, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
+		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.limits = newLimitMetrics(m.Registry)
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
 	for _, k := range alert.Kinds() {
