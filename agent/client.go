@@ -63,7 +63,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 		if err != nil {
 			return nil, err
 		}
-		ep.limiter = g.newLimiter(u.Host)
+		ep.limiters = g.newLimiters(u.Host)
 		ep.agents.Store(set)
 		g.endpoints = append(g.endpoints, ep)
 	}
@@ -194,7 +194,7 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
-	ticket, err := ep.limiter.acquire(ctx)
+	ticket, err := ep.limiters[kind].acquire(ctx)
 	if err != nil {
 		return nil, err, classCancelled
 	}
@@ -202,7 +202,7 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 	start := time.Now()
 	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
 	d := time.Since(start)
-	g.released(ctx, ep, ticket, started, d, err)
+	g.released(ctx, ep, kind, ticket, started, d, err)
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)

@@ -14,26 +14,30 @@ import (
 // out each Retry-After, so these rounds cost time, not load.
 const maxRateLimitedRounds = 32
 
-// newLimiter builds an endpoint's concurrency limiter, reporting to the
-// observer if it implements LimitObserver.
-func (g *Governance) newLimiter(endpoint string) *limiter {
-	c := limiterConfig{min: g.cfg.MinConcurrency, initial: g.cfg.InitialConcurrency, max: g.cfg.MaxConcurrency, now: g.cfg.Now}
-	if lo, ok := g.cfg.Observer.(LimitObserver); ok {
-		c.observe = func(inFlight, limit int) { lo.ObserveConcurrency(endpoint, inFlight, limit) }
+// newLimiters builds an endpoint's concurrency limiters (queries, update
+// calls), reporting to the observer if it implements LimitObserver.
+func (g *Governance) newLimiters(endpoint string) [2]*limiter {
+	var ls [2]*limiter
+	for kind, name := range map[callKind]string{kindQuery: "query", kindUpdate: "update"} {
+		c := limiterConfig{min: g.cfg.MinConcurrency, initial: g.cfg.InitialConcurrency, max: g.cfg.MaxConcurrency, now: g.cfg.Now}
+		if lo, ok := g.cfg.Observer.(LimitObserver); ok {
+			c.observe = func(inFlight, limit int) { lo.ObserveConcurrency(endpoint, name, inFlight, limit) }
+		}
+		ls[kind] = newLimiter(c)
 	}
-	return newLimiter(c)
+	return ls
 }
 
 // released returns an attempt's slot to its endpoint's limiter with what
 // the attempt says about the endpoint's load.
-func (g *Governance) released(ctx context.Context, ep *endpoint, ticket uint64, started time.Time, d time.Duration, err error) {
+func (g *Governance) released(ctx context.Context, ep *endpoint, kind callKind, ticket uint64, started time.Time, d time.Duration, err error) {
 	v, retryAfter := verdictOf(ctx, err)
 	if v == verdictRateLimited {
 		if lo, ok := g.cfg.Observer.(LimitObserver); ok {
 			lo.ObserveRateLimited(ep.name, retryAfter)
 		}
 	}
-	ep.limiter.release(ticket, started, d, v, retryAfter)
+	ep.limiters[kind].release(ticket, started, d, v, retryAfter)
 }
 
 // verdictOf reads an attempt's error as a load signal: 429 is the rate

@@ -66,7 +66,7 @@ type waiter struct {
 	ticket  uint64
 }
 
-// LimiterConfig bounds an endpoint's concurrency (see Config).
+// limiterConfig bounds an endpoint's concurrency (see Config).
 type limiterConfig struct {
 	min, initial, max int
 	now               func() time.Time
@@ -189,14 +189,22 @@ func (l *limiter) release(ticket uint64, start time.Time, latency time.Duration,
 		if retryAfter <= 0 {
 			retryAfter = defaultRetryAfter
 		}
-		if at := now.Add(retryAfter); at.After(l.retryAt) {
-			l.retryAt = at
-		}
+		l.holdUntil(now.Add(retryAfter))
 		l.cut(start, now)
 	case verdictOverloaded:
+		if retryAfter > 0 { // a 503 may name a time too
+			l.holdUntil(now.Add(retryAfter))
+		}
 		l.cut(start, now)
 	}
 	l.dispatchLocked()
+}
+
+// holdUntil keeps calls from starting before at.
+func (l *limiter) holdUntil(at time.Time) {
+	if at.After(l.retryAt) {
+		l.retryAt = at
+	}
 }
 
 // grow raises the limit: by one per answered call in slow start (doubling

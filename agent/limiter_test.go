@@ -147,6 +147,16 @@ func TestLimiterAIMD(t *testing.T) {
 	if got := tl.limitNow(); got != 33 {
 		t.Fatalf("slow answers grew the limit to %d", got)
 	}
+	// A 503's Retry-After holds calls too.
+	start = tl.clock.Now()
+	ticket := tl.mustAcquire(t, 1)[0]
+	tl.release(ticket, start, time.Millisecond, verdictOverloaded, time.Second)
+	if _, ok := tl.tryAcquire(t); ok {
+		t.Fatal("a call started before a 503's Retry-After passed")
+	}
+	tl.advance(time.Second)
+	ticket = tl.mustAcquire(t, 1)[0]
+	tl.release(ticket, tl.clock.Now(), time.Millisecond, verdictNeutral, 0)
 	// Overload (503, timeout) halves, never below the minimum.
 	for range 10 {
 		start := tl.clock.Now()

@@ -27,9 +27,10 @@ func (nopObserver) ObserveEndpoint(string, bool)                      {}
 // methods run under the limiter's lock: they must be fast and must not
 // call back into the client.
 type LimitObserver interface {
-	// ObserveConcurrency reports the calls in flight to endpoint and its
-	// current limit, whenever either changes.
-	ObserveConcurrency(endpoint string, inFlight, limit int)
+	// ObserveConcurrency reports the calls of kind ("query" or "update")
+	// in flight to endpoint and their current limit, whenever either
+	// changes. Queries and update calls are limited apart.
+	ObserveConcurrency(endpoint, kind string, inFlight, limit int)
 	// ObserveRateLimited reports one 429 answer from endpoint and the
 	// Retry-After it asked for (0: none).
 	ObserveRateLimited(endpoint string, retryAfter time.Duration)

@@ -34,7 +34,10 @@ type paceCounter struct {
 func (p *paceCounter) ObserveCall(_, _, _ string, _ time.Duration) { p.calls.Add(1) }
 func (p *paceCounter) ObserveEndpoint(string, bool)                {}
 func (p *paceCounter) ObserveRateLimited(string, time.Duration)    { p.limited.Add(1) }
-func (p *paceCounter) ObserveConcurrency(_ string, inFlight, limit int) {
+func (p *paceCounter) ObserveConcurrency(_, kind string, inFlight, limit int) {
+	if kind != "update" {
+		return
+	}
 	p.mu.Lock()
 	p.inFlight, p.limit = inFlight, limit
 	p.maxInFlight, p.maxLimit = max(p.maxInFlight, inFlight), max(p.maxLimit, limit)
@@ -184,6 +187,10 @@ func TestPacedVoteBurst(t *testing.T) {
 	}
 	if n := vn.bodies.bad.Load(); n != 0 {
 		t.Errorf("%d requests went out with a missing or short body", n)
+	}
+	if st := vn.g.Endpoints()[0]; st.InFlight != 0 || st.Limit != vn.counter.limit || st.Limit <= DefaultInitialConcurrency {
+		t.Errorf("endpoint status %+v: want nothing in flight and the limit grown past %d, as observed (%d)",
+			st, DefaultInitialConcurrency, vn.counter.limit)
 	}
 }
 

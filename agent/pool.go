@@ -27,8 +27,11 @@ type endpoint struct {
 	client *http.Client
 	// agents are replaced when the clock skew moves the ingress expiry
 	// (see adjustExpiry).
-	agents  atomic.Pointer[agentSet]
-	limiter *limiter
+	agents atomic.Pointer[agentSet]
+	// limiters bound calls in flight, by callKind: queries and update
+	// calls differ in latency (a query is not certified) and boundary
+	// nodes limit their rates apart.
+	limiters [2]*limiter
 
 	mu       sync.Mutex
 	failures int
@@ -46,19 +49,22 @@ type EndpointStatus struct {
 	// RetryAt is when a down endpoint is tried again.
 	RetryAt time.Time
 	LastErr error
-	// Limit is the concurrency limit; InFlight the calls running.
-	Limit, InFlight int
+	// Limit is the concurrency limit of update calls; InFlight the update
+	// calls running. QueryLimit and QueryInFlight are the same for queries.
+	Limit, InFlight           int
+	QueryLimit, QueryInFlight int
 }
 
 func (e *endpoint) status() EndpointStatus {
-	limit, inFlight := 0, 0
-	if e.limiter != nil {
-		limit, inFlight = e.limiter.state()
+	s := EndpointStatus{Endpoint: e.name}
+	if e.limiters[kindUpdate] != nil {
+		s.Limit, s.InFlight = e.limiters[kindUpdate].state()
+		s.QueryLimit, s.QueryInFlight = e.limiters[kindQuery].state()
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return EndpointStatus{Endpoint: e.name, Up: !e.down, Failures: e.failures, RetryAt: e.retryAt, LastErr: e.lastErr,
-		Limit: limit, InFlight: inFlight}
+	s.Up, s.Failures, s.RetryAt, s.LastErr = !e.down, e.failures, e.retryAt, e.lastErr
+	return s
 }
 
 // available reports whether the endpoint may be tried at now.

@@ -31,9 +31,9 @@ func (o clientObserver) ObserveDecodeDropped(method, goType, tag string) {
 }
 
 // ObserveConcurrency implements agent.LimitObserver.
-func (o clientObserver) ObserveConcurrency(endpoint string, inFlight, limit int) {
-	o.m.APIInFlight.WithLabelValues(endpoint, o.client).Set(float64(inFlight))
-	o.m.APIConcurrencyLimit.WithLabelValues(endpoint, o.client).Set(float64(limit))
+func (o clientObserver) ObserveConcurrency(endpoint, kind string, inFlight, limit int) {
+	o.m.APIInFlight.WithLabelValues(endpoint, o.client, kind).Set(float64(inFlight))
+	o.m.APIConcurrencyLimit.WithLabelValues(endpoint, o.client, kind).Set(float64(limit))
 }
 
 // ObserveRateLimited implements agent.LimitObserver.

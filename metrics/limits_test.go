@@ -19,8 +19,8 @@ func TestClientConcurrencySeries(t *testing.T) {
 		t.Fatal("Client's observer does not implement agent.LimitObserver: the agent would report nothing")
 	}
 	anon := m.Client("anonymous").(agent.LimitObserver)
-	signed.ObserveConcurrency("ic0.app", 12, 16)
-	anon.ObserveConcurrency("ic0.app", 1, 4)
+	signed.ObserveConcurrency("ic0.app", "update", 12, 16)
+	anon.ObserveConcurrency("ic0.app", "update", 1, 4)
 	signed.ObserveRateLimited("ic0.app", time.Second)
 	signed.ObserveRateLimited("ic0.app", 0)
 	tests := []struct {
@@ -28,9 +28,9 @@ func TestClientConcurrencySeries(t *testing.T) {
 		got  float64
 		want float64
 	}{
-		{"in flight signed", testutil.ToFloat64(m.APIInFlight.WithLabelValues("ic0.app", "signed")), 12},
-		{"limit signed", testutil.ToFloat64(m.APIConcurrencyLimit.WithLabelValues("ic0.app", "signed")), 16},
-		{"limit anonymous", testutil.ToFloat64(m.APIConcurrencyLimit.WithLabelValues("ic0.app", "anonymous")), 4},
+		{"in flight signed", testutil.ToFloat64(m.APIInFlight.WithLabelValues("ic0.app", "signed", "update")), 12},
+		{"limit signed", testutil.ToFloat64(m.APIConcurrencyLimit.WithLabelValues("ic0.app", "signed", "update")), 16},
+		{"limit anonymous", testutil.ToFloat64(m.APIConcurrencyLimit.WithLabelValues("ic0.app", "anonymous", "update")), 4},
 		{"429 signed", testutil.ToFloat64(m.APIRateLimited.WithLabelValues("ic0.app", "signed")), 2},
 		{"429 anonymous", testutil.ToFloat64(m.APIRateLimited.WithLabelValues("ic0.app", "anonymous")), 0},
 	}
