@@ -194,7 +194,7 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
-	ticket, err := ep.limiters[kind].acquire(ctx)
+	ticket, err := ep.limiterFor(kind).acquire(ctx)
 	if err != nil {
 		return nil, err, classCancelled
 	}
