@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"github.com/votebot/votebot/internal/sleep"
+
 	"context"
 	"errors"
 	"fmt"
@@ -63,8 +65,8 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 		if err != nil {
 			return nil, err
 		}
-		ep.limiters = g.newLimiters(u.Host)
 		ep.agents.Store(set)
+		ep.limiters = g.newLimiters(u.Host)
 		g.endpoints = append(g.endpoints, ep)
 	}
 	return g, nil
@@ -96,6 +98,15 @@ const (
 	// canister leaves out the caller's ballots.
 	kindAnonQuery
 )
+
+// limiter is the index of the endpoint limiter a call of kind k waits on:
+// an anonymous query is a query.
+func (k callKind) limiter() callKind {
+	if k == kindUpdate {
+		return kindUpdate
+	}
+	return kindQuery
+}
 
 // invoke runs method with the Candid-encoded arg and returns the raw Candid
 // reply. It tries endpoints in order, skipping those backing off; a
@@ -135,7 +146,7 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 	}
 	skew, _, _ := g.clock.get()
 	if skew.Abs() > ClockSkewAlert {
-		g.cfg.Logger.Warn().Dur("skew", skew).Msg("the local clock is off the IC's time; using the IC's time")
+		g.cfg.Logger.Warn().Str("skew", skew.Round(time.Millisecond).String()).Msg("the local clock is off the IC's time; using the IC's time")
 	}
 	return true
 }
@@ -145,7 +156,7 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
 		if round > 0 && !skipBackoff {
-			if err := sleep(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
+			if err := sleep.For(ctx, backoff(round-1, g.cfg.RetryBase, g.cfg.RetryMax)); err != nil {
 				return nil, finalErr(lastErr, err)
 			}
 		}
@@ -194,7 +205,7 @@ func finalErr(last, ctxErr error) error {
 
 // attempt runs one request on one endpoint and records its outcome.
 func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
-	ticket, err := ep.limiterFor(kind).acquire(ctx)
+	ticket, err := ep.limiters[kind.limiter()].acquire(ctx)
 	if err != nil {
 		return nil, err, classCancelled
 	}
@@ -261,18 +272,7 @@ func (g *Governance) up(ep *endpoint) {
 func (g *Governance) down(ep *endpoint, err error) {
 	was, back := ep.markDown(g.cfg.Now(), err, g.cfg.EndpointBackoff, g.cfg.EndpointMaxBackoff)
 	if was {
-		g.cfg.Logger.Warn().Str("endpoint", ep.name).Err(err).Dur("retry_in", back).Msg("IC API endpoint failed; skipping it")
+		g.cfg.Logger.Warn().Str("endpoint", ep.name).Err(err).Str("retry_in", back.Round(time.Millisecond).String()).Msg("IC API endpoint failed; skipping it")
 		g.cfg.Observer.ObserveEndpoint(ep.name, false)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -141,7 +141,7 @@ func (g *Governance) adjustExpiry(skew time.Duration) {
 			continue
 		}
 		ep.agents.CompareAndSwap(cur, set)
-		g.cfg.Logger.Info().Str("endpoint", ep.name).Dur("skew", skew).Dur("ingress_expiry", want).
+		g.cfg.Logger.Info().Str("endpoint", ep.name).Str("skew", skew.Round(time.Millisecond).String()).Str("ingress_expiry", want.String()).
 			Msg("ingress expiry follows the IC's clock")
 	}
 }

@@ -43,8 +43,13 @@ func (e *AllEndpointsDownError) Error() string {
 	for i, err := range e.Errs {
 		parts[i] = err.Error()
 	}
-	return fmt.Sprintf("%s: %v: %s", e.Method, ErrAllEndpointsDown, strings.Join(parts, "; "))
+	return fmt.Sprintf("%s: %v: %s (%s)", e.Method, ErrAllEndpointsDown, strings.Join(parts, "; "), UnreachableHint)
 }
+
+// UnreachableHint is what to check when no endpoint answers: the failure
+// is almost always on the bot's side (name resolution, an egress firewall
+// or proxy, a mistyped URL), rarely the IC's.
+const UnreachableHint = "check that DNS resolves the endpoints, that the firewall allows outbound HTTPS to them, and network.urls in the config"
 
 func (e *AllEndpointsDownError) Is(target error) bool { return target == ErrAllEndpointsDown }
 func (e *AllEndpointsDownError) Unwrap() []error      { return e.Errs }

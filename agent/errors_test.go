@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/votebot/votebot/nns"
@@ -62,6 +63,15 @@ func TestClassify(t *testing.T) {
 		_, class, outcome := classify(tt.ctx, "ep", "m", tt.err)
 		if class != tt.class || outcome != tt.outcome {
 			t.Errorf("%s: class %d outcome %s, want %d %s", tt.name, class, outcome, tt.class, tt.outcome)
+		}
+	}
+}
+
+func TestAllEndpointsDownSaysWhatToCheck(t *testing.T) {
+	err := &AllEndpointsDownError{Method: "list_proposals", Errs: []error{errors.New("icp-api.io: dial tcp: lookup icp-api.io: no such host")}}
+	for _, want := range []string{"DNS", "firewall", "network.urls", "no such host"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err.Error(), want)
 		}
 	}
 }

@@ -28,15 +28,6 @@ func (g *Governance) newLimiters(endpoint string) [2]*limiter {
 	return ls
 }
 
-// limiterFor is the limiter of a call kind: anonymous queries share the
-// endpoint's query limiter (the boundary node limits by client address).
-func (ep *endpoint) limiterFor(kind callKind) *limiter {
-	if kind == kindUpdate {
-		return ep.limiters[kindUpdate]
-	}
-	return ep.limiters[kindQuery]
-}
-
 // released returns an attempt's slot to its endpoint's limiter with what
 // the attempt says about the endpoint's load.
 func (g *Governance) released(ctx context.Context, ep *endpoint, kind callKind, ticket uint64, started time.Time, d time.Duration, err error) {
@@ -46,7 +37,7 @@ func (g *Governance) released(ctx context.Context, ep *endpoint, kind callKind, 
 			lo.ObserveRateLimited(ep.name, retryAfter)
 		}
 	}
-	ep.limiterFor(kind).release(ticket, started, d, v, retryAfter)
+	ep.limiters[kind.limiter()].release(ticket, started, d, v, retryAfter)
 }
 
 // verdictOf reads an attempt's error as a load signal: 429 is the rate

@@ -35,6 +35,7 @@ const (
 	KindClockSkew            Kind = "clock_skew"             // the local clock is off the IC's certified time
 	KindStoreUnwritable      Kind = "store_unwritable"       // the state database cannot be written
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
+	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 )
 
 // Kinds lists every kind in a stable order.
@@ -42,7 +43,7 @@ func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
-		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed}
+		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow}
 }
 
 type kindInfo struct {
@@ -68,8 +69,11 @@ var kindInfos = map[Kind]kindInfo{
 	KindStartFailed:          {SeverityCritical, "votebot could not start", false},
 	KindUnknownProposalType:  {SeverityWarning, "Proposal type unknown to votebot", true},
 	KindClockSkew:            {SeverityWarning, "Clock skew", false},
-	KindStoreUnwritable:      {SeverityCritical, "State database unwritable", false},
-	KindVoteUnconfirmed:      {SeverityWarning, "Vote not confirmed", true},
+	// Votes go on and alerts are kept in memory, but a restart would forget and re-send: a
+	// full disk or a deleted database needs a person.
+	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},
+	KindVoteUnconfirmed: {SeverityWarning, "Vote not confirmed", true},
+	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
 }
 
 // Known reports whether k is one of the kinds above.

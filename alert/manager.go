@@ -1,11 +1,14 @@
 package alert
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
+	"slices"
 	"sync"
 	"time"
 )
@@ -36,12 +39,23 @@ type ManagerConfig struct {
 // The Manager keeps the active states in memory (loaded from the store on first use) so that the
 // bot can call Resolve for every filled ballot on every poll without touching the database; it
 // assumes it is the only writer of its StateStore.
+//
+// A StateStore that fails (a full disk, a corrupted file) delays no alert: a state it refuses
+// stays in memory and is written through by Flush once it recovers, so each alert is still
+// sent once, and not again after a restart. StoreHealth counts the failures. Only a restart
+// while the store is still failing forgets what was sent since.
 type Manager struct {
 	cfg   ManagerConfig
 	locks [64]sync.Mutex // striped by key: one delivery at a time per key, bounded memory
 
 	mu     sync.Mutex
 	active map[string]State // nil until loaded
+	// unsaved holds the states the StateStore failed to write, newest per key: they are the
+	// Manager's memory until Flush writes them through, so a full disk delays no alert and
+	// duplicates none.
+	unsaved   map[string]State
+	storeErrs uint64
+	storeErr  error // the last store failure; nil once everything is written through
 }
 
 // NewManager checks cfg and returns a Manager.
@@ -75,40 +89,81 @@ func (m *Manager) lock(key string) func() {
 	return mu.Unlock
 }
 
-// activeState returns the cached state of key if its condition is active.
+// activeState returns the state of key if its condition is active: an unsaved state first, then
+// the cached ones. A store that cannot list its states is an error only when memory cannot answer.
 func (m *Manager) activeState(ctx context.Context, key string) (State, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.active == nil {
-		states, err := m.cfg.State.ActiveAlertStates(ctx)
-		if err != nil {
-			return State{}, false, fmt.Errorf("load active alerts: %w", err)
-		}
-		m.active = make(map[string]State, len(states))
-		for _, st := range states {
-			m.active[st.Key] = st
-		}
+	if st, ok := m.unsaved[key]; ok {
+		return st, st.Active(), nil
+	}
+	if err := m.loadLocked(ctx); err != nil {
+		return State{}, false, err
 	}
 	st, ok := m.active[key]
 	return st, ok, nil
 }
 
-// state returns the state of key: the cached one when active, else the stored one.
-func (m *Manager) state(ctx context.Context, key string) (State, bool, error) {
-	st, ok, err := m.activeState(ctx, key)
-	if err != nil || ok {
-		return st, ok, err
+// loadLocked reads the active states from the store the first time they are needed.
+func (m *Manager) loadLocked(ctx context.Context) error {
+	if m.active != nil {
+		return nil
 	}
-	return m.cfg.State.AlertState(ctx, key)
+	states, err := m.cfg.State.ActiveAlertStates(ctx)
+	if err != nil {
+		m.failedLocked(err)
+		return fmt.Errorf("load active alerts: %w", err)
+	}
+	m.active = make(map[string]State, len(states))
+	for _, st := range states {
+		m.active[st.Key] = st
+	}
+	for key, st := range m.unsaved { // newer than what the store has
+		delete(m.active, key)
+		if st.Active() {
+			m.active[key] = st
+		}
+	}
+	return nil
 }
 
-// put stores st and keeps the cache in step.
-func (m *Manager) put(ctx context.Context, st State) error {
-	if err := m.cfg.State.PutAlertState(ctx, st); err != nil {
-		return err
+// state returns the state of key: the unsaved or cached one when there is one, else the stored
+// one. When the store cannot be read the condition counts as new: a possible duplicate is better
+// than silence, and once sent its state is in memory, so it is not sent again.
+func (m *Manager) state(ctx context.Context, key string) (State, bool) {
+	m.mu.Lock()
+	st, ok := m.unsaved[key]
+	m.mu.Unlock()
+	if ok {
+		return st, true
 	}
+	st, ok, err := m.activeState(ctx, key)
+	if err == nil && ok {
+		return st, true
+	}
+	st, ok, err = m.cfg.State.AlertState(ctx, key)
+	if err != nil {
+		m.failed(err)
+		return State{}, false
+	}
+	return st, ok
+}
+
+// put stores st and keeps the cache in step. When the store fails, st is kept in memory for
+// Flush: the caller carries on as if it had been written.
+func (m *Manager) put(ctx context.Context, st State) {
+	err := m.cfg.State.PutAlertState(ctx, st)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err != nil {
+		m.failedLocked(fmt.Errorf("alert %s: %w", st.Key, err))
+		if m.unsaved == nil {
+			m.unsaved = make(map[string]State)
+		}
+		m.unsaved[st.Key] = st
+	} else if delete(m.unsaved, st.Key); len(m.unsaved) == 0 {
+		m.storeErr = nil
+	}
 	if m.active != nil {
 		if st.Active() {
 			m.active[st.Key] = st
@@ -116,14 +171,33 @@ func (m *Manager) put(ctx context.Context, st State) error {
 			delete(m.active, st.Key)
 		}
 	}
-	return nil
 }
 
 func (m *Manager) reminder(k Kind) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if d, ok := m.cfg.ReminderByKind[k]; ok {
 		return d
 	}
 	return m.cfg.Reminder
+}
+
+// Reconfigure replaces the channels and the reminder interval (a reload):
+// from the next message on, alerts go to routes. What was sent, and where,
+// stays remembered, so nothing is sent again because the channels changed.
+func (m *Manager) Reconfigure(routes []Route, reminder time.Duration) error {
+	for i, r := range routes {
+		if r.Notifier == nil {
+			return fmt.Errorf("alert manager: route %d (%s) has no notifier", i, r.Name)
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cfg.Routes = slices.Clone(routes)
+	if reminder > 0 {
+		m.cfg.Reminder = reminder
+	}
+	return nil
 }
 
 // prepare fills the fields the Manager owns.
@@ -149,11 +223,9 @@ func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
 	if err := m.prepare(&a); err != nil {
 		return false, err
 	}
+	m.Flush(ctx)
 	defer m.lock(a.Key)()
-	st, ok, err := m.state(ctx, a.Key)
-	if err != nil {
-		return false, fmt.Errorf("alert %s: %w", a.Key, err)
-	}
+	st, ok := m.state(ctx, a.Key)
 	switch {
 	case ok && a.Kind.IsEvent() && st.TimesSent > 0:
 		return false, nil
@@ -162,9 +234,7 @@ func (m *Manager) Fire(ctx context.Context, a Alert) (sent bool, err error) {
 	case st.TimesSent > 0 && !m.reminderDue(st, a.At) && a.EffectiveSeverity() <= st.Severity:
 		if !st.Deadline.Equal(a.Deadline) {
 			st.Deadline = a.Deadline
-			if err := m.put(ctx, st); err != nil {
-				return false, fmt.Errorf("alert %s: %w", a.Key, err)
-			}
+			m.put(ctx, st)
 		}
 		return false, nil
 	}
@@ -192,27 +262,24 @@ func (m *Manager) deliver(ctx context.Context, a Alert, prev State) (bool, error
 	if a.Kind.IsEvent() {
 		st.ResolvedAt = a.At // nothing will resolve it: keep it out of the active list
 	}
-	if err := m.put(ctx, st); err != nil {
-		return false, fmt.Errorf("alert %s: record send: %w", a.Key, err)
-	}
+	m.put(ctx, st)
 	routed, failed, sendErr := m.send(ctx, a, st.Severity)
 	if routed > 0 && failed == routed {
-		if err := m.put(ctx, prev); err != nil {
-			sendErr = errors.Join(sendErr, fmt.Errorf("alert %s: roll back: %w", a.Key, err))
-		}
+		m.put(ctx, prev)
 		return false, sendErr
 	}
 	st.Pending = false
-	if err := m.put(ctx, st); err != nil {
-		sendErr = errors.Join(sendErr, fmt.Errorf("alert %s: record sent: %w", a.Key, err))
-	}
+	m.put(ctx, st)
 	return routed > 0, sendErr
 }
 
 // send delivers a to the routes whose minimum severity sev reaches.
 func (m *Manager) send(ctx context.Context, a Alert, sev Severity) (routed, failed int, err error) {
 	var errs []error
-	for _, r := range m.cfg.Routes {
+	m.mu.Lock()
+	routes := m.cfg.Routes
+	m.mu.Unlock()
+	for _, r := range routes {
 		if sev < r.MinSeverity {
 			continue
 		}
@@ -232,6 +299,7 @@ func (m *Manager) Resolve(ctx context.Context, a Alert) (sent bool, err error) {
 	if err := m.prepare(&a); err != nil {
 		return false, err
 	}
+	m.Flush(ctx)
 	defer m.lock(a.Key)()
 	st, ok, err := m.activeState(ctx, a.Key)
 	if err != nil {
@@ -242,9 +310,7 @@ func (m *Manager) Resolve(ctx context.Context, a Alert) (sent bool, err error) {
 	}
 	if st.TimesSent == 0 {
 		st.ResolvedAt = a.At
-		if err := m.put(ctx, st); err != nil {
-			return false, fmt.Errorf("alert %s: %w", a.Key, err)
-		}
+		m.put(ctx, st)
 		return false, nil
 	}
 	a.Resolved = true
@@ -253,10 +319,14 @@ func (m *Manager) Resolve(ctx context.Context, a Alert) (sent bool, err error) {
 }
 
 // Active lists the conditions currently firing, so the caller can resolve those it no longer sees.
+// It answers from memory once the store's list is loaded, unsaved states included.
 func (m *Manager) Active(ctx context.Context) ([]State, error) {
-	states, err := m.cfg.State.ActiveAlertStates(ctx)
-	if err != nil {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.loadLocked(ctx); err != nil {
 		return nil, fmt.Errorf("active alerts: %w", err)
 	}
+	states := slices.Collect(maps.Values(m.active))
+	slices.SortFunc(states, func(a, b State) int { return cmp.Compare(a.Key, b.Key) })
 	return states, nil
 }

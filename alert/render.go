@@ -28,7 +28,7 @@ func render(a Alert) content {
 			c.Fields = append(c.Fields, field{label, value})
 		}
 	}
-	add("", Truncate(cleanText(a.Text), maxTextRunes))
+	add("", BoundText(a.Text))
 	if a.ProposalID != 0 {
 		add("Proposal", strconv.FormatUint(a.ProposalID, 10)+titleSuffix(a.Title))
 	}
@@ -41,12 +41,12 @@ func render(a Alert) content {
 	}
 	add("Instance", Truncate(oneLine(a.Instance), 100))
 	add("Key", a.Key)
-	c.Summary = Truncate(strings.TrimSpace(cleanText(a.Summary)), maxSummaryRunes)
+	c.Summary = BoundSummary(a.Summary)
 	return c
 }
 
 func titleSuffix(title string) string {
-	if t := Truncate(oneLine(title), maxTitleRunes); t != "" {
+	if t := BoundTitle(title); t != "" {
 		return " — " + t
 	}
 	return ""

@@ -1,6 +1,8 @@
 package alert
 
 import (
+	"github.com/votebot/votebot/internal/sleep"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -71,7 +73,7 @@ func NewTelegramDecisions(cfg TelegramDecisionsConfig) (*TelegramDecisions, erro
 		cfg.Client = &http.Client{Timeout: cfg.PollTimeout + DefaultTimeout}
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = sleep.For
 	}
 	allowed := make(map[int64]bool, len(cfg.AllowedUsers))
 	for _, id := range cfg.AllowedUsers {
@@ -79,17 +81,6 @@ func NewTelegramDecisions(cfg TelegramDecisionsConfig) (*TelegramDecisions, erro
 	}
 	return &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
 		allowed: allowed, applied: map[[2]uint64]decisionCallback{}}, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Backoff after failed polls: doubling from backoffMin up to backoffMax.

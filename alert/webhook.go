@@ -55,10 +55,10 @@ type WebhookPayload struct {
 func webhookPayload(a Alert) WebhookPayload {
 	p := WebhookPayload{
 		Key: a.Key, Kind: a.Kind, Severity: a.EffectiveSeverity().String(), Resolved: a.Resolved,
-		Reminder: a.Reminder, Headline: headline(a), Text: Truncate(cleanText(a.Text), maxTextRunes),
+		Reminder: a.Reminder, Headline: headline(a), Text: BoundText(a.Text),
 		NeuronAlias: Truncate(oneLine(a.NeuronAlias), 60), ProposalID: a.ProposalID,
-		Topic: Truncate(oneLine(a.Topic), 100), Title: Truncate(oneLine(a.Title), maxTitleRunes),
-		Summary: Truncate(cleanText(a.Summary), maxSummaryRunes), Instance: a.Instance, At: a.At,
+		Topic: Truncate(oneLine(a.Topic), 100), Title: BoundTitle(a.Title),
+		Summary: BoundSummary(a.Summary), Instance: a.Instance, At: a.At,
 	}
 	if a.Neuron != 0 {
 		p.Neuron = fmt.Sprint(a.Neuron)

@@ -118,7 +118,8 @@ type Bot struct {
 	notify  func(string)
 	events  func(Event)
 
-	mu      sync.Mutex // guards decider, opts, reconcile (Reload runs concurrently)
+	mu      sync.Mutex // guards decider, opts, reconcile, nextGov (Reload runs concurrently)
+	nextGov Governance // a reload's new client, taken at the next pass
 	decider Decider
 	opts    Options
 	// reconcile is set at start and on reload: the next pass makes
@@ -131,11 +132,16 @@ type Bot struct {
 	ready        bool
 	lastPoll     time.Time
 	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
+	storeBroken  atomic.Bool  // the store cannot keep writes (Ready)
 	failedPolls  int
 	// downSince is the first failed poll of an outage of every endpoint.
 	downSince time.Time
 	// unknownKinds are the unknown action tags and topics told of already.
 	unknownKinds map[string]bool
+	// downFrom is the previous process's last successful poll (from the
+	// store) and upAt this one's start: the window a ballot went unseen.
+	downFrom, upAt time.Time
+	beatAt         time.Time // last heartbeat written
 	// recheckInFlight: votes in flight before the restart still need their
 	// ballots re-read.
 	recheckInFlight bool
@@ -147,6 +153,7 @@ type Bot struct {
 	neuronReads   int                        // successful reads of the neurons so far
 	allFilled     bool                       // the last pass found every open ballot filled
 	lastPlans     []BallotPlan
+	view          view // for readers outside the loop (the console)
 	marks         *ballotMarks
 	amu           sync.Mutex                 // guards titles and firing (votes run concurrently)
 	titles        map[uint64]policy.Proposal // for alert texts
@@ -163,6 +170,7 @@ type Bot struct {
 	loggedErr     time.Time
 	prunedAt      time.Time
 	firstTry      time.Time
+	audit         auditState // the reward audit's last maturity snapshot (audit.go)
 }
 
 type ballotKey struct{ neuron, proposal uint64 }
@@ -224,9 +232,22 @@ func (b *Bot) Wake() {
 	}
 }
 
+// ReplaceGovernance makes the next pass use g (a reload changed the network
+// or the identity); the last full read of the open proposals is dropped.
+func (b *Bot) ReplaceGovernance(g Governance) {
+	b.mu.Lock()
+	b.nextGov = g
+	b.reconcile = true
+	b.mu.Unlock()
+	b.Wake()
+}
+
 func (b *Bot) snapshot() (Decider, Options, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.nextGov != nil { // the pass goroutine is the only reader of b.gov
+		b.gov, b.nextGov, b.open = b.nextGov, nil, openCache{}
+	}
 	r := b.reconcile
 	b.reconcile = false
 	return b.decider, b.opts, r
@@ -263,6 +284,12 @@ func (b *Bot) fire(ctx context.Context, a alert.Alert) {
 
 // resolve clears an alert if this process fired it.
 func (b *Bot) resolve(ctx context.Context, kind alert.Kind, neuron, proposal uint64) {
+	b.resolveWith(ctx, kind, neuron, proposal, "")
+}
+
+// resolveWith clears an alert, saying why in the resolution when text is
+// set (a ballot at risk that ended missed is not "fine").
+func (b *Bot) resolveWith(ctx context.Context, kind alert.Kind, neuron, proposal uint64, text string) {
 	b.amu.Lock()
 	if len(b.firing) == 0 { // the common case, checked for every filled ballot each pass
 		b.amu.Unlock()
@@ -274,6 +301,9 @@ func (b *Bot) resolve(ctx context.Context, kind alert.Kind, neuron, proposal uin
 	b.amu.Unlock()
 	if !ok {
 		return
+	}
+	if text != "" {
+		a.Text = text
 	}
 	if _, err := b.alerter.Resolve(ctx, a); err != nil {
 		b.log.Error().Err(err).Stringer("alert", key).Msg("alert resolution failed")

@@ -296,6 +296,9 @@ type memStore struct {
 	settled   map[uint64]bool
 	overrides []policy.Override
 	prunes    []time.Time // Prune's cutoffs
+	beat      time.Time   // the last heartbeat
+	// failWrites makes every write fail (a full disk); Writable says so.
+	failWrites error
 	// failReads makes InFlightVotes fail (a store that cannot be read).
 	failReads error
 }
@@ -309,9 +312,37 @@ func newMemStore() *memStore {
 	return &memStore{props: map[uint64]policy.Proposal{}, settled: map[uint64]bool{}}
 }
 
+func (s *memStore) Heartbeat(_ context.Context, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.beat = at
+	return nil
+}
+
+func (s *memStore) LastHeartbeat(context.Context) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.beat, nil
+}
+
+func (s *memStore) Writable() (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failWrites == nil, s.failWrites
+}
+
+func (s *memStore) Probe(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failWrites
+}
+
 func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failWrites != nil {
+		return 0, s.failWrites
+	}
 	for _, a := range s.attempts {
 		if a.Neuron != v.Neuron || a.Proposal != v.Proposal {
 			continue
@@ -364,6 +395,9 @@ func (s *memStore) RecordDryRun(_ context.Context, v VoteIntent) error {
 func (s *memStore) RecordDecisions(_ context.Context, ds []DecisionRecord) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failWrites != nil {
+		return s.failWrites
+	}
 	s.decisions = append(s.decisions, ds...)
 	return nil
 }
@@ -371,6 +405,9 @@ func (s *memStore) RecordDecisions(_ context.Context, ds []DecisionRecord) error
 func (s *memStore) RecordObservations(_ context.Context, obs []rewards.Observation) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failWrites != nil {
+		return s.failWrites
+	}
 	s.obs = append(s.obs, obs...)
 	return nil
 }
@@ -445,7 +482,8 @@ type recAlerter struct {
 	active    map[alert.Key]alert.Alert
 	delivered []string // "fire kind/neuron/proposal" / "resolve kind/neuron/proposal"
 	// before are the states Active reports, as after a restart.
-	before []alert.State
+	before       []alert.State
+	resolvedText map[alert.Key]string // the text each resolution was sent with
 }
 
 func newRecAlerter() *recAlerter { return &recAlerter{active: map[alert.Key]alert.Alert{}} }
@@ -471,6 +509,10 @@ func (a *recAlerter) Resolve(_ context.Context, al alert.Alert) (bool, error) {
 	}
 	delete(a.active, al.ID())
 	a.delivered = append(a.delivered, "resolve "+keyText(al.ID()))
+	if a.resolvedText == nil {
+		a.resolvedText = map[alert.Key]string{}
+	}
+	a.resolvedText[al.ID()] = al.Text
 	return true, nil
 }
 

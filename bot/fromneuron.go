@@ -65,6 +65,10 @@ func FromNeuron(fn nns.Neuron, me string, now time.Time) Neuron {
 	if fn.PotentialVotingPower != nil {
 		n.PotentialVotingPower = *fn.PotentialVotingPower
 	}
+	n.Maturity.MaturityE8s = fn.MaturityE8sEquivalent
+	if fn.StakedMaturityE8sEquivalent != nil {
+		n.Maturity.StakedMaturityE8s = *fn.StakedMaturityE8sEquivalent
+	}
 	return n
 }
 

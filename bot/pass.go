@@ -41,6 +41,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 		}
 		b.startSucceeded(ctx)
 	}
+	b.checkStore(ctx)
 	props, err := b.pollOpen(ctx, opts, reconcile)
 	if err != nil {
 		b.pollFailed(ctx, err, opts)
@@ -63,12 +64,14 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	// Re-read the neurons now (not just every NeuronsTTL) when what they
 	// show matters: first pass, reconcile, a proposal to settle, or a
 	// ballot that vanished (the identity may have lost its hotkey).
-	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props)
+	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props) ||
+		b.audit.pendingBefore != nil // the reward audit waits for this read (audit.go)
 	idle := b.allFilled && !b.untracked(props)
 	b.trackProposals(ctx, props)
 
 	state, neuronsRead := b.readNeurons(ctx, opts, force, idle)
 	b.checkedOnce = true
+	b.auditRewards(ctx, opts, state, neuronsRead)
 	b.nameProposers(ctx, props, opts, now)
 	if neuronsRead {
 		b.checkNeurons(ctx, decider, opts, state, reconcile, now)
@@ -82,6 +85,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	if err != nil {
 		b.log.Error().Err(err).Msg("read overrides")
 	}
+	b.keepView(props, state, neuronsRead, now)
 	if b.nothingToPlan(props, opts) {
 		b.allFilled = true
 		sum.Missed = b.settle(ctx, props, state, decider, overrides, opts)
@@ -164,6 +168,11 @@ func (b *Bot) start(ctx context.Context) error {
 	case err != nil:
 		return err
 	}
+	b.upAt = b.now()
+	var err error
+	if b.downFrom, err = b.store.LastHeartbeat(ctx); err != nil {
+		return fmt.Errorf("read the last poll of the previous run: %w", err)
+	}
 	unsettled, err := b.store.UnsettledProposals(ctx)
 	if err != nil {
 		return fmt.Errorf("load unsettled proposals: %w", err)
@@ -209,6 +218,13 @@ func (b *Bot) pollSucceeded(ctx context.Context, now time.Time) {
 	b.resolve(ctx, alert.KindAllEndpointsDown, 0, 0)
 	b.resolve(ctx, alert.KindPollStale, 0, 0)
 	b.metrics.PollSucceeded(now)
+	if now.Sub(b.beatAt) >= time.Minute {
+		if err := b.store.Heartbeat(ctx, now); err != nil {
+			b.log.Debug().Err(err).Msg("heartbeat")
+		} else {
+			b.beatAt = now
+		}
+	}
 	if b.notify != nil {
 		if !b.ready {
 			b.notify("READY=1")
@@ -291,7 +307,7 @@ func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 		b.tracked[p.ID] = p
 		if !seen {
 			b.noteUnknownKinds(ctx, p)
-			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.Topic.String()).Str("title", p.Title).
+			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.Topic.String()).Str("title", alert.BoundTitle(p.Title)).
 				Time("deadline", p.Deadline).Msg("proposal seen")
 			b.emit("proposal", 0, p.ID, "%s · %q · deadline %s", p.Topic, truncate(p.Title, 60), p.Deadline.Format("15:04:05"))
 		} else {

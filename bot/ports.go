@@ -96,6 +96,10 @@ type Store interface {
 	MarkSettled(ctx context.Context, p policy.Proposal) error
 	Overrides(ctx context.Context) ([]policy.Override, error)
 	MissedVotes(ctx context.Context) ([]rewards.MissedCount, error)
+	// Heartbeat records the time of a successful poll; LastHeartbeat reads
+	// it back in the next process, which so knows when ballots went unseen.
+	Heartbeat(ctx context.Context, at time.Time) error
+	LastHeartbeat(ctx context.Context) (time.Time, error)
 	// Prune deletes decisions, observations, settled proposals and resolved
 	// alert states older than before (store.retention).
 	Prune(ctx context.Context, before time.Time) (int64, error)

@@ -60,11 +60,12 @@ func (b *Bot) peek() (Decider, Options, bool) {
 	return b.decider, b.opts, b.reconcile
 }
 
-// Ready reports whether a poll succeeded within 3 poll intervals.
+// Ready reports whether a poll succeeded within 3 poll intervals and the
+// store can keep writes.
 func (b *Bot) Ready() bool {
 	_, opts, _ := b.peek()
 	last := b.LastPoll()
-	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval
+	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval && !b.storeBroken.Load()
 }
 
 // LastPoll is when the last poll succeeded (zero if never).

@@ -22,6 +22,14 @@ func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead bo
 		return BallotFollowing, b.Vote
 	case !has && neuronRead && n.Authorized && p.RewardStatus != nns.RewardStatusSettled:
 		return BallotNone, 0
+	case !has && neuronRead && n.Authorized:
+		// Settled: the canister purged the ballots. The neuron's recent
+		// ballots still say whether it voted; if not, nothing can confirm
+		// it had a ballot to miss.
+		if v, ok := n.RecentBallots[p.ID]; ok && v != nns.VoteUnspecified {
+			return BallotFollowing, v
+		}
+		return BallotUnknown, 0
 	case !has:
 		return BallotUnknown, 0
 	case !neuronRead || !n.Authorized:
@@ -69,9 +77,13 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 		for _, nc := range opts.Neurons {
 			n, read := state[nc.ID]
 			outcome, vote := classifySettled(*p, nc, n, read)
-			// Voting ended: the ballot is no longer at risk, whatever it is.
-			b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)
+			if outcome != BallotMissed && outcome != BallotUnknown {
+				// Voting ended with the ballot filled (or none to fill).
+				b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)
+			}
 			if outcome == BallotUnknown && p.RewardStatus != nns.RewardStatusSettled {
+				b.resolveWith(ctx, alert.KindProposalAtRisk, nc.ID, id, "Voting ended, but this neuron's ballot "+
+					"could not be read (is the hotkey still on the neuron?): whether it voted is not known yet.")
 				// Ballots may become readable again before settlement; until
 				// then the report says unknown, never missed.
 				if o, ok := b.unknownObservation(*p, nc, now); ok {
@@ -86,6 +98,11 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
 				continue // a deliberate abstention: recorded as missed, not alerted
 			}
+			if outcome == BallotUnknown && b.marks.set(ballotKey{nc.ID, id}, markMissed) {
+				// Voting ended and the canister no longer has the ballots:
+				// never passed off as filled, nor as missed.
+				b.unconfirmed(ctx, *p, nc, now)
+			}
 			b.resolve(ctx, alert.KindManualDecisionNeeded, nc.ID, id)
 			b.resolve(ctx, alert.KindVoteRefused, nc.ID, id)
 			if outcome == BallotMissed && b.marks.set(ballotKey{nc.ID, id}, markMissed) {
@@ -93,6 +110,7 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 				// another neuron's ballot is unknown.
 				missed++
 				b.missed(ctx, *p, nc, now)
+				b.resolveWith(ctx, alert.KindProposalAtRisk, nc.ID, id, "Voting ended without a vote from this neuron: see the vote missed alert.")
 			}
 		}
 		if !b.recordObservations(ctx, obs) {
@@ -198,4 +216,25 @@ func observation(p *policy.Proposal, neuron uint64, outcome BallotOutcome, vote 
 	return rewards.Observation{ProposalID: p.ID, Neuron: neuron, Topic: p.Topic, RewardStatus: status,
 		Ballot: state, BallotVP: p.Ballots.VotingPower(neuron), Vote: vote,
 		ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: now}
+}
+
+// unconfirmed tells a person that a ballot's outcome cannot be known: voting
+// ended while votebot could not see it (typically it was not running) and
+// the canister has since purged the proposal's ballots.
+func (b *Bot) unconfirmed(ctx context.Context, p policy.Proposal, nc NeuronConfig, now time.Time) {
+	why := "votebot could not read the ballot before the canister purged it"
+	if !b.downFrom.IsZero() && p.Deadline.After(b.downFrom) && p.Deadline.Before(b.upAt) {
+		why = fmt.Sprintf("votebot was down from %s to %s", fmtTime(b.downFrom), fmtTime(b.upAt))
+	} else if b.downFrom.IsZero() && !b.upAt.IsZero() && p.Deadline.Before(b.upAt) {
+		why = "votebot was not running when voting ended (it started at " + fmtTime(b.upAt) + ")"
+	}
+	text := fmt.Sprintf("Could not confirm neuron %s voted on proposal %d (%s) before its deadline %s; %s. "+
+		"It is counted neither voted nor missed (the report shows it as unknown): check the neuron's voting "+
+		"history in the NNS dapp.", neuronLabel(nc), p.ID, p.Topic, fmtTime(p.Deadline), why)
+	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Msg(text)
+	b.emit("unconfirmed", nc.ID, p.ID, "%s: vote on %d not confirmed", neuronLabel(nc), p.ID)
+	b.fire(ctx, alert.Alert{Kind: alert.KindVoteUnconfirmed, Severity: alert.SeverityWarning, Neuron: nc.ID,
+		ProposalID: p.ID, Deadline: p.Deadline, Text: text,
+		Headline: fmt.Sprintf("Vote on proposal %d not confirmed for neuron %s", p.ID, neuronLabel(nc))})
+	b.resolveWith(ctx, alert.KindProposalAtRisk, nc.ID, p.ID, "Voting ended and the vote could not be confirmed: see the vote not confirmed alert.")
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 // Neuron is the part of a full neuron the loop needs.
@@ -35,6 +36,9 @@ type Neuron struct {
 	VotingPowerRefreshed time.Time
 	DecidingVotingPower  uint64
 	PotentialVotingPower uint64
+	// Maturity is maturity_e8s_equivalent and staked_maturity_e8s_equivalent,
+	// for the reward audit (bot/audit.go).
+	Maturity rewards.Maturity
 }
 
 // Economics are the network parameters the loop reads at run time.

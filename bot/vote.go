@@ -51,8 +51,11 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	case errors.Is(err, ErrVoteInFlight):
 		return voteRetry // another attempt is pending; re-checked at start
 	case err != nil:
-		logv.Error().Err(err).Msg("record vote intent; not sending")
-		return voteRetry
+		// The store cannot record the intent (disk full, corrupt): vote
+		// anyway. A repeat is refused by the canister (already voted),
+		// which is harmless; a missed vote is not.
+		logv.Error().Err(err).Msg("cannot record the vote intent (store_unwritable); voting anyway")
+		attempt = 0
 	}
 	err = b.gov.RegisterVote(ctx, k.neuron, k.proposal, d.Vote)
 	outcome, result, errText := VoteSucceeded, voteSent, ""
@@ -78,7 +81,9 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 		outcome, result, errText = VoteFailed, voteRetry, err.Error()
 		logv.Warn().Err(err).Msg("vote failed; will retry")
 	}
-	if ferr := b.store.FinishVote(context.WithoutCancel(ctx), attempt, outcome, errText); ferr != nil {
+	if attempt == 0 {
+		// Nothing to finish: the intent was never written.
+	} else if ferr := b.store.FinishVote(context.WithoutCancel(ctx), attempt, outcome, errText); ferr != nil {
 		logv.Error().Err(ferr).Msg("record vote outcome")
 	}
 	if result == voteSent {

@@ -119,3 +119,39 @@ func (b *Bot) checkClock(ctx context.Context, opts Options) {
 			"on the IC's time, but far off, requests are refused: fix NTP (timedatectl, chrony).",
 			skew.Abs().Round(time.Second), dir, opts.ClockSkewAlert)})
 }
+
+// storeHealth is implemented by a store that can tell it cannot keep
+// writes (*store.Store: disk full, I/O error, the file deleted).
+type storeHealth interface {
+	Writable() (bool, error)
+	// Probe writes something small, so recovery shows without waiting for
+	// the next real write.
+	Probe(ctx context.Context) error
+}
+
+// checkStore tells a person when the store cannot keep writes: votes go on
+// (see castOne) and the alerter keeps its dedup in memory, but a restart
+// would forget what was sent and done. It also hands the alerter's unsaved
+// states back to the store once it can take them.
+func (b *Bot) checkStore(ctx context.Context) {
+	if f, ok := b.alerter.(interface{ Flush(context.Context) }); ok {
+		f.Flush(ctx)
+	}
+	hs, ok := b.store.(storeHealth)
+	if !ok {
+		return
+	}
+	if good, _ := hs.Writable(); !good {
+		_ = hs.Probe(ctx) // recovered since the last failed write?
+	}
+	good, err := hs.Writable()
+	b.storeBroken.Store(!good)
+	if good {
+		b.resolve(ctx, alert.KindStoreUnwritable, 0, 0)
+		return
+	}
+	b.fire(ctx, alert.Alert{Kind: alert.KindStoreUnwritable, Severity: alert.SeverityCritical,
+		Headline: "The state database cannot be written",
+		Text: fmt.Sprintf("%v. votebot keeps voting and alerting, but forgets on restart what it sent: free disk space "+
+			"or fix the file at store.path, then it recovers by itself (a deleted or replaced file needs a restart).", err)})
+}

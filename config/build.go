@@ -25,6 +25,10 @@ func (d *decoder) build(fc fileConfig) *Config {
 	}
 	d.checkNetwork(fc.Network)
 	d.checkIdentity(fc.Identity)
+	cfg.keyAt = d.locate("identity.credential")
+	if fc.Identity.PEMFile != "" {
+		cfg.keyAt = d.locate("identity.pem_file")
+	}
 	for _, name := range sortedKeys(fc.Policies) {
 		cfg.Policies[name] = d.compilePolicy(name, fc.Policies[name])
 	}
@@ -33,6 +37,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 	}
 	cfg.Neurons = d.checkNeurons(fc.Neurons, cfg.Policies)
 	cfg.Alerts.Channels = d.checkChannels(fc.Alerts.Channels)
+	cfg.Console = d.checkConsole(fc.Console, cfg.Listen)
 	d.checkScalars(cfg)
 	return cfg
 }
@@ -49,7 +54,9 @@ func (d *decoder) checkNetwork(n Network) {
 		d.addf("network.urls", "at least one URL is required (or write network: mainnet)")
 	}
 	for i, u := range n.URLs {
-		if err := checkHTTPURL(u, false); err != nil {
+		// An endpoint URL may carry credentials (user:password@, ?key=): not quoted then.
+		secret := strings.ContainsAny(u, "@?")
+		if err := checkHTTPURL(u, secret); err != nil {
 			d.addf("network.urls["+strconv.Itoa(i)+"]", "%v", err)
 		}
 	}
@@ -156,9 +163,11 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 				}
 			}
 		}
-		if !slices.Contains(channelTypes, ch.Type) {
-			d.addf(at+".type", "must be one of %s, not %q", strings.Join(channelTypes, ", "), ch.Type)
-		} else {
+		switch {
+		case d.hasProblem(at): // not a mapping: its fields would only repeat that
+		case !slices.Contains(channelTypes, ch.Type):
+			d.addf(at+".type", "must be one of %s, not %s", strings.Join(channelTypes, ", "), quote(ch.Type))
+		default:
 			d.checkChannelFields(at, ch)
 		}
 		if ch.MinSeverity == "" {
@@ -169,7 +178,7 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 		}
 		ch.MinSeverity = strings.ToLower(ch.MinSeverity)
 		if !slices.Contains([]string{SeverityInfo, SeverityWarning, SeverityCritical}, ch.MinSeverity) {
-			d.addf(at+".min_severity", "must be info, warning or critical, not %q", ch.MinSeverity)
+			d.addf(at+".min_severity", "must be info, warning or critical, not %s", quote(string(ch.MinSeverity)))
 		}
 		out[name] = ch
 	}
@@ -178,7 +187,7 @@ func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 
 func (d *decoder) checkChannelFields(at string, ch Channel) {
 	need := func(field string, set bool) {
-		if !set {
+		if !set && !d.hasProblem(at+"."+field) {
 			d.addf(at+"."+field, "required for a channel of type %s", ch.Type)
 		}
 	}
@@ -190,16 +199,20 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 	switch ch.Type {
 	case ChannelWebhook, ChannelSlack, ChannelDiscord:
 		need("url", !ch.URL.IsZero())
+		unused("decisions", ch.Decisions != nil)
 		unused("token", !ch.Token.IsZero())
 		unused("routing_key", !ch.RoutingKey.IsZero())
 	case ChannelTelegram:
 		need("token", !ch.Token.IsZero())
 		need("chat_id", ch.ChatID != "")
 		unused("routing_key", !ch.RoutingKey.IsZero())
+		d.checkDecisions(at+".decisions", ch.Decisions)
 	case ChannelPagerDuty:
 		need("routing_key", !ch.RoutingKey.IsZero())
+		unused("decisions", ch.Decisions != nil)
 		unused("token", !ch.Token.IsZero())
 	case ChannelEmail:
+		unused("decisions", ch.Decisions != nil)
 		need("smtp.host", ch.SMTP.Host != "")
 		need("smtp.from", ch.SMTP.From != "")
 		need("smtp.to", len(ch.SMTP.To) > 0)
@@ -207,7 +220,7 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 			d.addf(at+".smtp.port", "must be between 1 and 65535, not %d", ch.SMTP.Port)
 		}
 		if !slices.Contains(smtpSecurities, ch.SMTP.Security) {
-			d.addf(at+".smtp.security", "must be one of %s, not %q", strings.Join(smtpSecurities, ", "), ch.SMTP.Security)
+			d.addf(at+".smtp.security", "must be one of %s, not %s", strings.Join(smtpSecurities, ", "), quote(ch.SMTP.Security))
 		}
 	}
 	if !ch.URL.IsZero() {

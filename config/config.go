@@ -13,6 +13,7 @@ import (
 // Defaults. The listener binds to localhost unless configured otherwise.
 const (
 	DefaultListen           = "127.0.0.1:9464"
+	DefaultConsoleListen    = "127.0.0.1:9465"
 	DefaultPollInterval     = 60 * time.Second
 	DefaultRefreshWhenLeft  = 30 * 24 * time.Hour
 	DefaultRetention        = 400 * 24 * time.Hour
@@ -42,8 +43,12 @@ type Config struct {
 	Listen       string
 	PollInterval time.Duration
 	Refresh      Refresh
+	// Console is the operator console; nil when the file has no console
+	// section (then none is served).
+	Console *Console
 
-	src source // where each key was written, for Warnings
+	src   source  // where each key was written, for Warnings
+	keyAt Problem // where the identity's key is set, for CheckKeyFile
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.
@@ -135,6 +140,9 @@ type Channel struct {
 	// Token and ChatID: telegram.
 	Token  Secret `yaml:"token"`
 	ChatID string `yaml:"chat_id"`
+	// Decisions: telegram only; when set, manual-decision alerts carry
+	// Yes / No buttons and the daemon records presses of the allowed users.
+	Decisions *Decisions `yaml:"decisions"`
 	// RoutingKey: pagerduty.
 	RoutingKey Secret `yaml:"routing_key"`
 	// SMTP: email.
@@ -142,6 +150,29 @@ type Channel struct {
 	// MinSeverity: info, warning or critical (default info; critical for
 	// pagerduty, so that routine notices page nobody).
 	MinSeverity string `yaml:"min_severity"`
+}
+
+// Decisions configures decisions from a Telegram chat.
+type Decisions struct {
+	// AllowedUserIDs are the Telegram user ids whose presses count: in a
+	// group chat anyone may press a button.
+	AllowedUserIDs []int64 `yaml:"allowed_user_ids"`
+}
+
+// Console is the operator console: its own listener, so the metrics port
+// can be opened to Prometheus without exposing decisions.
+type Console struct {
+	// Listen is the console's address (default 127.0.0.1:9465).
+	Listen string `yaml:"listen"`
+	// TokenFile holds the login token; empty: the systemd credential
+	// console-token, and without it the console is read-only.
+	TokenFile string `yaml:"token_file"`
+	// BehindTLSProxy marks the session cookie Secure on plain HTTP: a
+	// reverse proxy terminates TLS in front of the console.
+	BehindTLSProxy bool `yaml:"behind_tls_proxy"`
+	// AllowedHosts are host names a request may name besides localhost and
+	// IP addresses (the name a reverse proxy serves the console under).
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // SMTP is an email channel's server and envelope.
@@ -185,6 +216,7 @@ type fileConfig struct {
 	Listen       string                `yaml:"listen"`
 	PollInterval time.Duration         `yaml:"poll_interval"`
 	Refresh      Refresh               `yaml:"refresh"`
+	Console      *Console              `yaml:"console"`
 }
 
 type policySpec struct {

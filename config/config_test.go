@@ -31,6 +31,14 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.security: must be one of starttls, tls, none, not "ssl"`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.to: required for a channel of type email`,
 		},
+		"invalid-console.yml": {
+			`invalid-console.yml:5: console.listen: is the metrics address 127.0.0.1:9464: the console needs its own, so that the metrics port can be opened to Prometheus without exposing decisions`,
+			`invalid-console.yml:6: console.allowed_hosts[0]: must be a host name without scheme or port, not "https://votebot.example.org"`,
+			`invalid-console.yml:6: console.allowed_hosts[1]: must be a host name without scheme or port, not ""`,
+			`invalid-console.yml:13: alerts.channels.chat.decisions.allowed_user_ids: at least one Telegram user id is required: in a group chat anyone may press a button`,
+			`invalid-console.yml:18: alerts.channels.chat2.decisions.allowed_user_ids[1]: must be a Telegram user id (a positive number), not -7`,
+			`invalid-console.yml:22: alerts.channels.hook.decisions: not used by a channel of type webhook`,
+		},
 		"invalid-empty.yml": {
 			`invalid-empty.yml:1: identity: set pem_file (the hotkey's PEM file) or credential (a systemd credential name)`,
 			`invalid-empty.yml:1: neurons: at least one neuron is required`,
@@ -99,6 +107,20 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-types.yml:6: listen: must be host:port, e.g. 127.0.0.1:9464: address 9464: missing port in address`,
 			`invalid-types.yml:7: neurons: must be a list, not a mapping`,
 			`invalid-types.yml:11: alerts.thresholds.at_risk_before: invalid duration "24 hours": unknown unit " hours" (want ns, us, ms, s, m, h, d or y)`,
+		},
+		"invalid-list-cap.yml": {
+			`invalid-list-cap.yml:2: neurons: has 1001 entries; at most 1000 neurons are allowed`,
+		},
+		"invalid-many.yml": manyProblems(),
+		"invalid-secret-values.yml": {
+			`invalid-secret-values.yml:3: dry_run: must be true or false, not a URL (not shown: it may hold a token)`,
+			`invalid-secret-values.yml:4: poll_interval: must be a duration, not a string that looks like a token (not shown)`,
+			`invalid-secret-values.yml:5: network: must be "mainnet" or a mapping with urls and root_key, not a URL (not shown: it may hold a token)`,
+			`invalid-secret-values.yml:8: alerts.channels.chat: must be a mapping, not a URL (not shown: it may hold a token)`,
+			`invalid-secret-values.yml:9: alerts.channels.ops: must be a mapping, not a list`,
+			`invalid-secret-values.yml:10: alerts.channels.ops2: must be a mapping, not a string (not shown: under alerts.channels it may be a secret)`,
+			`invalid-secret-values.yml:11: alerts.channels.pager.min_severity: must be info, warning or critical, not a string that looks like a token (not shown)`,
+			`invalid-secret-values.yml:12: alerts.channels.tg.chat_id: must be a string, not a mapping`,
 		},
 		"invalid-yaml.yml": {
 			`invalid-yaml.yml:2: invalid YAML: yaml: line 2: did not find expected key`,

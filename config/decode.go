@@ -25,15 +25,30 @@ type decoder struct {
 	lines    map[string]int    // key path → line
 	env      map[string]string // key path → VOTEBOT_* variable that set it
 	problems Errors
+	more     int    // problems found past MaxProblems, counted but not kept
+	tooLarge Errors // lists over their limit: reported alone, since their entries were skipped
 }
 
 func newDecoder(file string) *decoder {
 	return &decoder{file: file, lines: map[string]int{}, env: map[string]string{}, budget: maxNodes}
 }
 
-// addf records a problem at path, locating it by the closest known path.
+// addf records a problem at path, locating it by the closest known path. Past MaxProblems it
+// only counts: a user fixes the first hundred before reading the rest.
 func (d *decoder) addf(path, format string, args ...any) {
-	p := Problem{File: d.file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	if len(d.problems) >= MaxProblems {
+		d.more++
+		return
+	}
+	p := d.locate(path)
+	p.Msg = fmt.Sprintf(format, args...)
+	d.problems = append(d.problems, p)
+}
+
+// locate is a problem at path without its message: the file line (or environment variable) of
+// path or of its closest parent that has one.
+func (d *decoder) locate(path string) Problem {
+	p := Problem{File: d.file, Path: path}
 	for q := path; ; q = parentPath(q) {
 		if env, ok := d.env[q]; ok {
 			p.Env = env
@@ -47,7 +62,7 @@ func (d *decoder) addf(path, format string, args ...any) {
 			break
 		}
 	}
-	d.problems = append(d.problems, p)
+	return p
 }
 
 // exhausted reports, once, that aliases expand the document too far.
@@ -153,7 +168,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
-		d.addf(path, "must be a mapping, not %s", describe(n))
+		d.addf(path, "must be a mapping, not %s", d.describe(n, path))
 		return
 	}
 	fields := fieldsByTag(v.Type())
@@ -169,7 +184,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 
 func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
-		d.addf(path, "must be a mapping, not %s", describe(n))
+		d.addf(path, "must be a mapping, not %s", d.describe(n, path))
+		return
+	}
+	if d.overLimit(n, path) {
 		return
 	}
 	if v.IsNil() {
@@ -275,7 +293,9 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	case n.Kind == yaml.ScalarNode:
 		items = []*yaml.Node{n} // a single value where a list is expected
 	case n.Kind != yaml.SequenceNode:
-		d.addf(path, "must be a list, not %s", describe(n))
+		d.addf(path, "must be a list, not %s", d.describe(n, path))
+		return
+	case d.overLimit(n, path):
 		return
 	}
 	out := reflect.MakeSlice(v.Type(), len(items), len(items))
@@ -302,7 +322,7 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 		}
 		b, err := strconv.ParseBool(s)
 		if err != nil || (n.Tag != "!!bool" && n.Line > 0) {
-			d.addf(path, "must be true or false, not %q", s)
+			d.addf(path, "must be true or false, not %s", d.quote(s, path))
 			return
 		}
 		v.SetBool(b)
@@ -313,7 +333,7 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, v.Type().Bits())
 		if err != nil {
-			d.addf(path, "must be an integer that fits in %d bits, not %q", v.Type().Bits(), s)
+			d.addf(path, "must be an integer that fits in %d bits, not %s", v.Type().Bits(), d.quote(s, path))
 			return
 		}
 		v.SetInt(i)
@@ -324,7 +344,7 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 		}
 		u, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 10, v.Type().Bits())
 		if err != nil {
-			d.addf(path, "must be a non-negative integer, not %q", s)
+			d.addf(path, "must be a non-negative integer, not %s", d.quote(s, path))
 			return
 		}
 		v.SetUint(u)
@@ -336,7 +356,7 @@ func (d *decoder) decodeScalar(n *yaml.Node, v reflect.Value, path string) {
 // scalar returns a scalar node's text, or records that want was expected.
 func (d *decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.addf(path, "must be %s, not %s", want, describe(n))
+		d.addf(path, "must be %s, not %s", want, d.describe(n, path))
 		return "", false
 	}
 	return n.Value, true
@@ -348,6 +368,10 @@ func (d *decoder) decodeDuration(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	dur, err := duration.Parse(s)
+	if err != nil && d.hidden(s, path) {
+		d.addf(path, "must be a duration, not %s", d.quote(s, path))
+		return
+	}
 	if err != nil {
 		d.addf(path, "%v", err)
 		return
@@ -363,7 +387,7 @@ func (d *decoder) decodeNetwork(n *yaml.Node, v reflect.Value, path string) {
 			v.Set(reflect.ValueOf(Network{Mainnet: true}))
 			return
 		}
-		d.addf(path, "must be \"mainnet\" or a mapping with urls and root_key, not %q", n.Value)
+		d.addf(path, "must be \"mainnet\" or a mapping with urls and root_key, not %s", d.quote(n.Value, path))
 		return
 	}
 	var net struct {
@@ -391,14 +415,15 @@ func fieldsByTag(t reflect.Type) map[string]int {
 	return out
 }
 
-func describe(n *yaml.Node) string {
+// describe names a value in a type-mismatch error; a scalar is quoted unless it may be a secret.
+func (d *decoder) describe(n *yaml.Node, path string) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return strconv.Quote(n.Value)
+		return d.quote(n.Value, path)
 	}
 	return "this value"
 }

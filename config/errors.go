@@ -15,6 +15,9 @@ type Problem struct {
 	Env  string // the VOTEBOT_* variable that set the value, if any
 	Path string // key path, e.g. "policies.default.rules[2].match.topics[0]"
 	Msg  string
+	// More, when not zero, makes this the last line of a long list: it stands for More
+	// problems found past MaxProblems and not listed.
+	More int
 }
 
 func (p Problem) String() string {
@@ -47,6 +50,19 @@ func (e Errors) Error() string {
 		lines[i] = p.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Count is how many problems were found, those past MaxProblems included.
+func (e Errors) Count() int {
+	n := 0
+	for _, p := range e {
+		if p.More > 0 {
+			n += p.More
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // sorted orders problems by line, then path, and drops exact duplicates.

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -25,12 +27,39 @@ type EnvLookup func(key string) (string, bool)
 // Load reads, overrides from the environment, decodes and validates the
 // file at path. Configuration mistakes come back as Errors, listing every
 // problem; a file that cannot be read is a plain error.
+// A file over MaxFileSize is one problem, and is not read.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := Parse(path, data, ViperEnv())
+	if err != nil {
+		return nil, err
+	}
+	resolvePaths(cfg, filepath.Dir(path))
+	return cfg, nil
+}
+
+// readBounded reads at most MaxFileSize+1 bytes of path: enough for Parse to refuse a larger
+// file without holding it (a FIFO or /dev/zero has no size to check first).
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read config: %w (name the file with --config/-c; deploy/install.sh installs the example as /etc/votebot/votebot.yaml)", err)
+		}
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
+		return nil, fileTooLarge(path, fi.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(path, data, ViperEnv())
+	return data, nil
 }
 
 // ViperEnv looks overrides up in the process environment through viper
@@ -56,6 +85,9 @@ func EnvName(key string) string {
 // Parse decodes and validates configuration data; file names it in errors.
 // env may be nil (no overrides).
 func Parse(file string, data []byte, env EnvLookup) (*Config, error) {
+	if len(data) > MaxFileSize {
+		return nil, fileTooLarge(file, int64(len(data)))
+	}
 	d := newDecoder(file)
 	root, err := parseYAML(data)
 	if err != nil {
@@ -66,10 +98,18 @@ func Parse(file string, data []byte, env EnvLookup) (*Config, error) {
 	}
 	fc := defaults()
 	d.decode(root, reflect.ValueOf(&fc).Elem(), "")
+	if len(d.tooLarge) > 0 { // its entries were skipped: any other problem could be an artefact
+		return nil, d.tooLarge.sorted()
+	}
 	cfg := d.build(fc)
 	cfg.File = file
 	if len(d.problems) > 0 {
-		return nil, d.problems.sorted()
+		probs := d.problems.sorted()
+		if d.more > 0 {
+			probs = append(probs, Problem{File: file, More: d.more,
+				Msg: fmt.Sprintf("… and %d more problems (fix these first)", d.more)})
+		}
+		return nil, probs
 	}
 	return cfg, nil
 }

@@ -23,8 +23,17 @@ func (c *Config) Summary() string {
 	for _, p := range c.Policies {
 		rules += len(p.Rules)
 	}
-	return fmt.Sprintf("ok: %s: %d neurons, %d policies (%d rules), %d alert channels, network %s",
-		c.File, len(c.Neurons), len(c.Policies), rules, len(c.Alerts.Channels), c.Network.describe())
+	return fmt.Sprintf("ok: %s: %s, %s (%s), %s, network %s",
+		c.File, count(len(c.Neurons), "neuron", "neurons"), count(len(c.Policies), "policy", "policies"),
+		count(rules, "rule", "rules"), count(len(c.Alerts.Channels), "alert channel", "alert channels"), c.Network.describe())
+}
+
+// count writes "1 neuron", "2 neurons".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func (n Network) describe() string {
@@ -39,7 +48,11 @@ func (n Network) describe() string {
 	if n.FetchRootKey() {
 		key = "root key fetched"
 	}
-	return strings.Join(n.URLs, ", ") + " (" + key + limit + ")"
+	urls := make([]string, len(n.URLs))
+	for i, u := range n.URLs {
+		urls[i] = RedactURL(u) // an endpoint may carry credentials
+	}
+	return strings.Join(urls, ", ") + " (" + key + limit + ")"
 }
 
 // String is Redacted: a Config never prints its secrets.
@@ -78,6 +91,16 @@ func (c *Config) Redacted() string {
 	}
 	w("store: %s (retention %s)", c.Store.Path, fmtDuration(c.Store.Retention))
 	w("listen: %s", c.Listen)
+	if c.Console == nil {
+		w("console: none")
+	} else {
+		token := "credential console-token"
+		if c.Console.TokenFile != "" {
+			token = "token_file " + c.Console.TokenFile
+		}
+		w("console: %s, %s, behind_tls_proxy %t, allowed_hosts [%s]", c.Console.Listen, token,
+			c.Console.BehindTLSProxy, strings.Join(c.Console.AllowedHosts, ", "))
+	}
 	w("poll_interval: %s", fmtDuration(c.PollInterval))
 	w("refresh.when_left: %s", fmtDuration(c.Refresh.WhenLeft))
 	return b.String()
@@ -95,6 +118,9 @@ func (ch Channel) secretsSummary() string {
 	add("routing_key", ch.RoutingKey)
 	if ch.ChatID != "" {
 		parts = append(parts, "chat_id "+ch.ChatID)
+	}
+	if ch.Decisions != nil {
+		parts = append(parts, fmt.Sprintf("decisions from users %v", ch.Decisions.AllowedUserIDs))
 	}
 	if ch.SMTP.Host != "" {
 		parts = append(parts, fmt.Sprintf("smtp %s:%d security %s from %s to %s password_file %s",

@@ -13,10 +13,10 @@ import (
 )
 
 const (
-	sessionCookie = "votebot_session"
+	sessionCookie = "votebot-session"
 	// loginCSRFCookie carries the login form's CSRF token (double submit): before a login
 	// there is no session to keep it in.
-	loginCSRFCookie = "votebot_login_csrf"
+	loginCSRFCookie = "votebot-login-csrf"
 	maxSessions     = 1000
 )
 

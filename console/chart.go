@@ -98,6 +98,10 @@ func newChart(series []Series) chart {
 			}
 			b.WriteString(strconv.FormatFloat(x(p.At), 'f', 1, 64) + "," + strconv.FormatFloat(y(p.Rate), 'f', 1, 64))
 		}
+		if len(pts) == 1 {
+			// One point is a line of no length: repeat it so the round cap draws a dot.
+			b.WriteString(" " + b.String())
+		}
 		line := chartLine{Name: truncate(oneLine(s.Name), 40), Points: b.String(), Class: "c" + strconv.Itoa(i)}
 		if len(pts) > 0 {
 			line.Last = strconv.FormatFloat(100*pts[len(pts)-1].Rate, 'f', 1, 64) + "%"

@@ -2,9 +2,12 @@ package daemon
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -35,10 +38,14 @@ type AppOptions struct {
 	Routes []alert.Route
 	// Tune adjusts the loop's options derived from the config (demo, tests).
 	Tune func(*bot.Options)
+	// TelegramBaseURL replaces the Bot API's address for the Telegram
+	// channels and decisions (tests: a local fake).
+	TelegramBaseURL string
 }
 
 // App is a bot wired to the real agent, store, alert manager and policy.
 type App struct {
+	clients *clientSet
 	Bot     *bot.Bot
 	Metrics *metrics.Metrics
 	Store   *store.Store
@@ -57,19 +64,25 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	clients := &clientSet{}
+	clients.gov.Store(gov)
 	if o.Now == nil {
 		// Deadlines are IC time: measure them on the IC's clock (the
-		// local one plus the skew every certificate shows).
-		o.Now = gov.Now
+		// local one plus the skew every certificate shows), of whichever
+		// client a reload put in place.
+		o.Now = func() time.Time { return clients.gov.Load().Now() }
 	}
-	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now))
+	st, err := store.Open(ctx, cfg.Store.Path, store.WithClock(o.Now), store.Exclusive())
+	if errors.Is(err, store.ErrLocked) {
+		return nil, err // it names the other process
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w (check store.path %q: its directory must exist and be writable by votebot, "+
 			"and the file must be a votebot database)", err, cfg.Store.Path)
 	}
 	routes := o.Routes
 	if routes == nil {
-		if routes, err = Routes(cfg.Alerts); err != nil {
+		if routes, err = routesWith(cfg.Alerts, o.TelegramBaseURL); err != nil {
 			st.Close()
 			return nil, err
 		}
@@ -80,12 +93,13 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	anon, err := connectAnonymous(ctx, cfg, o.Logger, m)
+	anon, err := connectAnonymous(ctx, cfg, gov.RootKey(), o.Logger, m)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o}
+	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o, clients: clients}
+	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
 		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events}, a.loopOptions(cfg))
@@ -131,7 +145,10 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 // It reports to the same observer as the signed client: while idle it is
 // the only one that calls, so without it votebot_endpoint_up stayed 1
 // through an outage and VotebotAllEndpointsDown could not fire for an hour.
-func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
+//
+// It pins the root key the signed client pinned (rootKey): with root_key
+// "fetch" both trust the same key, fetched and warned about once.
+func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
@@ -139,7 +156,7 @@ func connectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logge
 	if m, ok := obs.(*metrics.Metrics); ok {
 		obs = m.Client("anonymous")
 	}
-	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey, Logger: log, Observer: obs,
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: hex.EncodeToString(rootKey), Logger: log, Observer: obs,
 		MaxConcurrency: cfg.Network.MaxConcurrency})
 	if err != nil {
 		return nil, fmt.Errorf("connect anonymously: %w", err)
@@ -163,7 +180,10 @@ func (a *App) Ready() error {
 	if !a.Bot.Ready() {
 		return errors.New("no successful poll within 3 intervals")
 	}
-	if skew, _, ok := a.Gov.ClockSkew(); ok && !agent.ClockReady(skew) {
+	if ok, err := a.Store.Writable(); !ok {
+		return err
+	}
+	if skew, _, ok := a.clients.gov.Load().ClockSkew(); ok && !agent.ClockReady(skew) {
 		return fmt.Errorf("the local clock is %s off the IC's certified time: fix NTP (timedatectl)", skew.Abs().Round(time.Second))
 	}
 	return nil
@@ -175,9 +195,10 @@ func (a *App) Close() error { return a.Store.Close() }
 // Config is the configuration in force.
 func (a *App) Config() *config.Config { return a.cfg }
 
-// Reload applies a new configuration (SIGHUP). Network, identity and store
-// changes need a restart; policies, neurons, thresholds apply at once. An
-// invalid file keeps the old configuration, sets the gauge to 0 and alerts.
+// Reload applies a new configuration (SIGHUP): policies, neurons,
+// thresholds, alert channels, network and identity at once; listen and
+// store need a restart, and the log says so. An invalid file keeps the old
+// configuration, sets the gauge to 0 and alerts.
 func (a *App) Reload(ctx context.Context, path string) error {
 	cfg, err := config.Load(path)
 	if err != nil {
@@ -185,11 +206,70 @@ func (a *App) Reload(ctx context.Context, path string) error {
 		a.Bot.FireConfigInvalid(ctx, err)
 		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
 	}
+	if err := a.reconnect(ctx, cfg); err != nil {
+		a.Metrics.ConfigReloaded(false, a.opts.Now())
+		a.Bot.FireConfigInvalid(ctx, err)
+		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
+	}
+	if a.opts.Routes == nil { // not fixed by the caller (demo, tests)
+		routes, err := Routes(cfg.Alerts)
+		if err == nil {
+			err = a.Alerts.Reconfigure(routes, cfg.Alerts.Thresholds.ReminderInterval)
+		}
+		if err != nil {
+			a.Metrics.ConfigReloaded(false, a.opts.Now())
+			a.Bot.FireConfigInvalid(ctx, err)
+			return fmt.Errorf("reload %s: alert channels (keeping the old ones): %w", path, err)
+		}
+	}
+	for _, k := range restartKeys(a.cfg, cfg) {
+		a.opts.Logger.Warn().Str("key", k).Msg(k + " changed: it takes effect at the next restart (systemctl restart votebot)")
+	}
 	a.cfg = cfg
 	a.Bot.Reload(DeciderFor(cfg), a.loopOptions(cfg))
 	a.Metrics.ConfigReloaded(true, a.opts.Now())
 	a.Bot.ResolveConfigInvalid(ctx)
 	return nil
+}
+
+// clientSet is the governance client in use, swapped by a reload.
+type clientSet struct {
+	gov atomic.Pointer[agent.Governance]
+}
+
+// reconnect builds new clients when the network or the identity changed
+// (a rotated hotkey, another endpoint) and hands them to the loop.
+func (a *App) reconnect(ctx context.Context, cfg *config.Config) error {
+	if reflect.DeepEqual(a.cfg.Network, cfg.Network) && reflect.DeepEqual(a.cfg.Identity, cfg.Identity) {
+		return nil
+	}
+	gov, err := Connect(ctx, cfg, a.opts.Logger, a.Metrics)
+	if err != nil {
+		return err
+	}
+	anon, err := connectAnonymous(ctx, cfg, gov.RootKey(), a.opts.Logger, a.Metrics)
+	if err != nil {
+		return err
+	}
+	a.clients.gov.Store(gov)
+	a.Bot.ReplaceGovernance(AgentGov{C: gov, Anon: anon, Now: a.opts.Now})
+	a.opts.Logger.Info().Msg("network or identity changed: new connections in use")
+	return nil
+}
+
+// restartKeys are the keys that changed and only a restart applies.
+func restartKeys(old, cfg *config.Config) []string {
+	var keys []string
+	if old.Listen != cfg.Listen {
+		keys = append(keys, "listen")
+	}
+	if old.Store.Path != cfg.Store.Path {
+		keys = append(keys, "store.path")
+	}
+	if old.Instance != cfg.Instance {
+		keys = append(keys, "instance")
+	}
+	return keys
 }
 
 // DeciderFor builds the policy engine for each configured neuron.
@@ -223,11 +303,15 @@ func OptionsFor(cfg *config.Config) bot.Options {
 }
 
 // Routes builds the alert channels of a configuration.
-func Routes(al config.Alerts) ([]alert.Route, error) {
+func Routes(al config.Alerts) ([]alert.Route, error) { return routesWith(al, "") }
+
+// routesWith builds the channels with the Telegram Bot API at telegramBase
+// ("" for the real one).
+func routesWith(al config.Alerts, telegramBase string) ([]alert.Route, error) {
 	var routes []alert.Route
 	var errs []error
 	for name, ch := range al.Channels {
-		n, err := notifier(ch)
+		n, err := notifier(ch, telegramBase)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alerts.channels.%s: %w", name, err))
 			continue
@@ -247,7 +331,7 @@ func Routes(al config.Alerts) ([]alert.Route, error) {
 	return routes, errors.Join(errs...)
 }
 
-func notifier(ch config.Channel) (alert.Notifier, error) {
+func notifier(ch config.Channel, telegramBase string) (alert.Notifier, error) {
 	switch ch.Type {
 	case config.ChannelWebhook:
 		return alert.NewWebhook(alert.WebhookConfig{URL: ch.URL.Reveal()})
@@ -256,7 +340,8 @@ func notifier(ch config.Channel) (alert.Notifier, error) {
 	case config.ChannelDiscord:
 		return alert.NewDiscord(alert.DiscordConfig{WebhookURL: ch.URL.Reveal()})
 	case config.ChannelTelegram:
-		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID})
+		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID,
+			BaseURL: telegramBase, DecisionButtons: ch.Decisions != nil})
 	case config.ChannelPagerDuty:
 		return alert.NewPagerDuty(alert.PagerDutyConfig{RoutingKey: ch.RoutingKey.Reveal(), URL: ch.URL.Reveal()})
 	case config.ChannelEmail:

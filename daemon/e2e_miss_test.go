@@ -50,7 +50,10 @@ func TestMissScenario(t *testing.T) {
 	e.loadConfig([]byte(fmt.Sprintf(missConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath())))
 	e.cfg.Alerts.Thresholds.AtRiskBefore = 7 * time.Second
 	e.cfg.Alerts.Thresholds.ReminderInterval = 2 * time.Second
-	app := e.assemble(func(o *bot.Options) { o.PollInterval = 300 * time.Millisecond; o.RetryBackoff = 300 * time.Millisecond })
+	app := e.assemble(func(o *bot.Options) {
+		o.PollInterval, o.RetryBackoff = 300*time.Millisecond, 300*time.Millisecond
+		o.EndpointsDownAfter = 2 * time.Second // 5 min on mainnet, in this compressed week 2 s
+	})
 	defer app.Close()
 
 	pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: nns.TopicNodeAdmin,

@@ -40,6 +40,13 @@ func Run(ctx context.Context, o RunOptions) error {
 		return startFailed(ctx, o, cfg, err)
 	}
 	defer app.Close()
+	if cfg.Console != nil {
+		// A console token that cannot be read stops the start with the
+		// reason, like a bad key, rather than later inside Serve.
+		if _, err := app.ConsoleHandler(); err != nil {
+			return startFailed(ctx, o, cfg, err)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return startFailed(ctx, o, cfg, fmt.Errorf("listen on %s (check listen: another process may hold the port): %w", cfg.Listen, err))

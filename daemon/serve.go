@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -23,16 +24,38 @@ func SystemdNotify(log zerolog.Logger) func(string) {
 	}
 }
 
-// Serve runs the loop, the metrics listener and the SIGHUP reloader
-// until ctx ends (SIGTERM/SIGINT); in-flight votes finish first.
+// Serve runs the loop, the metrics listener, the console (on its own
+// listener, when configured), the Telegram decisions and the SIGHUP
+// reloader until ctx ends (SIGTERM/SIGINT); in-flight votes finish first.
 func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 	log := app.opts.Logger
+	decisions, err := app.telegramDecisions()
+	if err != nil {
+		return err
+	}
+	var consoleLn net.Listener
+	var consoleH http.Handler
+	if app.cfg.Console != nil {
+		if consoleH, err = app.ConsoleHandler(); err != nil {
+			return err
+		}
+		if consoleLn, err = app.ListenConsole(); err != nil {
+			return err
+		}
+		log.Info().Str("console", consoleLn.Addr().String()).Msg("console listening")
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return app.Bot.Run(gctx) })
 	g.Go(func() error { return Serve(gctx, ln, Handler(app.Metrics, app.Ready)) })
+	if consoleLn != nil {
+		g.Go(func() error { return Serve(gctx, consoleLn, consoleH) })
+	}
+	for _, d := range decisions {
+		g.Go(func() error { return d.Run(gctx) })
+	}
 	g.Go(func() error {
 		for {
 			select {
@@ -47,7 +70,7 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 			}
 		}
 	})
-	err := g.Wait()
+	err = g.Wait()
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}

@@ -151,6 +151,20 @@ else
 	say "missing    /etc/votebot/hotkey.pem (see step 1 below)"
 fi
 
+# The console's login token (the unit loads it as the credential console-token): made once,
+# 32 random bytes in hex, root-owned 0600; an existing one is kept.
+if [ -f "$destdir/etc/votebot/console-token" ]; then
+	say "kept       /etc/votebot/console-token"
+	ensure_mode /etc/votebot/console-token 0600
+else
+	changed=1
+	say "create     /etc/votebot/console-token (mode 0600)"
+	if [ "$dry_run" = 0 ]; then
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$destdir/etc/votebot/console-token")
+		if [ ${#owner[@]} != 0 ]; then chown root:root "$destdir/etc/votebot/console-token"; fi
+	fi
+fi
+
 if [ -z "$destdir" ] && [ "$changed" = 1 ] && command -v systemctl >/dev/null; then
 	run systemctl daemon-reload
 fi
@@ -163,13 +177,13 @@ EOF
 if [ "$key_missing" = 1 ]; then
 	cat <<EOF
   1. Create the hotkey and add its principal to each neuron (README: "Run it for your neurons"):
-       sudo votebot identity new --type ed25519 --out /etc/votebot/hotkey.pem
-       sudo votebot identity show --pem /etc/votebot/hotkey.pem
+       sudo votebot identity new --type ed25519 --pem-file /etc/votebot/hotkey.pem
+       sudo votebot identity show --pem-file /etc/votebot/hotkey.pem
 EOF
 else
 	cat <<EOF
   1. The hotkey is in place; its principal must be a hotkey of each neuron:
-       sudo votebot identity show --pem /etc/votebot/hotkey.pem
+       sudo votebot identity show --pem-file /etc/votebot/hotkey.pem
 EOF
 fi
 cat <<EOF

@@ -13,8 +13,8 @@ import (
 // metric elsewhere (agent/ once had its own API metrics, with an
 // endpoint_up name deploy/ does not use) drifts from what the rules and
 // dashboard query.
-func TestMetricsAreDefinedOnlyInBot(t *testing.T) {
-	name := regexp.MustCompile(`"votebot_[a-z_]+"`)
+func TestMetricsAreDefinedOnlyInMetrics(t *testing.T) {
+	name := regexp.MustCompile(`Name:\s*"votebot_[a-z_]+"`)
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -1,6 +1,8 @@
 package devnet
 
 import (
+	"github.com/votebot/votebot/internal/sleep"
+
 	"context"
 	"fmt"
 	"math"
@@ -154,7 +156,7 @@ func newPacer(p Pace) (*pacer, error) {
 		return nil, err
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleepCtx
+		p.Sleep = sleep.For
 	}
 	if p.Now == nil {
 		p.Now = time.Now
@@ -169,20 +171,6 @@ func newPacer(p Pace) (*pacer, error) {
 		p.RateKey = RateKeyIP
 	}
 	return &pacer{p: p, bucket: map[string]*tokens{}}, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // delay draws one latency.

@@ -152,7 +152,7 @@ func (s *Server) Handler() http.Handler {
 				}
 			}
 			s.log.Info().Str("method", r.Method).Str("path", r.URL.Path).Int("status", rec.status).
-				Dur("took", time.Since(start)).Msg("request")
+				Str("took", time.Since(start).Round(time.Microsecond).String()).Msg("request")
 		}()
 		if r.Method == http.MethodOptions {
 			rec.WriteHeader(http.StatusNoContent)

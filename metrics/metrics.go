@@ -141,6 +141,14 @@ func (m *Metrics) ObserveCall(endpoint, method, outcome string, d time.Duration)
 	m.ObserveAPI(endpoint, method, outcome, d)
 }
 
+// CountStoreWriteErrors exports votebot_store_write_errors_total, read from
+// the store's own count at scrape time.
+func (m *Metrics) CountStoreWriteErrors(count func() uint64) {
+	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "votebot_store_write_errors_total",
+		Help: "Writes to the state database that failed for a storage reason (disk full, I/O error, file gone)."},
+		func() float64 { return float64(count()) }))
+}
+
 // ObserveDecodeDropped implements agent.DecodeDropObserver.
 func (m *Metrics) ObserveDecodeDropped(method, goType, _ string) {
 	m.DecodeDropped.WithLabelValues(method, goType).Inc()

@@ -203,9 +203,9 @@ func fallbackVote(f Fallback, in Input) (nns.Vote, string) {
 
 func majorityVote(t Tally) (nns.Vote, string) {
 	if t.Yes > t.No {
-		return nns.VoteYes, fmt.Sprintf("with_majority: tally yes %d > no %d → Yes", t.Yes, t.No)
+		return nns.VoteYes, fmt.Sprintf("with_majority: tally yes %s > no %s → Yes", icpString(t.Yes), icpString(t.No))
 	}
-	return nns.VoteNo, fmt.Sprintf("with_majority: tally yes %d ≤ no %d → No", t.Yes, t.No)
+	return nns.VoteNo, fmt.Sprintf("with_majority: tally yes %s ≤ no %s → No", icpString(t.Yes), icpString(t.No))
 }
 
 // followeeCounts counts the known votes of the neuron's effective followees

@@ -67,7 +67,7 @@ func TestDecide(t *testing.T) {
 		{name: "follow one second before margin", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "f", Outcome: OutcomeFollow}), Now: margin.Add(-time.Second)},
 			action: ActionWait, at: margin},
 		{name: "follow exactly at margin falls back", in: Input{Proposal: proposal(), Neuron: neuron(), Policy: policyWith(Rule{Name: "f", Outcome: OutcomeFollow}), Now: margin},
-			action: ActionVoteNow, vote: nns.VoteNo, fallback: true, reason: "with_majority: tally yes 0 ≤ no 0 → No"},
+			action: ActionVoteNow, vote: nns.VoteNo, fallback: true, reason: "with_majority: tally yes 0 ICP ≤ no 0 ICP → No"},
 		{name: "wait shows fixed fallback vote", in: Input{Proposal: proposal(), Neuron: neuron(),
 			Policy: withTiming(policyWith(Rule{Name: "f"}), Timing{DeadlineMargin: time.Hour, Fallback: FallbackYes}), Now: created},
 			action: ActionWait, vote: nns.VoteYes, at: deadline.Add(-time.Hour)},
@@ -317,5 +317,16 @@ func TestNoEmptyBallotWithDefaults(t *testing.T) {
 	d := Decide(Input{Proposal: proposal(), Neuron: neuron(), Now: margin})
 	if d.Action != ActionVoteNow {
 		t.Errorf("nil policy at the margin: %s (%s)", d.Action, d.Reason)
+	}
+}
+
+func TestICPString(t *testing.T) {
+	for _, tt := range []struct {
+		e8s  uint64
+		want string
+	}{{0, "0 ICP"}, {5_000, "0.0001 ICP"}, {1e8, "1 ICP"}, {11257443750449178, "112,574,437 ICP"}} {
+		if got := icpString(tt.e8s); got != tt.want {
+			t.Errorf("icpString(%d) = %q, want %q", tt.e8s, got, tt.want)
+		}
 	}
 }

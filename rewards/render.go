@@ -167,8 +167,12 @@ func writeNeuronDetail(b *strings.Builder, r Report, n NeuronReport, o TextOptio
 			o.withUnit(*n.ExpectedDailyE8s, 4), o.withUnit(*n.ExpectedYearlyE8s, 4))
 	}
 	for _, m := range n.Missed {
+		weight := strconv.FormatFloat(m.Weight, 'f', -1, 64)
+		if strings.HasPrefix(m.Topic, "Topic(") { // nns.Topic.String of a number votebot does not know
+			weight += ", a topic votebot does not know: weight assumed"
+		}
 		fmt.Fprintf(b, "  MISSED proposal %d  %s (weight %s)  closed %s  cost %s\n",
-			m.ProposalID, m.Topic, strconv.FormatFloat(m.Weight, 'f', -1, 64),
+			m.ProposalID, m.Topic, weight,
 			m.Deadline.UTC().Format("2006-01-02 15:04"), o.amountUnit(m.CostE8s))
 	}
 	if len(n.Unknown) > 0 {

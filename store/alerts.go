@@ -38,8 +38,9 @@ func (s *Store) AlertState(ctx context.Context, key string) (alert.State, bool, 
 }
 
 // PutAlertState implements alert.StateStore.
-func (s *Store) PutAlertState(ctx context.Context, st alert.State) error {
-	_, err := s.stmts.alertPut.ExecContext(ctx,
+func (s *Store) PutAlertState(ctx context.Context, st alert.State) (err error) {
+	defer s.noteWrite(&err)
+	_, err = s.stmts.alertPut.ExecContext(ctx,
 		st.Key, string(st.Kind), id64(st.Neuron), id64(st.ProposalID), unixNano(st.FirstFired),
 		unixNano(st.LastSent), unixNano(st.ResolvedAt), st.TimesSent, unixNano(st.Deadline), int64(st.Severity), boolInt(st.Pending))
 	if err != nil {

@@ -19,7 +19,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 // RecordDecisions appends ds to the decision log in one transaction: a pass's decisions then cost
 // one commit, not one each. A zero At is stamped with the store's clock.
-func (s *Store) RecordDecisions(ctx context.Context, ds []bot.DecisionRecord) error {
+func (s *Store) RecordDecisions(ctx context.Context, ds []bot.DecisionRecord) (err error) {
+	defer s.noteWrite(&err)
 	return s.inTx(ctx, s.stmts.decisionInsert, func(insert *sql.Stmt) error {
 		for _, d := range ds {
 			if err := s.insertDecision(ctx, insert, d); err != nil {

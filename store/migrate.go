@@ -134,6 +134,20 @@ UPDATE decisions SET
 		ELSE '' END
 WHERE rule IN ('rule', 'fallback', 'override');
 `,
+	// 8: the reward audit: per neuron and reward event, the maturity the recorded participation
+	// predicts and the maturity that arrived (rewards.AuditMaturity).
+	`
+CREATE TABLE reward_audit (
+	neuron_id    INTEGER NOT NULL,
+	day          INTEGER NOT NULL, -- the event's day_after_genesis
+	event_at     INTEGER NOT NULL,
+	expected_e8s INTEGER NOT NULL,
+	received_e8s INTEGER NOT NULL,
+	status       TEXT    NOT NULL,
+	audited_at   INTEGER NOT NULL,
+	PRIMARY KEY (neuron_id, day)
+);
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

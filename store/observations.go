@@ -29,7 +29,8 @@ ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
 // read) keeps the earlier ballot, a filled ballot is never replaced by an unfilled one (ballots
 // are never emptied), and a direct vote is not replaced by "following". A zero ObservedAt is
 // stamped with the store's clock.
-func (s *Store) RecordObservations(ctx context.Context, obs []rewards.Observation) error {
+func (s *Store) RecordObservations(ctx context.Context, obs []rewards.Observation) (err error) {
+	defer s.noteWrite(&err)
 	return s.inTx(ctx, s.stmts.observationUpsert, func(upsert *sql.Stmt) error {
 		for _, o := range obs {
 			if err := s.upsertObservation(ctx, upsert, o); err != nil {

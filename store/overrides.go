@@ -9,11 +9,12 @@ import (
 )
 
 // SetOverride sets (or replaces) the manual vote for proposal and neuron (0 = every neuron).
-func (s *Store) SetOverride(ctx context.Context, proposal, neuron uint64, vote nns.Vote, reason string) error {
+func (s *Store) SetOverride(ctx context.Context, proposal, neuron uint64, vote nns.Vote, reason string) (err error) {
+	defer s.noteWrite(&err)
 	if vote != nns.VoteYes && vote != nns.VoteNo {
 		return fmt.Errorf("set override %d/%d: vote must be Yes or No, not %v", proposal, neuron, vote)
 	}
-	_, err := s.db.ExecContext(ctx, `
+	_, err = s.db.ExecContext(ctx, `
 INSERT INTO overrides (proposal_id, neuron_id, vote, reason, set_at) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET vote = excluded.vote, reason = excluded.reason, set_at = excluded.set_at`,
 		id64(proposal), id64(neuron), int64(vote), reason, unixNano(s.now()))
@@ -24,7 +25,8 @@ ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET vote = excluded.vote, reason 
 }
 
 // DeleteOverride removes the override for proposal and neuron (0 = the every-neuron one).
-func (s *Store) DeleteOverride(ctx context.Context, proposal, neuron uint64) error {
+func (s *Store) DeleteOverride(ctx context.Context, proposal, neuron uint64) (err error) {
+	defer s.noteWrite(&err)
 	if _, err := s.db.ExecContext(ctx, "DELETE FROM overrides WHERE proposal_id = ? AND neuron_id = ?",
 		id64(proposal), id64(neuron)); err != nil {
 		return fmt.Errorf("delete override %d/%d: %w", proposal, neuron, err)

@@ -46,9 +46,10 @@ func (s *Store) MarkSettled(ctx context.Context, p policy.Proposal) error {
 
 // upsertProposal inserts p with reward status st, or updates it; first_seen is written once,
 // last_seen every time (for a person reading the database; nothing reads them back).
-func (s *Store) upsertProposal(ctx context.Context, p policy.Proposal, st nns.RewardStatus) error {
+func (s *Store) upsertProposal(ctx context.Context, p policy.Proposal, st nns.RewardStatus) (err error) {
+	defer s.noteWrite(&err)
 	now := unixNano(s.now())
-	_, err := s.stmts.proposalUpsert.ExecContext(ctx,
+	_, err = s.stmts.proposalUpsert.ExecContext(ctx,
 		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
 		int64(st), now, now)
 	return err

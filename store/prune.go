@@ -39,7 +39,8 @@ var pruneSQL = []struct {
 // settled proposals whose deadline passed before it, and alert states resolved before it. It
 // returns how many rows went. store.retention calls it; OldestObservation then says how far back
 // the rest reaches.
-func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+func (s *Store) Prune(ctx context.Context, before time.Time) (_ int64, err error) {
+	defer s.noteWrite(&err)
 	cut, open := unixNano(before), int64(nns.RewardStatusAcceptVotes)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

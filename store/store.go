@@ -14,7 +14,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -23,7 +25,10 @@ import (
 	"github.com/votebot/votebot/bot"
 )
 
-var _ bot.Store = (*Store)(nil)
+var (
+	_ bot.Store      = (*Store)(nil)
+	_ bot.AuditStore = (*Store)(nil)
+)
 
 // busyTimeout is how long a writer waits for another connection's lock before giving up.
 const busyTimeout = 10 * time.Second
@@ -44,10 +49,15 @@ const (
 // It is the loop's state store: the types it takes and returns are the project's own
 // (policy.Proposal, rewards.Observation, bot.VoteIntent, ...), not copies.
 type Store struct {
-	db       *sql.DB
-	stmts    stmts
-	now      func() time.Time
-	fullSync bool
+	db        *sql.DB
+	stmts     stmts
+	now       func() time.Time
+	fullSync  bool
+	exclusive bool
+	path      string
+	lock      *os.File // held with Exclusive until Close
+	health    health
+	pragmas   []string // more per-connection pragmas; tests use them
 }
 
 // Option adjusts Open.
@@ -68,33 +78,106 @@ func WithClock(now func() time.Time) Option {
 // back. It costs milliseconds per write.
 func WithFullSync() Option { return func(s *Store) { s.fullSync = true } }
 
+// Exclusive makes Open take an exclusive lock on the database (a flock on <path>.lock) and hold
+// it until Close, so that a second instance fails at start with ErrLocked naming the first
+// (pid and command line) instead of running beside it and sending every alert twice. The daemon
+// opens its store with Exclusive; the short-lived commands (report, plan, vote) do not, so they
+// work while the daemon runs: SQLite's own locking serialises their few writes with the
+// daemon's, and an exclusive daemon still refuses a second daemon.
+func Exclusive() Option { return func(s *Store) { s.exclusive = true } }
+
+// dbFileMode is the mode of the database and its -wal and -shm files, whatever the umask: they
+// say which neurons an operator controls and how they vote.
+const dbFileMode fs.FileMode = 0o600
+
 // Open opens (creating if needed) the database at path and migrates its schema to the newest
 // version. A database written by a newer votebot is refused rather than misread.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty database path")
 	}
-	s := &Store{now: time.Now}
+	s := &Store{now: time.Now, path: path}
 	for _, o := range opts {
 		o(s)
 	}
-	db, err := sql.Open("sqlite", dsn(path, s.fullSync))
-	if err != nil {
+	if s.exclusive {
+		lock, err := lockDatabase(path)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		s.lock = lock
+	}
+	if err := s.openDB(ctx); err != nil {
+		_ = unlockDatabase(s.lock)
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openDB creates the database file private to its owner, opens and migrates it, and remembers
+// the file's identity to notice it deleted or replaced later.
+func (s *Store) openDB(ctx context.Context) error {
+	if err := createPrivate(s.path); err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", dsn(s.path, s.fullSync, s.pragmas...))
+	if err != nil {
+		return err
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
 	s.db = db
 	if err := s.init(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return err
 	}
-	return s, nil
+	// SQLite gives -wal and -shm the database file's mode; these catch files left by an older
+	// votebot that followed the umask.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := restrict(s.path + suffix); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	if err := s.health.remember(s.path); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
+}
+
+// createPrivate creates the database file with dbFileMode if it does not exist yet, before
+// SQLite would create it with 0644 less the umask.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, dbFileMode)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	return f.Close()
+}
+
+// restrict takes group and other permissions off an existing file. A file owned by another user
+// (a report run by an operator on the daemon's database) is left as it is.
+func restrict(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&^dbFileMode == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, fi.Mode().Perm()&dbFileMode); err != nil && !errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("restrict %s to its owner: %w", path, err)
+	}
+	return nil
 }
 
 // dsn sets the pragmas on every pooled connection. _txlock=immediate makes transactions take the
 // write lock up front, so two writers never deadlock upgrading a read lock.
-func dsn(path string, fullSync bool) string {
+func dsn(path string, fullSync bool, pragmas ...string) string {
 	sync := "NORMAL"
 	if fullSync {
 		sync = "FULL"
@@ -105,6 +188,9 @@ func dsn(path string, fullSync bool) string {
 	q.Add("_pragma", "synchronous("+sync+")")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -cacheSizeKiB))
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
 	q.Set("_txlock", "immediate")
 	return "file:" + uriPath.Replace(path) + "?" + q.Encode()
 }
@@ -131,7 +217,7 @@ func (s *Store) init(ctx context.Context) error {
 func (s *Store) Close() error {
 	// A checkpoint keeps the -wal file small for the next start; failing it loses nothing.
 	_, _ = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	if err := errors.Join(s.stmts.close(), s.db.Close()); err != nil {
+	if err := errors.Join(s.stmts.close(), s.db.Close(), unlockDatabase(s.lock)); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil

@@ -44,7 +44,8 @@ const beginVoteTries = 3
 // when another attempt is pending; the check and the insert are one atomic step, enforced by a
 // unique index, so not even two processes can both begin. In dry-run mode use RecordDryRun
 // instead.
-func (s *Store) BeginVote(ctx context.Context, v bot.VoteIntent) (int64, error) {
+func (s *Store) BeginVote(ctx context.Context, v bot.VoteIntent) (_ int64, err error) {
+	defer s.noteWrite(&err)
 	started := s.now()
 	fail := func(err error) (int64, error) {
 		return 0, fmt.Errorf("begin vote %d/%d: %w", v.Proposal, v.Neuron, err)
@@ -98,7 +99,8 @@ func (s *Store) liveAttemptError(ctx context.Context, proposal, neuron uint64) e
 }
 
 // RecordDryRun logs a vote that --dry-run would have sent. It never blocks a later real vote.
-func (s *Store) RecordDryRun(ctx context.Context, v bot.VoteIntent) error {
+func (s *Store) RecordDryRun(ctx context.Context, v bot.VoteIntent) (err error) {
+	defer s.noteWrite(&err)
 	now := unixNano(s.now())
 	if _, err := s.stmts.dryRun.ExecContext(ctx, id64(v.Proposal), id64(v.Neuron), int64(v.Vote), v.Source,
 		v.Reason, now, now); err != nil {
@@ -110,7 +112,8 @@ func (s *Store) RecordDryRun(ctx context.Context, v bot.VoteIntent) error {
 // FinishVote records how a pending attempt ended. errText is the error for refused/failed
 // outcomes ("" otherwise). Finishing an attempt that is not pending is an error: an outcome, once
 // written, is never overwritten.
-func (s *Store) FinishVote(ctx context.Context, attempt int64, outcome bot.VoteOutcome, errText string) error {
+func (s *Store) FinishVote(ctx context.Context, attempt int64, outcome bot.VoteOutcome, errText string) (err error) {
+	defer s.noteWrite(&err)
 	if !outcome.Valid() || outcome == bot.VotePending || outcome == bot.VoteDryRun {
 		return fmt.Errorf("finish vote %d: invalid outcome %q", attempt, outcome)
 	}

@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/agent/identity"
 	"github.com/votebot/votebot/config"
 )
-
-const defaultConfigPath = "/etc/votebot/votebot.yaml"
 
 func newConfigCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
@@ -37,6 +37,9 @@ Warnings exit 0 unless --strict.`,
 			if err != nil {
 				return err
 			}
+			if err := cfg.CheckKeyFile(os.Getenv(identity.CredentialsDirEnv)); err != nil {
+				return printProblems(s, path, err)
+			}
 			warnings := config.Warnings(cfg)
 			for _, w := range warnings {
 				fmt.Fprintln(s.Err, "warning: "+w.String())
@@ -49,7 +52,7 @@ Warnings exit 0 unless --strict.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	addConfigFlag(cmd.Flags(), &path)
 	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 1)")
 	return cmd
 }
@@ -76,7 +79,7 @@ func newConfigShowCmd(s Streams) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&path, "config", defaultConfigPath, "configuration file (VOTEBOT_* variables override keys)")
+	addConfigFlag(cmd.Flags(), &path)
 	return cmd
 }
 
@@ -84,17 +87,22 @@ func newConfigShowCmd(s Streams) *cobra.Command {
 // on stderr and turn into exit status 1.
 func loadConfig(s Streams, path string) (*config.Config, error) {
 	cfg, err := config.Load(path)
-	var probs config.Errors
-	if errors.As(err, &probs) {
-		for _, p := range probs {
-			fmt.Fprintln(s.Err, p)
-		}
-		noun := "problems"
-		if len(probs) == 1 {
-			noun = "problem"
-		}
-		fmt.Fprintf(s.Err, "%s: %d %s\n", path, len(probs), noun)
-		return nil, exitError{code: 1}
+	if err != nil {
+		return nil, printProblems(s, path, err)
 	}
-	return cfg, err
+	return cfg, nil
+}
+
+// printProblems prints configuration problems one per line on stderr and
+// turns them into exit status 1; other errors pass through.
+func printProblems(s Streams, path string, err error) error {
+	var probs config.Errors
+	if !errors.As(err, &probs) {
+		return err
+	}
+	for _, p := range probs {
+		fmt.Fprintln(s.Err, p)
+	}
+	fmt.Fprintf(s.Err, "%s: %d %s\n", path, probs.Count(), plural(probs.Count(), "problem", "problems"))
+	return exitError{code: 1}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/votebot/votebot/agent/identity"
 )
 
 // runCLI is in identity_test.go.
@@ -19,6 +22,18 @@ func TestConfigValidate(t *testing.T) {
 			t.Errorf("line %d %q does not contain %q", i+1, lines[i], want)
 		}
 	}
+
+	// A key file that is not there is a mistake, with its line: the daemon
+	// would not start.
+	code, _, errOut = runCLI(t, "config", "validate", "--config", "../../configs/votebot.example.yaml")
+	if code != 1 || !strings.Contains(errOut, "votebot.example.yaml:31: identity.pem_file: open /etc/votebot/hotkey.pem") {
+		t.Fatalf("example without its key: exit %d, stderr %q", code, errOut)
+	}
+	key, err := identity.WriteNew(filepath.Join(t.TempDir(), "hotkey.pem"), identity.Ed25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VOTEBOT_IDENTITY_PEM_FILE", key.Path)
 
 	// The example is valid, but its placeholders are warned about, with
 	// lines; --strict turns them into a failure.

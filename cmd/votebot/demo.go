@@ -79,7 +79,7 @@ func (p *demoPrinter) Send(_ context.Context, a alert.Alert) error {
 		text += fmt.Sprintf(" · proposal %d", a.ProposalID)
 	}
 	if !a.Resolved && a.Text != "" {
-		text += " — " + oneLine(a.Text, 110)
+		text += " — " + oneLine(a.Text, 600) // whole: it ends with the command to type
 	}
 	p.printf(tag, "%s", text)
 	return nil

@@ -34,11 +34,15 @@ proposals from a YAML file (configs/scenarios/).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			level := zerolog.InfoLevel
+			level := zerolog.NoLevel // --log.level, info by default
 			if quiet {
 				level = zerolog.WarnLevel
 			}
-			opts.Logger = zerolog.New(s.Err).Level(level).With().Timestamp().Logger()
+			log, err := cmdLogger(cmd, s.Err, level)
+			if err != nil {
+				return err
+			}
+			opts.Logger = log
 			n, err := nnslocal.Start(ctx, opts)
 			if err != nil {
 				return err
@@ -59,5 +63,14 @@ proposals from a YAML file (configs/scenarios/).`,
 	f.StringVar(&opts.KeyFile, "key-file", "", "root key file, created 0600 when missing (default: a new key each run)")
 	f.StringVar(&opts.ScenarioFile, "scenario", "", "scenario YAML file: economics, neurons, scheduled proposals")
 	f.BoolVar(&quiet, "quiet", false, "log warnings only, not every request")
+	f.DurationVar(&opts.ClockOffset, "clock-offset", 0, "run the network's clock this far from the wall clock (e.g. -10m), as if the client's clock were off")
+	f.IntVar(&opts.ReplyLimits.NonReplicated, "max-query-reply-bytes", 0, "largest query reply, as the replica enforces it (0: the replica's 3 MiB)")
+	f.IntVar(&opts.ReplyLimits.Replicated, "max-update-reply-bytes", 0, "largest update reply (0: the replica's 2 MiB)")
+	f.Var(&opts.Pace.Update, "update-latency", "update call latency until certified, e.g. 2s±500ms (default: none)")
+	f.Var(&opts.Pace.Query, "query-latency", "query latency, e.g. 100ms (default: none)")
+	f.DurationVar(&opts.Pace.Exec, "exec-time", 0, "time each update message holds the subnet (messages run one at a time)")
+	f.Float64Var(&opts.Pace.Rate, "rate-limit", 0, "update calls per second per client; over it 429 with Retry-After, as a boundary node (0: none)")
+	f.IntVar(&opts.Pace.Burst, "rate-burst", 0, "rate-limit bucket size (0: one second's worth)")
+	f.StringVar(&opts.Pace.RateKey, "rate-key", "ip", "what the rate limit counts per: ip or sender")
 	return cmd
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/votebot/votebot/agent"
 )
 
 func TestDevnetCommand(t *testing.T) {
@@ -70,4 +72,42 @@ func TestDevnetCommandBadScenario(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut.String(), `neurons[0].controler (line 2): unknown key "controler"`) {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
+}
+
+// The devnet's mainnet-likeness flags reach the network: a clock offset
+// shows as skew in the agent's certificates, and a bad latency is refused.
+func TestDevnetCommandClockAndPaceFlags(t *testing.T) {
+	if code, _, errs := runCmd(t, "devnet", "--update-latency", "soon"); code == 0 || !strings.Contains(errs, "update-latency") {
+		t.Errorf("--update-latency soon: exit %d, %q", code, errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"devnet", "--listen", "127.0.0.1:0", "--quiet", "--clock-offset", "3m",
+			"--update-latency", "100ms±20ms", "--rate-limit", "50"}, Streams{In: strings.NewReader(""), Out: outW, Err: io.Discard})
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the ready line: %v", err)
+	}
+	m := regexp.MustCompile(`url=(\S+) root_key=([0-9a-f]+)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("ready line %q", line)
+	}
+	gov, err := agent.New(ctx, agent.Config{Endpoints: []string{m[1]}, RootKey: m[2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gov.ListKnownNeurons(ctx); err != nil {
+		t.Fatal(err)
+	}
+	skew, _, ok := gov.ClockSkew()
+	if !ok || (skew-3*time.Minute).Abs() > 5*time.Second {
+		t.Errorf("skew %s (measured %v), want about 3m", skew, ok)
+	}
+	cancel()
+	<-done
 }

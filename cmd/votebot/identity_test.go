@@ -48,11 +48,13 @@ func TestIdentityShow(t *testing.T) {
 		wantOut  string
 		wantErr  string
 	}{
-		{"pem", []string{"identity", "show", "--pem", good}, 0, principalK256 + "\n", ""},
-		{"insecure refused", []string{"identity", "show", "--pem", open}, 1, "", "chmod 600 " + open},
-		{"insecure allowed", []string{"identity", "show", "--pem", open, "--allow-insecure-key-file"}, 0, principalK256 + "\n", ""},
+		{"pem", []string{"identity", "show", "--pem-file", good}, 0, principalK256 + "\n", ""},
+		{"insecure refused", []string{"identity", "show", "--pem-file", open}, 1, "", "chmod 600 " + open},
+		{"insecure allowed", []string{"identity", "show", "--pem-file", open, "--allow-insecure-key-file"}, 0, principalK256 + "\n", ""},
 		{"credential", []string{"identity", "show", "--credential", "good.pem"}, 0, principalK256 + "\n", ""},
-		{"both", []string{"identity", "show", "--credential", "good.pem", "--pem", good}, 1, "", "none of the others"},
+		{"both", []string{"identity", "show", "--credential", "good.pem", "--pem-file", good}, 1, "", "none of the others"},
+		{"old --pem still works, with a note", []string{"identity", "show", "--pem", good}, 0, principalK256 + "\n", "--pem is deprecated and will be removed: use --pem-file"},
+		{"old --pem and credential", []string{"identity", "show", "--credential", "good.pem", "--pem", good}, 1, "", "none of the others"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +70,7 @@ func TestIdentityNew(t *testing.T) {
 	for _, typ := range []string{"ed25519", "secp256k1"} {
 		t.Run(typ, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "hotkey.pem")
-			code, out, errOut := runCLI(t, "identity", "new", "--type", typ, "--out", p)
+			code, out, errOut := runCLI(t, "identity", "new", "--type", typ, "--pem-file", p)
 			if code != 0 {
 				t.Fatalf("new: code %d: %s", code, errOut)
 			}
@@ -77,17 +79,25 @@ func TestIdentityNew(t *testing.T) {
 			if err != nil || fi.Mode().Perm() != 0o600 {
 				t.Fatalf("stat: %v mode %v", err, fi.Mode())
 			}
-			code, shown, _ := runCLI(t, "identity", "show", "--pem", p)
+			code, shown, _ := runCLI(t, "identity", "show", "--pem-file", p)
 			if code != 0 || strings.TrimSpace(shown) != created {
 				t.Errorf("show printed %q, new printed %q", shown, created)
 			}
-			code, _, errOut = runCLI(t, "identity", "new", "--type", typ, "--out", p)
+			code, _, errOut = runCLI(t, "identity", "new", "--type", typ, "--pem-file", p)
 			if code == 0 || !strings.Contains(errOut, "refusing to overwrite") {
 				t.Errorf("overwrite: code %d err %q", code, errOut)
 			}
 		})
 	}
-	if code, _, errOut := runCLI(t, "identity", "new", "--type", "rsa", "--out", filepath.Join(t.TempDir(), "x")); code == 0 || !strings.Contains(errOut, "--type") {
+	if code, _, errOut := runCLI(t, "identity", "new", "--type", "rsa", "--pem-file", filepath.Join(t.TempDir(), "x")); code == 0 || !strings.Contains(errOut, "--type") {
 		t.Errorf("bad type: code %d err %q", code, errOut)
+	}
+	// Key types are case-insensitive; the old --out flag still works and says what replaces it.
+	p := filepath.Join(t.TempDir(), "upper.pem")
+	if code, _, errOut := runCLI(t, "identity", "new", "--type", "ED25519", "--out", p); code != 0 || !strings.Contains(errOut, "use --pem-file") {
+		t.Errorf("--type ED25519 --out: code %d err %q", code, errOut)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Errorf("--out wrote nothing: %v", err)
 	}
 }

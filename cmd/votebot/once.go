@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/votebot/votebot/config"
@@ -25,7 +26,10 @@ func newOnceCmd(s Streams) *cobra.Command {
 is at risk (or was missed), %d the proposals could not be read, 1 other errors.`, onceAtRisk, oncePollError),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log := newLogger(s.Err)
+			log, err := cmdLogger(cmd, s.Err, zerolog.NoLevel)
+			if err != nil {
+				return err
+			}
 			cfg, err := config.Load(configPath)
 			if err != nil {
 				return err
@@ -49,7 +53,7 @@ is at risk (or was missed), %d the proposals could not be read, 1 other errors.`
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, `decide and record "would vote" without sending anything`)
 	return cmd
 }

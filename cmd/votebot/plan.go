@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -17,15 +19,16 @@ import (
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
+	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
 	"github.com/votebot/votebot/store"
 )
 
 func newPlanCmd(s Streams) *cobra.Command {
 	var configPath string
-	var asJSON bool
+	var asJSON, all bool
 	cmd := &cobra.Command{
-		Use:   "plan --config FILE [--json]",
+		Use:   "plan [--config FILE] [--all] [--json]",
 		Short: "Show what the bot would do for each open proposal and neuron, and why (votes nothing)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -33,18 +36,23 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plans, err := planFromConfig(cmd.Context(), cfg, zerolog.New(s.Err).Level(zerolog.WarnLevel))
+			log, err := cmdLogger(cmd, s.Err, zerolog.WarnLevel)
+			if err != nil {
+				return err
+			}
+			plans, err := planFromConfig(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
 			if asJSON {
-				return writePlanJSON(s.Out, plans)
+				return writePlanJSON(s.Out, plans, all)
 			}
-			return writePlanTable(s.Out, plans, time.Now())
+			return writePlanTable(s.Out, plans, time.Now(), all)
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
+	cmd.Flags().BoolVar(&all, "all", false, "also list ballots already filled (by following or an earlier vote) and neurons without a ballot")
 	return cmd
 }
 
@@ -63,12 +71,12 @@ func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger)
 // storedOverrides reads `votebot vote` overrides when the state database
 // exists (plan never creates one).
 func storedOverrides(ctx context.Context, path string) ([]policy.Override, error) {
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read the overrides of votebot vote: %w (check store.path and that this user may read it, e.g. run with sudo)", err)
 	}
 	defer st.Close()
 	return st.Overrides(ctx)
@@ -80,72 +88,183 @@ type planRow struct {
 	Topic    string    `json:"topic"`
 	Title    string    `json:"title"`
 	Deadline time.Time `json:"deadline"`
-	Neuron   uint64    `json:"neuron"`
-	Alias    string    `json:"alias,omitempty"`
-	Ballot   string    `json:"ballot"`
-	Action   string    `json:"action"`
-	Vote     string    `json:"vote,omitempty"`
-	At       time.Time `json:"at,omitzero"`
-	Source   string    `json:"source,omitempty"`
-	Rule     string    `json:"rule,omitempty"`
-	Reason   string    `json:"reason"`
+	// Tally is the proposal's latest tally, in e8s of voting power.
+	Tally  planTally `json:"tally"`
+	Neuron uint64    `json:"neuron"`
+	Alias  string    `json:"alias,omitempty"`
+	Ballot string    `json:"ballot"`
+	Action string    `json:"action"`
+	Vote   string    `json:"vote,omitempty"`
+	// At is when the vote is sent (action vote), or when the fallback
+	// acts (wait, ask): FallbackAt says which.
+	At         time.Time `json:"at,omitzero"`
+	FallbackAt time.Time `json:"fallback_at,omitzero"`
+	// NoFallback: nothing votes if the wait ends unanswered.
+	NoFallback bool   `json:"no_fallback,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Rule       string `json:"rule,omitempty"`
+	Reason     string `json:"reason"`
 }
+
+type planTally struct {
+	YesE8s   uint64 `json:"yes_e8s"`
+	NoE8s    uint64 `json:"no_e8s"`
+	TotalE8s uint64 `json:"total_e8s"`
+}
+
+// open is true for a ballot the bot may still have to fill.
+func (r planRow) open() bool { return r.Ballot == string(bot.BallotEmpty) }
 
 func planRows(plans []bot.BallotPlan) []planRow {
 	rows := make([]planRow, 0, len(plans))
 	for _, bp := range plans {
+		t := bp.Proposal.Tally
 		r := planRow{Proposal: bp.Proposal.ID, Topic: bp.Proposal.Topic.String(), Title: bp.Proposal.Title,
-			Deadline: bp.Proposal.Deadline.UTC(), Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Ballot: string(bp.Outcome)}
+			Deadline: bp.Proposal.Deadline.UTC(), Tally: planTally{YesE8s: t.Yes, NoE8s: t.No, TotalE8s: t.Total},
+			Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Ballot: string(bp.Outcome)}
 		switch bp.Outcome {
-		case bot.BallotFollowing:
+		case bot.BallotFollowing, bot.BallotDirect:
 			r.Action, r.Vote, r.Reason = "voted", bp.Vote.String(), "ballot already filled (by following or an earlier vote)"
 		case bot.BallotNone:
 			r.Action, r.Reason = "nothing", "no ballot (not eligible)"
 		default:
 			d := bp.Decision
 			r.Action, r.Reason, r.Source, r.Rule = d.Verb(), d.Reason, d.Source(), d.Rule
-			if d.Votes() {
+			if d.Vote != nns.VoteUnspecified && !d.Skip {
 				r.Vote = d.Vote.String()
 			}
-			if !d.At.IsZero() {
+			switch {
+			case d.Votes() && !d.At.IsZero():
 				r.At = d.At.UTC()
+			case !d.Votes() && !d.Skip && !d.At.IsZero():
+				r.FallbackAt = d.At.UTC() // wait and ask: At is when the fallback acts
 			}
+			r.NoFallback = d.NoFallback
 		}
 		rows = append(rows, r)
 	}
 	return rows
 }
 
-func writePlanJSON(w io.Writer, plans []bot.BallotPlan) error {
+func writePlanJSON(w io.Writer, plans []bot.BallotPlan, all bool) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(planRows(plans))
+	rows := planRows(plans)
+	if !all {
+		rows = openRows(rows)
+	}
+	return enc.Encode(rows)
 }
 
-func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time) error {
+func openRows(rows []planRow) []planRow {
+	open := rows[:0:0]
+	for _, r := range rows {
+		if r.open() {
+			open = append(open, r)
+		}
+	}
+	return open
+}
+
+// writePlanTable prints one line per ballot: the open ones, or every one
+// with all. VOTE is what will be cast (or ask/wait/skip), WHEN when it is
+// sent, FALLBACK AT when the fallback acts on a ballot that waits for
+// followees or a person.
+func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, all bool) error {
 	if len(plans) == 0 {
 		_, err := fmt.Fprintln(w, "No open proposals.")
 		return err
 	}
+	rows := planRows(plans)
+	shown := rows
+	if !all {
+		shown = openRows(rows)
+	}
+	if len(shown) == 0 {
+		_, err := fmt.Fprintf(w, "Nothing to do: all %d %s filled or not eligible (--all lists them).\n",
+			len(rows), plural(len(rows), "ballot is", "ballots are"))
+		return err
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROPOSAL\tTOPIC\tTITLE\tDEADLINE\tNEURON\tDO\tWHEN\tWHY")
-	for _, r := range planRows(plans) {
-		do := r.Action
-		if r.Vote != "" {
-			do += " " + r.Vote
-		}
-		when := "-"
-		if !r.At.IsZero() {
-			when = relTime(r.At, now)
-		}
+	fmt.Fprintln(tw, "PROPOSAL\tTOPIC\tTITLE\tDEADLINE\tYES / NO (ICP)\tNEURON\tVOTE\tWHEN\tFALLBACK AT\tWHY")
+	for _, r := range shown {
 		neuron := fmt.Sprint(r.Neuron)
 		if r.Alias != "" {
 			neuron = r.Alias
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, oneLine(r.Title, 40), relTime(r.Deadline, now), neuron, do, when,
-			oneLine(r.Reason, 110))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, oneLine(r.Title, 32),
+			relTime(r.Deadline, now), tallyICP(r.Tally), neuron, planVote(r), planWhen(r, now), planFallbackAt(r, now),
+			oneLine(r.Reason, 90))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if hidden := len(rows) - len(shown); hidden > 0 {
+		_, err := fmt.Fprintf(w, "(%d filled or ineligible %s not shown: --all lists them)\n", hidden, plural(hidden, "ballot", "ballots"))
+		return err
+	}
+	return nil
+}
+
+func planVote(r planRow) string {
+	switch r.Action {
+	case "vote", "voted":
+		return r.Vote
+	case "wait":
+		return "follow"
+	}
+	return r.Action // ask, skip, nothing
+}
+
+func planWhen(r planRow, now time.Time) string {
+	switch {
+	case r.Action == "voted":
+		return "done"
+	case r.Action == "vote" && r.At.IsZero():
+		return "now"
+	case r.Action == "vote":
+		return relTime(r.At, now)
+	case r.Action == "ask":
+		return "when decided"
+	case r.Action == "wait":
+		return "if followees vote"
+	}
+	return "-"
+}
+
+func planFallbackAt(r planRow, now time.Time) string {
+	switch {
+	case r.Action != "wait" && r.Action != "ask":
+		return "-"
+	case r.NoFallback || r.FallbackAt.IsZero():
+		return "none"
+	}
+	at := relTime(r.FallbackAt, now)
+	if r.Vote != "" {
+		at += " (" + r.Vote + ")"
+	}
+	return at
+}
+
+// tallyICP writes a tally's yes and no voting power in whole ICP with
+// thousands separators (mainnet tallies are tens of millions of ICP).
+func tallyICP(t planTally) string {
+	if t.TotalE8s == 0 && t.YesE8s == 0 && t.NoE8s == 0 {
+		return "-"
+	}
+	return groupThousands(t.YesE8s/1e8) + " / " + groupThousands(t.NoE8s/1e8)
+}
+
+func groupThousands(n uint64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 func relTime(t, now time.Time) string {
@@ -153,12 +272,27 @@ func relTime(t, now time.Time) string {
 	switch {
 	case d <= 0:
 		return "now"
-	case d < time.Hour:
-		return "in " + d.String()
 	case d < 48*time.Hour:
-		return "in " + d.Round(time.Minute).String()
+		return "in " + shortDuration(d)
 	}
 	return t.UTC().Format("2006-01-02 15:04")
+}
+
+// shortDuration writes 46h, 1h30m, 25m or 40s: the units a person reads,
+// without the zero parts time.Duration.String keeps ("46h0m0s").
+func shortDuration(d time.Duration) string {
+	if d < time.Minute {
+		return d.Round(time.Second).String()
+	}
+	d = d.Round(time.Minute)
+	h, m := d/time.Hour, (d%time.Hour)/time.Minute
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
 }
 
 // oneLine fits text written by strangers (proposal titles) into one table

@@ -83,7 +83,7 @@ func TestPlanAgainstDevnet(t *testing.T) {
 		t.Fatalf("plan exit %d: %s", code, errs)
 	}
 	t.Logf("\n%s", out)
-	for _, want := range []string{"PROPOSAL", "Governance", "ask", "ask-governance", "vote Yes", "infra", "follow"} {
+	for _, want := range []string{"PROPOSAL", "VOTE", "WHEN", "FALLBACK AT", "Governance", "ask", "ask-governance", "infra", "follow"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan output lacks %q", want)
 		}

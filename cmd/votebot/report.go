@@ -29,7 +29,10 @@ type reportOptions struct {
 	at           string
 	proposal     uint64
 	exact        bool
-	now          func() time.Time
+	// configOptional: --config was not given and --observations or
+	// --store-path name the data, so a missing default config is fine.
+	configOptional bool
+	now            func() time.Time
 }
 
 // reportData is what a source yields. The observations file has the same
@@ -39,6 +42,8 @@ type reportData struct {
 	Neurons               []rewards.NeuronStatus `json:"neurons,omitempty"`
 	SupplyE8s             uint64                 `json:"supply_e8s,omitempty"`
 	NetworkVotingPowerE8s uint64                 `json:"network_voting_power_e8s,omitempty"`
+	// Audit is the reward audit the daemon recorded (store only).
+	Audit []rewards.MaturityAudit `json:"reward_audit,omitempty"`
 	// history is what the state database says of itself (nil for a file).
 	history *storeHistory
 }
@@ -61,6 +66,9 @@ proposals the neuron had a ballot on. Ballots the bot could not read are reporte
 as unknown, never as missed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The config is optional when the data is named directly; a
+			// --config given by hand must exist.
+			o.configOptional = !cmd.Flags().Changed("config") && (o.observations != "" || o.storePath != "")
 			return runReport(cmd.Context(), s, o)
 		},
 	}
@@ -68,8 +76,9 @@ as unknown, never as missed.`,
 	f.StringVar(&o.window, "window", "7d", "window for missed proposals and rewards: reward-period, all, <n>d or a duration")
 	f.BoolVar(&o.json, "json", false, "write JSON instead of a table")
 	f.StringVar(&o.observations, "observations", "", "read observations from this JSON file")
-	f.StringVar(&o.storePath, "store", "", "read observations from this votebot state database")
-	f.StringVar(&o.configPath, "config", "", "votebot configuration: its store (unless --observations/--store) and neuron aliases")
+	f.StringVar(&o.storePath, "store-path", "", "read observations from this votebot state database (default: the config's store.path)")
+	addDeprecatedAlias(cmd, "store", "store-path", &o.storePath)
+	addConfigFlag(f, &o.configPath)
 	f.StringVar(&o.regime, "regime", string(rewards.RegimeCurrent), "tokenomics: current or legacy")
 	f.Uint64Var(&o.supplyE8s, "supply-e8s", 0, "ICP total supply in e8s for reward estimates (overrides the file)")
 	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
@@ -101,7 +110,7 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	}
 	in := rewards.ReportInput{Economics: econ, Now: now, Window: window,
 		Observations: data.Observations, Neurons: data.Neurons,
-		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s}
+		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s, Audit: data.Audit}
 	if o.supplyE8s > 0 {
 		in.SupplyE8s = o.supplyE8s
 	}
@@ -122,6 +131,9 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 // named directly or by the configuration, whose neurons it adds by alias.
 func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
 	if o.configPath == "" {
+		return loadObservations(ctx, o)
+	}
+	if _, err := os.Stat(o.configPath); err != nil && o.configOptional {
 		return loadObservations(ctx, o)
 	}
 	cfg, err := config.Load(o.configPath)
@@ -163,13 +175,13 @@ func withConfigNeurons(have []rewards.NeuronStatus, configured []config.Neuron) 
 func loadObservations(ctx context.Context, o reportOptions) (reportData, error) {
 	switch {
 	case o.observations != "" && o.storePath != "":
-		return reportData{}, errors.New("give --observations or --store, not both")
+		return reportData{}, errors.New("give --observations or --store-path, not both")
 	case o.observations != "":
 		return readObservationsFile(o.observations)
 	case o.storePath != "":
 		return readStore(ctx, o.storePath, o.proposal)
 	}
-	return reportData{}, errors.New("no observations: give --observations FILE, --store PATH or --config FILE")
+	return reportData{}, errors.New("no observations: give --observations FILE, --store-path PATH or --config FILE")
 }
 
 func readObservationsFile(path string) (reportData, error) {
@@ -194,7 +206,8 @@ func readObservationsFile(path string) (reportData, error) {
 
 func readStore(ctx context.Context, path string, proposal uint64) (reportData, error) {
 	if _, err := os.Stat(path); err != nil {
-		return reportData{}, fmt.Errorf("state database: %w", err) // don't create one by reading
+		// Don't create one by reading.
+		return reportData{}, fmt.Errorf("state database: %w (check store.path in the config, or --store-path; the daemon creates it on its first poll)", err)
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
@@ -209,5 +222,9 @@ func readStore(ctx context.Context, path string, proposal uint64) (reportData, e
 	if err != nil {
 		return reportData{}, err
 	}
-	return reportData{Observations: obs, history: h}, nil
+	audit, err := st.Audits(ctx)
+	if err != nil {
+		return reportData{}, err
+	}
+	return reportData{Observations: obs, history: h, Audit: audit}, nil
 }

@@ -39,7 +39,7 @@ func readHistory(ctx context.Context, st *store.Store, proposal uint64) (*storeH
 func writeHistory(w io.Writer, h *storeHistory, proposal uint64) error {
 	if h == nil {
 		if proposal != 0 {
-			return fmt.Errorf("--proposal needs the state database (--store or --config)")
+			return fmt.Errorf("--proposal needs the state database (--store-path or --config)")
 		}
 		return nil
 	}

@@ -57,10 +57,10 @@ func TestReportCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no source", nil, "no observations"},
+		{"no source: the default config is read", []string{"-c", filepath.Join(dir, "absent.yaml")}, "name the file with --config/-c"},
 		{"two sources", []string{"--observations", reportHistory, "--store", "x.db"}, "not both"},
 		{"missing file", []string{"--observations", filepath.Join(dir, "nope.json")}, "no such file"},
-		{"missing store is not created", []string{"--store", filepath.Join(dir, "nope.db")}, "no such file"},
+		{"missing store is not created", []string{"--store-path", filepath.Join(dir, "nope.db")}, "no such file"},
 		{"bad window", []string{"--observations", reportHistory, "--window", "fortnight"}, "window"},
 		{"bad regime", []string{"--observations", reportHistory, "--regime", "mission70"}, "regime"},
 		{"bad time", []string{"--observations", reportHistory, "--at", "yesterday"}, "--at"},
@@ -91,16 +91,28 @@ func TestReportCommandFromStore(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	ev := rewards.RewardEventRef{DayAfterGenesis: 2000, At: deadline.Add(24 * time.Hour)}
+	if err := st.RecordAudits(ctx, []rewards.MaturityAudit{
+		rewards.AuditMaturity(77, ev, 2_000_000, rewards.Maturity{}, rewards.Maturity{MaturityE8s: 1_000_000}),
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runReportCmd(t, "--store", path, "--at", "2026-11-21T12:00:00Z")
+	code, out, errs := runReportCmd(t, "--store-path", path, "--at", "2026-11-21T12:00:00Z")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	// Missed Governance (20) and voted NodeAdmin (1): 1/21 = 4.8%.
 	if !strings.Contains(out, "4.8% (1/2)") || !strings.Contains(out, "MISSED proposal 5  Governance") {
 		t.Fatalf("store report:\n%s", out)
+	}
+	// The audit the daemon recorded: half the expected maturity is flagged.
+	for _, want := range []string{"reward audit", "50.0%", "LOW", rewards.LowRewardMessage} {
+		if !strings.Contains(out, want) {
+			t.Errorf("store report lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 )
 
@@ -45,7 +46,15 @@ func newRootCmd(s Streams) *cobra.Command {
 		Short:         "Vote on NNS proposals for your neurons, and never miss one",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("votebot {{.Version}}\n")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		noteDeprecatedFlags(cmd, s.Err)
+		_, err := cmdLogger(cmd, s.Err, zerolog.NoLevel) // a bad --log.* fails before any work
+		return err
+	}
+	addLogFlags(root)
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
@@ -55,6 +64,7 @@ func newRootCmd(s Streams) *cobra.Command {
 		newConfigCmd(s),
 		newPlanCmd(s),
 		newVoteCmd(s),
+		newOverridesCmd(s),
 		newReportCmd(s),
 		newRunCmd(s),
 		newOnceCmd(s),

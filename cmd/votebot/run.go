@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 	"runtime/debug"
-	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
@@ -26,20 +23,16 @@ serve /metrics, /healthz and /readyz. SIGHUP reloads the configuration; SIGTERM
 finishes the votes in flight and exits.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDaemon(cmd.Context(), s, configPath, dryRun)
+			log, err := cmdLogger(cmd, s.Err, zerolog.NoLevel)
+			if err != nil {
+				return err
+			}
+			return runDaemon(cmd.Context(), log, configPath, dryRun)
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, `decide and record "would vote" without sending anything`)
 	return cmd
-}
-
-// newLogger writes JSON, or a readable console format on a terminal.
-func newLogger(w io.Writer) zerolog.Logger {
-	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		return zerolog.New(zerolog.ConsoleWriter{Out: w, TimeFormat: time.TimeOnly}).With().Timestamp().Logger()
-	}
-	return zerolog.New(w).With().Timestamp().Logger()
 }
 
 // daemonGCPercent is the daemon's GOGC unless the environment sets one.
@@ -57,9 +50,8 @@ func tuneGC() {
 	}
 }
 
-func runDaemon(ctx context.Context, s Streams, path string, dryRun bool) error {
+func runDaemon(ctx context.Context, log zerolog.Logger, path string, dryRun bool) error {
 	tuneGC()
-	log := newLogger(s.Err)
 	return daemon.Run(ctx, daemon.RunOptions{ConfigPath: path, Logger: log, DryRun: dryRun,
 		Notify: daemon.SystemdNotify(log), Version: buildVersion()})
 }

@@ -8,16 +8,50 @@ import (
 )
 
 // version is set at link time with -ldflags "-X main.version=...".
-var version = "dev"
+var version = ""
 
+// buildVersion names the build: the link-time version, else the module
+// version (a tag or pseudo-version that go build stamps), else the VCS
+// revision, else the Go toolchain — never a bare "dev" nobody can trace.
 func buildVersion() string {
-	if version != "dev" {
+	if version != "" {
 		return version
 	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown build)"
 	}
-	return version
+	return versionFrom(info)
+}
+
+func versionFrom(info *debug.BuildInfo) string {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified, when string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		case "vcs.time":
+			when = s.Value
+		}
+	}
+	if rev == "" {
+		return "devel (" + info.GoVersion + ", built without version control information: go build in a git checkout stamps the revision)"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		rev += "-dirty"
+	}
+	if when != "" {
+		rev += " (" + when + ")"
+	}
+	return rev
 }
 
 func newVersionCmd(s Streams) *cobra.Command {

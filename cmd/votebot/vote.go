@@ -1,13 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"text/tabwriter"
+	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/store"
 )
@@ -15,33 +24,45 @@ import (
 func newVoteCmd(s Streams) *cobra.Command {
 	var configPath string
 	var neuron uint64
+	var clear bool
 	cmd := &cobra.Command{
-		Use:   "vote PROPOSAL yes|no [--neuron N] --config FILE",
+		Use:   "vote PROPOSAL yes|no [--neuron N] --config FILE\n  votebot vote PROPOSAL --clear [--neuron N] --config FILE",
 		Short: "Decide a proposal by hand: the running bot casts it on its next pass",
 		Long: `Store a manual decision (an override) that wins over every rule, for one
 neuron (--neuron) or for every configured neuron. The running daemon picks it up
-on its next poll and votes; "votebot plan" shows it.`,
-		Args: cobra.ExactArgs(2),
+on its next poll and votes; "votebot plan" shows it, "votebot overrides" lists
+them and --clear removes one.
+
+The proposal must be open (votebot asks the network; when it cannot, it warns
+and stores the decision anyway) and the neuron configured.`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseUint(args[0], 10, 64)
-			if err != nil {
-				return fmt.Errorf("vote: proposal id %q: want a number", args[0])
-			}
-			var v nns.Vote
-			switch strings.ToLower(args[1]) {
-			case "yes", "y":
-				v = nns.VoteYes
-			case "no", "n":
-				v = nns.VoteNo
-			default:
-				return fmt.Errorf("vote: %q: want yes or no", args[1])
+			if err != nil || id == 0 {
+				return fmt.Errorf("vote: proposal id %q: want a positive number", args[0])
 			}
 			cfg, err := config.Load(configPath)
 			if err != nil {
 				return err
 			}
 			if neuron != 0 && !configured(cfg, neuron) {
-				return fmt.Errorf("vote: neuron %d is not in %s", neuron, configPath)
+				return fmt.Errorf("vote: neuron %d is not configured in %s: votebot votes only for its neurons", neuron, configPath)
+			}
+			if clear {
+				if len(args) != 1 {
+					return fmt.Errorf("vote: --clear takes the proposal only, not %q", args[1])
+				}
+				return clearOverride(cmd.Context(), s.Out, cfg, id, neuron)
+			}
+			if len(args) != 2 {
+				return fmt.Errorf("vote: say yes or no (or --clear)")
+			}
+			v, err := parseVote(args[1])
+			if err != nil {
+				return err
+			}
+			if err := checkOpen(cmd.Context(), s.Err, cfg, id, neuron); err != nil {
+				return err
 			}
 			st, err := store.Open(cmd.Context(), cfg.Store.Path)
 			if err != nil {
@@ -51,16 +72,169 @@ on its next poll and votes; "votebot plan" shows it.`,
 			if err := st.SetOverride(cmd.Context(), id, neuron, v, "votebot vote"); err != nil {
 				return err
 			}
-			who := "every neuron"
-			if neuron != 0 {
-				who = fmt.Sprintf("neuron %d", neuron)
-			}
-			_, err = fmt.Fprintf(s.Out, "Stored: %s on proposal %d for %s. The bot votes it on its next pass.\n", v, id, who)
+			_, err = fmt.Fprintf(s.Out, "Stored: %s on proposal %d for %s.\n%s\n", v, id, whom(neuron), daemonStatus(cmd.Context(), cfg))
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
+	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().Uint64Var(&neuron, "neuron", 0, "only this neuron (default: every configured neuron)")
+	cmd.Flags().BoolVar(&clear, "clear", false, "remove the stored decision instead (the rules decide again)")
+	return cmd
+}
+
+func parseVote(s string) (nns.Vote, error) {
+	switch strings.ToLower(s) {
+	case "yes", "y":
+		return nns.VoteYes, nil
+	case "no", "n":
+		return nns.VoteNo, nil
+	}
+	return nns.VoteUnspecified, fmt.Errorf("vote: %q: want yes or no", s)
+}
+
+func whom(neuron uint64) string {
+	if neuron == 0 {
+		return "every neuron"
+	}
+	return fmt.Sprintf("neuron %d", neuron)
+}
+
+// checkOpen refuses a proposal that does not exist, no longer takes votes,
+// or whose ballots (for neuron, 0: every configured one) are all filled.
+// When the network cannot be asked it warns on w and lets the decision be
+// stored: the operator may be deciding during an outage.
+func checkOpen(ctx context.Context, w io.Writer, cfg *config.Config, id, neuron uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	p, err := func() (*proposalState, error) {
+		gov, err := daemon.Connect(ctx, cfg, zerolog.Nop(), nil)
+		if err != nil {
+			return nil, err
+		}
+		p, err := daemon.AgentGov{C: gov}.Proposal(ctx, id)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		ps := &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+			deadline: p.Deadline, filled: true}
+		for _, n := range cfg.Neurons {
+			if neuron != 0 && n.ID != neuron {
+				continue
+			}
+			if b, ok := p.Ballots.Get(n.ID); !ok || b.Vote == nns.VoteUnspecified {
+				ps.filled = false
+			}
+		}
+		return ps, nil
+	}()
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "warning: could not check that proposal %d is open (%v); storing the decision anyway\n", id, err)
+		return nil
+	case p == nil:
+		return fmt.Errorf("vote: proposal %d does not exist on the network", id)
+	case !p.open:
+		return fmt.Errorf("vote: proposal %d is not open: voting ended %s", id, p.deadline.UTC().Format("2006-01-02 15:04 UTC"))
+	case p.filled:
+		return fmt.Errorf("vote: the ballot of %s on proposal %d is already cast: a decision changes nothing", whom(neuron), id)
+	}
+	return nil
+}
+
+type proposalState struct {
+	open, filled bool
+	deadline     time.Time
+}
+
+// daemonStatus says whether a daemon answers on the configured listen
+// address, and so when the decision is voted.
+func daemonStatus(ctx context.Context, cfg *config.Config) string {
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return "The running daemon votes it at its next pass."
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err == nil {
+		var resp *http.Response
+		if resp, err = http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return fmt.Sprintf("votebot is running (%s answers): it votes at its next pass, within %s.", url, cfg.PollInterval)
+			}
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+	}
+	return fmt.Sprintf("No votebot daemon answers on %s (%v): the decision is voted when `votebot run` starts.", url, err)
+}
+
+// clearOverride removes a stored decision and says whether there was one.
+func clearOverride(ctx context.Context, w io.Writer, cfg *config.Config, id, neuron uint64) error {
+	if _, err := os.Stat(cfg.Store.Path); err != nil {
+		_, err = fmt.Fprintf(w, "No decision stored for proposal %d (no state database at %s).\n", id, cfg.Store.Path)
+		return err
+	}
+	st, err := store.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stored, err := st.Overrides(ctx)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, o := range stored {
+		found = found || o.ProposalID == id && o.NeuronID == neuron
+	}
+	if !found {
+		_, err = fmt.Fprintf(w, "No decision stored for proposal %d for %s; nothing to clear (votebot overrides lists them).\n", id, whom(neuron))
+		return err
+	}
+	if err := st.DeleteOverride(ctx, id, neuron); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "Cleared the decision on proposal %d for %s: the rules decide it again at the next pass.\n", id, whom(neuron))
+	return err
+}
+
+func newOverridesCmd(s Streams) *cobra.Command {
+	var configPath string
+	cmd := &cobra.Command{
+		Use:   "overrides --config FILE",
+		Short: "List the decisions stored with votebot vote, the console or Telegram",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(configPath)
+			if err != nil {
+				return err
+			}
+			stored, err := storedOverrides(cmd.Context(), cfg.Store.Path)
+			if err != nil {
+				return err
+			}
+			if len(stored) == 0 {
+				_, err := fmt.Fprintln(s.Out, "No decisions stored.")
+				return err
+			}
+			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "PROPOSAL\tNEURON\tVOTE\tSET BY")
+			for _, o := range stored {
+				n := "every neuron"
+				if o.NeuronID != 0 {
+					n = strconv.FormatUint(o.NeuronID, 10)
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", o.ProposalID, n, o.Vote, oneLine(o.Note, 60))
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&configPath, "config", "/etc/votebot/votebot.yaml", "configuration file")
 	return cmd
 }
 

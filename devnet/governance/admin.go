@@ -38,6 +38,7 @@ func (c *Canister) AdminHandler() http.Handler {
 	mux.HandleFunc("GET "+AdminPrefix+"proposals/{id}", getByID("proposal", c.ProposalInfo))
 	mux.HandleFunc("POST "+AdminPrefix+"proposals", c.adminSubmitProposal)
 	mux.HandleFunc("POST "+AdminPrefix+"votes", c.adminVote)
+	mux.HandleFunc("POST "+AdminPrefix+"neurons/{id}/reward-factor", c.adminRewardFactor)
 	mux.HandleFunc("POST "+AdminPrefix+"reward-event", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, c.TriggerRewardEvent())
 	})

@@ -38,6 +38,8 @@ type Canister struct {
 	nextNeuronID  uint64
 	nextClearS    uint64 // earliest time some neuron's following must be cleared
 	counters      Counters
+	// rewardFactor scales what reward events pay a neuron (underpay.go).
+	rewardFactor map[uint64]float64
 }
 
 // Counters are what the canister has done since it started, for the admin

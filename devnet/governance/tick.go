@@ -91,7 +91,7 @@ func (c *Canister) distributeLocked(day, now uint64) {
 	dist := rewards.DistributeRewards(pool, input)
 	for id, r := range dist.RewardsE8s {
 		if n := c.byID[id]; n != nil {
-			n.maturityE8s = satAdd(n.maturityE8s, r)
+			n.maturityE8s = satAdd(n.maturityE8s, c.paidLocked(id, r))
 		}
 	}
 	rounds := day - from + c.roundsCarried

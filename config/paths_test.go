@@ -1,0 +1,54 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestLoadResolvesPathsAgainstTheConfigDirectory(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "votebot.yaml")
+	data := `network:
+  urls: [http://127.0.0.1:4943]
+  root_key: fetch
+identity:
+  pem_file: keys/hotkey.pem
+store:
+  path: state/votebot.db
+neurons:
+  - id: 7
+`
+	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // another working directory must not matter
+	cfg, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, got, want string }{
+		{"identity.pem_file", cfg.Identity.PEMFile, filepath.Join(dir, "keys/hotkey.pem")},
+		{"store.path", cfg.Store.Path, filepath.Join(dir, "state/votebot.db")},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestLoadKeepsAbsolutePaths(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "votebot.yaml")
+	data := "network:\n  urls: [http://127.0.0.1:4943]\n  root_key: fetch\nidentity:\n  pem_file: /etc/votebot/hotkey.pem\nneurons:\n  - id: 7\n"
+	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Identity.PEMFile != "/etc/votebot/hotkey.pem" || cfg.Store.Path != DefaultStorePath {
+		t.Errorf("pem_file %q store %q: absolute paths changed", cfg.Identity.PEMFile, cfg.Store.Path)
+	}
+}

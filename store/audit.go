@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/votebot/votebot/rewards"
+)
+
+// RecordAudits stores reward-audit rows in one transaction; a row for the
+// same neuron and event replaces the earlier one.
+func (s *Store) RecordAudits(ctx context.Context, audits []rewards.MaturityAudit) error {
+	if len(audits) == 0 {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record reward audit: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	now := unixNano(s.now())
+	for _, a := range audits {
+		_, err := tx.ExecContext(ctx, `INSERT INTO reward_audit (neuron_id, day, event_at, expected_e8s, received_e8s, status, audited_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (neuron_id, day) DO UPDATE SET event_at = excluded.event_at, expected_e8s = excluded.expected_e8s,
+	received_e8s = excluded.received_e8s, status = excluded.status, audited_at = excluded.audited_at`,
+			id64(a.Neuron), id64(a.Event.DayAfterGenesis), unixNano(a.Event.At), id64(a.ExpectedE8s), a.ReceivedE8s,
+			string(a.Status), now)
+		if err != nil {
+			return fmt.Errorf("record reward audit of neuron %d, day %d: %w", a.Neuron, a.Event.DayAfterGenesis, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record reward audit: %w", err)
+	}
+	return nil
+}
+
+// Audits lists the reward audit by event then neuron; the ratio is
+// recomputed from the amounts (nil when nothing was expected or maturity
+// left the neuron).
+func (s *Store) Audits(ctx context.Context) ([]rewards.MaturityAudit, error) {
+	out, err := queryAll(ctx, s, scanAudit, `SELECT neuron_id, day, event_at, expected_e8s, received_e8s, status
+FROM reward_audit ORDER BY day, neuron_id`)
+	if err != nil {
+		return nil, fmt.Errorf("list reward audit: %w", err)
+	}
+	return out, nil
+}
+
+func scanAudit(row rowScanner) (rewards.MaturityAudit, error) {
+	var (
+		a                      rewards.MaturityAudit
+		nid, day, at, expected int64
+		received               int64
+		status                 string
+	)
+	if err := row.Scan(&nid, &day, &at, &expected, &received, &status); err != nil {
+		return a, err
+	}
+	a.Neuron, a.Event.DayAfterGenesis, a.Event.At = uint64(nid), uint64(day), fromUnixNano(at)
+	a.ExpectedE8s, a.ReceivedE8s, a.Status = uint64(expected), received, rewards.AuditStatus(status)
+	if a.ExpectedE8s > 0 && a.ReceivedE8s >= 0 {
+		r := float64(a.ReceivedE8s) / float64(a.ExpectedE8s)
+		a.Ratio = &r
+	}
+	return a, nil
+}
+
+// ObservationsOf lists the observations of the given proposals (the ones a
+// reward event settled), by proposal then neuron.
+func (s *Store) ObservationsOf(ctx context.Context, proposals []uint64) ([]rewards.Observation, error) {
+	var out []rewards.Observation
+	// In chunks: SQLite bounds the number of parameters of a statement.
+	for len(proposals) > 0 {
+		n := min(len(proposals), 500)
+		q := `SELECT proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
+		deadline, observed_at, total_potential_vp FROM observations WHERE proposal_id IN (?` + strings.Repeat(", ?", n-1) + `)
+		ORDER BY proposal_id, neuron_id`
+		args := make([]any, n)
+		for i, id := range proposals[:n] {
+			args[i] = id64(id)
+		}
+		got, err := queryAll(ctx, s, scanObservation, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("list observations of settled proposals: %w", err)
+		}
+		out = append(out, got...)
+		proposals = proposals[n:]
+	}
+	return out, nil
+}
