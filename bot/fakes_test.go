@@ -48,6 +48,13 @@ type fakeGov struct {
 	following  []uint64
 	refreshed  []uint64
 	skew       time.Duration // IC time − local time, 0: not measured
+	// order lists RegisterVote calls as they arrive.
+	order []ballotKey
+	// noCascade turns following off: a vote fills only its own ballot.
+	noCascade bool
+	// failProposal makes Proposal (the re-read of one proposal) fail.
+	failProposal  bool
+	proposalReads int
 }
 
 func newFakeGov(now func() time.Time) *fakeGov {
@@ -125,9 +132,10 @@ func (g *fakeGov) OpenProposals(context.Context) ([]policy.Proposal, error) {
 func (g *fakeGov) Proposal(_ context.Context, id uint64) (*policy.Proposal, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.down {
+	if g.down || g.failProposal {
 		return nil, errDown
 	}
+	g.proposalReads++
 	p, ok := g.props[id]
 	if !ok {
 		return nil, nil
@@ -166,6 +174,7 @@ func (g *fakeGov) RegisterVote(_ context.Context, neuron, proposal uint64, v nns
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.calls++
+	g.order = append(g.order, ballotKey{neuron, proposal})
 	if g.down {
 		return errDown
 	}
@@ -191,7 +200,50 @@ func (g *fakeGov) RegisterVote(_ context.Context, neuron, proposal uint64, v nns
 	g.neurons[neuron].RecentBallots[proposal] = v
 	g.neurons[neuron].VotingPowerRefreshed = g.now()
 	g.sent[ballotKey{neuron, proposal}]++
+	if !g.noCascade {
+		g.cascade(p)
+	}
 	return nil
+}
+
+// cascade fills, as the NNS does after a vote, every empty ballot whose
+// followees on the topic (else the catch-all, except where the topic
+// ignores it) decide it: Yes when more than half voted Yes, No when at
+// least half voted No; until nothing changes.
+func (g *fakeGov) cascade(p *policy.Proposal) {
+	for changed := true; changed; {
+		changed = false
+		for id, b := range p.Ballots.All() {
+			if b.Vote != nns.VoteUnspecified || p.Topic == nns.TopicNeuronManagement {
+				continue
+			}
+			fs := policy.EffectiveFollowees(g.neurons[id].Followees, p.Topic)
+			if len(fs) == 0 {
+				continue
+			}
+			yes, no := 0, 0
+			for _, f := range fs {
+				switch fb, _ := p.Ballots.Get(f); fb.Vote {
+				case nns.VoteYes:
+					yes++
+				case nns.VoteNo:
+					no++
+				}
+			}
+			v := nns.VoteUnspecified
+			switch {
+			case 2*yes > len(fs):
+				v = nns.VoteYes
+			case 2*no >= len(fs):
+				v = nns.VoteNo
+			}
+			if v != nns.VoteUnspecified {
+				p.Ballots.Set(id, policy.Ballot{Vote: v, VotingPower: b.VotingPower})
+				g.neurons[id].RecentBallots[p.ID] = v
+				changed = true
+			}
+		}
+	}
 }
 
 func (g *fakeGov) SetFollowing(_ context.Context, neuron uint64, f map[nns.Topic][]uint64) error {

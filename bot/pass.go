@@ -101,7 +101,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	plans := planBallots(in)
 	b.withFolloweeVotes(ctx, plans, in)
 	b.recordPlans(ctx, plans, now)
-	results := b.castDue(ctx, plans, opts)
+	results := b.castDue(ctx, plans, state, opts)
 	if ctx.Err() != nil {
 		return sum, ctx.Err() // stopping: the votes in flight finished
 	}

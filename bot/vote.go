@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
@@ -21,44 +19,6 @@ const (
 	voteSkipped                       // an earlier attempt's outcome says do not send
 	voteDryRun                        // dry run: recorded as "would vote"
 )
-
-// castDue sends every due vote, at most VoteConcurrency at a time. In-flight
-// votes finish even when ctx is cancelled (SIGTERM), bounded by
-// ShutdownGrace, so a vote is never left half-recorded by a clean stop.
-func (b *Bot) castDue(ctx context.Context, plans []BallotPlan, opts Options) map[ballotKey]voteResult {
-	results := map[ballotKey]voteResult{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, opts.VoteConcurrency)
-	detached := context.WithoutCancel(ctx)
-	for _, bp := range plans {
-		if !bp.Due {
-			continue
-		}
-		if ctx.Err() != nil {
-			break // stopping: send nothing new
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func(bp BallotPlan) {
-			defer func() { <-sem; wg.Done() }()
-			vctx, cancel := context.WithTimeout(detached, opts.CallTimeout)
-			defer cancel()
-			stop := context.AfterFunc(ctx, func() {
-				// On shutdown give the call ShutdownGrace, then abandon it.
-				t := time.AfterFunc(opts.ShutdownGrace, cancel)
-				context.AfterFunc(vctx, func() { t.Stop() })
-			})
-			defer stop()
-			r := b.castOne(vctx, bp, opts)
-			mu.Lock()
-			results[ballotKey{bp.Neuron.ID, bp.Proposal.ID}] = r
-			mu.Unlock()
-		}(bp)
-	}
-	wg.Wait()
-	return results
-}
 
 // castOne sends one vote through the intent log: the intent is written
 // before the call and finished after it, so a restart knows what was sent.

@@ -43,6 +43,10 @@ func (d *decoder) build(fc fileConfig) *Config {
 }
 
 func (d *decoder) checkNetwork(n Network) {
+	if n.MaxConcurrency < 0 || n.MaxConcurrency > MaxConcurrencyLimit {
+		d.addf("network.max_concurrency", "must be between 1 and %d (0 or absent: the default), not %d",
+			MaxConcurrencyLimit, n.MaxConcurrency)
+	}
 	if n.Mainnet {
 		return
 	}

@@ -47,7 +47,7 @@ type Config struct {
 	// section (then none is served).
 	Console *Console
 
-	src source // where each key was written, for Warnings
+	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckKeyFile
 }
 
@@ -59,7 +59,16 @@ type Network struct {
 	// RootKey is the hex DER root key, or "fetch" to ask the endpoint
 	// (devnet only; never on mainnet).
 	RootKey string `yaml:"root_key"`
+	// MaxConcurrency bounds the calls in flight to each endpoint (and the
+	// votes the loop sends at once); the agent adapts its limit below it,
+	// halving on 429. 0: the agent's default (agent.DefaultMaxConcurrency).
+	// At 2 s per certified call, N in flight is at most N/2 votes a second.
+	MaxConcurrency int `yaml:"max_concurrency"`
 }
+
+// MaxConcurrencyLimit is the largest network.max_concurrency accepted: a
+// boundary node refuses a client far below it anyway.
+const MaxConcurrencyLimit = 1024
 
 // FetchRootKey reports whether the root key is to be fetched from the
 // endpoint (a devnet).

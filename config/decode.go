@@ -379,7 +379,8 @@ func (d *decoder) decodeDuration(n *yaml.Node, v reflect.Value, path string) {
 	v.SetInt(int64(dur))
 }
 
-// decodeNetwork accepts `network: mainnet` or a mapping of urls and root_key.
+// decodeNetwork accepts `network: mainnet` or a mapping of urls and
+// root_key, or of mainnet: true; either mapping may set max_concurrency.
 func (d *decoder) decodeNetwork(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.ScalarNode {
 		if strings.EqualFold(strings.TrimSpace(n.Value), "mainnet") {
@@ -390,11 +391,17 @@ func (d *decoder) decodeNetwork(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	var net struct {
-		URLs    []string `yaml:"urls"`
-		RootKey string   `yaml:"root_key"`
+		Mainnet        bool     `yaml:"mainnet"`
+		URLs           []string `yaml:"urls"`
+		RootKey        string   `yaml:"root_key"`
+		MaxConcurrency int      `yaml:"max_concurrency"`
 	}
 	d.decodeStruct(n, reflect.ValueOf(&net).Elem(), path)
-	v.Set(reflect.ValueOf(Network{URLs: net.URLs, RootKey: net.RootKey}))
+	if net.Mainnet && (len(net.URLs) > 0 || net.RootKey != "") {
+		d.addf(path, "mainnet: true takes no urls or root_key (mainnet's root key is pinned)")
+	}
+	v.Set(reflect.ValueOf(Network{Mainnet: net.Mainnet, URLs: net.URLs, RootKey: net.RootKey,
+		MaxConcurrency: net.MaxConcurrency}))
 }
 
 func fieldsByTag(t reflect.Type) map[string]int {

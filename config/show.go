@@ -37,8 +37,12 @@ func count(n int, one, many string) string {
 }
 
 func (n Network) describe() string {
+	limit := ""
+	if n.MaxConcurrency > 0 {
+		limit = fmt.Sprintf(", at most %d calls in flight per endpoint", n.MaxConcurrency)
+	}
 	if n.Mainnet {
-		return "mainnet"
+		return "mainnet" + limit
 	}
 	key := "pinned root key"
 	if n.FetchRootKey() {
@@ -48,7 +52,7 @@ func (n Network) describe() string {
 	for i, u := range n.URLs {
 		urls[i] = RedactURL(u) // an endpoint may carry credentials
 	}
-	return strings.Join(urls, ", ") + " (" + key + ")"
+	return strings.Join(urls, ", ") + " (" + key + limit + ")"
 }
 
 // String is Redacted: a Config never prints its secrets.

@@ -127,9 +127,10 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 		for _, e := range endpoints {
 			m.SetEndpointUp(agent.EndpointLabel(e), true)
 		}
+		obs = m.Client("signed") // its limiters' series apart from the anonymous client's
 	}
 	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: cfg.Network.RootKey,
-		Identity: id.Identity, Observer: obs, Logger: log})
+		Identity: id.Identity, Observer: obs, Logger: log, MaxConcurrency: cfg.Network.MaxConcurrency})
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
@@ -152,7 +153,11 @@ func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, l
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
 	}
-	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: hex.EncodeToString(rootKey), Logger: log, Observer: obs})
+	if m, ok := obs.(*metrics.Metrics); ok {
+		obs = m.Client("anonymous")
+	}
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: hex.EncodeToString(rootKey), Logger: log, Observer: obs,
+		MaxConcurrency: cfg.Network.MaxConcurrency})
 	if err != nil {
 		return nil, fmt.Errorf("connect anonymously: %w", err)
 	}
@@ -286,6 +291,13 @@ func OptionsFor(cfg *config.Config) bot.Options {
 		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention}
 	for _, n := range cfg.Neurons {
 		o.Neurons = append(o.Neurons, bot.NeuronConfig{ID: n.ID, Alias: n.Alias})
+	}
+	// The loop keeps as many votes going as the agent may let through: the
+	// agent's adaptive limit (≤ max_concurrency) decides how many are in
+	// flight; the rest wait in its queue in the loop's order of urgency.
+	o.VoteConcurrency = agent.DefaultMaxConcurrency
+	if cfg.Network.MaxConcurrency > 0 {
+		o.VoteConcurrency = cfg.Network.MaxConcurrency
 	}
 	return o
 }

@@ -23,20 +23,26 @@ import (
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	BuildInfo      *prometheus.GaugeVec
-	Deadline       *prometheus.GaugeVec
-	NeuronVoted    *VotedCollector
-	VotesCast      *prometheus.CounterVec
-	VotesMissed    *prometheus.CounterVec
-	LastPoll       prometheus.Gauge
-	EndpointUp     *prometheus.GaugeVec
-	Firing         *prometheus.GaugeVec
-	APIRequests    *prometheus.CounterVec
-	APIDuration    *prometheus.HistogramVec
-	DecodeDropped  *prometheus.CounterVec
-	ClockSkew      prometheus.Gauge
-	ConfigReloadOK prometheus.Gauge
-	ConfigReloadAt prometheus.Gauge
+	BuildInfo     *prometheus.GaugeVec
+	Deadline      *prometheus.GaugeVec
+	NeuronVoted   *VotedCollector
+	VotesCast     *prometheus.CounterVec
+	VotesMissed   *prometheus.CounterVec
+	LastPoll      prometheus.Gauge
+	EndpointUp    *prometheus.GaugeVec
+	Firing        *prometheus.GaugeVec
+	APIRequests   *prometheus.CounterVec
+	APIDuration   *prometheus.HistogramVec
+	DecodeDropped *prometheus.CounterVec
+	// The agent's adaptive concurrency per endpoint and client (see
+	// Client): the daemon runs a signed and an anonymous client, each with
+	// its own limiter per endpoint.
+	APIInFlight         *prometheus.GaugeVec
+	APIConcurrencyLimit *prometheus.GaugeVec
+	APIRateLimited      *prometheus.CounterVec
+	ClockSkew           prometheus.Gauge
+	ConfigReloadOK      prometheus.Gauge
+	ConfigReloadAt      prometheus.Gauge
 
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
@@ -73,6 +79,15 @@ func NewMetrics(version, commit string) *Metrics {
 		DecodeDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_decode_values_dropped_total",
 			Help: "Reply values decoded as null by the Candid opt rule (a variant newer than votebot), by method and Go type."},
 			[]string{"method", "type"}),
+		APIInFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_api_in_flight",
+			Help: "IC API calls in flight, by endpoint, client (signed, anonymous) and kind (query, update)."},
+			[]string{"endpoint", "client", "kind"}),
+		APIConcurrencyLimit: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_api_concurrency_limit",
+			Help: "The adaptive limit of calls in flight (grows while latency holds, halves on 429/503/timeouts), by endpoint, client and kind."},
+			[]string{"endpoint", "client", "kind"}),
+		APIRateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_api_rate_limited_total",
+			Help: "IC API answers HTTP 429 Too Many Requests (the boundary node's rate limit), by endpoint and client."},
+			[]string{"endpoint", "client"}),
 		ClockSkew: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_clock_skew_seconds",
 			Help: "The IC's certified time minus the local clock, from the newest certificate."}),
 		ConfigReloadOK: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_successful",
@@ -98,7 +113,7 @@ func NewMetrics(version, commit string) *Metrics {
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
-		m.Firing, m.APIRequests, m.DecodeDropped, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
+		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)

@@ -102,6 +102,9 @@ func ruleDecision(in Input, r Rule, what string) Decision {
 	d := Decision{Rule: r.Name}
 	d.Reason = describeRule(r, what)
 	margin := in.Proposal.Deadline.Add(-t.DeadlineMargin)
+	if !in.Proposal.Deadline.IsZero() {
+		d.Margin = margin
+	}
 	switch r.Outcome {
 	case OutcomeSkip:
 		d.Action, d.Skip = ActionNothing, true

@@ -231,6 +231,11 @@ type Decision struct {
 	// NoFallback: a wait after which nothing will vote (fallback none), so
 	// the ballot is at risk once the deadline is near.
 	NoFallback bool
+	// Margin is the deadline minus the rule's deadline margin: the moment
+	// by which the ballot should be filled (zero for overrides and
+	// proposals without a deadline). The loop sends the votes with the
+	// least time left to it first.
+	Margin time.Time
 }
 
 // Votes reports whether the decision casts a vote, now or at At.
