@@ -309,7 +309,7 @@ func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 			b.noteUnknownKinds(ctx, p)
 			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.Topic.String()).Str("title", alert.BoundTitle(p.Title)).
 				Time("deadline", p.Deadline).Msg("proposal seen")
-			b.emit("proposal", 0, p.ID, "%s · %q · deadline %s", p.Topic, truncate(p.Title, 60), p.Deadline.Format("15:04:05"))
+			b.emit("proposal", 0, p.ID, "%s · %q · deadline %s", p.Topic, alert.Truncate(p.Title, 60), p.Deadline.Format("15:04:05"))
 		} else {
 			b.log.Info().Uint64("proposal", p.ID).Time("old_deadline", old.Deadline).Time("deadline", p.Deadline).Msg("deadline moved")
 		}
@@ -425,14 +425,6 @@ func (b *Bot) votingEndedFor(open []policy.Proposal, now time.Time) bool {
 		}
 	}
 	return false
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // atRiskBlind runs when the poll failed: ballots last seen empty whose

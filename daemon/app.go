@@ -49,7 +49,6 @@ type App struct {
 	Bot     *bot.Bot
 	Metrics *metrics.Metrics
 	Store   *store.Store
-	Gov     *agent.Governance
 	Alerts  *alert.Manager
 	cfg     *config.Config
 	opts    AppOptions
@@ -98,7 +97,7 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a := &App{Metrics: m, Store: st, Gov: gov, Alerts: mgr, cfg: cfg, opts: o, clients: clients}
+	a := &App{Metrics: m, Store: st, Alerts: mgr, cfg: cfg, opts: o, clients: clients}
 	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
@@ -183,11 +182,15 @@ func (a *App) Ready() error {
 	if ok, err := a.Store.Writable(); !ok {
 		return err
 	}
-	if skew, _, ok := a.clients.gov.Load().ClockSkew(); ok && !agent.ClockReady(skew) {
+	if skew, _, ok := a.Governance().ClockSkew(); ok && !agent.ClockReady(skew) {
 		return fmt.Errorf("the local clock is %s off the IC's certified time: fix NTP (timedatectl)", skew.Abs().Round(time.Second))
 	}
 	return nil
 }
+
+// Governance is the signed client in use: the one Assemble built, or the
+// one the last reload with a new network or identity replaced it with.
+func (a *App) Governance() *agent.Governance { return a.clients.gov.Load() }
 
 // Close releases the store.
 func (a *App) Close() error { return a.Store.Close() }

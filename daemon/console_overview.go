@@ -21,7 +21,7 @@ func (s consoleSource) Overview(ctx context.Context) (console.Overview, error) {
 		return o, err
 	}
 	o.Alerts = alerts
-	for _, e := range a.Gov.Endpoints() {
+	for _, e := range a.Governance().Endpoints() {
 		ep := console.Endpoint{URL: e.Endpoint, Up: e.Up}
 		if e.LastErr != nil {
 			ep.LastError = e.LastErr.Error()

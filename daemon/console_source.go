@@ -77,7 +77,7 @@ func (a *App) openProposal(ctx context.Context, id uint64) (*policy.Proposal, er
 			return &props[i], nil
 		}
 	}
-	p, err := (AgentGov{C: a.Gov, Now: a.opts.Now}).Proposal(ctx, id)
+	p, err := (AgentGov{C: a.Governance(), Now: a.opts.Now}).Proposal(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read proposal %d: %w", id, err)
 	}

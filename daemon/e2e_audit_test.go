@@ -35,9 +35,7 @@ policies:
 func TestRewardAuditAgainstDevnet(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: 3 * time.Second, ShortVotingPeriod: 3 * time.Second, WaitForQuietIncrease: time.Second,
-		RewardPeriod: time.Hour})
+	e := newE2E(t, shortNNS(3*time.Second, time.Hour))
 	const icp = 100_000_000
 	year := 365 * 24 * time.Hour
 	e.addNeurons([]governance.NeuronSpec{

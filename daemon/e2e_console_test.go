@@ -20,7 +20,6 @@ import (
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/internal/browsertest"
 	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/rewards"
 )
 
 const consoleConfig = `
@@ -45,16 +44,8 @@ const consoleToken = "e2e-console-token-0123456789abcdef"
 
 func startConsoleDevnet(t *testing.T) (*e2e, *daemon.App, string, uint64) {
 	t.Helper()
-	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: 10 * time.Minute, ShortVotingPeriod: 10 * time.Minute, WaitForQuietIncrease: time.Second,
-		RewardPeriod: time.Hour})
-	const icp = 100_000_000
-	year := 365 * 24 * time.Hour
-	e.addNeurons([]governance.NeuronSpec{
-		{ID: 40, Controller: e.ctl, StakeE8s: 1000 * icp, DissolveDelay: year},
-		{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 10 * icp, DissolveDelay: year},
-		{ID: 1002, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 20 * icp, DissolveDelay: year},
-	})
+	e := newE2E(t, shortNNS(10*time.Minute, time.Hour))
+	e.addProposerAndBotNeurons(botNeuron{1001, 10}, botNeuron{1002, 20})
 	tokenFile := filepath.Join(e.dir, "console-token")
 	if err := os.WriteFile(tokenFile, []byte(consoleToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,9 @@ import (
 
 	"github.com/aviate-labs/agent-go/principal"
 
+	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/rewards"
 )
 
 func ballotOf(pi nns.ProposalInfo, neuron uint64) nns.Vote {
@@ -42,3 +44,28 @@ func neuronRefreshed(t *testing.T, e *e2e, id uint64) time.Time {
 }
 
 type principalT = principal.Principal
+
+// shortNNS is a devnet governance with mainnet economics whose proposals
+// vote for period (standard and short alike), rewarded every reward.
+func shortNNS(period, reward time.Duration) governance.Config {
+	return governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
+		VotingPeriod: period, ShortVotingPeriod: period, WaitForQuietIncrease: time.Second, RewardPeriod: reward}
+}
+
+// botNeuron is one of the bot's neurons: its id and stake in ICP.
+type botNeuron struct{ id, icp uint64 }
+
+// addProposerAndBotNeurons adds neuron 40, a 1,000 ICP proposer the bot
+// does not vote for, and the bot's neurons (the bot's key a hotkey, a
+// dissolve delay of a year).
+func (e *e2e) addProposerAndBotNeurons(bots ...botNeuron) {
+	e.t.Helper()
+	const icp = 100_000_000
+	year := 365 * 24 * time.Hour
+	specs := []governance.NeuronSpec{{ID: 40, Controller: e.ctl, StakeE8s: 1000 * icp, DissolveDelay: year}}
+	for _, b := range bots {
+		specs = append(specs, governance.NeuronSpec{ID: b.id, Controller: e.ctl, HotKeys: []principalT{e.bot},
+			StakeE8s: b.icp * icp, DissolveDelay: year})
+	}
+	e.addNeurons(specs)
+}

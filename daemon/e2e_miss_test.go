@@ -10,7 +10,6 @@ import (
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/rewards"
 )
 
 const missConfig = `
@@ -37,16 +36,8 @@ policies:
 func TestMissScenario(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: 9 * time.Second, ShortVotingPeriod: 9 * time.Second, WaitForQuietIncrease: time.Second,
-		RewardPeriod: time.Hour})
-	const icp = 100_000_000
-	year := 365 * 24 * time.Hour
-	e.addNeurons([]governance.NeuronSpec{
-		{ID: 40, Controller: e.ctl, StakeE8s: 1000 * icp, DissolveDelay: year},
-		{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 10 * icp, DissolveDelay: year},
-		{ID: 1002, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 10 * icp, DissolveDelay: year},
-	})
+	e := newE2E(t, shortNNS(9*time.Second, time.Hour))
+	e.addProposerAndBotNeurons(botNeuron{1001, 10}, botNeuron{1002, 10})
 	e.loadConfig([]byte(fmt.Sprintf(missConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath())))
 	e.cfg.Alerts.Thresholds.AtRiskBefore = 7 * time.Second
 	e.cfg.Alerts.Thresholds.ReminderInterval = 2 * time.Second

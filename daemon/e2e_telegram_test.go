@@ -20,7 +20,6 @@ import (
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/rewards"
 )
 
 const telegramToken = "123:SECRET-bot-token"
@@ -132,16 +131,8 @@ func (f *botAPI) waitCall(t *testing.T, method string, ok func(map[string]any) b
 func TestTelegramDecision(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: 10 * time.Minute, ShortVotingPeriod: 10 * time.Minute, WaitForQuietIncrease: time.Second,
-		RewardPeriod: time.Hour})
-	const icp = 100_000_000
-	year := 365 * 24 * time.Hour
-	e.addNeurons([]governance.NeuronSpec{
-		{ID: 40, Controller: e.ctl, StakeE8s: 1000 * icp, DissolveDelay: year},
-		{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 10 * icp, DissolveDelay: year},
-		{ID: 1002, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 20 * icp, DissolveDelay: year},
-	})
+	e := newE2E(t, shortNNS(10*time.Minute, time.Hour))
+	e.addProposerAndBotNeurons(botNeuron{1001, 10}, botNeuron{1002, 20})
 	e.loadConfig([]byte(fmt.Sprintf(telegramConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), telegramToken)))
 	pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: nns.TopicGovernance,
 		Title: "Motion to fund the community dashboard", Action: nns.Action{Motion: &nns.Motion{MotionText: "fund it"}}})

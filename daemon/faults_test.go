@@ -24,7 +24,6 @@ import (
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
 )
 
@@ -146,12 +145,8 @@ policies:
 
 func newFaultRun(t *testing.T, period time.Duration) *faultRun {
 	t.Helper()
-	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: period, ShortVotingPeriod: period, WaitForQuietIncrease: time.Second, RewardPeriod: 2 * time.Second})
-	e.addNeurons([]governance.NeuronSpec{
-		{ID: 40, Controller: e.ctl, StakeE8s: 1e11, DissolveDelay: 365 * 24 * time.Hour},
-		{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 1e9, DissolveDelay: 365 * 24 * time.Hour},
-	})
+	e := newE2E(t, shortNNS(period, 2*time.Second))
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
 	r := &faultRun{e2e: e, proxy: newFaultProxy(t, e.net.URL),
 		log: &alertLog{first: map[string]time.Time{}, firsts: map[string]int{}, resolved: map[string]time.Time{}}}
 	r.hook = httptest.NewServer(r.log)

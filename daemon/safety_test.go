@@ -12,7 +12,6 @@ import (
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/rewards"
 )
 
 // A week with a proposal of an action and a topic newer than votebot, as a
@@ -21,13 +20,8 @@ import (
 func TestUnknownProposalTypeWeek(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	e := newE2E(t, governance.Config{Economics: rewards.DefaultEconomics(rewards.RegimeCurrent),
-		VotingPeriod: 6 * time.Second, ShortVotingPeriod: 6 * time.Second, WaitForQuietIncrease: time.Second, RewardPeriod: time.Hour})
-	year := 365 * 24 * time.Hour
-	e.addNeurons([]governance.NeuronSpec{
-		{ID: 40, Controller: e.ctl, StakeE8s: 1e11, DissolveDelay: year},
-		{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 1e9, DissolveDelay: year},
-	})
+	e := newE2E(t, shortNNS(6*time.Second, time.Hour))
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
 	e.loadConfig([]byte(fmt.Sprintf(`
 network: {urls: [%s], root_key: %s}
 identity: {pem_file: %s}

@@ -10,9 +10,8 @@ import (
 
 // Well-known meta keys.
 const (
-	MetaNewestProposalID = "newest_proposal_id"   // highest proposal id polled
-	MetaLastPoll         = "last_successful_poll" // RFC 3339 time of the last successful poll
-	MetaHealthProbe      = "health_probe"         // RFC 3339 time of the last Probe
+	MetaLastPoll    = "last_successful_poll" // RFC 3339 time of the last successful poll
+	MetaHealthProbe = "health_probe"         // RFC 3339 time of the last Probe
 )
 
 // SetMeta stores value under key, replacing any previous value.

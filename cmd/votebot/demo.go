@@ -176,7 +176,7 @@ func demoReport(ctx context.Context, w io.Writer, app *daemon.App, net *nnslocal
 	for _, n := range app.Config().Neurons {
 		ids = append(ids, n.ID)
 	}
-	state, _ := daemon.AgentGov{C: app.Gov}.Neurons(ctx, ids) // best effort: the report works without
+	state, _ := daemon.AgentGov{C: app.Governance()}.Neurons(ctx, ids) // best effort: the report works without
 	for _, n := range app.Config().Neurons {
 		st := rewards.NeuronStatus{ID: n.ID, Name: n.Alias}
 		if ns, ok := state[n.ID]; ok {

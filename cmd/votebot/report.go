@@ -124,7 +124,7 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if err := rewards.WriteTextWith(s.Out, r, rewards.TextOptions{Exact: o.exact}); err != nil {
 		return err
 	}
-	return writeHistory(s.Out, data.history, o.proposal)
+	return writeHistory(s.Out, data.history, o.proposal != 0)
 }
 
 // loadReportData picks the source: a JSON file or the state database,

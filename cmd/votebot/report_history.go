@@ -36,9 +36,9 @@ func readHistory(ctx context.Context, st *store.Store, proposal uint64) (*storeH
 
 // writeHistory says how far back the report sees and lists the decision
 // log of the proposal asked for: which rule decided, and by what source.
-func writeHistory(w io.Writer, h *storeHistory, proposal uint64) error {
+func writeHistory(w io.Writer, h *storeHistory, askedForProposal bool) error {
 	if h == nil {
-		if proposal != 0 {
+		if askedForProposal {
 			return fmt.Errorf("--proposal needs the state database (--store-path or --config)")
 		}
 		return nil
