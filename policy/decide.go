@@ -15,20 +15,6 @@ import (
 // stored override; then the first matching rule (or the policy default)
 // with its timing. A nil Policy behaves as an empty policy with defaults.
 func Decide(in Input) Decision {
-	d := decide(in)
-	if d.Action == ActionWait && !d.At.IsZero() {
-		// What happens at the margin? Nothing (fallback none) means the
-		// wait covers nothing: the ballot is at risk once the deadline nears.
-		at := in
-		at.Now = d.At
-		if next := decide(at); next.Action == ActionNothing && !next.Skip {
-			d.NoFallback = true
-		}
-	}
-	return d
-}
-
-func decide(in Input) Decision {
 	p, n := in.Proposal, in.Neuron
 	if !n.HasBallot {
 		return Decision{Action: ActionNothing, Reason: "neuron has no ballot on this proposal (not eligible)"}
@@ -155,6 +141,10 @@ func waitThenFallback(d Decision, in Input, t Timing, margin time.Time) Decision
 			return d
 		}
 		d.Reason += fmt.Sprintf("; fallback %s at %s", t.Fallback, stamp(margin))
+		// At the margin every fallback but none votes (with_followees and
+		// with_majority end in the tally): a wait that ends in none covers
+		// nothing, and the ballot is at risk once the deadline nears.
+		d.NoFallback = t.Fallback == FallbackNone
 		return d
 	}
 	v, why := fallbackVote(t.Fallback, in)
