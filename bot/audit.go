@@ -58,13 +58,14 @@ type auditState struct {
 	pendingBefore map[uint64]rewards.Maturity
 }
 
-// auditRewards runs after readNeurons (pass.go): on a fresh read it reads
-// the latest reward event and audits the neurons once a new event is known
-// to lie between two reads.
-func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]Neuron, fresh bool) {
+// auditRewards runs after readNeurons (pass.go): after a fresh read of the
+// neurons (the read counter moved; a failed or cached read does not move
+// it) it reads the latest reward event and audits the neurons once a new
+// event is known to lie between two reads.
+func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]Neuron) {
 	events, ok1 := b.gov.(RewardEventReader)
 	st, ok2 := b.store.(AuditStore)
-	if !ok1 || !ok2 || !fresh || b.audit.reads == b.neuronReads {
+	if !ok1 || !ok2 || b.audit.reads == b.neuronReads {
 		return
 	}
 	b.audit.reads = b.neuronReads
@@ -108,7 +109,7 @@ func (b *Bot) recordAudit(ctx context.Context, st AuditStore, ev RewardEvent, op
 		line := b.log.Info()
 		if a.Low() {
 			line = b.log.Warn()
-			b.fire(ctx, rewardsLowAlert(a, aliasOf(opts, a.Neuron)))
+			b.fire(ctx, rewardsLowAlert(a)) // fire names the neuron by its alias
 		}
 		line.Uint64("neuron", a.Neuron).Uint64("day", a.Event.DayAfterGenesis).Uint64("expected_e8s", a.ExpectedE8s).
 			Int64("received_e8s", a.ReceivedE8s).Str("status", string(a.Status)).Msg("reward audit")
@@ -180,8 +181,8 @@ func (b *Bot) settledProposals(ctx context.Context, st AuditStore, ids []uint64)
 	return out, nil
 }
 
-func rewardsLowAlert(a rewards.MaturityAudit, alias string) alert.Alert {
-	return alert.Alert{Kind: alert.KindRewardsLow, Severity: alert.SeverityWarning, Neuron: a.Neuron, NeuronAlias: alias,
+func rewardsLowAlert(a rewards.MaturityAudit) alert.Alert {
+	return alert.Alert{Kind: alert.KindRewardsLow, Severity: alert.SeverityWarning, Neuron: a.Neuron,
 		// One alert per neuron and event: the kind is an event, delivered once per key.
 		Key:      fmt.Sprintf("%s/day%d", alert.KeyFor(alert.KindRewardsLow, a.Neuron, 0), a.Event.DayAfterGenesis),
 		Headline: "Rewards lower than predicted",
@@ -191,12 +192,3 @@ func rewardsLowAlert(a rewards.MaturityAudit, alias string) alert.Alert {
 }
 
 func icp(e8s int64) string { return fmt.Sprintf("%.4f", float64(e8s)/1e8) }
-
-func aliasOf(opts Options, id uint64) string {
-	for _, n := range opts.Neurons {
-		if n.ID == id {
-			return n.Alias
-		}
-	}
-	return ""
-}

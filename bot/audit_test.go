@@ -78,7 +78,7 @@ func TestAuditReadsAfterTheEvent(t *testing.T) {
 		b.auditRewards(context.Background(), opts, map[uint64]Neuron{
 			1: {ID: 1, Authorized: true, Maturity: rewards.Maturity{MaturityE8s: m1}},
 			2: {ID: 2, Authorized: true, Maturity: rewards.Maturity{StakedMaturityE8s: m2}},
-		}, true)
+		})
 	}
 	read(100, 200) // baseline, day 10
 	gov.ev = RewardEvent{Day: 11, PoolE8s: pool, Settled: []uint64{7}, At: clk.Now()}

@@ -71,7 +71,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 
 	state, neuronsRead := b.readNeurons(ctx, opts, force, idle)
 	b.checkedOnce = true
-	b.auditRewards(ctx, opts, state, neuronsRead)
+	b.auditRewards(ctx, opts, state)
 	b.nameProposers(ctx, props, opts, now)
 	if neuronsRead {
 		b.checkNeurons(ctx, decider, opts, state, reconcile, now)

@@ -141,10 +141,11 @@ func (b *Bot) checkStore(ctx context.Context) {
 	if !ok {
 		return
 	}
-	if good, _ := hs.Writable(); !good {
-		_ = hs.Probe(ctx) // recovered since the last failed write?
-	}
 	good, err := hs.Writable()
+	if !good {
+		_ = hs.Probe(ctx) // recovered since the last failed write?
+		good, err = hs.Writable()
+	}
 	b.storeBroken.Store(!good)
 	if good {
 		b.resolve(ctx, alert.KindStoreUnwritable, 0, 0)

@@ -220,17 +220,8 @@ func consoleBallot(bp bot.BallotPlan, overrides []policy.Override) console.Ballo
 // storedOverride is the override that applies to the ballot: the neuron's
 // own, else the one for every neuron.
 func storedOverride(os []policy.Override, bp bot.BallotPlan) nns.Vote {
-	v := nns.VoteUnspecified
-	for _, o := range os {
-		if o.ProposalID != bp.Proposal.ID {
-			continue
-		}
-		if o.NeuronID == bp.Neuron.ID {
-			return o.Vote
-		}
-		if o.NeuronID == 0 {
-			v = o.Vote
-		}
+	if o, ok := policy.FindOverride(os, bp.Proposal.ID, bp.Neuron.ID); ok {
+		return o.Vote
 	}
-	return v
+	return nns.VoteUnspecified
 }

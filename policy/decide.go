@@ -25,14 +25,16 @@ func Decide(in Input) Decision {
 	if !p.Deadline.IsZero() && !in.Now.Before(p.Deadline) {
 		return Decision{Action: ActionNothing, Reason: "deadline passed at " + stamp(p.Deadline)}
 	}
-	if o, ok := findOverride(in.Overrides, p.ID, n.ID); ok {
+	if o, ok := FindOverride(in.Overrides, p.ID, n.ID); ok {
 		return overrideDecision(o)
 	}
 	rule, what := selectRule(in.Policy, p)
 	return ruleDecision(in, rule, what)
 }
 
-func findOverride(list []Override, proposal, neuron uint64) (Override, bool) {
+// FindOverride is the stored decision that applies to a ballot: the
+// neuron's own, else the one for every neuron.
+func FindOverride(list []Override, proposal, neuron uint64) (Override, bool) {
 	var forAll Override
 	found := false
 	for _, o := range list {

@@ -92,10 +92,9 @@ func AuditMaturity(neuron uint64, ev RewardEventRef, expectedE8s uint64, before,
 	case expectedE8s == 0:
 		a.Status = AuditNothingExpected
 	default:
-		r := float64(a.ReceivedE8s) / float64(expectedE8s)
-		a.Ratio = &r
+		a.Ratio = AuditRatio(a.ReceivedE8s, expectedE8s)
 		a.Status = AuditOK
-		if r < LowRewardRatio {
+		if *a.Ratio < LowRewardRatio {
 			a.Status = AuditLow
 		}
 	}
@@ -122,4 +121,15 @@ func (a MaturityAudit) String() string {
 		return s + ": maturity left the neuron across the event, not audited"
 	}
 	return s
+}
+
+// AuditRatio is received / expected maturity, nil when nothing was expected
+// or maturity left the neuron: the one rule for audits made now and read
+// back from the store.
+func AuditRatio(receivedE8s int64, expectedE8s uint64) *float64 {
+	if expectedE8s == 0 || receivedE8s < 0 {
+		return nil
+	}
+	r := float64(receivedE8s) / float64(expectedE8s)
+	return &r
 }

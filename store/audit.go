@@ -61,10 +61,7 @@ func scanAudit(row rowScanner) (rewards.MaturityAudit, error) {
 	}
 	a.Neuron, a.Event.DayAfterGenesis, a.Event.At = uint64(nid), uint64(day), fromUnixNano(at)
 	a.ExpectedE8s, a.ReceivedE8s, a.Status = uint64(expected), received, rewards.AuditStatus(status)
-	if a.ExpectedE8s > 0 && a.ReceivedE8s >= 0 {
-		r := float64(a.ReceivedE8s) / float64(a.ExpectedE8s)
-		a.Ratio = &r
-	}
+	a.Ratio = rewards.AuditRatio(a.ReceivedE8s, a.ExpectedE8s)
 	return a, nil
 }
 
