@@ -193,7 +193,10 @@ func BenchmarkDecodeListNeurons500(b *testing.B) {
 		decode func(*nns.ListNeuronsResponse) error
 	}{
 		{"unmarshal", func(out *nns.ListNeuronsResponse) error { return candid.Unmarshal(reply, []any{out}) }},
-		{"decode", func(out *nns.ListNeuronsResponse) error { return decode("list_neurons", reply, out) }},
+		{"decode", func(out *nns.ListNeuronsResponse) error {
+			_, err := decodeReply("list_neurons", reply, out)
+			return err
+		}},
 	}
 	for _, d := range decoders {
 		b.Run(d.name, func(b *testing.B) {

@@ -47,13 +47,6 @@ func (g *Governance) decode(method string, reply []byte, out any) error {
 // value's tag is reported by name.
 var decodeOptions = candidfast.Options{TagNames: candidfast.TagNameTable(nns.VariantTagNames()...)}
 
-// decode decodes a single-value Candid reply into out (a pointer to a zero
-// value), see decodeReply.
-func decode(method string, reply []byte, out any) error {
-	_, err := decodeReply(method, reply, out)
-	return err
-}
-
 // decodeReply decodes a single-value Candid reply into out (a pointer to a
 // zero value) with the Candid opt rule (candidfast), and returns the values
 // the rule dropped. On failure it looks for the first field that does not

@@ -182,9 +182,9 @@ func TestLimiterFIFO(t *testing.T) {
 		}()
 		// Let the goroutine queue before the next one.
 		for {
-			tl.mu.Lock()
+			tl.limiter.mu.Lock() // the limiter's lock: tl.mu is the fake clock's
 			n := len(tl.waiters)
-			tl.mu.Unlock()
+			tl.limiter.mu.Unlock()
 			if n == i+1 {
 				break
 			}

@@ -155,6 +155,15 @@ func TestListProposalsHalvesOverReplyLimit(t *testing.T) {
 		calls, sizes := ct.reset()
 		t.Logf("listing %d: %d proposals in %s; list_proposals calls %d, HTTP reply bytes %v; read_state %d",
 			listing, len(all), took.Round(time.Millisecond), calls["list_proposals"], sizes["list_proposals"], calls["read_state"])
+		if listing == 1 && calls["list_proposals"] <= 3 {
+			t.Errorf("first listing made %d list_proposals calls: no page of 100 was refused, so nothing was halved", calls["list_proposals"])
+		}
+		g.pageLimit.mu.Lock()
+		fits := g.pageLimit.fits
+		g.pageLimit.mu.Unlock()
+		if fits < 1 || fits >= 100 {
+			t.Errorf("listing %d: remembered page size %d, want a halved size in 1..99", listing, fits)
+		}
 		if listing == 2 && calls["list_proposals"] > 3 {
 			t.Errorf("second listing made %d list_proposals calls; want the remembered page size (3: two pages and an empty one)", calls["list_proposals"])
 		}

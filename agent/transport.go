@@ -188,15 +188,7 @@ func (t *transport) sampleReadState(path string, body []byte) {
 	}
 }
 
-// verifyCertificate checks raw against rootKey for canister and its age on
-// the local clock. A signature on the same root hash verified before (in
-// verified, which may be nil) is not checked again; everything else is.
-func verifyCertificate(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration, verified *verifiedCerts) error {
-	_, err := verifyCertificateAt(raw, canister, rootKey, maxAge, verified, time.Now())
-	return err
-}
-
-// verifyCertificateAt is verifyCertificate with the age measured at IC
+// verifyCertificateAt verifies a certificate with its age measured at IC
 // time now; it returns the certificate's time.
 func verifyCertificateAt(raw []byte, canister principal.Principal, rootKey []byte, maxAge time.Duration, verified *verifiedCerts, now time.Time) (time.Time, error) {
 	t, err := certifiedTime(raw, canister, rootKey, verified)

@@ -1,6 +1,8 @@
 package devnet_test
 
 import (
+	"github.com/votebot/votebot/internal/sleep"
+
 	"context"
 	"flag"
 	"io"
@@ -264,13 +266,13 @@ func TestPaceExecOneAtATime(t *testing.T) {
 	inExec, maxExec := 0, 0
 	sleep := func(ctx context.Context, d time.Duration) error {
 		if d != 7*time.Millisecond { // the update latency: sleep for real
-			return sleepFor(ctx, d)
+			return sleep.For(ctx, d)
 		}
 		mu.Lock()
 		inExec++
 		maxExec = max(maxExec, inExec)
 		mu.Unlock()
-		err := sleepFor(ctx, d)
+		err := sleep.For(ctx, d)
 		mu.Lock()
 		inExec--
 		mu.Unlock()
@@ -295,17 +297,6 @@ func TestPaceExecOneAtATime(t *testing.T) {
 	}
 	if n.canister.Count() != 8 || maxExec != 1 {
 		t.Fatalf("count %d, most executing at once %d; want 8 and 1", n.canister.Count(), maxExec)
-	}
-}
-
-func sleepFor(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
