@@ -2,7 +2,6 @@ package daemon_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -15,9 +14,6 @@ import (
 
 const auditConfig = `
 instance: audit-test
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
 poll_interval: 1s
 neurons:
   - {id: 1001, alias: paid}
@@ -46,7 +42,7 @@ func TestRewardAuditAgainstDevnet(t *testing.T) {
 	if err := e.net.Governance.SetRewardFactor(1002, 0.5); err != nil {
 		t.Fatal(err)
 	}
-	e.loadConfig([]byte(fmt.Sprintf(auditConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath())))
+	e.loadConfig(e.configf(auditConfig))
 	app := e.assemble(func(o *bot.Options) {
 		o.PollInterval, o.NeuronsTTL, o.NeuronsIdleTTL = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
 	})

@@ -17,9 +17,6 @@ import (
 )
 
 const benchConfig = `
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
 neurons: [%s]
 policies:
   default:
@@ -48,8 +45,7 @@ func TestBenchFill(t *testing.T) {
 		list = append(list, fmt.Sprintf("{id: %d}", id))
 	}
 	e.addNeurons(specs)
-	e.loadConfig([]byte(fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(),
-		strings.Join(list, ", "))))
+	e.loadConfig(e.configf(benchConfig, strings.Join(list, ", ")))
 	app := e.assemble(func(o *bot.Options) { o.PollInterval = time.Second; o.VoteConcurrency = 64 })
 	defer app.Close()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -44,8 +44,7 @@ func cascadeNet(t *testing.T, e *e2e, n int, follow bool, tune func(*bot.Options
 		list = append(list, fmt.Sprintf("{id: %d}", s.ID))
 	}
 	e.addNeurons(specs)
-	e.loadConfig([]byte(fmt.Sprintf(benchConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(),
-		strings.Join(list, ", "))))
+	e.loadConfig(e.configf(benchConfig, strings.Join(list, ", ")))
 	return e.assemble(tune), list
 }
 

@@ -66,9 +66,6 @@ func runChild(path string) int {
 
 const crashConfig = `
 instance: crash-test
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
 poll_interval: 1s
 neurons: [{id: 1001}, {id: 1002}, {id: 1003}, {id: 1004}]
 alerts:
@@ -137,7 +134,7 @@ func TestCrashRestart(t *testing.T) {
 	hs := httptest.NewServer(hook)
 	defer hs.Close()
 	cfgPath := e.dir + "/votebot.yaml"
-	raw := fmt.Sprintf(crashConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), hs.URL)
+	raw := string(e.configf(crashConfig, hs.URL))
 	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package daemon_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -68,4 +69,14 @@ func (e *e2e) addProposerAndBotNeurons(bots ...botNeuron) {
 			StakeE8s: b.icp * icp, DissolveDelay: year})
 	}
 	e.addNeurons(specs)
+}
+
+// configf is a votebot configuration for this devnet: its network, the
+// bot's key and store, then body formatted with args.
+func (e *e2e) configf(body string, args ...any) []byte { return e.configAt(e.net.URL, body, args...) }
+
+// configAt is configf with the devnet reached at url (a proxy in front).
+func (e *e2e) configAt(url, body string, args ...any) []byte {
+	return []byte(fmt.Sprintf("network: {urls: [%s], root_key: %s}\nidentity: {pem_file: %s}\nstore: {path: %s}\n",
+		url, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath()) + fmt.Sprintf(body, args...))
 }

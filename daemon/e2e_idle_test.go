@@ -55,7 +55,7 @@ func TestBenchIdleProcess(t *testing.T) {
 	}
 	cfgPath := e.dir + "/votebot.yaml"
 	proxy := newByteProxy(t, e.net.URL) // counts the bytes on the wire
-	raw := fmt.Sprintf(benchConfig, proxy.URL(), e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), strings.Join(list, ", "))
+	raw := string(e.configAt(proxy.URL(), benchConfig, strings.Join(list, ", ")))
 	raw += "poll_interval: 60s\n"
 	raw += "listen: 127.0.0.1:0\n"
 	if err := os.WriteFile(cfgPath, []byte(raw), 0o600); err != nil {

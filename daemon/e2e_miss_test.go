@@ -2,7 +2,6 @@ package daemon_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -14,9 +13,6 @@ import (
 
 const missConfig = `
 instance: miss-test
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
 poll_interval: 1s
 neurons:
   - {id: 1001, alias: alpha}
@@ -38,7 +34,7 @@ func TestMissScenario(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, shortNNS(9*time.Second, time.Hour))
 	e.addProposerAndBotNeurons(botNeuron{1001, 10}, botNeuron{1002, 10})
-	e.loadConfig([]byte(fmt.Sprintf(missConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath())))
+	e.loadConfig(e.configf(missConfig))
 	e.cfg.Alerts.Thresholds.AtRiskBefore = 7 * time.Second
 	e.cfg.Alerts.Thresholds.ReminderInterval = 2 * time.Second
 	app := e.assemble(func(o *bot.Options) {

@@ -2,7 +2,6 @@ package daemon_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -14,9 +13,6 @@ import (
 )
 
 const reloadConfig = `
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
 neurons: [{id: 1001, alias: %s}]
 `
 
@@ -33,7 +29,7 @@ func TestReloadKeepsOldConfigOnError(t *testing.T) {
 		}
 		return p
 	}
-	path := write(fmt.Sprintf(reloadConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), "first"))
+	path := write(string(e.configf(reloadConfig, "first")))
 	e.loadConfig(mustRead(t, path))
 	app := e.assemble(nil)
 	defer app.Close()
@@ -54,7 +50,7 @@ func TestReloadKeepsOldConfigOnError(t *testing.T) {
 	if _, err := app.Bot.Once(ctx); err != nil {
 		t.Errorf("pass after failed reload: %v", err)
 	}
-	write(fmt.Sprintf(reloadConfig, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), "second"))
+	write(string(e.configf(reloadConfig, "second")))
 	if err := app.Reload(ctx, path); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package daemon_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -62,15 +61,12 @@ func TestReloadRebuildsAlertChannels(t *testing.T) {
 	path := e.dir + "/votebot.yaml"
 	write := func(hook, listen string) {
 		t.Helper()
-		body := fmt.Sprintf(`
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
+		body := e.configf(`
 neurons: [{id: 1001}]
 listen: %s
 alerts: {channels: {ops: {type: webhook, url: %s}}}
-`, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath(), listen, hook)
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+`, listen, hook)
+		if err := os.WriteFile(path, body, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

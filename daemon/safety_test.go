@@ -22,10 +22,7 @@ func TestUnknownProposalTypeWeek(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, shortNNS(6*time.Second, time.Hour))
 	e.addProposerAndBotNeurons(botNeuron{1001, 10})
-	e.loadConfig([]byte(fmt.Sprintf(`
-network: {urls: [%s], root_key: %s}
-identity: {pem_file: %s}
-store: {path: %s}
+	e.loadConfig(e.configf(`
 poll_interval: 1s
 neurons: [{id: 1001}]
 policies:
@@ -36,7 +33,7 @@ policies:
     rules:
       - {name: unknown-kinds, match: {actions: [Unknown]}, vote: yes}
       - {name: infra, match: {topics: [SubnetManagement, NodeAdmin]}, vote: yes}
-`, e.net.URL, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath())))
+`))
 	app := e.assemble(func(o *bot.Options) { o.PollInterval, o.RetryBackoff = 250*time.Millisecond, 250*time.Millisecond })
 	defer app.Close()
 	ctx, cancel := context.WithCancel(context.Background())
