@@ -50,21 +50,26 @@ type EndpointStatus struct {
 	RetryAt time.Time
 	LastErr error
 	// Limit is the concurrency limit of update calls; InFlight the update
-	// calls running. QueryLimit and QueryInFlight are the same for queries.
-	Limit, InFlight           int
-	QueryLimit, QueryInFlight int
+	// calls running (queries' figures reach the LimitObserver).
+	Limit, InFlight int
 }
 
 func (e *endpoint) status() EndpointStatus {
 	s := EndpointStatus{Endpoint: e.name}
 	if e.limiters[kindUpdate] != nil {
 		s.Limit, s.InFlight = e.limiters[kindUpdate].state()
-		s.QueryLimit, s.QueryInFlight = e.limiters[kindQuery].state()
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s.Up, s.Failures, s.RetryAt, s.LastErr = !e.down, e.failures, e.retryAt, e.lastErr
 	return s
+}
+
+// retryAt is when a down endpoint is tried again.
+func (e *endpoint) retryTime() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.retryAt
 }
 
 // available reports whether the endpoint may be tried at now.
@@ -126,8 +131,6 @@ func order(eps []*endpoint, now time.Time) []*endpoint {
 		return avail
 	}
 	all := slices.Clone(eps)
-	slices.SortStableFunc(all, func(a, b *endpoint) int {
-		return a.status().RetryAt.Compare(b.status().RetryAt)
-	})
+	slices.SortStableFunc(all, func(a, b *endpoint) int { return a.retryTime().Compare(b.retryTime()) })
 	return all
 }
