@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -198,7 +197,7 @@ func classify(parent context.Context, endpoint, method string, err error) (error
 		return retryIfTransient(rej)
 	case errors.Is(err, ErrVerification):
 		return epErr("verify_error")
-	case errors.As(err, &httpErr) && httpErr.StatusCode == http.StatusTooManyRequests:
+	case isRateLimited(err):
 		// Rate limited: the endpoint is healthy and the limiter holds
 		// calls back until Retry-After; other hosts reach the same
 		// boundary nodes, so failing over would not escape the limit.

@@ -18,7 +18,7 @@ const maxRateLimitedRounds = 32
 // calls), reporting to the observer if it implements LimitObserver.
 func (g *Governance) newLimiters(endpoint string) [2]*limiter {
 	var ls [2]*limiter
-	for kind, name := range map[callKind]string{kindQuery: "query", kindUpdate: "update"} {
+	for kind, name := range [...]string{kindQuery: "query", kindUpdate: "update"} {
 		c := limiterConfig{min: g.cfg.MinConcurrency, initial: g.cfg.InitialConcurrency, max: g.cfg.MaxConcurrency, now: g.cfg.Now}
 		if lo, ok := g.cfg.Observer.(LimitObserver); ok {
 			c.observe = func(inFlight, limit int) { lo.ObserveConcurrency(endpoint, name, inFlight, limit) }

@@ -50,13 +50,9 @@ func (p *proposalPager) page(ctx context.Context) ([]nns.ProposalInfo, error) {
 		case p.limit > 1:
 			p.limit /= 2
 			p.g.cfg.Logger.Debug().Uint32("limit", p.limit).Msg("list_proposals reply over the replica's limit; halving the page")
-			continue
+		default:
+			return p.oversizedProposal(ctx, req)
 		}
-		pi, err := p.oversizedProposal(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		return pi, nil
 	}
 }
 
