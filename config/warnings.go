@@ -62,7 +62,7 @@ func WarningsWith(cfg *Config, periods VotingPeriods) Errors {
 	if cfg == nil {
 		return nil
 	}
-	w := &warner{cfg: cfg, src: cfg.src}
+	w := &warner{cfg: cfg}
 	w.placeholders()
 	used := w.unusedPolicies()
 	for _, name := range sortedKeys(cfg.Policies) {
@@ -76,12 +76,11 @@ func WarningsWith(cfg *Config, periods VotingPeriods) Errors {
 
 type warner struct {
 	cfg *Config
-	src source
 	out Errors
 }
 
 func (w *warner) addf(path, format string, args ...any) {
-	w.out = append(w.out, w.src.at(path, format, args...))
+	w.out = append(w.out, w.cfg.src.at(path, format, args...))
 }
 
 // exampleNeurons are configs/votebot.example.yaml's neuron ids. The demo
@@ -174,7 +173,7 @@ func (w *warner) unusedPolicies() map[string]bool {
 		used[n.Policy] = true
 	}
 	for _, name := range sortedKeys(w.cfg.Policies) {
-		if _, written := w.src.lines["policies."+name]; written && !used[name] {
+		if w.written("policies."+name) && !used[name] {
 			w.addf("policies."+name, "no neuron uses this policy (set policy: %s on a neuron, or remove it)", name)
 		}
 	}
@@ -262,7 +261,7 @@ func (w *warner) marginsTooLong(name string, p *policy.Policy, periods VotingPer
 }
 
 func (w *warner) written(path string) bool {
-	_, ok := w.src.lines[path]
+	_, ok := w.cfg.src.lines[path]
 	return ok
 }
 

@@ -191,16 +191,14 @@ func neuronReport(in ReportInput, windows []Window, entries []Entry, st NeuronSt
 	for _, w := range windows {
 		nr.Participation = append(nr.Participation, ComputeParticipation(entries, id, w))
 	}
-	var latest time.Time
-	for _, e := range entries {
-		if e.Neuron == id && e.BallotVP > 0 && !closing(e).Before(latest) {
-			latest, nr.BallotVP = closing(e), ptr(e.BallotVP)
-		}
-	}
 	nr.Selected = ComputeParticipation(entries, id, in.Window)
+	var latest time.Time
 	for _, e := range entries {
 		if e.Neuron != id {
 			continue
+		}
+		if e.BallotVP > 0 && !closing(e).Before(latest) {
+			latest, nr.BallotVP = closing(e), ptr(e.BallotVP)
 		}
 		switch {
 		case e.Outcome == OutcomePending:
