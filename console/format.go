@@ -3,7 +3,6 @@ package console
 import (
 	"fmt"
 	"html/template"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -62,11 +61,7 @@ func needsAny(p Proposal) bool {
 // icp renders e8s as ICP with two decimals and thousands separators: "12,345.67 ICP".
 func icp(e8s uint64) string {
 	whole, frac := e8s/1e8, (e8s%1e8)/1e6
-	s := strconv.FormatUint(whole, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return fmt.Sprintf("%s.%02d ICP", s, frac)
+	return fmt.Sprintf("%s.%02d ICP", nns.GroupThousands(whole), frac)
 }
 
 func pct(p Participation) string {

@@ -30,7 +30,7 @@ func (s consoleSource) Decide(ctx context.Context, proposal, neuron uint64, v nn
 // ClearOverride removes a stored decision and wakes the loop, which plans
 // the ballot by its rules again.
 func (s consoleSource) ClearOverride(ctx context.Context, proposal, neuron uint64) error {
-	if err := s.app.Store.DeleteOverride(ctx, proposal, neuron); err != nil {
+	if _, err := s.app.Store.DeleteOverride(ctx, proposal, neuron); err != nil {
 		return err
 	}
 	s.app.Bot.Wake()

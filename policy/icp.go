@@ -2,7 +2,8 @@ package policy
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/votebot/votebot/nns"
 )
 
 // icpString writes voting power in e8s as whole ICP with thousands
@@ -13,13 +14,5 @@ func icpString(e8s uint64) string {
 	if e8s > 0 && e8s < 1e8 {
 		return strconv.FormatFloat(float64(e8s)/1e8, 'f', 4, 64) + " ICP"
 	}
-	s := strconv.FormatUint(e8s/1e8, 10)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String() + " ICP"
+	return nns.GroupThousands(e8s/1e8) + " ICP"
 }

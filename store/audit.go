@@ -2,39 +2,38 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/votebot/votebot/rewards"
 )
 
+// auditUpsertSQL inserts one reward-audit row, replacing the earlier one of the same neuron and
+// event; see RecordAudits.
+const auditUpsertSQL = `INSERT INTO reward_audit (neuron_id, day, event_at, expected_e8s, received_e8s, status, audited_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (neuron_id, day) DO UPDATE SET event_at = excluded.event_at, expected_e8s = excluded.expected_e8s,
+	received_e8s = excluded.received_e8s, status = excluded.status, audited_at = excluded.audited_at`
+
 // RecordAudits stores reward-audit rows in one transaction; a row for the
 // same neuron and event replaces the earlier one.
-func (s *Store) RecordAudits(ctx context.Context, audits []rewards.MaturityAudit) error {
+func (s *Store) RecordAudits(ctx context.Context, audits []rewards.MaturityAudit) (err error) {
 	if len(audits) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record reward audit: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
+	defer s.noteWrite(&err)
 	now := unixNano(s.now())
-	for _, a := range audits {
-		_, err := tx.ExecContext(ctx, `INSERT INTO reward_audit (neuron_id, day, event_at, expected_e8s, received_e8s, status, audited_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (neuron_id, day) DO UPDATE SET event_at = excluded.event_at, expected_e8s = excluded.expected_e8s,
-	received_e8s = excluded.received_e8s, status = excluded.status, audited_at = excluded.audited_at`,
-			id64(a.Neuron), id64(a.Event.DayAfterGenesis), unixNano(a.Event.At), id64(a.ExpectedE8s), a.ReceivedE8s,
-			string(a.Status), now)
-		if err != nil {
-			return fmt.Errorf("record reward audit of neuron %d, day %d: %w", a.Neuron, a.Event.DayAfterGenesis, err)
+	return s.inTx(ctx, s.stmts.auditUpsert, func(upsert *sql.Stmt) error {
+		for _, a := range audits {
+			_, err := upsert.ExecContext(ctx, id64(a.Neuron), id64(a.Event.DayAfterGenesis), unixNano(a.Event.At),
+				id64(a.ExpectedE8s), a.ReceivedE8s, string(a.Status), now)
+			if err != nil {
+				return fmt.Errorf("record reward audit of neuron %d, day %d: %w", a.Neuron, a.Event.DayAfterGenesis, err)
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record reward audit: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // Audits lists the reward audit by event then neuron; the ratio is
@@ -72,9 +71,8 @@ func (s *Store) ObservationsOf(ctx context.Context, proposals []uint64) ([]rewar
 	// In chunks: SQLite bounds the number of parameters of a statement.
 	for len(proposals) > 0 {
 		n := min(len(proposals), 500)
-		q := `SELECT proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
-		deadline, observed_at, total_potential_vp FROM observations WHERE proposal_id IN (?` + strings.Repeat(", ?", n-1) + `)
-		ORDER BY proposal_id, neuron_id`
+		q := `SELECT ` + observationColumns + ` FROM observations WHERE proposal_id IN (?` +
+			strings.Repeat(", ?", n-1) + `) ORDER BY proposal_id, neuron_id`
 		args := make([]any, n)
 		for i, id := range proposals[:n] {
 			args[i] = id64(id)

@@ -55,6 +55,10 @@ func (s *Store) upsertObservation(ctx context.Context, upsert *sql.Stmt, o rewar
 	return nil
 }
 
+// observationColumns is the SELECT list of an observation, in the order scanObservation reads.
+const observationColumns = `proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
+	deadline, observed_at, total_potential_vp`
+
 // keepOld says when the stored ballot outranks the new sighting.
 const keepOld = `(excluded.ballot = 'unknown'
 	OR (observations.ballot IN ('direct', 'following') AND excluded.ballot NOT IN ('direct', 'following'))
@@ -68,8 +72,7 @@ type ObservationFilter struct {
 
 // Observations lists observations by proposal then neuron.
 func (s *Store) Observations(ctx context.Context, f ObservationFilter) ([]rewards.Observation, error) {
-	q := `SELECT proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
-		deadline, observed_at, total_potential_vp FROM observations WHERE 1 = 1`
+	q := `SELECT ` + observationColumns + ` FROM observations WHERE 1 = 1`
 	var args []any
 	if f.Neuron != 0 {
 		q += " AND neuron_id = ?"

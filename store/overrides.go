@@ -24,14 +24,20 @@ ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET vote = excluded.vote, reason 
 	return nil
 }
 
-// DeleteOverride removes the override for proposal and neuron (0 = the every-neuron one).
-func (s *Store) DeleteOverride(ctx context.Context, proposal, neuron uint64) (err error) {
+// DeleteOverride removes the override for proposal and neuron (0 = the every-neuron one) and
+// says whether there was one.
+func (s *Store) DeleteOverride(ctx context.Context, proposal, neuron uint64) (deleted bool, err error) {
 	defer s.noteWrite(&err)
-	if _, err := s.db.ExecContext(ctx, "DELETE FROM overrides WHERE proposal_id = ? AND neuron_id = ?",
-		id64(proposal), id64(neuron)); err != nil {
-		return fmt.Errorf("delete override %d/%d: %w", proposal, neuron, err)
+	res, err := s.db.ExecContext(ctx, "DELETE FROM overrides WHERE proposal_id = ? AND neuron_id = ?",
+		id64(proposal), id64(neuron))
+	if err != nil {
+		return false, fmt.Errorf("delete override %d/%d: %w", proposal, neuron, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("delete override %d/%d: %w", proposal, neuron, err)
+	}
+	return n > 0, nil
 }
 
 // Overrides lists every override by proposal then neuron; Note is the reason it was set with.

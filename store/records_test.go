@@ -103,11 +103,18 @@ func TestOverrides(t *testing.T) {
 			t.Errorf("override %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	must(t, s.DeleteOverride(ctx, 1, 0))
+	deleted, err := s.DeleteOverride(ctx, 1, 0)
+	must(t, err)
+	if !deleted {
+		t.Fatal("DeleteOverride of a stored override: deleted = false")
+	}
 	got, err = s.Overrides(ctx)
 	must(t, err)
 	if len(got) != 2 || got[0] != want[1] {
 		t.Errorf("after deleting the every-neuron override: %+v", got)
+	}
+	if deleted, err := s.DeleteOverride(ctx, 1, 0); err != nil || deleted {
+		t.Errorf("DeleteOverride of a missing override = %v, %v; want false, nil", deleted, err)
 	}
 }
 

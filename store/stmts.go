@@ -15,6 +15,7 @@ type stmts struct {
 	voteInsert, voteLive, voteFinish, dryRun *sql.Stmt
 	decisionInsert                           *sql.Stmt
 	observationUpsert                        *sql.Stmt
+	auditUpsert                              *sql.Stmt
 	proposalUpsert                           *sql.Stmt
 	alertGet, alertPut                       *sql.Stmt
 }
@@ -34,6 +35,7 @@ func (st *stmts) all() []stmtSQL {
 		{&st.dryRun, dryRunSQL},
 		{&st.decisionInsert, decisionInsertSQL},
 		{&st.observationUpsert, observationUpsertSQL},
+		{&st.auditUpsert, auditUpsertSQL},
 		{&st.proposalUpsert, proposalUpsertSQL},
 		{&st.alertGet, alertGetSQL},
 		{&st.alertPut, alertPutSQL},

@@ -252,19 +252,7 @@ func tallyICP(t planTally) string {
 	if t.TotalE8s == 0 && t.YesE8s == 0 && t.NoE8s == 0 {
 		return "-"
 	}
-	return groupThousands(t.YesE8s/1e8) + " / " + groupThousands(t.NoE8s/1e8)
-}
-
-func groupThousands(n uint64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return nns.GroupThousands(t.YesE8s/1e8) + " / " + nns.GroupThousands(t.NoE8s/1e8)
 }
 
 func relTime(t, now time.Time) string {

@@ -184,19 +184,12 @@ func clearOverride(ctx context.Context, w io.Writer, cfg *config.Config, id, neu
 		return err
 	}
 	defer st.Close()
-	stored, err := st.Overrides(ctx)
+	deleted, err := st.DeleteOverride(ctx, id, neuron)
 	if err != nil {
 		return err
 	}
-	found := false
-	for _, o := range stored {
-		found = found || o.ProposalID == id && o.NeuronID == neuron
-	}
-	if !found {
+	if !deleted {
 		_, err = fmt.Fprintf(w, "No decision stored for proposal %d for %s; nothing to clear (votebot overrides lists them).\n", id, whom(neuron))
-		return err
-	}
-	if err := st.DeleteOverride(ctx, id, neuron); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(w, "Cleared the decision on proposal %d for %s: the rules decide it again at the next pass.\n", id, whom(neuron))
