@@ -158,16 +158,12 @@ func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposa
 
 // proposals groups the last pass's plans by proposal, in plan's words.
 func (s consoleSource) proposals(ctx context.Context) ([]console.Proposal, error) {
-	plans, _, ok, err := s.app.Bot.Plans(ctx)
+	plans, overrides, _, ok, err := s.app.Bot.Plans(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, nil
-	}
-	overrides, err := s.app.Store.Overrides(ctx)
-	if err != nil {
-		return nil, err
 	}
 	var out []console.Proposal
 	index := map[uint64]int{}
