@@ -32,7 +32,7 @@ var funcs = template.FuncMap{
 	"kind":      func(k alert.Kind) string { return k.Label() },
 	"tallyBar":  tallyBar,
 	"ballotsOf": ballotsOf,
-	"needsAny":  needsAny,
+	"needsAny":  Proposal.NeedsHuman,
 }
 
 // ballotsView is what the "ballots" template gets: the proposal's plans and, when the operator
@@ -47,16 +47,6 @@ type ballotsView struct {
 
 func ballotsOf(p Proposal, now time.Time, forms bool, csrf string) ballotsView {
 	return ballotsView{ID: p.ID, Ballots: p.Ballots, Now: now, Forms: forms, CSRF: csrf}
-}
-
-// needsAny reports whether some neuron waits for a person on p.
-func needsAny(p Proposal) bool {
-	for _, b := range p.Ballots {
-		if b.NeedsHuman() {
-			return true
-		}
-	}
-	return false
 }
 
 // icp renders e8s as ICP with two decimals and thousands separators: "12,345.67 ICP".

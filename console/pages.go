@@ -116,16 +116,15 @@ func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
 		f.Topic = topic
 	}
 	f.NeedsMe = r.URL.Query().Get("needs") == "me"
-	list, err := s.opts.Source.OpenProposals(r.Context(), f)
+	all, err := s.opts.Source.OpenProposals(r.Context())
 	if err != nil {
 		s.sourceError(w, r, "open proposals", err)
 		return
 	}
-	all := list
-	if f != (Filter{}) {
-		if all, err = s.opts.Source.OpenProposals(r.Context(), Filter{}); err != nil {
-			s.sourceError(w, r, "open proposals", err)
-			return
+	var list []Proposal
+	for _, p := range all {
+		if (f.Topic == nns.TopicUnspecified || p.Topic == f.Topic) && (!f.NeedsMe || p.NeedsHuman()) {
+			list = append(list, p)
 		}
 	}
 	s.render(w, r, http.StatusOK, "proposals", page{Title: "Open proposals", Nav: "proposals",
