@@ -93,7 +93,7 @@ const emailSubjectRunes = 150
 
 // emailSubject is one line, bounded, RFC 2047-encoded when not ASCII, folded between words.
 func emailSubject(prefix string, a Alert) string {
-	s := Truncate(oneLine(prefix+" "+headline(a)+titleSuffix(a.Title)), emailSubjectRunes)
+	s := Truncate(OneLine(prefix+" "+headline(a)+titleSuffix(a.Title)), emailSubjectRunes)
 	enc := mime.QEncoding.Encode("utf-8", s)
 	if enc != s {
 		enc = strings.ReplaceAll(enc, "?= =?", "?=\r\n =?")
@@ -122,7 +122,7 @@ func (e *Email) message(a Alert) []byte {
 		{"Content-Type", "text/plain; charset=utf-8"},
 		{"Content-Transfer-Encoding", "quoted-printable"},
 		{"Auto-Submitted", "auto-generated"},
-		{"X-Votebot-Key", Truncate(oneLine(a.Key), 200)},
+		{"X-Votebot-Key", Truncate(OneLine(a.Key), 200)},
 	}
 	for _, h := range header {
 		b.WriteString(h[0] + ": " + h[1] + "\r\n")

@@ -46,11 +46,11 @@ func fitEscaped(s string, max int, escape func(string) string) string {
 	return escape(string(runes[:lo]) + ellipsis)
 }
 
-// cleanText removes control characters (keeping newlines and tabs) and the invisible bidi
+// CleanText removes control characters (keeping newlines and tabs) and the invisible bidi
 // controls that could disguise text (the marks LRM, RLM and ALM, the embeddings, overrides and
 // isolates), turns the Unicode line and paragraph separators into newlines, and normalises line
 // endings. A stray U+2028 ends a line in some clients and a JavaScript string in others.
-func cleanText(s string) string {
+func CleanText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -65,24 +65,24 @@ func cleanText(s string) string {
 	}, s)
 }
 
-// oneLine is cleanText with every line break turned into a space, for headers and titles.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(cleanText(s)), " ")
+// OneLine is CleanText with every line break turned into a space, for headers and titles.
+func OneLine(s string) string {
+	return strings.Join(strings.Fields(CleanText(s)), " ")
 }
 
 // BoundTitle is a proposal title as every channel shows it: one line, controls removed, at most
 // 300 runes. Log it this way too, so a hostile 20 KB title costs a log line no more than a message.
-func BoundTitle(s string) string { return Truncate(oneLine(s), maxTitleRunes) }
+func BoundTitle(s string) string { return Truncate(OneLine(s), maxTitleRunes) }
 
 // BoundSummary is a proposal summary as every channel shows it: controls removed, at most 1,500
 // runes (newlines kept; a JSON log escapes them).
 func BoundSummary(s string) string {
-	return Truncate(strings.TrimSpace(cleanText(s)), maxSummaryRunes)
+	return Truncate(strings.TrimSpace(CleanText(s)), maxSummaryRunes)
 }
 
 // BoundText is an alert's free text as every channel shows it: controls removed, at most 1,500
 // runes.
-func BoundText(s string) string { return Truncate(cleanText(s), maxTextRunes) }
+func BoundText(s string) string { return Truncate(CleanText(s), maxTextRunes) }
 
 // zwsp breaks a mention without changing how the text reads.
 const zwsp = "\u200b"

@@ -82,11 +82,11 @@ func TestEscapers(t *testing.T) {
 }
 
 func TestCleanTextDropsControls(t *testing.T) {
-	got := oneLine("a\r\nBcc: x\x00\x1b[31m\u202Eevil")
+	got := OneLine("a\r\nBcc: x\x00\x1b[31m\u202Eevil")
 	if strings.ContainsAny(got, "\r\n\x00\x1b\u202E") {
-		t.Errorf("oneLine kept control characters: %q", got)
+		t.Errorf("OneLine kept control characters: %q", got)
 	}
 	if got != "a Bcc: x[31mevil" {
-		t.Errorf("oneLine = %q", got)
+		t.Errorf("OneLine = %q", got)
 	}
 }

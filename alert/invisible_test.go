@@ -22,11 +22,11 @@ func TestCleanTextDropsInvisibles(t *testing.T) {
 		{"keep \u200d zwj and \u00e9", "keep \u200d zwj and \u00e9", "keep \u200d zwj and \u00e9"},
 	}
 	for _, tt := range tests {
-		if got := cleanText(tt.in); got != tt.clean {
-			t.Errorf("cleanText(%q) = %q, want %q", tt.in, got, tt.clean)
+		if got := CleanText(tt.in); got != tt.clean {
+			t.Errorf("CleanText(%q) = %q, want %q", tt.in, got, tt.clean)
 		}
-		if got := oneLine(tt.in); got != tt.line {
-			t.Errorf("oneLine(%q) = %q, want %q", tt.in, got, tt.line)
+		if got := OneLine(tt.in); got != tt.line {
+			t.Errorf("OneLine(%q) = %q, want %q", tt.in, got, tt.line)
 		}
 	}
 }

@@ -66,12 +66,12 @@ func pagerDutyEvent(a Alert, routingKey string) pdEvent {
 		return ev
 	}
 	c := render(a)
-	source := oneLine(a.Instance)
+	source := OneLine(a.Instance)
 	if source == "" {
 		source = "votebot"
 	}
 	p := &pdPayload{Summary: Truncate(c.Headline+titleSuffix(a.Title), pdSummaryMax), Source: source,
-		Severity: a.EffectiveSeverity().String(), Class: string(a.Kind), Group: Truncate(oneLine(a.Topic), 100),
+		Severity: a.EffectiveSeverity().String(), Class: string(a.Kind), Group: Truncate(OneLine(a.Topic), 100),
 		CustomDetails: map[string]string{}}
 	if !a.At.IsZero() {
 		p.Timestamp = a.At.UTC().Format(time.RFC3339)

@@ -32,14 +32,14 @@ func render(a Alert) content {
 	if a.ProposalID != 0 {
 		add("Proposal", strconv.FormatUint(a.ProposalID, 10)+titleSuffix(a.Title))
 	}
-	add("Topic", Truncate(oneLine(a.Topic), 100))
+	add("Topic", Truncate(OneLine(a.Topic), 100))
 	if a.Neuron != 0 {
 		add("Neuron", neuronName(a))
 	}
 	if !a.Deadline.IsZero() {
 		add("Deadline", DeadlineText(a.Deadline, a.At))
 	}
-	add("Instance", Truncate(oneLine(a.Instance), 100))
+	add("Instance", Truncate(OneLine(a.Instance), 100))
 	add("Key", a.Key)
 	c.Summary = BoundSummary(a.Summary)
 	return c
@@ -54,7 +54,7 @@ func titleSuffix(title string) string {
 
 func neuronName(a Alert) string {
 	id := strconv.FormatUint(a.Neuron, 10)
-	if alias := Truncate(oneLine(a.NeuronAlias), 60); alias != "" {
+	if alias := Truncate(OneLine(a.NeuronAlias), 60); alias != "" {
 		return alias + " (" + id + ")"
 	}
 	return id

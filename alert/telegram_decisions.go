@@ -240,7 +240,7 @@ func (t *TelegramDecisions) remember(key [2]uint64, c decisionCallback) {
 // plain text, so nothing in it is markup) and id.
 func presser(cb telegramCallback) string {
 	id := strconv.FormatInt(cb.From.ID, 10)
-	if name := Truncate(oneLine(cb.From.FirstName), 40); name != "" {
+	if name := Truncate(OneLine(cb.From.FirstName), 40); name != "" {
 		return name + " (" + id + ")"
 	}
 	return id

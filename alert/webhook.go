@@ -56,8 +56,8 @@ func webhookPayload(a Alert) WebhookPayload {
 	p := WebhookPayload{
 		Key: a.Key, Kind: a.Kind, Severity: a.EffectiveSeverity().String(), Resolved: a.Resolved,
 		Reminder: a.Reminder, Headline: headline(a), Text: BoundText(a.Text),
-		NeuronAlias: Truncate(oneLine(a.NeuronAlias), 60), ProposalID: a.ProposalID,
-		Topic: Truncate(oneLine(a.Topic), 100), Title: BoundTitle(a.Title),
+		NeuronAlias: Truncate(OneLine(a.NeuronAlias), 60), ProposalID: a.ProposalID,
+		Topic: Truncate(OneLine(a.Topic), 100), Title: BoundTitle(a.Title),
 		Summary: BoundSummary(a.Summary), Instance: a.Instance, At: a.At,
 	}
 	if a.Neuron != 0 {

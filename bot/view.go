@@ -55,17 +55,17 @@ func (b *Bot) View() (props []policy.Proposal, neurons map[uint64]Neuron, at tim
 
 // Plans is what the loop would do now for each open proposal × configured
 // neuron, from the last pass's proposals and neurons and the stored
-// overrides (the words of `votebot plan`). It makes no canister call, so a
-// page load costs a store read and the policy's evaluation only. ok is
-// false before the first pass.
-func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, at time.Time, ok bool, err error) {
+// overrides (the words of `votebot plan`), with the overrides it read. It
+// makes no canister call, so a page load costs a store read and the
+// policy's evaluation only. ok is false before the first pass.
+func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, overrides []policy.Override, at time.Time, ok bool, err error) {
 	props, state, at, ok := b.View()
 	if !ok {
-		return nil, time.Time{}, false, nil
+		return nil, nil, time.Time{}, false, nil
 	}
-	overrides, err := b.store.Overrides(ctx)
+	overrides, err = b.store.Overrides(ctx)
 	if err != nil {
-		return nil, at, true, fmt.Errorf("read overrides: %w", err)
+		return nil, nil, at, true, fmt.Errorf("read overrides: %w", err)
 	}
 	d, opts, _ := b.peek()
 	plans = planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
@@ -85,7 +85,7 @@ func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, at time.Time, ok b
 			bp.Outcome = BallotDirect
 		}
 	}
-	return plans, at, true, nil
+	return plans, overrides, at, true, nil
 }
 
 // Neurons are the configured neurons (aliases) in force.

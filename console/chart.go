@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/votebot/votebot/alert"
 )
 
 // The participation chart is an SVG drawn on the server: a few polylines in a fixed viewBox,
@@ -102,7 +104,7 @@ func newChart(series []Series) chart {
 			// One point is a line of no length: repeat it so the round cap draws a dot.
 			b.WriteString(" " + b.String())
 		}
-		line := chartLine{Name: truncate(oneLine(s.Name), 40), Points: b.String(), Class: "c" + strconv.Itoa(i)}
+		line := chartLine{Name: alert.Truncate(alert.OneLine(s.Name), 40), Points: b.String(), Class: "c" + strconv.Itoa(i)}
 		if len(pts) > 0 {
 			line.Last = strconv.FormatFloat(100*pts[len(pts)-1].Rate, 'f', 1, 64) + "%"
 		}

@@ -89,22 +89,16 @@ func (f *fakeSource) Overview(context.Context) (Overview, error) {
 	}, nil
 }
 
-func (f *fakeSource) list(flt Filter) []Proposal {
-	var out []Proposal
-	for id := uint64(1); id < 100; id++ {
-		p, ok := f.props[id]
-		if !ok || (flt.Topic != 0 && p.Topic != flt.Topic) || (flt.NeedsMe && !needsAny(*p)) {
-			continue
-		}
-		out = append(out, *p)
-	}
-	return out
-}
-
-func (f *fakeSource) OpenProposals(_ context.Context, flt Filter) ([]Proposal, error) {
+func (f *fakeSource) OpenProposals(context.Context) ([]Proposal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.list(flt), nil
+	var out []Proposal
+	for id := uint64(1); id < 100; id++ {
+		if p, ok := f.props[id]; ok {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeSource) Proposal(_ context.Context, id uint64) (Proposal, error) {

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/votebot/votebot/alert"
@@ -23,15 +22,15 @@ var funcs = template.FuncMap{
 	"when":      when,
 	"date":      func(t time.Time) string { return dateText(t) },
 	"stamp":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"clean":     clean,
-	"line":      func(s string, max int) string { return truncate(oneLine(s), max) },
-	"summary":   func(s string) string { return truncate(strings.TrimSpace(clean(s)), maxSummaryRunes) },
+	"clean":     alert.CleanText,
+	"line":      func(s string, max int) string { return alert.Truncate(alert.OneLine(s), max) },
+	"summary":   func(s string) string { return alert.Truncate(strings.TrimSpace(alert.CleanText(s)), maxSummaryRunes) },
 	"cut":       func(s string) bool { return utf8.RuneCountInString(s) > maxSummaryRunes },
 	"vote":      voteText,
 	"kind":      func(k alert.Kind) string { return k.Label() },
 	"tallyBar":  tallyBar,
 	"ballotsOf": ballotsOf,
-	"needsAny":  needsAny,
+	"needsAny":  Proposal.NeedsHuman,
 }
 
 // ballotsView is what the "ballots" template gets: the proposal's plans and, when the operator
@@ -46,16 +45,6 @@ type ballotsView struct {
 
 func ballotsOf(p Proposal, now time.Time, forms bool, csrf string) ballotsView {
 	return ballotsView{ID: p.ID, Ballots: p.Ballots, Now: now, Forms: forms, CSRF: csrf}
-}
-
-// needsAny reports whether some neuron waits for a person on p.
-func needsAny(p Proposal) bool {
-	for _, b := range p.Ballots {
-		if b.NeedsHuman() {
-			return true
-		}
-	}
-	return false
 }
 
 // icp renders e8s as ICP with two decimals and thousands separators: "12,345.67 ICP".
@@ -118,33 +107,6 @@ func voteText(v nns.Vote) string {
 		return "No"
 	}
 	return ""
-}
-
-// clean drops control characters (keeping newlines and tabs) and the invisible direction
-// overrides and isolates that could make a stranger's title read backwards or disguise itself.
-func clean(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r == '\r':
-			return '\n'
-		case unicode.IsControl(r), r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069,
-			r == 0x200E, r == 0x200F, r == 0x061C:
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(clean(s)), " ") }
-
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max-1]) + "…"
 }
 
 // bar is a tally's geometry in a 100-wide SVG: Yes from the left, No from the right.

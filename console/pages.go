@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -116,16 +117,15 @@ func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
 		f.Topic = topic
 	}
 	f.NeedsMe = r.URL.Query().Get("needs") == "me"
-	list, err := s.opts.Source.OpenProposals(r.Context(), f)
+	all, err := s.opts.Source.OpenProposals(r.Context())
 	if err != nil {
 		s.sourceError(w, r, "open proposals", err)
 		return
 	}
-	all := list
-	if f != (Filter{}) {
-		if all, err = s.opts.Source.OpenProposals(r.Context(), Filter{}); err != nil {
-			s.sourceError(w, r, "open proposals", err)
-			return
+	var list []Proposal
+	for _, p := range all {
+		if (f.Topic == nns.TopicUnspecified || p.Topic == f.Topic) && (!f.NeedsMe || p.NeedsHuman()) {
+			list = append(list, p)
 		}
 	}
 	s.render(w, r, http.StatusOK, "proposals", page{Title: "Open proposals", Nav: "proposals",
@@ -172,7 +172,11 @@ func (s *server) showProposal(w http.ResponseWriter, r *http.Request, id uint64,
 		s.sourceError(w, r, "proposal "+strconv.FormatUint(id, 10), err)
 		return
 	}
-	s.render(w, r, status, "proposal", page{Title: "Proposal " + strconv.FormatUint(id, 10), Nav: "proposals",
+	s.renderProposal(w, r, p, status, notice, errMsg)
+}
+
+func (s *server) renderProposal(w http.ResponseWriter, r *http.Request, p Proposal, status int, notice, errMsg string) {
+	s.render(w, r, status, "proposal", page{Title: "Proposal " + strconv.FormatUint(p.ID, 10), Nav: "proposals",
 		Notice: notice, Error: errMsg, Data: p})
 }
 
@@ -218,13 +222,14 @@ func (s *server) afterChange(w http.ResponseWriter, r *http.Request, id uint64, 
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/proposal/"+strconv.FormatUint(id, 10)+"?done="+done, http.StatusSeeOther)
-	case errors.Is(err, ErrProposalNotOpen), errors.Is(err, ErrNeuronNotConfigured), errors.Is(err, ErrBallotCast):
+	case alert.IsStaleDecision(err):
 		msg := "Not recorded: " + err.Error() + "."
-		if _, perr := s.opts.Source.Proposal(r.Context(), id); perr != nil {
+		p, perr := s.opts.Source.Proposal(r.Context(), id)
+		if perr != nil {
 			s.renderError(w, r, http.StatusConflict, msg) // a proposal the daemon no longer lists
 			return
 		}
-		s.showProposal(w, r, id, http.StatusConflict, "", msg)
+		s.renderProposal(w, r, p, http.StatusConflict, "", msg)
 	default:
 		s.showProposal(w, r, id, http.StatusInternalServerError, "", "Could not record the decision: "+err.Error())
 	}

@@ -15,9 +15,8 @@ import (
 type Source interface {
 	// Overview is the state of every configured neuron, the alerts firing and the endpoints.
 	Overview(ctx context.Context) (Overview, error)
-	// OpenProposals lists the open proposals with every neuron's plan, narrowed by f, oldest
-	// deadline first.
-	OpenProposals(ctx context.Context, f Filter) ([]Proposal, error)
+	// OpenProposals lists the open proposals with every neuron's plan, oldest deadline first.
+	OpenProposals(ctx context.Context) ([]Proposal, error)
 	// Proposal returns one proposal with every neuron's plan; an error wrapping ErrNotFound
 	// when the daemon does not know it.
 	Proposal(ctx context.Context, id uint64) (Proposal, error)
@@ -103,6 +102,16 @@ type Proposal struct {
 	Deadline time.Time
 	Tally    Tally
 	Ballots  []Ballot
+}
+
+// NeedsHuman reports whether some neuron waits for a person's decision on p.
+func (p Proposal) NeedsHuman() bool {
+	for _, b := range p.Ballots {
+		if b.NeedsHuman() {
+			return true
+		}
+	}
+	return false
 }
 
 // Tally is a proposal's latest tally in e8s of voting power.

@@ -114,32 +114,13 @@ func allCast(p *policy.Proposal, ns []bot.NeuronConfig, neuron uint64) bool {
 }
 
 // OpenProposals lists the open proposals with every neuron's plan.
-func (s consoleSource) OpenProposals(ctx context.Context, f console.Filter) ([]console.Proposal, error) {
+func (s consoleSource) OpenProposals(ctx context.Context) ([]console.Proposal, error) {
 	ps, err := s.proposals(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := ps[:0]
-	for _, p := range ps {
-		if f.Topic != nns.TopicUnspecified && p.Topic != f.Topic {
-			continue
-		}
-		if f.NeedsMe && !needsHuman(p) {
-			continue
-		}
-		out = append(out, p)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Deadline.Before(out[j].Deadline) })
-	return out, nil
-}
-
-func needsHuman(p console.Proposal) bool {
-	for _, b := range p.Ballots {
-		if b.NeedsHuman() {
-			return true
-		}
-	}
-	return false
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Deadline.Before(ps[j].Deadline) })
+	return ps, nil
 }
 
 // Proposal returns one open proposal with its plans.
@@ -158,16 +139,12 @@ func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposa
 
 // proposals groups the last pass's plans by proposal, in plan's words.
 func (s consoleSource) proposals(ctx context.Context) ([]console.Proposal, error) {
-	plans, _, ok, err := s.app.Bot.Plans(ctx)
+	plans, overrides, _, ok, err := s.app.Bot.Plans(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, nil
-	}
-	overrides, err := s.app.Store.Overrides(ctx)
-	if err != nil {
-		return nil, err
 	}
 	var out []console.Proposal
 	index := map[uint64]int{}
