@@ -96,6 +96,9 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
+	if c.Identity == nil {
+		c.Identity = anonymous
+	}
 	if len(c.Endpoints) == 0 {
 		c.Endpoints = MainnetEndpoints
 	}
