@@ -121,8 +121,8 @@ func (b *Bot) checkClock(ctx context.Context, opts Options) {
 	b.fire(ctx, alert.Alert{Kind: alert.KindClockSkew, Severity: sev,
 		Headline: "The local clock is off the IC's",
 		Text: fmt.Sprintf("The server's clock is %s %s the IC's time (alert above %s, critical above %s). votebot signs "+
-			"its requests and measures deadlines on the IC's time as it measured it, so it keeps voting, but a clock "+
-			"this far off is not trustworthy (it may step back at any moment): fix NTP (timedatectl, chrony).",
+			"its requests and measures deadlines on the IC's time as it measured it, so the skew alone does not stop "+
+			"it voting, but a clock this far off may be stepped back at any moment: fix NTP (timedatectl, chrony).",
 			skew.Abs().Round(time.Second), dir, opts.ClockSkewAlert, opts.ClockSkewCritical)})
 }
 

@@ -142,3 +142,35 @@ policies:
 		})
 	}
 }
+
+// When no poll can succeed (here: certificates signed by another root key
+// than the pinned one), a clock far off is still told, critical, with the
+// skew measured from the replies' Date headers: the check does not wait for
+// a good poll.
+func TestClockSkewToldBeforeAGoodPoll(t *testing.T) {
+	skipLong(t)
+	t.Parallel()
+	e := newKeys(t)
+	e.start(nnslocal.Options{ClockOffset: -10 * time.Minute})
+	other := newKeys(t)
+	other.start(nnslocal.Options{})
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	e.loadConfig([]byte(strings.Replace(string(e.configf("neurons: [{id: 1001}]\n")), e.net.RootKeyHex(), other.net.RootKeyHex(), 1)))
+	app := e.assemble(nil)
+	defer app.Close()
+	if _, err := app.Bot.Once(context.Background()); err == nil {
+		t.Fatal("a poll verified under the wrong root key")
+	}
+	if got := testutil.ToFloat64(app.Metrics.ClockSkew); math.Abs(got+600) > 2 {
+		t.Errorf("votebot_clock_skew_seconds = %.1f, want -600 ± 2", got)
+	}
+	e.alerts.mu.Lock()
+	defer e.alerts.mu.Unlock()
+	for _, a := range e.alerts.got {
+		if a.Kind == alert.KindClockSkew && a.Severity == alert.SeverityCritical && strings.Contains(a.Text, "10m0s ahead of") {
+			t.Logf("before any good poll: %s", a.Text)
+			return
+		}
+	}
+	t.Errorf("no critical clock_skew alert naming 10m0s ahead of: %+v", e.alerts.got)
+}
