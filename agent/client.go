@@ -54,10 +54,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey,
 		drops: &dropReporter{obs: cfg.Observer, logger: cfg.Logger}}
 	for _, u := range urls {
-		tr, err := newTransport(cfg.Transport, rootKey, &g.clock)
-		if err != nil {
-			return nil, err
-		}
+		tr := newTransport(cfg.Transport, rootKey, &g.clock)
 		ep := &endpoint{name: u.Host, url: u, client: &http.Client{Transport: tr, Timeout: cfg.CallTimeout}, verified: tr.verified}
 		ep.limiters = g.newLimiters(u.Host)
 		g.endpoints = append(g.endpoints, ep)

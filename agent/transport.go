@@ -17,21 +17,18 @@ import (
 // 3 MiB; a larger body is not from a well-behaved endpoint.
 const maxResponseBytes = 8 << 20
 
-// transport sits between agent-go and the network for one endpoint. It
-//   - answers agent-go's GET /api/v2/status with the pinned root key, which
-//     is how a root key other than mainnet's reaches agent-go v0.9.2 (it has
-//     no option to set one; it can only fetch);
+// transport sits between the client's requests (request.go) and the
+// network for one endpoint. It
 //   - turns HTTP error statuses into *HTTPStatusError, so they are typed;
 //   - verifies the certificate of a synchronous call reply (/api/v3|v4 call)
-//     against the root key, which agent-go v0.9.2 does not do;
+//     against the root key;
 //   - measures the clock from every response (its Date header, or an
 //     expiry refusal's text) and from call certificates;
 //   - bounds response sizes.
 type transport struct {
-	base       http.RoundTripper
-	rootKey    []byte
-	statusBody []byte
-	verified   *verifiedCerts
+	base     http.RoundTripper
+	rootKey  []byte
+	verified *verifiedCerts
 	// clock receives the IC's time as responses tell it.
 	clock *icClock
 }
@@ -40,19 +37,11 @@ type transport struct {
 // answers at most the calls in flight, so a few dozen cover them.
 const verifiedCertsKept = 64
 
-func newTransport(base http.RoundTripper, rootKey []byte, clock *icClock) (*transport, error) {
-	status, err := cbor.Marshal(map[string]any{"root_key": rootKey})
-	if err != nil {
-		return nil, fmt.Errorf("encode pinned status: %w", err)
-	}
-	return &transport{base: base, rootKey: rootKey, statusBody: status,
-		verified: newVerifiedCerts(verifiedCertsKept), clock: clock}, nil
+func newTransport(base http.RoundTripper, rootKey []byte, clock *icClock) *transport {
+	return &transport{base: base, rootKey: rootKey, verified: newVerifiedCerts(verifiedCertsKept), clock: clock}
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/api/v2/status") {
-		return t.pinnedStatus(req), nil
-	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -77,20 +66,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
-}
-
-func (t *transport) pinnedStatus(req *http.Request) *http.Response {
-	return &http.Response{
-		Status:        "200 OK",
-		StatusCode:    http.StatusOK,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        http.Header{"Content-Type": {"application/cbor"}},
-		Body:          io.NopCloser(bytes.NewReader(t.statusBody)),
-		ContentLength: int64(len(t.statusBody)),
-		Request:       req,
-	}
 }
 
 func statusError(resp *http.Response) *HTTPStatusError {
