@@ -50,10 +50,15 @@ const (
 	fromCertificate
 )
 
-// clockDisagreement: a less exact measurement replaces a more exact one
-// only when they differ by more than this (the local clock was stepped
-// since): more than a Date header's resolution and the network latency.
-const clockDisagreement = 10 * time.Second
+// A less exact measurement replaces a more exact one only when they differ
+// by more than clockDisagreement (more than a Date header's resolution and
+// the network latency: the local clock was stepped since) and the more
+// exact one is older than clockFresh (a proxy's Date on the way does not
+// flap the skew against the certificates every query brings).
+const (
+	clockDisagreement = 10 * time.Second
+	clockFresh        = time.Minute
+)
 
 // icClock is the measured offset of the IC's time from the local clock.
 // Requests are signed with ingress_expiry on the IC's time (see sign).
@@ -69,7 +74,7 @@ func (c *icClock) observe(source clockSource, ic, now time.Time) {
 	skew := ic.Sub(now)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if source < c.source && (skew-c.skew).Abs() <= clockDisagreement {
+	if source < c.source && ((skew-c.skew).Abs() <= clockDisagreement || now.Sub(c.at) < clockFresh) {
 		return
 	}
 	c.skew, c.at, c.source = skew, now, source

@@ -171,23 +171,26 @@ func TestRefusalTime(t *testing.T) {
 }
 
 // A less exact measurement does not replace a certified one unless they
-// disagree by more than clockDisagreement (the local clock was stepped).
+// disagree by more than clockDisagreement (the local clock was stepped) and
+// the certified one is older than clockFresh.
 func TestClockSourcePrecedence(t *testing.T) {
 	now := time.Now()
 	for _, tc := range []struct {
 		name   string
 		second clockSource
+		after  time.Duration // between the two measurements
 		off    time.Duration // of the second measurement from the first
 		want   time.Duration
 	}{
-		{"Date agrees with the certificate", fromDate, 800 * time.Millisecond, time.Minute},
-		{"refusal agrees with the certificate", fromRefusal, -3 * time.Second, time.Minute},
-		{"Date says the clock was stepped", fromDate, 10 * time.Minute, 11 * time.Minute},
-		{"a newer certificate", fromCertificate, time.Second, time.Minute + time.Second},
+		{"Date agrees with the certificate", fromDate, 2 * time.Minute, 800 * time.Millisecond, time.Minute},
+		{"refusal agrees with the certificate", fromRefusal, 2 * time.Minute, -3 * time.Second, time.Minute},
+		{"Date disagrees with a fresh certificate", fromDate, time.Second, 10 * time.Minute, time.Minute},
+		{"Date says the clock was stepped", fromDate, 2 * time.Minute, 10 * time.Minute, 11 * time.Minute},
+		{"a newer certificate", fromCertificate, time.Second, time.Second, time.Minute + time.Second},
 	} {
 		var c icClock
 		c.observe(fromCertificate, now.Add(time.Minute), now)
-		c.observe(tc.second, now.Add(time.Minute+tc.off), now)
+		c.observe(tc.second, now.Add(tc.after+time.Minute+tc.off), now.Add(tc.after))
 		if skew, _, _ := c.get(); skew != tc.want {
 			t.Errorf("%s: skew %s, want %s", tc.name, skew, tc.want)
 		}
