@@ -21,8 +21,9 @@ type Options struct {
 	AtRiskThreshold time.Duration // default 24 h
 	RefreshWhenLeft time.Duration // default 30 d before decay starts
 	// ClockSkewAlert: clock_skew fires when the local clock is further than
-	// this from the IC's certified time (default 30 s).
-	ClockSkewAlert time.Duration
+	// this from the IC's certified time (default 30 s); it is critical
+	// beyond ClockSkewCritical (default 4 min).
+	ClockSkewAlert, ClockSkewCritical time.Duration
 	// EndpointsDownAfter: all_endpoints_down fires once every endpoint has
 	// failed for this long (default 5 min).
 	EndpointsDownAfter time.Duration
@@ -66,6 +67,7 @@ func (o Options) withDefaults() Options {
 	def(&o.Retention, 400*24*time.Hour)
 	def(&o.EndpointsDownAfter, 5*time.Minute)
 	def(&o.ClockSkewAlert, 30*time.Second)
+	def(&o.ClockSkewCritical, 4*time.Minute)
 	if o.StaleIntervals <= 0 {
 		o.StaleIntervals = 3
 	}

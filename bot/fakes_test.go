@@ -614,6 +614,13 @@ type recMetrics struct {
 	missed    map[ballotKey]int64 // {neuron, topic}
 	cast      map[string]int      // "neuron/topic/vote/source"
 	lastPoll  time.Time
+	skew      *time.Duration // the last ClockSkewMeasured, nil: none
+}
+
+func (m *recMetrics) ClockSkewMeasured(skew time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.skew = &skew
 }
 
 func newRecMetrics() *recMetrics {
@@ -622,7 +629,6 @@ func newRecMetrics() *recMetrics {
 }
 
 func (m *recMetrics) SetNeurons([]NeuronConfig)             {}
-func (m *recMetrics) ClockSkewMeasured(time.Duration)       {}
 func (m *recMetrics) NeuronPower(uint64, uint64, uint64)    {}
 func (m *recMetrics) NeuronRefreshed(uint64, time.Time)     {}
 func (m *recMetrics) Participation(uint64, string, float64) {}

@@ -43,6 +43,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	}
 	b.checkStore(ctx)
 	props, err := b.pollOpen(ctx, opts, reconcile)
+	b.checkClock(ctx, opts) // any reply measures the clock, a refusal too
 	if err != nil {
 		b.pollFailed(ctx, err, opts)
 		b.atRiskBlind(ctx, opts)
@@ -53,7 +54,6 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	}
 	now := b.now()
 	b.pollSucceeded(ctx, now)
-	b.checkClock(ctx, opts)
 	if b.recheckInFlight {
 		if err := b.recoverInFlight(ctx); err != nil {
 			b.log.Warn().Err(err).Msg("re-check of votes in flight before the restart failed; retried next pass")

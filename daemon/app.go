@@ -291,7 +291,8 @@ func DeciderFor(cfg *config.Config) bot.PolicyDecider {
 // OptionsFor derives the loop's options from a configuration.
 func OptionsFor(cfg *config.Config) bot.Options {
 	o := bot.Options{PollInterval: cfg.PollInterval, AtRiskThreshold: cfg.Alerts.Thresholds.AtRiskBefore,
-		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention}
+		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention,
+		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady}
 	for _, n := range cfg.Neurons {
 		o.Neurons = append(o.Neurons, bot.NeuronConfig{ID: n.ID, Alias: n.Alias})
 	}
