@@ -15,7 +15,7 @@ import (
 // alerts firing and the endpoints' health.
 func (s consoleSource) Overview(ctx context.Context) (console.Overview, error) {
 	a := s.app
-	o := console.Overview{Instance: a.cfg.Instance, LastPoll: a.Bot.LastPoll()}
+	o := console.Overview{Instance: a.Config().Instance, LastPoll: a.Bot.LastPoll()}
 	alerts, err := a.Alerts.Active(ctx)
 	if err != nil {
 		return o, err
