@@ -17,13 +17,16 @@ import (
 	"github.com/votebot/votebot/nns"
 )
 
-// ConsoleHandler builds the operator console for the configuration in
-// force. Without a token (no console.token_file and no console-token
-// credential) the console is read-only and says so.
-//
-// The handler built last is the one a reload gives a new token to (Serve
-// builds the one it serves).
+// ConsoleHandler is the operator console for the configuration in force,
+// built once per App: Serve and whoever else asks get the one handler a
+// reload gives a new token to. Without a token (no console.token_file and
+// no console-token credential) the console is read-only and says so.
 func (a *App) ConsoleHandler() (http.Handler, error) {
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	if a.console != nil {
+		return a.console, nil
+	}
 	c := a.Config().Console
 	if c == nil {
 		return nil, errors.New("console: no console section in the configuration")
@@ -39,9 +42,7 @@ func (a *App) ConsoleHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.reloadMu.Lock()
 	a.console = h
-	a.reloadMu.Unlock()
 	return h, nil
 }
 
