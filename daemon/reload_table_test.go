@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
@@ -68,8 +68,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) Len() int                    { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Len() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) Len() int { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Len() }
 
 // reloadMessages are the reload's own log lines written after offset.
 func (s *syncBuffer) reloadMessages(offset int) []string {
@@ -264,7 +268,7 @@ func TestReloadTable(t *testing.T) {
 		check   func(t *testing.T)
 	}{
 		{change: "new network URL + new key + email password_file missing",
-			edit: func(f *reloadFile) { f.url, f.key, f.passwordFile = proxy.srv.URL, newKeyPath, brokenPassword },
+			edit:    func(f *reloadFile) { f.url, f.key, f.passwordFile = proxy.srv.URL, newKeyPath, brokenPassword },
 			message: "alerts.channels.mail.smtp.password_file: open " + brokenPassword + ": no such file or directory",
 			check: func(t *testing.T) {
 				n := proxy.n.Load()
