@@ -351,6 +351,9 @@ func TestReloadTable(t *testing.T) {
 					t.Errorf("login with token B after the refused reload: %d, want 303", got)
 				}
 			}},
+		{change: "email channel whose password_file others may read", edit: func(f *reloadFile) {
+			f.passwordFile = writeSecret("smtp-open", "pw", 0o644)
+		}, message: "alerts.channels.mail.smtp.password_file: " + filepath.Join(e.dir, "smtp-open") + " has mode 0644"},
 		{change: "new network URL + new key", edit: func(f *reloadFile) { f.url, f.key = proxy.srv.URL, newKeyPath }, applied: true,
 			message: "network or identity changed: new connections in use",
 			check: func(t *testing.T) {
