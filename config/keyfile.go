@@ -42,5 +42,5 @@ func (c *Config) CheckFiles(credentialsDir string) error {
 	if len(probs) == 0 {
 		return nil
 	}
-	return probs
+	return probs.sorted()
 }
