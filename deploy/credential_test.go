@@ -44,7 +44,7 @@ func TestCredentialNameIsOneName(t *testing.T) {
 
 // The console's token: the unit loads the credential the daemon reads,
 // from the file install.sh creates, and the token install.sh writes is one
-// the console accepts (LoadToken: long enough, owner-only).
+// the console accepts (config.LoadConsoleToken: long enough, owner-only).
 func TestConsoleTokenCredential(t *testing.T) {
 	unit, err := os.ReadFile("votebot.service")
 	if err != nil {
