@@ -403,7 +403,7 @@ func TestReloadTable(t *testing.T) {
 			verdict = "refused, nothing changed"
 			cur = before
 		}
-		t.Logf("| %s | %s | %s |", row.change, verdict, msg)
+		t.Logf("| %s | %s | %s |", row.change, verdict, strings.ReplaceAll(msg, "\n", " / "))
 		if (err == nil) != row.applied || !strings.Contains(msg, row.message) {
 			t.Errorf("%s: applied %v with %q; want applied %v with %q", row.change, err == nil, msg, row.applied, row.message)
 		}
