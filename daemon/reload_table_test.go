@@ -167,8 +167,7 @@ func (b *consoleBrowser) login(token string) int {
 // daemon's file and sends SIGHUP (App.Reload, as Serve does); the change is
 // applied whole or refused whole, and the message says which. The rows run
 // in order against one daemon (console, Telegram decisions, the devnet).
-func TestReloadTable(t *testing.T) {
-	skipLong(t)
+func TestReloadTable(t *testing.T) { // a few seconds: it runs with -short, in CI's -race set
 	e := newE2E(t, shortNNS(10*time.Minute, time.Hour))
 	newKeyPath := filepath.Join(e.dir, "rotated.pem")
 	newKey, err := identity.WriteNew(newKeyPath, identity.Ed25519)
