@@ -164,6 +164,9 @@ type alertBook struct {
 type status struct {
 	lastPollNano atomic.Int64 // the last successful poll
 	storeBroken  atomic.Bool  // the store cannot keep writes
+	// overridesErr is why the stored overrides cannot be read (nil: they
+	// were read by the last pass).
+	overridesErr atomic.Pointer[error]
 }
 
 // loopState is touched only by the pass goroutine.
@@ -207,6 +210,10 @@ type loopState struct {
 	prunedAt      time.Time
 	firstTry      time.Time
 	audit         auditState // the reward audit's last maturity snapshot (audit.go)
+	// overrides are the stored overrides as last read, at overridesAt
+	// (zero: not yet read by this process); see readOverrides.
+	overrides   []policy.Override
+	overridesAt time.Time
 }
 
 type ballotKey struct{ neuron, proposal uint64 }

@@ -54,12 +54,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 }
 
-// Ready reports whether a poll succeeded within 3 poll intervals and the
-// store can keep writes.
+// Ready reports whether a poll succeeded within 3 poll intervals, the
+// store can keep writes and the stored overrides could be read.
 func (b *Bot) Ready() bool {
 	_, opts := b.settings()
 	last := b.LastPoll()
-	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval && !b.storeBroken.Load()
+	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval && !b.storeBroken.Load() &&
+		b.OverridesUnreadable() == nil
 }
 
 // LastPoll is when the last poll succeeded (zero if never).
