@@ -111,9 +111,14 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 	force := !b.checkedOnce || p.reconcile || b.votingEndedFor(p.props, p.now) || b.ballotsVanished(p.props) ||
 		b.audit.pendingBefore != nil // the reward audit waits for this read (audit.go)
 	idle := b.allFilled && !b.untracked(p.props)
+	absent := b.absentFromNew(p.props, p.opts)
 	b.trackProposals(ctx, p.props)
 
+	reads := b.neuronReads
 	p.state, p.neuronsRead = b.readNeurons(ctx, p.opts, force, idle)
+	if p.neuronsRead && b.neuronReads == reads && len(absent) > 0 {
+		p.state = b.rereadAbsent(ctx, p.state, absent)
+	}
 	b.checkedOnce = true
 	b.auditRewards(ctx, p.opts, p.state)
 	b.nameProposers(ctx, p.props, p.opts, p.now)

@@ -81,6 +81,11 @@ func planBallot(p *policy.Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	if in.OverridesUnknown {
 		d = holdForOverrides(d, in.Now)
 	}
+	if bp.Outcome == BallotUnknown {
+		// Not "not eligible": whether there is a ballot cannot be told.
+		d.Reason = fmt.Sprintf("neuron %d cannot be read with the bot identity (hotkey removed, or the read failed): "+
+			"whether it has a ballot is unknown", nc.ID)
+	}
 	bp.Decision = d
 	switch {
 	case d.Votes():
