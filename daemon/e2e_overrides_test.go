@@ -36,8 +36,8 @@ policies:
 // tableBreaker makes the overrides table unreadable in the database at
 // path while the daemon has it open, and repairs it.
 type tableBreaker struct {
-	name   string
-	break_ func(t *testing.T, db *sql.DB, path string) (repair func())
+	name       string
+	breakTable func(t *testing.T, db *sql.DB, path string) (repair func())
 }
 
 var tableBreakers = []tableBreaker{
@@ -143,7 +143,7 @@ func overridesScenario(t *testing.T, br tableBreaker, restart bool) {
 	if restart {
 		app.Close()
 	}
-	repair := br.break_(t, db, e.storePath())
+	repair := br.breakTable(t, db, e.storePath())
 	if restart {
 		app = e.assemble(tune)
 	}
