@@ -200,13 +200,17 @@ func overridesScenario(t *testing.T, br tableBreaker, restart bool) {
 		t.Fatalf("the test ran past the deadline margin (%s): the machine is too slow for its timing", margin)
 	}
 	pi, _ = e.net.Governance.ProposalInfo(pid)
-	if got := ballotOf(pi, 1001); got != nns.VoteNo {
+	got = ballotOf(pi, 1001)
+	_, _, resolved := e.alerts.count(alert.KeyFor(alert.KindOverridesUnreadable, 0, 0))
+	code, body = readyz(t, app)
+	t.Logf("%s: after the repair: ballot %v, overrides_unreadable resolved %d, /readyz %d", t.Name(), got, resolved, code)
+	if got != nns.VoteNo {
 		t.Errorf("after the repair: neuron 1001 voted %v, want the stored No", got)
 	}
-	if _, _, resolved := e.alerts.count(alert.KeyFor(alert.KindOverridesUnreadable, 0, 0)); resolved != 1 {
+	if resolved != 1 {
 		t.Errorf("overrides_unreadable resolved %d times after the repair, want once", resolved)
 	}
-	if code, body := readyz(t, app); code != http.StatusOK {
+	if code != http.StatusOK {
 		t.Errorf("/readyz %d %q after the repair, want 200", code, body)
 	}
 }
