@@ -165,10 +165,13 @@ func overridesScenario(t *testing.T, br tableBreaker, restart bool) {
 	}
 	pi, _ := e.net.Governance.ProposalInfo(pid)
 	margin := time.Unix(int64(*pi.DeadlineTimestampSeconds), 0).Add(-10 * time.Second)
-	time.Sleep(3 * time.Second) // many passes; the rule's Yes was due at once
-
-	pi, _ = e.net.Governance.ProposalInfo(pid)
-	got := ballotOf(pi, 1001)
+	// Passes run every 250 ms, and the rule's Yes is due at once: a
+	// running daemon votes within a few passes; a restarted one holds.
+	wait := 10 * time.Second
+	if restart {
+		wait = 3 * time.Second
+	}
+	got := ballotWithin(e, pid, 1001, wait)
 	t.Logf("%s: ballot of 1001 on proposal 1 with the table broken: %v", t.Name(), got)
 	want := nns.VoteNo // the overrides read before the break
 	if restart {
@@ -195,12 +198,11 @@ func overridesScenario(t *testing.T, br tableBreaker, restart bool) {
 	}
 
 	repair()
-	time.Sleep(2 * time.Second)
+	got = ballotWithin(e, pid, 1001, 10*time.Second)
 	if time.Now().After(margin) {
 		t.Fatalf("the test ran past the deadline margin (%s): the machine is too slow for its timing", margin)
 	}
-	pi, _ = e.net.Governance.ProposalInfo(pid)
-	got = ballotOf(pi, 1001)
+	time.Sleep(500 * time.Millisecond) // the pass that voted finishes
 	_, _, resolved := e.alerts.count(alert.KeyFor(alert.KindOverridesUnreadable, 0, 0))
 	code, body = readyz(t, app)
 	t.Logf("%s: after the repair: ballot %v, overrides_unreadable resolved %d, /readyz %d", t.Name(), got, resolved, code)
@@ -212,6 +214,17 @@ func overridesScenario(t *testing.T, br tableBreaker, restart bool) {
 	}
 	if code != http.StatusOK {
 		t.Errorf("/readyz %d %q after the repair, want 200", code, body)
+	}
+}
+
+// ballotWithin waits up to d for the neuron's ballot on proposal pid to
+// be filled, and returns it.
+func ballotWithin(e *e2e, pid, neuron uint64, d time.Duration) nns.Vote {
+	for end := time.Now().Add(d); ; time.Sleep(50 * time.Millisecond) {
+		pi, _ := e.net.Governance.ProposalInfo(pid)
+		if v := ballotOf(pi, neuron); v != nns.VoteUnspecified || time.Now().After(end) {
+			return v
+		}
 	}
 }
 
