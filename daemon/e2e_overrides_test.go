@@ -281,3 +281,57 @@ func quickCheck(db *sql.DB) string {
 	}
 	return fmt.Sprint(lines)
 }
+
+// TestOverridesNeverReadRulesActAtTheMargin: a daemon that starts with
+// the overrides table broken and never reads it holds the rule's Yes until
+// the deadline margin, then casts it rather than miss the vote (deadline
+// first), as its alert says.
+func TestOverridesNeverReadRulesActAtTheMargin(t *testing.T) {
+	skipLong(t)
+	t.Parallel()
+	e := newE2E(t, shortNNS(14*time.Second, time.Hour))
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	e.loadConfig(e.configf("%s", strings.Replace(overridesConfig, "deadline_margin: 10s", "deadline_margin: 5s", 1)))
+	tune := func(o *bot.Options) { o.PollInterval, o.RetryBackoff = 250*time.Millisecond, 250*time.Millisecond }
+	ctx := context.Background()
+	app := e.assemble(tune)
+	if _, err := app.Bot.Once(ctx); err != nil { // creates the store
+		t.Fatal(err)
+	}
+	app.Close()
+	db, err := sql.Open("sqlite", e.storePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustExec(t, db, "ALTER TABLE overrides RENAME TO overrides_elsewhere")
+	app = e.assemble(tune)
+	defer app.Close()
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- app.Bot.Run(runCtx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Title: "Motion",
+		Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pi, _ := e.net.Governance.ProposalInfo(pid)
+	deadline := time.Unix(int64(*pi.DeadlineTimestampSeconds), 0)
+	margin := deadline.Add(-5 * time.Second)
+	sleepUntil(margin.Add(-2 * time.Second))
+	if got := ballotWithin(e, pid, 1001, 0); got != nns.VoteUnspecified {
+		t.Errorf("neuron 1001 voted %v before the margin with the overrides never read, want nothing yet", got)
+	}
+	got := ballotWithin(e, pid, 1001, time.Until(deadline))
+	t.Logf("ballot of 1001 at %s (margin %s, deadline %s): %v", time.Now().Format("15:04:05.0"),
+		margin.Format("15:04:05"), deadline.Format("15:04:05"), got)
+	if got != nns.VoteYes {
+		t.Errorf("neuron 1001 voted %v by the deadline, want the rule's Yes at the margin (never miss)", got)
+	}
+}
