@@ -301,6 +301,8 @@ type memStore struct {
 	failWrites error
 	// failReads makes InFlightVotes fail (a store that cannot be read).
 	failReads error
+	// failOverrides makes Overrides fail (the table renamed or corrupt).
+	failOverrides error
 }
 
 type attempt struct {
@@ -441,6 +443,9 @@ func (s *memStore) MarkSettled(_ context.Context, p policy.Proposal) error {
 func (s *memStore) Overrides(context.Context) ([]policy.Override, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failOverrides != nil {
+		return nil, s.failOverrides
+	}
 	return append([]policy.Override(nil), s.overrides...), nil
 }
 
@@ -549,7 +554,7 @@ func (d topicDecider) Decide(p policy.Proposal, n Neuron, os []policy.Override, 
 	}
 	fallbackAt := p.Deadline.Add(-d.margin)
 	voteAt := func(v nns.Vote, at time.Time) policy.Decision {
-		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at}
+		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at, Margin: fallbackAt}
 	}
 	switch d.rules[p.Topic] {
 	case "yes":

@@ -186,10 +186,14 @@ func (a *App) loopOptions(cfg *config.Config) bot.Options {
 	return opts
 }
 
-// Ready is nil while the daemon can do its job: a poll succeeded within 3
-// intervals and the local clock is close enough to the IC's for requests
-// and deadlines (agent.ClockReady).
+// Ready is nil while the daemon can do its job: the stored overrides can be
+// read, a poll succeeded within 3 intervals, the store keeps writes and the
+// local clock is close enough to the IC's for requests and deadlines
+// (agent.ClockReady).
 func (a *App) Ready() error {
+	if err := a.Bot.OverridesUnreadable(); err != nil {
+		return fmt.Errorf("the stored overrides (votebot vote) cannot be read: %w", err)
+	}
 	if !a.Bot.Ready() {
 		return errors.New("no successful poll within 3 intervals")
 	}
