@@ -306,6 +306,7 @@ type memStore struct {
 type attempt struct {
 	VoteIntent
 	outcome VoteOutcome // "" while pending
+	text    string      // FinishVote's text
 }
 
 func newMemStore() *memStore {
@@ -359,14 +360,14 @@ func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (int64, error) {
 	return v.Attempt, nil
 }
 
-func (s *memStore) FinishVote(_ context.Context, id int64, outcome VoteOutcome, _ string) error {
+func (s *memStore) FinishVote(_ context.Context, id int64, outcome VoteOutcome, text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.attempts[id-1]
 	if a.outcome != "" {
 		return fmt.Errorf("attempt %d not pending", id)
 	}
-	a.outcome = outcome
+	a.outcome, a.text = outcome, text
 	return nil
 }
 
