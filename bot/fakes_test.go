@@ -413,9 +413,16 @@ func (s *memStore) RecordObservations(_ context.Context, obs []rewards.Observati
 	return nil
 }
 
+// SaveProposal keeps what the real store keeps of the ballots: who had one,
+// with what voting power (not the votes).
 func (s *memStore) SaveProposal(_ context.Context, p policy.Proposal) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var bs []policy.NeuronBallot
+	for n, b := range p.Ballots.All() {
+		bs = append(bs, policy.NeuronBallot{Neuron: n, Ballot: policy.Ballot{VotingPower: b.VotingPower}})
+	}
+	p.Ballots = policy.NewBallots(bs)
 	s.props[p.ID] = p
 	return nil
 }

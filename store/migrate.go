@@ -148,6 +148,11 @@ CREATE TABLE reward_audit (
 	PRIMARY KEY (neuron_id, day)
 );
 `,
+	// 9: the ballots of the caller's neurons as seen open (who had one, its voting power), so a miss
+	// after settlement, when the canister has purged them, can be proven (bot/settle.go).
+	`
+ALTER TABLE proposals ADD COLUMN ballots BLOB NOT NULL DEFAULT x'';
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
