@@ -65,7 +65,7 @@ func (b *Bot) Once(ctx context.Context) (Summary, error) {
 	// show matters: first pass, reconcile, a proposal to settle, or a
 	// ballot that vanished (the identity may have lost its hotkey).
 	force := !b.checkedOnce || reconcile || b.votingEndedFor(props, now) || b.ballotsVanished(props) ||
-		b.audit.pendingBefore != nil // the reward audit waits for this read (audit.go)
+		b.audit.PendingBefore != nil // the reward audit waits for this read (audit.go)
 	idle := b.allFilled && !b.untracked(props)
 	b.trackProposals(ctx, props)
 
