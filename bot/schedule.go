@@ -93,7 +93,7 @@ func (s *castSched) work() {
 		s.mu.Lock()
 		if r.result == voteFilled {
 			// Filled by someone else: the plan says so, with the chain's vote.
-			s.plans[i].Outcome, s.plans[i].Vote = BallotFollowing, r.Vote
+			s.plans[i].Outcome, s.plans[i].Vote = BallotFollowing, r.vote
 		}
 		s.results[ballotKey{s.plans[i].Neuron.ID, s.plans[i].Proposal.ID}] = r.result
 		var next *cascadeGroup

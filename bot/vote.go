@@ -14,7 +14,7 @@ type voteResult int
 
 const (
 	voteSent    voteResult = iota + 1 // the bot's vote filled the ballot
-	voteFilled                        // already filled, not by this vote: see castResult.Vote
+	voteFilled                        // already filled, not by this vote: see castResult.vote
 	voteRetry                         // transient failure: try again soon
 	voteRefused                       // refused by the canister: alerted, not retried
 	voteSkipped                       // an earlier attempt's outcome says do not send
@@ -26,7 +26,7 @@ const (
 // back failed): never the policy's.
 type castResult struct {
 	result voteResult
-	Vote   nns.Vote
+	vote   nns.Vote
 }
 
 // castOne sends one vote through the intent log: the intent is written
@@ -102,7 +102,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 	if result == voteSent {
 		b.metrics.VoteCast(k.neuron, bp.Proposal.Topic, d.Vote, d.Source())
 	}
-	return castResult{result: result, Vote: chainVote}
+	return castResult{result: result, vote: chainVote}
 }
 
 // readBackBallot reads from the chain the vote a ballot that "already
