@@ -21,7 +21,7 @@ const (
 	voteDryRun                        // dry run: recorded as "would vote"
 )
 
-// castResult is how one vote went. On voteFilled, Vote is the vote the
+// castResult is how one vote went. On voteFilled, vote is the vote the
 // ballot holds as read back from the chain (VoteUnspecified when the read
 // back failed): never the policy's.
 type castResult struct {
