@@ -169,15 +169,11 @@ func consoleProposal(p *policy.Proposal) console.Proposal {
 // consoleBallot says what `votebot plan` says about one ballot.
 func consoleBallot(bp bot.BallotPlan, overrides []policy.Override) console.Ballot {
 	b := console.Ballot{Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias}
-	switch bp.Outcome {
-	case bot.BallotDirect:
-		b.Action, b.Voted, b.Reason = "voted", bp.Vote, "votebot cast this vote"
-		return b
-	case bot.BallotFollowing:
-		b.Action, b.Voted, b.Reason = "voted", bp.Vote, "ballot already filled (by following or an earlier vote)"
-		return b
-	case bot.BallotNone:
-		b.Action, b.Reason = "nothing", "no ballot (not eligible)"
+	if action, reason, ok := bp.Outcome.Describe(); ok {
+		b.Action, b.Reason = action, reason
+		if bp.Outcome != bot.BallotNone {
+			b.Voted = bp.Vote
+		}
 		return b
 	}
 	// A stored decision shows (with "clear my override") only while the

@@ -125,12 +125,12 @@ func planRows(plans []bot.BallotPlan) []planRow {
 		r := planRow{Proposal: bp.Proposal.ID, Topic: bp.Proposal.Topic.String(), Title: bp.Proposal.Title,
 			Deadline: bp.Proposal.Deadline.UTC(), Tally: planTally{YesE8s: t.Yes, NoE8s: t.No, TotalE8s: t.Total},
 			Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Ballot: string(bp.Outcome)}
-		switch bp.Outcome {
-		case bot.BallotFollowing, bot.BallotDirect:
-			r.Action, r.Vote, r.Reason = "voted", bp.Vote.String(), "ballot already filled (by following or an earlier vote)"
-		case bot.BallotNone:
-			r.Action, r.Reason = "nothing", "no ballot (not eligible)"
-		default:
+		if action, reason, ok := bp.Outcome.Describe(); ok {
+			r.Action, r.Reason = action, reason
+			if bp.Outcome != bot.BallotNone {
+				r.Vote = bp.Vote.String()
+			}
+		} else {
 			d := bp.Decision
 			r.Action, r.Reason, r.Source, r.Rule = d.Verb(), d.Reason, d.Source(), d.Rule
 			if d.Vote != nns.VoteUnspecified && !d.Skip {
