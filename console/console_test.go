@@ -1,6 +1,8 @@
 package console
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -21,12 +23,32 @@ var testNow = time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 
 // clock is a settable clock for sessions and the login limiter.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	slept  []time.Duration
+	frozen bool // sleep does not move the clock: answers that wait in parallel
 }
 
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+// sleep is a wait on this clock: it records d and moves the clock on by it, as a person who
+// waits for each answer before trying again would see it.
+func (c *clock) sleep(_ context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slept = append(c.slept, d)
+	if !c.frozen {
+		c.t = c.t.Add(d)
+	}
+	return nil
+}
+
+func (c *clock) sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.slept...)
+}
 
 type env struct {
 	t     *testing.T
@@ -39,7 +61,7 @@ type env struct {
 func newEnv(t *testing.T, tls bool, mod func(*Options)) *env {
 	t.Helper()
 	e := &env{t: t, src: newFakeSource(testNow), clock: &clock{t: testNow}}
-	opts := Options{Source: e.src, Token: testToken, Now: e.clock.Now}
+	opts := Options{Source: e.src, Token: testToken, Now: e.clock.Now, Sleep: e.clock.sleep}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -303,27 +325,76 @@ func TestLoginRefusals(t *testing.T) {
 	if r := e.do(stranger, "POST", "/login", url.Values{"csrf": {csrf}, "token": {testToken}}); r.status != http.StatusForbidden {
 		t.Errorf("login with a token but not the cookie: %d, want 403", r.status)
 	}
-	for i := 1; i <= 5; i++ {
-		csrf = csrfOf(t, e.get("/login").body)
-		if r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrf}, "token": {"wrong" + testToken}}); r.status != http.StatusUnauthorized {
-			t.Fatalf("wrong token %d: %d, want 401", i, r.status)
-		}
-	}
-	csrf = csrfOf(t, e.get("/login").body)
-	r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrf}, "token": {testToken}})
-	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "901" {
-		t.Errorf("6th login after 5 failures: %d Retry-After %q, want 429 and 901", r.status, r.header.Get("Retry-After"))
-	}
-	e.clock.Add(15 * time.Minute)
-	csrf = csrfOf(t, e.get("/login").body)
-	if r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrf}, "token": {testToken}}); r.status != http.StatusSeeOther {
-		t.Errorf("login once the window passed: %d, want 303", r.status)
-	}
-
 	ro := newEnv(t, false, func(o *Options) { o.Token = "" })
 	page := ro.get("/login")
 	if !strings.Contains(page.body, "read-only") {
 		t.Error("without a token the login page must say the console is read-only")
+	}
+}
+
+// tryLogin posts token with a fresh login form and returns the answer.
+func (e *env) tryLogin(c *http.Client, token string) resp {
+	e.t.Helper()
+	page := e.do(c, "GET", "/login", nil)
+	return e.do(c, "POST", "/login", url.Values{"csrf": {csrfOf(e.t, page.body)}, "token": {token}})
+}
+
+// TestLoginSlowsWrongTokens: wrong tokens from one address (everyone behind an SSH tunnel is
+// 127.0.0.1) are answered ever more slowly, and the right token is never refused or delayed.
+func TestLoginSlowsWrongTokens(t *testing.T) {
+	e := newEnv(t, false, nil)
+	for i := 1; i <= 9; i++ {
+		if r := e.tryLogin(e.c, "wrong"+testToken); r.status != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d: %d, want 401", i, r.status)
+		}
+	}
+	want := "[0s 0s 0s 0s 0s 1s 2s 4s 8s]"
+	if got := fmt.Sprint(e.clock.sleeps()); got != want {
+		t.Errorf("waits before the answers to 9 wrong tokens: %s, want %s", got, want)
+	}
+	if r := e.tryLogin(e.c, testToken); r.status != http.StatusSeeOther {
+		t.Fatalf("the right token after 9 wrong ones: %d, want 303 (logged in)\n%.300s", r.status, r.body)
+	}
+	if n := len(e.clock.sleeps()); n != 9 {
+		t.Errorf("the right token waited: %v", e.clock.sleeps())
+	}
+	// The success resets the count: the next wrong token is answered at once.
+	e.tryLogin(e.newClient(), "wrong"+testToken)
+	if got := e.clock.sleeps(); got[len(got)-1] != 0 {
+		t.Errorf("after a login the next wrong token waits %s, want 0", got[len(got)-1])
+	}
+}
+
+// TestLoginQueue: guesses sent in parallel queue behind each other; once two minutes of
+// answers wait, more get 429 at once, and still the right token logs in.
+func TestLoginQueue(t *testing.T) {
+	e := newEnv(t, false, nil)
+	e.clock.frozen = true // every guess arrives before any answer is sent
+	var waits []time.Duration
+	refused := 0
+	for i := 0; i < 20; i++ {
+		r := e.tryLogin(e.c, "wrong"+testToken)
+		switch r.status {
+		case http.StatusUnauthorized:
+		case http.StatusTooManyRequests:
+			refused++
+			if ra := r.header.Get("Retry-After"); ra == "" || ra == "0" {
+				t.Errorf("429 without a Retry-After: %q", ra)
+			}
+		default:
+			t.Fatalf("guess %d: %d", i, r.status)
+		}
+	}
+	waits = e.clock.sleeps()
+	// 5 at once, then 1+2+4+8+16+30+30+30+30 s queued = 151 s: the 15th and later are refused.
+	if last := waits[len(waits)-1]; last < 2*time.Minute || last > 3*time.Minute {
+		t.Errorf("the last queued answer waits %s, want between 2m and 3m (queued behind the others): %v", last, waits)
+	}
+	if refused == 0 {
+		t.Errorf("20 parallel guesses: none refused, waits %v", waits)
+	}
+	if r := e.tryLogin(e.c, testToken); r.status != http.StatusSeeOther {
+		t.Errorf("the right token while wrong ones queue: %d, want 303", r.status)
 	}
 }
 
