@@ -73,17 +73,7 @@ func newChart(series []Series) chart {
 	for _, r := range []float64{0, 0.5, 1} {
 		c.YTicks = append(c.YTicks, chartTick{Pos: y(r), Label: strconv.Itoa(int(r*100)) + "%"})
 	}
-	for i := 0; i <= 3; i++ {
-		t := from.Add(time.Duration(i) * to.Sub(from) / 3)
-		anchor := "middle" // the first and last labels stay inside the chart
-		switch i {
-		case 0:
-			anchor = "start"
-		case 3:
-			anchor = "end"
-		}
-		c.XTicks = append(c.XTicks, chartTick{Pos: x(t), Label: t.UTC().Format("Jan 2"), Anchor: anchor})
-	}
+	c.XTicks = xTicks(from, to, x)
 	for i, s := range series {
 		if i >= maxChartSeries {
 			c.Omitted = len(series) - maxChartSeries
@@ -111,4 +101,33 @@ func newChart(series []Series) chart {
 		c.Lines = append(c.Lines, line)
 	}
 	return c
+}
+
+// xTicks labels the time axis at its ends and two points between, in a format fine enough for
+// the span (days, or hours when it is shorter than three days), each label once: a chart of a
+// few days' history would otherwise read "Dec 4 Dec 4 Dec 4 Dec 4".
+func xTicks(from, to time.Time, x func(time.Time) float64) []chartTick {
+	layout := "Jan 2"
+	if to.Sub(from) < 3*24*time.Hour {
+		layout = "Jan 2 15:04"
+	}
+	var ticks []chartTick
+	seen := map[string]bool{}
+	for i := 0; i <= 3; i++ {
+		t := from.Add(time.Duration(i) * to.Sub(from) / 3)
+		label := t.UTC().Format(layout)
+		if seen[label] {
+			continue
+		}
+		seen[label] = true
+		anchor := "middle" // the first and last labels stay inside the chart
+		switch i {
+		case 0:
+			anchor = "start"
+		case 3:
+			anchor = "end"
+		}
+		ticks = append(ticks, chartTick{Pos: x(t), Label: label, Anchor: anchor})
+	}
+	return ticks
 }

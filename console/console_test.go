@@ -150,10 +150,12 @@ func TestPagesRender(t *testing.T) {
 		{"/", []string{"Overview", "main", "1,234,567.89 ICP", "100.0% (9/9)", "96.7% (58/60)", "voting power starts to decay in 20 days",
 			"Manual decision needed", `href="/proposal/4"`, "https://icp-api.io", "connection refused", "2027-05-01 12:00 UTC"}},
 		{"/proposals", []string{"Motion to fund the community dashboard", "needs your decision", "vote Yes</span> in 2h 00m",
-			"rule replica-yes: topic IcOsVersionElection", "3d 4h", "Yes 60.0% · No 10.0%", "voted Yes", `href="/proposals?needs=me"`,
-			`href="/proposals?topic=Governance"`}},
+			"rule replica-yes: topic IcOsVersionElection", "3d 4h", "Yes 60.0% · No 10.0%", "voted Yes", `name="needs" value="me"`,
+			`<option value="Governance">Governance (3)</option>`, `All topics (5)`}},
 		{"/proposal/4", []string{"Motion to fund the community dashboard", "See [the forum](https://forum.example/t/1) for details.",
-			"Link (not followed): <code>https://forum.example/t/1</code>", `<a href="/login">Log in</a> to decide`, "governance-manual"}},
+			"Link (not followed): <code>https://forum.example/t/1</code>", `<a href="/login">Log in</a> to decide`, "governance-manual",
+			`href="https://nns.ic0.app/proposal/?u=qoctq-giaaa-aaaaa-aaaea-cai&amp;proposal=4"`,
+			`href="https://dashboard.internetcomputer.org/proposal/4"`, "fallback none at 2026-12-03 16:00 UTC"}},
 		{"/history", []string{"<polyline", "Missed", "cost ≈ 1.23 ICP", "override (votebot vote)", "main 97.0%"}},
 		{"/login", []string{`type="password"`, `name="csrf"`}},
 	}
@@ -174,6 +176,36 @@ func TestPagesRender(t *testing.T) {
 	}
 }
 
+// The ballot's reason names the deciding rule once and carries no raw RFC 3339 time.
+func TestBallotReason(t *testing.T) {
+	body := newEnv(t, false, nil).get("/proposal/4").body
+	if n := strings.Count(body, "governance-manual"); n != 2 { // two neurons, once each
+		t.Errorf("the rule's name appears %d times on a page of two ballots, want 2", n)
+	}
+	text := regexp.MustCompile(`datetime="[^"]*"`).ReplaceAllString(body, "") // machine-readable, not shown
+	if regexp.MustCompile(`\dT\d\d:\d\d:\d\dZ`).MatchString(text) {
+		t.Error("a reason shows a raw RFC 3339 time")
+	}
+}
+
+func TestWhy(t *testing.T) {
+	tests := []struct {
+		b    Ballot
+		want string
+	}{
+		{Ballot{Rule: "r1", Reason: `rule "r1" (topic Governance): vote Yes; fallback yes at 2026-12-05T16:00:00Z`},
+			`rule "r1" (topic Governance): vote Yes; fallback yes at 2026-12-05 16:00 UTC`},
+		{Ballot{Rule: "r1", Reason: "wait for followees"}, `rule "r1": wait for followees`},
+		{Ballot{Reason: "deadline passed at 2026-12-05T16:00:00.5+01:00"}, "deadline passed at 2026-12-05 15:00 UTC"},
+		{Ballot{Reason: "no time 2026-12-05"}, "no time 2026-12-05"},
+	}
+	for _, tt := range tests {
+		if got := why(tt.b); got != tt.want {
+			t.Errorf("why(%q) = %q, want %q", tt.b.Reason, got, tt.want)
+		}
+	}
+}
+
 func TestFilters(t *testing.T) {
 	e := newEnv(t, false, nil)
 	ids := regexp.MustCompile(`<span class="pid">(\d+)</span>`)
@@ -186,6 +218,8 @@ func TestFilters(t *testing.T) {
 		{"?needs=me", "4 6"},
 		{"?topic=SnsAndCommunityFund&needs=me", ""},
 		{"?topic=SnsAndCommunityFund", "8"},
+		{"?topic=&needs=me", "4 6"}, // the filter form with "All topics"
+		{"?topic=Governance&needs=me", "4 6"},
 	}
 	for _, tt := range tests {
 		r := e.get("/proposals" + tt.query)

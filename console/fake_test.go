@@ -41,8 +41,8 @@ func newFakeSource(now time.Time) *fakeSource {
 	neurons := func(manual bool) []Ballot {
 		if manual {
 			return []Ballot{
-				{Neuron: 42, Alias: "main", Action: "ask", Manual: true, Rule: "governance-manual", Reason: "rule governance-manual: topic Governance → ask me (fallback none)"},
-				{Neuron: 77, Alias: "cold", Action: "ask", Manual: true, Rule: "governance-manual", Reason: "rule governance-manual: topic Governance → ask me (fallback none)"},
+				{Neuron: 42, Alias: "main", Action: "ask", Manual: true, Rule: "governance-manual", Reason: `rule "governance-manual" (topic Governance): ask; fallback none at ` + now.Add(28*time.Hour).UTC().Format(time.RFC3339)},
+				{Neuron: 77, Alias: "cold", Action: "ask", Manual: true, Rule: "governance-manual", Reason: `rule "governance-manual" (topic Governance): ask; fallback none at ` + now.Add(28*time.Hour).UTC().Format(time.RFC3339)},
 			}
 		}
 		return []Ballot{

@@ -3,6 +3,8 @@ package console
 import (
 	"fmt"
 	"html/template"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,6 +33,36 @@ var funcs = template.FuncMap{
 	"tallyBar":  tallyBar,
 	"ballotsOf": ballotsOf,
 	"needsAny":  Proposal.NeedsHuman,
+	"why":       why,
+	"times":     pageTimes,
+	"dappURL":   alert.NNSDappURL,
+	"dashURL":   alert.DashboardURL,
+}
+
+// rfc3339 finds the timestamps the policy writes into its reasons ("fallback yes at
+// 2026-12-04T10:00:00Z").
+var rfc3339 = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)`)
+
+// pageTimes writes the RFC 3339 times in s in the page's format ("2026-12-04 10:00 UTC").
+func pageTimes(s string) string {
+	return rfc3339.ReplaceAllStringFunc(s, func(m string) string {
+		t, err := time.Parse(time.RFC3339Nano, m)
+		if err != nil {
+			return m
+		}
+		return dateText(t)
+	})
+}
+
+// why is a ballot's reason as the page shows it: the deciding rule named once (the policy's
+// reason names it already; the console adds it only when it does not) and times in the
+// page's format.
+func why(b Ballot) string {
+	r := pageTimes(b.Reason)
+	if b.Rule != "" && !strings.Contains(b.Reason, b.Rule) {
+		r = "rule " + strconv.Quote(b.Rule) + ": " + r
+	}
+	return r
 }
 
 // ballotsView is what the "ballots" template gets: the proposal's plans and, when the operator
