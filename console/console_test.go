@@ -176,6 +176,28 @@ func TestPagesRender(t *testing.T) {
 	}
 }
 
+// A closed proposal keeps its page: title, the ballots' outcomes and who cast them, the
+// links; no tally, summary or decision forms.
+func TestClosedProposalPage(t *testing.T) {
+	e := newEnv(t, false, nil)
+	e.login(e.c)
+	r := e.get("/proposal/3")
+	if r.status != http.StatusOK {
+		t.Fatalf("closed proposal: %d, want 200", r.status)
+	}
+	for _, w := range []string{"Elect IC/OS &#34;&gt;&lt;img", "voting ended 2026-12-02 11:00 UTC", "votebot voted Yes by rule",
+		"missed", "voting ended with the ballot empty", "keeps no summary", "https://dashboard.internetcomputer.org/proposal/3"} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("closed proposal page lacks %q", w)
+		}
+	}
+	for _, no := range []string{`class="tally"`, "/decide", `class="summary"`} {
+		if strings.Contains(r.body, no) {
+			t.Errorf("closed proposal page shows %q", no)
+		}
+	}
+}
+
 // The ballot's reason names the deciding rule once and carries no raw RFC 3339 time.
 func TestBallotReason(t *testing.T) {
 	body := newEnv(t, false, nil).get("/proposal/4").body
