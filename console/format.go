@@ -3,7 +3,6 @@ package console
 import (
 	"fmt"
 	"html/template"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -34,31 +33,16 @@ var funcs = template.FuncMap{
 	"ballotsOf": ballotsOf,
 	"needsAny":  Proposal.NeedsHuman,
 	"why":       why,
-	"times":     pageTimes,
+	"times":     alert.ReadableTimes,
 	"dappURL":   alert.NNSDappURL,
 	"dashURL":   alert.DashboardURL,
-}
-
-// rfc3339 finds the timestamps the policy writes into its reasons ("fallback yes at
-// 2026-12-04T10:00:00Z").
-var rfc3339 = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)`)
-
-// pageTimes writes the RFC 3339 times in s in the page's format ("2026-12-04 10:00 UTC").
-func pageTimes(s string) string {
-	return rfc3339.ReplaceAllStringFunc(s, func(m string) string {
-		t, err := time.Parse(time.RFC3339Nano, m)
-		if err != nil {
-			return m
-		}
-		return dateText(t)
-	})
 }
 
 // why is a ballot's reason as the page shows it: the deciding rule named once (the policy's
 // reason names it already; the console adds it only when it does not) and times in the
 // page's format.
 func why(b Ballot) string {
-	r := pageTimes(b.Reason)
+	r := alert.ReadableTimes(b.Reason)
 	if b.Rule != "" && !strings.Contains(b.Reason, b.Rule) {
 		r = "rule " + strconv.Quote(b.Rule) + ": " + r
 	}
@@ -128,7 +112,7 @@ func dateText(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return t.UTC().Format(alert.TimeLayout)
 }
 
 func voteText(v nns.Vote) string {
