@@ -9,7 +9,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -194,41 +193,6 @@ func clearOverride(ctx context.Context, w io.Writer, cfg *config.Config, id, neu
 	}
 	_, err = fmt.Fprintf(w, "Cleared the decision on proposal %d for %s: the rules decide it again at the next pass.\n", id, whom(neuron))
 	return err
-}
-
-func newOverridesCmd(s Streams) *cobra.Command {
-	var configPath string
-	cmd := &cobra.Command{
-		Use:   "overrides --config FILE",
-		Short: "List the decisions stored with votebot vote, the console or Telegram",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(configPath)
-			if err != nil {
-				return err
-			}
-			stored, err := storedOverrides(cmd.Context(), cfg.Store.Path)
-			if err != nil {
-				return err
-			}
-			if len(stored) == 0 {
-				_, err := fmt.Fprintln(s.Out, "No decisions stored.")
-				return err
-			}
-			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "PROPOSAL\tNEURON\tVOTE\tSET BY")
-			for _, o := range stored {
-				n := "every neuron"
-				if o.NeuronID != 0 {
-					n = strconv.FormatUint(o.NeuronID, 10)
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", o.ProposalID, n, o.Vote, oneLine(o.Note, 60))
-			}
-			return tw.Flush()
-		},
-	}
-	addConfigFlag(cmd.Flags(), &configPath)
-	return cmd
 }
 
 func configured(cfg *config.Config, id uint64) bool {

@@ -55,7 +55,7 @@ func TestVoteTellsTheTruth(t *testing.T) {
 		{"nothing stored yet", []string{"overrides"}, 0, "No decisions stored.", ""},
 		{"stored, no daemon", []string{"vote", gov, "no", "--neuron", "1001"}, 0,
 			"Stored: No on proposal " + gov + " for neuron 1001.\nNo votebot daemon answers on http://" + addr + "/healthz", ""},
-		{"listed", []string{"overrides"}, 0, gov + "         1001    No    votebot vote", ""},
+		{"listed", []string{"overrides"}, 0, "main    No    unseen", ""},
 		{"clear another neuron", []string{"vote", gov, "--clear"}, 0, "No decision stored for proposal " + gov + " for every neuron", ""},
 		{"clear", []string{"vote", gov, "--clear", "--neuron", "1001"}, 0, "Cleared the decision on proposal " + gov + " for neuron 1001", ""},
 		{"cleared", []string{"overrides"}, 0, "No decisions stored.", ""},
