@@ -22,6 +22,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 		PollInterval: fc.PollInterval, Refresh: fc.Refresh,
 		Policies: map[string]*policy.Policy{},
 		src:      source{file: d.file, lines: d.lines, env: d.env},
+		written:  fc.Policies,
 	}
 	d.checkNetwork(fc.Network)
 	d.checkIdentity(fc.Identity)

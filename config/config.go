@@ -49,6 +49,8 @@ type Config struct {
 
 	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckKeyFile
+	// written are the policies as the file writes them, for Document.
+	written map[string]policySpec
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

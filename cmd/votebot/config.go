@@ -65,21 +65,38 @@ func plural(n int, one, many string) string {
 }
 
 func newConfigShowCmd(s Streams) *cobra.Command {
-	var path string
+	var path, output string
 	cmd := &cobra.Command{
-		Use:   "show [--config FILE]",
-		Short: "Print the effective configuration, secrets redacted",
+		Use:   "show [--config FILE] [-o yaml|json]",
+		Short: "Print the effective configuration (file, VOTEBOT_* overrides, defaults, resolved paths), secrets redacted",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := outputFormat(cmd)
+			if err != nil {
+				return err
+			}
 			cfg, err := loadConfig(s, path)
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(s.Out, cfg.Redacted())
-			return nil
+			if format == "json" {
+				out, err := cfg.JSON()
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(s.Out, "%s\n", out)
+				return err
+			}
+			out, err := cfg.YAML()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(s.Out, "# %s, with VOTEBOT_* overrides and defaults applied; secrets [redacted]\n%s", cfg.File, out)
+			return err
 		},
 	}
 	addConfigFlag(cmd.Flags(), &path)
+	addOutputFlag(cmd, &output, "yaml", "json")
 	return cmd
 }
 

@@ -61,7 +61,7 @@ func TestConfigShowRedacts(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if strings.Contains(out, "XXXXXXXX") || strings.Contains(out, "0123456789abcdef") || !strings.Contains(out, "url [redacted]") {
+	if strings.Contains(out, "XXXXXXXX") || strings.Contains(out, "0123456789abcdef") || !strings.Contains(out, "url: '[redacted]'") {
 		t.Errorf("show output leaks or hides secrets wrongly:\n%s", out)
 	}
 }
