@@ -51,6 +51,8 @@ type Config struct {
 	keyAt Problem // where the identity's key is set, for CheckKeyFile
 	// written are the policies as the file writes them, for Document.
 	written map[string]policySpec
+	// envNames are the VOTEBOT_* variables that override a key of this file.
+	envNames map[string]bool
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -103,9 +104,22 @@ func newConfigShowCmd(s Streams) *cobra.Command {
 // loadConfig loads path; configuration problems are printed one per line
 // on stderr and turn into exit status 1.
 func loadConfig(s Streams, path string) (*config.Config, error) {
-	cfg, err := config.Load(path)
+	cfg, err := loadConfigFile(s.Err, path)
 	if err != nil {
 		return nil, printProblems(s, path, err)
+	}
+	return cfg, nil
+}
+
+// loadConfigFile is config.Load, with a warning on w for every VOTEBOT_* variable that sets
+// no key (viper would ignore a misspelled one without a word).
+func loadConfigFile(w io.Writer, path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range cfg.UnknownEnv(os.Environ()) {
+		fmt.Fprintln(w, "warning: "+u)
 	}
 	return cfg, nil
 }

@@ -65,3 +65,12 @@ func TestConfigShowRedacts(t *testing.T) {
 		t.Errorf("show output leaks or hides secrets wrongly:\n%s", out)
 	}
 }
+
+// A misspelled VOTEBOT_* variable is warned about, with the name it probably means.
+func TestUnknownEnvWarning(t *testing.T) {
+	t.Setenv("VOTEBOT_POLL_INTERVALL", "30s")
+	code, _, errOut := runCLI(t, "config", "show", "--config", "../../configs/votebot.example.yaml")
+	if want := "warning: VOTEBOT_POLL_INTERVALL sets no configuration key (did you mean VOTEBOT_POLL_INTERVAL?)"; code != 0 || !strings.Contains(errOut, want) {
+		t.Errorf("config show with a misspelled variable: exit %d, stderr:\n%s\nwant %q", code, errOut, want)
+	}
+}

@@ -50,7 +50,7 @@ func newOverridesCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := config.Load(configPath)
+			cfg, err := loadConfigFile(s.Err, configPath)
 			if err != nil {
 				return err
 			}

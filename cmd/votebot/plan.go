@@ -44,7 +44,7 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg, err := config.Load(configPath)
+			cfg, err := loadConfigFile(s.Err, configPath)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -33,6 +34,7 @@ type reportOptions struct {
 	// --store-path name the data, so a missing default config is fine.
 	configOptional bool
 	now            func() time.Time
+	errOut         io.Writer // warnings
 }
 
 // reportData is what a source yields. The observations file has the same
@@ -53,7 +55,7 @@ func newReportCmd(s Streams) *cobra.Command {
 }
 
 func newReportCmdWithClock(s Streams, now func() time.Time) *cobra.Command {
-	o := reportOptions{now: now}
+	o := reportOptions{now: now, errOut: s.Err}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Participation, voting power and rewards per neuron",
@@ -136,7 +138,7 @@ func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
 	if _, err := os.Stat(o.configPath); err != nil && o.configOptional {
 		return loadObservations(ctx, o)
 	}
-	cfg, err := config.Load(o.configPath)
+	cfg, err := loadConfigFile(o.errOut, o.configPath)
 	if err != nil {
 		return reportData{}, err
 	}

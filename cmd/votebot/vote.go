@@ -42,7 +42,7 @@ and stores the decision anyway) and the neuron configured.`,
 			if err != nil || id == 0 {
 				return fmt.Errorf("vote: proposal id %q: want a positive number", args[0])
 			}
-			cfg, err := config.Load(configPath)
+			cfg, err := loadConfigFile(s.Err, configPath)
 			if err != nil {
 				return err
 			}
