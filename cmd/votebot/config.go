@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
 )
 
 func newConfigCmd(s Streams) *cobra.Command {
@@ -42,6 +47,9 @@ Warnings exit 0 unless --strict.`,
 				return printProblems(s, path, err)
 			}
 			warnings := config.Warnings(cfg)
+			if p, ok := refreshWarning(cmd.Context(), s.Err, cfg); ok {
+				warnings = append(warnings, p)
+			}
 			for _, w := range warnings {
 				fmt.Fprintln(s.Err, "warning: "+w.String())
 			}
@@ -56,6 +64,29 @@ Warnings exit 0 unless --strict.`,
 	addConfigFlag(cmd.Flags(), &path)
 	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors (exit 1)")
 	return cmd
+}
+
+// refreshWarning checks refresh.when_left against the voting-power decay period of a network
+// other than mainnet (a devnet compresses it), asking it anonymously. A network that does not
+// answer is noted, not an error: validate also runs before the devnet does.
+func refreshWarning(ctx context.Context, w io.Writer, cfg *config.Config) (config.Problem, bool) {
+	if cfg.Network.Mainnet {
+		return config.Problem{}, false // 6 months: validated with the file
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	econ, err := func() (bot.Economics, error) {
+		gov, err := daemon.ConnectAnonymous(ctx, cfg, zerolog.Nop())
+		if err != nil {
+			return bot.Economics{}, err
+		}
+		return daemon.AgentGov{C: gov}.Economics(ctx)
+	}()
+	if err != nil {
+		fmt.Fprintf(w, "note: refresh.when_left not checked against the network's voting-power decay period: %v\n", err)
+		return config.Problem{}, false
+	}
+	return config.RefreshWarning(cfg, econ.StartReducingVotingPowerAfter)
 }
 
 func plural(n int, one, many string) string {
