@@ -42,6 +42,11 @@ func TestBrowser(t *testing.T) {
 		b.Open(path)
 		b.Screenshot("proposal-" + path[len("/proposal/"):])
 	}
+	b.Open("/proposal/3")
+	if txt := b.Eval(`document.querySelector("main").innerText`); !strings.Contains(txt, "voting ended") || !strings.Contains(txt, "votebot voted Yes by rule") {
+		t.Errorf("closed proposal page shows:\n%.800s", txt)
+	}
+	b.Screenshot("proposal-closed")
 	b.Open("/history")
 	b.Screenshot("history")
 	if n := b.Eval(`String(document.querySelectorAll("form").length)`); n != "0" {
