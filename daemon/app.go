@@ -116,7 +116,7 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 	id, err := identity.Load(identity.Source{PEMFile: cfg.Identity.PEMFile, Credential: cfg.Identity.Credential,
 		CredentialsDir: os.Getenv(identity.CredentialsDirEnv), AllowInsecureKeyFile: cfg.Identity.AllowInsecureKeyFile})
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrIdentity, err)
+		return nil, identityError{err}
 	}
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
@@ -140,6 +140,14 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 // key file, a missing systemd credential): a read-only query can still be
 // asked anonymously (ConnectAnonymous).
 var ErrIdentity = errors.New("identity")
+
+// identityError is identity.Load's error (which names the identity
+// already) marked as ErrIdentity.
+type identityError struct{ err error }
+
+func (e identityError) Error() string        { return e.err.Error() }
+func (e identityError) Unwrap() error        { return e.err }
+func (e identityError) Is(target error) bool { return target == ErrIdentity }
 
 // ConnectAnonymous connects an unsigned client for read-only queries (a
 // proposal's status; no ballots) with the configuration's network and
