@@ -104,22 +104,27 @@ func newChart(series []Series) chart {
 }
 
 // xTicks labels the time axis at its ends and two points between, in a format fine enough for
-// the span (days, or hours when it is shorter than three days), each label once: a chart of a
-// few days' history would otherwise read "Dec 4 Dec 4 Dec 4 Dec 4".
+// the span, each label once: a chart of a few days' history read "Dec 4 Dec 4 Dec 4 Dec 4".
+// Under three days the labels are times, with the date where it changes ("Dec 4 06:10",
+// "14:10", "22:10", "Dec 5 06:10"): four full stamps do not fit a phone.
 func xTicks(from, to time.Time, x func(time.Time) float64) []chartTick {
-	layout := "Jan 2"
-	if to.Sub(from) < 3*24*time.Hour {
-		layout = "Jan 2 15:04"
-	}
+	short := to.Sub(from) < 3*24*time.Hour
 	var ticks []chartTick
 	seen := map[string]bool{}
+	lastDay := ""
 	for i := 0; i <= 3; i++ {
-		t := from.Add(time.Duration(i) * to.Sub(from) / 3)
-		label := t.UTC().Format(layout)
+		t := from.Add(time.Duration(i) * to.Sub(from) / 3).UTC()
+		day, label := t.Format("Jan 2"), t.Format("Jan 2")
+		if short {
+			label = t.Format("15:04")
+			if day != lastDay {
+				label = day + " " + label
+			}
+		}
 		if seen[label] {
 			continue
 		}
-		seen[label] = true
+		seen[label], lastDay = true, day
 		anchor := "middle" // the first and last labels stay inside the chart
 		switch i {
 		case 0:

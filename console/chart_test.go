@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -36,5 +37,19 @@ func TestChartAxisLabelsOnce(t *testing.T) {
 				t.Errorf("%d labels, want %d: %v", len(c.XTicks), tt.want, c.XTicks)
 			}
 		})
+	}
+}
+
+// Under three days the axis reads times, with the date where it changes: four full stamps
+// crowd a phone.
+func TestChartShortSpanLabels(t *testing.T) {
+	start := time.Date(2026, 12, 4, 5, 0, 0, 0, time.UTC)
+	c := newChart([]Series{{Name: "main", Points: []Point{{At: start, Rate: 1}}}})
+	var got []string
+	for _, tick := range c.XTicks {
+		got = append(got, tick.Label)
+	}
+	if want := "[Dec 4 05:00 13:00 21:00 Dec 5 05:00]"; fmt.Sprint(got) != want {
+		t.Errorf("labels %v, want %s", got, want)
 	}
 }
