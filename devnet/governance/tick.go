@@ -117,7 +117,7 @@ func (c *Canister) distributeLocked(day, now uint64) {
 	}
 	c.counters.RewardEvents++
 	c.cfg.Log.Info().Uint64("day", day).Int("settled_proposals", len(ids)).
-		Uint64("distributed_e8s", dist.DistributedE8s).Bool("rolled_over", dist.RolledOver).Msg("reward event: proposals settled")
+		Uint64("distributed_e8s", dist.DistributedE8s).Bool("rolled_over", dist.RolledOver).Msg("reward event")
 	c.counters.MaturityE8s = satAdd(c.counters.MaturityE8s, dist.DistributedE8s)
 }
 
