@@ -186,8 +186,12 @@ func writeOverrides(w io.Writer, rows []overrideRow, hidden int, now time.Time) 
 			neuron = fmt.Sprint(r.Neuron)
 		}
 		deadline, setAt := "-", "-"
-		if !r.Deadline.IsZero() {
+		switch {
+		case r.Deadline.IsZero():
+		case r.Deadline.After(now):
 			deadline = relTime(r.Deadline, now)
+		default:
+			deadline = "ended " + r.Deadline.Format(alert.TimeLayout)
 		}
 		if !r.SetAt.IsZero() {
 			setAt = r.SetAt.Format(alert.TimeLayout)
