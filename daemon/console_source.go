@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-
 	"fmt"
 	"sort"
 
@@ -123,7 +122,8 @@ func (s consoleSource) OpenProposals(ctx context.Context) ([]console.Proposal, e
 	return ps, nil
 }
 
-// Proposal returns one open proposal with its plans.
+// Proposal returns one proposal: an open one with its plans, a closed one
+// from the store (what the loop saw of it and each neuron's ballot).
 func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposal, error) {
 	ps, err := s.proposals(ctx)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposa
 			return p, nil
 		}
 	}
-	return console.Proposal{}, fmt.Errorf("proposal %d is not open (as of the last poll): %w", id, console.ErrNotFound)
+	return s.closedProposal(ctx, id)
 }
 
 // proposals groups the last pass's plans by proposal, in plan's words.
@@ -156,6 +156,11 @@ func (s consoleSource) proposals(ctx context.Context) ([]console.Proposal, error
 			out = append(out, consoleProposal(bp.Proposal))
 		}
 		out[i].Ballots = append(out[i].Ballots, consoleBallot(bp, overrides))
+	}
+	for i := range out {
+		if err := s.castBy(ctx, &out[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
