@@ -113,13 +113,13 @@ func (k callKind) limiter() callKind {
 // transport failure marks the endpoint down and moves on; a SYS_TRANSIENT
 // reject moves on; anything else is final. Rounds are separated by jittered
 // exponential back-off and bounded by cfg.MaxRounds and ctx.
-func (g *Governance) invoke(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
+func (g *Governance) invoke(ctx context.Context, kind callKind, canister principal.Principal, method, label string, arg []byte) ([]byte, error) {
 	g.syncClock(ctx, false)
-	reply, err := g.invokeRounds(ctx, kind, method, label, arg)
+	reply, err := g.invokeRounds(ctx, kind, canister, method, label, arg)
 	if isExpiryRefusal(err) && g.syncClock(ctx, true) {
 		// The local clock moved against the IC's since the last
 		// measurement: the request is signed again with the new expiry.
-		reply, err = g.invokeRounds(ctx, kind, method, label, arg)
+		reply, err = g.invokeRounds(ctx, kind, canister, method, label, arg)
 	}
 	return reply, err
 }
@@ -151,7 +151,7 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 	return true
 }
 
-func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
+func (g *Governance) invokeRounds(ctx context.Context, kind callKind, canister principal.Principal, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
 	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
@@ -163,7 +163,7 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 		var epErrs []error
 		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
-			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
+			reply, err, class := g.attempt(ctx, ep, kind, canister, method, label, arg)
 			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
@@ -204,14 +204,14 @@ func finalErr(last, ctxErr error) error {
 }
 
 // attempt runs one request on one endpoint and records its outcome.
-func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
+func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, canister principal.Principal, method, label string, arg []byte) ([]byte, error, errorClass) {
 	ticket, err := ep.limiters[kind.limiter()].acquire(ctx)
 	if err != nil {
 		return nil, err, classCancelled
 	}
 	started := g.cfg.Now()
 	start := time.Now()
-	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
+	reply, err := g.rawRequest(ctx, ep, kind, canister, method, arg)
 	d := time.Since(start)
 	g.released(ctx, ep, kind, ticket, started, d, err)
 	if err == nil {
@@ -233,7 +233,7 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 
 // rawRequest is one agent-go request with a per-attempt timeout. agent-go
 // panics on some malformed responses; that becomes an error here.
-func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, method string, arg []byte) (reply []byte, err error) {
+func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, canister principal.Principal, method string, arg []byte) (reply []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			reply, err = nil, fmt.Errorf("malformed response (agent panicked: %v)", r)
@@ -250,7 +250,7 @@ func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind
 	if kind == kindAnonQuery {
 		a = agents.anon
 	}
-	req, err := a.CreateRawAPIRequest(typ, g.canister, method, arg)
+	req, err := a.CreateRawAPIRequest(typ, canister, method, arg)
 	if err != nil {
 		return nil, fmt.Errorf("sign request: %w", err)
 	}

@@ -20,6 +20,15 @@ type NeuronStatus struct {
 	DecidingVP  uint64 `json:"deciding_voting_power,omitempty"`
 	// RefreshedAt is voting_power_refreshed_timestamp_seconds.
 	RefreshedAt time.Time `json:"voting_power_refreshed_at,omitempty"`
+	// DecayStarts is when deciding voting power starts to fall below
+	// potential: RefreshedAt plus the network's
+	// start_reducing_voting_power_after_seconds as read with the neuron
+	// (zero: unknown, computed from the report's economics).
+	DecayStarts time.Time `json:"decay_starts,omitempty"`
+	// DissolveDelaySeconds is the neuron's dissolve delay when read.
+	DissolveDelaySeconds uint64 `json:"dissolve_delay_seconds,omitempty"`
+	// ReadAt is when the bot read these figures (zero: not from a read).
+	ReadAt time.Time `json:"read_at,omitempty"`
 }
 
 // ReportInput is everything BuildReport needs; it does no I/O.

@@ -148,6 +148,26 @@ CREATE TABLE reward_audit (
 	PRIMARY KEY (neuron_id, day)
 );
 `,
+	// 9: what `report` needs besides ballots, from the daemon's own reads: each neuron's voting power,
+	// dissolve delay and decay date as of its latest read (one row per neuron, replaced at every
+	// read), and the ICP ledger's total supply (a row per read, about daily).
+	`
+CREATE TABLE neuron_status (
+	neuron_id        INTEGER PRIMARY KEY,
+	read_at          INTEGER NOT NULL,
+	potential_vp     INTEGER NOT NULL,
+	deciding_vp      INTEGER NOT NULL,
+	dissolve_delay_s INTEGER NOT NULL,
+	refreshed_at     INTEGER NOT NULL,
+	decay_at         INTEGER NOT NULL -- 0: the network's decay parameter was not known
+);
+
+CREATE TABLE ledger_supply (
+	read_at          INTEGER PRIMARY KEY,
+	total_supply_e8s INTEGER NOT NULL,
+	symbol           TEXT    NOT NULL
+);
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
