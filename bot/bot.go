@@ -171,6 +171,7 @@ type Bot struct {
 	prunedAt      time.Time
 	firstTry      time.Time
 	audit         auditState // the reward audit's last maturity snapshot (audit.go)
+	supplyAt      time.Time  // the ledger's supply last recorded (records.go)
 }
 
 type ballotKey struct{ neuron, proposal uint64 }
