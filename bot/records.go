@@ -59,6 +59,7 @@ func neuronStatuses(neurons []NeuronConfig, state map[uint64]Neuron, econ *Econo
 		}
 		if econ != nil && econ.StartReducingVotingPowerAfter > 0 && !n.VotingPowerRefreshed.IsZero() {
 			s.DecayStarts = n.VotingPowerRefreshed.Add(econ.StartReducingVotingPowerAfter)
+			s.FollowingClearedAt = s.DecayStarts.Add(econ.ClearFollowingAfter)
 		}
 		out = append(out, s)
 	}

@@ -69,7 +69,8 @@ func TestRecordsAtNeuronReads(t *testing.T) {
 		t.Fatal("read failed")
 	}
 	want := rewards.NeuronStatus{ID: 1, PotentialVP: 500, DecidingVP: 400, DissolveDelaySeconds: 365 * 24 * 3600,
-		RefreshedAt: main.VotingPowerRefreshed, DecayStarts: main.VotingPowerRefreshed.Add(180 * 24 * time.Hour), ReadAt: clk.Now()}
+		RefreshedAt: main.VotingPowerRefreshed, DecayStarts: main.VotingPowerRefreshed.Add(180 * 24 * time.Hour),
+		FollowingClearedAt: main.VotingPowerRefreshed.Add(210 * 24 * time.Hour), ReadAt: clk.Now()}
 	if got := st.status[1]; got != want {
 		t.Errorf("neuron 1 recorded %+v,\nwant %+v", got, want)
 	}

@@ -159,7 +159,8 @@ CREATE TABLE neuron_status (
 	deciding_vp      INTEGER NOT NULL,
 	dissolve_delay_s INTEGER NOT NULL,
 	refreshed_at     INTEGER NOT NULL,
-	decay_at         INTEGER NOT NULL -- 0: the network's decay parameter was not known
+	decay_at         INTEGER NOT NULL, -- 0: the network's decay parameters were not known
+	following_cleared_at INTEGER NOT NULL
 );
 
 CREATE TABLE ledger_supply (

@@ -29,13 +29,14 @@ func (s *Store) RecordNeuronStatus(ctx context.Context, neurons []rewards.Neuron
 			at = s.now()
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO neuron_status
-	(neuron_id, read_at, potential_vp, deciding_vp, dissolve_delay_s, refreshed_at, decay_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+	(neuron_id, read_at, potential_vp, deciding_vp, dissolve_delay_s, refreshed_at, decay_at, following_cleared_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (neuron_id) DO UPDATE SET read_at = excluded.read_at, potential_vp = excluded.potential_vp,
 	deciding_vp = excluded.deciding_vp, dissolve_delay_s = excluded.dissolve_delay_s,
-	refreshed_at = excluded.refreshed_at, decay_at = excluded.decay_at`,
+	refreshed_at = excluded.refreshed_at, decay_at = excluded.decay_at,
+	following_cleared_at = excluded.following_cleared_at`,
 			id64(n.ID), unixNano(at), id64(n.PotentialVP), id64(n.DecidingVP), id64(n.DissolveDelaySeconds),
-			unixNano(n.RefreshedAt), unixNano(n.DecayStarts))
+			unixNano(n.RefreshedAt), unixNano(n.DecayStarts), unixNano(n.FollowingClearedAt))
 		if err != nil {
 			return fmt.Errorf("record status of neuron %d: %w", n.ID, err)
 		}
@@ -49,7 +50,7 @@ ON CONFLICT (neuron_id) DO UPDATE SET read_at = excluded.read_at, potential_vp =
 // NeuronStatus lists every neuron's latest recorded figures, by id.
 func (s *Store) NeuronStatus(ctx context.Context) ([]rewards.NeuronStatus, error) {
 	out, err := queryAll(ctx, s, scanNeuronStatus, `SELECT neuron_id, read_at, potential_vp, deciding_vp,
-	dissolve_delay_s, refreshed_at, decay_at FROM neuron_status ORDER BY neuron_id`)
+	dissolve_delay_s, refreshed_at, decay_at, following_cleared_at FROM neuron_status ORDER BY neuron_id`)
 	if err != nil {
 		return nil, fmt.Errorf("list neuron status: %w", err)
 	}
@@ -57,13 +58,13 @@ func (s *Store) NeuronStatus(ctx context.Context) ([]rewards.NeuronStatus, error
 }
 
 func scanNeuronStatus(row rowScanner) (rewards.NeuronStatus, error) {
-	var id, at, potential, deciding, delay, refreshed, decay int64
-	if err := row.Scan(&id, &at, &potential, &deciding, &delay, &refreshed, &decay); err != nil {
+	var id, at, potential, deciding, delay, refreshed, decay, cleared int64
+	if err := row.Scan(&id, &at, &potential, &deciding, &delay, &refreshed, &decay, &cleared); err != nil {
 		return rewards.NeuronStatus{}, err
 	}
 	return rewards.NeuronStatus{ID: uint64(id), ReadAt: fromUnixNano(at), PotentialVP: uint64(potential),
 		DecidingVP: uint64(deciding), DissolveDelaySeconds: uint64(delay), RefreshedAt: fromUnixNano(refreshed),
-		DecayStarts: fromUnixNano(decay)}, nil
+		DecayStarts: fromUnixNano(decay), FollowingClearedAt: fromUnixNano(cleared)}, nil
 }
 
 // RecordSupply stores the ledger's total supply as read at at.

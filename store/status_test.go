@@ -16,7 +16,7 @@ func TestNeuronStatusKeepsLatestRead(t *testing.T) {
 	s, _, clock := openTemp(t)
 	refreshed := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	first := rewards.NeuronStatus{ID: 7, PotentialVP: 100, DecidingVP: 90, DissolveDelaySeconds: 3600,
-		RefreshedAt: refreshed, DecayStarts: refreshed.Add(time.Hour)}
+		RefreshedAt: refreshed, DecayStarts: refreshed.Add(time.Hour), FollowingClearedAt: refreshed.Add(2 * time.Hour)}
 	must(t, s.RecordNeuronStatus(ctx, []rewards.NeuronStatus{first, {ID: 8, PotentialVP: 5, DecidingVP: 5}}))
 	clock.Add(time.Minute)
 	second := first
