@@ -54,7 +54,7 @@ func (b *Bot) NextActions(ctx context.Context) (actions []NextAction, ok bool, e
 		if _, decay := refreshDue(n, econ, opts.RefreshWhenLeft, now); !decay.IsZero() {
 			at := decay.Add(-opts.RefreshWhenLeft)
 			actions = append(actions, NextAction{At: at, Kind: NextRefresh, Neuron: nc,
-				Text: fmt.Sprintf("refresh voting power (decay starts %s)", fmtTime(decay))})
+				Text: fmt.Sprintf("refresh voting power (decay starts %s UTC)", decay.UTC().Format(time.DateTime))})
 		}
 	}
 	sort.SliceStable(actions, func(i, j int) bool { return actions[i].At.Before(actions[j].At) })

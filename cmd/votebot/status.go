@@ -209,7 +209,18 @@ func whenAgo(t, now time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return fmt.Sprintf("%s (%s ago)", t.UTC().Format(time.DateTime+" UTC"), now.Sub(t).Round(time.Second))
+	return fmt.Sprintf("%s UTC, %s ago", t.UTC().Format(time.DateTime), roughly(now.Sub(t)))
+}
+
+// roughly is a duration as people read it: 3d4h, 5h12m, 42s.
+func roughly(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+	case d >= time.Hour:
+		return d.Round(time.Minute).String()
+	}
+	return d.Round(time.Second).String()
 }
 
 func whenIn(t, now time.Time) string {
@@ -217,7 +228,7 @@ func whenIn(t, now time.Time) string {
 		return "-"
 	}
 	if d := t.Sub(now); d > 0 {
-		return "in " + d.Round(time.Second).String()
+		return "in " + roughly(d)
 	}
 	return "now"
 }
