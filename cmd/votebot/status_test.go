@@ -126,15 +126,35 @@ func TestStatusAgainstRunningDaemon(t *testing.T) {
 		"last poll", "endpoints   " + strings.TrimPrefix(net0.URL, "http://") + " up",
 		"clock skew  ", "s (IC time − local clock)",
 		"alerts      1 firing", "hotkey_missing",
-		margin, "main (1001)", fmt.Sprint(pid), "fallback",
-		"refresh voting power",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status lacks %q", want)
+		}
+	}
+	// The next actions, each on its line with its time.
+	for _, want := range [][]string{
+		{margin, "in 3d", "main (1001)", fmt.Sprintf("  %d  ", pid), "fallback acts"},
+		{"main (1001)", "refresh voting power (decay starts"},
+	} {
+		if !hasLineWith(out, want...) {
+			t.Errorf("status has no line with all of %q", want)
 		}
 	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+func hasLineWith(text string, parts ...string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(l, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
