@@ -170,9 +170,9 @@ func following(subject string, id uint64, n bot.Neuron, d bot.PolicyDecider, kno
 	sort.Slice(topics, func(i, j int) bool { return topics[i] < topics[j] })
 	parts := make([]string, len(topics))
 	for i, t := range topics {
-		parts[i] = fmt.Sprintf("%s: policy wants %v, neuron follows %v", t, diff[t], n.Followees[t])
+		parts[i] = fmt.Sprintf("%s: policy wants %s, neuron follows %s", t, idsOrNobody(diff[t]), idsOrNobody(n.Followees[t]))
 	}
-	f.Status, f.Detail = DoctorFail, "following differs from the policy: "+strings.Join(parts, "; ")
+	f.Status, f.Detail = DoctorFail, "following differs from the policy: "+strings.Join(append(parts, warnings...), "; ")
 	f.Fix = "votebot run sets it at start and at each reload (systemctl reload votebot); " +
 		"or change the policy's following to what the neuron should follow"
 	return f
@@ -221,4 +221,11 @@ func days(d time.Duration) string {
 		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 	}
 	return d.Round(time.Second).String()
+}
+
+func idsOrNobody(ids []uint64) string {
+	if len(ids) == 0 {
+		return "nobody"
+	}
+	return fmt.Sprint(ids)
 }

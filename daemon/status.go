@@ -51,6 +51,18 @@ type StatusAlert struct {
 	Sent     int            `json:"times_sent"`
 }
 
+// StatusAlertOf is an active alert state as status shows it. A state
+// whose messages all failed to deliver has no severity sent yet: it shows
+// its kind's.
+func StatusAlertOf(s alert.State) StatusAlert {
+	sev := s.Severity
+	if sev == 0 {
+		sev = s.Kind.DefaultSeverity()
+	}
+	return StatusAlert{Kind: s.Kind, Severity: sev, Neuron: s.Neuron, Proposal: s.ProposalID,
+		Since: s.FirstFired.UTC(), Sent: s.TimesSent}
+}
+
 // maxStatusActions bounds the next actions /status lists (1,000 neurons ×
 // 50 proposals would list 50,000 votes).
 const maxStatusActions = 50
@@ -81,8 +93,7 @@ func (a *App) Status(ctx context.Context) (Status, error) {
 		return st, err
 	}
 	for _, s := range active {
-		st.Alerts = append(st.Alerts, StatusAlert{Kind: s.Kind, Severity: s.Severity, Neuron: s.Neuron,
-			Proposal: s.ProposalID, Since: s.FirstFired.UTC(), Sent: s.TimesSent})
+		st.Alerts = append(st.Alerts, StatusAlertOf(s))
 	}
 	next, _, err := a.Bot.NextActions(ctx)
 	if err != nil {

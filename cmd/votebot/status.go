@@ -150,11 +150,19 @@ func writeAlerts(w io.Writer, alerts []daemon.StatusAlert, now time.Time) {
 	}
 	fmt.Fprintf(w, "alerts      %d firing\n", len(alerts))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  SEVERITY\tKIND\tNEURON\tPROPOSAL\tSINCE")
+	fmt.Fprintln(tw, "  SEVERITY\tKIND\tNEURON\tPROPOSAL\tSINCE\tSENT")
+	undelivered := 0
 	for _, a := range alerts {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.Severity, a.Kind, idOrDash(a.Neuron), idOrDash(a.Proposal), whenAgo(a.Since, now))
+		if a.Sent == 0 {
+			undelivered++
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\n", a.Severity, a.Kind, idOrDash(a.Neuron), idOrDash(a.Proposal),
+			whenAgo(a.Since, now), a.Sent)
 	}
 	_ = tw.Flush()
+	if undelivered > 0 {
+		fmt.Fprintf(w, "  SENT 0: no channel took %d of them (none configured, or delivery failed: votebot doctor --send-test)\n", undelivered)
+	}
 }
 
 func writeNext(w io.Writer, next []bot.NextAction, now time.Time) error {
@@ -198,8 +206,7 @@ func storeStatus(ctx context.Context, w io.Writer, cfg *config.Config) error {
 	}
 	var alerts []daemon.StatusAlert
 	for _, a := range active {
-		alerts = append(alerts, daemon.StatusAlert{Kind: a.Kind, Severity: a.Severity, Neuron: a.Neuron,
-			Proposal: a.ProposalID, Since: a.FirstFired, Sent: a.TimesSent})
+		alerts = append(alerts, daemon.StatusAlertOf(a))
 	}
 	writeAlerts(w, alerts, now)
 	return nil
