@@ -11,40 +11,38 @@ import (
 	"github.com/votebot/votebot/rewards"
 )
 
-// RecordNeuronStatus stores each neuron's figures as of a read, replacing
-// the earlier row of the same neuron, in one transaction.
-func (s *Store) RecordNeuronStatus(ctx context.Context, neurons []rewards.NeuronStatus) (err error) {
-	if len(neurons) == 0 {
-		return nil
-	}
-	defer s.noteWrite(&err)
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record neuron status: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	for _, n := range neurons {
-		at := n.ReadAt
-		if at.IsZero() {
-			at = s.now()
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO neuron_status
+// neuronStatusUpsertSQL replaces a neuron's figures with those of a newer read; see
+// RecordNeuronStatus.
+const neuronStatusUpsertSQL = `INSERT INTO neuron_status
 	(neuron_id, read_at, potential_vp, deciding_vp, dissolve_delay_s, refreshed_at, decay_at, following_cleared_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (neuron_id) DO UPDATE SET read_at = excluded.read_at, potential_vp = excluded.potential_vp,
 	deciding_vp = excluded.deciding_vp, dissolve_delay_s = excluded.dissolve_delay_s,
 	refreshed_at = excluded.refreshed_at, decay_at = excluded.decay_at,
-	following_cleared_at = excluded.following_cleared_at`,
-			id64(n.ID), unixNano(at), id64(n.PotentialVP), id64(n.DecidingVP), id64(n.DissolveDelaySeconds),
-			unixNano(n.RefreshedAt), unixNano(n.DecayStarts), unixNano(n.FollowingClearedAt))
-		if err != nil {
-			return fmt.Errorf("record status of neuron %d: %w", n.ID, err)
+	following_cleared_at = excluded.following_cleared_at`
+
+// RecordNeuronStatus stores each neuron's figures as of a read, replacing
+// the earlier row of the same neuron, in one transaction (a read of 1,000
+// neurons is one commit).
+func (s *Store) RecordNeuronStatus(ctx context.Context, neurons []rewards.NeuronStatus) (err error) {
+	if len(neurons) == 0 {
+		return nil
+	}
+	defer s.noteWrite(&err)
+	return s.inTx(ctx, s.stmts.neuronStatusUpsert, func(upsert *sql.Stmt) error {
+		for _, n := range neurons {
+			at := n.ReadAt
+			if at.IsZero() {
+				at = s.now()
+			}
+			_, err := upsert.ExecContext(ctx, id64(n.ID), unixNano(at), id64(n.PotentialVP), id64(n.DecidingVP),
+				id64(n.DissolveDelaySeconds), unixNano(n.RefreshedAt), unixNano(n.DecayStarts), unixNano(n.FollowingClearedAt))
+			if err != nil {
+				return fmt.Errorf("record status of neuron %d: %w", n.ID, err)
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record neuron status: commit: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // NeuronStatus lists every neuron's latest recorded figures, by id.
