@@ -199,10 +199,11 @@ func neuronReport(in ReportInput, windows []Window, entries []Entry, st NeuronSt
 		nr.PotentialVP = ptr(potential)
 	}
 	switch {
-	case !st.DecayStarts.IsZero() && st.DecidingVP > 0:
-		// Read with the network's own decay parameters: as the canister
-		// computed it at the read.
-		nr.DecidingVP = ptr(st.DecidingVP)
+	case potential > 0 && !st.RefreshedAt.IsZero() && st.FollowingClearedAt.After(st.DecayStarts) &&
+		!st.DecayStarts.Before(st.RefreshedAt):
+		// The decay dates were read with the network's own parameters (a
+		// devnet compresses them): deciding voting power now by those.
+		nr.DecidingVP = ptr(DecidingVotingPower(withDecay(in.Economics, st), potential, st.RefreshedAt, in.Now))
 	case !st.RefreshedAt.IsZero() && potential > 0:
 		nr.DecidingVP = ptr(DecidingVotingPower(in.Economics, potential, st.RefreshedAt, in.Now))
 	case st.DecidingVP > 0:
@@ -284,6 +285,14 @@ func priceNeuron(nr *NeuronReport, in ReportInput, entries []Entry, shares map[[
 		nr.ExpectedDailyE8s = ptr(ExpectedDailyRewardE8s(pool, *nr.DecidingVP, in.NetworkVotingPowerE8s, f))
 		nr.ExpectedYearlyE8s = ptr(ExpectedYearlyRewardE8s(in.Economics, day, in.SupplyE8s, *nr.DecidingVP, in.NetworkVotingPowerE8s, f))
 	}
+}
+
+// withDecay is e with the decay parameters the neuron's recorded dates
+// were computed with.
+func withDecay(e Economics, st NeuronStatus) Economics {
+	e.StartReducingVotingPowerAfterSeconds = uint64(st.DecayStarts.Sub(st.RefreshedAt) / time.Second)
+	e.ClearFollowingAfterSeconds = uint64(st.FollowingClearedAt.Sub(st.DecayStarts) / time.Second)
+	return e
 }
 
 // Where a neuron report's EarnedE8s comes from.
