@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
@@ -139,6 +141,15 @@ func TestStatusAgainstRunningDaemon(t *testing.T) {
 		if !hasLineWith(out, want...) {
 			t.Errorf("status has no line with all of %q", want)
 		}
+	}
+	code, out, errs = runCmd(t, "status", "--config", cfgPath, "--json")
+	var st daemon.Status
+	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil {
+		t.Fatalf("status --json: exit %d, %v: %s%s", code, err, out, errs)
+	}
+	if st.LastPoll.IsZero() || st.NotReady != "" || len(st.Endpoints) != 1 || len(st.Alerts) != 1 || len(st.Next) != 2 ||
+		st.Next[0].Kind != bot.NextFallback || st.Next[0].Proposal != pid || st.Next[1].Kind != bot.NextRefresh {
+		t.Errorf("status --json: %s", out)
 	}
 	cancel()
 	if err := <-done; err != nil {
