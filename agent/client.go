@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	agentgo "github.com/aviate-labs/agent-go"
 	"github.com/aviate-labs/agent-go/principal"
 
 	"github.com/votebot/votebot/nns"
@@ -54,18 +53,9 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 	}
 	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey,
 		drops: &dropReporter{obs: cfg.Observer, logger: cfg.Logger}}
-	g.clock.onChange = g.adjustExpiry
 	for _, u := range urls {
-		tr, err := newTransport(cfg.Transport, rootKey, ingressExpiry, &g.clock)
-		if err != nil {
-			return nil, err
-		}
-		ep := &endpoint{name: u.Host, url: u, client: &http.Client{Transport: tr, Timeout: cfg.CallTimeout}}
-		set, err := g.buildAgents(u, ep.client, ingressExpiry)
-		if err != nil {
-			return nil, err
-		}
-		ep.agents.Store(set)
+		tr := newTransport(cfg.Transport, rootKey, &g.clock)
+		ep := &endpoint{name: u.Host, url: u, client: &http.Client{Transport: tr, Timeout: cfg.CallTimeout}, verified: tr.verified}
 		ep.limiters = g.newLimiters(u.Host)
 		g.endpoints = append(g.endpoints, ep)
 	}
@@ -74,7 +64,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 
 // Sender is the principal requests are signed as.
 func (g *Governance) Sender() principal.Principal {
-	return g.endpoints[0].agents.Load().signed.Sender()
+	return g.cfg.Identity.Sender()
 }
 
 // RootKey is the pinned root key (DER).
@@ -97,6 +87,9 @@ const (
 	// kindAnonQuery is a query signed by the anonymous identity: the
 	// canister leaves out the caller's ballots.
 	kindAnonQuery
+	// kindLedgerQuery is an anonymous query of the ICP ledger (its
+	// supply): the one call that goes to another canister than governance.
+	kindLedgerQuery
 )
 
 // limiter is the index of the endpoint limiter a call of kind k waits on:
@@ -113,13 +106,13 @@ func (k callKind) limiter() callKind {
 // transport failure marks the endpoint down and moves on; a SYS_TRANSIENT
 // reject moves on; anything else is final. Rounds are separated by jittered
 // exponential back-off and bounded by cfg.MaxRounds and ctx.
-func (g *Governance) invoke(ctx context.Context, kind callKind, canister principal.Principal, method, label string, arg []byte) ([]byte, error) {
+func (g *Governance) invoke(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	g.syncClock(ctx, false)
-	reply, err := g.invokeRounds(ctx, kind, canister, method, label, arg)
+	reply, err := g.invokeRounds(ctx, kind, method, label, arg)
 	if isExpiryRefusal(err) && g.syncClock(ctx, true) {
 		// The local clock moved against the IC's since the last
 		// measurement: the request is signed again with the new expiry.
-		reply, err = g.invokeRounds(ctx, kind, canister, method, label, arg)
+		reply, err = g.invokeRounds(ctx, kind, method, label, arg)
 	}
 	return reply, err
 }
@@ -151,7 +144,7 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 	return true
 }
 
-func (g *Governance) invokeRounds(ctx context.Context, kind callKind, canister principal.Principal, method, label string, arg []byte) ([]byte, error) {
+func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
 	var lastErr error
 	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
@@ -163,7 +156,7 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, canister p
 		var epErrs []error
 		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
-			reply, err, class := g.attempt(ctx, ep, kind, canister, method, label, arg)
+			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
 			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
@@ -204,14 +197,14 @@ func finalErr(last, ctxErr error) error {
 }
 
 // attempt runs one request on one endpoint and records its outcome.
-func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, canister principal.Principal, method, label string, arg []byte) ([]byte, error, errorClass) {
+func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
 	ticket, err := ep.limiters[kind.limiter()].acquire(ctx)
 	if err != nil {
 		return nil, err, classCancelled
 	}
 	started := g.cfg.Now()
 	start := time.Now()
-	reply, err := g.rawRequest(ctx, ep, kind, canister, method, arg)
+	reply, err := g.rawRequest(ctx, ep, kind, method, label, arg)
 	d := time.Since(start)
 	g.released(ctx, ep, kind, ticket, started, d, err)
 	if err == nil {
@@ -231,35 +224,27 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, c
 	return nil, err, class
 }
 
-// rawRequest is one agent-go request with a per-attempt timeout. agent-go
-// panics on some malformed responses; that becomes an error here.
-func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, canister principal.Principal, method string, arg []byte) (reply []byte, err error) {
+// rawRequest is one request with a per-attempt timeout. The certificate
+// and hash-tree decoders are agent-go's and may panic on malformed
+// responses; that becomes an error here.
+func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) (reply []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			reply, err = nil, fmt.Errorf("malformed response (agent panicked: %v)", r)
+			reply, err = nil, fmt.Errorf("malformed response (panic: %v)", r)
 		}
 	}()
 	actx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
 	defer cancel()
-	typ := agentgo.RequestTypeQuery
-	if kind == kindUpdate {
-		typ = agentgo.RequestTypeCall
+	switch kind {
+	case kindUpdate:
+		return g.sendCall(actx, ep, g.cfg.Identity, method, label, arg)
+	case kindAnonQuery:
+		return g.sendQuery(actx, ep, anonymous, g.canister, method, label, arg)
+	case kindLedgerQuery:
+		return g.sendQuery(actx, ep, anonymous, ledgerCanister, method, label, arg)
+	default:
+		return g.sendQuery(actx, ep, g.cfg.Identity, g.canister, method, label, arg)
 	}
-	agents := ep.agents.Load()
-	a := agents.signed
-	if kind == kindAnonQuery {
-		a = agents.anon
-	}
-	req, err := a.CreateRawAPIRequest(typ, canister, method, arg)
-	if err != nil {
-		return nil, fmt.Errorf("sign request: %w", err)
-	}
-	if kind == kindUpdate {
-		err = req.CallAndWaitWithContext(actx, &reply)
-	} else {
-		err = req.QueryWithContext(actx, &reply, false)
-	}
-	return reply, err
 }
 
 func (g *Governance) up(ep *endpoint) {

@@ -28,7 +28,7 @@ func (g *Governance) request(ctx context.Context, kind callKind, method, label s
 
 // requestEncoded is request with the argument already Candid-encoded.
 func (g *Governance) requestEncoded(ctx context.Context, kind callKind, method, label string, out any, arg []byte) error {
-	reply, err := g.invoke(ctx, kind, g.canister, method, label, arg)
+	reply, err := g.invoke(ctx, kind, method, label, arg)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (g *Governance) ledgerQuery(ctx context.Context, method string, out any) er
 	if err != nil {
 		return fmt.Errorf("%s: encode argument: %w", method, err)
 	}
-	reply, err := g.invoke(ctx, kindAnonQuery, ledgerCanister, method, "ledger."+method, arg)
+	reply, err := g.invoke(ctx, kindLedgerQuery, method, "ledger."+method, arg)
 	if err != nil {
 		return err
 	}

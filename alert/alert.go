@@ -36,6 +36,7 @@ const (
 	KindStoreUnwritable      Kind = "store_unwritable"       // the state database cannot be written
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
+	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 )
 
@@ -44,7 +45,8 @@ func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
-		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow, KindTest}
+		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
+		KindOverridesUnreadable, KindTest}
 }
 
 type kindInfo struct {
@@ -75,7 +77,9 @@ var kindInfos = map[Kind]kindInfo{
 	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},
 	KindVoteUnconfirmed: {SeverityWarning, "Vote not confirmed", true},
 	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
-	KindTest:            {SeverityInfo, "Test notification", true},
+	// A vote against the operator's stored word cannot be taken back.
+	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
+	KindTest:                {SeverityInfo, "Test notification", true},
 }
 
 // Known reports whether k is one of the kinds above.

@@ -44,7 +44,7 @@ func (b *Bot) NextActions(ctx context.Context) (actions []NextAction, ok bool, e
 		}
 	}
 	_, state, _, _ := b.View()
-	_, opts, _ := b.peek()
+	_, opts := b.settings()
 	econ := b.Economics()
 	for _, nc := range opts.Neurons {
 		n, ok := state[nc.ID]

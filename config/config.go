@@ -48,7 +48,7 @@ type Config struct {
 	Console *Console
 
 	src   source  // where each key was written, for Warnings
-	keyAt Problem // where the identity's key is set, for CheckKeyFile
+	keyAt Problem // where the identity's key is set, for CheckFiles
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

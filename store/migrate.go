@@ -148,18 +148,42 @@ CREATE TABLE reward_audit (
 	PRIMARY KEY (neuron_id, day)
 );
 `,
-	// 9: what `report` needs besides ballots, from the daemon's own reads: each neuron's voting power,
+	// 9: the ballots of the caller's neurons as seen open (who had one, its voting power), so a miss
+	// after settlement, when the canister has purged them, can be proven (bot/settle.go).
+	`
+ALTER TABLE proposals ADD COLUMN ballots BLOB NOT NULL DEFAULT x'';
+`,
+	// 10: state that lived only in memory and was lost at a restart: the reward audit's last
+	// maturity snapshot (one row, bot.AuditSnapshot as JSON), so the first reward event after a
+	// restart is audited; and the Telegram decision presses applied, by callback query id, so a
+	// press Telegram delivers again after a restart is not applied twice.
+	`
+CREATE TABLE audit_snapshot (
+	id       INTEGER PRIMARY KEY CHECK (id = 1),
+	snapshot TEXT    NOT NULL,
+	saved_at INTEGER NOT NULL
+);
+
+CREATE TABLE telegram_presses (
+	callback_id TEXT    PRIMARY KEY,
+	proposal_id INTEGER NOT NULL,
+	neuron_id   INTEGER NOT NULL,
+	vote        INTEGER NOT NULL,
+	applied_at  INTEGER NOT NULL
+);
+`,
+	// 11: what `report` needs besides ballots, from the daemon's own reads: each neuron's voting power,
 	// dissolve delay and decay date as of its latest read (one row per neuron, replaced at every
 	// read), and the ICP ledger's total supply (a row per read, about daily).
 	`
 CREATE TABLE neuron_status (
-	neuron_id        INTEGER PRIMARY KEY,
-	read_at          INTEGER NOT NULL,
-	potential_vp     INTEGER NOT NULL,
-	deciding_vp      INTEGER NOT NULL,
-	dissolve_delay_s INTEGER NOT NULL,
-	refreshed_at     INTEGER NOT NULL,
-	decay_at         INTEGER NOT NULL, -- 0: the network's decay parameters were not known
+	neuron_id            INTEGER PRIMARY KEY,
+	read_at              INTEGER NOT NULL,
+	potential_vp         INTEGER NOT NULL,
+	deciding_vp          INTEGER NOT NULL,
+	dissolve_delay_s     INTEGER NOT NULL,
+	refreshed_at         INTEGER NOT NULL,
+	decay_at             INTEGER NOT NULL, -- 0: the network's decay parameters were not known
 	following_cleared_at INTEGER NOT NULL
 );
 
