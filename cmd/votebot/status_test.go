@@ -105,7 +105,12 @@ func TestStatusAgainstRunningDaemon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer app.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			app.Close()
+		}
+	}()
 	if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +159,17 @@ func TestStatusAgainstRunningDaemon(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	// Stopped: the state database says when it last polled and what was firing.
+	closed = true
+	if err := app.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCmd(t, "status", "--config", cfgPath)
+	t.Logf("votebot status (daemon stopped after running):\n%s", out)
+	if code != 1 || !strings.Contains(out, "NOT RUNNING") || !hasLineWith(out, "last poll", "(from the state database)") ||
+		!hasLineWith(out, "hotkey_missing", "1003") {
+		t.Errorf("status after the daemon stopped: exit %d\n%s", code, out)
 	}
 }
 
