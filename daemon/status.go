@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"time"
 
@@ -106,8 +107,14 @@ func (a *App) Status(ctx context.Context) (Status, error) {
 	return st, nil
 }
 
-// serveStatus is GET /status.
+// serveStatus is GET /status. It answers only on the loopback interface:
+// a listen address opened to a Prometheus on another host would otherwise
+// tell it the neurons, alerts and next votes too.
 func (a *App) serveStatus(w http.ResponseWriter, r *http.Request) {
+	if !fromLoopback(r) {
+		http.Error(w, "/status answers only local requests (votebot status on this host)", http.StatusForbidden)
+		return
+	}
 	st, err := a.Status(r.Context())
 	if err != nil {
 		http.Error(w, "status: "+err.Error(), http.StatusInternalServerError)
@@ -117,6 +124,15 @@ func (a *App) serveStatus(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(st)
+}
+
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // HTTPHandler is the metrics listener's handler: /metrics, /healthz,
