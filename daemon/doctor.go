@@ -126,10 +126,10 @@ func unreadableNeuron(ctx context.Context, c *agent.Governance, subject string, 
 // canVote: new proposals give a ballot only to a neuron whose dissolve
 // delay is at least the network's minimum; a dissolved neuron has none.
 func canVote(subject string, n bot.Neuron, econ bot.Economics, now time.Time) Finding {
-	min := econ.MinimumDissolveDelayToVote
+	minimum := econ.MinimumDissolveDelayToVote
 	f := Finding{Subject: subject, Status: DoctorOK}
 	raise := fmt.Sprintf("increase its dissolve delay to at least %s (NNS dapp → Neurons → neuron %d → "+
-		"Increase dissolve delay; the controller must do it)", days(min), n.ID)
+		"Increase dissolve delay; the controller must do it)", days(minimum), n.ID)
 	switch {
 	case n.DissolveUnknown:
 		f.Status, f.Detail = DoctorWarn, "its dissolve state is of a kind votebot does not know"
@@ -137,17 +137,17 @@ func canVote(subject string, n bot.Neuron, econ bot.Economics, now time.Time) Fi
 	case n.State == nns.NeuronStateDissolved || n.DissolveDelay <= 0:
 		f.Status, f.Detail = DoctorFail, "dissolved: it gets no ballot on new proposals and cannot vote"
 		f.Fix = raise + ", or remove it from the config once disbursed"
-	case n.DissolveDelay < min:
+	case n.DissolveDelay < minimum:
 		f.Status = DoctorFail
-		f.Detail = fmt.Sprintf("dissolve delay %s is below the %s minimum to vote: no ballot on new proposals", days(n.DissolveDelay), days(min))
+		f.Detail = fmt.Sprintf("dissolve delay %s is below the %s minimum to vote: no ballot on new proposals", days(n.DissolveDelay), days(minimum))
 		f.Fix = raise
 	case n.State == nns.NeuronStateDissolving:
-		below := n.DissolvesAt.Add(-min)
+		below := n.DissolvesAt.Add(-minimum)
 		f.Status = DoctorWarn
 		f.Detail = fmt.Sprintf("dissolving: it can vote until %s (dissolve delay %s left)", below.UTC().Format(time.DateOnly), days(n.DissolveDelay))
 		f.Fix = fmt.Sprintf("stop dissolving to keep voting (NNS dapp → Neurons → neuron %d → Stop dissolving)", n.ID)
 	default:
-		f.Detail = fmt.Sprintf("hotkey listed; can vote (dissolve delay %s, minimum %s)", days(n.DissolveDelay), days(min))
+		f.Detail = fmt.Sprintf("hotkey listed; can vote (dissolve delay %s, minimum %s)", days(n.DissolveDelay), days(minimum))
 	}
 	return f
 }
