@@ -87,6 +87,9 @@ const (
 	// kindAnonQuery is a query signed by the anonymous identity: the
 	// canister leaves out the caller's ballots.
 	kindAnonQuery
+	// kindLedgerQuery is an anonymous query of the ICP ledger (its
+	// supply): the one call that goes to another canister than governance.
+	kindLedgerQuery
 )
 
 // limiter is the index of the endpoint limiter a call of kind k waits on:
@@ -236,9 +239,11 @@ func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind
 	case kindUpdate:
 		return g.sendCall(actx, ep, g.cfg.Identity, method, label, arg)
 	case kindAnonQuery:
-		return g.sendQuery(actx, ep, anonymous, method, label, arg)
+		return g.sendQuery(actx, ep, anonymous, g.canister, method, label, arg)
+	case kindLedgerQuery:
+		return g.sendQuery(actx, ep, anonymous, ledgerCanister, method, label, arg)
 	default:
-		return g.sendQuery(actx, ep, g.cfg.Identity, method, label, arg)
+		return g.sendQuery(actx, ep, g.cfg.Identity, g.canister, method, label, arg)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/ledger"
 )
 
 // Options configure a local NNS.
@@ -130,6 +131,11 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
 	if err := srv.Install(gov); err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
+	// The ledger's supply is the one governance prices reward pools with.
+	supply := gov.Config().TotalSupplyE8s
+	if err := srv.Install(ledger.New(func() uint64 { return supply })); err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
 	srv.Handle(governance.AdminPrefix, gov.AdminHandler())
