@@ -55,11 +55,6 @@ func recentBallotsProveMiss(p policy.Proposal, n Neuron) bool {
 	return len(n.RecentBallots) < nns.MaxRecentBallots && p.Topic != nns.TopicExchangeRate
 }
 
-// votingEnded reports whether a tracked proposal no longer accepts votes.
-func votingEnded(p policy.Proposal, now time.Time) bool {
-	return p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
-}
-
 // settle checks the tracked proposals that left the open list: each
 // neuron's ballot is classified, observations recorded, misses alerted.
 // Returns the number of misses confirmed.
@@ -84,7 +79,7 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			c.Ballots, c.RewardStatus = policy.Ballots{}, nns.RewardStatusSettled
 			p = &c
 		}
-		if !votingEnded(*p, now) {
+		if !p.VotingEnded(now) {
 			continue // deadline moved (wait-for-quiet)
 		}
 		done := true

@@ -83,7 +83,7 @@ func (a *App) openProposal(ctx context.Context, id uint64) (*policy.Proposal, er
 	if p == nil {
 		return nil, fmt.Errorf("proposal %d does not exist: %w", id, alert.ErrProposalNotOpen)
 	}
-	if p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline) {
+	if p.VotingEnded(now) {
 		return nil, fmt.Errorf("proposal %d: voting ended: %w", id, alert.ErrProposalNotOpen)
 	}
 	return p, nil

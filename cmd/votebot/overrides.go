@@ -15,7 +15,6 @@ import (
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/config"
-	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/store"
 )
 
@@ -105,7 +104,7 @@ func overrideRows(ctx context.Context, cfg *config.Config, now time.Time) ([]ove
 			SetAt: o.SetAt.UTC(), SetBy: o.Note, Status: "unseen"}
 		if p, ok := seen[o.ProposalID]; ok {
 			r.Title, r.Deadline = p.Title, p.Deadline.UTC()
-			r.Closed = p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
+			r.Closed = p.VotingEnded(now)
 			voted, err := castAll(ctx, st, cfg, o.ProposalID, o.NeuronID)
 			if err != nil {
 				return nil, err

@@ -139,7 +139,7 @@ func readProposalState(ctx context.Context, cfg *config.Config, id, neuron uint6
 	if err != nil || p == nil {
 		return nil, err
 	}
-	ps := &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+	ps := &proposalState{open: !p.VotingEnded(time.Now()),
 		deadline: p.Deadline, filled: true}
 	for _, n := range cfg.Neurons {
 		if neuron != 0 && n.ID != neuron {
@@ -163,7 +163,7 @@ func readProposalAnonymously(ctx context.Context, cfg *config.Config, id uint64)
 	if err != nil || p == nil {
 		return nil, err
 	}
-	return &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+	return &proposalState{open: !p.VotingEnded(time.Now()),
 		deadline: p.Deadline}, nil
 }
 
