@@ -176,9 +176,6 @@ func manualAlert(bp BallotPlan) alert.Alert {
 	}
 }
 
-func neuronLabel(nc NeuronConfig) string {
-	if nc.Alias != "" {
-		return fmt.Sprintf("%s (%d)", nc.Alias, nc.ID)
-	}
-	return fmt.Sprint(nc.ID)
-}
+// neuronLabel is NeuronConfig.Label. It stays while branches in flight (h-ha's
+// bot/standby.go) call it; inline it once they have merged.
+func neuronLabel(nc NeuronConfig) string { return nc.Label() }

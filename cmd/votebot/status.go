@@ -174,11 +174,7 @@ func writeNext(w io.Writer, next []bot.NextAction, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  AT (UTC)\tIN\tNEURON\tPROPOSAL\tACTION")
 	for _, a := range next {
-		name := fmt.Sprint(a.Neuron.ID)
-		if a.Neuron.Alias != "" {
-			name = fmt.Sprintf("%s (%d)", a.Neuron.Alias, a.Neuron.ID)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.At.UTC().Format(time.DateTime), whenIn(a.At, now), name,
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.At.UTC().Format(time.DateTime), whenIn(a.At, now), a.Neuron.Label(),
 			idOrDash(a.Proposal), oneLine(a.Text, 100))
 	}
 	return tw.Flush()
