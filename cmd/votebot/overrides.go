@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -78,12 +75,9 @@ func newOverridesCmd(s Streams) *cobra.Command {
 // overrideRows reads the stored decisions with what the state database knows of their
 // proposals (title, deadline) and ballots (votes cast).
 func overrideRows(ctx context.Context, cfg *config.Config, now time.Time) ([]overrideRow, error) {
-	if _, err := os.Stat(cfg.Store.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // plan and overrides never create a database
-	}
-	st, err := store.Open(ctx, cfg.Store.Path)
-	if err != nil {
-		return nil, fmt.Errorf("read the overrides of votebot vote: %w (check store.path and that this user may read it, e.g. run with sudo)", err)
+	st, err := openOverridesStore(ctx, cfg.Store.Path)
+	if st == nil || err != nil {
+		return nil, err
 	}
 	defer st.Close()
 	stored, err := st.Overrides(ctx)
