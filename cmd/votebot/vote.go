@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -175,14 +174,7 @@ type proposalState struct {
 // daemonStatus says whether a daemon answers on the configured listen
 // address, and so when the decision is voted.
 func daemonStatus(ctx context.Context, cfg *config.Config) string {
-	host, port, err := net.SplitHostPort(cfg.Listen)
-	if err != nil {
-		return "The running daemon votes it at its next pass."
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	url := daemonURL(cfg.Listen) + "/healthz"
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
