@@ -221,7 +221,7 @@ func roughly(d time.Duration) string {
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
 	case d >= time.Hour:
-		return d.Round(time.Minute).String()
+		return shortDuration(d) // Duration.String would write 5h12m0s
 	}
 	return d.Round(time.Second).String()
 }
