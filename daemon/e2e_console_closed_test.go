@@ -45,15 +45,8 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 	}
 	pi, _ := e.net.Governance.ProposalInfo(pid)
 	deadline := time.Unix(int64(*pi.DeadlineTimestampSeconds), 0)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	defer runLoop(t, app)()
+	ctx := context.Background()
 	for dl := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if _, _, _, ok := app.Bot.View(); ok {
 			break

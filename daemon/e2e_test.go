@@ -171,6 +171,21 @@ func participation(t *testing.T, st *store.Store, now time.Time) map[uint64]rewa
 	return out
 }
 
+// runLoop runs app's loop until the returned stop is called (defer it
+// before app.Close runs), and fails the test if the loop ends in an error.
+func runLoop(t *testing.T, app *daemon.App) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.Bot.Run(ctx) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func skipLong(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
