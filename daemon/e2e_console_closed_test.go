@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/console"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
 )
@@ -67,9 +68,18 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range p.Ballots {
-		if !strings.HasPrefix(b.Reason, want[b.Neuron]) {
-			t.Errorf("open: neuron %d's ballot reads %q, want %q…", b.Neuron, b.Reason, want[b.Neuron])
+	open, err := src.OpenProposals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 1 || open[0].ID != pid {
+		t.Fatalf("open proposals %+v, want only %d", open, pid)
+	}
+	for page, ballots := range map[string][]console.Ballot{"proposal page": p.Ballots, "open list": open[0].Ballots} {
+		for _, b := range ballots {
+			if !strings.HasPrefix(b.Reason, want[b.Neuron]) {
+				t.Errorf("open, %s: neuron %d's ballot reads %q, want %q…", page, b.Neuron, b.Reason, want[b.Neuron])
+			}
 		}
 	}
 
