@@ -27,7 +27,7 @@ policies:
 `))
 	app := e.assemble(func(o *bot.Options) { o.PollInterval, o.RetryBackoff = 250*time.Millisecond, 250*time.Millisecond })
 	defer app.Close()
-	defer runLoop(t, app)()
+	defer runUntilStop(t, app.Bot.Run)()
 	time.Sleep(time.Second) // started: the neurons are read, next in NeuronsTTL (5 min)
 	if err := e.net.Governance.RemoveHotKey(9001, e.bot); err != nil {
 		t.Fatal(err)

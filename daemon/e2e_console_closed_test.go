@@ -46,7 +46,7 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 	}
 	pi, _ := e.net.Governance.ProposalInfo(pid)
 	deadline := time.Unix(int64(*pi.DeadlineTimestampSeconds), 0)
-	defer runLoop(t, app)()
+	defer runUntilStop(t, app.Bot.Run)()
 	ctx := context.Background()
 	for dl := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if _, _, _, ok := app.Bot.View(); ok {

@@ -171,13 +171,14 @@ func participation(t *testing.T, st *store.Store, now time.Time) map[uint64]rewa
 	return out
 }
 
-// runLoop runs app's loop until the returned stop is called (defer it
-// before app.Close runs), and fails the test if the loop ends in an error.
-func runLoop(t *testing.T, app *daemon.App) (stop func()) {
+// runUntilStop runs run (app.Bot.Run, app.Serve) in a goroutine until the
+// returned stop is called (defer it so that it runs before app.Close), and
+// fails the test if run ends in an error.
+func runUntilStop(t *testing.T, run func(context.Context) error) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(ctx) }()
+	go func() { done <- run(ctx) }()
 	return func() {
 		cancel()
 		if err := <-done; err != nil {
