@@ -61,6 +61,20 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 	}
 	waitBallot(t, e, pid, 1001, nns.VoteYes, 5*time.Second)
 	waitBallot(t, e, pid, 1002, nns.VoteNo, time.Until(deadline)) // the fallback at deadline - 4s
+	// The canister holds a vote a moment before the loop records it as cast
+	// (FinishVote), and the "cast by" reasons come from that record.
+	for dl := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		cast, err := app.Store.CastVotes(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cast) == 2 {
+			break
+		}
+		if time.Now().After(dl) {
+			t.Fatalf("votes recorded as cast on %d: %+v, want 2", pid, cast)
+		}
+	}
 
 	src := app.ConsoleSource()
 	want := map[uint64]string{1001: "votebot voted Yes by override", 1002: "votebot voted No by fallback"}
