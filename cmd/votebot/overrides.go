@@ -140,12 +140,8 @@ func castAll(ctx context.Context, st *store.Store, cfg *config.Config, proposal,
 }
 
 func aliasOf(cfg *config.Config, id uint64) string {
-	for _, n := range cfg.Neurons {
-		if n.ID == id {
-			return n.Alias
-		}
-	}
-	return ""
+	n, _ := configuredNeuron(cfg, id)
+	return n.Alias
 }
 
 // openOverrides drops the decisions whose voting ended: they change nothing any more.

@@ -45,7 +45,7 @@ and stores the decision anyway) and the neuron configured.`,
 			if err != nil {
 				return err
 			}
-			if neuron != 0 && !configured(cfg, neuron) {
+			if _, ok := configuredNeuron(cfg, neuron); neuron != 0 && !ok {
 				return fmt.Errorf("vote: neuron %d is not configured in %s: votebot votes only for its neurons", neuron, configPath)
 			}
 			if clear {
@@ -214,11 +214,12 @@ func clearOverride(ctx context.Context, w io.Writer, cfg *config.Config, id, neu
 	return err
 }
 
-func configured(cfg *config.Config, id uint64) bool {
+// configuredNeuron is the configured neuron with this id.
+func configuredNeuron(cfg *config.Config, id uint64) (config.Neuron, bool) {
 	for _, n := range cfg.Neurons {
 		if n.ID == id {
-			return true
+			return n, true
 		}
 	}
-	return false
+	return config.Neuron{}, false
 }
