@@ -122,7 +122,7 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 	b.auditRewards(ctx, p.opts, p.state)
 	b.nameProposers(ctx, p.props, p.opts, p.now)
 	if p.neuronsRead {
-		b.checkNeurons(ctx, p.decider, p.opts, p.state, p.reconcile, p.now)
+		b.checkNeurons(ctx, p.decider, p)
 	} else if p.reconcile {
 		b.requestReconcile() // try again next pass
 	}
@@ -144,6 +144,9 @@ func (b *Bot) planPhase(ctx context.Context, p *pass) []BallotPlan {
 	b.plannedRead = b.open.reads
 	in := planInput{Proposals: p.props, Neurons: p.opts.Neurons, State: p.state, Overrides: p.overrides,
 		OverridesUnknown: p.overridesUnknown, Decider: p.decider, Now: p.now}
+	if p.neuronsRead { // a neuron missing from a failed read is unknown, not blocked
+		in.Blockers = blockersOf(p.opts.Neurons, p.state, b.econ, b.gov.Principal(), p.props)
+	}
 	plans := planBallots(in)
 	if p.overridesUnknown {
 		for _, bp := range plans {

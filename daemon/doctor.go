@@ -15,6 +15,7 @@ import (
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/internal/duration"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -214,12 +215,8 @@ func channelFindings(ctx context.Context, cfg *config.Config, o DoctorOptions) [
 	return out
 }
 
-func days(d time.Duration) string {
-	if d >= 48*time.Hour {
-		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
-	}
-	return d.Round(time.Second).String()
-}
+// days is how doctor writes a dissolve delay.
+var days = duration.Days
 
 func idsOrNobody(ids []uint64) string {
 	if len(ids) == 0 {
