@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/votebot/votebot/alert"
@@ -74,6 +75,7 @@ func blockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, princi
 			b.Proposals = append(b.Proposals, p.ID)
 		}
 	}
+	slices.Sort(b.Proposals)
 	return b
 }
 
