@@ -20,7 +20,10 @@ type pass struct {
 	// the read failed (nothing is known then).
 	state       map[uint64]Neuron
 	neuronsRead bool
-	overrides   []policy.Override
+	// blockers are the neurons that cannot vote (blockersOf), known only
+	// when the read succeeded.
+	blockers  map[uint64]*Blocker
+	overrides []policy.Override
 	// overridesUnknown: the stored overrides were never read by this
 	// process, so any vote may be against one (see holdForOverrides).
 	overridesUnknown bool
@@ -123,6 +126,9 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 	b.nameProposers(ctx, p.props, p.opts, p.now)
 	if p.neuronsRead {
 		b.checkNeurons(ctx, p.decider, p)
+		// After checkNeurons: it reads the network economics a dissolve
+		// delay is measured against.
+		p.blockers = blockersOf(p.opts.Neurons, p.state, b.econ, b.gov.Principal(), p.props)
 	} else if p.reconcile {
 		b.requestReconcile() // try again next pass
 	}
@@ -143,10 +149,7 @@ func (b *Bot) idlePass(ctx context.Context, p *pass) Summary {
 func (b *Bot) planPhase(ctx context.Context, p *pass) []BallotPlan {
 	b.plannedRead = b.open.reads
 	in := planInput{Proposals: p.props, Neurons: p.opts.Neurons, State: p.state, Overrides: p.overrides,
-		OverridesUnknown: p.overridesUnknown, Decider: p.decider, Now: p.now}
-	if p.neuronsRead { // a neuron missing from a failed read is unknown, not blocked
-		in.Blockers = blockersOf(p.opts.Neurons, p.state, b.econ, b.gov.Principal(), p.props)
-	}
+		OverridesUnknown: p.overridesUnknown, Decider: p.decider, Now: p.now, Blockers: p.blockers}
 	plans := planBallots(in)
 	if p.overridesUnknown {
 		for _, bp := range plans {
@@ -217,7 +220,7 @@ func (b *Bot) votePhase(ctx context.Context, p *pass, plans []BallotPlan) (Summa
 // settlePhase classifies the ballots of proposals whose voting ended and
 // returns the misses it confirmed.
 func (b *Bot) settlePhase(ctx context.Context, p *pass) int {
-	return b.settle(ctx, p.props, p.state, p.decider, p.overrides, p.opts)
+	return b.settle(ctx, p.props, p.state, p.blockers, p.decider, p.overrides, p.opts)
 }
 
 // accountPhase publishes the open ballots (plans nil: unchanged since the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 // The storm of issue 25: one neuron without the hotkey, one that does not
@@ -35,6 +36,15 @@ func TestOneAlertPerNeuronAndCause(t *testing.T) {
 			for range 16 { // past every deadline, each within the threshold on the way
 				h.step(30 * time.Minute)
 			}
+			// The canister settles them and purges their ballots: whether
+			// neurons 2 and 3 voted cannot be told, and is no news either.
+			h.gov.mu.Lock()
+			for _, id := range ids {
+				h.gov.props[id].RewardStatus, h.gov.props[id].Ballots = nns.RewardStatusSettled, policy.Ballots{}
+			}
+			h.gov.mu.Unlock()
+			h.step(time.Minute)
+			h.step(time.Minute)
 			want := map[uint64][]string{2: {"fire hotkey_missing/2/0"}, 3: {"fire neuron_not_found/3/0"}}
 			for neuron, w := range want {
 				if got := deliveredFor(h.al, neuron); !slices.Equal(got, w) {

@@ -64,11 +64,13 @@ func (h *stormHook) firstFor(neuron string) []string {
 // bot's hotkey, 9999 does not exist; six motions are open, every ballot
 // within the at-risk threshold from the start. A dry-run pass (`votebot once
 // --dry-run`), then the daemon's loop until every deadline passed: exactly
-// one webhook per neuron and cause, of the kind that names it.
+// one webhook per neuron and cause, of the kind that names it — none per
+// proposal when voting ends, nor when the canister settles the proposals
+// and their ballots can no longer be told.
 func TestStormOneAlertPerCause(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	e := newE2E(t, shortNNS(8*time.Second, time.Hour))
+	e := newE2E(t, shortNNS(8*time.Second, 12*time.Second)) // settled (ballots purged) at 12 s
 	e.addProposerAndBotNeurons(botNeuron{9001, 10})
 	e.addNeurons([]governance.NeuronSpec{{ID: 9002, Controller: e.ctl, StakeE8s: 10 * 100_000_000,
 		DissolveDelay: 365 * 24 * time.Hour}}) // no hotkey
@@ -127,12 +129,21 @@ policies:
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- app.Bot.Run(runCtx) }()
-	time.Sleep(12 * time.Second) // past the 8 s voting period
+	time.Sleep(18 * time.Second) // past the 8 s voting period and the settlement at 12 s
 	cancel()
 	if err := <-done; err != nil {
 		t.Error(err)
 	}
-	check("after the loop ran past every deadline")
+	check("after the loop ran past every deadline and the settlement")
+	var settled int
+	for id := uint64(1); id <= 6; id++ {
+		if pi, ok := e.net.Governance.ProposalInfo(id); ok && nns.RewardStatus(pi.RewardStatus) == nns.RewardStatusSettled {
+			settled++
+		}
+	}
+	if settled != 6 {
+		t.Errorf("%d of the 6 proposals settled: the test did not reach the settlement", settled)
+	}
 	hook.mu.Lock()
 	t.Logf("%d webhooks in all", len(hook.got))
 	hook.mu.Unlock()
