@@ -64,7 +64,7 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if format == "json" {
 				return writePlanJSON(s.Out, plans, view.all)
 			}
-			if err := writeBlocked(s.Out, blocked, view); err != nil {
+			if err := writeBlocked(s.Out, blocked); err != nil {
 				return err
 			}
 			return writePlanTable(s.Out, plans, time.Now(), view)
@@ -209,6 +209,9 @@ func planRows(plans []bot.BallotPlan) []planRow {
 		}
 		if b := bp.Blocker; b != nil {
 			r.Blocked, r.Fix, r.blockedAll = string(b.Kind), b.Fix, b.AllBallots
+			if b.AllBallots && r.open() {
+				r.Source, r.Rule = "", "" // no rule decided: the neuron cannot vote
+			}
 			if bp.Outcome == bot.BallotNone {
 				r.Reason = "no ballot: " + b.Cause
 			}
@@ -306,14 +309,12 @@ func listedRows(rows []planRow) []planRow {
 // writeBlocked lists, before the ballots, the neurons that cannot vote:
 // why, the open proposals it costs, and the fix (the words of their one
 // alert). Their unvoted ballots are then left out of the table.
-func writeBlocked(w io.Writer, blocked []*bot.Blocker, view planView) error {
+func writeBlocked(w io.Writer, blocked []*bot.Blocker) error {
 	if len(blocked) == 0 {
 		return nil
 	}
-	width := 160
-	if view.wide {
-		width = maxCell
-	}
+	// Uncut, also without --wide: the fix holds the principal to paste.
+	width := maxCell
 	fmt.Fprintf(w, "%d %s cannot vote:\n", len(blocked), plural(len(blocked), "neuron", "neurons"))
 	for _, b := range blocked {
 		name := fmt.Sprint(b.Neuron.ID)

@@ -32,7 +32,7 @@ func TestPlanListsNeuronsThatCannotVoteFirst(t *testing.T) {
 				Decision: policy.Decision{Action: policy.ActionNothing, Reason: ghost.Cause}})
 	}
 	var buf bytes.Buffer
-	if err := writeBlocked(&buf, []*bot.Blocker{ghost}, planView{}); err != nil {
+	if err := writeBlocked(&buf, []*bot.Blocker{ghost}); err != nil {
 		t.Fatal(err)
 	}
 	if err := writePlanTable(&buf, plans, now, planView{}); err != nil {
