@@ -37,10 +37,11 @@ type Blocker struct {
 // neuron and the others resolve.
 var blockerKinds = []alert.Kind{alert.KindHotkeyMissing, alert.KindNeuronNotFound, alert.KindNeuronCannotVote}
 
-// blockerOf says why a neuron cannot vote, or nil when nothing known
-// stops it. readable is whether the read (which succeeded) returned the
-// neuron at all: one left out is one the identity may not read.
-func blockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, props []policy.Proposal) *Blocker {
+// BlockerOf says why a neuron cannot vote, or nil when nothing known
+// stops it: the one rule the loop's alerts, plan and doctor share.
+// readable is whether the read (which succeeded) returned the neuron at
+// all: one left out is one the identity may not read.
+func BlockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, props []policy.Proposal) *Blocker {
 	label := neuronLabel(nc)
 	var b *Blocker
 	switch {
@@ -62,8 +63,9 @@ func blockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, princi
 				duration.Days(n.DissolveDelay), duration.Days(econ.MinimumDissolveDelayToVote)),
 			Fix: fmt.Sprintf("increase the dissolve delay to at least %s in the NNS dapp (Neurons → neuron %d → "+
 				"Increase dissolve delay; the controller must do it)", duration.Days(econ.MinimumDissolveDelayToVote), nc.ID)}
-		if n.State == nns.NeuronStateDissolved {
+		if n.State == nns.NeuronStateDissolved || n.DissolveDelay <= 0 {
 			b.Cause = "Neuron " + label + " is dissolved: new proposals give it no ballot"
+			b.Fix += ", or remove it from the config once disbursed"
 		}
 	default:
 		return nil
@@ -86,7 +88,7 @@ func blockersOf(neurons []NeuronConfig, state map[uint64]Neuron, econ *Economics
 	out := map[uint64]*Blocker{}
 	for _, nc := range neurons {
 		n, readable := state[nc.ID]
-		if b := blockerOf(nc, n, readable, econ, principal, props); b != nil {
+		if b := BlockerOf(nc, n, readable, econ, principal, props); b != nil {
 			out[nc.ID] = b
 		}
 	}

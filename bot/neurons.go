@@ -115,7 +115,7 @@ type neuronFinding struct {
 // the ones a neuron that cannot vote misses.
 func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, props []policy.Proposal, now time.Time) neuronFinding {
 	var f neuronFinding
-	blocker := blockerOf(nc, n, readable, econ, principal, props)
+	blocker := BlockerOf(nc, n, readable, econ, principal, props)
 	if blocker != nil {
 		f.fire = append(f.fire, blocker.alert())
 	}
