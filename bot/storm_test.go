@@ -33,6 +33,15 @@ func TestOneAlertPerNeuronAndCause(t *testing.T) {
 				ids = append(ids, id)
 			}
 			h.step(0)
+			// Nor a page through Prometheus per ballot: their ballots are not
+			// exported as unvoted (VotebotNeuronCannotVote is their page).
+			h.m.mu.Lock()
+			for k, v := range h.m.voted {
+				if k.neuron != 1 {
+					t.Errorf("votebot_neuron_voted exported for neuron %d on proposal %d (value %v)", k.neuron, k.proposal, v)
+				}
+			}
+			h.m.mu.Unlock()
 			for range 16 { // past every deadline, each within the threshold on the way
 				h.step(30 * time.Minute)
 			}
