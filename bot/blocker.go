@@ -95,6 +95,17 @@ func blockersOf(neurons []NeuronConfig, state map[uint64]Neuron, econ *Economics
 	return out
 }
 
+// blockedCount is how many neurons cannot vote at all.
+func blockedCount(blockers map[uint64]*Blocker) int {
+	n := 0
+	for _, b := range blockers {
+		if b.AllBallots {
+			n++
+		}
+	}
+	return n
+}
+
 // maxNamedProposals bounds the ids an alert lists (a page is read on a
 // phone); the count says how many more.
 const maxNamedProposals = 10

@@ -137,7 +137,7 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 // idlePass ends a pass that had nothing to plan (see nothingToPlan).
 func (b *Bot) idlePass(ctx context.Context, p *pass) Summary {
 	b.allFilled = true
-	sum := Summary{Proposals: len(p.props), Ballots: len(p.props) * len(p.opts.Neurons)}
+	sum := Summary{Proposals: len(p.props), Ballots: len(p.props) * len(p.opts.Neurons), Blocked: blockedCount(p.blockers)}
 	sum.Followed = sum.Ballots
 	sum.Missed = b.settlePhase(ctx, p)
 	b.accountPhase(ctx, p, nil)
@@ -173,7 +173,7 @@ func (b *Bot) votePhase(ctx context.Context, p *pass, plans []BallotPlan) (Summa
 		return Summary{}, ctx.Err()
 	}
 	now := b.now()
-	sum := Summary{Proposals: len(p.props), Ballots: len(plans), Plans: plans}
+	sum := Summary{Proposals: len(p.props), Ballots: len(plans), Plans: plans, Blocked: blockedCount(p.blockers)}
 	for i := range plans {
 		bp := &plans[i]
 		r, tried := results[ballotKey{bp.Neuron.ID, bp.Proposal.ID}]

@@ -32,7 +32,9 @@ func TestOneAlertPerNeuronAndCause(t *testing.T) {
 				h.gov.addProposal(id, nns.TopicGovernance, time.Duration(i+1)*time.Hour) // manual: nothing votes
 				ids = append(ids, id)
 			}
-			h.step(0)
+			if sum := h.step(0); sum.Blocked != 2 {
+				t.Errorf("first pass: %d neurons blocked, want 2 (once's exit status counts them)", sum.Blocked)
+			}
 			// Nor a page through Prometheus per ballot: their ballots are not
 			// exported as unvoted (VotebotNeuronCannotVote is their page).
 			h.m.mu.Lock()

@@ -101,8 +101,12 @@ policies:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dry.Bot.Once(ctx); err != nil {
+	sum, err := dry.Bot.Once(ctx)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if sum.Blocked != 2 || sum.AtRisk != 0 {
+		t.Errorf("once --dry-run: %d neurons cannot vote, %d ballots at risk; want 2 and 0", sum.Blocked, sum.AtRisk)
 	}
 	dry.Close()
 	check := func(when string) {

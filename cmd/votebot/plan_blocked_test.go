@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,40 @@ func TestPlanListsNeuronsThatCannotVoteFirst(t *testing.T) {
 	}
 	if got := strings.Count(buf.String(), "does not exist"); got != 12 {
 		t.Errorf("--all shows the cause on %d of neuron 9999's 12 ballots:\n%s", got, buf.String())
+	}
+}
+
+// Against the devnet: a configured id no neuron has is listed first by
+// plan, as neuron_not_found with the fix, and once counts it (exit 2)
+// instead of a ballot at risk per proposal.
+func TestPlanAndOnceWithANeuronThatDoesNotExist(t *testing.T) {
+	cfg, _ := devnetConfig(t)
+	raw, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.Replace(raw, []byte("neurons: [{id: 1001, alias: main}]"),
+		[]byte("neurons: [{id: 1001, alias: main}, {id: 9999, alias: typo}]"), 1)
+	if err := os.WriteFile(cfg, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "plan", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("plan exit %d: %s", code, errs)
+	}
+	t.Log("\n" + out)
+	if !strings.HasPrefix(out, "1 neuron cannot vote:\n  typo (9999)  Neuron not found: ") ||
+		!strings.Contains(out, "3 open proposals unvoted: 1, 2, 3") || !strings.Contains(out, "fix: check the id in the config") {
+		t.Errorf("plan does not list neuron 9999 first as not found, with the fix:\n%s", out)
+	}
+	code, out, errs = runCmd(t, "once", "--dry-run", "--config", cfg)
+	if code != onceAtRisk {
+		t.Errorf("once --dry-run exit %d, want %d: %s %s", code, onceAtRisk, out, errs)
+	}
+	if !strings.Contains(out, "1 neuron cannot vote") || strings.Contains(errs, "proposal_at_risk/9999") {
+		t.Errorf("once --dry-run: %q (stderr has 9999's at-risk alerts: %v)", out, strings.Contains(errs, "proposal_at_risk/9999"))
+	}
+	if !strings.Contains(errs, "neuron_not_found/9999/0") || strings.Contains(errs, "hotkey_missing/9999") {
+		t.Errorf("once --dry-run did not raise neuron_not_found (and only it) for 9999:\n%s", errs)
 	}
 }
