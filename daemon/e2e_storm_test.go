@@ -133,21 +133,28 @@ policies:
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- app.Bot.Run(runCtx) }()
-	time.Sleep(18 * time.Second) // past the 8 s voting period and the settlement at 12 s
+	// Past the 8 s voting period, until a reward event (every 12 s) has
+	// settled all six, then two seconds for the loop to see it.
+	settled := func() (n int) {
+		for id := uint64(1); id <= 6; id++ {
+			if pi, ok := e.net.Governance.ProposalInfo(id); ok && nns.RewardStatus(pi.RewardStatus) == nns.RewardStatusSettled {
+				n++
+			}
+		}
+		return n
+	}
+	for start := time.Now(); settled() < 6 && time.Since(start) < 40*time.Second; {
+		time.Sleep(250 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
 	cancel()
 	if err := <-done; err != nil {
 		t.Error(err)
 	}
+	if n := settled(); n != 6 {
+		t.Errorf("%d of the 6 proposals settled: the test did not reach the settlement", n)
+	}
 	check("after the loop ran past every deadline and the settlement")
-	var settled int
-	for id := uint64(1); id <= 6; id++ {
-		if pi, ok := e.net.Governance.ProposalInfo(id); ok && nns.RewardStatus(pi.RewardStatus) == nns.RewardStatusSettled {
-			settled++
-		}
-	}
-	if settled != 6 {
-		t.Errorf("%d of the 6 proposals settled: the test did not reach the settlement", settled)
-	}
 	hook.mu.Lock()
 	t.Logf("%d webhooks in all", len(hook.got))
 	hook.mu.Unlock()
