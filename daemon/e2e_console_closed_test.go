@@ -2,11 +2,13 @@ package daemon_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/console"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/nns"
 )
@@ -70,15 +72,31 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 
 	src := app.ConsoleSource()
 	want := map[uint64]string{1001: "votebot voted Yes by override", 1002: "votebot voted No by fallback"}
-	p, err := src.Proposal(ctx, pid)
-	if err != nil {
-		t.Fatal(err)
+	// The chain shows the ballot a moment before the loop has recorded its vote (the vote log
+	// castBy reads): wait for the console to say it, briefly.
+	castBy := func(p console.Proposal) (wrong string) {
+		for _, b := range p.Ballots {
+			if !strings.HasPrefix(b.Reason, want[b.Neuron]) {
+				return fmt.Sprintf("neuron %d's ballot reads %q, want %q…", b.Neuron, b.Reason, want[b.Neuron])
+			}
+		}
+		return ""
 	}
-	for _, b := range p.Ballots {
-		if !strings.HasPrefix(b.Reason, want[b.Neuron]) {
-			t.Errorf("open: neuron %d's ballot reads %q, want %q…", b.Neuron, b.Reason, want[b.Neuron])
+	for dl := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		p, err := src.Proposal(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wrong := castBy(p)
+		if wrong == "" {
+			break
+		}
+		if time.Now().After(dl) {
+			t.Errorf("open: %s", wrong)
+			break
 		}
 	}
+	var p console.Proposal
 
 	sleepUntil(deadline.Add(3 * time.Second)) // voting ends, the loop settles it
 	for dl := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
