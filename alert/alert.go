@@ -150,6 +150,7 @@ type Alert struct {
 	Text        string    // what happened and what to do, written by the bot
 	Headline    string    // the bot's one-line headline for its log and progress output; channels build their own
 	Instance    string    // which votebot instance sent it; filled by the Manager
+	Governance  string    // the DAO the proposal or neuron belongs to; empty: the NNS
 	Resolved    bool      // true on the "condition cleared" message
 	Reminder    int       // 0 on the first message, n on the n-th reminder; filled by the Manager
 	At          time.Time // when the condition was seen; filled by the Manager
@@ -176,6 +177,17 @@ func (k Key) String() string { return KeyFor(k.Kind, k.Neuron, k.ProposalID) }
 
 // ID is the alert's Key.
 func (a Alert) ID() Key { return Key{Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID} }
+
+// GovernanceNNS is the governance an alert names when it names none.
+const GovernanceNNS = "nns"
+
+// GovernanceName is the governance the alert is about: its Governance, or the NNS.
+func (a Alert) GovernanceName() string {
+	if a.Governance == "" {
+		return GovernanceNNS
+	}
+	return a.Governance
+}
 
 // Resolvable reports whether the condition gets a "resolved" message when it clears: every kind
 // but the one-off events.

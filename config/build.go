@@ -143,7 +143,7 @@ const (
 
 var smtpSecurities = []string{SMTPStartTLS, SMTPTLS, SMTPNone}
 
-var channelTypes = []string{ChannelWebhook, ChannelSlack, ChannelDiscord, ChannelTelegram, ChannelPagerDuty, ChannelEmail}
+var channelTypes = []string{ChannelWebhook, ChannelSlack, ChannelDiscord, ChannelTelegram, ChannelPagerDuty, ChannelEmail, ChannelAlertmanager}
 
 func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 	out := make(map[string]Channel, len(chs))
@@ -196,7 +196,21 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 			d.addf(at+"."+field, "not used by a channel of type %s", ch.Type)
 		}
 	}
+	if ch.Type != ChannelAlertmanager {
+		unused("urls", len(ch.URLs) > 0)
+	}
 	switch ch.Type {
+	case ChannelAlertmanager:
+		need("urls", len(ch.URLs) > 0)
+		unused("url", !ch.URL.IsZero())
+		unused("decisions", ch.Decisions != nil)
+		unused("token", !ch.Token.IsZero())
+		unused("routing_key", !ch.RoutingKey.IsZero())
+		for i, u := range ch.URLs {
+			if err := checkHTTPURL(u, true); err != nil {
+				d.addf(fmt.Sprintf("%s.urls[%d]", at, i), "%v", err)
+			}
+		}
 	case ChannelWebhook, ChannelSlack, ChannelDiscord:
 		need("url", !ch.URL.IsZero())
 		unused("decisions", ch.Decisions != nil)

@@ -121,6 +121,9 @@ const (
 	ChannelTelegram  = "telegram"
 	ChannelPagerDuty = "pagerduty"
 	ChannelEmail     = "email"
+	// ChannelAlertmanager posts to every member of an Alertmanager cluster, which
+	// de-duplicates the alerts of a primary and its standby into one notification.
+	ChannelAlertmanager = "alertmanager"
 )
 
 // Severities, lowest first.
@@ -137,6 +140,8 @@ type Channel struct {
 	// URL: webhook, slack, discord (incoming-webhook URLs carry a token);
 	// pagerduty (optional, Events API v2 endpoint).
 	URL Secret `yaml:"url"`
+	// URLs: alertmanager, one per cluster member (e.g. http://127.0.0.1:9093).
+	URLs []string `yaml:"urls"`
 	// Token and ChatID: telegram.
 	Token  Secret `yaml:"token"`
 	ChatID string `yaml:"chat_id"`

@@ -345,6 +345,8 @@ func notifier(ch config.Channel, telegramBase string) (alert.Notifier, error) {
 	case config.ChannelTelegram:
 		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID,
 			BaseURL: telegramBase, DecisionButtons: ch.Decisions != nil})
+	case config.ChannelAlertmanager:
+		return alert.NewAlertmanager(alert.AlertmanagerConfig{URLs: ch.URLs})
 	case config.ChannelPagerDuty:
 		return alert.NewPagerDuty(alert.PagerDutyConfig{RoutingKey: ch.RoutingKey.Reveal(), URL: ch.URL.Reveal()})
 	case config.ChannelEmail:
