@@ -19,7 +19,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 	cfg := &Config{
 		Instance: strings.TrimSpace(fc.Instance), DryRun: fc.DryRun, Network: fc.Network,
 		Identity: fc.Identity, Alerts: fc.Alerts, Store: fc.Store, Listen: fc.Listen,
-		PollInterval: fc.PollInterval, Refresh: fc.Refresh,
+		PollInterval: fc.PollInterval, Refresh: fc.Refresh, HA: fc.HA,
 		Policies: map[string]*policy.Policy{},
 		src:      source{file: d.file, lines: d.lines, env: d.env},
 	}
@@ -39,6 +39,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 	cfg.Alerts.Channels = d.checkChannels(fc.Alerts.Channels)
 	cfg.Console = d.checkConsole(fc.Console, cfg.Listen)
 	d.checkScalars(cfg)
+	d.checkHA(cfg)
 	return cfg
 }
 

@@ -46,6 +46,8 @@ type Config struct {
 	// Console is the operator console; nil when the file has no console
 	// section (then none is served).
 	Console *Console
+	// HA is this instance's role beside another on a second host.
+	HA HA
 
 	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckKeyFile
@@ -222,6 +224,7 @@ type fileConfig struct {
 	PollInterval time.Duration         `yaml:"poll_interval"`
 	Refresh      Refresh               `yaml:"refresh"`
 	Console      *Console              `yaml:"console"`
+	HA           HA                    `yaml:"ha"`
 }
 
 type policySpec struct {

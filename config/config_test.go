@@ -43,6 +43,19 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-console.yml:18: alerts.channels.chat2.decisions.allowed_user_ids[1]: must be a Telegram user id (a positive number), not -7`,
 			`invalid-console.yml:22: alerts.channels.hook.decisions: not used by a channel of type webhook`,
 		},
+		"invalid-ha.yml": {
+			`invalid-ha.yml:6: ha.takeover_after: is 2h0m0s, not shorter than the deadline margin 1h0m0s of policy "quick": the standby would take over after the deadline`,
+			`invalid-ha.yml:6: ha.takeover_after: is 2h0m0s: with poll_interval 10m0s the standby's vote could come after the deadline (margin 2h5m0s of policy "tight")`,
+		},
+		"invalid-ha-role.yml": {
+			`invalid-ha-role.yml:3: ha.role: must be primary or standby, not "backup"`,
+		},
+		"invalid-ha-standby.yml": {
+			`invalid-ha-standby.yml:3: ha.takeover_after: required for role standby: how long after the primary's deadline margin to vote a ballot it left empty (e.g. 30m)`,
+		},
+		"invalid-ha-primary.yml": {
+			`invalid-ha-primary.yml:3: ha.takeover_after: is for role standby: a primary votes at its own times`,
+		},
 		"invalid-empty.yml": {
 			`invalid-empty.yml:1: identity: set pem_file (the hotkey's PEM file) or credential (a systemd credential name)`,
 			`invalid-empty.yml:1: neurons: at least one neuron is required`,
