@@ -40,6 +40,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 	cfg.Console = d.checkConsole(fc.Console, cfg.Listen)
 	d.checkScalars(cfg)
 	d.checkHA(cfg)
+	cfg.HA.Fingerprint = policyFingerprint(fc)
 	return cfg
 }
 

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -18,6 +21,8 @@ const (
 type HA struct {
 	// Role is primary (the default, also without an ha section) or standby.
 	Role string `yaml:"role"`
+	// Fingerprint is policyFingerprint of the file: the same in two instances that decide alike.
+	Fingerprint string `yaml:"-"`
 	// TakeoverAfter: how long after the primary's deadline margin the standby votes a ballot
 	// the primary left empty. Standby only; shorter than every deadline margin.
 	TakeoverAfter time.Duration `yaml:"takeover_after"`
@@ -59,4 +64,19 @@ func (d *decoder) checkHA(cfg *Config) {
 				fmtDuration(h.TakeoverAfter), fmtDuration(cfg.PollInterval), fmtDuration(m), name)
 		}
 	}
+}
+
+// policyFingerprint is a short hash of what decides a vote as written in the file (the
+// neurons with their policies, and the policies): two instances whose fingerprints differ may
+// vote differently. Map keys are sorted by encoding/json, so the hash is stable.
+func policyFingerprint(fc fileConfig) string {
+	data, err := json.Marshal(struct {
+		Neurons  []Neuron
+		Policies map[string]policySpec
+	}{fc.Neurons, fc.Policies})
+	if err != nil {
+		return "unknown"
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:6])
 }
