@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	agentgo "github.com/aviate-labs/agent-go"
 	"github.com/aviate-labs/agent-go/principal"
 
 	"github.com/votebot/votebot/nns"
@@ -54,18 +53,9 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 	}
 	g := &Governance{cfg: cfg, canister: principal.MustDecode(nns.GovernanceCanisterID), rootKey: rootKey,
 		drops: &dropReporter{obs: cfg.Observer, logger: cfg.Logger}}
-	g.clock.onChange = g.adjustExpiry
 	for _, u := range urls {
-		tr, err := newTransport(cfg.Transport, rootKey, ingressExpiry, &g.clock)
-		if err != nil {
-			return nil, err
-		}
-		ep := &endpoint{name: u.Host, url: u, client: &http.Client{Transport: tr, Timeout: cfg.CallTimeout}}
-		set, err := g.buildAgents(u, ep.client, ingressExpiry)
-		if err != nil {
-			return nil, err
-		}
-		ep.agents.Store(set)
+		tr := newTransport(cfg.Transport, rootKey, &g.clock)
+		ep := &endpoint{name: u.Host, url: u, client: &http.Client{Transport: tr, Timeout: cfg.CallTimeout}, verified: tr.verified}
 		ep.limiters = g.newLimiters(u.Host)
 		g.endpoints = append(g.endpoints, ep)
 	}
@@ -74,7 +64,7 @@ func New(ctx context.Context, cfg Config) (*Governance, error) {
 
 // Sender is the principal requests are signed as.
 func (g *Governance) Sender() principal.Principal {
-	return g.endpoints[0].agents.Load().signed.Sender()
+	return g.cfg.Identity.Sender()
 }
 
 // RootKey is the pinned root key (DER).
@@ -211,7 +201,7 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 	}
 	started := g.cfg.Now()
 	start := time.Now()
-	reply, err := g.rawRequest(ctx, ep, kind, method, arg)
+	reply, err := g.rawRequest(ctx, ep, kind, method, label, arg)
 	d := time.Since(start)
 	g.released(ctx, ep, kind, ticket, started, d, err)
 	if err == nil {
@@ -231,35 +221,25 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 	return nil, err, class
 }
 
-// rawRequest is one agent-go request with a per-attempt timeout. agent-go
-// panics on some malformed responses; that becomes an error here.
-func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, method string, arg []byte) (reply []byte, err error) {
+// rawRequest is one request with a per-attempt timeout. The certificate
+// and hash-tree decoders are agent-go's and may panic on malformed
+// responses; that becomes an error here.
+func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) (reply []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			reply, err = nil, fmt.Errorf("malformed response (agent panicked: %v)", r)
+			reply, err = nil, fmt.Errorf("malformed response (panic: %v)", r)
 		}
 	}()
 	actx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
 	defer cancel()
-	typ := agentgo.RequestTypeQuery
-	if kind == kindUpdate {
-		typ = agentgo.RequestTypeCall
+	switch kind {
+	case kindUpdate:
+		return g.sendCall(actx, ep, g.cfg.Identity, method, label, arg)
+	case kindAnonQuery:
+		return g.sendQuery(actx, ep, anonymous, method, label, arg)
+	default:
+		return g.sendQuery(actx, ep, g.cfg.Identity, method, label, arg)
 	}
-	agents := ep.agents.Load()
-	a := agents.signed
-	if kind == kindAnonQuery {
-		a = agents.anon
-	}
-	req, err := a.CreateRawAPIRequest(typ, g.canister, method, arg)
-	if err != nil {
-		return nil, fmt.Errorf("sign request: %w", err)
-	}
-	if kind == kindUpdate {
-		err = req.CallAndWaitWithContext(actx, &reply)
-	} else {
-		err = req.QueryWithContext(actx, &reply, false)
-	}
-	return reply, err
 }
 
 func (g *Governance) up(ep *endpoint) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -25,129 +24,135 @@ const (
 	// (alert clock_skew); requests still work.
 	ClockSkewAlert = 30 * time.Second
 	// ClockSkewNotReady: above it (either way) the bot is not ready.
+	// Requests are signed on the IC's time and deadlines measured on it at
+	// any skew, but a clock this far off serves everything else on the
+	// machine badly and a step back to the right time moves the IC's time
+	// as the bot knows it until the next measurement.
 	ClockSkewNotReady = 4 * time.Minute
-	// ClockAheadLimit: a local clock ahead of the IC by more than this
-	// cannot work with agent-go v0.9.2, which both sets ingress_expiry and
-	// checks certificate freshness with one duration on the local clock:
-	// the IC refuses an expiry more than 5 min (+30 s drift) ahead of its
-	// time, and agent-go refuses certificates older, on the local clock,
-	// than the same duration. Behind the IC, any skew works.
-	ClockAheadLimit = ingressExpiry / 2
 )
 
-// ClockReady reports whether requests work and deadlines can be trusted
-// with the measured skew: the /readyz condition.
+// ClockReady reports whether the measured skew is small enough to call the
+// bot ready: the /readyz condition.
 func ClockReady(skew time.Duration) bool {
-	return skew > -ClockAheadLimit && skew < ClockSkewNotReady
+	return skew.Abs() < ClockSkewNotReady
 }
 
-// icClock is the measured offset of the IC's certified time from the local
-// clock (time.Now: agent-go computes ingress_expiry from it).
+// clockSource is where a skew measurement came from, least exact first.
+type clockSource int
+
+const (
+	// fromRefusal: the window an expiry refusal states (the replica's
+	// time when it refused).
+	fromRefusal clockSource = iota + 1
+	// fromDate: a response's HTTP Date header (1 s resolution).
+	fromDate
+	// fromCertificate: a verified certificate's time.
+	fromCertificate
+)
+
+// A less exact measurement replaces a more exact one only when they differ
+// by more than clockDisagreement (more than a Date header's resolution and
+// the network latency: the local clock was stepped since) and the more
+// exact one is older than clockFresh (a proxy's Date on the way does not
+// flap the skew against the certificates every query brings).
+const (
+	clockDisagreement = 10 * time.Second
+	clockFresh        = time.Minute
+)
+
+// icClock is the measured offset of the IC's time from the local clock.
+// Requests are signed with ingress_expiry on the IC's time (see sign).
 type icClock struct {
-	mu       sync.Mutex
-	skew     time.Duration
-	at       time.Time
-	measured bool
-	// onChange is called (outside mu) with each new skew.
-	onChange func(time.Duration)
+	mu     sync.Mutex
+	skew   time.Duration
+	at     time.Time
+	source clockSource // 0: not measured
 }
 
-// observe records a verified certificate's time, read at local time now.
-func (c *icClock) observe(ic, now time.Time) {
+// observe records the IC's time ic, read at local time now, from source.
+func (c *icClock) observe(source clockSource, ic, now time.Time) {
+	skew := ic.Sub(now)
 	c.mu.Lock()
-	c.skew, c.at, c.measured = ic.Sub(now), now, true
-	skew, f := c.skew, c.onChange
-	c.mu.Unlock()
-	if f != nil {
-		f(skew)
+	defer c.mu.Unlock()
+	if source < c.source && ((skew-c.skew).Abs() <= clockDisagreement || now.Sub(c.at) < clockFresh) {
+		return
 	}
+	c.skew, c.at, c.source = skew, now, source
+}
+
+// snapshot is get with the measurement's source.
+func (c *icClock) snapshot() (time.Duration, time.Time, clockSource) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.skew, c.at, c.source
 }
 
 func (c *icClock) get() (time.Duration, time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.skew, c.at, c.measured
+	return c.skew, c.at, c.source != 0
 }
 
 // ClockSkew is IC time − local time, from the newest verified certificate
-// (every call reply and read_state carries the IC's time), and when it was
+// (every call reply and read_state carries the IC's time), else from a
+// reply's Date header, else from an expiry refusal, and when it was
 // measured; ok is false until the first measurement.
 func (g *Governance) ClockSkew() (skew time.Duration, at time.Time, ok bool) {
 	return g.clock.get()
 }
 
 // Now is the IC's time as best known: the local clock plus the measured
-// skew. Use it for deadline arithmetic (a proposal's deadline is IC time).
+// skew. Requests expire on it; use it for deadline arithmetic too (a
+// proposal's deadline is IC time).
 func (g *Governance) Now() time.Time {
 	skew, _, _ := g.clock.get()
 	return time.Now().Add(skew)
 }
 
-// expiryFor is the ingress expiry duration (added by agent-go to the
-// local clock) that puts ingress_expiry ingressExpiry ahead of IC time.
-func expiryFor(skew time.Duration) time.Duration {
-	return max(ingressExpiry+skew, 30*time.Second)
+// observeResponse measures the clock from any response, refusals
+// included: its Date header, else, for an expiry refusal, the replica's
+// time the refusal states.
+func (c *icClock) observeResponse(resp *http.Response, now time.Time, refusal string) {
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		// Date is truncated to the second: the middle of it is the best guess.
+		c.observe(fromDate, d.Add(500*time.Millisecond), now)
+		return
+	}
+	if ic, ok := refusalTime(refusal); ok {
+		c.observe(fromRefusal, ic, now)
+	}
 }
 
-// agentSet is an endpoint's agents, built for one ingress expiry.
-type agentSet struct {
-	signed, anon *agentgo.Agent
-	expiry       time.Duration
-}
+// refusalTimeLabels name the replica's time in an expiry refusal: newer
+// replicas state it; otherwise the window's start is the replica's time.
+var refusalTimeLabels = []string{"Local replica time: ", "Minimum allowed expiry: "}
 
-func (g *Governance) buildAgents(u *url.URL, client *http.Client, expiry time.Duration) (*agentSet, error) {
-	build := func(signed bool) (*agentgo.Agent, error) {
-		cfg := agentgo.Config{
-			IngressExpiry: expiry,
-			ClientConfig:  []agentgo.ClientOption{agentgo.WithHostURL(u), agentgo.WithHttpClient(client)},
-			// Served by our transport from the pinned key: agent-go has no
-			// option to set a root key other than mainnet's.
-			FetchRootKey: true,
-			PollDelay:    100 * time.Millisecond,
-			PollTimeout:  g.cfg.CallTimeout,
-		}
-		if signed {
-			cfg.Identity = g.cfg.Identity
-		}
-		return agentgo.New(cfg)
+// refusalTime reads the replica's time from the body of an expiry refusal
+// ("Invalid request expiry: Specified ingress_expiry not within expected
+// range: Minimum allowed expiry: 2026-12-04 05:24:29.029874484 UTC, ...").
+func refusalTime(body string) (time.Time, bool) {
+	if !strings.Contains(body, "ingress_expiry") {
+		return time.Time{}, false
 	}
-	signed, err := build(true)
-	if err != nil {
-		return nil, fmt.Errorf("agent: endpoint %s: %w", u.Host, err)
-	}
-	anon, err := build(false)
-	if err != nil {
-		return nil, fmt.Errorf("agent: endpoint %s: %w", u.Host, err)
-	}
-	return &agentSet{signed: signed, anon: anon, expiry: expiry}, nil
-}
-
-// expiryTolerance: agents are rebuilt only when the expiry they need moves
-// by more than this (skew measurements jitter by the network latency).
-const expiryTolerance = 10 * time.Second
-
-// adjustExpiry rebuilds the agents whose ingress expiry no longer fits
-// the measured skew.
-func (g *Governance) adjustExpiry(skew time.Duration) {
-	want := expiryFor(skew)
-	for _, ep := range g.endpoints {
-		cur := ep.agents.Load()
-		if cur == nil || (cur.expiry-want).Abs() <= expiryTolerance {
+	for _, label := range refusalTimeLabels {
+		i := strings.Index(body, label)
+		if i < 0 {
 			continue
 		}
-		set, err := g.buildAgents(ep.url, ep.client, want)
-		if err != nil {
-			g.cfg.Logger.Warn().Err(err).Msg("rebuild agent for clock skew")
-			continue
+		rest := body[i+len(label):]
+		if end := strings.Index(rest, " UTC"); end >= 0 {
+			if t, err := time.Parse("2006-01-02 15:04:05.999999999", rest[:end]); err == nil {
+				return t, true
+			}
 		}
-		ep.agents.CompareAndSwap(cur, set)
-		g.cfg.Logger.Info().Str("endpoint", ep.name).Str("skew", skew.Round(time.Millisecond).String()).Str("ingress_expiry", want.String()).
-			Msg("ingress expiry follows the IC's clock")
 	}
+	return time.Time{}, false
 }
 
-// probeExpiries are the ingress expiries SyncClock tries in turn: each is
-// accepted for a skew within [e − 5m30s, e], together about ±13 minutes.
+// probeExpiries are the ingress expiries SyncClock tries in turn, after
+// the IC's time as best known: each is accepted for a skew error within
+// [e − 5m30s, e], together about ±13 minutes. Anonymous read_state is not
+// expiry-checked on the IC; the ladder is for endpoints that do check.
 var probeExpiries = []time.Duration{165 * time.Second, 495 * time.Second, -165 * time.Second,
 	825 * time.Second, -495 * time.Second}
 
@@ -177,7 +182,7 @@ func (g *Governance) probeTime(ctx context.Context, ep *endpoint, expiry time.Du
 	timePath := []hashtree.Label{hashtree.Label("time")}
 	body, err := cbor.Marshal(agentgo.Envelope{Content: agentgo.Request{
 		Type: agentgo.RequestTypeReadState, Sender: principal.AnonymousID,
-		Paths: [][]hashtree.Label{timePath}, IngressExpiry: uint64(time.Now().Add(expiry).UnixNano()),
+		Paths: [][]hashtree.Label{timePath}, IngressExpiry: uint64(g.Now().Add(expiry).UnixNano()),
 	}})
 	if err != nil {
 		return err
@@ -207,7 +212,7 @@ func (g *Governance) probeTime(ctx context.Context, ep *endpoint, expiry time.Du
 	if err != nil {
 		return fmt.Errorf("%w: time certificate: %v", ErrVerification, err)
 	}
-	g.clock.observe(ic, time.Now())
+	g.clock.observe(fromCertificate, ic, time.Now())
 	return nil
 }
 

@@ -1,7 +1,7 @@
 // Package agent is votebot's client of the NNS governance canister.
 //
-// It talks to the Internet Computer through agent-go (one agent per API
-// endpoint), verifies everything it reads (query signatures, call
+// It signs and sends its requests with agent-go's wire types and crypto,
+// expiring them on the IC's time (request.go), verifies everything it reads (query signatures, call
 // certificates) against a pinned root key, fails over between endpoints,
 // retries what is safe to retry, and exposes only the governance methods a
 // hotkey needs: it cannot express a command that moves funds or changes a
@@ -96,6 +96,9 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
+	if c.Identity == nil {
+		c.Identity = anonymous
+	}
 	if len(c.Endpoints) == 0 {
 		c.Endpoints = MainnetEndpoints
 	}

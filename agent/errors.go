@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -173,7 +171,7 @@ const (
 	classCancelled                   // the caller's context ended
 )
 
-// classify turns an error from agent-go (or our transport) into a typed
+// classify turns an error from a request (request.go, the transport) into a typed
 // error and what to do about it. parent is the caller's context: a deadline
 // of the per-attempt context is a timeout, the caller's is cancellation.
 func classify(parent context.Context, endpoint, method string, err error) (error, errorClass, string) {
@@ -192,8 +190,6 @@ func classify(parent context.Context, endpoint, method string, err error) (error
 	case errors.As(err, &dec):
 		return err, classFinal, "decode_error"
 	case errors.As(err, &rej):
-		return retryIfTransient(rej)
-	case asRejectFromAgent(method, err, &rej):
 		return retryIfTransient(rej)
 	case errors.Is(err, ErrVerification):
 		return epErr("verify_error")
@@ -241,36 +237,6 @@ func isNetError(err error) bool {
 	var ne net.Error
 	var oe *net.OpError
 	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-}
-
-// agentRejectText matches the text agent-go gives a reject it learnt by
-// polling read_state: "(code) message".
-var agentRejectText = regexp.MustCompile(`^\(([1-5])\) (.*)$`)
-
-// asRejectFromAgent recognises agent-go's unexported reject error (fields
-// RejectCode, Message, ErrorCode) by reflection, and the text form of a
-// polled reject.
-func asRejectFromAgent(method string, err error, out **RejectError) bool {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		v := reflect.ValueOf(e)
-		if v.Kind() == reflect.Pointer {
-			v = v.Elem()
-		}
-		if v.Kind() != reflect.Struct {
-			continue
-		}
-		code, msg, ec := v.FieldByName("RejectCode"), v.FieldByName("Message"), v.FieldByName("ErrorCode")
-		if code.IsValid() && code.CanUint() && msg.IsValid() && msg.Kind() == reflect.String && ec.IsValid() && ec.Kind() == reflect.String {
-			*out = &RejectError{Method: method, Code: RejectCode(code.Uint()), Message: msg.String(), ErrorCode: ec.String()}
-			return true
-		}
-	}
-	if m := agentRejectText.FindStringSubmatch(err.Error()); m != nil {
-		c, _ := strconv.Atoi(m[1])
-		*out = &RejectError{Method: method, Code: RejectCode(c), Message: m[2]}
-		return true
-	}
-	return false
 }
 
 // IsRefused reports whether the canister or the IC refused the request

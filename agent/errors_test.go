@@ -55,8 +55,8 @@ func TestClassify(t *testing.T) {
 		{"400", live, &HTTPStatusError{StatusCode: 400}, classFinal, "http_error"},
 		{"verify", live, fmt.Errorf("x: %w", ErrVerification), classEndpoint, "verify_error"},
 		{"unknown", live, errors.New("invalid replied signature"), classEndpoint, "protocol_error"},
-		{"polled reject", live, errors.New("(4) canister rejected"), classFinal, "reject"},
-		{"polled transient", live, errors.New("(2) queue full"), classRetry, "reject"},
+		{"reject", live, &RejectError{Code: RejectCanisterReject, Message: "canister rejected"}, classFinal, "reject"},
+		{"transient reject", live, &RejectError{Code: RejectSysTransient, Message: "queue full"}, classRetry, "reject"},
 		{"decode", live, &DecodeError{Method: "m"}, classFinal, "decode_error"},
 	}
 	for _, tt := range tests {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -20,14 +19,14 @@ func EndpointLabel(raw string) string {
 	return u.Host
 }
 
-// endpoint is one API base URL, its agent-go agent and its health.
+// endpoint is one API base URL, its HTTP client and its health.
 type endpoint struct {
 	name   string
 	url    *url.URL
 	client *http.Client
-	// agents are replaced when the clock skew moves the ingress expiry
-	// (see adjustExpiry).
-	agents atomic.Pointer[agentSet]
+	// verified is the transport's cache of verified certificate
+	// signatures, shared with read_state (see readState).
+	verified *verifiedCerts
 	// limiters bound calls in flight, by callKind: queries and update
 	// calls differ in latency (a query is not certified) and boundary
 	// nodes limit their rates apart.

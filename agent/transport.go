@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/aviate-labs/agent-go/principal"
@@ -18,49 +17,42 @@ import (
 // 3 MiB; a larger body is not from a well-behaved endpoint.
 const maxResponseBytes = 8 << 20
 
-// transport sits between agent-go and the network for one endpoint. It
-//   - answers agent-go's GET /api/v2/status with the pinned root key, which
-//     is how a root key other than mainnet's reaches agent-go v0.9.2 (it has
-//     no option to set one; it can only fetch);
+// transport sits between the client's requests (request.go) and the
+// network for one endpoint. It
 //   - turns HTTP error statuses into *HTTPStatusError, so they are typed;
 //   - verifies the certificate of a synchronous call reply (/api/v3|v4 call)
-//     against the root key, which agent-go v0.9.2 does not do;
+//     against the root key;
+//   - measures the clock from every response (its Date header, or an
+//     expiry refusal's text) and from call certificates;
 //   - bounds response sizes.
 type transport struct {
-	base          http.RoundTripper
-	rootKey       []byte
-	statusBody    []byte
-	ingressExpiry time.Duration
-	verified      *verifiedCerts
-	// clock receives the IC time of verified certificates.
-	clock      *icClock
-	lastSample atomic.Int64 // unix ns of the last read_state sample
+	base     http.RoundTripper
+	rootKey  []byte
+	verified *verifiedCerts
+	// clock receives the IC's time as responses tell it.
+	clock *icClock
 }
 
 // verifiedCertsKept bounds the remembered certificate signatures: a round
 // answers at most the calls in flight, so a few dozen cover them.
 const verifiedCertsKept = 64
 
-func newTransport(base http.RoundTripper, rootKey []byte, ingressExpiry time.Duration, clock *icClock) (*transport, error) {
-	status, err := cbor.Marshal(map[string]any{"root_key": rootKey})
-	if err != nil {
-		return nil, fmt.Errorf("encode pinned status: %w", err)
-	}
-	return &transport{base: base, rootKey: rootKey, statusBody: status, ingressExpiry: ingressExpiry,
-		verified: newVerifiedCerts(verifiedCertsKept), clock: clock}, nil
+func newTransport(base http.RoundTripper, rootKey []byte, clock *icClock) *transport {
+	return &transport{base: base, rootKey: rootKey, verified: newVerifiedCerts(verifiedCertsKept), clock: clock}
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodGet && strings.HasSuffix(req.URL.Path, "/api/v2/status") {
-		return t.pinnedStatus(req), nil
-	}
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
+	now := time.Now()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusAccepted {
-		return nil, statusError(resp)
+		err := statusError(resp)
+		t.clock.observeResponse(resp, now, err.Body)
+		return nil, err
 	}
+	t.clock.observeResponse(resp, now, "")
 	body, err := readLimited(resp.Body)
 	resp.Body.Close()
 	if err != nil {
@@ -71,29 +63,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	if resp.StatusCode == http.StatusOK && isReadStatePath(req.URL.Path) {
-		t.sampleReadState(req.URL.Path, body)
-	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
 
-func (t *transport) pinnedStatus(req *http.Request) *http.Response {
-	return &http.Response{
-		Status:        "200 OK",
-		StatusCode:    http.StatusOK,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        http.Header{"Content-Type": {"application/cbor"}},
-		Body:          io.NopCloser(bytes.NewReader(t.statusBody)),
-		ContentLength: int64(len(t.statusBody)),
-		Request:       req,
-	}
-}
-
-func statusError(resp *http.Response) error {
+func statusError(resp *http.Response) *HTTPStatusError {
 	defer resp.Body.Close()
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	return &HTTPStatusError{StatusCode: resp.StatusCode, Body: strings.TrimSpace(string(head)),
@@ -111,11 +86,6 @@ func readLimited(r io.Reader) ([]byte, error) {
 		return nil, errResponseTooLarge
 	}
 	return body, nil
-}
-
-// isReadStatePath matches /api/v{2,3}/canister/<id>/read_state.
-func isReadStatePath(path string) bool {
-	return strings.HasPrefix(path, "/api/v") && strings.HasSuffix(path, "/read_state") && strings.Contains(path, "/canister/")
 }
 
 // isCallPath matches /api/v{2,3,4}/canister/<id>/call.
@@ -155,37 +125,12 @@ func (t *transport) verifyCallReply(path string, body []byte) error {
 	// certificate: a skewed local clock does not refuse fresh replies.
 	local := time.Now()
 	skew, _, _ := t.clock.get()
-	ct, err := verifyCertificateAt(reply.Certificate, canister, t.rootKey, t.ingressExpiry, t.verified, local.Add(skew))
+	ct, err := verifyCertificateAt(reply.Certificate, canister, t.rootKey, ingressExpiry, t.verified, local.Add(skew))
 	if err != nil {
 		return fmt.Errorf("%w: call certificate: %v", ErrVerification, err)
 	}
-	t.clock.observe(ct, local)
+	t.clock.observe(fromCertificate, ct, local)
 	return nil
-}
-
-// readStateSampleEvery bounds how often a read_state certificate is
-// verified here only to measure the clock (agent-go verifies it anyway).
-const readStateSampleEvery = 10 * time.Second
-
-// sampleReadState measures the clock from a read_state reply at most every
-// readStateSampleEvery. A certificate that does not verify is left to
-// agent-go to report.
-func (t *transport) sampleReadState(path string, body []byte) {
-	now := time.Now()
-	last := t.lastSample.Load()
-	if now.UnixNano()-last < int64(readStateSampleEvery) || !t.lastSample.CompareAndSwap(last, now.UnixNano()) {
-		return
-	}
-	var reply struct {
-		Certificate []byte `cbor:"certificate"`
-	}
-	canister, err := canisterFromPath(path)
-	if err != nil || cbor.Unmarshal(body, &reply) != nil {
-		return
-	}
-	if ct, err := certifiedTime(reply.Certificate, canister, t.rootKey, t.verified); err == nil {
-		t.clock.observe(ct, now)
-	}
 }
 
 // verifyCertificateAt verifies a certificate with its age measured at IC

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -37,8 +38,8 @@ type TelegramDecisionsConfig struct {
 // buttons that Telegram puts under manual-decision alerts, and records them with Decide.
 type TelegramDecisions struct {
 	cfg     TelegramDecisionsConfig
-	base    string // .../bot<token>/ — never printed
-	allowed map[int64]bool
+	base    string                         // .../bot<token>/ — never printed
+	allowed atomic.Pointer[map[int64]bool] // replaced by SetAllowedUsers on a reload
 
 	mu      sync.Mutex
 	applied map[[2]uint64]decisionCallback // last decision recorded per proposal × neuron
@@ -75,12 +76,21 @@ func NewTelegramDecisions(cfg TelegramDecisionsConfig) (*TelegramDecisions, erro
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep.For
 	}
-	allowed := make(map[int64]bool, len(cfg.AllowedUsers))
-	for _, id := range cfg.AllowedUsers {
+	t := &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
+		applied: map[[2]uint64]decisionCallback{}}
+	t.SetAllowedUsers(cfg.AllowedUsers)
+	return t, nil
+}
+
+// SetAllowedUsers replaces the users whose presses count (a reload): a
+// press handled after it returns is judged by ids alone. None: every press
+// is refused.
+func (t *TelegramDecisions) SetAllowedUsers(ids []int64) {
+	allowed := make(map[int64]bool, len(ids))
+	for _, id := range ids {
 		allowed[id] = true
 	}
-	return &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
-		allowed: allowed, applied: map[[2]uint64]decisionCallback{}}, nil
+	t.allowed.Store(&allowed)
 }
 
 // Backoff after failed polls: doubling from backoffMin up to backoffMax.
@@ -201,7 +211,7 @@ func (t *TelegramDecisions) handle(ctx context.Context, cb telegramCallback) {
 // decide returns the answer to the press and, when a decision was recorded, the confirmation
 // for the chat ("" otherwise).
 func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (reply, confirm string) {
-	if !t.allowed[cb.From.ID] {
+	if !(*t.allowed.Load())[cb.From.ID] {
 		return "You are not allowed to decide for this votebot.", ""
 	}
 	c, err := parseDecisionCallback(cb.Data)

@@ -314,3 +314,23 @@ func TestParseDecisionCallbackRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramDecisionsSetAllowedUsers: a reload that replaces 555 with 777
+// refuses 555's next press at once (nothing reaches Decide) and accepts 777.
+func TestTelegramDecisionsSetAllowedUsers(t *testing.T) {
+	f, srv := newFakeBotAPI(t)
+	d := &recordingDecider{}
+	var sleeps []time.Duration
+	td := newDecisions(t, srv.URL, d, &sleeps)
+	td.SetAllowedUsers([]int64{777})
+	f.press(555, decisionCallback{4, 42, nns.VoteNo}.encode())  // revoked
+	f.press(777, decisionCallback{4, 42, nns.VoteYes}.encode()) // newly allowed
+	runUntil(t, td, f.answered(2))
+	if want := []decisionCallback{{4, 42, nns.VoteYes}}; fmt.Sprint(d.calls) != fmt.Sprint(want) {
+		t.Errorf("Decide calls = %v, want %v (the revoked user's No must not be recorded)", d.calls, want)
+	}
+	answers := f.callsOf("answerCallbackQuery")
+	if len(answers) != 2 || answers[0]["text"] != "You are not allowed to decide for this votebot." {
+		t.Errorf("answers = %v, want the revoked user refused", answers)
+	}
+}

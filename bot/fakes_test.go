@@ -301,6 +301,8 @@ type memStore struct {
 	failWrites error
 	// failReads makes InFlightVotes fail (a store that cannot be read).
 	failReads error
+	// failOverrides makes Overrides fail (the table renamed or corrupt).
+	failOverrides error
 }
 
 type attempt struct {
@@ -441,6 +443,9 @@ func (s *memStore) MarkSettled(_ context.Context, p policy.Proposal) error {
 func (s *memStore) Overrides(context.Context) ([]policy.Override, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failOverrides != nil {
+		return nil, s.failOverrides
+	}
 	return append([]policy.Override(nil), s.overrides...), nil
 }
 
@@ -549,7 +554,7 @@ func (d topicDecider) Decide(p policy.Proposal, n Neuron, os []policy.Override, 
 	}
 	fallbackAt := p.Deadline.Add(-d.margin)
 	voteAt := func(v nns.Vote, at time.Time) policy.Decision {
-		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at}
+		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at, Margin: fallbackAt}
 	}
 	switch d.rules[p.Topic] {
 	case "yes":
@@ -614,6 +619,13 @@ type recMetrics struct {
 	missed    map[ballotKey]int64 // {neuron, topic}
 	cast      map[string]int      // "neuron/topic/vote/source"
 	lastPoll  time.Time
+	skew      *time.Duration // the last ClockSkewMeasured, nil: none
+}
+
+func (m *recMetrics) ClockSkewMeasured(skew time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.skew = &skew
 }
 
 func newRecMetrics() *recMetrics {
@@ -622,7 +634,6 @@ func newRecMetrics() *recMetrics {
 }
 
 func (m *recMetrics) SetNeurons([]NeuronConfig)             {}
-func (m *recMetrics) ClockSkewMeasured(time.Duration)       {}
 func (m *recMetrics) NeuronPower(uint64, uint64, uint64)    {}
 func (m *recMetrics) NeuronRefreshed(uint64, time.Time)     {}
 func (m *recMetrics) Participation(uint64, string, float64) {}

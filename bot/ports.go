@@ -14,8 +14,10 @@ import (
 // The loop's consumer interfaces. They speak the project's one type per
 // concept: policy.Proposal, policy.Decision and policy.Override,
 // rewards.Observation, alert.Alert. The implementations are the packages
-// that own the outside world (store/, alert/, metrics/, and daemon/'s
-// adapter over agent/); bot/ imports none of them.
+// that own the outside world (store/, alert/'s Manager, metrics/, and
+// daemon/'s adapter over agent/). Of those, bot/ imports only alert/, for
+// the alert types it raises (Alert, Kind, Key, State): never a channel or
+// the Manager, and nothing of store/, metrics/, agent/ or daemon/.
 
 // VoteIntent is a vote the bot is about to send; it is written before the
 // call so a crash between sending and recording is detected at restart.

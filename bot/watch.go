@@ -97,8 +97,9 @@ func (b *Bot) noteUnknownKinds(ctx context.Context, p policy.Proposal) {
 }
 
 // checkClock publishes the IC's clock against ours and tells the operator
-// when they drift apart: deadlines are the IC's, and the IC refuses
-// requests whose expiry is too far from its time.
+// when they drift apart. It runs after every poll, failed ones included:
+// the client measures the skew from any reply, and a clock far off is why
+// requests would be refused.
 func (b *Bot) checkClock(ctx context.Context, opts Options) {
 	skew, ok := b.gov.ClockSkew()
 	if !ok {
@@ -113,11 +114,16 @@ func (b *Bot) checkClock(ctx context.Context, opts Options) {
 	if skew < 0 {
 		dir = "ahead of"
 	}
-	b.fire(ctx, alert.Alert{Kind: alert.KindClockSkew, Severity: alert.SeverityWarning,
+	sev := alert.SeverityWarning
+	if skew.Abs() > opts.ClockSkewCritical {
+		sev = alert.SeverityCritical
+	}
+	b.fire(ctx, alert.Alert{Kind: alert.KindClockSkew, Severity: sev,
 		Headline: "The local clock is off the IC's",
-		Text: fmt.Sprintf("The server's clock is %s %s the IC's certified time (alert above %s). votebot measures deadlines "+
-			"on the IC's time, but far off, requests are refused: fix NTP (timedatectl, chrony).",
-			skew.Abs().Round(time.Second), dir, opts.ClockSkewAlert)})
+		Text: fmt.Sprintf("The server's clock is %s %s the IC's time (alert above %s, critical above %s). votebot signs "+
+			"its requests and measures deadlines on the IC's time as it measured it, so the skew alone does not stop "+
+			"it voting, but a clock this far off may be stepped back at any moment: fix NTP (timedatectl, chrony).",
+			skew.Abs().Round(time.Second), dir, opts.ClockSkewAlert, opts.ClockSkewCritical)})
 }
 
 // storeHealth is implemented by a store that can tell it cannot keep

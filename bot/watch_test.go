@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
 )
@@ -29,6 +31,25 @@ func TestUnknownActionAndTopicAreVotedAndToldOnce(t *testing.T) {
 		if h.gov.sent[ballotKey{1, id}] != 1 {
 			t.Errorf("proposal %d: ballot sent %d times, want 1", id, h.gov.sent[ballotKey{1, id}])
 		}
+	}
+}
+
+// A clock far off is told before any poll succeeds: the client measures
+// the skew from the refusals themselves, and the alert is critical.
+func TestClockSkewAlertBeforeAGoodPoll(t *testing.T) {
+	h := newHarness(t, 1)
+	h.gov.down = true
+	h.gov.skew = -10 * time.Minute
+	h.step(0)
+	al, ok := h.al.active[alert.Key{Kind: alert.KindClockSkew}]
+	if !ok {
+		t.Fatalf("clock_skew not fired while polls fail: %v", h.al.delivered)
+	}
+	if al.Severity != alert.SeverityCritical || !strings.Contains(al.Text, "10m0s ahead of") {
+		t.Errorf("clock_skew %s: %q; want critical, 10m0s ahead of", al.Severity, al.Text)
+	}
+	if h.m.skew == nil || *h.m.skew != -10*time.Minute {
+		t.Errorf("skew published %v, want -10m", h.m.skew)
 	}
 }
 

@@ -50,7 +50,7 @@ type Config struct {
 	HA HA
 
 	src   source  // where each key was written, for Warnings
-	keyAt Problem // where the identity's key is set, for CheckKeyFile
+	keyAt Problem // where the identity's key is set, for CheckFiles
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

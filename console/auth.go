@@ -37,21 +37,46 @@ type session struct {
 	expires time.Time
 }
 
-// sessions are kept in memory: a restart logs everyone out, which is the safe direction.
+// sessions are kept in memory: a restart logs everyone out, which is the safe direction. They
+// live with the token they were made with: a new token ends them all.
 type sessions struct {
-	now func() time.Time
-	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]session
+	now   func() time.Time
+	ttl   time.Duration
+	mu    sync.Mutex
+	token string // the login token; "" read-only
+	m     map[string]session
 }
 
-func newSessions(now func() time.Time, ttl time.Duration) *sessions {
-	return &sessions{now: now, ttl: ttl, m: map[string]session{}}
+func newSessions(now func() time.Time, ttl time.Duration, token string) *sessions {
+	return &sessions{now: now, ttl: ttl, token: token, m: map[string]session{}}
 }
 
-func (s *sessions) create() (id string, sess session) {
+// readOnly reports whether no token is configured.
+func (s *sessions) readOnly() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.token == ""
+}
+
+// setToken replaces the login token; when it changed, every session made with the old one
+// ends (a reload that revokes a leaked token must log its holder out).
+func (s *sessions) setToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token != s.token {
+		s.token = token
+		clear(s.m)
+	}
+}
+
+// login makes a session when given is the token. The check and the new session are one step
+// under the lock, so a login racing setToken cannot outlive the token it matched.
+func (s *sessions) login(given string) (id string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token == "" || !equal(given, s.token) {
+		return "", false
+	}
 	now := s.now()
 	if len(s.m) >= maxSessions {
 		for k, v := range s.m {
@@ -63,9 +88,9 @@ func (s *sessions) create() (id string, sess session) {
 			clear(s.m) // too many live logins: start afresh rather than grow
 		}
 	}
-	id, sess = randomToken(), session{csrf: randomToken(), expires: now.Add(s.ttl)}
-	s.m[id] = sess
-	return id, sess
+	id = randomToken()
+	s.m[id] = session{csrf: randomToken(), expires: now.Add(s.ttl)}
+	return id, true
 }
 
 func (s *sessions) get(id string) (session, bool) {
@@ -197,7 +222,7 @@ func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	csrf := randomToken()
 	s.setCookie(w, r, loginCSRFCookie, csrf, 3600)
 	s.render(w, r, status, "login", page{Title: "Log in", Error: msg, CSRF: csrf,
-		Data: s.opts.Token != ""})
+		Data: !s.sessions.readOnly()})
 }
 
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
@@ -212,17 +237,17 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, http.StatusForbidden, "The form's security token is missing or stale; try again.")
 		return
 	}
-	if s.opts.Token == "" {
+	if s.sessions.readOnly() {
 		s.renderLogin(w, r, http.StatusForbidden, "No console token is configured: this console is read-only.")
 		return
 	}
-	if !equal(r.PostFormValue("token"), s.opts.Token) {
+	id, ok := s.sessions.login(r.PostFormValue("token"))
+	if !ok {
 		s.limiter.fail(addr)
 		s.renderLogin(w, r, http.StatusUnauthorized, "Wrong token.")
 		return
 	}
 	s.limiter.succeed(addr)
-	id, _ := s.sessions.create()
 	s.setCookie(w, r, loginCSRFCookie, "", -1)
 	s.setCookie(w, r, sessionCookie, id, int(s.opts.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/proposals", http.StatusSeeOther)

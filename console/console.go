@@ -30,7 +30,8 @@ var staticFS embed.FS
 type Options struct {
 	// Source is the daemon's state. Required.
 	Source Source
-	// Token is the login token (see LoadToken). Empty: the console is read-only and says so.
+	// Token is the login token (config.LoadConsoleToken); Handler.SetToken replaces it.
+	// Empty: the console is read-only and says so.
 	Token string
 	// BehindTLSProxy marks the session cookie Secure even on plain HTTP: set it when a reverse
 	// proxy terminates TLS in front of the console. A request that arrives over TLS always gets
@@ -62,8 +63,18 @@ type server struct {
 	limiter  *limiter
 }
 
+// Handler is the console's http.Handler, whose login token a reload replaces.
+type Handler struct {
+	http.Handler
+	s *server
+}
+
+// SetToken replaces the login token (a reload): the old token stops working at once and every
+// session made with it ends. Empty makes the console read-only.
+func (h *Handler) SetToken(token string) { h.s.sessions.setToken(token) }
+
 // New returns the console's handler. Mount it at the root of its own listener.
-func New(opts Options) (http.Handler, error) {
+func New(opts Options) (*Handler, error) {
 	if opts.Source == nil {
 		return nil, errors.New("console: no source")
 	}
@@ -86,8 +97,9 @@ func New(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, pages: pages, sessions: newSessions(opts.Now, opts.SessionTTL),
+	s := &server{opts: opts, pages: pages, sessions: newSessions(opts.Now, opts.SessionTTL, opts.Token),
 		limiter: newLimiter(opts.Now, opts.LoginAttempts, opts.LoginWindow)}
+	s.opts.Token = "" // it lives in sessions, where SetToken replaces it
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
@@ -104,7 +116,7 @@ func New(opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.requireSession(s.logout))
-	return securityHeaders(s.checkHost(limitBody(mux))), nil
+	return &Handler{Handler: securityHeaders(s.checkHost(limitBody(mux))), s: s}, nil
 }
 
 // maxFormBytes bounds a POST body: the console's forms are a few short fields.

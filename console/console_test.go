@@ -34,6 +34,7 @@ type env struct {
 	clock *clock
 	srv   *httptest.Server
 	c     *http.Client
+	h     *Handler
 }
 
 func newEnv(t *testing.T, tls bool, mod func(*Options)) *env {
@@ -47,6 +48,7 @@ func newEnv(t *testing.T, tls bool, mod func(*Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.h = h
 	if tls {
 		e.srv = httptest.NewTLSServer(h)
 	} else {

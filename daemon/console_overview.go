@@ -15,7 +15,8 @@ import (
 // alerts firing and the endpoints' health.
 func (s consoleSource) Overview(ctx context.Context) (console.Overview, error) {
 	a := s.app
-	o := console.Overview{Instance: a.cfg.Instance, LastPoll: a.Bot.LastPoll()}
+	// The instance alerts are sent under: a reload does not change it.
+	o := console.Overview{Instance: a.started.Instance, LastPoll: a.Bot.LastPoll()}
 	alerts, err := a.Alerts.Active(ctx)
 	if err != nil {
 		return o, err

@@ -2,12 +2,14 @@ package daemon_test
 
 import (
 	"context"
-	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/votebot/votebot/agent/identity"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
@@ -82,31 +84,93 @@ policies:
 	}
 }
 
-// A devnet whose clock runs 5 minutes ahead of ours: clock_skew tells a
-// person and /readyz fails, saying why; votes still work.
-func TestClockSkewAgainstAnOffsetDevnet(t *testing.T) {
+// A devnet whose clock is 10 minutes off ours, either way: the first poll
+// succeeds (requests expire on the IC's time, which agent-go alone cannot
+// do with our clock ahead), votebot_clock_skew_seconds shows the skew,
+// clock_skew tells a person (critical) and /readyz fails saying why, and
+// the proposal is voted.
+func TestClockFarOffStillVotes(t *testing.T) {
+	skipLong(t)
+	for _, offset := range []time.Duration{-10 * time.Minute, 10 * time.Minute} {
+		t.Run(offset.String(), func(t *testing.T) {
+			t.Parallel()
+			e := newKeys(t)
+			e.start(nnslocal.Options{ClockOffset: offset})
+			e.addProposerAndBotNeurons(botNeuron{1001, 10})
+			e.loadConfig(e.configf(`
+neurons: [{id: 1001}]
+policies:
+  default:
+    default: follow
+    rules:
+      - {name: infra, match: {topics: [SubnetManagement]}, vote: yes}
+`))
+			id, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: nns.TopicSubnetManagement,
+				Title: "a motion", Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			app := e.assemble(nil)
+			defer app.Close()
+			sum, err := app.Bot.Once(context.Background())
+			if err != nil {
+				t.Fatalf("first pass with the IC %s off: %v", offset, err)
+			}
+			pi, _ := e.net.Governance.ProposalInfo(id)
+			if v := ballotOf(pi, 1001); v != nns.VoteYes {
+				t.Errorf("neuron 1001 on proposal %d: %v, want Yes (pass: %+v)", id, v, sum)
+			}
+			if got := testutil.ToFloat64(app.Metrics.ClockSkew); math.Abs(got-offset.Seconds()) > 2 {
+				t.Errorf("votebot_clock_skew_seconds = %.1f, want %.0f ± 2", got, offset.Seconds())
+			}
+			var skewAlert *alert.Alert
+			e.alerts.mu.Lock()
+			for _, a := range e.alerts.got {
+				if a.Kind == alert.KindClockSkew && !a.Resolved {
+					skewAlert = &a
+				}
+			}
+			e.alerts.mu.Unlock()
+			if skewAlert == nil || skewAlert.Severity != alert.SeverityCritical || !strings.Contains(skewAlert.Text, "10m0s") {
+				t.Errorf("clock_skew alert %+v, want critical, naming 10m0s", skewAlert)
+			}
+			if err := app.Ready(); err == nil || !strings.Contains(err.Error(), "clock") {
+				t.Errorf("Ready() = %v, want a clock error", err)
+			}
+			t.Logf("IC %s off: ballot %v, skew gauge %.1f s; alert: %s; readyz: %v", offset, ballotOf(pi, 1001),
+				testutil.ToFloat64(app.Metrics.ClockSkew), skewAlert.Text, app.Ready())
+		})
+	}
+}
+
+// When no poll can succeed (here: certificates signed by another root key
+// than the pinned one), a clock far off is still told, critical, with the
+// skew measured from the replies' Date headers: the check does not wait for
+// a good poll.
+func TestClockSkewToldBeforeAGoodPoll(t *testing.T) {
 	skipLong(t)
 	t.Parallel()
-	key, err := identity.WriteNew(t.TempDir()+"/hotkey.pem", identity.Ed25519)
-	if err != nil {
-		t.Fatal(err)
-	}
 	e := newKeys(t)
-	e.start(nnslocal.Options{ClockOffset: 5 * time.Minute})
-	e.bot = key.Identity.Sender()
-	e.addNeurons([]governance.NeuronSpec{{ID: 1001, Controller: e.ctl, HotKeys: []principalT{e.bot}, StakeE8s: 1e9, DissolveDelay: 365 * 24 * time.Hour}})
-	e.loadConfig([]byte(fmt.Sprintf("network: {urls: [%s], root_key: %s}\nidentity: {pem_file: %s}\nstore: {path: %s}\nneurons: [{id: 1001}]\n",
-		e.net.URL, e.net.RootKeyHex(), key.Path, e.storePath())))
+	e.start(nnslocal.Options{ClockOffset: -10 * time.Minute})
+	other := newKeys(t)
+	other.start(nnslocal.Options{})
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	e.loadConfig([]byte(strings.Replace(string(e.configf("neurons: [{id: 1001}]\n")), e.net.RootKeyHex(), other.net.RootKeyHex(), 1)))
 	app := e.assemble(nil)
 	defer app.Close()
-	if _, err := app.Bot.Once(context.Background()); err != nil {
-		t.Fatal(err)
+	if _, err := app.Bot.Once(context.Background()); err == nil {
+		t.Fatal("a poll verified under the wrong root key")
 	}
-	if keys := e.alerts.keys("clock_skew"); len(keys) != 1 {
-		t.Errorf("clock_skew alerts %v, want one", keys)
+	if got := testutil.ToFloat64(app.Metrics.ClockSkew); math.Abs(got+600) > 2 {
+		t.Errorf("votebot_clock_skew_seconds = %.1f, want -600 ± 2", got)
 	}
-	if err := app.Ready(); err == nil || !strings.Contains(err.Error(), "clock") {
-		t.Errorf("Ready() = %v, want a clock error", err)
+	e.alerts.mu.Lock()
+	defer e.alerts.mu.Unlock()
+	for _, a := range e.alerts.got {
+		if a.Kind == alert.KindClockSkew && a.Severity == alert.SeverityCritical && strings.Contains(a.Text, "10m0s ahead of") {
+			t.Logf("before any good poll: %s", a.Text)
+			return
+		}
 	}
-	t.Logf("readyz: %v", app.Ready())
+	t.Errorf("no critical clock_skew alert naming 10m0s ahead of: %+v", e.alerts.got)
 }

@@ -39,8 +39,8 @@ type Config struct {
 	// clock, because clients reject anything else.
 	Now func() time.Time
 	// ClockOffset shifts the replica's clock from the wall clock (e.g.
-	// -10m): certificate time, query signature timestamps and ingress
-	// expiry checks follow wall clock + offset, as when the client's clock
+	// -10m): certificate time, query signature timestamps, ingress
+	// expiry checks and the HTTP Date header follow wall clock + offset, as when the client's clock
 	// is off by -offset. Zero means the wall clock.
 	ClockOffset time.Duration
 	// ReplyLimits bound canister replies (zero: the replica's limits).
@@ -144,6 +144,10 @@ func (s *Server) Handler() http.Handler {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "Authorization, Accept, Content-Type")
+		// The Date header is the replica's clock, as on the IC: a client
+		// whose clock is off can tell by how much from any reply (net/http
+		// would write the wall clock).
+		h.Set("Date", s.icNow().UTC().Format(http.TimeFormat))
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error().Interface("panic", p).Str("path", r.URL.Path).Msg("handler panic")

@@ -37,7 +37,7 @@ Warnings exit 0 unless --strict.`,
 			if err != nil {
 				return err
 			}
-			if err := cfg.CheckKeyFile(os.Getenv(identity.CredentialsDirEnv)); err != nil {
+			if err := cfg.CheckFiles(os.Getenv(identity.CredentialsDirEnv)); err != nil {
 				return printProblems(s, path, err)
 			}
 			warnings := config.Warnings(cfg)

@@ -112,8 +112,11 @@ type planTally struct {
 	TotalE8s uint64 `json:"total_e8s"`
 }
 
-// open is true for a ballot the bot may still have to fill.
-func (r planRow) open() bool { return r.Ballot == string(bot.BallotEmpty) }
+// open is true for a ballot the bot may still have to fill, or cannot
+// tell (a neuron it cannot read: its hotkey removed).
+func (r planRow) open() bool {
+	return r.Ballot == string(bot.BallotEmpty) || r.Ballot == string(bot.BallotUnknown)
+}
 
 func planRows(plans []bot.BallotPlan) []planRow {
 	rows := make([]planRow, 0, len(plans))
@@ -207,6 +210,9 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, all bool
 }
 
 func planVote(r planRow) string {
+	if r.Ballot == string(bot.BallotUnknown) {
+		return "unknown"
+	}
 	switch r.Action {
 	case "vote", "voted":
 		return r.Vote
