@@ -2,6 +2,7 @@ package alert
 
 import (
 	"github.com/votebot/votebot/internal/sleep"
+	"github.com/votebot/votebot/nns"
 
 	"context"
 	"encoding/json"
@@ -32,6 +33,17 @@ type TelegramDecisionsConfig struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// OnError hears errors the loop survives (a failed poll, a failed answer); may be nil.
 	OnError func(error)
+	// Presses remembers the presses applied across restarts; nil keeps them in memory only.
+	Presses PressLog
+}
+
+// PressLog remembers which presses were applied, by callback query id. Telegram delivers an
+// update again when the process stopped before the next getUpdates confirmed it, so without it a
+// restart could apply a press twice, over a decision the operator made since. *store.Store
+// implements it.
+type PressLog interface {
+	PressApplied(ctx context.Context, callbackID string) (bool, error)
+	RecordPress(ctx context.Context, callbackID string, proposal, neuron uint64, v nns.Vote) error
 }
 
 // TelegramDecisions long-polls the Bot API's getUpdates (no inbound port) for presses of the
@@ -225,6 +237,16 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 	if seen && prev == c {
 		return "Already recorded: " + decisionText(c) + ".", ""
 	}
+	if t.cfg.Presses != nil {
+		done, err := t.cfg.Presses.PressApplied(ctx, cb.ID)
+		if err != nil { // unsure whether it was applied: not applied again
+			t.report(fmt.Errorf("telegram decision %s: %w", decisionText(c), err))
+			return "Could not record the decision; try again or use the console.", ""
+		}
+		if done { // delivered again after a restart
+			return "Already recorded: " + decisionText(c) + ".", ""
+		}
+	}
 	if err := t.cfg.Decide(ctx, c.Proposal, c.Neuron, c.Vote); err != nil {
 		if IsStaleDecision(err) {
 			return "Not recorded: " + Truncate(err.Error(), 150) + ".", ""
@@ -233,6 +255,11 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 		return "Could not record the decision; try again or use the console.", ""
 	}
 	t.remember(key, c)
+	if t.cfg.Presses != nil {
+		if err := t.cfg.Presses.RecordPress(ctx, cb.ID, c.Proposal, c.Neuron, c.Vote); err != nil {
+			t.report(fmt.Errorf("telegram decision %s applied, but not remembered for a restart: %w", decisionText(c), err))
+		}
+	}
 	return "Recorded: " + decisionText(c) + ".",
 		"Recorded " + decisionText(c) + ", decided by " + presser(cb) + ". votebot votes at its next pass."
 }

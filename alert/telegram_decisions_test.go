@@ -174,7 +174,9 @@ func TestTelegramDecisionsPresses(t *testing.T) {
 	f.press(555, decisionCallback{9, 42, nns.VoteNo}.encode()) // closed proposal: stale
 	f.press(555, "vb1:4:42:maybe")                             // forged
 	f.press(555, decisionCallback{4, 0, nns.VoteNo}.encode())  // every neuron
-	runUntil(t, td, f.answered(6))
+	// The confirmation follows the answer: wait for both, or a slow run
+	// (-race) stops the loop between the last answer and its confirmation.
+	runUntil(t, td, func() bool { return f.answered(6)() && len(f.callsOf("sendMessage")) >= 2 })
 
 	want := []decisionCallback{{4, 42, nns.VoteYes}, {4, 0, nns.VoteNo}}
 	if fmt.Sprint(d.calls) != fmt.Sprint(want) {

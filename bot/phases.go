@@ -108,7 +108,7 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 	// show matters: first pass, reconcile, a proposal to settle, or a
 	// ballot that vanished (the identity may have lost its hotkey).
 	force := !b.checkedOnce || p.reconcile || b.votingEndedFor(p.props, p.now) || b.ballotsVanished(p.props) ||
-		b.audit.pendingBefore != nil // the reward audit waits for this read (audit.go)
+		b.audit.PendingBefore != nil // the reward audit waits for this read (audit.go)
 	idle := b.allFilled && !b.untracked(p.props)
 	absent := b.absentFromNew(p.props, p.opts)
 	b.trackProposals(ctx, p.props)
@@ -182,7 +182,7 @@ func (b *Bot) votePhase(ctx context.Context, p *pass, plans []BallotPlan) (Summa
 		case bp.Outcome == BallotEmpty && bp.Decision.Action != policy.ActionNothing && !bp.Due:
 			sum.Pending++
 		}
-		failed := tried && r != voteSent && r != voteSkipped && r != voteDryRun
+		failed := tried && r != voteSent && r != voteFilled && r != voteSkipped && r != voteDryRun
 		if atRisk(*bp, failed, p.opts.AtRiskThreshold, now) {
 			sum.AtRisk++
 			b.fire(ctx, atRiskAlert(*bp, now))

@@ -39,7 +39,7 @@ type VoteOutcome string
 const (
 	VotePending      VoteOutcome = "pending"       // intent recorded, result unknown
 	VoteSucceeded    VoteOutcome = "succeeded"     // the canister accepted it (or the ballot was found filled)
-	VoteAlreadyVoted VoteOutcome = "already_voted" // the neuron voted by following
+	VoteAlreadyVoted VoteOutcome = "already_voted" // filled before this vote, not by votebot; the text says with what
 	VoteRefused      VoteOutcome = "refused"       // refused for another reason: alerted, not retried blindly
 	VoteFailed       VoteOutcome = "failed"        // transient failure; retried
 	VoteAbandoned    VoteOutcome = "abandoned"     // interrupted, ballot re-checked and still empty; may be retried
@@ -82,6 +82,9 @@ type Store interface {
 	// BeginVote records the intent to send before the call; it fails with
 	// ErrBallotDone or ErrVoteInFlight rather than record a second attempt.
 	BeginVote(ctx context.Context, v VoteIntent) (attempt int64, err error)
+	// FinishVote records how an attempt ended; text is the error of a
+	// refused or failed attempt, or for VoteAlreadyVoted the vote the
+	// ballot was found holding (read back from the chain).
 	FinishVote(ctx context.Context, attempt int64, outcome VoteOutcome, errText string) error
 	// InFlightVotes lists attempts left pending (by a crash).
 	InFlightVotes(ctx context.Context) ([]VoteIntent, error)

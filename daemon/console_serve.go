@@ -82,7 +82,8 @@ func (a *App) telegramDecisions() ([]*alert.TelegramDecisions, error) {
 				}
 				return err
 			},
-			OnError: func(err error) { log.Warn().Err(err).Msg("telegram decisions") }})
+			OnError: func(err error) { log.Warn().Err(err).Msg("telegram decisions") },
+			Presses: a.Store})
 		if err != nil {
 			return nil, fmt.Errorf("alerts.channels.%s.decisions: %w", name, err)
 		}

@@ -201,13 +201,17 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 		first  rewards.BallotState
 		later  rewards.BallotState
 		stored rewards.BallotState
+		// firstFinal: the first sighting was made after voting closed.
+		firstFinal bool
 	}{
-		{"unknown keeps empty", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotEmpty},
-		{"empty after a vote keeps the vote", rewards.BallotVotedFollowing, rewards.BallotEmpty, rewards.BallotVotedFollowing},
-		{"none after a vote keeps the vote", rewards.BallotVotedDirect, rewards.BallotNone, rewards.BallotVotedDirect},
-		{"following does not replace direct", rewards.BallotVotedDirect, rewards.BallotVotedFollowing, rewards.BallotVotedDirect},
-		{"direct replaces following", rewards.BallotVotedFollowing, rewards.BallotVotedDirect, rewards.BallotVotedDirect},
-		{"a vote replaces empty", rewards.BallotEmpty, rewards.BallotVotedFollowing, rewards.BallotVotedFollowing},
+		{"unknown keeps a miss", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotEmpty, true},
+		// Seen empty while open, then unreadable once settled: not known, never a miss.
+		{"an open empty ballot, then unknown: unknown", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotUnknown, false},
+		{"empty after a vote keeps the vote", rewards.BallotVotedFollowing, rewards.BallotEmpty, rewards.BallotVotedFollowing, false},
+		{"none after a vote keeps the vote", rewards.BallotVotedDirect, rewards.BallotNone, rewards.BallotVotedDirect, false},
+		{"following does not replace direct", rewards.BallotVotedDirect, rewards.BallotVotedFollowing, rewards.BallotVotedDirect, false},
+		{"direct replaces following", rewards.BallotVotedFollowing, rewards.BallotVotedDirect, rewards.BallotVotedDirect, false},
+		{"a vote replaces empty", rewards.BallotEmpty, rewards.BallotVotedFollowing, rewards.BallotVotedFollowing, false},
 	}
 	records := map[string]func(*Store, ...rewards.Observation) error{
 		"one per call": func(s *Store, obs ...rewards.Observation) error {
@@ -226,6 +230,9 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 				s, _, _ := openTemp(t)
 				o := rewards.Observation{ProposalID: 1, Neuron: 2, Topic: nns.TopicGovernance, Ballot: tt.first, Vote: nns.VoteYes,
 					BallotVP: 10, TotalPotentialVP: 1000, RewardStatus: nns.RewardStatusAcceptVotes}
+				if tt.firstFinal {
+					o.RewardStatus = nns.RewardStatusReadyToSettle
+				}
 				later := o
 				later.Ballot, later.RewardStatus, later.TotalPotentialVP = tt.later, nns.RewardStatusSettled, 0
 				must(t, record(s, o, later))
