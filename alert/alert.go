@@ -37,6 +37,8 @@ const (
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
+	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
+	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
 )
 
 // Kinds lists every kind in a stable order.
@@ -45,7 +47,7 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable}
+		KindOverridesUnreadable, KindStandbyTookOver, KindPolicyMismatch}
 }
 
 type kindInfo struct {
@@ -78,6 +80,10 @@ var kindInfos = map[Kind]kindInfo{
 	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
 	// A vote against the operator's stored word cannot be taken back.
 	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
+	// The ballot is filled: a person needs to know the primary is not voting, not to act on it.
+	KindStandbyTookOver: {SeverityWarning, "Standby took over", true},
+	// The vote cannot be taken back: the two configurations must be brought together.
+	KindPolicyMismatch: {SeverityWarning, "Primary and standby policies disagree", true},
 }
 
 // Known reports whether k is one of the kinds above.
