@@ -37,6 +37,7 @@ const (
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
+	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
 	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
 )
@@ -47,7 +48,7 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindStandbyTookOver, KindPolicyMismatch}
+		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch}
 }
 
 type kindInfo struct {
@@ -80,6 +81,7 @@ var kindInfos = map[Kind]kindInfo{
 	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
 	// A vote against the operator's stored word cannot be taken back.
 	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
+	KindTest:                {SeverityInfo, "Test notification", true},
 	// The ballot is filled: a person needs to know the primary is not voting, not to act on it.
 	KindStandbyTookOver: {SeverityWarning, "Standby took over", true},
 	// The vote cannot be taken back: the two configurations must be brought together.
@@ -197,6 +199,14 @@ func (a Alert) GovernanceName() string {
 		return GovernanceNNS
 	}
 	return a.Governance
+}
+
+// TestNotification is what votebot doctor --send-test sends a channel, at severity sev so that
+// the route's minimum lets it through.
+func TestNotification(instance string, sev Severity, at time.Time) Alert {
+	return Alert{Kind: KindTest, Severity: sev, Instance: instance, Key: KeyFor(KindTest, 0, 0), At: at,
+		Headline: "votebot test notification",
+		Text:     "votebot doctor --send-test: if you read this, the channel delivers votebot's alerts. Nothing to do."}
 }
 
 // Resolvable reports whether the condition gets a "resolved" message when it clears: every kind
