@@ -35,13 +35,13 @@ func tookOverAlert(bp BallotPlan) alert.Alert {
 	if d.Rule != "" {
 		by += " " + strconv.Quote(d.Rule)
 	}
+	headline := fmt.Sprintf("Primary did not vote proposal %d for neuron %s: standby voted %s by %s",
+		bp.Proposal.ID, neuronLabel(bp.Neuron), d.Vote, by)
 	return alert.Alert{Kind: alert.KindStandbyTookOver, Severity: alert.SeverityWarning,
-		Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID, Deadline: bp.Proposal.Deadline,
-		Headline: fmt.Sprintf("Primary did not vote proposal %d for neuron %s: standby voted %s by %s",
-			bp.Proposal.ID, neuronLabel(bp.Neuron), d.Vote, by),
-		Text: fmt.Sprintf("The ballot of neuron %s on proposal %d was still empty at the standby's takeover time, "+
-			"so the standby voted %s (%s). Deadline %s. Check the primary: is it running, and can it reach the IC?",
-			neuronLabel(bp.Neuron), bp.Proposal.ID, d.Vote, d.Reason, fmtTime(bp.Proposal.Deadline))}
+		Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID, Deadline: bp.Proposal.Deadline, Headline: headline,
+		Text: fmt.Sprintf("%s (%s). The ballot was still empty at the standby's takeover time (the primary's deadline "+
+			"margin + ha.takeover_after); deadline %s. Check the primary: is it running, and can it reach the IC?",
+			headline, d.Reason, fmtTime(bp.Proposal.Deadline))}
 }
 
 // compareWithChain is the standby's check of the ballots filled by someone else: one its rules

@@ -144,3 +144,24 @@ func TestPrimaryDoesNotCompare(t *testing.T) {
 		t.Errorf("the primary fired policy_mismatch: %v", h.al.delivered)
 	}
 }
+
+// The primary's vote landing between the standby's read and its own vote: "already voted" is
+// success — no took-over alert (the standby filled nothing), no refusal, no retry.
+func TestStandbyAlreadyVotedIsSuccess(t *testing.T) {
+	h := newStandby(t, 1)
+	h.step(0)
+	h.gov.addProposal(20, nns.TopicIcOsVersionDeployment, 10*time.Hour)
+	h.step(time.Minute)
+	h.gov.beforeVote = func() {
+		h.gov.props[20].Ballots.Set(1, policy.Ballot{Vote: nns.VoteYes, VotingPower: 100}) // the primary, just in time
+		h.gov.neurons[1].RecentBallots[20] = nns.VoteYes
+	}
+	h.step(8*time.Hour + 29*time.Minute) // the takeover time
+	h.step(time.Minute)
+	if h.gov.calls != 1 || h.gov.sent[ballotKey{1, 20}] != 0 {
+		t.Errorf("the standby made %d vote calls (%d filled), want 1 answered already voted", h.gov.calls, h.gov.sent[ballotKey{1, 20}])
+	}
+	if len(h.al.delivered) != 0 {
+		t.Errorf("alerts %v, want none: the ballot holds the primary's vote", h.al.delivered)
+	}
+}
