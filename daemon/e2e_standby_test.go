@@ -184,8 +184,8 @@ func runHACase(t *testing.T, bin, amURL string, recv *amReceiver, c haCase) stri
 	if !c.kill && (fp == fs) != (c.standbyVote == "yes") {
 		t.Errorf("policy fingerprints primary %q, standby %q: equal must mean the same policies", fp, fs)
 	}
-	t.Logf("%s: primary votes %d, standby votes %d, ballots filled %s after creation, missed %d; notifications %v; fingerprints %s %s",
-		c.name, pv, sv, filledAt, missed, got, fp, fs)
+	t.Logf("%s: primary votes %d, standby votes %d, ballots filled %s after creation, missed %d; notifications %v; fingerprints %s %s; "+
+		"requests to the IC: primary %d, standby %d", c.name, pv, sv, filledAt, missed, got, fp, fs, pproxy.reqs.Load(), sproxy.reqs.Load())
 	return fmt.Sprintf("| %s | %d | %d | %s | %d | %d |", c.name, pv, sv, fmtCounts(got), len(dups), missed)
 }
 
@@ -318,7 +318,8 @@ func filledBallots(e *e2e, ids []uint64, base uint64) bool {
 // as a network partition would.
 type haProxy struct {
 	srv   *httptest.Server
-	calls atomic.Int64
+	calls atomic.Int64 // update calls
+	reqs  atomic.Int64 // every request forwarded: the instance's cost in calls
 	cut   atomic.Bool
 }
 
@@ -340,6 +341,7 @@ func newHAProxy(t *testing.T, target string) *haProxy {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/call") {
 			p.calls.Add(1)
 		}
+		p.reqs.Add(1)
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(p.srv.Close)
