@@ -387,11 +387,12 @@ func newAMReceiver(t *testing.T) *amReceiver {
 
 // firing counts the firing notifications of a case (its neurons base+1…base+3, or no neuron:
 // only the cut-off primary raises an instance-wide alert here) by alertname, and lists the
-// alerts notified more than once.
+// alerts notified more than once, or the standby's to another receiver than the chat.
 func (r *amReceiver) firing(base uint64) (map[string]int, []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	counts, seen := map[string]int{}, map[amNotification]int{}
+	var dups []string // and misrouted
 	for _, n := range r.got {
 		id, _ := strconv.ParseUint(n.neuron, 10, 64)
 		if n.status != "firing" || (n.neuron != "" && (id <= base || id > base+3)) {
@@ -402,8 +403,10 @@ func (r *amReceiver) firing(base uint64) (map[string]int, []string) {
 		}
 		counts[n.alertname]++
 		seen[n]++
+		if (n.alertname == "standby_took_over" || n.alertname == "policy_mismatch") && n.path != "/chat" {
+			dups = append(dups, fmt.Sprintf("%s neuron %s proposal %s routed to %s, not /chat", n.alertname, n.neuron, n.proposal, n.path))
+		}
 	}
-	var dups []string
 	for n, k := range seen {
 		if k > 1 {
 			dups = append(dups, fmt.Sprintf("%s neuron %s proposal %s ×%d", n.alertname, n.neuron, n.proposal, k))
