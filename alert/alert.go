@@ -39,6 +39,8 @@ const (
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
+	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
+	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
 )
 
 // Kinds lists every kind in a stable order.
@@ -47,7 +49,7 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindNeuronNotFound, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindTest}
+		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch}
 }
 
 type kindInfo struct {
@@ -83,6 +85,10 @@ var kindInfos = map[Kind]kindInfo{
 	// A vote against the operator's stored word cannot be taken back.
 	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
 	KindTest:                {SeverityInfo, "Test notification", true},
+	// The ballot is filled: a person needs to know the primary is not voting, not to act on it.
+	KindStandbyTookOver: {SeverityWarning, "Standby took over", true},
+	// The vote cannot be taken back: the two configurations must be brought together.
+	KindPolicyMismatch: {SeverityWarning, "Primary and standby policies disagree", true},
 }
 
 // Known reports whether k is one of the kinds above.
@@ -159,6 +165,7 @@ type Alert struct {
 	Text        string    // what happened and what to do, written by the bot
 	Headline    string    // the bot's one-line headline for its log and progress output; channels build their own
 	Instance    string    // which votebot instance sent it; filled by the Manager
+	Governance  string    // the DAO the proposal or neuron belongs to; empty: the NNS
 	Resolved    bool      // true on the "condition cleared" message
 	Reminder    int       // 0 on the first message, n on the n-th reminder; filled by the Manager
 	At          time.Time // when the condition was seen; filled by the Manager
@@ -185,6 +192,17 @@ func (k Key) String() string { return KeyFor(k.Kind, k.Neuron, k.ProposalID) }
 
 // ID is the alert's Key.
 func (a Alert) ID() Key { return Key{Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID} }
+
+// GovernanceNNS is the governance an alert names when it names none.
+const GovernanceNNS = "nns"
+
+// GovernanceName is the governance the alert is about: its Governance, or the NNS.
+func (a Alert) GovernanceName() string {
+	if a.Governance == "" {
+		return GovernanceNNS
+	}
+	return a.Governance
+}
 
 // TestNotification is what votebot doctor --send-test sends a channel, at severity sev so that
 // the route's minimum lets it through.

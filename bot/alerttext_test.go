@@ -149,6 +149,17 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 		alert.KindTest: func(t *testing.T, h *harness) { // sent by votebot doctor --send-test
 			h.bot.fire(ctx, alert.TestNotification("votebot", alert.SeverityInfo, h.clk.Now()))
 		},
+		alert.KindStandbyTookOver: func(t *testing.T, h *harness) {
+			bp := plan(h)
+			bp.Decision = policy.Decision{Action: policy.ActionVoteNow, Vote: nns.VoteYes, Rule: "governance",
+				Reason: `rule "governance" says yes`}
+			h.bot.fire(ctx, tookOverAlert(bp))
+		},
+		alert.KindPolicyMismatch: func(t *testing.T, h *harness) {
+			bp := plan(h)
+			bp.Outcome, bp.Vote = BallotFollowing, nns.VoteNo
+			h.bot.fire(ctx, mismatchAlert(bp, nns.VoteYes, "governance"))
+		},
 		alert.KindOverridesUnreadable: func(t *testing.T, h *harness) {
 			h.bot.fire(ctx, overridesAlert(errors.New("no such table: overrides"), time.Time{}))
 		},

@@ -47,6 +47,10 @@ type Options struct {
 	// this are pruned once a day (default 400 days, store.retention).
 	Retention time.Duration
 	DryRun    bool
+	// Standby: this instance is a standby (ha.role): it alerts on
+	// proposals only when it took a ballot over or disagrees with the
+	// chain (standby.go); its Decider holds the votes (takeover_after).
+	Standby bool
 }
 
 func (o Options) withDefaults() Options {
@@ -331,6 +335,10 @@ func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...
 // Alerter deduplicates across restarts and sends reminders.
 func (b *Bot) fire(ctx context.Context, a alert.Alert) {
 	key := a.ID()
+	if _, opts := b.settings(); opts.Standby && quietOnStandby(a.Kind) {
+		b.log.Debug().Stringer("alert", key).Msg("standby: the primary alerts on this")
+		return
+	}
 	b.describe(&a)
 	b.amu.Lock()
 	_, already := b.firing[key]

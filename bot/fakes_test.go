@@ -598,6 +598,16 @@ func (d topicDecider) Decide(p policy.Proposal, n Neuron, os []policy.Override, 
 	}
 }
 
+func (d topicDecider) RuleVote(p policy.Proposal, _ uint64) (nns.Vote, string, bool) {
+	switch d.rules[p.Topic] {
+	case "yes":
+		return nns.VoteYes, "yes", true
+	case "no":
+		return nns.VoteNo, "no", true
+	}
+	return nns.VoteUnspecified, "", false
+}
+
 func (d topicDecider) FollowingChanges(_ uint64, actual map[nns.Topic][]uint64, _ map[string]uint64) (map[nns.Topic][]uint64, []string) {
 	diff := map[nns.Topic][]uint64{}
 	for t, w := range d.follow {

@@ -161,6 +161,9 @@ func (b *Bot) planPhase(ctx context.Context, p *pass) []BallotPlan {
 	}
 	b.withFolloweeVotes(ctx, plans, in)
 	b.recordPlans(ctx, plans, p.now)
+	if p.opts.Standby {
+		b.compareWithChain(ctx, p, plans)
+	}
 	return plans
 }
 
@@ -181,6 +184,9 @@ func (b *Bot) votePhase(ctx context.Context, p *pass, plans []BallotPlan) (Summa
 		case r == voteSent:
 			bp.Outcome, bp.Vote = BallotDirect, bp.Decision.Vote
 			sum.VotesCast++
+			if p.opts.Standby {
+				b.fire(ctx, tookOverAlert(*bp))
+			}
 		case r == voteDryRun:
 			sum.VotesCast++
 		case bp.Outcome == BallotFollowing:

@@ -99,6 +99,10 @@ type Decider interface {
 	// to set, plus warnings (e.g. a catch-all that leaves Governance
 	// unfollowed). Empty changes: nothing to do or not managed.
 	FollowingChanges(neuron uint64, actual map[nns.Topic][]uint64, known map[string]uint64) (map[nns.Topic][]uint64, []string)
+	// RuleVote is the vote the neuron's rules cast on p by themselves (see
+	// policy.RuleVote); ok false when following, a fallback, a person or
+	// an override would decide it. A standby compares it with the chain.
+	RuleVote(p policy.Proposal, neuron uint64) (vote nns.Vote, rule string, ok bool)
 }
 
 // NeuronConfig is a controlled neuron.

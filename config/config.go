@@ -46,6 +46,8 @@ type Config struct {
 	// Console is the operator console; nil when the file has no console
 	// section (then none is served).
 	Console *Console
+	// HA is this instance's role beside another on a second host.
+	HA HA
 
 	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckFiles
@@ -125,6 +127,9 @@ const (
 	ChannelTelegram  = "telegram"
 	ChannelPagerDuty = "pagerduty"
 	ChannelEmail     = "email"
+	// ChannelAlertmanager posts to every member of an Alertmanager cluster, which
+	// de-duplicates the alerts of a primary and its standby into one notification.
+	ChannelAlertmanager = "alertmanager"
 )
 
 // Severities, lowest first.
@@ -141,6 +146,8 @@ type Channel struct {
 	// URL: webhook, slack, discord (incoming-webhook URLs carry a token);
 	// pagerduty (optional, Events API v2 endpoint).
 	URL Secret `yaml:"url"`
+	// URLs: alertmanager, one per cluster member (e.g. http://127.0.0.1:9093).
+	URLs []string `yaml:"urls"`
 	// Token and ChatID: telegram.
 	Token  Secret `yaml:"token"`
 	ChatID string `yaml:"chat_id"`
@@ -221,6 +228,7 @@ type fileConfig struct {
 	PollInterval time.Duration         `yaml:"poll_interval"`
 	Refresh      Refresh               `yaml:"refresh"`
 	Console      *Console              `yaml:"console"`
+	HA           HA                    `yaml:"ha"`
 }
 
 type policySpec struct {

@@ -43,6 +43,9 @@ type Metrics struct {
 	ClockSkew           prometheus.Gauge
 	ConfigReloadOK      prometheus.Gauge
 	ConfigReloadAt      prometheus.Gauge
+	// PolicyFingerprint names the fingerprint of the policies in use and the ha role, so a
+	// dashboard shows when a primary and its standby drifted apart.
+	PolicyFingerprint *prometheus.GaugeVec
 
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
@@ -56,6 +59,8 @@ type Metrics struct {
 func NewMetrics(version, commit string) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
+		PolicyFingerprint: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_policy_fingerprint",
+			Help: "The fingerprint of the policies and neurons in use, and the ha role; always 1."}, []string{"fingerprint", "role"}),
 		BuildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_build_info",
 			Help: "Build information; always 1."}, []string{"version", "commit", "goversion"}),
 		Deadline: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_proposal_deadline_timestamp_seconds",
@@ -113,7 +118,7 @@ func NewMetrics(version, commit string) *Metrics {
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
-		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
+		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt, m.PolicyFingerprint,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
@@ -159,6 +164,12 @@ func (m *Metrics) ClockSkewMeasured(skew time.Duration) { m.ClockSkew.Set(skew.S
 
 // ObserveEndpoint implements agent.Observer.
 func (m *Metrics) ObserveEndpoint(endpoint string, up bool) { m.SetEndpointUp(endpoint, up) }
+
+// SetPolicyFingerprint publishes the fingerprint and role in use (a reload replaces them).
+func (m *Metrics) SetPolicyFingerprint(fingerprint, role string) {
+	m.PolicyFingerprint.Reset()
+	m.PolicyFingerprint.WithLabelValues(fingerprint, role).Set(1)
+}
 
 // SetEndpointUp records an endpoint's health.
 func (m *Metrics) SetEndpointUp(endpoint string, up bool) {
