@@ -201,6 +201,7 @@ type loopState struct {
 	lastPlans     []BallotPlan
 	known         map[string]uint64
 	knownAt       time.Time
+	knownVotesAt  time.Time // last read of the known neurons' votes (followlog.go)
 	econ          *Economics
 	neurons       map[uint64]Neuron // last successful read
 	neuronsAt     time.Time

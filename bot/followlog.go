@@ -79,7 +79,34 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 			}
 		}
 	}
+	votes = append(votes, b.knownVotes(ctx, now)...)
 	if err := log.RecordFollowing(ctx, fills, votes); err != nil {
 		b.log.Warn().Err(err).Msg("record following history")
 	}
+}
+
+// knownVotes reads the known neurons' votes on the tracked proposals once
+// per known-neuron TTL: the followee report compares a weak followee with
+// them. Their recent ballots hold their last 100 votes, more than an hour
+// of NNS proposals.
+func (b *Bot) knownVotes(ctx context.Context, now time.Time) []FolloweeVote {
+	_, opts := b.settings()
+	if len(b.known) == 0 || now.Sub(b.knownVotesAt) < opts.KnownNeuronsTTL {
+		return nil
+	}
+	b.knownVotesAt = now
+	var votes []FolloweeVote
+	for _, id := range b.known {
+		rb, err := b.gov.RecentBallots(ctx, id)
+		if err != nil {
+			b.log.Warn().Err(err).Uint64("neuron", id).Msg("known neuron's recent ballots")
+			continue
+		}
+		for pid, v := range rb {
+			if p, ok := b.tracked[pid]; ok && v != nns.VoteUnspecified {
+				votes = append(votes, FolloweeVote{Proposal: pid, Followee: id, Topic: p.Topic, Vote: v, SeenAt: now})
+			}
+		}
+	}
+	return votes
 }

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/votebot/votebot/backtest"
+	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
+	"github.com/votebot/votebot/internal/duration"
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/store"
+)
+
+func newBacktestCmd(s Streams) *cobra.Command {
+	var configPath, since, storePath string
+	var asJSON, all bool
+	cmd := &cobra.Command{
+		Use:   "backtest -c NEW.yaml [--since 90d] [--store-path FILE] [--all] [--json]",
+		Short: "Replay a configuration's policies over the stored history: what it would have voted (votes nothing)",
+		Long: `Replay the policies of NEW.yaml (policy.Decide, as the daemon runs it) over the
+proposals the state database holds: per proposal and neuron, what NEW would have
+done against what the daemon decided and what was cast, the rule that decided,
+where they differ, and the participation NEW would have had. No network call,
+no vote. Decisions recorded before votebot kept their input are not replayed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(s, configPath)
+			if err != nil {
+				return err
+			}
+			h, err := loadHistory(cmd.Context(), cfg, storePath, since)
+			if err != nil {
+				return err
+			}
+			res := backtest.Replay(h, policyOf(cfg))
+			if asJSON {
+				return writeJSON(s.Out, res)
+			}
+			return writeBacktest(s.Out, res, all)
+		},
+	}
+	addConfigFlag(cmd.Flags(), &configPath)
+	cmd.Flags().StringVar(&since, "since", "90d", "replay proposals made in this window (<n>d or a duration)")
+	cmd.Flags().StringVar(&storePath, "store-path", "", "the state database (default: the config's store.path)")
+	cmd.Flags().BoolVar(&all, "all", false, "list every ballot, not only those that change")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
+	return cmd
+}
+
+func newFolloweesCmd(s Streams) *cobra.Command {
+	var configPath, since, storePath string
+	var threshold int
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "followees [-c FILE] [--since 30d] [--threshold 1] [--json]",
+		Short: "How reliable each followee of the configured neurons has been, per topic",
+		Long: `Per followee and topic, from the state database: the share of proposals it voted on
+before the follower's ballot was settled, how long before the follower's deadline
+margin its vote was seen (median, worst; a vote is seen when the loop looks, so
+this is a bound), and how many of the follower's ballots the fallback had to fill
+while it had not voted. A followee whose fallbacks exceed --threshold is weak; beside
+it, the neurons seen voting (known neurons, other followees) with the best share on
+the topic over the same window.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(s, configPath)
+			if err != nil {
+				return err
+			}
+			h, err := loadHistory(cmd.Context(), cfg, storePath, since)
+			if err != nil {
+				return err
+			}
+			recs := backtest.Followees(h, threshold, nil)
+			if asJSON {
+				return writeJSON(s.Out, recs)
+			}
+			return writeFollowees(s.Out, recs)
+		},
+	}
+	addConfigFlag(cmd.Flags(), &configPath)
+	cmd.Flags().StringVar(&since, "since", "30d", "window: proposals made in it (<n>d or a duration)")
+	cmd.Flags().StringVar(&storePath, "store-path", "", "the state database (default: the config's store.path)")
+	cmd.Flags().IntVar(&threshold, "threshold", 1, "a followee is weak when the fallback filled more ballots than this because of it")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
+	return cmd
+}
+
+// loadHistory opens the state database read for a replay; a missing one is an error, not created.
+func loadHistory(ctx context.Context, cfg *config.Config, path, since string) (backtest.History, error) {
+	window, err := duration.Parse(since)
+	if err != nil {
+		return backtest.History{}, fmt.Errorf("--since: %w", err)
+	}
+	if path == "" {
+		path = cfg.Store.Path
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return backtest.History{}, fmt.Errorf("no state database at %s (--store-path, or store.path in the config)", path)
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return backtest.History{}, fmt.Errorf("open the state database: %w", err)
+	}
+	defer st.Close()
+	return backtest.Load(ctx, st, time.Now().Add(-window))
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeBacktest(w io.Writer, res backtest.Result, all bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROPOSAL\tNEURON\tTOPIC\tRECORDED\tNEW\tNEW RULE\t")
+	rows, changed := 0, 0
+	for _, r := range res.Rows {
+		rows++
+		if r.Differs {
+			changed++
+		}
+		if !all && !r.Differs {
+			continue
+		}
+		mark := ""
+		if r.Differs {
+			mark = "≠ "
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s%s\t%s\t\n", r.Proposal, r.Neuron, r.Topic, describe(r.Recorded), mark,
+			describe(r.New), orDash(r.New.Rule))
+	}
+	fmt.Fprintf(tw, "\n%d ballots replayed, %d change.\n\nNEURON\tBALLOTS\tFILLED (RECORDED)\tFILLED (NEW)\t\n", rows, changed)
+	for _, p := range res.Participation {
+		fmt.Fprintf(tw, "%d\t%d\t%d (%.0f%%)\t%d (%.0f%%)\t\n", p.Neuron, p.Ballots, p.Recorded, pct(p.Recorded, p.Ballots),
+			p.New, pct(p.New, p.Ballots))
+	}
+	return tw.Flush()
+}
+
+func writeFollowees(w io.Writer, recs []backtest.FolloweeRecord) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FOLLOWEE\tTOPIC\tFOLLOWERS\tVOTED\tLEAD (MEDIAN)\tLEAD (WORST)\tFALLBACKS\tBETTER ON THE TOPIC\t")
+	for _, r := range recs {
+		better := ""
+		for i, c := range r.Better {
+			if i > 0 {
+				better += ", "
+			}
+			better += fmt.Sprintf("%d %d/%d", c.Neuron, c.Voted, c.Of)
+		}
+		weak := ""
+		if r.Weak {
+			weak = " WEAK"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d/%d (%.0f%%)\t%s\t%s\t%d%s\t%s\t\n", r.Followee, r.TopicName, len(r.Followers),
+			r.Voted, r.Proposals, 100*r.Share, lead(r.MedianLead, r.Voted), lead(r.WorstLead, r.Voted), r.Fallbacks, weak, orDash(better))
+	}
+	return tw.Flush()
+}
+
+func describe(o backtest.Outcome) string {
+	switch o.Action {
+	case "vote":
+		return fmt.Sprintf("vote %s (%s)", o.Vote, o.Source)
+	case "followed":
+		return "followed " + o.Vote.String()
+	}
+	return o.Action
+}
+
+func lead(d time.Duration, voted int) string {
+	if voted == 0 {
+		return "-"
+	}
+	return d.Round(time.Second).String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func pct(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+// policyOf is each configured neuron's policy, as the daemon decides with.
+func policyOf(cfg *config.Config) func(uint64) *policy.Policy {
+	d := daemon.DeciderFor(cfg)
+	return func(n uint64) *policy.Policy { return d.ByNeuron[n] }
+}
