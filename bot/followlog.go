@@ -52,6 +52,7 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 	var fills []FollowingFill
 	var votes []FolloweeVote
 	recent := map[uint64]map[uint64]nns.Vote{}
+	fallbackDue := false
 	for _, bp := range plans {
 		p := bp.Proposal
 		switch {
@@ -72,6 +73,7 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 				}
 			}
 		case bp.Due && bp.Decision.Fallback:
+			fallbackDue = true
 			for f, v := range p.FolloweeVotes {
 				if v != nns.VoteUnspecified {
 					votes = append(votes, FolloweeVote{Proposal: p.ID, Followee: f, Topic: p.Topic, Vote: v, SeenAt: now})
@@ -79,19 +81,19 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 			}
 		}
 	}
-	votes = append(votes, b.knownVotes(ctx, now)...)
+	votes = append(votes, b.knownVotes(ctx, fallbackDue, now)...)
 	if err := log.RecordFollowing(ctx, fills, votes); err != nil {
 		b.log.Warn().Err(err).Msg("record following history")
 	}
 }
 
-// knownVotes reads the known neurons' votes on the tracked proposals once
-// per known-neuron TTL: the followee report compares a weak followee with
-// them. Their recent ballots hold their last 100 votes, more than an hour
-// of NNS proposals.
-func (b *Bot) knownVotes(ctx context.Context, now time.Time) []FolloweeVote {
+// knownVotes reads the known neurons' votes on the tracked proposals when a
+// fallback acts (a followee was silent: the report then compares it with
+// them), else once per known-neuron TTL. Their recent ballots hold their
+// last 100 votes, more than an hour of NNS proposals.
+func (b *Bot) knownVotes(ctx context.Context, fallbackDue bool, now time.Time) []FolloweeVote {
 	_, opts := b.settings()
-	if len(b.known) == 0 || now.Sub(b.knownVotesAt) < opts.KnownNeuronsTTL {
+	if len(b.known) == 0 || (!fallbackDue && now.Sub(b.knownVotesAt) < opts.KnownNeuronsTTL) {
 		return nil
 	}
 	b.knownVotesAt = now
