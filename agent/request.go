@@ -39,12 +39,12 @@ var anonymous identity.Identity = identity.AnonymousIdentity{}
 
 // sign builds the envelope of a query or call, expiring ingressExpiry after
 // the IC's time.
-func (g *Governance) sign(typ agentgo.RequestType, id identity.Identity, method string, arg []byte) (agentgo.RequestID, []byte, error) {
+func (g *Governance) sign(typ agentgo.RequestType, id identity.Identity, canister principal.Principal, method string, arg []byte) (agentgo.RequestID, []byte, error) {
 	nonce := make([]byte, 10)
 	if _, err := rand.Read(nonce); err != nil {
 		return agentgo.RequestID{}, nil, err
 	}
-	return g.envelope(id, agentgo.Request{Type: typ, Sender: id.Sender(), CanisterID: g.canister,
+	return g.envelope(id, agentgo.Request{Type: typ, Sender: id.Sender(), CanisterID: canister,
 		MethodName: method, Arguments: arg, Nonce: nonce})
 }
 
@@ -62,10 +62,10 @@ func (g *Governance) envelope(id identity.Identity, req agentgo.Request) (agentg
 	return rid, body, nil
 }
 
-// post sends body to /api/<version>/canister/<governance>/<what> and returns
+// post sends body to /api/<version>/canister/<canister>/<what> and returns
 // the status (200 or 202: the transport turns others into errors) and body.
-func (g *Governance) post(ctx context.Context, ep *endpoint, version, what string, body []byte) (int, []byte, error) {
-	u := ep.url.JoinPath("api", version, "canister", g.canister.Encode(), what)
+func (g *Governance) post(ctx context.Context, ep *endpoint, version string, canister principal.Principal, what string, body []byte) (int, []byte, error) {
+	u := ep.url.JoinPath("api", version, "canister", canister.Encode(), what)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
@@ -80,13 +80,14 @@ func (g *Governance) post(ctx context.Context, ep *endpoint, version, what strin
 	return resp.StatusCode, raw, err
 }
 
-// sendQuery runs a query and verifies the replica's signatures on its answer.
-func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Identity, method, label string, arg []byte) ([]byte, error) {
-	rid, body, err := g.sign(agentgo.RequestTypeQuery, id, method, arg)
+// sendQuery runs a query of canister (governance, or the ledger on the same
+// subnet) and verifies the replica's signatures on its answer.
+func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Identity, canister principal.Principal, method, label string, arg []byte) ([]byte, error) {
+	rid, body, err := g.sign(agentgo.RequestTypeQuery, id, canister, method, arg)
 	if err != nil {
 		return nil, err
 	}
-	_, raw, err := g.post(ctx, ep, "v2", "query", body)
+	_, raw, err := g.post(ctx, ep, "v2", canister, "query", body)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (g *Governance) readState(ctx context.Context, ep *endpoint, id identity.Id
 	if err != nil {
 		return nil, err
 	}
-	_, raw, err := g.post(ctx, ep, "v3", "read_state", body)
+	_, raw, err := g.post(ctx, ep, "v3", g.canister, "read_state", body)
 	if err != nil {
 		return nil, err
 	}
@@ -204,11 +205,11 @@ func (g *Governance) readState(ctx context.Context, ep *endpoint, id identity.Id
 // sendCall runs an update call: the answer of a synchronous call (v4; the
 // transport verified its certificate), else its polled status.
 func (g *Governance) sendCall(ctx context.Context, ep *endpoint, id identity.Identity, method, label string, arg []byte) ([]byte, error) {
-	rid, body, err := g.sign(agentgo.RequestTypeCall, id, method, arg)
+	rid, body, err := g.sign(agentgo.RequestTypeCall, id, g.canister, method, arg)
 	if err != nil {
 		return nil, err
 	}
-	status, raw, err := g.post(ctx, ep, "v4", "call", body)
+	status, raw, err := g.post(ctx, ep, "v4", g.canister, "call", body)
 	if err != nil {
 		return nil, err
 	}

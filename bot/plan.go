@@ -168,7 +168,7 @@ func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 func manualAlert(bp BallotPlan) alert.Alert {
 	return alert.Alert{
 		Kind: alert.KindManualDecisionNeeded, Severity: alert.SeverityWarning, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
-		Headline: fmt.Sprintf("policy.Decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+		Headline: fmt.Sprintf("Manual decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
 		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
 			bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
 			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),

@@ -49,6 +49,10 @@ type Config struct {
 
 	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckFiles
+	// written are the policies as the file writes them, for Document.
+	written map[string]policySpec
+	// envNames are the VOTEBOT_* variables that override a key of this file.
+	envNames map[string]bool
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

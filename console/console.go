@@ -9,6 +9,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -18,6 +19,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/votebot/votebot/internal/sleep"
 )
 
 //go:embed templates/*.html
@@ -41,10 +44,13 @@ type Options struct {
 	Now func() time.Time
 	// SessionTTL is how long a login lasts; default 12h.
 	SessionTTL time.Duration
-	// LoginAttempts failed logins per remote address are allowed in LoginWindow (defaults 5
-	// per 15 minutes); more are refused with 429 until the window passes.
+	// LoginAttempts wrong tokens per remote address are answered at once (default 5); each
+	// further one waits longer (1s, 2s, 4s… up to 30s). The right token is never refused or
+	// delayed. The count is forgotten after LoginWindow without a wrong token (default 15m).
 	LoginAttempts int
 	LoginWindow   time.Duration
+	// Sleep waits before a wrong token's answer; default sleep.For. Tests pass their clock's.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// AllowedHosts are the host names (without port) a request may name in its Host header
 	// besides localhost and IP addresses, e.g. the name a reverse proxy serves the console
 	// under. Any other name is refused: a page on another site that rebinds its name to
@@ -89,6 +95,9 @@ func New(opts Options) (*Handler, error) {
 	}
 	if opts.LoginAttempts <= 0 {
 		opts.LoginAttempts = 5
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep.For
 	}
 	if opts.LoginWindow <= 0 {
 		opts.LoginWindow = 15 * time.Minute

@@ -130,7 +130,7 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 	id, err := identity.Load(identity.Source{PEMFile: cfg.Identity.PEMFile, Credential: cfg.Identity.Credential,
 		CredentialsDir: os.Getenv(identity.CredentialsDirEnv), AllowInsecureKeyFile: cfg.Identity.AllowInsecureKeyFile})
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, identityError{err}
 	}
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
@@ -150,6 +150,26 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 	return gov, nil
 }
 
+// ErrIdentity marks Connect's failure to load the hotkey (an unreadable
+// key file, a missing systemd credential): a read-only query can still be
+// asked anonymously (ConnectAnonymous).
+var ErrIdentity = errors.New("identity")
+
+// identityError is identity.Load's error (which names the identity
+// already) marked as ErrIdentity.
+type identityError struct{ err error }
+
+func (e identityError) Error() string        { return e.err.Error() }
+func (e identityError) Unwrap() error        { return e.err }
+func (e identityError) Is(target error) bool { return target == ErrIdentity }
+
+// ConnectAnonymous connects an unsigned client for read-only queries (a
+// proposal's status; no ballots) with the configuration's network and
+// root key, for a command that cannot read the hotkey.
+func ConnectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*agent.Governance, error) {
+	return connectAnonymousKey(ctx, cfg, cfg.Network.RootKey, log, nil)
+}
+
 // connectAnonymous connects an unsigned client: its list_proposals answers
 // carry no ballots (signed, each open proposal brings the ballots of every
 // neuron of ours: about 20 KB and 10 MB of decoding garbage per idle pass
@@ -162,6 +182,12 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 // It pins the root key the signed client pinned (rootKey): with root_key
 // "fetch" both trust the same key, fetched and warned about once.
 func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
+	return connectAnonymousKey(ctx, cfg, hex.EncodeToString(rootKey), log, obs)
+}
+
+// connectAnonymousKey is connectAnonymous with the root key as agent.Config
+// takes it (hex, RootKeyFetch, or "" on mainnet).
+func connectAnonymousKey(ctx context.Context, cfg *config.Config, rootKey string, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
@@ -169,7 +195,7 @@ func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, l
 	if m, ok := obs.(*metrics.Metrics); ok {
 		obs = m.Client("anonymous")
 	}
-	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: hex.EncodeToString(rootKey), Logger: log, Observer: obs,
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: rootKey, Logger: log, Observer: obs,
 		MaxConcurrency: cfg.Network.MaxConcurrency})
 	if err != nil {
 		return nil, fmt.Errorf("connect anonymously: %w", err)

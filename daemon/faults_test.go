@@ -237,9 +237,9 @@ func TestFaultOutageDuringVoting(t *testing.T) {
 	time.Sleep(outage() / 2)
 	r.proxy.set("pass")
 	waitFor(t, "the vote after recovery", 20*time.Second, func() bool { return r.voted(id) })
-	first, n, resolved := r.log.get("all_endpoints_down")
+	first, n, _ := r.log.get("all_endpoints_down")
 	waitFor(t, "all_endpoints_down resolved", 10*time.Second, func() bool { _, _, res := r.log.get("all_endpoints_down"); return !res.IsZero() })
-	_, _, resolved = r.log.get("all_endpoints_down")
+	_, _, resolved := r.log.get("all_endpoints_down")
 	if n != 1 || first.Sub(began) < 4*time.Second {
 		t.Errorf("all_endpoints_down: %d first messages, the first %s into the outage; want 1, after 4 s", n, first.Sub(began))
 	}

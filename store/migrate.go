@@ -172,7 +172,28 @@ CREATE TABLE telegram_presses (
 	applied_at  INTEGER NOT NULL
 );
 `,
-	// 11: what a backtest replays (issue 24): the proposal's text and action, which rules match
+	// 11: what `report` needs besides ballots, from the daemon's own reads: each neuron's voting power,
+	// dissolve delay and decay date as of its latest read (one row per neuron, replaced at every
+	// read), and the ICP ledger's total supply (a row per read, about daily).
+	`
+CREATE TABLE neuron_status (
+	neuron_id            INTEGER PRIMARY KEY,
+	read_at              INTEGER NOT NULL,
+	potential_vp         INTEGER NOT NULL,
+	deciding_vp          INTEGER NOT NULL,
+	dissolve_delay_s     INTEGER NOT NULL,
+	refreshed_at         INTEGER NOT NULL,
+	decay_at             INTEGER NOT NULL, -- 0: the network's decay parameters were not known
+	following_cleared_at INTEGER NOT NULL
+);
+
+CREATE TABLE ledger_supply (
+	read_at          INTEGER PRIMARY KEY,
+	total_supply_e8s INTEGER NOT NULL,
+	symbol           TEXT    NOT NULL
+);
+`,
+	// 12: what a backtest replays (issue 24): the proposal's text and action, which rules match
 	// on; per decision, what the policy decided on that the proposals table does not keep (the
 	// deadline and tally then, the proposer's known-neuron name, the neuron's followees on the
 	// topic and their known votes) as JSON; and the followees' votes as the loop saw them, with

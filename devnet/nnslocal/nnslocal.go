@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/ledger"
 )
 
 // Options configure a local NNS.
@@ -32,7 +33,8 @@ type Options struct {
 	// POST /_/devnet/advance add to it. HTTP-visible time always stays the
 	// wall clock.
 	Now func() time.Time
-	// Logger receives request and scenario logs.
+	// Logger receives the scenario's events (proposals made and decided, reward events,
+	// following cleared) at info and every request at debug.
 	Logger zerolog.Logger
 	// TickInterval is how often scheduled events and time transitions are
 	// applied while nobody calls (default 200 ms).
@@ -108,6 +110,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		scenario = scaleScenario(scenario, opts.TimeScale)
 		scaleConfig(&cfg, opts.TimeScale)
 	}
+	cfg.Log = opts.Logger
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}
@@ -128,6 +131,11 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
 	if err := srv.Install(gov); err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
+	// The ledger's supply is the one governance prices reward pools with.
+	supply := gov.Config().TotalSupplyE8s
+	if err := srv.Install(ledger.New(func() uint64 { return supply })); err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
 	srv.Handle(governance.AdminPrefix, gov.AdminHandler())
