@@ -37,6 +37,7 @@ const (
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
+	KindFolloweeUnreliable   Kind = "followee_unreliable"    // a followee's silence made the fallback vote too often
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 )
 
@@ -46,7 +47,7 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindTest}
+		KindOverridesUnreadable, KindFolloweeUnreliable, KindTest}
 }
 
 type kindInfo struct {
@@ -79,7 +80,9 @@ var kindInfos = map[Kind]kindInfo{
 	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
 	// A vote against the operator's stored word cannot be taken back.
 	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
-	KindTest:                {SeverityInfo, "Test notification", true},
+	// An event keyed by followee, topic and week: at most one message a week each.
+	KindFolloweeUnreliable: {SeverityWarning, "Followee unreliable", true},
+	KindTest:               {SeverityInfo, "Test notification", true},
 }
 
 // Known reports whether k is one of the kinds above.

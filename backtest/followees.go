@@ -9,47 +9,10 @@ import (
 	"github.com/votebot/votebot/policy"
 )
 
-// FolloweeRecord is one followee's record on one topic, as the followers'
-// ballots saw it.
-type FolloweeRecord struct {
-	Followee  uint64    `json:"followee"`
-	Name      string    `json:"name,omitempty"`
-	Topic     nns.Topic `json:"-"`
-	TopicName string    `json:"topic"`
-	Followers []uint64  `json:"followers"`
-	// Proposals it was followed on, and how many of them it voted on
-	// before the follower's ballot was settled (by following or the
-	// fallback).
-	Proposals int     `json:"proposals"`
-	Voted     int     `json:"voted"`
-	Share     float64 `json:"share"`
-	// MedianLead and WorstLead: how long before the follower's deadline
-	// margin its vote was seen (negative: after). Seen is an upper bound
-	// of when it voted: the loop looks when it needs to.
-	MedianLead time.Duration `json:"median_lead_ns"`
-	WorstLead  time.Duration `json:"worst_lead_ns"`
-	// Fallbacks counts the follower ballots the fallback filled while this
-	// followee had not voted.
-	Fallbacks int  `json:"fallbacks"`
-	Weak      bool `json:"weak"`
-	// Better are neurons seen voting with a better share on the topic's
-	// stored proposals of the window, best first.
-	Better []Candidate `json:"better,omitempty"`
-}
-
-// Candidate is a neuron's voting record on one topic.
-type Candidate struct {
-	Neuron uint64  `json:"neuron"`
-	Name   string  `json:"name,omitempty"`
-	Voted  int     `json:"voted"`
-	Of     int     `json:"of"`
-	Share  float64 `json:"share"`
-}
-
 // Followees computes every followee's record per topic from h; a followee
 // is weak when the fallback filled more than threshold ballots because of
 // it. names maps neuron ids to known-neuron names (may be nil).
-func Followees(h History, threshold int, names map[uint64]string) []FolloweeRecord {
+func Followees(h History, threshold int, names map[uint64]string) []bot.FolloweeRecord {
 	seen := map[[2]uint64]time.Time{} // proposal, neuron → first seen voting
 	for _, v := range h.Votes {
 		if v.Vote != nns.VoteUnspecified {
@@ -60,7 +23,7 @@ func Followees(h History, threshold int, names map[uint64]string) []FolloweeReco
 		followee uint64
 		topic    nns.Topic
 	}
-	recs := map[key]*FolloweeRecord{}
+	recs := map[key]*bot.FolloweeRecord{}
 	leads := map[key][]time.Duration{}
 	props := map[key]map[uint64]bool{}
 	for _, b := range ballots(h.Decisions) {
@@ -73,7 +36,7 @@ func Followees(h History, threshold int, names map[uint64]string) []FolloweeReco
 			k := key{f, topic}
 			r := recs[k]
 			if r == nil {
-				r = &FolloweeRecord{Followee: f, Name: names[f], Topic: topic, TopicName: topic.String()}
+				r = &bot.FolloweeRecord{Followee: f, Name: names[f], Topic: topic, TopicName: topic.String()}
 				recs[k], props[k] = r, map[uint64]bool{}
 			}
 			r.Followers = addID(r.Followers, last.Neuron)
@@ -99,7 +62,7 @@ func Followees(h History, threshold int, names map[uint64]string) []FolloweeReco
 			}
 		}
 	}
-	out := make([]FolloweeRecord, 0, len(recs))
+	out := make([]bot.FolloweeRecord, 0, len(recs))
 	for k, r := range recs {
 		r.Share = ratio(r.Voted, r.Proposals)
 		r.MedianLead, r.WorstLead = medianWorst(leads[k])
@@ -130,7 +93,7 @@ func marginOf(b []bot.DecisionRecord) time.Time {
 
 // better ranks every neuron seen voting (followees, known neurons) by its
 // share of the topic's stored proposals, keeping up to three that beat r.
-func better(h History, topic nns.Topic, r *FolloweeRecord, names map[uint64]string) []Candidate {
+func better(h History, topic nns.Topic, r *bot.FolloweeRecord, names map[uint64]string) []bot.Candidate {
 	onTopic := map[uint64]bool{}
 	for _, p := range h.Proposals {
 		if p.Topic == topic {
@@ -149,10 +112,10 @@ func better(h History, topic nns.Topic, r *FolloweeRecord, names map[uint64]stri
 			mine++
 		}
 	}
-	var out []Candidate
+	var out []bot.Candidate
 	for n, c := range voted {
 		if c > mine {
-			out = append(out, Candidate{Neuron: n, Name: names[n], Voted: c, Of: len(onTopic), Share: ratio(c, len(onTopic))})
+			out = append(out, bot.Candidate{Neuron: n, Name: names[n], Voted: c, Of: len(onTopic), Share: ratio(c, len(onTopic))})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -47,6 +47,9 @@ type Options struct {
 	// this are pruned once a day (default 400 days, store.retention).
 	Retention time.Duration
 	DryRun    bool
+	// FolloweeFallbacks: followee_unreliable fires when a followee's
+	// silence made the fallback fill more ballots than this in 30 days.
+	FolloweeFallbacks int
 }
 
 func (o Options) withDefaults() Options {
@@ -202,18 +205,21 @@ type loopState struct {
 	known         map[string]uint64
 	knownAt       time.Time
 	knownVotesAt  time.Time // last read of the known neurons' votes (followlog.go)
-	econ          *Economics
-	neurons       map[uint64]Neuron // last successful read
-	neuronsAt     time.Time
-	checkedOnce   bool
-	particAt      time.Time
-	obsChanged    bool // observations recorded since the participation gauge was computed
-	warnedCtl     map[uint64]bool
-	loggedErr     time.Time
-	prunedAt      time.Time
-	firstTry      time.Time
-	audit         auditState // the reward audit's last maturity snapshot (audit.go)
-	supplyAt      time.Time  // the ledger's supply last recorded (records.go)
+	followeeCheck bool      // a fallback acted: check the followees next pass (followlog.go)
+	// followeeAlerted are the followee_unreliable keys fired by this process.
+	followeeAlerted map[string]bool
+	econ            *Economics
+	neurons         map[uint64]Neuron // last successful read
+	neuronsAt       time.Time
+	checkedOnce     bool
+	particAt        time.Time
+	obsChanged      bool // observations recorded since the participation gauge was computed
+	warnedCtl       map[uint64]bool
+	loggedErr       time.Time
+	prunedAt        time.Time
+	firstTry        time.Time
+	audit           auditState // the reward audit's last maturity snapshot (audit.go)
+	supplyAt        time.Time  // the ledger's supply last recorded (records.go)
 	// overrides are the stored overrides as last read, at overridesAt
 	// (zero: not yet read by this process); see readOverrides.
 	overrides   []policy.Override

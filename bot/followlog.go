@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
 )
@@ -30,6 +33,43 @@ type FolloweeVote struct {
 	SeenAt             time.Time
 }
 
+// FolloweeRecord is one followee's record on one topic, as the followers'
+// ballots saw it.
+type FolloweeRecord struct {
+	Followee  uint64    `json:"followee"`
+	Name      string    `json:"name,omitempty"`
+	Topic     nns.Topic `json:"-"`
+	TopicName string    `json:"topic"`
+	Followers []uint64  `json:"followers"`
+	// Proposals it was followed on, and how many of them it voted on
+	// before the follower's ballot was settled (by following or the
+	// fallback).
+	Proposals int     `json:"proposals"`
+	Voted     int     `json:"voted"`
+	Share     float64 `json:"share"`
+	// MedianLead and WorstLead: how long before the follower's deadline
+	// margin its vote was seen (negative: after). Seen is an upper bound
+	// of when it voted: the loop looks when it needs to.
+	MedianLead time.Duration `json:"median_lead_ns"`
+	WorstLead  time.Duration `json:"worst_lead_ns"`
+	// Fallbacks counts the follower ballots the fallback filled while this
+	// followee had not voted.
+	Fallbacks int  `json:"fallbacks"`
+	Weak      bool `json:"weak"`
+	// Better are neurons seen voting with a better share on the topic's
+	// stored proposals of the window, best first.
+	Better []Candidate `json:"better,omitempty"`
+}
+
+// Candidate is a neuron's voting record on one topic.
+type Candidate struct {
+	Neuron uint64  `json:"neuron"`
+	Name   string  `json:"name,omitempty"`
+	Voted  int     `json:"voted"`
+	Of     int     `json:"of"`
+	Share  float64 `json:"share"`
+}
+
 // decisionInput is what the policy decided bp on, as a backtest replays it
 // (policy.Decide through PolicyDecider, without the policy).
 func decisionInput(bp BallotPlan, state map[uint64]Neuron, now time.Time) *policy.Input {
@@ -48,6 +88,10 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 	log, ok := b.store.(FollowingLog)
 	if !ok {
 		return
+	}
+	if b.followeeCheck {
+		b.followeeCheck = false // the fallbacks of the last pass are recorded by now
+		b.checkFollowees(ctx, now)
 	}
 	var fills []FollowingFill
 	var votes []FolloweeVote
@@ -73,7 +117,7 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 				}
 			}
 		case bp.Due && bp.Decision.Fallback:
-			fallbackDue = true
+			fallbackDue, b.followeeCheck = true, true
 			for f, v := range p.FolloweeVotes {
 				if v != nns.VoteUnspecified {
 					votes = append(votes, FolloweeVote{Proposal: p.ID, Followee: f, Topic: p.Topic, Vote: v, SeenAt: now})
@@ -111,4 +155,80 @@ func (b *Bot) knownVotes(ctx context.Context, fallbackDue bool, now time.Time) [
 		}
 	}
 	return votes
+}
+
+// FolloweeReporter is a Store that can also compute the followees' records
+// (backtest.Followees over its history); *store.Store implements it.
+type FolloweeReporter interface {
+	FolloweeRecords(ctx context.Context, since time.Time, threshold int) ([]FolloweeRecord, error)
+}
+
+// followeeWindow is how far back followee_unreliable counts fallbacks.
+const followeeWindow = 30 * 24 * time.Hour
+
+// checkFollowees fires followee_unreliable for every followee whose silence
+// made the fallback fill more than Options.FolloweeFallbacks ballots on a
+// topic in the window: an event, at most one a week per followee and topic.
+func (b *Bot) checkFollowees(ctx context.Context, now time.Time) {
+	r, ok := b.store.(FolloweeReporter)
+	if !ok {
+		return
+	}
+	_, opts := b.settings()
+	recs, err := r.FolloweeRecords(ctx, now.Add(-followeeWindow), opts.FolloweeFallbacks)
+	if err != nil {
+		b.log.Warn().Err(err).Msg("followee records")
+		return
+	}
+	names := make(map[uint64]string, len(b.known))
+	for name, id := range b.known {
+		names[id] = name
+	}
+	for _, rec := range recs {
+		if !rec.Weak {
+			continue
+		}
+		a := followeeAlert(rec, names, now)
+		if b.followeeAlerted[a.Key] {
+			continue
+		}
+		if b.followeeAlerted == nil {
+			b.followeeAlerted = map[string]bool{}
+		}
+		b.followeeAlerted[a.Key] = true
+		b.fire(ctx, a)
+	}
+}
+
+// followeeAlert tells which followee made the fallback act, how often, and
+// which neurons voted more on the topic.
+func followeeAlert(rec FolloweeRecord, names map[uint64]string, now time.Time) alert.Alert {
+	who := neuronName(rec.Followee, names)
+	week := now.Unix() / int64(7*24*time.Hour/time.Second)
+	var followers []string
+	for _, f := range rec.Followers {
+		followers = append(followers, fmt.Sprint(f))
+	}
+	text := fmt.Sprintf("Followee %s voted on %d of the %d %s proposals it was followed on by neuron %s in the last 30 days; "+
+		"the fallback had to fill %d ballots because it had not voted.", who, rec.Voted, rec.Proposals, rec.TopicName,
+		strings.Join(followers, ", "), rec.Fallbacks)
+	if len(rec.Better) > 0 {
+		var better []string
+		for _, c := range rec.Better {
+			better = append(better, fmt.Sprintf("%s (%d of %d)", neuronName(c.Neuron, names), c.Voted, c.Of))
+		}
+		text += " Neurons that voted more on " + rec.TopicName + ": " + strings.Join(better, ", ") + "."
+	}
+	text += " Consider another followee for this topic (policies.*.following); votebot followees shows every record."
+	return alert.Alert{Kind: alert.KindFolloweeUnreliable, Severity: alert.SeverityWarning, Topic: rec.TopicName,
+		Key:      fmt.Sprintf("%s/topic%d/week%d", alert.KeyFor(alert.KindFolloweeUnreliable, rec.Followee, 0), int(rec.Topic), week),
+		Headline: fmt.Sprintf("Followee %s unreliable on %s: %d fallbacks", who, rec.TopicName, rec.Fallbacks),
+		Text:     text}
+}
+
+func neuronName(id uint64, names map[uint64]string) string {
+	if n := names[id]; n != "" {
+		return fmt.Sprintf("%d (%s)", id, n)
+	}
+	return fmt.Sprint(id)
 }

@@ -265,7 +265,8 @@ func DeciderFor(cfg *config.Config) bot.PolicyDecider {
 func OptionsFor(cfg *config.Config) bot.Options {
 	o := bot.Options{PollInterval: cfg.PollInterval, AtRiskThreshold: cfg.Alerts.Thresholds.AtRiskBefore,
 		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention,
-		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady}
+		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady,
+		FolloweeFallbacks: cfg.Alerts.Thresholds.FolloweeFallbacks}
 	for _, n := range cfg.Neurons {
 		o.Neurons = append(o.Neurons, bot.NeuronConfig{ID: n.ID, Alias: n.Alias})
 	}

@@ -3,11 +3,13 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/backtest"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/daemon"
@@ -40,6 +42,7 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 	}
 	e.loadConfig(raw)
 	week.Compress(e.cfg)
+	e.cfg.Alerts.Thresholds.FolloweeFallbacks = 1
 	inUse := e.cfg
 	app := e.assemble(func(o *bot.Options) { o.PollInterval = 250 * time.Millisecond })
 	defer app.Close()
@@ -103,7 +106,7 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 
 	// Followees: CodeGov is weak for cold, with a better neuron beside it.
 	recs := backtest.Followees(h, 0, nil)
-	var weak *backtest.FolloweeRecord
+	var weak *bot.FolloweeRecord
 	for i, r := range recs {
 		t.Logf("followee %d on %s: voted %d/%d, fallbacks %d, better %+v", r.Followee, r.TopicName, r.Voted, r.Proposals, r.Fallbacks, r.Better)
 		// ExchangeRate votes are not in any neuron's recent ballots (NNS
@@ -117,6 +120,20 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 	}
 	if weak == nil {
 		t.Fatal("CodeGov, silent from hour 30, is not flagged weak on any topic")
+	}
+	// The loop alerted it (more than 1 fallback: ExchangeRate), and nothing of DFINITY's.
+	fired := e.alerts.keys(alert.KindFolloweeUnreliable)
+	codegov, dfinity := 0, 0
+	for k := range fired {
+		switch {
+		case strings.HasPrefix(k, alert.KeyFor(alert.KindFolloweeUnreliable, demo.CodeGov, 0)+"/"):
+			codegov++
+		case strings.HasPrefix(k, alert.KeyFor(alert.KindFolloweeUnreliable, demo.DFINITY, 0)+"/"):
+			dfinity++
+		}
+	}
+	if codegov == 0 || dfinity != 0 {
+		t.Errorf("followee_unreliable fired %v: want CodeGov's, not DFINITY's", fired)
 	}
 	if weak.Fallbacks < 1 || len(weak.Better) == 0 || weak.Better[0].Neuron != demo.DFINITY {
 		t.Errorf("CodeGov on %s: %d fallbacks, better %+v; want its fallbacks counted and DFINITY suggested", weak.TopicName, weak.Fallbacks, weak.Better)

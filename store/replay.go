@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/votebot/votebot/backtest"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
@@ -196,3 +197,15 @@ WHERE created_at >= ? ORDER BY id`, unixNano(since))
 }
 
 var _ bot.FollowingLog = (*Store)(nil)
+
+// FolloweeRecords implements bot.FolloweeReporter: backtest.Followees over the history of the
+// proposals created at or after since.
+func (s *Store) FolloweeRecords(ctx context.Context, since time.Time, threshold int) ([]bot.FolloweeRecord, error) {
+	h, err := backtest.Load(ctx, s, since)
+	if err != nil {
+		return nil, err
+	}
+	return backtest.Followees(h, threshold, nil), nil
+}
+
+var _ bot.FolloweeReporter = (*Store)(nil)

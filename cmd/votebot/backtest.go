@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/votebot/votebot/backtest"
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/internal/duration"
@@ -149,7 +150,7 @@ func writeBacktest(w io.Writer, res backtest.Result, all bool) error {
 	return tw.Flush()
 }
 
-func writeFollowees(w io.Writer, recs []backtest.FolloweeRecord) error {
+func writeFollowees(w io.Writer, recs []bot.FolloweeRecord) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "FOLLOWEE\tTOPIC\tFOLLOWERS\tVOTED\tLEAD (MEDIAN)\tLEAD (WORST)\tFALLBACKS\tBETTER ON THE TOPIC\t")
 	for _, r := range recs {
