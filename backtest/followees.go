@@ -26,8 +26,10 @@ func Followees(h History, threshold int, names map[uint64]string) []bot.Followee
 	recs := map[key]*bot.FolloweeRecord{}
 	leads := map[key][]time.Duration{}
 	props := map[key]map[uint64]bool{}
+	decided := map[[2]uint64]bool{}
 	for _, b := range ballots(h.Decisions) {
 		last := b[len(b)-1]
+		decided[[2]uint64{last.Proposal, last.Neuron}] = true
 		in := last.Input
 		topic := in.Proposal.Topic
 		margin := marginOf(b)
@@ -59,6 +61,30 @@ func Followees(h History, threshold int, names map[uint64]string) []bot.Followee
 				if !margin.IsZero() {
 					leads[k] = append(leads[k], margin.Sub(at))
 				}
+			}
+		}
+	}
+	// Ballots following filled before the loop decided anything on them:
+	// the followees voted in time; no margin was computed to time them by.
+	for _, f := range h.Fills {
+		if decided[[2]uint64{f.Proposal, f.Neuron}] {
+			continue
+		}
+		for _, id := range f.Followees {
+			k := key{id, f.Topic}
+			r := recs[k]
+			if r == nil {
+				r = &bot.FolloweeRecord{Followee: id, Name: names[id], Topic: f.Topic, TopicName: f.Topic.String()}
+				recs[k], props[k] = r, map[uint64]bool{}
+			}
+			r.Followers = addID(r.Followers, f.Neuron)
+			if props[k][f.Proposal] {
+				continue
+			}
+			props[k][f.Proposal] = true
+			r.Proposals++
+			if _, ok := seen[[2]uint64{f.Proposal, id}]; ok {
+				r.Voted++
 			}
 		}
 	}

@@ -18,11 +18,14 @@ type FollowingLog interface {
 	RecordFollowing(ctx context.Context, fills []FollowingFill, votes []FolloweeVote) error
 }
 
-// FollowingFill is a ballot first seen filled by following (not by the bot).
+// FollowingFill is a ballot first seen filled by following (not by the bot),
+// with the neuron's followees on the proposal's topic then.
 type FollowingFill struct {
 	Proposal, Neuron uint64
 	Vote             nns.Vote
 	At               time.Time
+	Topic            nns.Topic
+	Followees        []uint64
 }
 
 // FolloweeVote is a followee's vote on a proposal, as first seen.
@@ -102,8 +105,16 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 		switch {
 		case bp.Outcome == BallotFollowing && !b.marks.has(ballotKey{bp.Neuron.ID, p.ID}, markObserved) &&
 			!b.isDirect(ballotKey{bp.Neuron.ID, p.ID}):
-			fills = append(fills, FollowingFill{Proposal: p.ID, Neuron: bp.Neuron.ID, Vote: bp.Vote, At: now})
-			for _, f := range policy.EffectiveFollowees(state[bp.Neuron.ID].Followees, p.Topic) {
+			fs := policy.EffectiveFollowees(state[bp.Neuron.ID].Followees, p.Topic)
+			fills = append(fills, FollowingFill{Proposal: p.ID, Neuron: bp.Neuron.ID, Vote: bp.Vote, At: now,
+				Topic: p.Topic, Followees: fs})
+			if len(fs) == 1 {
+				// One followee filled it: it voted so, whatever its recent
+				// ballots show (they never list ExchangeRate).
+				votes = append(votes, FolloweeVote{Proposal: p.ID, Followee: fs[0], Topic: p.Topic, Vote: bp.Vote, SeenAt: now})
+				continue
+			}
+			for _, f := range fs {
 				rb, read := recent[f]
 				if !read {
 					var err error

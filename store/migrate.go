@@ -221,6 +221,8 @@ CREATE TABLE following_fills (
 	neuron_id   INTEGER NOT NULL,
 	vote        INTEGER NOT NULL,
 	filled_at   INTEGER NOT NULL,
+	topic       INTEGER NOT NULL,
+	followees   TEXT    NOT NULL, -- the neuron's followees on the topic then, comma-separated
 	PRIMARY KEY (proposal_id, neuron_id)
 );
 `,

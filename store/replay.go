@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/votebot/votebot/backtest"
@@ -128,8 +129,8 @@ func (s *Store) RecordFollowing(ctx context.Context, fills []bot.FollowingFill, 
 	}
 	defer func() { _ = tx.Rollback() }()
 	for _, f := range fills {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO following_fills (proposal_id, neuron_id, vote, filled_at)
-VALUES (?, ?, ?, ?)`, id64(f.Proposal), id64(f.Neuron), int64(f.Vote), unixNano(f.At)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO following_fills (proposal_id, neuron_id, vote, filled_at, topic, followees)
+VALUES (?, ?, ?, ?, ?, ?)`, id64(f.Proposal), id64(f.Neuron), int64(f.Vote), unixNano(f.At), int64(f.Topic), joinIDs(f.Followees)); err != nil {
 			return fmt.Errorf("record following fill %d/%d: %w", f.Proposal, f.Neuron, err)
 		}
 	}
@@ -149,11 +150,19 @@ VALUES (?, ?, ?, ?, ?)`, id64(v.Proposal), id64(v.Followee), int64(v.Topic), int
 func (s *Store) FollowingFills(ctx context.Context, since time.Time) ([]bot.FollowingFill, error) {
 	out, err := queryAll(ctx, s, func(row rowScanner) (bot.FollowingFill, error) {
 		var f bot.FollowingFill
-		var pid, nid, vote, at int64
-		err := row.Scan(&pid, &nid, &vote, &at)
+		var pid, nid, vote, at, topic int64
+		var followees string
+		if err := row.Scan(&pid, &nid, &vote, &at, &topic, &followees); err != nil {
+			return f, err
+		}
 		f.Proposal, f.Neuron, f.Vote, f.At = uint64(pid), uint64(nid), nns.Vote(vote), fromUnixNano(at)
-		return f, err
-	}, `SELECT f.proposal_id, f.neuron_id, f.vote, f.filled_at FROM following_fills f
+		f.Topic = nns.Topic(topic)
+		var err error
+		if f.Followees, err = splitIDs(followees); err != nil {
+			return f, fmt.Errorf("following fill %d/%d: %w", pid, nid, err)
+		}
+		return f, nil
+	}, `SELECT f.proposal_id, f.neuron_id, f.vote, f.filled_at, f.topic, f.followees FROM following_fills f
 JOIN proposals p ON p.id = f.proposal_id WHERE p.created_at >= ? ORDER BY f.proposal_id, f.neuron_id`, unixNano(since))
 	if err != nil {
 		return nil, fmt.Errorf("list following fills: %w", err)
@@ -209,3 +218,26 @@ func (s *Store) FolloweeRecords(ctx context.Context, since time.Time, threshold 
 }
 
 var _ bot.FolloweeReporter = (*Store)(nil)
+
+func joinIDs(ids []uint64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatUint(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func splitIDs(s string) ([]uint64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []uint64
+	for _, part := range strings.Split(s, ",") {
+		id, err := strconv.ParseUint(part, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("followee %q: %w", part, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}

@@ -63,7 +63,7 @@ func newFolloweesCmd(s Streams) *cobra.Command {
 	var threshold int
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "followees [-c FILE] [--since 30d] [--threshold 1] [--json]",
+		Use:   "followees [-c FILE] [--since 30d] [--threshold N] [--json]",
 		Short: "How reliable each followee of the configured neurons has been, per topic",
 		Long: `Per followee and topic, from the state database: the share of proposals it voted on
 before the follower's ballot was settled, how long before the follower's deadline
@@ -82,6 +82,9 @@ the topic over the same window.`,
 			if err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("threshold") {
+				threshold = cfg.Alerts.Thresholds.FolloweeFallbacks
+			}
 			recs := backtest.Followees(h, threshold, nil)
 			if asJSON {
 				return writeJSON(s.Out, recs)
@@ -92,7 +95,7 @@ the topic over the same window.`,
 	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().StringVar(&since, "since", "30d", "window: proposals made in it (<n>d or a duration)")
 	cmd.Flags().StringVar(&storePath, "store-path", "", "the state database (default: the config's store.path)")
-	cmd.Flags().IntVar(&threshold, "threshold", 1, "a followee is weak when the fallback filled more ballots than this because of it")
+	cmd.Flags().IntVar(&threshold, "threshold", 0, "a followee is weak when the fallback filled more ballots than this because of it (default: alerts.thresholds.followee_fallbacks)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
 	return cmd
 }
@@ -206,4 +209,29 @@ func pct(a, b int) float64 {
 func policyOf(cfg *config.Config) func(uint64) *policy.Policy {
 	d := daemon.DeciderFor(cfg)
 	return func(n uint64) *policy.Policy { return d.ByNeuron[n] }
+}
+
+// historyNotes says which rules never matched and which followees never voted in the stored
+// history (`plan`, `config validate`); nothing when there is no state database yet. A database
+// that cannot be read is a note too: neither command needs it.
+func historyNotes(ctx context.Context, cfg *config.Config) []string {
+	if _, err := os.Stat(cfg.Store.Path); err != nil {
+		return nil
+	}
+	st, err := store.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return []string{fmt.Sprintf("the stored history was not read: %v", err)}
+	}
+	defer st.Close()
+	h, err := backtest.Load(ctx, st, time.Time{})
+	if err != nil {
+		return []string{fmt.Sprintf("the stored history was not read: %v", err)}
+	}
+	return backtest.Unused(h, cfg.Policies)
+}
+
+func printHistoryNotes(w io.Writer, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintln(w, "history: "+n)
+	}
 }

@@ -64,7 +64,11 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if format == "json" {
 				return writePlanJSON(s.Out, plans, view.all)
 			}
-			return writePlanTable(s.Out, plans, time.Now(), view)
+			if err := writePlanTable(s.Out, plans, time.Now(), view); err != nil {
+				return err
+			}
+			printHistoryNotes(s.Err, historyNotes(cmd.Context(), cfg))
+			return nil
 		},
 	}
 	addConfigFlag(cmd.Flags(), &configPath)
