@@ -23,16 +23,26 @@ import (
 )
 
 func newBacktestCmd(s Streams) *cobra.Command {
-	var configPath, since, storePath string
+	var configPath, since, storePath, proposals string
 	var asJSON, all bool
 	cmd := &cobra.Command{
-		Use:   "backtest -c NEW.yaml [--since 90d] [--store-path FILE] [--all] [--json]",
+		Use:   "backtest -c NEW.yaml [--since 90d] [--proposals FILE] [--store-path FILE] [--all] [--json]",
 		Short: "Replay a configuration's policies over the stored history: what it would have voted (votes nothing)",
 		Long: `Replay the policies of NEW.yaml (policy.Decide, as the daemon runs it) over the
 proposals the state database holds: per proposal and neuron, what NEW would have
 done against what the daemon decided and what was cast, the rule that decided,
 where they differ, and the participation NEW would have had. No network call,
-no vote. Decisions recorded before votebot kept their input are not replayed.`,
+no vote. Decisions recorded before votebot kept their input are not replayed, nor
+ballots following filled before the daemon decided anything on them.
+
+--proposals FILE adds the proposals of an export in the public dashboard's JSON
+shape (ic-api.internetcomputer.org/api/v3/proposals: proposal_id, topic, action,
+proposer, title, summary, proposal_timestamp_seconds, deadline_timestamp_seconds,
+latest_tally, known_neurons_ballots) that the database does not hold: each
+configured neuron is decided with its policy, its followees being the policy's
+following (names resolved with the export's known neurons) and their votes the
+known neurons' ballots. The export has no vote times: followees whose votes
+decide are taken to have voted before the margin; the tally is the final one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(s, configPath)
@@ -44,6 +54,11 @@ no vote. Decisions recorded before votebot kept their input are not replayed.`,
 				return err
 			}
 			res := backtest.Replay(h, policyOf(cfg))
+			if proposals != "" {
+				if res, err = withExport(res, h, cfg, proposals); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				return writeJSON(s.Out, res)
 			}
@@ -53,6 +68,7 @@ no vote. Decisions recorded before votebot kept their input are not replayed.`,
 	addConfigFlag(cmd.Flags(), &configPath)
 	cmd.Flags().StringVar(&since, "since", "90d", "replay proposals made in this window (<n>d or a duration)")
 	cmd.Flags().StringVar(&storePath, "store-path", "", "the state database (default: the config's store.path)")
+	cmd.Flags().StringVar(&proposals, "proposals", "", "also replay the proposals of this dashboard JSON export")
 	cmd.Flags().BoolVar(&all, "all", false, "list every ballot, not only those that change")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
 	return cmd
@@ -129,13 +145,19 @@ func writeJSON(w io.Writer, v any) error {
 func writeBacktest(w io.Writer, res backtest.Result, all bool) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROPOSAL\tNEURON\tTOPIC\tRECORDED\tNEW\tNEW RULE\t")
-	rows, changed := 0, 0
+	rows, changed, exported := 0, 0, 0
 	for _, r := range res.Rows {
-		rows++
-		if r.Differs {
+		fromExport := r.Recorded.Action == "unknown"
+		switch {
+		case fromExport:
+			exported++
+		case r.Differs:
+			rows++
 			changed++
+		default:
+			rows++
 		}
-		if !all && !r.Differs {
+		if !all && !r.Differs && !fromExport {
 			continue
 		}
 		mark := ""
@@ -145,7 +167,11 @@ func writeBacktest(w io.Writer, res backtest.Result, all bool) error {
 		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s%s\t%s\t\n", r.Proposal, r.Neuron, r.Topic, describe(r.Recorded), mark,
 			describe(r.New), orDash(r.New.Rule))
 	}
-	fmt.Fprintf(tw, "\n%d ballots replayed, %d change.\n\nNEURON\tBALLOTS\tFILLED (RECORDED)\tFILLED (NEW)\t\n", rows, changed)
+	fmt.Fprintf(tw, "\n%d ballots replayed, %d change.\n", rows, changed)
+	if exported > 0 {
+		fmt.Fprintf(tw, "%d ballots of exported proposals the state database does not hold, decided (not counted below).\n", exported)
+	}
+	fmt.Fprintf(tw, "\nNEURON\tBALLOTS\tFILLED (RECORDED)\tFILLED (NEW)\t\n")
 	for _, p := range res.Participation {
 		fmt.Fprintf(tw, "%d\t%d\t%d (%.0f%%)\t%d (%.0f%%)\t\n", p.Neuron, p.Ballots, p.Recorded, pct(p.Recorded, p.Ballots),
 			p.New, pct(p.New, p.Ballots))
@@ -234,4 +260,26 @@ func printHistoryNotes(w io.Writer, notes []string) {
 	for _, n := range notes {
 		fmt.Fprintln(w, "history: "+n)
 	}
+}
+
+// withExport adds the export's proposals the store does not hold to res.
+func withExport(res backtest.Result, h backtest.History, cfg *config.Config, path string) (backtest.Result, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return res, fmt.Errorf("--proposals: %w", err)
+	}
+	xs, err := backtest.ParseExport(data)
+	if err != nil {
+		return res, fmt.Errorf("--proposals %s: %w", path, err)
+	}
+	held := map[uint64]bool{}
+	for _, p := range h.Proposals {
+		held[p.ID] = true
+	}
+	var neurons []uint64
+	for _, n := range cfg.Neurons {
+		neurons = append(neurons, n.ID)
+	}
+	res.Rows = append(res.Rows, backtest.ReplayExport(xs, neurons, policyOf(cfg), held)...)
+	return res, nil
 }
