@@ -206,6 +206,7 @@ type loopState struct {
 	knownAt       time.Time
 	knownVotesAt  time.Time // last read of the known neurons' votes (followlog.go)
 	followeeCheck bool      // a fallback acted: check the followees next pass (followlog.go)
+	followeesAt   time.Time // when the followees were last checked (followlog.go)
 	// followeeAlerted are the followee_unreliable keys fired by this process.
 	followeeAlerted map[string]bool
 	econ            *Economics

@@ -92,8 +92,10 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 	if !ok {
 		return
 	}
-	if b.followeeCheck {
-		b.followeeCheck = false // the fallbacks of the last pass are recorded by now
+	// After a fallback acted (its decision is recorded by the next pass),
+	// else hourly, which keeps the metrics current.
+	if _, opts := b.settings(); b.followeeCheck || now.Sub(b.followeesAt) >= opts.KnownNeuronsTTL {
+		b.followeeCheck, b.followeesAt = false, now
 		b.checkFollowees(ctx, now)
 	}
 	var fills []FollowingFill
@@ -174,6 +176,12 @@ type FolloweeReporter interface {
 	FolloweeRecords(ctx context.Context, since time.Time, threshold int) ([]FolloweeRecord, error)
 }
 
+// FolloweeMetrics is a Metrics that also publishes the followees' records;
+// metrics.Metrics implements it.
+type FolloweeMetrics interface {
+	FolloweesChecked(recs []FolloweeRecord)
+}
+
 // followeeWindow is how far back followee_unreliable counts fallbacks.
 const followeeWindow = 30 * 24 * time.Hour
 
@@ -190,6 +198,9 @@ func (b *Bot) checkFollowees(ctx context.Context, now time.Time) {
 	if err != nil {
 		b.log.Warn().Err(err).Msg("followee records")
 		return
+	}
+	if m, ok := b.metrics.(FolloweeMetrics); ok {
+		m.FolloweesChecked(recs)
 	}
 	names := make(map[uint64]string, len(b.known))
 	for name, id := range b.known {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/rs/zerolog"
 
 	"github.com/votebot/votebot/alert"
@@ -134,6 +135,11 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 	}
 	if codegov == 0 || dfinity != 0 {
 		t.Errorf("followee_unreliable fired %v: want CodeGov's, not DFINITY's", fired)
+	}
+	// The loop's last check published the records; a fallback after it may
+	// still be uncounted there, never one more.
+	if got := testutil.ToFloat64(app.Metrics.FolloweeFallbacks.WithLabelValues("28", nns.TopicExchangeRate.String())); got < 2 {
+		t.Errorf("votebot_followee_fallbacks{followee=28,topic=ExchangeRate} = %v, want CodeGov's 2", got)
 	}
 	if weak.Fallbacks < 1 || len(weak.Better) == 0 || weak.Better[0].Neuron != demo.DFINITY {
 		t.Errorf("CodeGov on %s: %d fallbacks, better %+v; want its fallbacks counted and DFINITY suggested", weak.TopicName, weak.Fallbacks, weak.Better)
