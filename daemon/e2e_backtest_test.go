@@ -141,6 +141,14 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 	if got := testutil.ToFloat64(app.Metrics.FolloweeFallbacks.WithLabelValues("28", nns.TopicExchangeRate.String())); got < 2 {
 		t.Errorf("votebot_followee_fallbacks{followee=28,topic=ExchangeRate} = %v, want CodeGov's 2", got)
 	}
+	// The console's history page lists CodeGov weak, first.
+	hist, err := app.ConsoleSource().History(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist.Followees) == 0 || !hist.Followees[0].Weak || hist.Followees[0].Neuron != demo.CodeGov {
+		t.Errorf("console followees %+v: want CodeGov weak first", hist.Followees)
+	}
 	if weak.Fallbacks < 1 || len(weak.Better) == 0 || weak.Better[0].Neuron != demo.DFINITY {
 		t.Errorf("CodeGov on %s: %d fallbacks, better %+v; want its fallbacks counted and DFINITY suggested", weak.TopicName, weak.Fallbacks, weak.Better)
 	}
