@@ -92,6 +92,7 @@ func Followees(h History, threshold int, names map[uint64]string) []bot.Followee
 	for k, r := range recs {
 		r.Share = ratio(r.Voted, r.Proposals)
 		r.MedianLead, r.WorstLead = medianWorst(leads[k])
+		r.Timed = len(leads[k])
 		r.Weak = r.Fallbacks > threshold
 		if r.Weak {
 			r.Better = better(h, k.topic, r, names)

@@ -55,6 +55,9 @@ type FolloweeRecord struct {
 	// of when it voted: the loop looks when it needs to.
 	MedianLead time.Duration `json:"median_lead_ns"`
 	WorstLead  time.Duration `json:"worst_lead_ns"`
+	// Timed is how many votes the leads are of: those on ballots the loop
+	// decided on (a margin was computed); 0 when none.
+	Timed int `json:"timed"`
 	// Fallbacks counts the follower ballots the fallback filled while this
 	// followee had not voted.
 	Fallbacks int  `json:"fallbacks"`

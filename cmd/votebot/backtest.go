@@ -195,7 +195,7 @@ func writeFollowees(w io.Writer, recs []bot.FolloweeRecord) error {
 			weak = " WEAK"
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%d\t%d/%d (%.0f%%)\t%s\t%s\t%d%s\t%s\t\n", r.Followee, r.TopicName, len(r.Followers),
-			r.Voted, r.Proposals, 100*r.Share, lead(r.MedianLead, r.Voted), lead(r.WorstLead, r.Voted), r.Fallbacks, weak, orDash(better))
+			r.Voted, r.Proposals, 100*r.Share, lead(r.MedianLead, r.Timed), lead(r.WorstLead, r.Timed), r.Fallbacks, weak, orDash(better))
 	}
 	return tw.Flush()
 }
@@ -210,8 +210,8 @@ func describe(o backtest.Outcome) string {
 	return o.Action
 }
 
-func lead(d time.Duration, voted int) string {
-	if voted == 0 {
+func lead(d time.Duration, timed int) string {
+	if timed == 0 {
 		return "-"
 	}
 	return d.Round(time.Second).String()
