@@ -26,6 +26,9 @@ type History struct {
 	// Proposals every stored proposal of the window (the followee report).
 	Votes     []bot.FolloweeVote
 	Proposals []policy.Proposal
+	// Until is when the history ends (zero: no end): a replay does not act
+	// after it, so a ballot still open stays as the loop last left it.
+	Until time.Time
 }
 
 // Outcome is how a ballot ended, or would have.
@@ -106,7 +109,7 @@ func Replay(h History, policyOf func(neuron uint64) *policy.Policy) Result {
 		row := Row{Proposal: first.Proposal, Neuron: first.Neuron, Topic: first.Input.Proposal.Topic,
 			Title: first.Input.Proposal.Title}
 		row.Recorded = recorded(recs, fill)
-		row.New = simulate(recs, fill, policyOf(first.Neuron), h.Overrides)
+		row.New = simulate(recs, fill, policyOf(first.Neuron), h.Overrides, h.Until)
 		row.Differs = !row.Recorded.Same(row.New)
 		res.Rows = append(res.Rows, row)
 	}
@@ -158,8 +161,8 @@ func outcome(d policy.Decision, at time.Time) Outcome {
 // (each record's time, with what it saw then), at the moments pol itself
 // would have acted (its vote delay or deadline margin: with what the loop
 // saw next, else last) and when following filled the ballot. It stops at
-// the first vote, skip or fill.
-func simulate(recs []bot.DecisionRecord, fill *bot.FollowingFill, pol *policy.Policy, overrides []policy.Override) Outcome {
+// the first vote, skip or fill, or at until.
+func simulate(recs []bot.DecisionRecord, fill *bot.FollowingFill, pol *policy.Policy, overrides []policy.Override, until time.Time) Outcome {
 	t := recs[0].At
 	for {
 		if fill != nil && !t.Before(fill.At) {
@@ -184,7 +187,7 @@ func simulate(recs []bot.DecisionRecord, fill *bot.FollowingFill, pol *policy.Po
 		if fill != nil {
 			consider(fill.At)
 		}
-		if next.IsZero() {
+		if next.IsZero() || (!until.IsZero() && next.After(until)) {
 			return outcome(d, t)
 		}
 		t = next

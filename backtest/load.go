@@ -18,9 +18,10 @@ type Source interface {
 	Overrides(ctx context.Context) ([]policy.Override, error)
 }
 
-// Load reads the history of the proposals created at or after since.
-func Load(ctx context.Context, src Source, since time.Time) (History, error) {
-	var h History
+// Load reads the history of the proposals created at or after since, as of
+// now (History.Until).
+func Load(ctx context.Context, src Source, since, now time.Time) (History, error) {
+	h := History{Until: now}
 	var err error
 	if h.Decisions, err = src.DecisionHistory(ctx, since); err != nil {
 		return h, fmt.Errorf("backtest: %w", err)

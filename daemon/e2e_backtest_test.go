@@ -53,7 +53,7 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h, err := backtest.Load(context.Background(), app.Store, time.Time{})
+	h, err := backtest.Load(context.Background(), app.Store, time.Time{}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -210,7 +210,7 @@ var _ bot.FollowingLog = (*Store)(nil)
 // FolloweeRecords implements bot.FolloweeReporter: backtest.Followees over the history of the
 // proposals created at or after since.
 func (s *Store) FolloweeRecords(ctx context.Context, since time.Time, threshold int) ([]bot.FolloweeRecord, error) {
-	h, err := backtest.Load(ctx, s, since)
+	h, err := backtest.Load(ctx, s, since, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -133,7 +133,7 @@ func loadHistory(ctx context.Context, cfg *config.Config, path, since string) (b
 		return backtest.History{}, fmt.Errorf("open the state database: %w", err)
 	}
 	defer st.Close()
-	return backtest.Load(ctx, st, time.Now().Add(-window))
+	return backtest.Load(ctx, st, time.Now().Add(-window), time.Now())
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -249,7 +249,7 @@ func historyNotes(ctx context.Context, cfg *config.Config) []string {
 		return []string{fmt.Sprintf("the stored history was not read: %v", err)}
 	}
 	defer st.Close()
-	h, err := backtest.Load(ctx, st, time.Time{})
+	h, err := backtest.Load(ctx, st, time.Time{}, time.Now())
 	if err != nil {
 		return []string{fmt.Sprintf("the stored history was not read: %v", err)}
 	}
