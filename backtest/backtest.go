@@ -6,6 +6,7 @@
 package backtest
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -42,6 +43,31 @@ type Outcome struct {
 	Source string    `json:"source"`
 	Reason string    `json:"reason"`
 	At     time.Time `json:"at"`
+}
+
+// MarshalJSON writes the vote and topic by name.
+func (o Outcome) MarshalJSON() ([]byte, error) {
+	type plain Outcome
+	return json.Marshal(struct {
+		plain
+		Vote string `json:"vote,omitempty"`
+	}{plain(o), voteName(o.Vote)})
+}
+
+func voteName(v nns.Vote) string {
+	if v == nns.VoteUnspecified {
+		return ""
+	}
+	return v.String()
+}
+
+// MarshalJSON writes the topic by name.
+func (r Row) MarshalJSON() ([]byte, error) {
+	type plain Row
+	return json.Marshal(struct {
+		plain
+		Topic string `json:"topic"`
+	}{plain(r), r.Topic.String()})
 }
 
 // Same reports whether two outcomes are the same decision (what, which

@@ -77,7 +77,7 @@ func TestBacktestCommand(t *testing.T) {
 		t.Errorf("changed: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = runCLI(t, "backtest", "-c", changed, "--json")
-	if code != 0 || !strings.Contains(out, `"differs": true`) {
+	if code != 0 || !strings.Contains(out, `"differs": true`) || !strings.Contains(out, `"vote": "No"`) || !strings.Contains(out, `"topic": "Governance"`) {
 		t.Errorf("--json: exit %d\n%s", code, out)
 	}
 	if code, _, errs := runCLI(t, "backtest", "-c", inUse, "--since", "soon"); code == 0 || !strings.Contains(errs, "--since") {
