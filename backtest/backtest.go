@@ -139,8 +139,37 @@ func Replay(h History, policyOf func(neuron uint64) *policy.Policy) Result {
 		row.Differs = !row.Recorded.Same(row.New)
 		res.Rows = append(res.Rows, row)
 	}
+	res.Rows = append(res.Rows, filledFirst(h)...)
+	sort.SliceStable(res.Rows, func(i, j int) bool {
+		a, b := res.Rows[i], res.Rows[j]
+		return a.Proposal < b.Proposal || a.Proposal == b.Proposal && a.Neuron < b.Neuron
+	})
 	res.Participation = participation(res.Rows)
 	return res
+}
+
+// filledFirst are the ballots following filled before the loop decided
+// anything on them: no policy could have acted before the fill either (the
+// loop first saw them filled), so any policy leaves them followed.
+func filledFirst(h History) []Row {
+	decided := map[[2]uint64]bool{}
+	for _, d := range h.Decisions {
+		decided[[2]uint64{d.Proposal, d.Neuron}] = true
+	}
+	titles := map[uint64]string{}
+	for _, p := range h.Proposals {
+		titles[p.ID] = p.Title
+	}
+	var rows []Row
+	for _, f := range h.Fills {
+		if decided[[2]uint64{f.Proposal, f.Neuron}] {
+			continue
+		}
+		o := followed(f)
+		rows = append(rows, Row{Proposal: f.Proposal, Topic: f.Topic, Title: titles[f.Proposal], Neuron: f.Neuron,
+			Recorded: o, New: o})
+	}
+	return rows
 }
 
 // ballots splits the records into one slice per ballot, keeping order.

@@ -63,8 +63,8 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 
 	// Identity: the config in use.
 	same := backtest.Replay(h, policyOf(daemon.DeciderFor(inUse).ByNeuron))
-	if len(same.Rows) < 20 {
-		t.Fatalf("%d ballots replayed, want most of the week's 45 (ballots following filled before any decision are not replayed)", len(same.Rows))
+	if len(same.Rows) != 45 {
+		t.Fatalf("%d ballots replayed, want the week's 45 (15 proposals × 3 neurons)", len(same.Rows))
 	}
 	sources := map[string]int{}
 	for _, r := range same.Rows {

@@ -32,8 +32,10 @@ func newBacktestCmd(s Streams) *cobra.Command {
 proposals the state database holds: per proposal and neuron, what NEW would have
 done against what the daemon decided and what was cast, the rule that decided,
 where they differ, and the participation NEW would have had. No network call,
-no vote. Decisions recorded before votebot kept their input are not replayed, nor
-ballots following filled before the daemon decided anything on them.
+no vote. Decisions recorded before votebot kept their input are not replayed.
+Ballots following filled before the daemon decided anything on them are listed as
+followed under any policy: the daemon first saw them filled, so no policy could
+have acted before.
 
 --proposals FILE adds the proposals of an export in the public dashboard's JSON
 shape (ic-api.internetcomputer.org/api/v3/proposals: proposal_id, topic, action,
