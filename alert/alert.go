@@ -38,6 +38,7 @@ const (
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
+	KindFolloweeUnreliable   Kind = "followee_unreliable"    // a followee's silence made the fallback vote too often
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
 	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
@@ -49,7 +50,7 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindNeuronNotFound, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch}
+		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch, KindFolloweeUnreliable}
 }
 
 type kindInfo struct {
@@ -89,6 +90,8 @@ var kindInfos = map[Kind]kindInfo{
 	KindStandbyTookOver: {SeverityWarning, "Standby took over", true},
 	// The vote cannot be taken back: the two configurations must be brought together.
 	KindPolicyMismatch: {SeverityWarning, "Primary and standby policies disagree", true},
+	// An event keyed by followee, topic and week: at most one message a week each.
+	KindFolloweeUnreliable: {SeverityWarning, "Followee unreliable", true},
 }
 
 // Known reports whether k is one of the kinds above.

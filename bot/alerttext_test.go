@@ -173,6 +173,12 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 				ExpectedE8s: 120_000_000, Ratio: &ratio,
 				Event: rewards.RewardEventRef{DayAfterGenesis: 2000, At: h.clk.Now()}}))
 		},
+		alert.KindFolloweeUnreliable: func(t *testing.T, h *harness) {
+			rec := FolloweeRecord{Followee: 28, Topic: nns.TopicSubnetManagement, TopicName: nns.TopicSubnetManagement.String(),
+				Followers: []uint64{9001}, Proposals: 6, Voted: 2, Fallbacks: 4, Weak: true,
+				Better: []Candidate{{Neuron: 27, Voted: 6, Of: 6, Share: 1}}}
+			h.bot.fire(ctx, followeeAlert(rec, map[uint64]string{27: "DFINITY", 28: "CodeGov"}, h.clk.Now()))
+		},
 	}
 }
 

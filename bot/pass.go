@@ -196,7 +196,7 @@ func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 
 // recordPlans stores each decision when it changes (the audit trail) and
 // raises "decision needed" alerts.
-func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time) {
+func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, state map[uint64]Neuron, now time.Time) {
 	// First the records, each kind in one transaction (50,000 ballots can
 	// fill in one pass), then the alerts.
 	var decisions []DecisionRecord
@@ -209,7 +209,8 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 				obs = append(obs, o)
 			}
 		case (bp.Outcome == BallotEmpty || bp.Outcome == BallotUnknown) && b.marks.decisionChanged(k, bp.Decision):
-			decisions = append(decisions, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: bp.Decision, At: now})
+			decisions = append(decisions, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: bp.Decision, At: now,
+				Input: decisionInput(bp, state, now)})
 		}
 	}
 	b.recordDecisions(ctx, decisions)

@@ -160,7 +160,8 @@ func (b *Bot) planPhase(ctx context.Context, p *pass) []BallotPlan {
 		}
 	}
 	b.withFolloweeVotes(ctx, plans, in)
-	b.recordPlans(ctx, plans, p.now)
+	b.logFollowing(ctx, plans, p.state, p.now)
+	b.recordPlans(ctx, plans, p.state, p.now)
 	if p.opts.Standby {
 		b.compareWithChain(ctx, p, plans)
 	}

@@ -267,6 +267,9 @@ func (d *decoder) checkScalars(cfg *Config) {
 	d.positive("poll_interval", cfg.PollInterval, time.Second)
 	d.positive("alerts.thresholds.at_risk_before", cfg.Alerts.Thresholds.AtRiskBefore, time.Minute)
 	d.positive("alerts.thresholds.reminder_interval", cfg.Alerts.Thresholds.ReminderInterval, time.Minute)
+	if cfg.Alerts.Thresholds.FolloweeFallbacks < 0 {
+		d.addf("alerts.thresholds.followee_fallbacks", "is %d: must be 0 or more", cfg.Alerts.Thresholds.FolloweeFallbacks)
+	}
 	d.positive("refresh.when_left", cfg.Refresh.WhenLeft, minWhenLeft)
 	if cfg.Refresh.WhenLeft >= 180*24*time.Hour {
 		d.addf("refresh.when_left", "is %s, not shorter than the 6 months after which voting power decays", fmtDuration(cfg.Refresh.WhenLeft))

@@ -12,16 +12,19 @@ import (
 
 // Defaults. The listener binds to localhost unless configured otherwise.
 const (
-	DefaultListen           = "127.0.0.1:9464"
-	DefaultConsoleListen    = "127.0.0.1:9465"
-	DefaultPollInterval     = 60 * time.Second
-	DefaultRefreshWhenLeft  = 30 * 24 * time.Hour
-	DefaultRetention        = 400 * 24 * time.Hour
-	DefaultStorePath        = "/var/lib/votebot/votebot.db"
-	DefaultInstance         = "votebot"
-	DefaultAtRiskBefore     = 24 * time.Hour
-	DefaultReminderInterval = 4 * time.Hour
-	DefaultPolicyName       = "default"
+	DefaultListen          = "127.0.0.1:9464"
+	DefaultConsoleListen   = "127.0.0.1:9465"
+	DefaultPollInterval    = 60 * time.Second
+	DefaultRefreshWhenLeft = 30 * 24 * time.Hour
+	DefaultRetention       = 400 * 24 * time.Hour
+	DefaultStorePath       = "/var/lib/votebot/votebot.db"
+	DefaultInstance        = "votebot"
+	DefaultAtRiskBefore    = 24 * time.Hour
+	// DefaultFolloweeFallbacks: more than this many fallbacks in 30 days
+	// because of one followee on one topic is followee_unreliable.
+	DefaultFolloweeFallbacks = 2
+	DefaultReminderInterval  = 4 * time.Hour
+	DefaultPolicyName        = "default"
 )
 
 // Config is a loaded and validated configuration.
@@ -117,6 +120,9 @@ type Thresholds struct {
 	AtRiskBefore time.Duration `yaml:"at_risk_before"`
 	// ReminderInterval: repeat while it stays unvoted.
 	ReminderInterval time.Duration `yaml:"reminder_interval"`
+	// FolloweeFallbacks: followee_unreliable fires when the fallback filled
+	// more than this many ballots in 30 days because a followee was silent.
+	FolloweeFallbacks int `yaml:"followee_fallbacks"`
 }
 
 // Channel types.
@@ -268,6 +274,6 @@ func defaults() fileConfig {
 		Store:        Store{Path: DefaultStorePath, Retention: DefaultRetention},
 		Refresh:      Refresh{WhenLeft: DefaultRefreshWhenLeft},
 		Alerts: Alerts{Thresholds: Thresholds{AtRiskBefore: DefaultAtRiskBefore,
-			ReminderInterval: DefaultReminderInterval}},
+			ReminderInterval: DefaultReminderInterval, FolloweeFallbacks: DefaultFolloweeFallbacks}},
 	}
 }

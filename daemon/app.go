@@ -271,7 +271,8 @@ func DeciderFor(cfg *config.Config) bot.PolicyDecider {
 func OptionsFor(cfg *config.Config) bot.Options {
 	o := bot.Options{PollInterval: cfg.PollInterval, AtRiskThreshold: cfg.Alerts.Thresholds.AtRiskBefore,
 		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention,
-		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady, Standby: cfg.HA.Standby()}
+		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady, Standby: cfg.HA.Standby(),
+		FolloweeFallbacks: cfg.Alerts.Thresholds.FolloweeFallbacks}
 	for _, n := range cfg.Neurons {
 		o.Neurons = append(o.Neurons, bot.NeuronConfig{ID: n.ID, Alias: n.Alias})
 	}

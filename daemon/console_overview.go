@@ -147,6 +147,9 @@ func (s consoleSource) History(ctx context.Context) (console.History, error) {
 		}
 	}
 	h.Participation = participationSeries(obs, now, names, a.Bot.Neurons())
+	if h.Followees, err = a.consoleFollowees(ctx, now); err != nil {
+		return h, err
+	}
 	return h, nil
 }
 

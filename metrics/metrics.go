@@ -46,6 +46,9 @@ type Metrics struct {
 	// PolicyFingerprint names the fingerprint of the policies in use and the ha role, so a
 	// dashboard shows when a primary and its standby drifted apart.
 	PolicyFingerprint *prometheus.GaugeVec
+	// The followees' records over 30 days, by followee and topic (issue 24).
+	FolloweeVoted     *prometheus.GaugeVec
+	FolloweeFallbacks *prometheus.GaugeVec
 
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
@@ -99,6 +102,12 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "1 if the last configuration (re)load succeeded."}),
 		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
 			Help: "When the configuration was last loaded successfully."}),
+		FolloweeVoted: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_followee_voted_ratio",
+			Help: "Share of the proposals a followee of a configured neuron voted on before the follower's ballot was settled, over 30 days, by followee and topic."},
+			[]string{"followee", "topic"}),
+		FolloweeFallbacks: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_followee_fallbacks",
+			Help: "Ballots the fallback filled because the followee had not voted, over 30 days, by followee and topic."},
+			[]string{"followee", "topic"}),
 		// Labelled {neuron}; participation {neuron, window}.
 		neurons: newNeuronCollector(
 			textFamily{"votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron."},
@@ -119,6 +128,7 @@ func NewMetrics(version, commit string) *Metrics {
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
 		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt, m.PolicyFingerprint,
+		m.FolloweeVoted, m.FolloweeFallbacks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
@@ -279,3 +289,17 @@ func (m *Metrics) ProposalSettled(proposal uint64) {
 }
 
 func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// FolloweesChecked publishes the followees' records (bot.FolloweeMetrics): the series of a
+// followee no longer followed go.
+func (m *Metrics) FolloweesChecked(recs []bot.FolloweeRecord) {
+	m.FolloweeVoted.Reset()
+	m.FolloweeFallbacks.Reset()
+	for _, r := range recs {
+		id := strconv.FormatUint(r.Followee, 10)
+		m.FolloweeVoted.WithLabelValues(id, r.TopicName).Set(r.Share)
+		m.FolloweeFallbacks.WithLabelValues(id, r.TopicName).Set(float64(r.Fallbacks))
+	}
+}
+
+var _ bot.FolloweeMetrics = (*Metrics)(nil)

@@ -67,7 +67,11 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err := writeBlocked(s.Out, blocked); err != nil {
 				return err
 			}
-			return writePlanTable(s.Out, plans, time.Now(), view)
+			if err := writePlanTable(s.Out, plans, time.Now(), view); err != nil {
+				return err
+			}
+			printHistoryNotes(s.Err, historyNotes(cmd.Context(), cfg))
+			return nil
 		},
 	}
 	addConfigFlag(cmd.Flags(), &configPath)
