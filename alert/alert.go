@@ -26,6 +26,7 @@ const (
 	KindRefreshFailed        Kind = "refresh_failed"         // refresh voting power did not take
 	KindNeuronCannotVote     Kind = "neuron_cannot_vote"     // dissolve delay below the minimum
 	KindHotkeyMissing        Kind = "hotkey_missing"         // our identity is no longer a hotkey
+	KindNeuronNotFound       Kind = "neuron_not_found"       // no neuron has the configured id
 	KindAllEndpointsDown     Kind = "all_endpoints_down"     // no API endpoint reachable
 	KindPollStale            Kind = "poll_stale"             // no successful poll for N intervals
 	KindConfigInvalid        Kind = "config_invalid"         // a reload found an invalid config; the old one stays
@@ -37,16 +38,19 @@ const (
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
+	KindFolloweeUnreliable   Kind = "followee_unreliable"    // a followee's silence made the fallback vote too often
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
+	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
+	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
 )
 
 // Kinds lists every kind in a stable order.
 func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
-		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
+		KindHotkeyMissing, KindNeuronNotFound, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindTest}
+		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch, KindFolloweeUnreliable}
 }
 
 type kindInfo struct {
@@ -65,13 +69,15 @@ var kindInfos = map[Kind]kindInfo{
 	KindRefreshFailed:        {SeverityCritical, "Voting power refresh failed", false},
 	KindNeuronCannotVote:     {SeverityWarning, "Neuron cannot vote", false},
 	KindHotkeyMissing:        {SeverityCritical, "Hotkey missing", false},
-	KindAllEndpointsDown:     {SeverityCritical, "All endpoints down", false},
-	KindPollStale:            {SeverityCritical, "Poll stale", false},
-	KindConfigInvalid:        {SeverityWarning, "Configuration invalid", false},
-	KindNeuronDissolving:     {SeverityWarning, "Neuron dissolving", false},
-	KindStartFailed:          {SeverityCritical, "votebot could not start", false},
-	KindUnknownProposalType:  {SeverityWarning, "Proposal type unknown to votebot", true},
-	KindClockSkew:            {SeverityWarning, "Clock skew", false},
+	// A typo in the config, or a neuron disbursed or merged: none of its ballots is voted.
+	KindNeuronNotFound:      {SeverityCritical, "Neuron not found", false},
+	KindAllEndpointsDown:    {SeverityCritical, "All endpoints down", false},
+	KindPollStale:           {SeverityCritical, "Poll stale", false},
+	KindConfigInvalid:       {SeverityWarning, "Configuration invalid", false},
+	KindNeuronDissolving:    {SeverityWarning, "Neuron dissolving", false},
+	KindStartFailed:         {SeverityCritical, "votebot could not start", false},
+	KindUnknownProposalType: {SeverityWarning, "Proposal type unknown to votebot", true},
+	KindClockSkew:           {SeverityWarning, "Clock skew", false},
 	// Votes go on and alerts are kept in memory, but a restart would forget and re-send: a
 	// full disk or a deleted database needs a person.
 	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},
@@ -80,6 +86,12 @@ var kindInfos = map[Kind]kindInfo{
 	// A vote against the operator's stored word cannot be taken back.
 	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
 	KindTest:                {SeverityInfo, "Test notification", true},
+	// The ballot is filled: a person needs to know the primary is not voting, not to act on it.
+	KindStandbyTookOver: {SeverityWarning, "Standby took over", true},
+	// The vote cannot be taken back: the two configurations must be brought together.
+	KindPolicyMismatch: {SeverityWarning, "Primary and standby policies disagree", true},
+	// An event keyed by followee, topic and week: at most one message a week each.
+	KindFolloweeUnreliable: {SeverityWarning, "Followee unreliable", true},
 }
 
 // Known reports whether k is one of the kinds above.
@@ -156,6 +168,7 @@ type Alert struct {
 	Text        string    // what happened and what to do, written by the bot
 	Headline    string    // the bot's one-line headline for its log and progress output; channels build their own
 	Instance    string    // which votebot instance sent it; filled by the Manager
+	Governance  string    // the DAO the proposal or neuron belongs to; empty: the NNS
 	Resolved    bool      // true on the "condition cleared" message
 	Reminder    int       // 0 on the first message, n on the n-th reminder; filled by the Manager
 	At          time.Time // when the condition was seen; filled by the Manager
@@ -182,6 +195,17 @@ func (k Key) String() string { return KeyFor(k.Kind, k.Neuron, k.ProposalID) }
 
 // ID is the alert's Key.
 func (a Alert) ID() Key { return Key{Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID} }
+
+// GovernanceNNS is the governance an alert names when it names none.
+const GovernanceNNS = "nns"
+
+// GovernanceName is the governance the alert is about: its Governance, or the NNS.
+func (a Alert) GovernanceName() string {
+	if a.Governance == "" {
+		return GovernanceNNS
+	}
+	return a.Governance
+}
 
 // TestNotification is what votebot doctor --send-test sends a channel, at severity sev so that
 // the route's minimum lets it through.

@@ -15,6 +15,20 @@ func TestDaemonKindsAreKnown(t *testing.T) {
 		{KindClockSkew, SeverityWarning},
 		{KindStoreUnwritable, SeverityCritical},
 		{KindOverridesUnreadable, SeverityCritical},
+		{KindHotkeyMissing, SeverityCritical},
+		{KindNeuronNotFound, SeverityCritical},
+	}
+	events := []struct {
+		kind Kind
+		sev  Severity
+	}{
+		{KindFolloweeUnreliable, SeverityWarning},
+	}
+	for _, tc := range events {
+		if !tc.kind.Known() || !tc.kind.IsEvent() || tc.kind.DefaultSeverity() != tc.sev {
+			t.Errorf("%s: known %v, event %v, severity %s; want a known %s event", tc.kind, tc.kind.Known(),
+				tc.kind.IsEvent(), tc.kind.DefaultSeverity(), tc.sev)
+		}
 	}
 	for _, tc := range tests {
 		if !tc.kind.Known() {

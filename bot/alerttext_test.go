@@ -73,7 +73,8 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 		return func(t *testing.T, h *harness) {
 			n := *h.gov.neurons[9001]
 			mutate(&n)
-			for _, a := range checkNeuronHealth(h.opts.Neurons[0], n, true, econ, "bot-principal", h.clk.Now()).fire {
+			open := []policy.Proposal{proposal(h)}
+			for _, a := range checkNeuronHealth(h.opts.Neurons[0], n, true, econ, "bot-principal", open, h.clk.Now()).fire {
 				h.bot.fire(ctx, a)
 			}
 		}
@@ -111,7 +112,8 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 			h.gov.down = true // the refresh is sent, its confirmation cannot be read
 			h.bot.checkRefresh(ctx, h.opts.Neurons[0], *h.gov.neurons[9001], h.opts, h.clk.Now().Add(160*24*time.Hour))
 		},
-		alert.KindHotkeyMissing: health(alert.KindHotkeyMissing, func(n *Neuron) { n.Authorized = false }, econ),
+		alert.KindHotkeyMissing:  health(alert.KindHotkeyMissing, func(n *Neuron) { n.Authorized = false }, econ),
+		alert.KindNeuronNotFound: health(alert.KindNeuronNotFound, func(n *Neuron) { *n = Neuron{ID: n.ID, NotFound: true} }, econ),
 		alert.KindNeuronCannotVote: health(alert.KindNeuronCannotVote, func(n *Neuron) {
 			n.DissolveDelay = 7 * 24 * time.Hour
 		}, econ),
@@ -147,6 +149,17 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 		alert.KindTest: func(t *testing.T, h *harness) { // sent by votebot doctor --send-test
 			h.bot.fire(ctx, alert.TestNotification("votebot", alert.SeverityInfo, h.clk.Now()))
 		},
+		alert.KindStandbyTookOver: func(t *testing.T, h *harness) {
+			bp := plan(h)
+			bp.Decision = policy.Decision{Action: policy.ActionVoteNow, Vote: nns.VoteYes, Rule: "governance",
+				Reason: `rule "governance" says yes`}
+			h.bot.fire(ctx, tookOverAlert(bp))
+		},
+		alert.KindPolicyMismatch: func(t *testing.T, h *harness) {
+			bp := plan(h)
+			bp.Outcome, bp.Vote = BallotFollowing, nns.VoteNo
+			h.bot.fire(ctx, mismatchAlert(bp, nns.VoteYes, "governance"))
+		},
 		alert.KindOverridesUnreadable: func(t *testing.T, h *harness) {
 			h.bot.fire(ctx, overridesAlert(errors.New("no such table: overrides"), time.Time{}))
 		},
@@ -159,6 +172,12 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 			h.bot.fire(ctx, rewardsLowAlert(rewards.MaturityAudit{Neuron: 9001, ReceivedE8s: 90_000_000,
 				ExpectedE8s: 120_000_000, Ratio: &ratio,
 				Event: rewards.RewardEventRef{DayAfterGenesis: 2000, At: h.clk.Now()}}))
+		},
+		alert.KindFolloweeUnreliable: func(t *testing.T, h *harness) {
+			rec := FolloweeRecord{Followee: 28, Topic: nns.TopicSubnetManagement, TopicName: nns.TopicSubnetManagement.String(),
+				Followers: []uint64{9001}, Proposals: 6, Voted: 2, Fallbacks: 4, Weak: true,
+				Better: []Candidate{{Neuron: 27, Voted: 6, Of: 6, Share: 1}}}
+			h.bot.fire(ctx, followeeAlert(rec, map[uint64]string{27: "DFINITY", 28: "CodeGov"}, h.clk.Now()))
 		},
 	}
 }

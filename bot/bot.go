@@ -47,6 +47,13 @@ type Options struct {
 	// this are pruned once a day (default 400 days, store.retention).
 	Retention time.Duration
 	DryRun    bool
+	// Standby: this instance is a standby (ha.role): it alerts on
+	// proposals only when it took a ballot over or disagrees with the
+	// chain (standby.go); its Decider holds the votes (takeover_after).
+	Standby bool
+	// FolloweeFallbacks: followee_unreliable fires when a followee's
+	// silence made the fallback fill more ballots than this in 30 days.
+	FolloweeFallbacks int
 }
 
 func (o Options) withDefaults() Options {
@@ -201,18 +208,23 @@ type loopState struct {
 	lastPlans     []BallotPlan
 	known         map[string]uint64
 	knownAt       time.Time
-	econ          *Economics
-	neurons       map[uint64]Neuron // last successful read
-	neuronsAt     time.Time
-	checkedOnce   bool
-	particAt      time.Time
-	obsChanged    bool // observations recorded since the participation gauge was computed
-	warnedCtl     map[uint64]bool
-	loggedErr     time.Time
-	prunedAt      time.Time
-	firstTry      time.Time
-	audit         auditState // the reward audit's last maturity snapshot (audit.go)
-	supplyAt      time.Time  // the ledger's supply last recorded (records.go)
+	knownVotesAt  time.Time // last read of the known neurons' votes (followlog.go)
+	followeeCheck bool      // a fallback acted: check the followees next pass (followlog.go)
+	followeesAt   time.Time // when the followees were last checked (followlog.go)
+	// followeeAlerted are the followee_unreliable keys fired by this process.
+	followeeAlerted map[string]bool
+	econ            *Economics
+	neurons         map[uint64]Neuron // last successful read
+	neuronsAt       time.Time
+	checkedOnce     bool
+	particAt        time.Time
+	obsChanged      bool // observations recorded since the participation gauge was computed
+	warnedCtl       map[uint64]bool
+	loggedErr       time.Time
+	prunedAt        time.Time
+	firstTry        time.Time
+	audit           auditState // the reward audit's last maturity snapshot (audit.go)
+	supplyAt        time.Time  // the ledger's supply last recorded (records.go)
 	// overrides are the stored overrides as last read, at overridesAt
 	// (zero: not yet read by this process); see readOverrides.
 	overrides   []policy.Override
@@ -331,6 +343,10 @@ func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...
 // Alerter deduplicates across restarts and sends reminders.
 func (b *Bot) fire(ctx context.Context, a alert.Alert) {
 	key := a.ID()
+	if _, opts := b.settings(); opts.Standby && quietOnStandby(a.Kind) {
+		b.log.Debug().Stringer("alert", key).Msg("standby: the primary alerts on this")
+		return
+	}
 	b.describe(&a)
 	b.amu.Lock()
 	_, already := b.firing[key]

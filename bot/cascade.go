@@ -156,29 +156,11 @@ func spread(plans []BallotPlan, due []int, state map[uint64]Neuron, p *policy.Pr
 // as votes says, else as its ballot on p already shows. Unspecified: they
 // do not decide (yet).
 func followingVote(followees []uint64, p *policy.Proposal, votes map[uint64]nns.Vote) nns.Vote {
-	if len(followees) == 0 {
-		return nns.VoteUnspecified
-	}
-	yes, no := 0, 0
-	for _, f := range followees {
-		v, ok := votes[f]
-		if !ok {
-			if b, has := p.Ballots.Get(f); has {
-				v = b.Vote
-			}
+	return policy.FollowingVote(followees, func(f uint64) nns.Vote {
+		if v, ok := votes[f]; ok {
+			return v
 		}
-		switch v {
-		case nns.VoteYes:
-			yes++
-		case nns.VoteNo:
-			no++
-		}
-	}
-	switch {
-	case 2*yes > len(followees):
-		return nns.VoteYes
-	case 2*no >= len(followees):
-		return nns.VoteNo
-	}
-	return nns.VoteUnspecified
+		b, _ := p.Ballots.Get(f)
+		return b.Vote
+	})
 }

@@ -153,7 +153,11 @@ func (g *fakeGov) Neurons(_ context.Context, ids []uint64) (map[uint64]Neuron, e
 	g.reads++
 	out := map[uint64]Neuron{}
 	for _, id := range ids {
-		if n, ok := g.neurons[id]; ok && n.Authorized {
+		n, ok := g.neurons[id]
+		if !ok { // as AgentGov: the canister answered NotFound
+			out[id] = Neuron{ID: id, NotFound: true}
+		}
+		if ok && n.Authorized {
 			c := *n
 			c.RecentBallots = map[uint64]nns.Vote{}
 			for k, v := range n.RecentBallots {
@@ -592,6 +596,16 @@ func (d topicDecider) Decide(p policy.Proposal, n Neuron, os []policy.Override, 
 		v.Fallback, v.Reason = true, "follow: fallback yes"
 		return v
 	}
+}
+
+func (d topicDecider) RuleVote(p policy.Proposal, _ uint64) (nns.Vote, string, bool) {
+	switch d.rules[p.Topic] {
+	case "yes":
+		return nns.VoteYes, "yes", true
+	case "no":
+		return nns.VoteNo, "no", true
+	}
+	return nns.VoteUnspecified, "", false
 }
 
 func (d topicDecider) FollowingChanges(_ uint64, actual map[nns.Topic][]uint64, _ map[string]uint64) (map[nns.Topic][]uint64, []string) {

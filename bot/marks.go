@@ -21,6 +21,7 @@ const (
 	markRefused                   // a vote was refused (alerted, not retried blindly)
 	markDryRun                    // "would vote" recorded
 	markMissed                    // the miss was counted and alerted
+	markCompared                  // a standby compared the filled ballot with its rules
 )
 
 // ballotMarks keeps a byte of marks and a decision hash per (neuron, open

@@ -21,6 +21,10 @@ type Summary struct {
 	AtRisk    int // ballots at risk after the pass
 	Missed    int // misses confirmed in this pass
 	Pending   int // votes scheduled for later
+	// Blocked counts the neurons that cannot vote at all (no hotkey, no
+	// such neuron): their ballots are in none of the counts above, their
+	// one alert each stands for them.
+	Blocked int
 	// NextWake is the earliest moment a scheduled vote or fallback is due
 	// (zero when none).
 	NextWake time.Time
@@ -192,7 +196,7 @@ func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 
 // recordPlans stores each decision when it changes (the audit trail) and
 // raises "decision needed" alerts.
-func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time) {
+func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, state map[uint64]Neuron, now time.Time) {
 	// First the records, each kind in one transaction (50,000 ballots can
 	// fill in one pass), then the alerts.
 	var decisions []DecisionRecord
@@ -205,7 +209,8 @@ func (b *Bot) recordPlans(ctx context.Context, plans []BallotPlan, now time.Time
 				obs = append(obs, o)
 			}
 		case (bp.Outcome == BallotEmpty || bp.Outcome == BallotUnknown) && b.marks.decisionChanged(k, bp.Decision):
-			decisions = append(decisions, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: bp.Decision, At: now})
+			decisions = append(decisions, DecisionRecord{Neuron: k.neuron, Proposal: k.proposal, Decision: bp.Decision, At: now,
+				Input: decisionInput(bp, state, now)})
 		}
 	}
 	b.recordDecisions(ctx, decisions)

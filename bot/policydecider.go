@@ -11,6 +11,9 @@ import (
 type PolicyDecider struct {
 	// ByNeuron maps a neuron id to its compiled policy.
 	ByNeuron map[uint64]*policy.Policy
+	// Takeover is set on a standby (ha.takeover_after): every vote waits
+	// until the ballot is still empty this long after the primary's margin.
+	Takeover time.Duration
 }
 
 var _ Decider = PolicyDecider{}
@@ -25,7 +28,13 @@ func (d PolicyDecider) Decide(p policy.Proposal, n Neuron, overrides []policy.Ov
 		Policy:    d.ByNeuron[n.ID],
 		Overrides: overrides,
 		Now:       now,
+		Takeover:  d.Takeover,
 	})
+}
+
+// RuleVote implements Decider with policy.RuleVote.
+func (d PolicyDecider) RuleVote(p policy.Proposal, neuron uint64) (nns.Vote, string, bool) {
+	return policy.RuleVote(d.ByNeuron[neuron], p)
 }
 
 // FollowingChanges implements Decider with policy.FollowingDiff.

@@ -74,6 +74,10 @@ type DecisionRecord struct {
 	Proposal uint64
 	Decision policy.Decision
 	At       time.Time
+	// Input is what the policy decided on, kept so that a backtest can
+	// replay it (nil when unknown). Its Policy is nil and its Overrides
+	// empty: overrides are stored on their own.
+	Input *policy.Input
 }
 
 // Store is the state the loop keeps across restarts; *store.Store

@@ -19,7 +19,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 	cfg := &Config{
 		Instance: strings.TrimSpace(fc.Instance), DryRun: fc.DryRun, Network: fc.Network,
 		Identity: fc.Identity, Alerts: fc.Alerts, Store: fc.Store, Listen: fc.Listen,
-		PollInterval: fc.PollInterval, Refresh: fc.Refresh,
+		PollInterval: fc.PollInterval, Refresh: fc.Refresh, HA: fc.HA,
 		Policies: map[string]*policy.Policy{},
 		src:      source{file: d.file, lines: d.lines, env: d.env},
 		written:  fc.Policies,
@@ -40,6 +40,8 @@ func (d *decoder) build(fc fileConfig) *Config {
 	cfg.Alerts.Channels = d.checkChannels(fc.Alerts.Channels)
 	cfg.Console = d.checkConsole(fc.Console, cfg.Listen)
 	d.checkScalars(cfg)
+	d.checkHA(cfg)
+	cfg.HA.Fingerprint = policyFingerprint(fc)
 	return cfg
 }
 
@@ -144,7 +146,7 @@ const (
 
 var smtpSecurities = []string{SMTPStartTLS, SMTPTLS, SMTPNone}
 
-var channelTypes = []string{ChannelWebhook, ChannelSlack, ChannelDiscord, ChannelTelegram, ChannelPagerDuty, ChannelEmail}
+var channelTypes = []string{ChannelWebhook, ChannelSlack, ChannelDiscord, ChannelTelegram, ChannelPagerDuty, ChannelEmail, ChannelAlertmanager}
 
 func (d *decoder) checkChannels(chs map[string]Channel) map[string]Channel {
 	out := make(map[string]Channel, len(chs))
@@ -197,7 +199,21 @@ func (d *decoder) checkChannelFields(at string, ch Channel) {
 			d.addf(at+"."+field, "not used by a channel of type %s", ch.Type)
 		}
 	}
+	if ch.Type != ChannelAlertmanager {
+		unused("urls", len(ch.URLs) > 0)
+	}
 	switch ch.Type {
+	case ChannelAlertmanager:
+		need("urls", len(ch.URLs) > 0)
+		unused("url", !ch.URL.IsZero())
+		unused("decisions", ch.Decisions != nil)
+		unused("token", !ch.Token.IsZero())
+		unused("routing_key", !ch.RoutingKey.IsZero())
+		for i, u := range ch.URLs {
+			if err := checkHTTPURL(u, true); err != nil {
+				d.addf(fmt.Sprintf("%s.urls[%d]", at, i), "%v", err)
+			}
+		}
 	case ChannelWebhook, ChannelSlack, ChannelDiscord:
 		need("url", !ch.URL.IsZero())
 		unused("decisions", ch.Decisions != nil)
@@ -251,6 +267,9 @@ func (d *decoder) checkScalars(cfg *Config) {
 	d.positive("poll_interval", cfg.PollInterval, time.Second)
 	d.positive("alerts.thresholds.at_risk_before", cfg.Alerts.Thresholds.AtRiskBefore, time.Minute)
 	d.positive("alerts.thresholds.reminder_interval", cfg.Alerts.Thresholds.ReminderInterval, time.Minute)
+	if cfg.Alerts.Thresholds.FolloweeFallbacks < 0 {
+		d.addf("alerts.thresholds.followee_fallbacks", "is %d: must be 0 or more", cfg.Alerts.Thresholds.FolloweeFallbacks)
+	}
 	d.positive("refresh.when_left", cfg.Refresh.WhenLeft, minWhenLeft)
 	if cfg.Refresh.WhenLeft >= 180*24*time.Hour {
 		d.addf("refresh.when_left", "is %s, not shorter than the 6 months after which voting power decays", fmtDuration(cfg.Refresh.WhenLeft))

@@ -12,16 +12,19 @@ import (
 
 // Defaults. The listener binds to localhost unless configured otherwise.
 const (
-	DefaultListen           = "127.0.0.1:9464"
-	DefaultConsoleListen    = "127.0.0.1:9465"
-	DefaultPollInterval     = 60 * time.Second
-	DefaultRefreshWhenLeft  = 30 * 24 * time.Hour
-	DefaultRetention        = 400 * 24 * time.Hour
-	DefaultStorePath        = "/var/lib/votebot/votebot.db"
-	DefaultInstance         = "votebot"
-	DefaultAtRiskBefore     = 24 * time.Hour
-	DefaultReminderInterval = 4 * time.Hour
-	DefaultPolicyName       = "default"
+	DefaultListen          = "127.0.0.1:9464"
+	DefaultConsoleListen   = "127.0.0.1:9465"
+	DefaultPollInterval    = 60 * time.Second
+	DefaultRefreshWhenLeft = 30 * 24 * time.Hour
+	DefaultRetention       = 400 * 24 * time.Hour
+	DefaultStorePath       = "/var/lib/votebot/votebot.db"
+	DefaultInstance        = "votebot"
+	DefaultAtRiskBefore    = 24 * time.Hour
+	// DefaultFolloweeFallbacks: more than this many fallbacks in 30 days
+	// because of one followee on one topic is followee_unreliable.
+	DefaultFolloweeFallbacks = 2
+	DefaultReminderInterval  = 4 * time.Hour
+	DefaultPolicyName        = "default"
 )
 
 // Config is a loaded and validated configuration.
@@ -46,6 +49,8 @@ type Config struct {
 	// Console is the operator console; nil when the file has no console
 	// section (then none is served).
 	Console *Console
+	// HA is this instance's role beside another on a second host.
+	HA HA
 
 	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckFiles
@@ -115,6 +120,9 @@ type Thresholds struct {
 	AtRiskBefore time.Duration `yaml:"at_risk_before"`
 	// ReminderInterval: repeat while it stays unvoted.
 	ReminderInterval time.Duration `yaml:"reminder_interval"`
+	// FolloweeFallbacks: followee_unreliable fires when the fallback filled
+	// more than this many ballots in 30 days because a followee was silent.
+	FolloweeFallbacks int `yaml:"followee_fallbacks"`
 }
 
 // Channel types.
@@ -125,6 +133,9 @@ const (
 	ChannelTelegram  = "telegram"
 	ChannelPagerDuty = "pagerduty"
 	ChannelEmail     = "email"
+	// ChannelAlertmanager posts to every member of an Alertmanager cluster, which
+	// de-duplicates the alerts of a primary and its standby into one notification.
+	ChannelAlertmanager = "alertmanager"
 )
 
 // Severities, lowest first.
@@ -141,6 +152,8 @@ type Channel struct {
 	// URL: webhook, slack, discord (incoming-webhook URLs carry a token);
 	// pagerduty (optional, Events API v2 endpoint).
 	URL Secret `yaml:"url"`
+	// URLs: alertmanager, one per cluster member (e.g. http://127.0.0.1:9093).
+	URLs []string `yaml:"urls"`
 	// Token and ChatID: telegram.
 	Token  Secret `yaml:"token"`
 	ChatID string `yaml:"chat_id"`
@@ -221,6 +234,7 @@ type fileConfig struct {
 	PollInterval time.Duration         `yaml:"poll_interval"`
 	Refresh      Refresh               `yaml:"refresh"`
 	Console      *Console              `yaml:"console"`
+	HA           HA                    `yaml:"ha"`
 }
 
 type policySpec struct {
@@ -260,6 +274,6 @@ func defaults() fileConfig {
 		Store:        Store{Path: DefaultStorePath, Retention: DefaultRetention},
 		Refresh:      Refresh{WhenLeft: DefaultRefreshWhenLeft},
 		Alerts: Alerts{Thresholds: Thresholds{AtRiskBefore: DefaultAtRiskBefore,
-			ReminderInterval: DefaultReminderInterval}},
+			ReminderInterval: DefaultReminderInterval, FolloweeFallbacks: DefaultFolloweeFallbacks}},
 	}
 }

@@ -25,11 +25,15 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-alerts.yml:10: alerts.channels.ops.url: URL must start with http:// or https://`,
 			`invalid-alerts.yml:11: alerts.channels.ops.token: not used by a channel of type slack`,
 			`invalid-alerts.yml:12: alerts.channels.ops.min_severity: must be info, warning or critical, not "urgent"`,
-			`invalid-alerts.yml:14: alerts.channels.sms.type: must be one of webhook, slack, discord, telegram, pagerduty, email, not "sms"`,
+			`invalid-alerts.yml:14: alerts.channels.sms.type: must be one of webhook, slack, discord, telegram, pagerduty, email, alertmanager, not "sms"`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.from: required for a channel of type email`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.port: must be between 1 and 65535, not 70000`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.security: must be one of starttls, tls, none, not "ssl"`,
 			`invalid-alerts.yml:17: alerts.channels.mail.smtp.to: required for a channel of type email`,
+			`invalid-alerts.yml:20: alerts.channels.am.url: not used by a channel of type alertmanager`,
+			`invalid-alerts.yml:21: alerts.channels.am.urls[1]: URL must start with http:// or https://`,
+			`invalid-alerts.yml:22: alerts.channels.am2.urls: required for a channel of type alertmanager`,
+			`invalid-alerts.yml:27: alerts.channels.hook.urls: not used by a channel of type webhook`,
 		},
 		"invalid-console.yml": {
 			`invalid-console.yml:5: console.listen: is the metrics address 127.0.0.1:9464: the console needs its own, so that the metrics port can be opened to Prometheus without exposing decisions`,
@@ -38,6 +42,19 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-console.yml:13: alerts.channels.chat.decisions.allowed_user_ids: at least one Telegram user id is required: in a group chat anyone may press a button`,
 			`invalid-console.yml:18: alerts.channels.chat2.decisions.allowed_user_ids[1]: must be a Telegram user id (a positive number), not -7`,
 			`invalid-console.yml:22: alerts.channels.hook.decisions: not used by a channel of type webhook`,
+		},
+		"invalid-ha.yml": {
+			`invalid-ha.yml:6: ha.takeover_after: is 2h0m0s, not shorter than the deadline margin 1h0m0s of policy "quick": the standby would take over after the deadline`,
+			`invalid-ha.yml:6: ha.takeover_after: is 2h0m0s: with poll_interval 10m0s the standby's vote could come after the deadline (margin 2h5m0s of policy "tight")`,
+		},
+		"invalid-ha-role.yml": {
+			`invalid-ha-role.yml:3: ha.role: must be primary or standby, not "backup"`,
+		},
+		"invalid-ha-standby.yml": {
+			`invalid-ha-standby.yml:3: ha.takeover_after: required for role standby: how long after the primary's deadline margin to vote a ballot it left empty (e.g. 30m)`,
+		},
+		"invalid-ha-primary.yml": {
+			`invalid-ha-primary.yml:3: ha.takeover_after: is for role standby: a primary votes at its own times`,
 		},
 		"invalid-empty.yml": {
 			`invalid-empty.yml:1: identity: set pem_file (the hotkey's PEM file) or credential (a systemd credential name)`,

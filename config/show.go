@@ -114,6 +114,13 @@ func (ch Channel) secretsSummary() string {
 		}
 	}
 	add("url", ch.URL)
+	if len(ch.URLs) > 0 {
+		urls := make([]string, len(ch.URLs))
+		for i, u := range ch.URLs {
+			urls[i] = RedactURL(u) // a member's URL may carry credentials
+		}
+		parts = append(parts, "urls "+strings.Join(urls, ", "))
+	}
 	add("token", ch.Token)
 	add("routing_key", ch.RoutingKey)
 	if ch.ChatID != "" {

@@ -85,8 +85,8 @@ func TestExampleWarns(t *testing.T) {
 		"votebot.example.yaml:39: neurons[0].id: 1001 is the example's placeholder",
 		"votebot.example.yaml:42: neurons[1].id: 1002 is the example's placeholder",
 		"votebot.example.yaml:83: policies.default.rules[0].match.proposers[0]: 123456789 is the example's placeholder proposer",
-		"votebot.example.yaml:128: alerts.channels.ops-slack.url: is the example's placeholder URL",
-		"votebot.example.yaml:132: alerts.channels.pager.routing_key: is the example's placeholder routing key",
+		"votebot.example.yaml:132: alerts.channels.ops-slack.url: is the example's placeholder URL",
+		"votebot.example.yaml:136: alerts.channels.pager.routing_key: is the example's placeholder routing key",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q; got\n%s", want, got)

@@ -150,6 +150,22 @@ type History struct {
 	Votes         []VoteRecord
 	Misses        []Miss
 	Participation []Series // one per neuron (or one total), oldest point first
+	// Followees are the configured neurons' followees' records over 30
+	// days, per topic, the weak ones first.
+	Followees []Followee
+}
+
+// Followee is one followee's record on one topic, as `votebot followees`
+// shows it.
+type Followee struct {
+	Neuron    uint64
+	Name      string // known-neuron name, when known
+	Topic     string
+	Voted     int // proposals voted on, of Proposals followed on
+	Proposals int
+	Fallbacks int // follower ballots the fallback filled while it had not voted
+	Weak      bool
+	Better    string // the neurons that voted more on the topic, e.g. "27 (4/4)"
 }
 
 // VoteRecord is one vote the bot cast.

@@ -63,6 +63,7 @@ type App struct {
 	// reloadMu makes reloads one at a time and guards what they update in
 	// place: the console Serve runs and the Telegram decisions loops.
 	reloadMu  sync.Mutex
+	amLoops   amLoops
 	console   *console.Handler
 	decisions map[string]*alert.TelegramDecisions // by channel name
 }
@@ -111,7 +112,9 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		return nil, err
 	}
 	a := &App{Metrics: m, Store: st, Alerts: mgr, started: cfg, opts: o, clients: clients}
+	a.amLoops = amLoops{log: o.Logger, routes: routes}
 	a.cfg.Store(cfg)
+	m.SetPolicyFingerprint(cfg.HA.Fingerprint, cfg.HA.Role)
 	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
@@ -251,6 +254,9 @@ type clientSet struct {
 // DeciderFor builds the policy engine for each configured neuron.
 func DeciderFor(cfg *config.Config) bot.PolicyDecider {
 	d := bot.PolicyDecider{ByNeuron: map[uint64]*policy.Policy{}}
+	if cfg.HA.Standby() {
+		d.Takeover = cfg.HA.TakeoverAfter
+	}
 	for _, n := range cfg.Neurons {
 		name := n.Policy
 		if name == "" {
@@ -265,7 +271,8 @@ func DeciderFor(cfg *config.Config) bot.PolicyDecider {
 func OptionsFor(cfg *config.Config) bot.Options {
 	o := bot.Options{PollInterval: cfg.PollInterval, AtRiskThreshold: cfg.Alerts.Thresholds.AtRiskBefore,
 		RefreshWhenLeft: cfg.Refresh.WhenLeft, DryRun: cfg.DryRun, Retention: cfg.Store.Retention,
-		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady}
+		ClockSkewAlert: agent.ClockSkewAlert, ClockSkewCritical: agent.ClockSkewNotReady, Standby: cfg.HA.Standby(),
+		FolloweeFallbacks: cfg.Alerts.Thresholds.FolloweeFallbacks}
 	for _, n := range cfg.Neurons {
 		o.Neurons = append(o.Neurons, bot.NeuronConfig{ID: n.ID, Alias: n.Alias})
 	}
@@ -319,6 +326,8 @@ func notifier(ch config.Channel, telegramBase string) (alert.Notifier, error) {
 	case config.ChannelTelegram:
 		return alert.NewTelegram(alert.TelegramConfig{Token: ch.Token.Reveal(), ChatID: ch.ChatID,
 			BaseURL: telegramBase, DecisionButtons: ch.Decisions != nil})
+	case config.ChannelAlertmanager:
+		return alert.NewAlertmanager(alert.AlertmanagerConfig{URLs: ch.URLs})
 	case config.ChannelPagerDuty:
 		return alert.NewPagerDuty(alert.PagerDutyConfig{RoutingKey: ch.RoutingKey.Reveal(), URL: ch.URL.Reveal()})
 	case config.ChannelEmail:

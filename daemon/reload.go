@@ -107,9 +107,13 @@ func (a *App) prepareReload(ctx context.Context, path string) (*reload, error) {
 // applyReload swaps in what prepareReload built.
 func (a *App) applyReload(r *reload) error {
 	// The one step that can refuse comes first, before anything changed.
+	// The new Alertmanager channels take over the old ones' firing alerts
+	// before they are in use, to keep re-posting them.
+	a.amLoops.adopt(r.routes)
 	if err := a.Alerts.Reconfigure(r.routes, r.cfg.Alerts.Thresholds.ReminderInterval); err != nil {
 		return fmt.Errorf("alert channels: %w", err)
 	}
+	a.amLoops.replace(r.routes)
 	if r.gov != nil {
 		a.clients.gov.Store(r.gov)
 		a.Bot.ReplaceGovernance(AgentGov{C: r.gov, Anon: r.anon, Now: a.opts.Now})
@@ -122,6 +126,7 @@ func (a *App) applyReload(r *reload) error {
 		a.console.SetToken(r.consoleToken)
 	}
 	a.cfg.Store(r.cfg)
+	a.Metrics.SetPolicyFingerprint(r.cfg.HA.Fingerprint, r.cfg.HA.Role)
 	a.Bot.Reload(DeciderFor(r.cfg), a.loopOptions(r.cfg))
 	return nil
 }

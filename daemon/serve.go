@@ -48,6 +48,7 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	g, gctx := errgroup.WithContext(ctx)
+	app.amLoops.start(gctx)
 	g.Go(func() error { return app.Bot.Run(gctx) })
 	g.Go(func() error { return Serve(gctx, ln, app.HTTPHandler()) })
 	if consoleLn != nil {

@@ -43,6 +43,12 @@ type Metrics struct {
 	ClockSkew           prometheus.Gauge
 	ConfigReloadOK      prometheus.Gauge
 	ConfigReloadAt      prometheus.Gauge
+	// PolicyFingerprint names the fingerprint of the policies in use and the ha role, so a
+	// dashboard shows when a primary and its standby drifted apart.
+	PolicyFingerprint *prometheus.GaugeVec
+	// The followees' records over 30 days, by followee and topic (issue 24).
+	FolloweeVoted     *prometheus.GaugeVec
+	FolloweeFallbacks *prometheus.GaugeVec
 
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
@@ -56,6 +62,8 @@ type Metrics struct {
 func NewMetrics(version, commit string) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
+		PolicyFingerprint: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_policy_fingerprint",
+			Help: "The fingerprint of the policies and neurons in use, and the ha role; always 1."}, []string{"fingerprint", "role"}),
 		BuildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_build_info",
 			Help: "Build information; always 1."}, []string{"version", "commit", "goversion"}),
 		Deadline: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_proposal_deadline_timestamp_seconds",
@@ -94,6 +102,12 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "1 if the last configuration (re)load succeeded."}),
 		ConfigReloadAt: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_config_last_reload_success_timestamp_seconds",
 			Help: "When the configuration was last loaded successfully."}),
+		FolloweeVoted: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_followee_voted_ratio",
+			Help: "Share of the proposals a followee of a configured neuron voted on before the follower's ballot was settled, over 30 days, by followee and topic."},
+			[]string{"followee", "topic"}),
+		FolloweeFallbacks: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_followee_fallbacks",
+			Help: "Ballots the fallback filled because the followee had not voted, over 30 days, by followee and topic."},
+			[]string{"followee", "topic"}),
 		// Labelled {neuron}; participation {neuron, window}.
 		neurons: newNeuronCollector(
 			textFamily{"votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron."},
@@ -113,7 +127,8 @@ func NewMetrics(version, commit string) *Metrics {
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
-		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt,
+		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt, m.PolicyFingerprint,
+		m.FolloweeVoted, m.FolloweeFallbacks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
@@ -159,6 +174,12 @@ func (m *Metrics) ClockSkewMeasured(skew time.Duration) { m.ClockSkew.Set(skew.S
 
 // ObserveEndpoint implements agent.Observer.
 func (m *Metrics) ObserveEndpoint(endpoint string, up bool) { m.SetEndpointUp(endpoint, up) }
+
+// SetPolicyFingerprint publishes the fingerprint and role in use (a reload replaces them).
+func (m *Metrics) SetPolicyFingerprint(fingerprint, role string) {
+	m.PolicyFingerprint.Reset()
+	m.PolicyFingerprint.WithLabelValues(fingerprint, role).Set(1)
+}
 
 // SetEndpointUp records an endpoint's health.
 func (m *Metrics) SetEndpointUp(endpoint string, up bool) {
@@ -268,3 +289,17 @@ func (m *Metrics) ProposalSettled(proposal uint64) {
 }
 
 func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// FolloweesChecked publishes the followees' records (bot.FolloweeMetrics): the series of a
+// followee no longer followed go.
+func (m *Metrics) FolloweesChecked(recs []bot.FolloweeRecord) {
+	m.FolloweeVoted.Reset()
+	m.FolloweeFallbacks.Reset()
+	for _, r := range recs {
+		id := strconv.FormatUint(r.Followee, 10)
+		m.FolloweeVoted.WithLabelValues(id, r.TopicName).Set(r.Share)
+		m.FolloweeFallbacks.WithLabelValues(id, r.TopicName).Set(float64(r.Fallbacks))
+	}
+}
+
+var _ bot.FolloweeMetrics = (*Metrics)(nil)

@@ -26,10 +26,51 @@ func Decide(in Input) Decision {
 		return Decision{Action: ActionNothing, Reason: "deadline passed at " + stamp(p.Deadline)}
 	}
 	if o, ok := FindOverride(in.Overrides, p.ID, n.ID); ok {
-		return overrideDecision(o)
+		return holdForPrimary(in, overrideDecision(o), policyMargin(in.Policy, Rule{}))
 	}
 	rule, what := selectRule(in.Policy, p)
-	return ruleDecision(in, rule, what)
+	return holdForPrimary(in, ruleDecision(in, rule, what), policyMargin(in.Policy, rule))
+}
+
+// holdForPrimary turns a standby's vote or wait into a wait until its takeover time: the
+// primary's margin plus in.Takeover. At and after it, the decision stands as the primary's
+// would (by then a wait for followees or a person has reached its fallback).
+func holdForPrimary(in Input, d Decision, margin time.Duration) Decision {
+	if in.Takeover <= 0 || (!d.Votes() && d.Action != ActionWait) {
+		return d
+	}
+	if in.Proposal.Deadline.IsZero() {
+		return Decision{Action: ActionWait, Rule: d.Rule, Override: d.Override,
+			Reason: d.Reason + "; standby: the proposal has no deadline, the primary votes it"}
+	}
+	takeover := in.Proposal.Deadline.Add(-margin).Add(in.Takeover)
+	if !in.Now.Before(takeover) {
+		return d
+	}
+	held := d
+	held.Action, held.At, held.NeedsHuman, held.NoFallback = ActionWait, takeover, false, false
+	held.Reason = d.Reason + fmt.Sprintf("; standby: votes only if the ballot is still empty at %s (the primary's margin + %s)",
+		stamp(takeover), in.Takeover)
+	return held
+}
+
+// policyMargin is the deadline margin that applies to a ballot decided by rule r (an override:
+// the policy's own).
+func policyMargin(pol *Policy, r Rule) time.Duration { return timing(pol, r).DeadlineMargin }
+
+// timing is the timing of rule r: its own, else the policy's, with the default margin for zero.
+func timing(pol *Policy, r Rule) Timing {
+	t := DefaultTiming()
+	if pol != nil {
+		t = pol.Timing
+	}
+	if r.Timing != nil {
+		t = *r.Timing
+	}
+	if t.DeadlineMargin <= 0 {
+		t.DeadlineMargin = DefaultDeadlineMargin // zero Timing means the defaults
+	}
+	return t
 }
 
 // FindOverride is the stored decision that applies to a ballot: the
@@ -74,16 +115,7 @@ func selectRule(pol *Policy, p Proposal) (Rule, string) {
 }
 
 func ruleDecision(in Input, r Rule, what string) Decision {
-	t := DefaultTiming()
-	if in.Policy != nil {
-		t = in.Policy.Timing
-	}
-	if r.Timing != nil {
-		t = *r.Timing
-	}
-	if t.DeadlineMargin <= 0 {
-		t.DeadlineMargin = DefaultDeadlineMargin // zero Timing means the defaults
-	}
+	t := timing(in.Policy, r)
 	if r.Outcome == OutcomeVote && r.Vote != nns.VoteYes && r.Vote != nns.VoteNo {
 		r.Outcome = OutcomeFollow // a vote rule without a vote cannot cast one
 	}

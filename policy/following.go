@@ -73,6 +73,12 @@ func resolveFollowees(topic nns.Topic, fs []Followee, known map[string]uint64) (
 	return ids, warnings
 }
 
+// LookupKnown resolves a known-neuron name as the following does: exactly,
+// else case-insensitively.
+func LookupKnown(known map[string]uint64, name string) (uint64, bool) {
+	return lookupKnown(known, name)
+}
+
 func lookupKnown(known map[string]uint64, name string) (uint64, bool) {
 	if id, ok := known[name]; ok {
 		return id, true
@@ -138,4 +144,29 @@ func ResolveFollowing(wanted map[nns.Topic][]Followee, known map[string]uint64) 
 		return out, fmt.Errorf("resolve following: %s", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// FollowingVote is the vote followees decide by the NNS rule: Yes when more
+// than half of them vote Yes, No when at least half vote No; Unspecified
+// while they do not decide (or there are none). vote gives each one's vote.
+func FollowingVote(followees []uint64, vote func(uint64) nns.Vote) nns.Vote {
+	if len(followees) == 0 {
+		return nns.VoteUnspecified
+	}
+	yes, no := 0, 0
+	for _, f := range followees {
+		switch vote(f) {
+		case nns.VoteYes:
+			yes++
+		case nns.VoteNo:
+			no++
+		}
+	}
+	switch {
+	case 2*yes > len(followees):
+		return nns.VoteYes
+	case 2*no >= len(followees):
+		return nns.VoteNo
+	}
+	return nns.VoteUnspecified
 }

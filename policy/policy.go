@@ -182,6 +182,9 @@ type Input struct {
 	Policy    *Policy
 	Overrides []Override
 	Now       time.Time
+	// Takeover is set on a standby instance: the primary is expected to fill each ballot by
+	// its deadline margin, and the standby votes only a ballot still empty Takeover after it.
+	Takeover time.Duration
 }
 
 // Action is what the bot should do now.

@@ -14,8 +14,8 @@ import (
 // the decision's Verb), the vote, the deciding rule's name, where the vote comes from (source:
 // "rule", "fallback" or "override") and the reason for people.
 
-const decisionInsertSQL = `INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, source, reason, at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+const decisionInsertSQL = `INSERT INTO decisions (proposal_id, neuron_id, action, vote, rule, source, reason, at, input)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // RecordDecisions appends ds to the decision log in one transaction: a pass's decisions then cost
 // one commit, not one each. A zero At is stamped with the store's clock.
@@ -36,8 +36,12 @@ func (s *Store) insertDecision(ctx context.Context, insert *sql.Stmt, r bot.Deci
 		r.At = s.now()
 	}
 	d := r.Decision
+	input, err := encodeInput(r)
+	if err != nil {
+		return fmt.Errorf("record decision %d/%d: %w", r.Proposal, r.Neuron, err)
+	}
 	if _, err := insert.ExecContext(ctx, id64(r.Proposal), id64(r.Neuron), d.Verb(), int64(d.Vote),
-		d.Rule, d.Source(), d.Reason, unixNano(r.At)); err != nil {
+		d.Rule, d.Source(), d.Reason, unixNano(r.At), input); err != nil {
 		return fmt.Errorf("record decision %d/%d: %w", r.Proposal, r.Neuron, err)
 	}
 	return nil

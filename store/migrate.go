@@ -193,6 +193,39 @@ CREATE TABLE ledger_supply (
 	symbol           TEXT    NOT NULL
 );
 `,
+	// 12: what a backtest replays (issue 24): the proposal's text and action, which rules match
+	// on; per decision, what the policy decided on that the proposals table does not keep (the
+	// deadline and tally then, the proposer's known-neuron name, the neuron's followees on the
+	// topic and their known votes) as JSON; and the followees' votes as the loop saw them, with
+	// the first time seen, and when the loop first saw a ballot filled by following: the followee
+	// reliability report is computed from them.
+	`
+ALTER TABLE proposals ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposals ADD COLUMN url TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposals ADD COLUMN action TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposals ADD COLUMN action_tag TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposals ADD COLUMN nns_function INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE decisions ADD COLUMN input TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE followee_votes (
+	proposal_id INTEGER NOT NULL,
+	followee_id INTEGER NOT NULL,
+	topic       INTEGER NOT NULL,
+	vote        INTEGER NOT NULL,
+	seen_at     INTEGER NOT NULL,
+	PRIMARY KEY (proposal_id, followee_id)
+);
+
+CREATE TABLE following_fills (
+	proposal_id INTEGER NOT NULL,
+	neuron_id   INTEGER NOT NULL,
+	vote        INTEGER NOT NULL,
+	filled_at   INTEGER NOT NULL,
+	topic       INTEGER NOT NULL,
+	followees   TEXT    NOT NULL, -- the neuron's followees on the topic then, comma-separated
+	PRIMARY KEY (proposal_id, neuron_id)
+);
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

@@ -18,10 +18,16 @@ import (
 // seen open: after settlement the canister purges the ballots, and only this says a neuron had
 // one to miss. A save without ballots (the canister's settled copy) keeps the ones stored.
 const proposalUpsertSQL = `
-INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen, ballots)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen, ballots,
+	summary, url, action, action_tag, nns_function)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	topic = excluded.topic, title = excluded.title, proposer = excluded.proposer,
+	summary = CASE WHEN excluded.title != '' THEN excluded.summary ELSE proposals.summary END,
+	url = CASE WHEN excluded.title != '' THEN excluded.url ELSE proposals.url END,
+	action = CASE WHEN excluded.action != '' THEN excluded.action ELSE proposals.action END,
+	action_tag = CASE WHEN excluded.action != '' THEN excluded.action_tag ELSE proposals.action_tag END,
+	nns_function = CASE WHEN excluded.action != '' THEN excluded.nns_function ELSE proposals.nns_function END,
 	created_at = excluded.created_at, deadline = excluded.deadline,
 	reward_status = excluded.reward_status, last_seen = excluded.last_seen,
 	ballots = CASE WHEN length(excluded.ballots) > 0 THEN excluded.ballots ELSE proposals.ballots END`
@@ -57,7 +63,8 @@ func (s *Store) upsertProposal(ctx context.Context, p policy.Proposal, st nns.Re
 	now := unixNano(s.now())
 	_, err = s.stmts.proposalUpsert.ExecContext(ctx,
 		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
-		int64(st), now, now, encodeBallots(p.Ballots))
+		int64(st), now, now, encodeBallots(p.Ballots),
+		p.Summary, p.URL, string(p.Action), p.ActionTag, int64(p.NNSFunction))
 	return err
 }
 

@@ -26,6 +26,13 @@ var pruneSQL = []struct {
 	{"vote attempts", `DELETE FROM vote_attempts WHERE outcome != 'pending' AND started_at < ?
 	AND proposal_id NOT IN (SELECT id FROM proposals WHERE reward_status = ?)`,
 		func(cut, open int64) []any { return []any{cut, open} }},
+	// What a backtest and the followee report read goes with its proposal (retention keeps both).
+	{"following fills", `DELETE FROM following_fills WHERE proposal_id IN
+	(SELECT id FROM proposals WHERE deadline < ? AND reward_status != ?)`,
+		func(cut, open int64) []any { return []any{cut, open} }},
+	{"followee votes", `DELETE FROM followee_votes WHERE proposal_id IN
+	(SELECT id FROM proposals WHERE deadline < ? AND reward_status != ?)`,
+		func(cut, open int64) []any { return []any{cut, open} }},
 	{"proposals", `DELETE FROM proposals WHERE deadline < ? AND reward_status != ?`,
 		func(cut, open int64) []any { return []any{cut, open} }},
 	// Keep the cutoff well past any deadline: a pruned "vote missed" would be sent again if fired

@@ -36,7 +36,9 @@ func newConfigValidateCmd(s Streams) *cobra.Command {
 then warnings: what is valid but probably not meant — the example's placeholder
 neurons and URLs, a manual rule no alert channel can bring to a person, a deadline
 margin longer than the voting period of a topic it covers, a policy no neuron uses.
-Warnings exit 0 unless --strict.`,
+Warnings exit 0 unless --strict. With a state database at store.path, "history:"
+lines say which rules never matched a stored proposal and which followees never
+voted on one they were followed on (notes, never an error).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(s, path)
@@ -53,6 +55,7 @@ Warnings exit 0 unless --strict.`,
 			for _, w := range warnings {
 				fmt.Fprintln(s.Err, "warning: "+w.String())
 			}
+			printHistoryNotes(s.Err, historyNotes(cmd.Context(), cfg))
 			if strict && len(warnings) > 0 {
 				fmt.Fprintf(s.Err, "%s: %d %s (--strict)\n", path, len(warnings), plural(len(warnings), "warning", "warnings"))
 				return exitError{code: 1}

@@ -71,6 +71,8 @@ func newRootCmd(s Streams) *cobra.Command {
 		newRunCmd(s),
 		newOnceCmd(s),
 		newDemoCmd(s),
+		newBacktestCmd(s),
+		newFolloweesCmd(s),
 		newVersionCmd(s),
 	)
 	return root

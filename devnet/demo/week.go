@@ -112,9 +112,12 @@ func (w *Week) scaleText(s string) (string, error) {
 
 // Compress sets the durations a real configuration may not make this
 // short (config.Load refuses them): refresh.when_left, at_risk_before,
-// reminder_interval.
+// reminder_interval; and followee_fallbacks, for a week instead of 30 days.
 func (w *Week) Compress(cfg *config.Config) {
 	cfg.Refresh.WhenLeft = w.Scale(30 * time.Hour)
 	cfg.Alerts.Thresholds.AtRiskBefore = w.Scale(12 * time.Hour)
 	cfg.Alerts.Thresholds.ReminderInterval = w.Scale(12 * time.Hour)
+	// A week holds fewer fallbacks than 30 days: CodeGov, silent from hour
+	// 30, is alerted once its silence has made the fallback act twice.
+	cfg.Alerts.Thresholds.FolloweeFallbacks = 1
 }
