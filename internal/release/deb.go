@@ -103,6 +103,8 @@ func buildDeb(p debParams) error {
 		Homepage:      homepage,
 		MTime:         mtime,
 		Overridables: nfpm.Overridables{
+			// The unit reloads with /bin/kill -HUP; everything else is in the static binary.
+			Depends:  []string{"procps"},
 			Contents: contents,
 			Scripts:  nfpm.Scripts{PostInstall: scripts["postinst"], PreRemove: scripts["prerm"], PostRemove: scripts["postrm"]},
 			Deb:      nfpm.Deb{Compression: "xz"},
