@@ -11,8 +11,8 @@ import (
 // TopicID is an SNS topic by its number, as in topic_id_to_followees (the upstream enum).
 type TopicID int32
 
-// The seven SNS topics. Critical ones (upstream: TreasuryAssetManagement and
-// CriticalDappOperations, and whatever list_topics marks is_critical) ignore the catch-all.
+// The seven SNS topics. Critical ones (upstream: DaoCommunitySettings, TreasuryAssetManagement
+// and CriticalDappOperations, as list_topics marks them is_critical) ignore the catch-all.
 const (
 	TopicUnspecified              TopicID = 0
 	TopicDaoCommunitySettings     TopicID = 1
@@ -44,11 +44,16 @@ func (t TopicID) String() string {
 // Known reports whether t is one of the seven topics.
 func (t TopicID) Known() bool { return t > TopicUnspecified && int(t) < len(topicNames) }
 
-// CriticalByDefault reports whether upstream treats t as critical when list_topics says
-// nothing: critical proposals need a larger majority and a longer voting period, and the
-// catch-all following never covers them.
+// CriticalByDefault reports whether upstream's topic_descriptions mark t critical (list_topics
+// says so for each SNS): critical proposals need a larger majority and a longer voting period,
+// and the catch-all following never covers them. Unspecified counts as critical, as upstream
+// errs on the side of caution.
 func (t TopicID) CriticalByDefault() bool {
-	return t == TopicTreasuryAssetManagement || t == TopicCriticalDappOperations
+	switch t {
+	case TopicDaoCommunitySettings, TopicTreasuryAssetManagement, TopicCriticalDappOperations, TopicUnspecified:
+		return true
+	}
+	return false
 }
 
 // ParseTopic reads a topic name, case-insensitively.

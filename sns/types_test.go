@@ -99,7 +99,7 @@ func TestTopics(t *testing.T) {
 	if (*Topic)(nil).ID() != TopicUnspecified || (&Topic{}).ID() != TopicUnspecified {
 		t.Error("nil or unknown topic tag is not Unspecified")
 	}
-	if !TopicCriticalDappOperations.CriticalByDefault() || TopicGovernance.CriticalByDefault() {
+	if !TopicCriticalDappOperations.CriticalByDefault() || !TopicDaoCommunitySettings.CriticalByDefault() || TopicGovernance.CriticalByDefault() {
 		t.Error("critical topics wrong")
 	}
 	if _, ok := ParseTopic("Governence"); ok {
@@ -128,5 +128,27 @@ func TestPermissionBeyondVoting(t *testing.T) {
 	}
 	if PermissionDisburse.String() != "Disburse" {
 		t.Errorf("Disburse prints %q", PermissionDisburse.String())
+	}
+}
+
+func TestNativeFunctions(t *testing.T) {
+	seen := map[uint64]bool{}
+	for _, f := range NativeFunctions() {
+		if seen[f.ID] || !f.Topic.Known() || f.ID >= FirstCustomFunction || f.Name == "" {
+			t.Errorf("bad native function %+v", f)
+		}
+		seen[f.ID] = true
+		if g, ok := NativeFunctionByID(f.ID); !ok || g != f {
+			t.Errorf("NativeFunctionByID(%d) = %+v %v", f.ID, g, ok)
+		}
+	}
+	if f, _ := NativeFunctionByID(FunctionTransferSnsTreasuryFunds); !f.Topic.CriticalByDefault() {
+		t.Error("TransferSnsTreasuryFunds is not in a critical topic")
+	}
+	if _, ok := NativeFunctionByID(FunctionExecuteGenericNervousSystemFunction); ok {
+		t.Error("ExecuteGenericNervousSystemFunction has no topic of its own")
+	}
+	if (&Action{Motion: &Motion{}}).Name() != "Motion" || (*Action)(nil).Name() != "" || (&Action{}).Name() != "" {
+		t.Error("Action.Name")
 	}
 }
