@@ -23,6 +23,10 @@ type Scenario struct {
 	Proposals []ScenarioProposal
 	// Pace is the devnet's mainnet pace (latency, rate limit); zero: off.
 	Pace devnet.Pace
+	// SNSes is the snses: section as written (N nil without one): devnet/snsgov parses it,
+	// relative to BaseDir, with the same path-and-line errors.
+	SNSes   ynode
+	BaseDir string
 }
 
 // ScenarioEconomics overrides mainnet's parameters; zero values keep them.
@@ -77,15 +81,16 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	s := &Scenario{}
+	s := &Scenario{BaseDir: baseDir}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return s, nil // empty file: mainnet defaults, no neurons
 	}
 	root := ynode{N: doc.Content[0]}
-	_, top, err := root.Fields("economics", "neurons", "proposals", "pace")
+	_, top, err := root.Fields("economics", "neurons", "proposals", "pace", "snses")
 	if err != nil {
 		return nil, err
 	}
+	s.SNSes = top["snses"]
 	if y, ok := top["pace"]; ok {
 		if s.Pace, err = parsePace(y); err != nil {
 			return nil, err

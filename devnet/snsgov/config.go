@@ -18,7 +18,11 @@ type Config struct {
 	Name   string // get_metadata name, e.g. "OpenChat"
 	Symbol string // the ledger's icrc1_symbol, e.g. "CHAT"
 
-	InitialVotingPeriod        time.Duration // default 4 days
+	InitialVotingPeriod time.Duration // default 4 days
+	// A critical proposal runs at least CriticalVotingPeriod (default 5 days), and
+	// wait-for-quiet extends it at least by CriticalWaitForQuiet (default 2.5 days), as upstream.
+	CriticalVotingPeriod       time.Duration
+	CriticalWaitForQuiet       time.Duration
 	WaitForQuietIncrease       time.Duration // default 1 day
 	MinimumDissolveDelayToVote time.Duration // default 30 days
 	MaxDissolveDelay           time.Duration // default 8 years
@@ -58,10 +62,8 @@ const (
 	DefaultMaxAge               = 4 * 365 * 24 * time.Hour
 	DefaultRoundDuration        = 24 * time.Hour
 	DefaultTotalSupplyE8s       = 100_000_000 * 100_000_000
-	// A critical proposal runs at least this long, and wait-for-quiet extends it at least by
-	// half of it, as upstream.
-	criticalVotingPeriod = 5 * 24 * time.Hour
-	criticalWFQIncrease  = 5 * 24 * time.Hour / 2
+	DefaultCriticalVotingPeriod = 5 * 24 * time.Hour
+	DefaultCriticalWaitForQuiet = 5 * 24 * time.Hour / 2
 )
 
 func (c *Config) setDefaults() {
@@ -71,6 +73,8 @@ func (c *Config) setDefaults() {
 		}
 	}
 	def(&c.InitialVotingPeriod, DefaultInitialVotingPeriod)
+	def(&c.CriticalVotingPeriod, DefaultCriticalVotingPeriod)
+	def(&c.CriticalWaitForQuiet, DefaultCriticalWaitForQuiet)
 	def(&c.WaitForQuietIncrease, DefaultWaitForQuietIncrease)
 	def(&c.MinimumDissolveDelayToVote, DefaultMinDissolveToVote)
 	def(&c.MaxDissolveDelay, DefaultMaxDissolveDelay)
@@ -101,7 +105,7 @@ func (c *Config) setDefaults() {
 }
 
 func (c *Config) validate() error {
-	for _, d := range []time.Duration{c.InitialVotingPeriod, c.WaitForQuietIncrease, c.MinimumDissolveDelayToVote,
+	for _, d := range []time.Duration{c.InitialVotingPeriod, c.CriticalVotingPeriod, c.CriticalWaitForQuiet, c.WaitForQuietIncrease, c.MinimumDissolveDelayToVote,
 		c.MaxDissolveDelay, c.MaxAge, c.RoundDuration} {
 		if d < 0 {
 			return fmt.Errorf("sns %q: a period is negative", c.Name)

@@ -81,7 +81,7 @@ func (c *Canister) makeProposalLocked(spec ProposalSpec) (uint64, error) {
 		periodS: seconds(c.cfg.InitialVotingPeriod), wfqS: seconds(c.cfg.WaitForQuietIncrease),
 		ballots: map[string]*sns.Ballot{}, rewardable: c.cfg.RewardRateBasisPoints > 0}
 	if p.critical {
-		p.periodS, p.wfqS = max(p.periodS, seconds(criticalVotingPeriod)), max(p.wfqS, seconds(criticalWFQIncrease))
+		p.periodS, p.wfqS = max(p.periodS, seconds(c.cfg.CriticalVotingPeriod)), max(p.wfqS, seconds(c.cfg.CriticalWaitForQuiet))
 	}
 	p.action = actionFor(spec, c.functions)
 	p.deadlineS = now + p.periodS
