@@ -30,18 +30,28 @@ func (c *clock) Add(d time.Duration) {
 }
 
 type net struct {
-	clock *clock
-	gov   *snsgov.Canister
-	wasm  *snsgov.Wasm
-	ids   snsgov.Deployed
-	bot   *agent.Agent
-	botID principal.Principal
-	url   *url.URL
+	clock   *clock
+	gov     *snsgov.Canister
+	wasm    *snsgov.Wasm
+	ids     snsgov.Deployed
+	bot     *agent.Agent
+	botID   principal.Principal
+	url     *url.URL
+	rootKey []byte
 }
 
 const day = 24 * time.Hour
 
 func newNet(t *testing.T, cfg snsgov.Config) *net {
+	t.Helper()
+	id, err := identity.NewRandomEd25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newNetWithIdentity(t, cfg, id)
+}
+
+func newNetWithIdentity(t *testing.T, cfg snsgov.Config, id identity.Identity) *net {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
 	cfg.Now = clk.Now
@@ -64,16 +74,12 @@ func newNet(t *testing.T, cfg snsgov.Config) *net {
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	u, _ := url.Parse(hs.URL)
-	id, err := identity.NewRandomEd25519Identity()
-	if err != nil {
-		t.Fatal(err)
-	}
 	a, err := agent.New(agent.Config{Identity: id, FetchRootKey: true,
 		ClientConfig: []agent.ClientOption{agent.WithHostURL(u)}, PollDelay: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &net{clock: clk, gov: gov, wasm: wasm, ids: ids, bot: a, botID: id.Sender(), url: u}
+	return &net{clock: clk, gov: gov, wasm: wasm, ids: ids, bot: a, botID: id.Sender(), url: u, rootKey: srv.RootKey()}
 }
 
 func (n *net) neuron(t *testing.T, seed uint64, perms []sns.NeuronPermission, delay time.Duration, follows map[sns.TopicID][][]byte) []byte {
