@@ -153,7 +153,7 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 		var epErrs []error
 		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
-			reply, err, class := g.attempt(ctx, ep, kind, method, label, arg)
+			reply, class, err := g.attempt(ctx, ep, kind, method, label, arg)
 			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
@@ -194,10 +194,10 @@ func finalErr(last, ctxErr error) error {
 }
 
 // attempt runs one request on one endpoint and records its outcome.
-func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, error, errorClass) {
+func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, errorClass, error) {
 	ticket, err := ep.limiters[kind.limiter()].acquire(ctx)
 	if err != nil {
-		return nil, err, classCancelled
+		return nil, classCancelled, err
 	}
 	started := g.cfg.Now()
 	start := time.Now()
@@ -207,9 +207,9 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 	if err == nil {
 		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
 		g.up(ep)
-		return reply, nil, classFinal
+		return reply, classFinal, nil
 	}
-	err, class, outcome := classify(ctx, ep.name, label, err)
+	class, outcome, err := classify(ctx, ep.name, label, err)
 	g.cfg.Observer.ObserveCall(ep.name, label, outcome, d)
 	switch class {
 	case classEndpoint:
@@ -218,7 +218,7 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 		// The endpoint answered: it is healthy even if the call failed.
 		g.up(ep)
 	}
-	return nil, err, class
+	return nil, class, err
 }
 
 // rawRequest is one request with a per-attempt timeout. The certificate

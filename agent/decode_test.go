@@ -21,10 +21,6 @@ type badProposal struct {
 	Topic  int32           `ic:"topic"`
 }
 
-type badTally struct {
-	Yes string `ic:"yes"`
-}
-
 // proposalWithBadBallot has a ballot that is not a Ballot: not under opt,
 // so the opt rule does not apply.
 type proposalWithBadBallot struct {

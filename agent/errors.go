@@ -174,21 +174,21 @@ const (
 // classify turns an error from a request (request.go, the transport) into a typed
 // error and what to do about it. parent is the caller's context: a deadline
 // of the per-attempt context is a timeout, the caller's is cancellation.
-func classify(parent context.Context, endpoint, method string, err error) (error, errorClass, string) {
+func classify(parent context.Context, endpoint, method string, err error) (errorClass, string, error) {
 	if parent.Err() != nil {
-		return parent.Err(), classCancelled, "canceled"
+		return classCancelled, "canceled", parent.Err()
 	}
 	var (
 		httpErr *HTTPStatusError
 		rej     *RejectError
 		dec     *DecodeError
 	)
-	epErr := func(outcome string) (error, errorClass, string) {
-		return &EndpointError{Endpoint: endpoint, Method: method, Outcome: outcome, Err: err}, classEndpoint, outcome
+	epErr := func(outcome string) (errorClass, string, error) {
+		return classEndpoint, outcome, &EndpointError{Endpoint: endpoint, Method: method, Outcome: outcome, Err: err}
 	}
 	switch {
 	case errors.As(err, &dec):
-		return err, classFinal, "decode_error"
+		return classFinal, "decode_error", err
 	case errors.As(err, &rej):
 		return retryIfTransient(rej)
 	case errors.Is(err, ErrVerification):
@@ -197,10 +197,10 @@ func classify(parent context.Context, endpoint, method string, err error) (error
 		// Rate limited: the endpoint is healthy and the limiter holds
 		// calls back until Retry-After; other hosts reach the same
 		// boundary nodes, so failing over would not escape the limit.
-		return &EndpointError{Endpoint: endpoint, Method: method, Outcome: "rate_limited", Err: err}, classRetry, "rate_limited"
+		return classRetry, "rate_limited", &EndpointError{Endpoint: endpoint, Method: method, Outcome: "rate_limited", Err: err}
 	case errors.As(err, &httpErr):
 		if permanentHTTPStatus(httpErr.StatusCode) {
-			return &EndpointError{Endpoint: endpoint, Method: method, Outcome: "http_error", Err: err}, classFinal, "http_error"
+			return classFinal, "http_error", &EndpointError{Endpoint: endpoint, Method: method, Outcome: "http_error", Err: err}
 		}
 		return epErr("http_error")
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
@@ -215,11 +215,11 @@ func classify(parent context.Context, endpoint, method string, err error) (error
 	}
 }
 
-func retryIfTransient(rej *RejectError) (error, errorClass, string) {
+func retryIfTransient(rej *RejectError) (errorClass, string, error) {
 	if rej.Transient() {
-		return rej, classRetry, "reject"
+		return classRetry, "reject", rej
 	}
-	return rej, classFinal, "reject"
+	return classFinal, "reject", rej
 }
 
 // permanentHTTPStatus: a 4xx (other than timeout and rate limiting) says our

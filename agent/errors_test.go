@@ -60,7 +60,7 @@ func TestClassify(t *testing.T) {
 		{"decode", live, &DecodeError{Method: "m"}, classFinal, "decode_error"},
 	}
 	for _, tt := range tests {
-		_, class, outcome := classify(tt.ctx, "ep", "m", tt.err)
+		class, outcome, _ := classify(tt.ctx, "ep", "m", tt.err)
 		if class != tt.class || outcome != tt.outcome {
 			t.Errorf("%s: class %d outcome %s, want %d %s", tt.name, class, outcome, tt.class, tt.outcome)
 		}

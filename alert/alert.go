@@ -36,6 +36,7 @@ const (
 	KindStoreUnwritable      Kind = "store_unwritable"       // the state database cannot be written
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
+	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
 )
 
 // Kinds lists every kind in a stable order.
@@ -43,7 +44,8 @@ func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
-		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow}
+		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
+		KindOverridesUnreadable}
 }
 
 type kindInfo struct {
@@ -74,6 +76,8 @@ var kindInfos = map[Kind]kindInfo{
 	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},
 	KindVoteUnconfirmed: {SeverityWarning, "Vote not confirmed", true},
 	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
+	// A vote against the operator's stored word cannot be taken back.
+	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
 }
 
 // Known reports whether k is one of the kinds above.

@@ -14,6 +14,7 @@ func TestDaemonKindsAreKnown(t *testing.T) {
 		{KindStartFailed, SeverityCritical},
 		{KindClockSkew, SeverityWarning},
 		{KindStoreUnwritable, SeverityCritical},
+		{KindOverridesUnreadable, SeverityCritical},
 	}
 	for _, tc := range tests {
 		if !tc.kind.Known() {

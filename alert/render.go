@@ -31,6 +31,8 @@ func render(a Alert) content {
 	add("", BoundText(a.Text))
 	if a.ProposalID != 0 {
 		add("Proposal", strconv.FormatUint(a.ProposalID, 10)+titleSuffix(a.Title))
+		add("NNS dapp", NNSDappURL(a.ProposalID))
+		add("Dashboard", DashboardURL(a.ProposalID))
 	}
 	add("Topic", Truncate(OneLine(a.Topic), 100))
 	if a.Neuron != 0 {

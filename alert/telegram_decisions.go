@@ -2,6 +2,7 @@ package alert
 
 import (
 	"github.com/votebot/votebot/internal/sleep"
+	"github.com/votebot/votebot/nns"
 
 	"context"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,14 +33,25 @@ type TelegramDecisionsConfig struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// OnError hears errors the loop survives (a failed poll, a failed answer); may be nil.
 	OnError func(error)
+	// Presses remembers the presses applied across restarts; nil keeps them in memory only.
+	Presses PressLog
+}
+
+// PressLog remembers which presses were applied, by callback query id. Telegram delivers an
+// update again when the process stopped before the next getUpdates confirmed it, so without it a
+// restart could apply a press twice, over a decision the operator made since. *store.Store
+// implements it.
+type PressLog interface {
+	PressApplied(ctx context.Context, callbackID string) (bool, error)
+	RecordPress(ctx context.Context, callbackID string, proposal, neuron uint64, v nns.Vote) error
 }
 
 // TelegramDecisions long-polls the Bot API's getUpdates (no inbound port) for presses of the
 // buttons that Telegram puts under manual-decision alerts, and records them with Decide.
 type TelegramDecisions struct {
 	cfg     TelegramDecisionsConfig
-	base    string // .../bot<token>/ — never printed
-	allowed map[int64]bool
+	base    string                         // .../bot<token>/ — never printed
+	allowed atomic.Pointer[map[int64]bool] // replaced by SetAllowedUsers on a reload
 
 	mu      sync.Mutex
 	applied map[[2]uint64]decisionCallback // last decision recorded per proposal × neuron
@@ -75,12 +88,21 @@ func NewTelegramDecisions(cfg TelegramDecisionsConfig) (*TelegramDecisions, erro
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep.For
 	}
-	allowed := make(map[int64]bool, len(cfg.AllowedUsers))
-	for _, id := range cfg.AllowedUsers {
+	t := &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
+		applied: map[[2]uint64]decisionCallback{}}
+	t.SetAllowedUsers(cfg.AllowedUsers)
+	return t, nil
+}
+
+// SetAllowedUsers replaces the users whose presses count (a reload): a
+// press handled after it returns is judged by ids alone. None: every press
+// is refused.
+func (t *TelegramDecisions) SetAllowedUsers(ids []int64) {
+	allowed := make(map[int64]bool, len(ids))
+	for _, id := range ids {
 		allowed[id] = true
 	}
-	return &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
-		allowed: allowed, applied: map[[2]uint64]decisionCallback{}}, nil
+	t.allowed.Store(&allowed)
 }
 
 // Backoff after failed polls: doubling from backoffMin up to backoffMax.
@@ -201,7 +223,7 @@ func (t *TelegramDecisions) handle(ctx context.Context, cb telegramCallback) {
 // decide returns the answer to the press and, when a decision was recorded, the confirmation
 // for the chat ("" otherwise).
 func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (reply, confirm string) {
-	if !t.allowed[cb.From.ID] {
+	if !(*t.allowed.Load())[cb.From.ID] {
 		return "You are not allowed to decide for this votebot.", ""
 	}
 	c, err := parseDecisionCallback(cb.Data)
@@ -215,6 +237,16 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 	if seen && prev == c {
 		return "Already recorded: " + decisionText(c) + ".", ""
 	}
+	if t.cfg.Presses != nil {
+		done, err := t.cfg.Presses.PressApplied(ctx, cb.ID)
+		if err != nil { // unsure whether it was applied: not applied again
+			t.report(fmt.Errorf("telegram decision %s: %w", decisionText(c), err))
+			return "Could not record the decision; try again or use the console.", ""
+		}
+		if done { // delivered again after a restart
+			return "Already recorded: " + decisionText(c) + ".", ""
+		}
+	}
 	if err := t.cfg.Decide(ctx, c.Proposal, c.Neuron, c.Vote); err != nil {
 		if IsStaleDecision(err) {
 			return "Not recorded: " + Truncate(err.Error(), 150) + ".", ""
@@ -223,6 +255,11 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 		return "Could not record the decision; try again or use the console.", ""
 	}
 	t.remember(key, c)
+	if t.cfg.Presses != nil {
+		if err := t.cfg.Presses.RecordPress(ctx, cb.ID, c.Proposal, c.Neuron, c.Vote); err != nil {
+			t.report(fmt.Errorf("telegram decision %s applied, but not remembered for a restart: %w", decisionText(c), err))
+		}
+	}
 	return "Recorded: " + decisionText(c) + ".",
 		"Recorded " + decisionText(c) + ", decided by " + presser(cb) + ". votebot votes at its next pass."
 }

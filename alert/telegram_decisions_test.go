@@ -174,7 +174,9 @@ func TestTelegramDecisionsPresses(t *testing.T) {
 	f.press(555, decisionCallback{9, 42, nns.VoteNo}.encode()) // closed proposal: stale
 	f.press(555, "vb1:4:42:maybe")                             // forged
 	f.press(555, decisionCallback{4, 0, nns.VoteNo}.encode())  // every neuron
-	runUntil(t, td, f.answered(6))
+	// The confirmation follows the answer: wait for both, or a slow run
+	// (-race) stops the loop between the last answer and its confirmation.
+	runUntil(t, td, func() bool { return f.answered(6)() && len(f.callsOf("sendMessage")) >= 2 })
 
 	want := []decisionCallback{{4, 42, nns.VoteYes}, {4, 0, nns.VoteNo}}
 	if fmt.Sprint(d.calls) != fmt.Sprint(want) {
@@ -312,5 +314,25 @@ func TestParseDecisionCallbackRejects(t *testing.T) {
 		if c, err := parseDecisionCallback(data); err == nil {
 			t.Errorf("parseDecisionCallback(%q) = %v, want an error", data, c)
 		}
+	}
+}
+
+// TestTelegramDecisionsSetAllowedUsers: a reload that replaces 555 with 777
+// refuses 555's next press at once (nothing reaches Decide) and accepts 777.
+func TestTelegramDecisionsSetAllowedUsers(t *testing.T) {
+	f, srv := newFakeBotAPI(t)
+	d := &recordingDecider{}
+	var sleeps []time.Duration
+	td := newDecisions(t, srv.URL, d, &sleeps)
+	td.SetAllowedUsers([]int64{777})
+	f.press(555, decisionCallback{4, 42, nns.VoteNo}.encode())  // revoked
+	f.press(777, decisionCallback{4, 42, nns.VoteYes}.encode()) // newly allowed
+	runUntil(t, td, f.answered(2))
+	if want := []decisionCallback{{4, 42, nns.VoteYes}}; fmt.Sprint(d.calls) != fmt.Sprint(want) {
+		t.Errorf("Decide calls = %v, want %v (the revoked user's No must not be recorded)", d.calls, want)
+	}
+	answers := f.callsOf("answerCallbackQuery")
+	if len(answers) != 2 || answers[0]["text"] != "You are not allowed to decide for this votebot." {
+		t.Errorf("answers = %v, want the revoked user refused", answers)
 	}
 }

@@ -38,24 +38,37 @@ type AuditStore interface {
 	// ObservationsOf lists the observations of the given proposals.
 	ObservationsOf(ctx context.Context, proposals []uint64) ([]rewards.Observation, error)
 	RecordAudits(ctx context.Context, audits []rewards.MaturityAudit) error
+	// SaveAuditSnapshot keeps the audit's snapshot across restarts;
+	// AuditSnapshot reads it back (the zero snapshot when none was saved).
+	SaveAuditSnapshot(ctx context.Context, s AuditSnapshot) error
+	AuditSnapshot(ctx context.Context) (AuditSnapshot, error)
 }
 
-// auditState is the maturity of each neuron at the last fresh read, and
-// the reward event that was the latest then.
+// AuditSnapshot is the maturity of each neuron at the last fresh read, and
+// the reward event that was the latest then. The store keeps it, so the
+// first reward event after a restart is audited against the maturity read
+// before it (by the previous process).
 //
 // The event is read after the neurons, so a snapshot labelled day D was
 // read before event D+1 happened: it is a safe "before". The read that
 // first sees D+1 may still predate the event (it can happen between the
 // two calls), so the "after" is the next read, made once D+1 was known,
 // provided that read still sees D+1.
+type AuditSnapshot struct {
+	Day      uint64                      `json:"day"`
+	Maturity map[uint64]rewards.Maturity `json:"maturity"`
+	// Pending: event PendingDay was seen; audited at the next fresh read
+	// against PendingBefore.
+	PendingDay    uint64                      `json:"pending_day,omitempty"`
+	PendingBefore map[uint64]rewards.Maturity `json:"pending_before,omitempty"`
+}
+
+// auditState is the loop's side of the audit: the snapshot, and whether
+// it was loaded from the store yet.
 type auditState struct {
-	reads    int // b.neuronReads when last taken
-	day      uint64
-	maturity map[uint64]rewards.Maturity
-	// pending: event pendingDay was seen; audited at the next fresh read
-	// against pendingBefore.
-	pendingDay    uint64
-	pendingBefore map[uint64]rewards.Maturity
+	reads  int // b.neuronReads when last taken
+	loaded bool
+	AuditSnapshot
 }
 
 // auditRewards runs after readNeurons (pass.go): after a fresh read of the
@@ -69,6 +82,14 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 		return
 	}
 	b.audit.reads = b.neuronReads
+	if !b.audit.loaded {
+		snap, err := st.AuditSnapshot(ctx)
+		if err != nil {
+			// Start afresh: the first event after this is not audited.
+			b.log.Warn().Err(err).Msg("reward audit: read the snapshot kept before the restart")
+		}
+		b.audit.AuditSnapshot, b.audit.loaded = snap, true
+	}
 	ev, err := events.LatestRewardEvent(ctx)
 	if err != nil {
 		b.log.Warn().Err(err).Msg("reward audit: read the latest reward event; retried at the next neuron read")
@@ -80,20 +101,24 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 			now[id] = n.Maturity
 		}
 	}
-	if before := b.audit.pendingBefore; before != nil {
-		b.audit.pendingBefore = nil
-		if ev.Day == b.audit.pendingDay {
+	snap := &b.audit.AuditSnapshot
+	if before := snap.PendingBefore; before != nil {
+		snap.PendingBefore = nil
+		if ev.Day == snap.PendingDay {
 			b.recordAudit(ctx, st, ev, opts, before, now)
 		} else {
-			b.log.Info().Uint64("day", b.audit.pendingDay).Msg("reward audit: another reward event came before the maturity could be read; not audited")
+			b.log.Info().Uint64("day", snap.PendingDay).Msg("reward audit: another reward event came before the maturity could be read; not audited")
 		}
-	} else if b.audit.maturity != nil && ev.Day == b.audit.day+1 {
-		b.audit.pendingDay, b.audit.pendingBefore = ev.Day, b.audit.maturity
-	} else if b.audit.maturity != nil && ev.Day > b.audit.day+1 {
-		b.log.Info().Uint64("from_day", b.audit.day).Uint64("to_day", ev.Day).
+	} else if snap.Maturity != nil && ev.Day == snap.Day+1 {
+		snap.PendingDay, snap.PendingBefore = ev.Day, snap.Maturity
+	} else if snap.Maturity != nil && ev.Day > snap.Day+1 {
+		b.log.Info().Uint64("from_day", snap.Day).Uint64("to_day", ev.Day).
 			Msg("reward audit: more than one reward event between two neuron reads; not audited")
 	}
-	b.audit.day, b.audit.maturity = ev.Day, now
+	snap.Day, snap.Maturity = ev.Day, now
+	if err := st.SaveAuditSnapshot(ctx, *snap); err != nil {
+		b.log.Warn().Err(err).Msg("reward audit: keep the snapshot for a restart")
+	}
 }
 
 func (b *Bot) recordAudit(ctx context.Context, st AuditStore, ev RewardEvent, opts Options, before, after map[uint64]rewards.Maturity) {

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -24,6 +26,22 @@ type auditMem struct {
 	*memStore
 	obs    []rewards.Observation
 	audits []rewards.MaturityAudit
+	snap   []byte // the snapshot as JSON, as the store keeps it
+}
+
+func (s *auditMem) SaveAuditSnapshot(_ context.Context, snap AuditSnapshot) error {
+	data, err := json.Marshal(snap)
+	s.snap = data
+	return err
+}
+
+func (s *auditMem) AuditSnapshot(context.Context) (AuditSnapshot, error) {
+	var snap AuditSnapshot
+	if s.snap == nil {
+		return snap, nil
+	}
+	err := json.Unmarshal(s.snap, &snap)
+	return snap, err
 }
 
 func (s *auditMem) ObservationsOf(_ context.Context, ids []uint64) ([]rewards.Observation, error) {
@@ -110,5 +128,51 @@ func TestAuditReadsAfterTheEvent(t *testing.T) {
 	read(100+3*want1, 200)
 	if len(st.audits) != 2 {
 		t.Errorf("audited across two events: %+v", st.audits[2:])
+	}
+}
+
+// A restart between the reads around a reward event loses nothing: the new
+// Bot audits the first event after the restart against the maturity the
+// previous process read before it (kept in the store), whether the restart
+// came before the event was seen or between the two reads that audit it.
+func TestAuditSurvivesRestart(t *testing.T) {
+	settled := []rewards.Observation{{ProposalID: 7, Neuron: 1, Topic: nns.TopicGovernance,
+		Ballot: rewards.BallotVotedDirect, Vote: nns.VoteYes, BallotVP: 5e10, TotalPotentialVP: 4e11}}
+	const pool = 1_000_000_000
+	want, _ := rewards.ExpectedMaturityE8s(pool, []rewards.SettledProposal{{ID: 7, Topic: nns.TopicGovernance,
+		TotalPotentialVotingPower: 4e11, Ballots: []rewards.Ballot{{Neuron: 1, Vote: nns.VoteYes, VotingPower: 5e10}}}}, 1)
+	for _, restartAfter := range []int{1, 2} { // fresh reads before the restart
+		t.Run(fmt.Sprintf("restart after %d reads", restartAfter), func(t *testing.T) {
+			clk := &clock{t: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
+			gov := &auditGov{fakeGov: newFakeGov(clk.Now), ev: RewardEvent{Day: 10}}
+			st := &auditMem{memStore: newMemStore(), obs: settled}
+			opts := Options{PollInterval: time.Hour, Neurons: []NeuronConfig{{ID: 1}}}
+			newBot := func() *Bot {
+				b, err := New(Deps{Gov: gov, Errors: fakeErrs{}, Store: st, Alerter: newRecAlerter(), Decider: topicDecider{},
+					Logger: zerolog.New(io.Discard), Now: clk.Now}, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+			b := newBot()
+			reads := 0
+			read := func(m uint64) {
+				if reads == restartAfter {
+					b = newBot() // the restart: same store, new process
+				}
+				reads++
+				b.neuronReads++
+				b.auditRewards(context.Background(), opts, map[uint64]Neuron{
+					1: {ID: 1, Authorized: true, Maturity: rewards.Maturity{MaturityE8s: m}}})
+			}
+			read(100) // before the event, day 10
+			gov.ev = RewardEvent{Day: 11, PoolE8s: pool, Settled: []uint64{7}, At: clk.Now()}
+			read(100)        // sees day 11
+			read(100 + want) // after it
+			if len(st.audits) != 1 || st.audits[0].Status != rewards.AuditOK || st.audits[0].ReceivedE8s != int64(want) {
+				t.Fatalf("audits %+v, want day 11 audited OK with %d e8s received", st.audits, want)
+			}
+		})
 	}
 }

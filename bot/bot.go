@@ -108,8 +108,28 @@ type Event struct {
 }
 
 // Bot is the control loop. Create it with New; Run or Once drive it.
+//
+// Its state is grouped by who may touch it, so the type says what a
+// goroutine may use: wiring is fixed at New; shared is changed by other
+// goroutines (Reload, ReplaceGovernance) and taken by the loop, under its
+// mutex; alertBook is touched by the loop, its vote workers and the
+// daemon (FireConfigInvalid), under its own mutex; status is read by the
+// HTTP goroutine (atomics); view is the console's copy of the last pass
+// and marks the per-ballot facts, each with its own lock; loopState
+// belongs to the pass goroutine alone (and to the vote workers it starts
+// and waits for, which only read its gov).
 type Bot struct {
-	gov     Governance
+	wiring
+	shared
+	alertBook
+	status
+	loopState
+	view  view // for readers outside the loop (the console)
+	marks *ballotMarks
+}
+
+// wiring are the collaborators, set by New and never changed.
+type wiring struct {
 	errs    ErrorClassifier
 	store   Store
 	alerter Alerter
@@ -119,23 +139,47 @@ type Bot struct {
 	partic  func(ctx context.Context) (map[uint64]map[string]float64, error)
 	notify  func(string)
 	events  func(Event)
+	wake    chan struct{} // Wake → Run: start a pass now
+}
 
-	mu      sync.Mutex // guards decider, opts, reconcile, nextGov (Reload runs concurrently)
+// shared is what a reload changes while the loop runs; every field is
+// guarded by mu.
+type shared struct {
+	mu      sync.Mutex
 	nextGov Governance // a reload's new client, taken at the next pass
 	decider Decider
 	opts    Options
 	// reconcile is set at start and on reload: the next pass makes
 	// on-chain following match the policy.
 	reconcile bool
-	wake      chan struct{}
+}
 
-	// Loop state, touched only by the pass goroutine.
-	started      bool
-	ready        bool
-	lastPoll     time.Time
-	lastPollNano atomic.Int64 // for Ready, read from the HTTP goroutine
-	storeBroken  atomic.Bool  // the store cannot keep writes (Ready)
-	failedPolls  int
+// alertBook is what the loop knows of alerts, for their texts and dedup;
+// guarded by amu (votes run concurrently, and the daemon fires too).
+type alertBook struct {
+	amu    sync.Mutex
+	titles map[uint64]policy.Proposal // for alert texts
+	firing map[alert.Key]alert.Alert
+}
+
+// status is what the loop publishes for Ready (the HTTP goroutine).
+type status struct {
+	lastPollNano atomic.Int64 // the last successful poll
+	storeBroken  atomic.Bool  // the store cannot keep writes
+	// overridesErr is why the stored overrides cannot be read (nil: they
+	// were read by the last pass).
+	overridesErr atomic.Pointer[error]
+}
+
+// loopState is touched only by the pass goroutine.
+type loopState struct {
+	gov     Governance // the vote workers of a pass read it too
+	started bool
+	ready   bool
+	// lastPoll is the last successful poll (status.lastPollNano for
+	// other goroutines).
+	lastPoll    time.Time
+	failedPolls int
 	// downSince is the first failed poll of an outage of every endpoint.
 	downSince time.Time
 	// unknownKinds are the unknown action tags and topics told of already.
@@ -155,11 +199,6 @@ type Bot struct {
 	neuronReads   int                        // successful reads of the neurons so far
 	allFilled     bool                       // the last pass found every open ballot filled
 	lastPlans     []BallotPlan
-	view          view // for readers outside the loop (the console)
-	marks         *ballotMarks
-	amu           sync.Mutex                 // guards titles and firing (votes run concurrently)
-	titles        map[uint64]policy.Proposal // for alert texts
-	firing        map[alert.Key]alert.Alert
 	known         map[string]uint64
 	knownAt       time.Time
 	econ          *Economics
@@ -173,6 +212,10 @@ type Bot struct {
 	prunedAt      time.Time
 	firstTry      time.Time
 	audit         auditState // the reward audit's last maturity snapshot (audit.go)
+	// overrides are the stored overrides as last read, at overridesAt
+	// (zero: not yet read by this process); see readOverrides.
+	overrides   []policy.Override
+	overridesAt time.Time
 }
 
 type ballotKey struct{ neuron, proposal uint64 }
@@ -201,16 +244,13 @@ func New(d Deps, opts Options) (*Bot, error) {
 		d.Metrics = noMetrics{}
 	}
 	b := &Bot{
-		gov: d.Gov, errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics,
-		log: d.Logger, now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events,
-		decider: d.Decider, opts: opts.withDefaults(), reconcile: true,
-		wake:         make(chan struct{}, 1),
-		tracked:      map[uint64]policy.Proposal{},
-		marks:        newBallotMarks(),
-		titles:       map[uint64]policy.Proposal{},
-		firing:       map[alert.Key]alert.Alert{},
-		warnedCtl:    map[uint64]bool{},
-		unknownKinds: map[string]bool{},
+		wiring: wiring{errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics, log: d.Logger,
+			now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events, wake: make(chan struct{}, 1)},
+		shared:    shared{decider: d.Decider, opts: opts.withDefaults(), reconcile: true},
+		alertBook: alertBook{titles: map[uint64]policy.Proposal{}, firing: map[alert.Key]alert.Alert{}},
+		loopState: loopState{gov: d.Gov, tracked: map[uint64]policy.Proposal{}, warnedCtl: map[uint64]bool{},
+			unknownKinds: map[string]bool{}},
+		marks: newBallotMarks(),
 	}
 	b.metrics.SetNeurons(b.opts.Neurons)
 	return b, nil
@@ -244,15 +284,39 @@ func (b *Bot) ReplaceGovernance(g Governance) {
 	b.Wake()
 }
 
-func (b *Bot) snapshot() (Decider, Options, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.nextGov != nil { // the pass goroutine is the only reader of b.gov
-		b.gov, b.nextGov, b.open = b.nextGov, nil, openCache{}
-	}
-	r := b.reconcile
-	b.reconcile = false
-	return b.decider, b.opts, r
+// settings are the policy and options in force; they change nothing.
+func (s *shared) settings() (Decider, Options) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.decider, s.opts
+}
+
+// takeReconcile reports whether following is to be reconciled and clears
+// the request: the pass that took it puts it back (requestReconcile) when
+// it could not do it.
+func (s *shared) takeReconcile() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.reconcile
+	s.reconcile = false
+	return r
+}
+
+// requestReconcile makes the next pass reconcile following.
+func (s *shared) requestReconcile() {
+	s.mu.Lock()
+	s.reconcile = true
+	s.mu.Unlock()
+}
+
+// takeNewGovernance returns a reload's replacement client (nil when none)
+// and clears it.
+func (s *shared) takeNewGovernance() Governance {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.nextGov
+	s.nextGov = nil
+	return g
 }
 
 func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...any) {
@@ -329,7 +393,7 @@ func (b *Bot) isDirect(k ballotKey) bool { return b.marks.has(k, markDirect) }
 
 // describe fills an alert's alias, topic and proposal title.
 func (b *Bot) describe(a *alert.Alert) {
-	_, opts, _ := b.peek()
+	_, opts := b.settings()
 	for _, nc := range opts.Neurons {
 		if nc.ID == a.Neuron {
 			a.NeuronAlias = nc.Alias

@@ -157,12 +157,3 @@ func TestWeekFillsEveryNonSkipBallot(t *testing.T) {
 }
 
 type topicList []nns.Topic
-
-func (l topicList) index(t nns.Topic) int {
-	for i, x := range l {
-		if x == t {
-			return i
-		}
-	}
-	return -1
-}

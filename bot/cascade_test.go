@@ -86,7 +86,7 @@ func TestCascadeVotesFolloweesFirst(t *testing.T) {
 		{name: "a follower whose policy votes otherwise votes before its followee", topic: nns.TopicIcOsVersionDeployment,
 			setup: func(h *harness) {
 				followAll(nns.TopicUnspecified, 1)(h)
-				h.store.overrides = []policy.Override{{ProposalID: 5, NeuronID: 3, Vote: nns.VoteNo}}
+				h.store.putOverride(policy.Override{ProposalID: 5, NeuronID: 3, Vote: nns.VoteNo})
 			}, wantCalls: 2, wantVotes: map[uint64]nns.Vote{3: nns.VoteNo}, firstCall: 3},
 		{name: "following did not fill: the followers are voted", topic: nns.TopicIcOsVersionDeployment,
 			setup: func(h *harness) { followAll(nns.TopicUnspecified, 1)(h); h.gov.noCascade = true }, wantCalls: 5},

@@ -301,11 +301,14 @@ type memStore struct {
 	failWrites error
 	// failReads makes InFlightVotes fail (a store that cannot be read).
 	failReads error
+	// failOverrides makes Overrides fail (the table renamed or corrupt).
+	failOverrides error
 }
 
 type attempt struct {
 	VoteIntent
 	outcome VoteOutcome // "" while pending
+	text    string      // FinishVote's text
 }
 
 func newMemStore() *memStore {
@@ -359,14 +362,14 @@ func (s *memStore) BeginVote(_ context.Context, v VoteIntent) (int64, error) {
 	return v.Attempt, nil
 }
 
-func (s *memStore) FinishVote(_ context.Context, id int64, outcome VoteOutcome, _ string) error {
+func (s *memStore) FinishVote(_ context.Context, id int64, outcome VoteOutcome, text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.attempts[id-1]
 	if a.outcome != "" {
 		return fmt.Errorf("attempt %d not pending", id)
 	}
-	a.outcome = outcome
+	a.outcome, a.text = outcome, text
 	return nil
 }
 
@@ -412,9 +415,16 @@ func (s *memStore) RecordObservations(_ context.Context, obs []rewards.Observati
 	return nil
 }
 
+// SaveProposal keeps what the real store keeps of the ballots: who had one,
+// with what voting power (not the votes).
 func (s *memStore) SaveProposal(_ context.Context, p policy.Proposal) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var bs []policy.NeuronBallot
+	for n, b := range p.Ballots.All() {
+		bs = append(bs, policy.NeuronBallot{Neuron: n, Ballot: policy.Ballot{VotingPower: b.VotingPower}})
+	}
+	p.Ballots = policy.NewBallots(bs)
 	s.props[p.ID] = p
 	return nil
 }
@@ -441,6 +451,9 @@ func (s *memStore) MarkSettled(_ context.Context, p policy.Proposal) error {
 func (s *memStore) Overrides(context.Context) ([]policy.Override, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failOverrides != nil {
+		return nil, s.failOverrides
+	}
 	return append([]policy.Override(nil), s.overrides...), nil
 }
 
@@ -549,7 +562,7 @@ func (d topicDecider) Decide(p policy.Proposal, n Neuron, os []policy.Override, 
 	}
 	fallbackAt := p.Deadline.Add(-d.margin)
 	voteAt := func(v nns.Vote, at time.Time) policy.Decision {
-		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at}
+		return policy.Decision{Action: policy.ActionVoteAt, Vote: v, At: at, Margin: fallbackAt}
 	}
 	switch d.rules[p.Topic] {
 	case "yes":

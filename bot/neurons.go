@@ -3,12 +3,14 @@ package bot
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 // readNeurons reads every controlled neuron; a neuron the identity may not
@@ -44,6 +46,57 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options, force, idle bool) (
 	b.neurons, b.neuronsAt = state, now
 	b.neuronReads++
 	return state, true
+}
+
+// absentFromNew lists the configured neurons that a proposal new to the
+// loop gave no ballot (in the ballots this identity may see).
+func (b *Bot) absentFromNew(open []policy.Proposal, opts Options) []uint64 {
+	var ids []uint64
+	seen := map[uint64]bool{}
+	for _, p := range open {
+		if _, tracked := b.tracked[p.ID]; tracked {
+			continue
+		}
+		for _, nc := range opts.Neurons {
+			if _, ok := p.Ballots.Get(nc.ID); !ok && !seen[nc.ID] {
+				seen[nc.ID] = true
+				ids = append(ids, nc.ID)
+			}
+		}
+	}
+	return ids
+}
+
+// rereadAbsent re-reads, at once, the neurons a new proposal gave no
+// ballot: the identity may have lost its hotkey, or the neuron its right
+// to vote (dissolved, a dissolve delay below the minimum), and the checks
+// of this pass tell which (hotkey_missing, neuron_cannot_vote) instead of
+// the deadline's. A neuron no longer readable leaves state. A failed
+// re-read keeps state as it was.
+func (b *Bot) rereadAbsent(ctx context.Context, state map[uint64]Neuron, ids []uint64) map[uint64]Neuron {
+	fresh, err := b.gov.Neurons(ctx, ids)
+	if err != nil {
+		b.log.Warn().Err(err).Uints64("neurons", ids).Msg("re-read of neurons without a ballot on a new proposal failed")
+		return state
+	}
+	out := maps.Clone(state) // state is the cache, shared with the console's view
+	for _, id := range ids {
+		n, ok := fresh[id]
+		if !ok || !n.Authorized {
+			b.log.Warn().Uint64("neuron", id).Msg("no ballot on a new proposal: the bot identity cannot act for the neuron")
+		} else {
+			b.log.Info().Uint64("neuron", id).Dur("dissolve_delay", n.DissolveDelay).Str("state", n.State.String()).
+				Msg("no ballot on a new proposal: the neuron was not eligible when it was made")
+		}
+		if !ok {
+			delete(out, id)
+			continue
+		}
+		out[id] = n
+		b.metrics.NeuronPower(id, n.DecidingVotingPower, n.PotentialVotingPower)
+	}
+	b.neurons = out // later passes see it too; the others' read time stays
+	return out
 }
 
 // neuronFinding is one result of checking a neuron: an alert to raise or

@@ -30,7 +30,7 @@ func TestNothingToPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := &Bot{plannedRead: tt.planned}
+			b := &Bot{loopState: loopState{plannedRead: tt.planned}}
 			b.open.reads = tt.read
 			if got := b.nothingToPlan(tt.props, opts); got != tt.want {
 				t.Errorf("nothingToPlan = %v, want %v", got, tt.want)

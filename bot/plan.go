@@ -34,8 +34,11 @@ type planInput struct {
 	// neuron could not be read (its ballots are unknown, not empty).
 	State     map[uint64]Neuron
 	Overrides []policy.Override
-	Decider   Decider
-	Now       time.Time
+	// OverridesUnknown: the stored overrides could not be read yet, so
+	// Overrides may lack one; votes wait for the deadline margin.
+	OverridesUnknown bool
+	Decider          Decider
+	Now              time.Time
 }
 
 // planBallots decides every open proposal × controlled neuron.
@@ -75,6 +78,14 @@ func planBallot(p *policy.Proposal, nc NeuronConfig, in planInput) BallotPlan {
 		n = Neuron{ID: nc.ID}
 	}
 	d := in.Decider.Decide(*p, n, in.Overrides, in.Now)
+	if in.OverridesUnknown {
+		d = holdForOverrides(d, in.Now)
+	}
+	if bp.Outcome == BallotUnknown {
+		// Not "not eligible": whether there is a ballot cannot be told.
+		d.Reason = fmt.Sprintf("neuron %d cannot be read with the bot identity (hotkey removed, or the read failed): "+
+			"whether it has a ballot is unknown", nc.ID)
+	}
 	bp.Decision = d
 	switch {
 	case d.Votes():
@@ -87,6 +98,19 @@ func planBallot(p *policy.Proposal, nc NeuronConfig, in planInput) BallotPlan {
 		bp.Covered = d.Skip
 	}
 	return bp
+}
+
+// holdForOverrides turns a rule's vote into a wait until the deadline
+// margin while the stored overrides were never read: an override may say
+// otherwise, and a vote cannot be taken back. At the margin the rules act,
+// deadline first: a missed vote cannot be taken back either.
+func holdForOverrides(d policy.Decision, now time.Time) policy.Decision {
+	if !d.Votes() || d.Override || (!d.Margin.IsZero() && !now.Before(d.Margin)) {
+		return d
+	}
+	d.Action, d.At = policy.ActionWait, d.Margin
+	d.Reason += "; held until the deadline margin: the stored overrides cannot be read"
+	return d
 }
 
 // nextWake is the earliest future moment a plan wants to act at.
@@ -144,7 +168,7 @@ func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 func manualAlert(bp BallotPlan) alert.Alert {
 	return alert.Alert{
 		Kind: alert.KindManualDecisionNeeded, Severity: alert.SeverityWarning, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
-		Headline: fmt.Sprintf("policy.Decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+		Headline: fmt.Sprintf("Manual decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
 		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
 			bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
 			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),

@@ -14,8 +14,10 @@ import (
 // The loop's consumer interfaces. They speak the project's one type per
 // concept: policy.Proposal, policy.Decision and policy.Override,
 // rewards.Observation, alert.Alert. The implementations are the packages
-// that own the outside world (store/, alert/, metrics/, and daemon/'s
-// adapter over agent/); bot/ imports none of them.
+// that own the outside world (store/, alert/'s Manager, metrics/, and
+// daemon/'s adapter over agent/). Of those, bot/ imports only alert/, for
+// the alert types it raises (Alert, Kind, Key, State): never a channel or
+// the Manager, and nothing of store/, metrics/, agent/ or daemon/.
 
 // VoteIntent is a vote the bot is about to send; it is written before the
 // call so a crash between sending and recording is detected at restart.
@@ -37,7 +39,7 @@ type VoteOutcome string
 const (
 	VotePending      VoteOutcome = "pending"       // intent recorded, result unknown
 	VoteSucceeded    VoteOutcome = "succeeded"     // the canister accepted it (or the ballot was found filled)
-	VoteAlreadyVoted VoteOutcome = "already_voted" // the neuron voted by following
+	VoteAlreadyVoted VoteOutcome = "already_voted" // filled before this vote, not by votebot; the text says with what
 	VoteRefused      VoteOutcome = "refused"       // refused for another reason: alerted, not retried blindly
 	VoteFailed       VoteOutcome = "failed"        // transient failure; retried
 	VoteAbandoned    VoteOutcome = "abandoned"     // interrupted, ballot re-checked and still empty; may be retried
@@ -80,6 +82,9 @@ type Store interface {
 	// BeginVote records the intent to send before the call; it fails with
 	// ErrBallotDone or ErrVoteInFlight rather than record a second attempt.
 	BeginVote(ctx context.Context, v VoteIntent) (attempt int64, err error)
+	// FinishVote records how an attempt ended; text is the error of a
+	// refused or failed attempt, or for VoteAlreadyVoted the vote the
+	// ballot was found holding (read back from the chain).
 	FinishVote(ctx context.Context, attempt int64, outcome VoteOutcome, errText string) error
 	// InFlightVotes lists attempts left pending (by a crash).
 	InFlightVotes(ctx context.Context) ([]VoteIntent, error)

@@ -15,7 +15,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}()
 	for {
-		_, opts, _ := b.peek()
+		_, opts := b.settings()
 		reads, neuronReads := b.open.reads, b.neuronReads
 		sum, err := b.Once(ctx)
 		if ctx.Err() != nil {
@@ -54,18 +54,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 }
 
-func (b *Bot) peek() (Decider, Options, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.decider, b.opts, b.reconcile
-}
-
-// Ready reports whether a poll succeeded within 3 poll intervals and the
-// store can keep writes.
+// Ready reports whether a poll succeeded within 3 poll intervals, the
+// store can keep writes and the stored overrides could be read.
 func (b *Bot) Ready() bool {
-	_, opts, _ := b.peek()
+	_, opts := b.settings()
 	last := b.LastPoll()
-	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval && !b.storeBroken.Load()
+	return !last.IsZero() && b.now().Sub(last) <= 3*opts.PollInterval && !b.storeBroken.Load() &&
+		b.OverridesUnreadable() == nil
 }
 
 // LastPoll is when the last poll succeeded (zero if never).

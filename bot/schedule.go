@@ -91,7 +91,11 @@ func (s *castSched) work() {
 		r := s.cast(s.plans[i])
 
 		s.mu.Lock()
-		s.results[ballotKey{s.plans[i].Neuron.ID, s.plans[i].Proposal.ID}] = r
+		if r.result == voteFilled {
+			// Filled by someone else: the plan says so, with the chain's vote.
+			s.plans[i].Outcome, s.plans[i].Vote = BallotFollowing, r.vote
+		}
+		s.results[ballotKey{s.plans[i].Neuron.ID, s.plans[i].Proposal.ID}] = r.result
 		var next *cascadeGroup
 		if gi, ok := s.groupOf[i]; ok && s.finished(gi) {
 			next = &s.groups[gi]
@@ -134,7 +138,7 @@ func (s *castSched) finished(gi int) (reread bool) {
 
 // cast sends one vote with its own timeout; on shutdown it gets
 // ShutdownGrace, then is abandoned.
-func (s *castSched) cast(bp BallotPlan) voteResult {
+func (s *castSched) cast(bp BallotPlan) castResult {
 	vctx, cancel := context.WithTimeout(s.detached, s.opts.CallTimeout)
 	defer cancel()
 	stop := context.AfterFunc(s.ctx, func() {

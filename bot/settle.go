@@ -14,8 +14,12 @@ import (
 // classifySettled is pure: what happened to a neuron's ballot on a proposal
 // whose voting has ended. A miss needs two sources to agree: the proposal's
 // ballot is there and empty, AND the neuron's recent_ballots (read after
-// the deadline) do not list the proposal. Anything unreadable is unknown.
-func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead bool) (BallotOutcome, nns.Vote) {
+// the deadline) do not list the proposal. Once the canister purged the
+// ballots (settlement), hadBallot (votebot saw the neuron's ballot while
+// the proposal was open) stands for the first source, and recent_ballots
+// prove the miss only while they are not full (see recentBallotsProveMiss).
+// Anything unreadable is unknown.
+func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead, hadBallot bool) (BallotOutcome, nns.Vote) {
 	b, has := p.Ballots.Get(nc.ID)
 	switch {
 	case has && b.Vote != nns.VoteUnspecified:
@@ -24,10 +28,12 @@ func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead bo
 		return BallotNone, 0
 	case !has && neuronRead && n.Authorized:
 		// Settled: the canister purged the ballots. The neuron's recent
-		// ballots still say whether it voted; if not, nothing can confirm
-		// it had a ballot to miss.
+		// ballots still say whether it voted.
 		if v, ok := n.RecentBallots[p.ID]; ok && v != nns.VoteUnspecified {
 			return BallotFollowing, v
+		}
+		if hadBallot && recentBallotsProveMiss(p, n) {
+			return BallotMissed, 0
 		}
 		return BallotUnknown, 0
 	case !has:
@@ -39,6 +45,14 @@ func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead bo
 		return BallotFollowing, v // the proposal read lags the neuron
 	}
 	return BallotMissed, 0
+}
+
+// recentBallotsProveMiss reports whether the neuron's recent_ballots, which
+// do not list p, prove it never voted on p: the list keeps the newest
+// nns.MaxRecentBallots votes, so one that is not full holds every vote
+// (the canister records none on ExchangeRate, so there it proves nothing).
+func recentBallotsProveMiss(p policy.Proposal, n Neuron) bool {
+	return len(n.RecentBallots) < nns.MaxRecentBallots && p.Topic != nns.TopicExchangeRate
 }
 
 // votingEnded reports whether a tracked proposal no longer accepts votes.
@@ -65,9 +79,10 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			b.log.Warn().Err(err).Uint64("proposal", id).Msg("re-read ended proposal; will retry")
 			continue
 		}
-		if p == nil { // unknown to the canister (purged): nothing can be confirmed
-			p = &tp
-			p.Ballots, p.RewardStatus = policy.Ballots{}, nns.RewardStatusSettled
+		if p == nil { // unknown to the canister (purged): as settled
+			c := tp
+			c.Ballots, c.RewardStatus = policy.Ballots{}, nns.RewardStatusSettled
+			p = &c
 		}
 		if !votingEnded(*p, now) {
 			continue // deadline moved (wait-for-quiet)
@@ -76,7 +91,9 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 		var obs []rewards.Observation
 		for _, nc := range opts.Neurons {
 			n, read := state[nc.ID]
-			outcome, vote := classifySettled(*p, nc, n, read)
+			// tp holds the ballots last seen open (kept in the store across a restart).
+			seen, hadBallot := tp.Ballots.Get(nc.ID)
+			outcome, vote := classifySettled(*p, nc, n, read, hadBallot)
 			if outcome != BallotMissed && outcome != BallotUnknown {
 				// Voting ended with the ballot filled (or none to fill).
 				b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)
@@ -93,6 +110,9 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 				continue
 			}
 			if o, ok := b.settledObservation(*p, nc, outcome, vote, now); ok {
+				if o.BallotVP == 0 { // purged at settlement: the ballot as seen open
+					o.BallotVP = seen.VotingPower
+				}
 				obs = append(obs, o)
 			}
 			if outcome == BallotMissed && b.skipped(d, *p, nc, n, overrides, now) {
@@ -101,7 +121,7 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			if outcome == BallotUnknown && b.marks.set(ballotKey{nc.ID, id}, markMissed) {
 				// Voting ended and the canister no longer has the ballots:
 				// never passed off as filled, nor as missed.
-				b.unconfirmed(ctx, *p, nc, now)
+				b.unconfirmed(ctx, *p, nc, chainSilence(*p, n, read, hadBallot), now)
 			}
 			b.resolve(ctx, alert.KindManualDecisionNeeded, nc.ID, id)
 			b.resolve(ctx, alert.KindVoteRefused, nc.ID, id)
@@ -109,7 +129,7 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 				// Once: the proposal may stay unsettled for passes while
 				// another neuron's ballot is unknown.
 				missed++
-				b.missed(ctx, *p, nc, now)
+				b.missed(ctx, *p, nc, missProof(*p, nc), now)
 				b.resolveWith(ctx, alert.KindProposalAtRisk, nc.ID, id, "Voting ended without a vote from this neuron: see the vote missed alert.")
 			}
 		}
@@ -172,7 +192,16 @@ func (b *Bot) recordObservations(ctx context.Context, obs []rewards.Observation)
 	return true
 }
 
-func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, now time.Time) {
+// missProof says how a miss was confirmed, for the alert.
+func missProof(p policy.Proposal, nc NeuronConfig) string {
+	if _, has := p.Ballots.Get(nc.ID); has {
+		return "Confirmed from the proposal's ballots and the neuron's recent ballots."
+	}
+	return fmt.Sprintf("Confirmed after settlement: votebot saw the neuron's ballot while the proposal was open, and the "+
+		"neuron's recent ballots, which hold its last %d votes and are not full, do not list the proposal.", nns.MaxRecentBallots)
+}
+
+func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, proof string, now time.Time) {
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Str("topic", p.Topic.String()).
 		Time("deadline", p.Deadline).Msg("vote missed")
 	b.metrics.VoteMissed(nc.ID, p.Topic)
@@ -180,9 +209,8 @@ func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, no
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: nc.ID, ProposalID: p.ID,
 		Deadline: p.Deadline,
 		Headline: fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, neuronLabel(nc)),
-		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. "+
-			"Confirmed from the proposal's ballots and the neuron's recent ballots.",
-			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline))})
+		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. %s",
+			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline), proof)})
 }
 
 // unknownObservation records once that a ballot could not be read after
@@ -218,19 +246,34 @@ func observation(p *policy.Proposal, neuron uint64, outcome BallotOutcome, vote 
 		ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: now}
 }
 
+// chainSilence says why the chain cannot tell whether a settled ballot was
+// voted (classifySettled found it unknown).
+func chainSilence(p policy.Proposal, n Neuron, neuronRead, hadBallot bool) string {
+	switch {
+	case !neuronRead || !n.Authorized:
+		return "the neuron itself could not be read"
+	case !hadBallot:
+		return "votebot never saw this neuron's ballot while the proposal was open, so the chain cannot tell a miss from no ballot"
+	case p.Topic == nns.TopicExchangeRate:
+		return "the neuron's recent ballots never list ExchangeRate proposals"
+	}
+	return fmt.Sprintf("the neuron's recent ballots are full (its newest %d votes), so their not listing the proposal proves nothing",
+		nns.MaxRecentBallots)
+}
+
 // unconfirmed tells a person that a ballot's outcome cannot be known: voting
 // ended while votebot could not see it (typically it was not running) and
 // the canister has since purged the proposal's ballots.
-func (b *Bot) unconfirmed(ctx context.Context, p policy.Proposal, nc NeuronConfig, now time.Time) {
+func (b *Bot) unconfirmed(ctx context.Context, p policy.Proposal, nc NeuronConfig, silence string, now time.Time) {
 	why := "votebot could not read the ballot before the canister purged it"
 	if !b.downFrom.IsZero() && p.Deadline.After(b.downFrom) && p.Deadline.Before(b.upAt) {
 		why = fmt.Sprintf("votebot was down from %s to %s", fmtTime(b.downFrom), fmtTime(b.upAt))
 	} else if b.downFrom.IsZero() && !b.upAt.IsZero() && p.Deadline.Before(b.upAt) {
 		why = "votebot was not running when voting ended (it started at " + fmtTime(b.upAt) + ")"
 	}
-	text := fmt.Sprintf("Could not confirm neuron %s voted on proposal %d (%s) before its deadline %s; %s. "+
+	text := fmt.Sprintf("Could not confirm neuron %s voted on proposal %d (%s) before its deadline %s; %s, and %s. "+
 		"It is counted neither voted nor missed (the report shows it as unknown): check the neuron's voting "+
-		"history in the NNS dapp.", neuronLabel(nc), p.ID, p.Topic, fmtTime(p.Deadline), why)
+		"history in the NNS dapp.", neuronLabel(nc), p.ID, p.Topic, fmtTime(p.Deadline), why, silence)
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Msg(text)
 	b.emit("unconfirmed", nc.ID, p.ID, "%s: vote on %d not confirmed", neuronLabel(nc), p.ID)
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteUnconfirmed, Severity: alert.SeverityWarning, Neuron: nc.ID,

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 )
 
 // A proposal stays unsettled while another neuron's ballot is unknown; the
@@ -68,5 +69,43 @@ func TestUnknownBallotRecordedAgainOnceReadable(t *testing.T) {
 	}
 	if _, ok := h.bot.tracked[100]; ok {
 		t.Error("proposal 100 still unsettled after every ballot was read")
+	}
+}
+
+// classifySettled on a settled proposal whose ballots the canister purged:
+// the neuron's recent ballots prove a miss only where they would hold the
+// vote, and only for a ballot votebot saw while the proposal was open.
+func TestClassifySettledAfterPurge(t *testing.T) {
+	full := map[uint64]nns.Vote{}
+	for id := uint64(1000); len(full) < nns.MaxRecentBallots; id++ {
+		full[id] = nns.VoteYes
+	}
+	short := map[uint64]nns.Vote{1000: nns.VoteNo}
+	voted := map[uint64]nns.Vote{7: nns.VoteNo}
+	tests := []struct {
+		name      string
+		topic     nns.Topic
+		recent    map[uint64]nns.Vote
+		read      bool
+		hadBallot bool
+		want      BallotOutcome
+	}{
+		{"listed: voted", nns.TopicGovernance, voted, true, true, BallotFollowing},
+		{"absent from a short list: missed", nns.TopicGovernance, short, true, true, BallotMissed},
+		{"absent from an empty list: missed", nns.TopicGovernance, map[uint64]nns.Vote{}, true, true, BallotMissed},
+		{"absent from a full list: unknown", nns.TopicGovernance, full, true, true, BallotUnknown},
+		{"ExchangeRate is never listed: unknown", nns.TopicExchangeRate, short, true, true, BallotUnknown},
+		{"ballot never seen open: unknown", nns.TopicGovernance, short, true, false, BallotUnknown},
+		{"neuron unreadable: unknown", nns.TopicGovernance, short, false, true, BallotUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := policy.Proposal{ID: 7, Topic: tc.topic, RewardStatus: nns.RewardStatusSettled}
+			n := Neuron{ID: 1, Authorized: tc.read, RecentBallots: tc.recent}
+			got, _ := classifySettled(p, NeuronConfig{ID: 1}, n, tc.read, tc.hadBallot)
+			if got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -50,3 +50,20 @@ func TestStartFailureIsLoggedAlertedAndReported(t *testing.T) {
 		t.Errorf("systemd status %q lacks STATUS=running", status)
 	}
 }
+
+// A failed start-up keeps the request to reconcile following: the first
+// pass that starts sets the policy's followees (it used to be dropped with
+// the failed pass, leaving only a following_drift alert).
+func TestFailedStartKeepsTheReconcile(t *testing.T) {
+	h := newHarness(t, 1)
+	h.store.failReads = errors.New("database disk image is malformed (11)")
+	if _, err := h.bot.Once(context.Background()); err == nil {
+		t.Fatal("Once succeeded with a store that cannot be read")
+	}
+	h.store.failReads = nil
+	h.step(time.Minute)
+	if len(h.gov.following) != 1 || h.al.count("fire following_drift") != 0 {
+		t.Errorf("following set for %v, alerts %v; want neuron 1's following set on the first pass that started",
+			h.gov.following, h.al.delivered)
+	}
+}

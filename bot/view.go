@@ -67,7 +67,7 @@ func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, overrides []policy
 	if err != nil {
 		return nil, nil, at, true, fmt.Errorf("read overrides: %w", err)
 	}
-	d, opts, _ := b.peek()
+	d, opts := b.settings()
 	plans = planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
 		Decider: d, Now: b.now()})
 	// A vote the loop cast shows as the bot's, also before the proposals
@@ -90,6 +90,6 @@ func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, overrides []policy
 
 // Neurons are the configured neurons (aliases) in force.
 func (b *Bot) Neurons() []NeuronConfig {
-	_, opts, _ := b.peek()
+	_, opts := b.settings()
 	return append([]NeuronConfig(nil), opts.Neurons...)
 }

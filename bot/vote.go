@@ -13,16 +13,25 @@ import (
 type voteResult int
 
 const (
-	voteSent    voteResult = iota + 1 // the ballot is filled (by us, or already)
+	voteSent    voteResult = iota + 1 // the bot's vote filled the ballot
+	voteFilled                        // already filled, not by this vote: see castResult.vote
 	voteRetry                         // transient failure: try again soon
 	voteRefused                       // refused by the canister: alerted, not retried
 	voteSkipped                       // an earlier attempt's outcome says do not send
 	voteDryRun                        // dry run: recorded as "would vote"
 )
 
+// castResult is how one vote went. On voteFilled, vote is the vote the
+// ballot holds as read back from the chain (VoteUnspecified when the read
+// back failed): never the policy's.
+type castResult struct {
+	result voteResult
+	vote   nns.Vote
+}
+
 // castOne sends one vote through the intent log: the intent is written
 // before the call and finished after it, so a restart knows what was sent.
-func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResult {
+func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResult {
 	d := bp.Decision
 	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 	logv := b.log.With().Uint64("neuron", k.neuron).Str("alias", bp.Neuron.Alias).Uint64("proposal", k.proposal).
@@ -37,19 +46,19 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 				logv.Error().Err(err).Msg("record dry run")
 			}
 		}
-		return voteDryRun
+		return castResult{result: voteDryRun}
 	}
 	if b.wasRefused(k) {
-		return voteRefused // alerted already; a human or an override must act
+		return castResult{result: voteRefused} // alerted already; a human or an override must act
 	}
 	attempt, err := b.store.BeginVote(ctx, intent)
 	switch {
 	case errors.Is(err, ErrBallotDone):
 		// Sent and accepted before, yet the ballot read empty: the read
 		// lags. Never send twice for the same ballot.
-		return voteSkipped
+		return castResult{result: voteSkipped}
 	case errors.Is(err, ErrVoteInFlight):
-		return voteRetry // another attempt is pending; re-checked at start
+		return castResult{result: voteRetry} // another attempt is pending; re-checked at start
 	case err != nil:
 		// The store cannot record the intent (disk full, corrupt): vote
 		// anyway. A repeat is refused by the canister (already voted),
@@ -59,16 +68,20 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 	}
 	err = b.gov.RegisterVote(ctx, k.neuron, k.proposal, d.Vote)
 	outcome, result, errText := VoteSucceeded, voteSent, ""
-	source := d.Source()
+	var chainVote nns.Vote
 	switch {
 	case err == nil:
 		b.marks.set(k, markDirect)
 		logv.Info().Msg("voted")
 		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", neuronLabel(bp.Neuron), d.Vote, k.proposal, bp.Proposal.Topic, d.Reason)
 	case b.errs.AlreadyVoted(err):
-		outcome, source = VoteAlreadyVoted, "following"
-		logv.Info().Msg("ballot already filled (following)")
-		b.emit("vote", k.neuron, k.proposal, "%s: ballot on %d already filled by following", neuronLabel(bp.Neuron), k.proposal)
+		// Following, or a person with the controller or another hotkey,
+		// filled it first: the vote it holds is read back, never assumed to
+		// be the policy's, and it is not counted as a vote votebot cast.
+		outcome, result = VoteAlreadyVoted, voteFilled
+		chainVote, errText = b.readBackBallot(ctx, k)
+		logv.Info().Str("ballot_vote", chainVote.String()).Str("read_back", errText).Msg("ballot already filled, not by votebot")
+		b.emit("vote", k.neuron, k.proposal, "%s: ballot on %d already filled, not by votebot: %s", neuronLabel(bp.Neuron), k.proposal, errText)
 	case b.errs.Refused(err):
 		outcome, result, errText = VoteRefused, voteRefused, err.Error()
 		b.markRefused(k)
@@ -87,9 +100,32 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) voteResu
 		logv.Error().Err(ferr).Msg("record vote outcome")
 	}
 	if result == voteSent {
-		b.metrics.VoteCast(k.neuron, bp.Proposal.Topic, d.Vote, source)
+		b.metrics.VoteCast(k.neuron, bp.Proposal.Topic, d.Vote, d.Source())
 	}
-	return result
+	return castResult{result: result, vote: chainVote}
+}
+
+// readBackBallot reads from the chain the vote a ballot that "already
+// voted" holds: the proposal's ballot, else the neuron's recent ballots. It
+// returns the vote (VoteUnspecified when neither read tells) and a line for
+// the vote log saying what filled it and where that was read.
+func (b *Bot) readBackBallot(ctx context.Context, k ballotKey) (nns.Vote, string) {
+	const filled = "filled before votebot's vote, by following or by a controller or hotkey (the NNS dapp)"
+	p, perr := b.gov.Proposal(ctx, k.proposal)
+	if p != nil {
+		if bl, ok := p.Ballots.Get(k.neuron); ok && bl.Vote != nns.VoteUnspecified {
+			return bl.Vote, filled + ": " + bl.Vote.String() + " (read back from the proposal's ballot)"
+		}
+	}
+	recent, rerr := b.gov.RecentBallots(ctx, k.neuron)
+	if v, ok := recent[k.proposal]; ok && v != nns.VoteUnspecified {
+		return v, filled + ": " + v.String() + " (read back from the neuron's recent ballots)"
+	}
+	why := "the proposal's ballot reads empty and the neuron's recent ballots do not list it"
+	if err := errors.Join(perr, rerr); err != nil {
+		why = err.Error()
+	}
+	return nns.VoteUnspecified, filled + "; its vote could not be read back: " + why
 }
 
 func (b *Bot) wasRefused(k ballotKey) bool { return b.marks.has(k, markRefused) }
@@ -118,6 +154,8 @@ func (b *Bot) recoverInFlight(ctx context.Context) error {
 				outcome, text = VoteSucceeded, "interrupted; ballot found filled after restart"
 				if bl.Vote != v.Vote {
 					outcome = VoteAlreadyVoted
+					text = "interrupted; ballot found filled after restart with " + bl.Vote.String() +
+						", not votebot's " + v.Vote.String() + " (following, or a controller or hotkey)"
 				}
 			}
 		}

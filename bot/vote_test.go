@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/rewards"
 )
 
 func TestVoteOutcomes(t *testing.T) {
@@ -130,5 +132,70 @@ func TestNeuronChecks(t *testing.T) {
 	h.step(time.Minute)
 	if h.al.count("resolve hotkey_missing/3/0") != 1 {
 		t.Errorf("hotkey alert not resolved: %v", h.al.delivered)
+	}
+}
+
+// "Already voted" is not a vote votebot cast: a person (or following)
+// filled the ballot the other way between the poll and the vote. The pass
+// counts it filled by someone else, with the vote read back from the chain,
+// the metrics count no vote cast, and the vote log says what the ballot
+// holds.
+func TestAlreadyVotedRecordsTheChainsVote(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		setup    func(h *harness)
+		wantVote nns.Vote
+		wantText string
+	}{
+		{name: "read back from the proposal", wantVote: nns.VoteNo, wantText: "No (read back from the proposal's ballot)"},
+		{name: "the proposal unreadable: from recent ballots", setup: func(h *harness) { h.gov.failProposal = true },
+			wantVote: nns.VoteNo, wantText: "No (read back from the neuron's recent ballots)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, 1)
+			h.step(0)
+			h.gov.addProposal(5, nns.TopicIcOsVersionDeployment, 48*time.Hour) // the rule votes Yes
+			h.gov.beforeVote = func() {
+				h.gov.props[5].Ballots.Set(1, policy.Ballot{Vote: nns.VoteNo, VotingPower: 100})
+				h.gov.neurons[1].RecentBallots[5] = nns.VoteNo
+				if tc.setup != nil {
+					tc.setup(h)
+				}
+			}
+			sum := h.step(time.Minute)
+			if sum.VotesCast != 0 || sum.Followed != 1 {
+				t.Errorf("summary: %d voted now, %d by following; want 0 and 1", sum.VotesCast, sum.Followed)
+			}
+			if len(h.m.cast) != 0 {
+				t.Errorf("votes counted as cast: %v", h.m.cast)
+			}
+			var plan *BallotPlan
+			for i := range sum.Plans {
+				if sum.Plans[i].Proposal.ID == 5 {
+					plan = &sum.Plans[i]
+				}
+			}
+			if plan == nil || plan.Outcome != BallotFollowing || plan.Vote != tc.wantVote {
+				t.Errorf("plan %+v: want filled by someone else with %s", plan, tc.wantVote)
+			}
+			a := h.store.attempts[len(h.store.attempts)-1]
+			if a.outcome != VoteAlreadyVoted || !strings.Contains(a.text, tc.wantText) {
+				t.Errorf("vote log: %q %q, want already_voted saying %q", a.outcome, a.text, tc.wantText)
+			}
+			h.gov.failProposal = false
+			h.step(time.Minute)
+			seen := 0
+			for _, o := range h.store.obs {
+				if o.ProposalID == 5 {
+					seen++
+					if o.Ballot != rewards.BallotVotedFollowing || o.Vote != tc.wantVote {
+						t.Errorf("observation %s %s, want following %s", o.Ballot, o.Vote, tc.wantVote)
+					}
+				}
+			}
+			if seen == 0 {
+				t.Error("the filled ballot was never observed")
+			}
+		})
 	}
 }

@@ -22,6 +22,7 @@ func (d *decoder) build(fc fileConfig) *Config {
 		PollInterval: fc.PollInterval, Refresh: fc.Refresh,
 		Policies: map[string]*policy.Policy{},
 		src:      source{file: d.file, lines: d.lines, env: d.env},
+		written:  fc.Policies,
 	}
 	d.checkNetwork(fc.Network)
 	d.checkIdentity(fc.Identity)
@@ -250,7 +251,7 @@ func (d *decoder) checkScalars(cfg *Config) {
 	d.positive("poll_interval", cfg.PollInterval, time.Second)
 	d.positive("alerts.thresholds.at_risk_before", cfg.Alerts.Thresholds.AtRiskBefore, time.Minute)
 	d.positive("alerts.thresholds.reminder_interval", cfg.Alerts.Thresholds.ReminderInterval, time.Minute)
-	d.positive("refresh.when_left", cfg.Refresh.WhenLeft, time.Hour)
+	d.positive("refresh.when_left", cfg.Refresh.WhenLeft, minWhenLeft)
 	if cfg.Refresh.WhenLeft >= 180*24*time.Hour {
 		d.addf("refresh.when_left", "is %s, not shorter than the 6 months after which voting power decays", fmtDuration(cfg.Refresh.WhenLeft))
 	}
@@ -282,6 +283,9 @@ func minMargin(p *policy.Policy) time.Duration {
 }
 
 // fmtDuration prints whole days as "30d", else Go's form.
+// minWhenLeft is the shortest refresh.when_left: a refresh needs a poll or two to land.
+const minWhenLeft = time.Hour
+
 func fmtDuration(v time.Duration) string {
 	if v > 0 && v%(24*time.Hour) == 0 {
 		return strconv.FormatInt(int64(v/(24*time.Hour)), 10) + "d"

@@ -48,7 +48,11 @@ type Config struct {
 	Console *Console
 
 	src   source  // where each key was written, for Warnings
-	keyAt Problem // where the identity's key is set, for CheckKeyFile
+	keyAt Problem // where the identity's key is set, for CheckFiles
+	// written are the policies as the file writes them, for Document.
+	written map[string]policySpec
+	// envNames are the VOTEBOT_* variables that override a key of this file.
+	envNames map[string]bool
 }
 
 // Network selects the IC: mainnet (pinned root key) or explicit URLs.

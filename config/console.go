@@ -23,6 +23,9 @@ func (d *decoder) checkConsole(c *Console, metricsListen string) *Console {
 		d.addf("console.listen", "port must be a number up to 65535, not %q", port)
 	} else if host == "" {
 		d.addf("console.listen", "host is empty: that listens on every interface; write 0.0.0.0:%s if you mean it", port)
+	} else if out.Listen == metricsListen && p != 0 && strings.TrimSpace(c.Listen) == "" {
+		// The console's address is the default, written nowhere: point at the metrics line.
+		d.addf("listen", "is %s, the console's default address (console.listen is not set): give the metrics or the console (console.listen) another port", metricsListen)
 	} else if out.Listen == metricsListen && p != 0 {
 		d.addf("console.listen", "is the metrics address %s: the console needs its own, so that the metrics port can be opened to Prometheus without exposing decisions", metricsListen)
 	}

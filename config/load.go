@@ -103,6 +103,7 @@ func Parse(file string, data []byte, env EnvLookup) (*Config, error) {
 	}
 	cfg := d.build(fc)
 	cfg.File = file
+	cfg.envNames = envNames(root)
 	if len(d.problems) > 0 {
 		probs := d.problems.sorted()
 		if d.more > 0 {

@@ -2,8 +2,9 @@ package config
 
 import "path/filepath"
 
-// resolvePaths makes the file paths a configuration names relative to the
-// directory of the configuration file, not to wherever the command was
+// resolvePaths makes the file paths a configuration names (pem_file,
+// store.path and every *_file key) relative to the directory of the
+// configuration file, not to wherever the command was
 // started: "votebot run -c /etc/votebot/votebot.yaml" and a unit file with
 // another working directory must read the same key and database. Absolute
 // paths and empty values are left alone.
@@ -19,5 +20,8 @@ func resolvePaths(cfg *Config, dir string) {
 	for name, ch := range cfg.Alerts.Channels {
 		rel(&ch.SMTP.PasswordFile)
 		cfg.Alerts.Channels[name] = ch
+	}
+	if cfg.Console != nil {
+		rel(&cfg.Console.TokenFile)
 	}
 }

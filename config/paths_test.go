@@ -18,6 +18,13 @@ store:
   path: state/votebot.db
 neurons:
   - id: 7
+alerts:
+  channels:
+    mail:
+      type: email
+      smtp: {host: smtp.example.org, from: votebot@example.org, to: [ops@example.org], password_file: secrets/smtp}
+console:
+  token_file: secrets/console-token
 `
 	if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
@@ -30,6 +37,8 @@ neurons:
 	for _, c := range []struct{ name, got, want string }{
 		{"identity.pem_file", cfg.Identity.PEMFile, filepath.Join(dir, "keys/hotkey.pem")},
 		{"store.path", cfg.Store.Path, filepath.Join(dir, "state/votebot.db")},
+		{"alerts.channels.mail.smtp.password_file", cfg.Alerts.Channels["mail"].SMTP.PasswordFile, filepath.Join(dir, "secrets/smtp")},
+		{"console.token_file", cfg.Console.TokenFile, filepath.Join(dir, "secrets/console-token")},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)

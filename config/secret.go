@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/votebot/votebot/internal/secretfile"
 )
 
 // Secret holds a token, password or token-bearing URL. Every way of printing
@@ -34,3 +36,14 @@ func (s Secret) Format(f fmt.State, _ rune)        { fmt.Fprint(f, s.mask()) }
 func (s Secret) MarshalText() ([]byte, error)      { return []byte(s.mask()), nil }
 func (s Secret) LogValue() slog.Value              { return slog.StringValue(s.mask()) }
 func (s Secret) MarshalYAML() (interface{}, error) { return s.mask(), nil }
+
+// ReadSecretFile reads the secret a *_file key names (smtp.password_file)
+// through the one reader of secret files: owner-only, at most
+// secretfile.MaxSize bytes, the trailing newline trimmed.
+func ReadSecretFile(path string) (Secret, error) {
+	b, err := secretfile.Read(path, secretfile.Options{})
+	if err != nil {
+		return Secret{}, err
+	}
+	return NewSecret(string(b)), nil
+}

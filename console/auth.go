@@ -37,21 +37,46 @@ type session struct {
 	expires time.Time
 }
 
-// sessions are kept in memory: a restart logs everyone out, which is the safe direction.
+// sessions are kept in memory: a restart logs everyone out, which is the safe direction. They
+// live with the token they were made with: a new token ends them all.
 type sessions struct {
-	now func() time.Time
-	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]session
+	now   func() time.Time
+	ttl   time.Duration
+	mu    sync.Mutex
+	token string // the login token; "" read-only
+	m     map[string]session
 }
 
-func newSessions(now func() time.Time, ttl time.Duration) *sessions {
-	return &sessions{now: now, ttl: ttl, m: map[string]session{}}
+func newSessions(now func() time.Time, ttl time.Duration, token string) *sessions {
+	return &sessions{now: now, ttl: ttl, token: token, m: map[string]session{}}
 }
 
-func (s *sessions) create() (id string, sess session) {
+// readOnly reports whether no token is configured.
+func (s *sessions) readOnly() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.token == ""
+}
+
+// setToken replaces the login token; when it changed, every session made with the old one
+// ends (a reload that revokes a leaked token must log its holder out).
+func (s *sessions) setToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if token != s.token {
+		s.token = token
+		clear(s.m)
+	}
+}
+
+// login makes a session when given is the token. The check and the new session are one step
+// under the lock, so a login racing setToken cannot outlive the token it matched.
+func (s *sessions) login(given string) (id string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token == "" || !equal(given, s.token) {
+		return "", false
+	}
 	now := s.now()
 	if len(s.m) >= maxSessions {
 		for k, v := range s.m {
@@ -63,9 +88,9 @@ func (s *sessions) create() (id string, sess session) {
 			clear(s.m) // too many live logins: start afresh rather than grow
 		}
 	}
-	id, sess = randomToken(), session{csrf: randomToken(), expires: now.Add(s.ttl)}
-	s.m[id] = sess
-	return id, sess
+	id = randomToken()
+	s.m[id] = session{csrf: randomToken(), expires: now.Add(s.ttl)}
+	return id, true
 }
 
 func (s *sessions) get(id string) (session, bool) {
@@ -85,55 +110,78 @@ func (s *sessions) drop(id string) {
 	delete(s.m, id)
 }
 
-// limiter counts failed logins per remote address in fixed windows.
+// limiter slows down wrong tokens, per remote address, and never refuses the right one: the
+// token is 64 hex characters (or at least minTokenLen), far beyond guessing, while everyone
+// behind an SSH tunnel or a reverse proxy shares one address, 127.0.0.1. The first free wrong
+// tokens are answered at once; each further one waits twice as long as the one before, up to
+// maxDelay, and the waits of one address queue behind each other, so parallel guesses gain
+// nothing. An address whose queue is longer than maxQueue gets 429 at once (no goroutine
+// waits for minutes). A count is forgotten after forget without a wrong token.
 type limiter struct {
-	now    func() time.Time
-	max    int
-	window time.Duration
-	mu     sync.Mutex
-	m      map[string]attempts
+	now      func() time.Time
+	free     int
+	base     time.Duration
+	maxDelay time.Duration
+	maxQueue time.Duration
+	forget   time.Duration
+	mu       sync.Mutex
+	m        map[string]attempts
 }
 
 type attempts struct {
-	start    time.Time
-	failures int
+	last      time.Time // the latest wrong token
+	failures  int
+	busyUntil time.Time // when the latest queued wrong answer is sent
 }
 
-func newLimiter(now func() time.Time, max int, window time.Duration) *limiter {
-	return &limiter{now: now, max: max, window: window, m: map[string]attempts{}}
+func newLimiter(now func() time.Time, free int, forget time.Duration) *limiter {
+	return &limiter{now: now, free: free, base: time.Second, maxDelay: 30 * time.Second,
+		maxQueue: 2 * time.Minute, forget: forget, m: map[string]attempts{}}
 }
 
-// allow reports whether addr may try to log in now, and if not, how long it must wait.
-func (l *limiter) allow(addr string) (bool, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	a, now := l.m[addr], l.now()
-	if now.Sub(a.start) >= l.window {
-		return true, 0
-	}
-	if a.failures >= l.max {
-		return false, a.start.Add(l.window).Sub(now)
-	}
-	return true, 0
-}
-
-func (l *limiter) fail(addr string) {
+// fail counts a wrong token from addr and returns how long to wait before answering it, or
+// ok false (and how long until the queue has room) when too many answers wait already.
+func (l *limiter) fail(addr string) (wait time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	if len(l.m) > 10000 {
 		for k, v := range l.m {
-			if now.Sub(v.start) >= l.window {
+			if now.Sub(v.last) >= l.forget && !v.busyUntil.After(now) {
 				delete(l.m, k)
 			}
 		}
 	}
 	a := l.m[addr]
-	if now.Sub(a.start) >= l.window {
-		a = attempts{start: now}
+	if now.Sub(a.last) >= l.forget && !a.busyUntil.After(now) {
+		a = attempts{}
 	}
+	a.last = now
 	a.failures++
+	start := now
+	if a.busyUntil.After(now) {
+		start = a.busyUntil
+	}
+	if start.Sub(now) >= l.maxQueue {
+		l.m[addr] = a
+		return start.Sub(now), false
+	}
+	a.busyUntil = start.Add(l.delay(a.failures))
 	l.m[addr] = a
+	return a.busyUntil.Sub(now), true
+}
+
+// delay is the wait before answering the n-th wrong token in a row: none for the first free,
+// then base, 2×base, 4×base… up to maxDelay.
+func (l *limiter) delay(n int) time.Duration {
+	if n <= l.free {
+		return 0
+	}
+	d := l.base
+	for i := l.free + 1; i < n && d < l.maxDelay; i++ {
+		d *= 2
+	}
+	return min(d, l.maxDelay)
 }
 
 func (l *limiter) succeed(addr string) {
@@ -197,35 +245,44 @@ func (s *server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	csrf := randomToken()
 	s.setCookie(w, r, loginCSRFCookie, csrf, 3600)
 	s.render(w, r, status, "login", page{Title: "Log in", Error: msg, CSRF: csrf,
-		Data: s.opts.Token != ""})
+		Data: !s.sessions.readOnly()})
 }
 
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
-	addr := remoteHost(r)
-	if ok, wait := s.limiter.allow(addr); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		s.renderLogin(w, r, http.StatusTooManyRequests, "Too many failed logins from your address; try again in "+shortDuration(wait)+".")
-		return
-	}
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || c.Value == "" || !equal(r.PostFormValue("csrf"), c.Value) {
 		s.renderLogin(w, r, http.StatusForbidden, "The form's security token is missing or stale; try again.")
 		return
 	}
-	if s.opts.Token == "" {
+	if s.sessions.readOnly() {
 		s.renderLogin(w, r, http.StatusForbidden, "No console token is configured: this console is read-only.")
 		return
 	}
-	if !equal(r.PostFormValue("token"), s.opts.Token) {
-		s.limiter.fail(addr)
-		s.renderLogin(w, r, http.StatusUnauthorized, "Wrong token.")
+	addr := remoteHost(r)
+	id, ok := s.sessions.login(r.PostFormValue("token"))
+	if !ok {
+		s.wrongToken(w, r, addr)
 		return
 	}
 	s.limiter.succeed(addr)
-	id, _ := s.sessions.create()
 	s.setCookie(w, r, loginCSRFCookie, "", -1)
 	s.setCookie(w, r, sessionCookie, id, int(s.opts.SessionTTL.Seconds()))
 	http.Redirect(w, r, "/proposals", http.StatusSeeOther)
+}
+
+// wrongToken answers a wrong token after the limiter's delay, or at once with 429 when the
+// address has too many answers waiting.
+func (s *server) wrongToken(w http.ResponseWriter, r *http.Request, addr string) {
+	wait, ok := s.limiter.fail(addr)
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.renderLogin(w, r, http.StatusTooManyRequests, "Too many wrong tokens from your address; wrong ones are answered slowly for a while (the right token is always accepted).")
+		return
+	}
+	if err := s.opts.Sleep(r.Context(), wait); err != nil {
+		return // the client went away
+	}
+	s.renderLogin(w, r, http.StatusUnauthorized, "Wrong token.")
 }
 
 func (s *server) logout(w http.ResponseWriter, r *http.Request, id string) {

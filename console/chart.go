@@ -73,17 +73,7 @@ func newChart(series []Series) chart {
 	for _, r := range []float64{0, 0.5, 1} {
 		c.YTicks = append(c.YTicks, chartTick{Pos: y(r), Label: strconv.Itoa(int(r*100)) + "%"})
 	}
-	for i := 0; i <= 3; i++ {
-		t := from.Add(time.Duration(i) * to.Sub(from) / 3)
-		anchor := "middle" // the first and last labels stay inside the chart
-		switch i {
-		case 0:
-			anchor = "start"
-		case 3:
-			anchor = "end"
-		}
-		c.XTicks = append(c.XTicks, chartTick{Pos: x(t), Label: t.UTC().Format("Jan 2"), Anchor: anchor})
-	}
+	c.XTicks = xTicks(from, to, x)
 	for i, s := range series {
 		if i >= maxChartSeries {
 			c.Omitted = len(series) - maxChartSeries
@@ -111,4 +101,38 @@ func newChart(series []Series) chart {
 		c.Lines = append(c.Lines, line)
 	}
 	return c
+}
+
+// xTicks labels the time axis at its ends and two points between, in a format fine enough for
+// the span, each label once: a chart of a few days' history read "Dec 4 Dec 4 Dec 4 Dec 4".
+// Under three days the labels are times, with the date where it changes ("Dec 4 06:10",
+// "14:10", "22:10", "Dec 5 06:10"): four full stamps do not fit a phone.
+func xTicks(from, to time.Time, x func(time.Time) float64) []chartTick {
+	short := to.Sub(from) < 3*24*time.Hour
+	var ticks []chartTick
+	seen := map[string]bool{}
+	lastDay := ""
+	for i := 0; i <= 3; i++ {
+		t := from.Add(time.Duration(i) * to.Sub(from) / 3).UTC()
+		day, label := t.Format("Jan 2"), t.Format("Jan 2")
+		if short {
+			label = t.Format("15:04")
+			if day != lastDay {
+				label = day + " " + label
+			}
+		}
+		if seen[label] {
+			continue
+		}
+		seen[label], lastDay = true, day
+		anchor := "middle" // the first and last labels stay inside the chart
+		switch i {
+		case 0:
+			anchor = "start"
+		case 3:
+			anchor = "end"
+		}
+		ticks = append(ticks, chartTick{Pos: x(t), Label: label, Anchor: anchor})
+	}
+	return ticks
 }

@@ -9,6 +9,7 @@
 package console
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -18,6 +19,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/votebot/votebot/internal/sleep"
 )
 
 //go:embed templates/*.html
@@ -30,7 +33,8 @@ var staticFS embed.FS
 type Options struct {
 	// Source is the daemon's state. Required.
 	Source Source
-	// Token is the login token (see LoadToken). Empty: the console is read-only and says so.
+	// Token is the login token (config.LoadConsoleToken); Handler.SetToken replaces it.
+	// Empty: the console is read-only and says so.
 	Token string
 	// BehindTLSProxy marks the session cookie Secure even on plain HTTP: set it when a reverse
 	// proxy terminates TLS in front of the console. A request that arrives over TLS always gets
@@ -40,10 +44,13 @@ type Options struct {
 	Now func() time.Time
 	// SessionTTL is how long a login lasts; default 12h.
 	SessionTTL time.Duration
-	// LoginAttempts failed logins per remote address are allowed in LoginWindow (defaults 5
-	// per 15 minutes); more are refused with 429 until the window passes.
+	// LoginAttempts wrong tokens per remote address are answered at once (default 5); each
+	// further one waits longer (1s, 2s, 4s… up to 30s). The right token is never refused or
+	// delayed. The count is forgotten after LoginWindow without a wrong token (default 15m).
 	LoginAttempts int
 	LoginWindow   time.Duration
+	// Sleep waits before a wrong token's answer; default sleep.For. Tests pass their clock's.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// AllowedHosts are the host names (without port) a request may name in its Host header
 	// besides localhost and IP addresses, e.g. the name a reverse proxy serves the console
 	// under. Any other name is refused: a page on another site that rebinds its name to
@@ -62,8 +69,18 @@ type server struct {
 	limiter  *limiter
 }
 
+// Handler is the console's http.Handler, whose login token a reload replaces.
+type Handler struct {
+	http.Handler
+	s *server
+}
+
+// SetToken replaces the login token (a reload): the old token stops working at once and every
+// session made with it ends. Empty makes the console read-only.
+func (h *Handler) SetToken(token string) { h.s.sessions.setToken(token) }
+
 // New returns the console's handler. Mount it at the root of its own listener.
-func New(opts Options) (http.Handler, error) {
+func New(opts Options) (*Handler, error) {
 	if opts.Source == nil {
 		return nil, errors.New("console: no source")
 	}
@@ -79,6 +96,9 @@ func New(opts Options) (http.Handler, error) {
 	if opts.LoginAttempts <= 0 {
 		opts.LoginAttempts = 5
 	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep.For
+	}
 	if opts.LoginWindow <= 0 {
 		opts.LoginWindow = 15 * time.Minute
 	}
@@ -86,8 +106,9 @@ func New(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, pages: pages, sessions: newSessions(opts.Now, opts.SessionTTL),
+	s := &server{opts: opts, pages: pages, sessions: newSessions(opts.Now, opts.SessionTTL, opts.Token),
 		limiter: newLimiter(opts.Now, opts.LoginAttempts, opts.LoginWindow)}
+	s.opts.Token = "" // it lives in sessions, where SetToken replaces it
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
@@ -104,7 +125,7 @@ func New(opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.requireSession(s.logout))
-	return securityHeaders(s.checkHost(limitBody(mux))), nil
+	return &Handler{Handler: securityHeaders(s.checkHost(limitBody(mux))), s: s}, nil
 }
 
 // maxFormBytes bounds a POST body: the console's forms are a few short fields.

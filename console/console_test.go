@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -21,12 +22,32 @@ var testNow = time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 
 // clock is a settable clock for sessions and the login limiter.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	slept  []time.Duration
+	frozen bool // sleep does not move the clock: answers that wait in parallel
 }
 
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+// sleep is a wait on this clock: it records d and moves the clock on by it, as a person who
+// waits for each answer before trying again would see it.
+func (c *clock) sleep(_ context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slept = append(c.slept, d)
+	if !c.frozen {
+		c.t = c.t.Add(d)
+	}
+	return nil
+}
+
+func (c *clock) sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.slept...)
+}
 
 type env struct {
 	t     *testing.T
@@ -34,12 +55,13 @@ type env struct {
 	clock *clock
 	srv   *httptest.Server
 	c     *http.Client
+	h     *Handler
 }
 
 func newEnv(t *testing.T, tls bool, mod func(*Options)) *env {
 	t.Helper()
 	e := &env{t: t, src: newFakeSource(testNow), clock: &clock{t: testNow}}
-	opts := Options{Source: e.src, Token: testToken, Now: e.clock.Now}
+	opts := Options{Source: e.src, Token: testToken, Now: e.clock.Now, Sleep: e.clock.sleep}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -47,6 +69,7 @@ func newEnv(t *testing.T, tls bool, mod func(*Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.h = h
 	if tls {
 		e.srv = httptest.NewTLSServer(h)
 	} else {
@@ -128,10 +151,12 @@ func TestPagesRender(t *testing.T) {
 		{"/", []string{"Overview", "main", "1,234,567.89 ICP", "100.0% (9/9)", "96.7% (58/60)", "voting power starts to decay in 20 days",
 			"Manual decision needed", `href="/proposal/4"`, "https://icp-api.io", "connection refused", "2027-05-01 12:00 UTC"}},
 		{"/proposals", []string{"Motion to fund the community dashboard", "needs your decision", "vote Yes</span> in 2h 00m",
-			"rule replica-yes: topic IcOsVersionElection", "3d 4h", "Yes 60.0% · No 10.0%", "voted Yes", `href="/proposals?needs=me"`,
-			`href="/proposals?topic=Governance"`}},
+			"rule replica-yes: topic IcOsVersionElection", "3d 4h", "Yes 60.0% · No 10.0%", "voted Yes", `name="needs" value="me"`,
+			`<option value="Governance">Governance (3)</option>`, `All topics (5)`}},
 		{"/proposal/4", []string{"Motion to fund the community dashboard", "See [the forum](https://forum.example/t/1) for details.",
-			"Link (not followed): <code>https://forum.example/t/1</code>", `<a href="/login">Log in</a> to decide`, "governance-manual"}},
+			"Link (not followed): <code>https://forum.example/t/1</code>", `<a href="/login">Log in</a> to decide`, "governance-manual",
+			`href="https://nns.ic0.app/proposal/?u=qoctq-giaaa-aaaaa-aaaea-cai&amp;proposal=4"`,
+			`href="https://dashboard.internetcomputer.org/proposal/4"`, "fallback none at 2026-12-03 16:00 UTC"}},
 		{"/history", []string{"<polyline", "Missed", "cost ≈ 1.23 ICP", "override (votebot vote)", "main 97.0%"}},
 		{"/login", []string{`type="password"`, `name="csrf"`}},
 	}
@@ -152,6 +177,58 @@ func TestPagesRender(t *testing.T) {
 	}
 }
 
+// A closed proposal keeps its page: title, the ballots' outcomes and who cast them, the
+// links; no tally, summary or decision forms.
+func TestClosedProposalPage(t *testing.T) {
+	e := newEnv(t, false, nil)
+	e.login(e.c)
+	r := e.get("/proposal/3")
+	if r.status != http.StatusOK {
+		t.Fatalf("closed proposal: %d, want 200", r.status)
+	}
+	for _, w := range []string{"Elect IC/OS &#34;&gt;&lt;img", "voting ended 2026-12-02 11:00 UTC", "votebot voted Yes by rule",
+		"missed", "voting ended with the ballot empty", "keeps no summary", "https://dashboard.internetcomputer.org/proposal/3"} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("closed proposal page lacks %q", w)
+		}
+	}
+	for _, no := range []string{`class="tally"`, "/decide", `class="summary"`} {
+		if strings.Contains(r.body, no) {
+			t.Errorf("closed proposal page shows %q", no)
+		}
+	}
+}
+
+// The ballot's reason names the deciding rule once and carries no raw RFC 3339 time.
+func TestBallotReason(t *testing.T) {
+	body := newEnv(t, false, nil).get("/proposal/4").body
+	if n := strings.Count(body, "governance-manual"); n != 2 { // two neurons, once each
+		t.Errorf("the rule's name appears %d times on a page of two ballots, want 2", n)
+	}
+	text := regexp.MustCompile(`datetime="[^"]*"`).ReplaceAllString(body, "") // machine-readable, not shown
+	if regexp.MustCompile(`\dT\d\d:\d\d:\d\dZ`).MatchString(text) {
+		t.Error("a reason shows a raw RFC 3339 time")
+	}
+}
+
+func TestWhy(t *testing.T) {
+	tests := []struct {
+		b    Ballot
+		want string
+	}{
+		{Ballot{Rule: "r1", Reason: `rule "r1" (topic Governance): vote Yes; fallback yes at 2026-12-05T16:00:00Z`},
+			`rule "r1" (topic Governance): vote Yes; fallback yes at 2026-12-05 16:00 UTC`},
+		{Ballot{Rule: "r1", Reason: "wait for followees"}, `rule "r1": wait for followees`},
+		{Ballot{Reason: "deadline passed at 2026-12-05T16:00:00.5+01:00"}, "deadline passed at 2026-12-05 15:00 UTC"},
+		{Ballot{Reason: "no time 2026-12-05"}, "no time 2026-12-05"},
+	}
+	for _, tt := range tests {
+		if got := why(tt.b); got != tt.want {
+			t.Errorf("why(%q) = %q, want %q", tt.b.Reason, got, tt.want)
+		}
+	}
+}
+
 func TestFilters(t *testing.T) {
 	e := newEnv(t, false, nil)
 	ids := regexp.MustCompile(`<span class="pid">(\d+)</span>`)
@@ -164,6 +241,8 @@ func TestFilters(t *testing.T) {
 		{"?needs=me", "4 6"},
 		{"?topic=SnsAndCommunityFund&needs=me", ""},
 		{"?topic=SnsAndCommunityFund", "8"},
+		{"?topic=&needs=me", "4 6"}, // the filter form with "All topics"
+		{"?topic=Governance&needs=me", "4 6"},
 	}
 	for _, tt := range tests {
 		r := e.get("/proposals" + tt.query)
@@ -251,79 +330,6 @@ func TestHostileText(t *testing.T) {
 	list := e.get("/proposals").body
 	if strings.Contains(list, strings.Repeat("W", 250)) {
 		t.Error("/proposals: a 500-character title is not shortened in the list")
-	}
-}
-
-func TestLoginAndCookies(t *testing.T) {
-	tests := []struct {
-		name       string
-		tls, proxy bool
-		secure     bool
-	}{
-		{"plain http", false, false, false},
-		{"tls", true, false, true},
-		{"behind a TLS proxy", false, true, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, tt.tls, func(o *Options) { o.BehindTLSProxy = tt.proxy })
-			page := e.get("/login")
-			r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrfOf(t, page.body)}, "token": {testToken}})
-			if r.status != http.StatusSeeOther {
-				t.Fatalf("login: %d", r.status)
-			}
-			var cookie string
-			for _, c := range r.header.Values("Set-Cookie") {
-				if strings.HasPrefix(c, sessionCookie+"=") {
-					cookie = c
-				}
-			}
-			for _, want := range []string{"HttpOnly", "SameSite=Strict", "Path=/"} {
-				if !strings.Contains(cookie, want) {
-					t.Errorf("session cookie %q lacks %s", cookie, want)
-				}
-			}
-			if got := strings.Contains(cookie, "Secure"); got != tt.secure {
-				t.Errorf("session cookie %q: Secure = %v, want %v", cookie, got, tt.secure)
-			}
-			if body := e.get("/proposal/4").body; !strings.Contains(body, "/decide") || !strings.Contains(body, "Log out") {
-				t.Error("logged in, the proposal page shows no decision forms")
-			}
-		})
-	}
-}
-
-func TestLoginRefusals(t *testing.T) {
-	e := newEnv(t, false, nil)
-	csrf := csrfOf(t, e.get("/login").body)
-	if r := e.do(e.c, "POST", "/login", url.Values{"token": {testToken}}); r.status != http.StatusForbidden {
-		t.Errorf("login without the form's CSRF token: %d, want 403", r.status)
-	}
-	stranger := e.newClient() // has no login CSRF cookie: a cross-site form post
-	if r := e.do(stranger, "POST", "/login", url.Values{"csrf": {csrf}, "token": {testToken}}); r.status != http.StatusForbidden {
-		t.Errorf("login with a token but not the cookie: %d, want 403", r.status)
-	}
-	for i := 1; i <= 5; i++ {
-		csrf = csrfOf(t, e.get("/login").body)
-		if r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrf}, "token": {"wrong" + testToken}}); r.status != http.StatusUnauthorized {
-			t.Fatalf("wrong token %d: %d, want 401", i, r.status)
-		}
-	}
-	csrf = csrfOf(t, e.get("/login").body)
-	r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrf}, "token": {testToken}})
-	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "901" {
-		t.Errorf("6th login after 5 failures: %d Retry-After %q, want 429 and 901", r.status, r.header.Get("Retry-After"))
-	}
-	e.clock.Add(15 * time.Minute)
-	csrf = csrfOf(t, e.get("/login").body)
-	if r := e.do(e.c, "POST", "/login", url.Values{"csrf": {csrf}, "token": {testToken}}); r.status != http.StatusSeeOther {
-		t.Errorf("login once the window passed: %d, want 303", r.status)
-	}
-
-	ro := newEnv(t, false, func(o *Options) { o.Token = "" })
-	page := ro.get("/login")
-	if !strings.Contains(page.body, "read-only") {
-		t.Error("without a token the login page must say the console is read-only")
 	}
 }
 

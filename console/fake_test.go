@@ -28,7 +28,8 @@ type decideCall struct {
 }
 
 // fakeSource is a daemon stand-in: two neurons, a manual Governance motion, an automatic
-// proposal, hostile ones, and a closed proposal 9. Decide stores an override that the pages
+// proposal, hostile ones, a closed proposal 3 (Proposal only, as the daemon's store keeps it) and proposal 9 that closes
+// when decided. Decide stores an override that the pages
 // then show, as the daemon would after its next pass.
 type fakeSource struct {
 	mu    sync.Mutex
@@ -41,8 +42,8 @@ func newFakeSource(now time.Time) *fakeSource {
 	neurons := func(manual bool) []Ballot {
 		if manual {
 			return []Ballot{
-				{Neuron: 42, Alias: "main", Action: "ask", Manual: true, Rule: "governance-manual", Reason: "rule governance-manual: topic Governance → ask me (fallback none)"},
-				{Neuron: 77, Alias: "cold", Action: "ask", Manual: true, Rule: "governance-manual", Reason: "rule governance-manual: topic Governance → ask me (fallback none)"},
+				{Neuron: 42, Alias: "main", Action: "ask", Manual: true, Rule: "governance-manual", Reason: `rule "governance-manual" (topic Governance): ask; fallback none at ` + now.Add(28*time.Hour).UTC().Format(time.RFC3339)},
+				{Neuron: 77, Alias: "cold", Action: "ask", Manual: true, Rule: "governance-manual", Reason: `rule "governance-manual" (topic Governance): ask; fallback none at ` + now.Add(28*time.Hour).UTC().Format(time.RFC3339)},
 			}
 		}
 		return []Ballot{
@@ -104,6 +105,11 @@ func (f *fakeSource) OpenProposals(context.Context) ([]Proposal, error) {
 func (f *fakeSource) Proposal(_ context.Context, id uint64) (Proposal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if id == 3 { // closed: what the daemon's store keeps
+		return Proposal{ID: 3, Topic: nns.TopicIcOsVersionElection, Title: "Elect IC/OS " + xssImg, Deadline: f.now.Add(-time.Hour), Closed: true,
+			Ballots: []Ballot{{Neuron: 42, Alias: "main", Action: "voted", Voted: nns.VoteYes, Source: "rule", Reason: `votebot voted Yes by rule: rule "replica-yes" (topic IcOsVersionElection): vote Yes`},
+				{Neuron: 77, Alias: "cold", Action: "missed", Reason: "voting ended with the ballot empty"}}}, nil
+	}
 	p, ok := f.props[id]
 	if !ok {
 		return Proposal{}, fmt.Errorf("proposal %d: %w", id, ErrNotFound)

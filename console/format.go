@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,6 +32,21 @@ var funcs = template.FuncMap{
 	"tallyBar":  tallyBar,
 	"ballotsOf": ballotsOf,
 	"needsAny":  Proposal.NeedsHuman,
+	"why":       why,
+	"times":     alert.ReadableTimes,
+	"dappURL":   alert.NNSDappURL,
+	"dashURL":   alert.DashboardURL,
+}
+
+// why is a ballot's reason as the page shows it: the deciding rule named once (the policy's
+// reason names it already; the console adds it only when it does not) and times in the
+// page's format.
+func why(b Ballot) string {
+	r := alert.ReadableTimes(b.Reason)
+	if b.Rule != "" && !strings.Contains(b.Reason, b.Rule) {
+		r = "rule " + strconv.Quote(b.Rule) + ": " + r
+	}
+	return r
 }
 
 // ballotsView is what the "ballots" template gets: the proposal's plans and, when the operator
@@ -96,7 +112,7 @@ func dateText(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	return t.UTC().Format(alert.TimeLayout)
 }
 
 func voteText(v nns.Vote) string {

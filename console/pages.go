@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -88,22 +87,14 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request) {
 type proposalsData struct {
 	Proposals []Proposal
 	Filter    Filter
-	Topics    []nns.Topic
+	Topics    []topicCount // the topics of the open proposals, for the filter
+	Total     int          // open proposals in all topics
 }
 
-// FilterURL is the link that sets topic (TopicUnspecified: all) and needsMe.
-func (d proposalsData) FilterURL(topic nns.Topic, needsMe bool) string {
-	q := url.Values{}
-	if topic != nns.TopicUnspecified {
-		q.Set("topic", topic.String())
-	}
-	if needsMe {
-		q.Set("needs", "me")
-	}
-	if len(q) == 0 {
-		return "/proposals"
-	}
-	return "/proposals?" + q.Encode()
+// topicCount is one choice of the topic filter: a topic and its open proposals.
+type topicCount struct {
+	Topic nns.Topic
+	Count int
 }
 
 func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
@@ -129,18 +120,19 @@ func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "proposals", page{Title: "Open proposals", Nav: "proposals",
-		Data: proposalsData{Proposals: list, Filter: f, Topics: topicsOf(all)}})
+		Data: proposalsData{Proposals: list, Filter: f, Topics: topicsOf(all), Total: len(all)}})
 }
 
-func topicsOf(ps []Proposal) []nns.Topic {
-	seen := map[nns.Topic]bool{}
-	var out []nns.Topic
-	for _, p := range nns.Topics() {
-		for _, q := range ps {
-			if q.Topic == p && !seen[p] {
-				seen[p] = true
-				out = append(out, p)
-			}
+// topicsOf counts the proposals of each topic, in the order of nns.Topics.
+func topicsOf(ps []Proposal) []topicCount {
+	n := map[nns.Topic]int{}
+	for _, p := range ps {
+		n[p.Topic]++
+	}
+	var out []topicCount
+	for _, t := range nns.Topics() {
+		if n[t] > 0 {
+			out = append(out, topicCount{t, n[t]})
 		}
 	}
 	return out

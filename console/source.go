@@ -17,8 +17,8 @@ type Source interface {
 	Overview(ctx context.Context) (Overview, error)
 	// OpenProposals lists the open proposals with every neuron's plan, oldest deadline first.
 	OpenProposals(ctx context.Context) ([]Proposal, error)
-	// Proposal returns one proposal with every neuron's plan; an error wrapping ErrNotFound
-	// when the daemon does not know it.
+	// Proposal returns one proposal with every neuron's plan, or, once closed, what the daemon
+	// stored of it (Closed); an error wrapping ErrNotFound when the daemon never saw it.
 	Proposal(ctx context.Context, id uint64) (Proposal, error)
 	// History lists votes cast, misses and participation over time.
 	History(ctx context.Context) (History, error)
@@ -102,6 +102,9 @@ type Proposal struct {
 	Deadline time.Time
 	Tally    Tally
 	Ballots  []Ballot
+	// Closed is true for a proposal whose voting ended: the page shows what the daemon stored
+	// (title, topic, deadline, each ballot's outcome), without summary or tally.
+	Closed bool
 }
 
 // NeedsHuman reports whether some neuron waits for a person's decision on p.
@@ -123,7 +126,8 @@ type Ballot struct {
 	Alias  string
 	// Voted is the ballot's vote when already cast (by the bot, following or a person).
 	Voted nns.Vote
-	// Action is what the bot will do: "voted", "vote", "wait", "ask", "skip", "nothing".
+	// Action is what the bot will do: "voted", "vote", "wait", "ask", "skip", "nothing"; on a
+	// closed proposal also "missed".
 	Action string
 	Vote   nns.Vote  // the vote it will cast, when known
 	At     time.Time // when it acts (zero: now or never)

@@ -1,51 +1,42 @@
 package console
 
 import (
-	"os"
-	"path/filepath"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
 
-func TestLoadToken(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, content string, mode os.FileMode) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(p, mode); err != nil {
-			t.Fatal(err)
-		}
-		return p
+const otherToken = "a-new-token-after-the-leak-9876543210"
+
+// TestSetToken: a reload replaces the token A with B. B logs in, A is
+// refused, and the session made with A ends at once: its next decision is
+// refused and nothing is decided.
+func TestSetToken(t *testing.T) {
+	e := newEnv(t, false, nil)
+	csrf := e.login(e.c) // with testToken (A)
+	e.h.SetToken(otherToken)
+
+	r := e.do(e.c, "POST", "/proposal/4/decide", url.Values{"csrf": {csrf}, "neuron": {"42"}, "vote": {"yes"}})
+	if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Log in to decide") {
+		t.Errorf("decision in the session made with the old token: %d, want 401\n%.300s", r.status, r.body)
 	}
-	good := write("token", "  "+testToken+"\n", 0o600)
-	loose := write("loose", testToken, 0o644)
-	short := write("short", "abc123\n", 0o600)
-	credDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(credDir, CredentialName), []byte(testToken), 0o400); err != nil {
-		t.Fatal(err)
+	if got := e.src.recorded(); len(got) != 0 {
+		t.Errorf("decided with the old token's session: %v", got)
 	}
-	tests := []struct {
-		name, file, credDir string
-		want, wantErr       string
-	}{
-		{"file, trimmed", good, "", testToken, ""},
-		{"file wins over the credential", good, credDir, testToken, ""},
-		{"credential", "", credDir, testToken, ""},
-		{"readable by others", loose, "", "", "mode 0644"},
-		{"too short", short, "", "", "at least 16"},
-		{"missing", filepath.Join(dir, "nope"), "", "", "no such file"},
-		{"nothing configured", "", "", "", "console.token_file"},
+	login := func(token string) int {
+		c := e.newClient()
+		page := e.do(c, "GET", "/login", nil)
+		return e.do(c, "POST", "/login", url.Values{"csrf": {csrfOf(t, page.body)}, "token": {token}}).status
 	}
-	for _, tt := range tests {
-		got, err := LoadToken(tt.file, tt.credDir)
-		if got != tt.want || (err == nil) != (tt.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
-			t.Errorf("%s: LoadToken = %q, %v; want %q, error with %q", tt.name, got, err, tt.want, tt.wantErr)
-		}
-		if err != nil && strings.Contains(err.Error(), testToken) {
-			t.Errorf("%s: the error shows the token", tt.name)
-		}
+	if got := login(testToken); got != http.StatusUnauthorized {
+		t.Errorf("login with the old token: %d, want 401", got)
+	}
+	if got := login(otherToken); got != http.StatusSeeOther {
+		t.Errorf("login with the new token: %d, want 303", got)
+	}
+	e.h.SetToken("")
+	if body := e.do(e.newClient(), "GET", "/login", nil).body; !strings.Contains(body, "This console is read-only") {
+		t.Errorf("the login page once the token is removed does not say read-only:\n%.300s", body)
 	}
 }

@@ -20,12 +20,15 @@ type AgentGov struct {
 	// Anon, when set, is an unsigned client for the newest-id check (its
 	// answers carry no ballots).
 	Anon *agent.Governance
-	// Parallel bounds concurrent neuron reads (default 16).
-	Parallel int
 	// Now is the clock a dissolving neuron's remaining delay is measured
 	// with (default time.Now).
 	Now func() time.Time
 }
+
+// neuronReadParallelism bounds the get_full_neuron calls for the neurons
+// list_neurons left out: a hotkey removed from many neurons must not open
+// one call per neuron at once.
+const neuronReadParallelism = 16
 
 var (
 	_ bot.Governance      = AgentGov{}
@@ -91,7 +94,7 @@ func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]bot.Neu
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(a.Parallel, 16))
+	sem := make(chan struct{}, neuronReadParallelism)
 	for _, id := range missing {
 		wg.Add(1)
 		sem <- struct{}{}

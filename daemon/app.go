@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"reflect"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +17,7 @@ import (
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/console"
 	"github.com/votebot/votebot/metrics"
 	"github.com/votebot/votebot/policy"
 	"github.com/votebot/votebot/rewards"
@@ -50,8 +51,20 @@ type App struct {
 	Metrics *metrics.Metrics
 	Store   *store.Store
 	Alerts  *alert.Manager
-	cfg     *config.Config
+	// cfg is the configuration in force, published whole: console and HTTP
+	// requests read it while a reload replaces it.
+	cfg atomic.Pointer[config.Config]
+	// started is the configuration the listeners, the store and the
+	// Telegram pollers were set up with: what only a restart applies is
+	// compared with it.
+	started *config.Config
 	opts    AppOptions
+
+	// reloadMu makes reloads one at a time and guards what they update in
+	// place: the console Serve runs and the Telegram decisions loops.
+	reloadMu  sync.Mutex
+	console   *console.Handler
+	decisions map[string]*alert.TelegramDecisions // by channel name
 }
 
 // Assemble opens the store, loads the identity, connects the client and
@@ -97,7 +110,8 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a := &App{Metrics: m, Store: st, Alerts: mgr, cfg: cfg, opts: o, clients: clients}
+	a := &App{Metrics: m, Store: st, Alerts: mgr, started: cfg, opts: o, clients: clients}
+	a.cfg.Store(cfg)
 	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
@@ -116,7 +130,7 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 	id, err := identity.Load(identity.Source{PEMFile: cfg.Identity.PEMFile, Credential: cfg.Identity.Credential,
 		CredentialsDir: os.Getenv(identity.CredentialsDirEnv), AllowInsecureKeyFile: cfg.Identity.AllowInsecureKeyFile})
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, identityError{err}
 	}
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
@@ -136,6 +150,26 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 	return gov, nil
 }
 
+// ErrIdentity marks Connect's failure to load the hotkey (an unreadable
+// key file, a missing systemd credential): a read-only query can still be
+// asked anonymously (ConnectAnonymous).
+var ErrIdentity = errors.New("identity")
+
+// identityError is identity.Load's error (which names the identity
+// already) marked as ErrIdentity.
+type identityError struct{ err error }
+
+func (e identityError) Error() string        { return e.err.Error() }
+func (e identityError) Unwrap() error        { return e.err }
+func (e identityError) Is(target error) bool { return target == ErrIdentity }
+
+// ConnectAnonymous connects an unsigned client for read-only queries (a
+// proposal's status; no ballots) with the configuration's network and
+// root key, for a command that cannot read the hotkey.
+func ConnectAnonymous(ctx context.Context, cfg *config.Config, log zerolog.Logger) (*agent.Governance, error) {
+	return connectAnonymousKey(ctx, cfg, cfg.Network.RootKey, log, nil)
+}
+
 // connectAnonymous connects an unsigned client: its list_proposals answers
 // carry no ballots (signed, each open proposal brings the ballots of every
 // neuron of ours: about 20 KB and 10 MB of decoding garbage per idle pass
@@ -148,6 +182,12 @@ func Connect(ctx context.Context, cfg *config.Config, log zerolog.Logger, obs ag
 // It pins the root key the signed client pinned (rootKey): with root_key
 // "fetch" both trust the same key, fetched and warned about once.
 func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
+	return connectAnonymousKey(ctx, cfg, hex.EncodeToString(rootKey), log, obs)
+}
+
+// connectAnonymousKey is connectAnonymous with the root key as agent.Config
+// takes it (hex, RootKeyFetch, or "" on mainnet).
+func connectAnonymousKey(ctx context.Context, cfg *config.Config, rootKey string, log zerolog.Logger, obs agent.Observer) (*agent.Governance, error) {
 	endpoints := agent.MainnetEndpoints
 	if !cfg.Network.Mainnet {
 		endpoints = cfg.Network.URLs
@@ -155,7 +195,7 @@ func connectAnonymous(ctx context.Context, cfg *config.Config, rootKey []byte, l
 	if m, ok := obs.(*metrics.Metrics); ok {
 		obs = m.Client("anonymous")
 	}
-	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: hex.EncodeToString(rootKey), Logger: log, Observer: obs,
+	gov, err := agent.New(ctx, agent.Config{Endpoints: endpoints, RootKey: rootKey, Logger: log, Observer: obs,
 		MaxConcurrency: cfg.Network.MaxConcurrency})
 	if err != nil {
 		return nil, fmt.Errorf("connect anonymously: %w", err)
@@ -172,10 +212,14 @@ func (a *App) loopOptions(cfg *config.Config) bot.Options {
 	return opts
 }
 
-// Ready is nil while the daemon can do its job: a poll succeeded within 3
-// intervals and the local clock is close enough to the IC's for requests
-// and deadlines (agent.ClockReady).
+// Ready is nil while the daemon can do its job: the stored overrides can be
+// read, a poll succeeded within 3 intervals, the store keeps writes and the
+// local clock is close enough to the IC's for requests and deadlines
+// (agent.ClockReady).
 func (a *App) Ready() error {
+	if err := a.Bot.OverridesUnreadable(); err != nil {
+		return fmt.Errorf("the stored overrides (votebot vote) cannot be read: %w", err)
+	}
 	if !a.Bot.Ready() {
 		return errors.New("no successful poll within 3 intervals")
 	}
@@ -195,84 +239,13 @@ func (a *App) Governance() *agent.Governance { return a.clients.gov.Load() }
 // Close releases the store.
 func (a *App) Close() error { return a.Store.Close() }
 
-// Config is the configuration in force.
-func (a *App) Config() *config.Config { return a.cfg }
-
-// Reload applies a new configuration (SIGHUP): policies, neurons,
-// thresholds, alert channels, network and identity at once; listen and
-// store need a restart, and the log says so. An invalid file keeps the old
-// configuration, sets the gauge to 0 and alerts.
-func (a *App) Reload(ctx context.Context, path string) error {
-	cfg, err := config.Load(path)
-	if err != nil {
-		a.Metrics.ConfigReloaded(false, a.opts.Now())
-		a.Bot.FireConfigInvalid(ctx, err)
-		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
-	}
-	if err := a.reconnect(ctx, cfg); err != nil {
-		a.Metrics.ConfigReloaded(false, a.opts.Now())
-		a.Bot.FireConfigInvalid(ctx, err)
-		return fmt.Errorf("reload %s (keeping the old configuration): %w", path, err)
-	}
-	if a.opts.Routes == nil { // not fixed by the caller (demo, tests)
-		routes, err := Routes(cfg.Alerts)
-		if err == nil {
-			err = a.Alerts.Reconfigure(routes, cfg.Alerts.Thresholds.ReminderInterval)
-		}
-		if err != nil {
-			a.Metrics.ConfigReloaded(false, a.opts.Now())
-			a.Bot.FireConfigInvalid(ctx, err)
-			return fmt.Errorf("reload %s: alert channels (keeping the old ones): %w", path, err)
-		}
-	}
-	for _, k := range restartKeys(a.cfg, cfg) {
-		a.opts.Logger.Warn().Str("key", k).Msg(k + " changed: it takes effect at the next restart (systemctl restart votebot)")
-	}
-	a.cfg = cfg
-	a.Bot.Reload(DeciderFor(cfg), a.loopOptions(cfg))
-	a.Metrics.ConfigReloaded(true, a.opts.Now())
-	a.Bot.ResolveConfigInvalid(ctx)
-	return nil
-}
+// Config is the configuration in force: the one Assemble was given, or the
+// last one a reload applied.
+func (a *App) Config() *config.Config { return a.cfg.Load() }
 
 // clientSet is the governance client in use, swapped by a reload.
 type clientSet struct {
 	gov atomic.Pointer[agent.Governance]
-}
-
-// reconnect builds new clients when the network or the identity changed
-// (a rotated hotkey, another endpoint) and hands them to the loop.
-func (a *App) reconnect(ctx context.Context, cfg *config.Config) error {
-	if reflect.DeepEqual(a.cfg.Network, cfg.Network) && reflect.DeepEqual(a.cfg.Identity, cfg.Identity) {
-		return nil
-	}
-	gov, err := Connect(ctx, cfg, a.opts.Logger, a.Metrics)
-	if err != nil {
-		return err
-	}
-	anon, err := connectAnonymous(ctx, cfg, gov.RootKey(), a.opts.Logger, a.Metrics)
-	if err != nil {
-		return err
-	}
-	a.clients.gov.Store(gov)
-	a.Bot.ReplaceGovernance(AgentGov{C: gov, Anon: anon, Now: a.opts.Now})
-	a.opts.Logger.Info().Msg("network or identity changed: new connections in use")
-	return nil
-}
-
-// restartKeys are the keys that changed and only a restart applies.
-func restartKeys(old, cfg *config.Config) []string {
-	var keys []string
-	if old.Listen != cfg.Listen {
-		keys = append(keys, "listen")
-	}
-	if old.Store.Path != cfg.Store.Path {
-		keys = append(keys, "store.path")
-	}
-	if old.Instance != cfg.Instance {
-		keys = append(keys, "instance")
-	}
-	return keys
 }
 
 // DeciderFor builds the policy engine for each configured neuron.
@@ -349,25 +322,17 @@ func notifier(ch config.Channel, telegramBase string) (alert.Notifier, error) {
 	case config.ChannelPagerDuty:
 		return alert.NewPagerDuty(alert.PagerDutyConfig{RoutingKey: ch.RoutingKey.Reveal(), URL: ch.URL.Reveal()})
 	case config.ChannelEmail:
-		pw := ""
+		var pw config.Secret
 		if ch.SMTP.PasswordFile != "" {
-			b, err := os.ReadFile(ch.SMTP.PasswordFile)
-			if err != nil {
+			var err error
+			if pw, err = config.ReadSecretFile(ch.SMTP.PasswordFile); err != nil {
 				return nil, fmt.Errorf("smtp password_file: %w", err)
 			}
-			pw = string(trimNewline(b))
 		}
 		return alert.NewEmail(alert.EmailConfig{Host: ch.SMTP.Host, Port: ch.SMTP.Port, Username: ch.SMTP.User,
-			Password: pw, From: ch.SMTP.From, To: ch.SMTP.To, Security: ch.SMTP.Security})
+			Password: pw.Reveal(), From: ch.SMTP.From, To: ch.SMTP.To, Security: ch.SMTP.Security})
 	}
 	return nil, fmt.Errorf("unknown channel type %q", ch.Type)
-}
-
-func trimNewline(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // participation computes the weighted participation gauge per neuron and

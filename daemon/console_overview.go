@@ -15,7 +15,8 @@ import (
 // alerts firing and the endpoints' health.
 func (s consoleSource) Overview(ctx context.Context) (console.Overview, error) {
 	a := s.app
-	o := console.Overview{Instance: a.cfg.Instance, LastPoll: a.Bot.LastPoll()}
+	// The instance alerts are sent under: a reload does not change it.
+	o := console.Overview{Instance: a.started.Instance, LastPoll: a.Bot.LastPoll()}
 	alerts, err := a.Alerts.Active(ctx)
 	if err != nil {
 		return o, err
@@ -118,16 +119,20 @@ func (s consoleSource) History(ctx context.Context) (console.History, error) {
 	if err != nil {
 		return h, err
 	}
-	for _, v := range votes {
-		h.Votes = append(h.Votes, console.VoteRecord{At: v.Finished, Proposal: v.Proposal, Title: titles[v.Proposal],
-			Neuron: v.Neuron, Alias: names[v.Neuron], Vote: v.Vote, Reason: v.Reason})
-	}
 	obs, err := a.Store.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return h, err
 	}
 	now := a.opts.Now()
-	for _, nr := range buildReport(obs, now, "30d").Neurons {
+	report := buildReport(obs, now, "30d")
+	if err := a.closedTitles(ctx, titles, votes, report); err != nil {
+		return h, err
+	}
+	for _, v := range votes {
+		h.Votes = append(h.Votes, console.VoteRecord{At: v.Finished, Proposal: v.Proposal, Title: titles[v.Proposal],
+			Neuron: v.Neuron, Alias: names[v.Neuron], Vote: v.Vote, Reason: v.Reason})
+	}
+	for _, nr := range report.Neurons {
 		for _, m := range nr.Missed {
 			miss := console.Miss{Deadline: m.Deadline, Proposal: m.ProposalID, Title: titles[m.ProposalID],
 				Neuron: nr.Neuron, Alias: names[nr.Neuron]}
@@ -139,6 +144,37 @@ func (s consoleSource) History(ctx context.Context) (console.History, error) {
 	}
 	h.Participation = participationSeries(obs, now, names, a.Bot.Neurons())
 	return h, nil
+}
+
+// closedTitles adds to titles those of the proposals of votes and misses
+// that are no longer open, from the store.
+func (a *App) closedTitles(ctx context.Context, titles map[uint64]string, votes []store.VoteAttempt, r rewards.Report) error {
+	var ids []uint64
+	need := func(id uint64) {
+		if _, ok := titles[id]; !ok {
+			titles[id] = ""
+			ids = append(ids, id)
+		}
+	}
+	for _, v := range votes {
+		need(v.Proposal)
+	}
+	for _, nr := range r.Neurons {
+		for _, m := range nr.Missed {
+			need(m.ProposalID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	seen, err := a.Store.SeenProposals(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, p := range seen {
+		titles[id] = p.Title
+	}
+	return nil
 }
 
 // participationSeries is each neuron's 7-day participation at the end of

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"net"
 	"net/http"
@@ -18,48 +17,57 @@ import (
 	"github.com/votebot/votebot/nns"
 )
 
-// ConsoleHandler builds the operator console for the configuration in
-// force. Without a token (no console.token_file and no console-token
-// credential) the console is read-only and says so.
+// ConsoleHandler is the operator console for the configuration in force,
+// built once per App: Serve and whoever else asks get the one handler a
+// reload gives a new token to. Without a token (no console.token_file and
+// no console-token credential) the console is read-only and says so.
 func (a *App) ConsoleHandler() (http.Handler, error) {
-	c := a.cfg.Console
+	a.reloadMu.Lock()
+	defer a.reloadMu.Unlock()
+	if a.console != nil {
+		return a.console, nil
+	}
+	c := a.Config().Console
 	if c == nil {
 		return nil, errors.New("console: no console section in the configuration")
 	}
-	token, err := console.LoadToken(c.TokenFile, os.Getenv(identity.CredentialsDirEnv))
+	token, err := a.consoleToken(c, os.Getenv(identity.CredentialsDirEnv))
 	if err != nil {
-		if c.TokenFile != "" || !errors.Is(err, fs.ErrNotExist) && os.Getenv(identity.CredentialsDirEnv) != "" {
-			return nil, err
-		}
-		a.opts.Logger.Warn().Msg("console: no token (console.token_file or credential " + console.CredentialName +
-			"): the console is read-only")
-		token = ""
+		return nil, err
 	}
 	log := a.opts.Logger
-	return console.New(console.Options{Source: a.ConsoleSource(), Token: token, BehindTLSProxy: c.BehindTLSProxy,
+	h, err := console.New(console.Options{Source: a.ConsoleSource(), Token: token, BehindTLSProxy: c.BehindTLSProxy,
 		AllowedHosts: c.AllowedHosts, Now: a.opts.Now,
 		Logf: func(format string, args ...any) { log.Error().Msgf(format, args...) }})
+	if err != nil {
+		return nil, err
+	}
+	a.console = h
+	return h, nil
 }
 
 // ListenConsole opens the console's listener (nil, nil without a console
 // section).
 func (a *App) ListenConsole() (net.Listener, error) {
-	if a.cfg.Console == nil {
+	c := a.Config().Console
+	if c == nil {
 		return nil, nil
 	}
-	ln, err := net.Listen("tcp", a.cfg.Console.Listen)
+	ln, err := net.Listen("tcp", c.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("listen on %s (check console.listen: another process may hold the port): %w", a.cfg.Console.Listen, err)
+		return nil, fmt.Errorf("listen on %s (check console.listen: another process may hold the port): %w", c.Listen, err)
 	}
 	return ln, nil
 }
 
 // telegramDecisions builds a decisions loop per Telegram channel with
-// decisions configured.
+// decisions configured; a reload gives them their allowed users.
 func (a *App) telegramDecisions() ([]*alert.TelegramDecisions, error) {
 	var out []*alert.TelegramDecisions
-	for _, name := range sortedChannels(a.cfg.Alerts.Channels) {
-		ch := a.cfg.Alerts.Channels[name]
+	byName := map[string]*alert.TelegramDecisions{}
+	cfg := a.Config()
+	for _, name := range sortedChannels(cfg.Alerts.Channels) {
+		ch := cfg.Alerts.Channels[name]
 		if ch.Type != config.ChannelTelegram || ch.Decisions == nil {
 			continue
 		}
@@ -74,12 +82,17 @@ func (a *App) telegramDecisions() ([]*alert.TelegramDecisions, error) {
 				}
 				return err
 			},
-			OnError: func(err error) { log.Warn().Err(err).Msg("telegram decisions") }})
+			OnError: func(err error) { log.Warn().Err(err).Msg("telegram decisions") },
+			Presses: a.Store})
 		if err != nil {
 			return nil, fmt.Errorf("alerts.channels.%s.decisions: %w", name, err)
 		}
 		out = append(out, td)
+		byName[name] = td
 	}
+	a.reloadMu.Lock()
+	a.decisions = byName
+	a.reloadMu.Unlock()
 	return out, nil
 }
 

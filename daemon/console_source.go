@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-
 	"fmt"
 	"sort"
 
@@ -123,7 +122,8 @@ func (s consoleSource) OpenProposals(ctx context.Context) ([]console.Proposal, e
 	return ps, nil
 }
 
-// Proposal returns one open proposal with its plans.
+// Proposal returns one proposal: an open one with its plans, a closed one
+// from the store (what the loop saw of it and each neuron's ballot).
 func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposal, error) {
 	ps, err := s.proposals(ctx)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposa
 			return p, nil
 		}
 	}
-	return console.Proposal{}, fmt.Errorf("proposal %d is not open (as of the last poll): %w", id, console.ErrNotFound)
+	return s.closedProposal(ctx, id)
 }
 
 // proposals groups the last pass's plans by proposal, in plan's words.
@@ -157,6 +157,11 @@ func (s consoleSource) proposals(ctx context.Context) ([]console.Proposal, error
 		}
 		out[i].Ballots = append(out[i].Ballots, consoleBallot(bp, overrides))
 	}
+	for i := range out {
+		if err := s.castBy(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -169,15 +174,11 @@ func consoleProposal(p *policy.Proposal) console.Proposal {
 // consoleBallot says what `votebot plan` says about one ballot.
 func consoleBallot(bp bot.BallotPlan, overrides []policy.Override) console.Ballot {
 	b := console.Ballot{Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias}
-	switch bp.Outcome {
-	case bot.BallotDirect:
-		b.Action, b.Voted, b.Reason = "voted", bp.Vote, "votebot cast this vote"
-		return b
-	case bot.BallotFollowing:
-		b.Action, b.Voted, b.Reason = "voted", bp.Vote, "ballot already filled (by following or an earlier vote)"
-		return b
-	case bot.BallotNone:
-		b.Action, b.Reason = "nothing", "no ballot (not eligible)"
+	if action, reason, ok := bp.Outcome.Describe(); ok {
+		b.Action, b.Reason = action, reason
+		if bp.Outcome != bot.BallotNone {
+			b.Voted = bp.Vote
+		}
 		return b
 	}
 	// A stored decision shows (with "clear my override") only while the

@@ -28,7 +28,15 @@ policies:
 // proposals; the devnet is told to pay the second half its rewards; at the
 // reward event the audit agrees with what the first received to the e8,
 // flags the second as low, and fires one rewards_low alert for it.
-func TestRewardAuditAgainstDevnet(t *testing.T) {
+func TestRewardAuditAgainstDevnet(t *testing.T) { rewardAudit(t, false) }
+
+// TestRewardAuditAcrossRestart: the same, with votebot stopped before the
+// reward event and started again after it over the same database: the
+// first event after the restart is audited against the maturity the
+// previous process read before it.
+func TestRewardAuditAcrossRestart(t *testing.T) { rewardAudit(t, true) }
+
+func rewardAudit(t *testing.T, restart bool) {
 	skipLong(t)
 	t.Parallel()
 	e := newE2E(t, shortNNS(3*time.Second, time.Hour))
@@ -43,10 +51,11 @@ func TestRewardAuditAgainstDevnet(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.loadConfig(e.configf(auditConfig))
-	app := e.assemble(func(o *bot.Options) {
+	tune := func(o *bot.Options) {
 		o.PollInterval, o.NeuronsTTL, o.NeuronsIdleTTL = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
-	})
-	defer app.Close()
+	}
+	app := e.assemble(tune)
+	defer func() { app.Close() }()
 	var deadline time.Time
 	for _, topic := range []nns.Topic{nns.TopicGovernance, nns.TopicNodeAdmin} {
 		pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: topic,
@@ -61,7 +70,19 @@ func TestRewardAuditAgainstDevnet(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- app.Bot.Run(ctx) }()
 	sleepUntil(deadline.Add(3 * time.Second)) // voted, voting ended, observed settled-ready
+	if restart {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		app.Close()
+	}
 	ev := e.net.Governance.TriggerRewardEvent()
+	if restart {
+		app = e.assemble(tune)
+		ctx, cancel = context.WithCancel(context.Background())
+		go func() { done <- app.Bot.Run(ctx) }()
+	}
 	var audits []rewards.MaturityAudit
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
 		all, err := app.Store.Audits(context.Background())

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,5 +177,3 @@ func skipLong(t *testing.T) {
 		t.Skip("end-to-end test against the devnet; skipped with -short")
 	}
 }
-
-func hasPrefix(s, p string) bool { return strings.HasPrefix(s, p) }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,5 +106,48 @@ alerts:
 	}
 	if msg := <-got; !strings.Contains(msg, "no poll") {
 		t.Errorf("message without the alert text:\n%s", msg)
+	}
+}
+
+// The SMTP password_file goes through the one reader of secret files: a
+// file others may read is refused (as a key file is), the trailing newline
+// is no part of the password.
+func TestEmailPasswordFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, mode os.FileMode) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("s3cret\n"), mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, file, wantErr string
+	}{
+		{"owner only", write("ok", 0o600), ""},
+		{"readable by others", write("open", 0o644), "has mode 0644: it must not be accessible by group or others"},
+		{"missing", filepath.Join(dir, "nope"), "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Parse("votebot.yaml", []byte(`identity: {pem_file: /etc/votebot/hotkey.pem}
+neurons: [{id: 1}]
+alerts: {channels: {mail: {type: email, smtp: {host: 127.0.0.1, from: a@example.org, to: [b@example.org], password_file: `+tt.file+`}}}}
+`), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Routes(cfg.Alerts)
+			if (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Routes: %v, want error with %q", err, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("the error shows the password: %v", err)
+			}
+		})
 	}
 }

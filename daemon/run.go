@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -33,6 +34,9 @@ func Run(ctx context.Context, o RunOptions) error {
 	cfg, err := config.Load(o.ConfigPath)
 	if err != nil {
 		return startFailed(ctx, o, nil, fmt.Errorf("configuration: %w", err))
+	}
+	for _, u := range cfg.UnknownEnv(os.Environ()) {
+		o.Logger.Warn().Msg(u)
 	}
 	app, err := Assemble(ctx, AppOptions{Config: cfg, Logger: o.Logger, DryRun: o.DryRun,
 		Notify: o.Notify, Version: o.Version})

@@ -35,7 +35,7 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 	}
 	var consoleLn net.Listener
 	var consoleH http.Handler
-	if app.cfg.Console != nil {
+	if app.Config().Console != nil {
 		if consoleH, err = app.ConsoleHandler(); err != nil {
 			return err
 		}
@@ -62,10 +62,9 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 			case <-gctx.Done():
 				return nil
 			case <-hup:
+				// Reload logs what it applied and what waits for a restart.
 				if err := app.Reload(gctx, path); err != nil {
 					log.Error().Err(err).Msg("configuration reload failed")
-				} else {
-					log.Info().Str("config", path).Msg("configuration reloaded")
 				}
 			}
 		}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/votebot/votebot/agent/identity"
-	"github.com/votebot/votebot/console"
+	"github.com/votebot/votebot/config"
 )
 
 // The key reaches the daemon as one systemd credential: the unit loads it,
@@ -44,13 +44,13 @@ func TestCredentialNameIsOneName(t *testing.T) {
 
 // The console's token: the unit loads the credential the daemon reads,
 // from the file install.sh creates, and the token install.sh writes is one
-// the console accepts (LoadToken: long enough, owner-only).
+// the console accepts (config.LoadConsoleToken: long enough, owner-only).
 func TestConsoleTokenCredential(t *testing.T) {
 	unit, err := os.ReadFile("votebot.service")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "LoadCredential=" + console.CredentialName + ":/etc/votebot/console-token"
+	want := "LoadCredential=" + config.ConsoleCredentialName + ":/etc/votebot/console-token"
 	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(want) + `$`).Match(unit) {
 		t.Errorf("votebot.service lacks %s", want)
 	}
@@ -68,11 +68,11 @@ func TestConsoleTokenCredential(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("install.sh: %v\n%s", err, out)
 	}
-	token, err := console.LoadToken("", filepath.Join(root, "etc/votebot"))
+	secret, err := config.LoadConsoleToken("", filepath.Join(root, "etc/votebot"))
 	if err != nil {
 		t.Fatalf("the installed console token: %v", err)
 	}
-	if len(token) != 64 {
+	if token := secret.Reveal(); len(token) != 64 {
 		t.Errorf("installed token has %d characters, want 64 hex digits", len(token))
 	}
 }

@@ -1,5 +1,7 @@
 package devnet
 
+//lint:file-ignore ST1005 the devnet answers with the replica's own error messages, capitalized as the IC writes them
+
 import (
 	"bytes"
 	"crypto/ecdsa"

@@ -108,7 +108,7 @@ func NewMetrics(version, commit string) *Metrics {
 	// Served from a compact map at scrape time, not a GaugeVec: one series
 	// per open proposal × neuron would be 50,000 children at 1,000 neurons.
 	// Neither it nor m.neurons is registered: /metrics writes them
-	// directly (metrics_text.go); both are Collectors for tests.
+	// directly (text.go); both are Collectors for tests.
 	m.NeuronVoted = newVotedCollector("votebot_neuron_voted",
 		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,

@@ -120,6 +120,11 @@ type Ballot struct {
 	VotingPower uint64 `ic:"voting_power" json:"voting_power"`
 }
 
+// MaxRecentBallots is how many entries a neuron's recent_ballots keeps: the
+// newest, Yes or No only. A list shorter than this holds every vote the
+// neuron cast on a topic it records (all but ExchangeRate).
+const MaxRecentBallots = 100
+
 // BallotInfo is Candid BallotInfo (an entry of recent_ballots).
 type BallotInfo struct {
 	Vote       int32       `ic:"vote" json:"vote"`

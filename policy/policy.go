@@ -171,7 +171,8 @@ type Override struct {
 	ProposalID uint64
 	NeuronID   uint64 // 0: every neuron
 	Vote       nns.Vote
-	Note       string // who/when, for the reason
+	Note       string    // who/when, for the reason
+	SetAt      time.Time // when it was stored (zero: unknown)
 }
 
 // Input is everything Decide looks at.

@@ -1,6 +1,7 @@
 package rewards
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -84,9 +85,10 @@ func (o Observation) closingTime() time.Time {
 	return o.ProposalTime
 }
 
-// final reports whether the observation was made after voting ended, so an
-// empty ballot in it is a definite miss.
-func (o Observation) final() bool {
+// Final reports whether the observation was made after voting ended, so an
+// empty ballot in it is a definite miss. The store's SQL mirrors it
+// (store/observations.go, checked by its tests).
+func (o Observation) Final() bool {
 	if o.RewardStatus == nns.RewardStatusReadyToSettle || o.RewardStatus == nns.RewardStatusSettled {
 		return true
 	}
@@ -154,52 +156,107 @@ func Merge(obs []Observation, now time.Time) ([]Entry, []error) {
 }
 
 func mergeOne(g []Observation, now time.Time) Entry {
-	// Proposal facts: the latest observation knows the most (a deadline
-	// moved by wait-for-quiet, a later reward status).
-	latest := g[0]
-	var vp, total uint64
-	for _, o := range g {
-		if o.ObservedAt.After(latest.ObservedAt) || (o.ObservedAt.Equal(latest.ObservedAt) && o.RewardStatus > latest.RewardStatus) {
-			latest = o
+	// Oldest first: the fold keeps the latest proposal facts (a deadline
+	// moved by wait-for-quiet, a later reward status), the newest of equal
+	// time being the one with the later status.
+	slices.SortStableFunc(g, func(a, b Observation) int {
+		if c := a.ObservedAt.Compare(b.ObservedAt); c != 0 {
+			return c
 		}
-		vp = max(vp, o.BallotVP)
-		total = max(total, o.TotalPotentialVP)
+		return cmp.Compare(a.RewardStatus, b.RewardStatus)
+	})
+	acc := g[0]
+	for _, o := range g[1:] {
+		acc = Fold(acc, o)
 	}
-	e := Entry{ProposalID: latest.ProposalID, Topic: latest.Topic, Neuron: latest.Neuron,
-		ProposalTime: latest.ProposalTime, Deadline: latest.Deadline, BallotVP: vp,
-		TotalPotentialVP: total, Ballot: latest.Ballot}
-	if !latest.RewardEligible() {
+	e := Entry{ProposalID: acc.ProposalID, Topic: acc.Topic, Neuron: acc.Neuron,
+		ProposalTime: acc.ProposalTime, Deadline: acc.Deadline, BallotVP: acc.BallotVP,
+		TotalPotentialVP: acc.TotalPotentialVP, Ballot: acc.Ballot, Vote: acc.Vote}
+	if !acc.RewardEligible() {
 		e.Outcome = OutcomeIneligible
 		return e
 	}
-	var voted, emptyFinal, emptyOrUnknown bool
-	for _, o := range g {
-		switch {
-		case o.Ballot.Voted():
-			if !voted || o.Ballot == BallotVotedDirect {
-				e.Ballot, e.Vote = o.Ballot, o.Vote
-			}
-			voted = true
-		case o.Ballot == BallotEmpty && o.final():
-			emptyFinal = true
-		case o.Ballot == BallotEmpty || o.Ballot == BallotUnknown:
-			emptyOrUnknown = true
-		}
-	}
-	closed := latest.final() || !now.Before(latest.closingTime())
+	closed := acc.Final() || !now.Before(acc.closingTime())
 	switch {
-	case voted:
+	case acc.Ballot.Voted():
 		e.Outcome = OutcomeVoted
-	case emptyFinal:
-		e.Outcome, e.Ballot = OutcomeMissed, BallotEmpty
-	case emptyOrUnknown && !closed:
-		e.Outcome = OutcomePending
-	case emptyOrUnknown:
-		e.Outcome, e.Ballot = OutcomeUnknown, BallotUnknown
+	case acc.Ballot == BallotEmpty && acc.Final():
+		e.Outcome = OutcomeMissed
+	case (acc.Ballot == BallotEmpty || acc.Ballot == BallotUnknown) && !closed:
+		e.Outcome, e.Vote = OutcomePending, 0
+	case acc.Ballot == BallotEmpty || acc.Ballot == BallotUnknown:
+		e.Outcome, e.Ballot, e.Vote = OutcomeUnknown, BallotUnknown, 0
 	default:
-		e.Outcome, e.Ballot = OutcomeNoBallot, BallotNone
+		e.Outcome, e.Ballot, e.Vote = OutcomeNoBallot, BallotNone, 0
 	}
 	return e
+}
+
+// Fold merges a newer observation of a ballot into the one kept: the
+// proposal's facts are the newer's, the ballot and vote are chosen by
+// Supersede, the voting powers are the larger. The store applies the same
+// rule in its upsert (store/observations.go generates the SQL from
+// Supersede), so a stored row judges as Merge judges the sightings.
+func Fold(kept, seen Observation) Observation {
+	out := seen
+	ballot, fromKept := Supersede(kept.Sighting(), seen.Sighting())
+	out.Ballot = ballot
+	if fromKept {
+		out.Vote = kept.Vote
+	}
+	out.BallotVP = max(kept.BallotVP, seen.BallotVP)
+	out.TotalPotentialVP = max(kept.TotalPotentialVP, seen.TotalPotentialVP)
+	return out
+}
+
+// Sighting is what ballot precedence looks at in an observation: the
+// ballot's state and whether it was seen after voting closed.
+type Sighting struct {
+	Ballot BallotState
+	Final  bool
+}
+
+// Sighting is o's ballot state and finality.
+func (o Observation) Sighting() Sighting { return Sighting{o.Ballot, o.Final()} }
+
+// Supersede is ballot precedence, the one rule for Merge and the store:
+// given the sighting kept of a ballot and a newer one, it returns the
+// ballot state to keep, and fromKept when the vote is the kept one's.
+// The sighting that proves more wins, the newer among equals (see rank):
+// a filled ballot is never emptied, the bot's own vote is not replaced by
+// "following", a failed read or a purged ballot hides nothing. An empty
+// ballot seen while voting was open that outranks what came after (its
+// ballot purged, or "none") becomes unknown: it never turns into a miss
+// because a later sighting was made after voting closed.
+func Supersede(kept, seen Sighting) (ballot BallotState, fromKept bool) {
+	if rank(kept) <= rank(seen) {
+		return seen.Ballot, false
+	}
+	if kept.Ballot == BallotEmpty && !kept.Final {
+		return BallotUnknown, true
+	}
+	return kept.Ballot, true
+}
+
+// rank is how much a sighting proves about a ballot.
+func rank(s Sighting) int {
+	switch {
+	case s.Ballot == BallotVotedDirect:
+		return 4 // the bot cast it: the most specific
+	case s.Ballot == BallotVotedFollowing:
+		return 3 // filled, and ballots are never emptied
+	case s.Ballot == BallotEmpty && s.Final:
+		return 2 // empty after voting closed: a miss
+	case s.Ballot == BallotEmpty, s.Ballot == BallotUnknown:
+		return 1 // not voted yet, or not read: pending, unknown once closed
+	}
+	return 0 // no ballot seen: counts only when nothing contradicts it
+}
+
+// BallotStates lists every defined state, for tables built from the rules
+// (the store's SQL).
+func BallotStates() []BallotState {
+	return []BallotState{BallotNone, BallotEmpty, BallotVotedDirect, BallotVotedFollowing, BallotUnknown}
 }
 
 // MissedCount is the number of confirmed misses of a neuron on a topic.

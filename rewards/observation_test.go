@@ -1,6 +1,7 @@
 package rewards
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -70,5 +71,56 @@ func TestMergeRejectsBadObservations(t *testing.T) {
 	entries, errs := Merge([]Observation{bad, badTopic, obsOf(BallotVotedDirect, nns.RewardStatusSettled, tNow)}, tNow)
 	if len(errs) != 2 || len(entries) != 1 {
 		t.Fatalf("got %d entries and errors %v, want 1 entry and 2 errors", len(entries), errs)
+	}
+}
+
+// TestSupersede is ballot precedence, the rule Merge folds with and the
+// store's upsert is generated from: kept is the sighting on record, seen
+// the newer one.
+func TestSupersede(t *testing.T) {
+	open := func(b BallotState) Sighting { return Sighting{Ballot: b} }
+	closed := func(b BallotState) Sighting { return Sighting{Ballot: b, Final: true} }
+	tests := []struct {
+		name       string
+		kept, seen Sighting
+		want       BallotState
+		fromKept   bool
+	}{
+		{"a vote replaces an empty ballot", open(BallotEmpty), open(BallotVotedFollowing), BallotVotedFollowing, false},
+		{"a vote is never emptied", closed(BallotVotedFollowing), closed(BallotEmpty), BallotVotedFollowing, true},
+		{"a failed read hides no vote", open(BallotVotedDirect), closed(BallotUnknown), BallotVotedDirect, true},
+		{"purged ballots hide no vote", closed(BallotVotedFollowing), closed(BallotNone), BallotVotedFollowing, true},
+		{"the bot's own vote outranks following", open(BallotVotedDirect), open(BallotVotedFollowing), BallotVotedDirect, true},
+		{"the bot's own vote replaces following", open(BallotVotedFollowing), open(BallotVotedDirect), BallotVotedDirect, false},
+		{"the newer of two votes", open(BallotVotedFollowing), closed(BallotVotedFollowing), BallotVotedFollowing, false},
+		{"a miss survives a failed read", closed(BallotEmpty), closed(BallotUnknown), BallotEmpty, true},
+		{"a miss survives the purge", closed(BallotEmpty), closed(BallotNone), BallotEmpty, true},
+		{"a miss replaces an open empty ballot", open(BallotEmpty), closed(BallotEmpty), BallotEmpty, false},
+		{"an open empty ballot, then unreadable: unknown", open(BallotEmpty), closed(BallotUnknown), BallotUnknown, false},
+		{"an open empty ballot, then purged: unknown, never a miss", open(BallotEmpty), closed(BallotNone), BallotUnknown, true},
+		{"unknown, then read empty", open(BallotUnknown), open(BallotEmpty), BallotEmpty, false},
+		{"no ballot, then one", open(BallotNone), open(BallotEmpty), BallotEmpty, false},
+		{"no ballot, then unreadable: unknown", open(BallotNone), closed(BallotUnknown), BallotUnknown, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, fromKept := Supersede(tc.kept, tc.seen)
+			if got != tc.want || fromKept != tc.fromKept {
+				t.Errorf("Supersede(%+v, %+v) = %s, %v; want %s, %v", tc.kept, tc.seen, got, fromKept, tc.want, tc.fromKept)
+			}
+		})
+	}
+}
+
+// Merge does not depend on the order the observations come in.
+func TestMergeOrderFree(t *testing.T) {
+	before, after := tDeadline.Add(-time.Hour), tDeadline.Add(time.Hour)
+	obs := []Observation{obsOf(BallotEmpty, nns.RewardStatusAcceptVotes, before),
+		obsOf(BallotUnknown, nns.RewardStatusSettled, after), obsOf(BallotEmpty, nns.RewardStatusReadyToSettle, after.Add(-time.Minute))}
+	want, _ := Merge(slices.Clone(obs), tNow)
+	slices.Reverse(obs)
+	got, _ := Merge(obs, tNow)
+	if len(got) != 1 || got[0] != want[0] || got[0].Outcome != OutcomeMissed {
+		t.Errorf("reversed: %+v, in order: %+v; want the same miss", got, want)
 	}
 }

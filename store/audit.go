@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/rewards"
 )
 
@@ -85,4 +88,36 @@ func (s *Store) ObservationsOf(ctx context.Context, proposals []uint64) ([]rewar
 		proposals = proposals[n:]
 	}
 	return out, nil
+}
+
+// SaveAuditSnapshot implements bot.AuditStore: the reward audit's snapshot replaces the one kept.
+func (s *Store) SaveAuditSnapshot(ctx context.Context, snap bot.AuditSnapshot) (err error) {
+	defer s.noteWrite(&err)
+	data, err := json.Marshal(snap)
+	if err != nil {
+		return fmt.Errorf("save reward audit snapshot: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO audit_snapshot (id, snapshot, saved_at) VALUES (1, ?, ?)
+ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at`, string(data), unixNano(s.now()))
+	if err != nil {
+		return fmt.Errorf("save reward audit snapshot: %w", err)
+	}
+	return nil
+}
+
+// AuditSnapshot implements bot.AuditStore: the snapshot kept, the zero one when none was saved.
+func (s *Store) AuditSnapshot(ctx context.Context) (bot.AuditSnapshot, error) {
+	var snap bot.AuditSnapshot
+	var data string
+	err := s.db.QueryRowContext(ctx, "SELECT snapshot FROM audit_snapshot WHERE id = 1").Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return snap, nil
+	}
+	if err == nil {
+		err = json.Unmarshal([]byte(data), &snap)
+	}
+	if err != nil {
+		return bot.AuditSnapshot{}, fmt.Errorf("read reward audit snapshot: %w", err)
+	}
+	return snap, nil
 }

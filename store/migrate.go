@@ -148,6 +148,30 @@ CREATE TABLE reward_audit (
 	PRIMARY KEY (neuron_id, day)
 );
 `,
+	// 9: the ballots of the caller's neurons as seen open (who had one, its voting power), so a miss
+	// after settlement, when the canister has purged them, can be proven (bot/settle.go).
+	`
+ALTER TABLE proposals ADD COLUMN ballots BLOB NOT NULL DEFAULT x'';
+`,
+	// 10: state that lived only in memory and was lost at a restart: the reward audit's last
+	// maturity snapshot (one row, bot.AuditSnapshot as JSON), so the first reward event after a
+	// restart is audited; and the Telegram decision presses applied, by callback query id, so a
+	// press Telegram delivers again after a restart is not applied twice.
+	`
+CREATE TABLE audit_snapshot (
+	id       INTEGER PRIMARY KEY CHECK (id = 1),
+	snapshot TEXT    NOT NULL,
+	saved_at INTEGER NOT NULL
+);
+
+CREATE TABLE telegram_presses (
+	callback_id TEXT    PRIMARY KEY,
+	proposal_id INTEGER NOT NULL,
+	neuron_id   INTEGER NOT NULL,
+	vote        INTEGER NOT NULL,
+	applied_at  INTEGER NOT NULL
+);
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

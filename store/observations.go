@@ -4,31 +4,88 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/rewards"
 )
 
-// observationUpsertSQL inserts or merges one observation; see RecordObservations.
-const observationUpsertSQL = `
+// observationUpsertSQL inserts or merges one observation; see RecordObservations. It is
+// rewards.Fold in SQL: the proposal's facts are the new row's, the voting powers the larger, and
+// the ballot and vote are chosen by rewards.Supersede, rendered into SQL by precedenceSQL.
+var observationUpsertSQL = func() string {
+	ballot, fromKept := precedenceSQL()
+	return `
 INSERT INTO observations (proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote,
 	proposal_time, deadline, observed_at, total_potential_vp)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
 	topic = excluded.topic, reward_status = excluded.reward_status,
-	ballot = CASE WHEN ` + keepOld + ` THEN observations.ballot ELSE excluded.ballot END,
-	ballot_vp = CASE WHEN ` + keepOld + ` THEN observations.ballot_vp ELSE excluded.ballot_vp END,
-	vote = CASE WHEN ` + keepOld + ` THEN observations.vote ELSE excluded.vote END,
+	ballot = ` + ballot + `,
+	ballot_vp = MAX(observations.ballot_vp, excluded.ballot_vp),
+	vote = CASE WHEN ` + fromKept + ` THEN observations.vote ELSE excluded.vote END,
 	proposal_time = excluded.proposal_time, deadline = excluded.deadline, observed_at = excluded.observed_at,
 	total_potential_vp = MAX(observations.total_potential_vp, excluded.total_potential_vp)`
+}()
+
+// precedenceSQL renders rewards.Supersede as SQL over the stored row (observations) and the new
+// one (excluded): ballot is the ballot to store, fromKept is true where the stored vote stays.
+// Each side is keyed by its state and finality ("empty!" is an empty ballot seen after voting
+// closed); the rule is tabulated over every pair, so it has one definition, in rewards/.
+func precedenceSQL() (ballot, fromKept string) {
+	key := "(" + sightingKeySQL("observations") + " || '>' || " + sightingKeySQL("excluded") + ")"
+	var whens, kept []string
+	for _, k := range allSightings() {
+		for _, n := range allSightings() {
+			b, fk := rewards.Supersede(k, n)
+			pair := sightingKey(k) + ">" + sightingKey(n)
+			if fk {
+				kept = append(kept, "'"+pair+"'")
+			}
+			if fk || b != n.Ballot {
+				whens = append(whens, "WHEN '"+pair+"' THEN '"+string(b)+"'")
+			}
+		}
+	}
+	return "CASE " + key + "\n\t\t" + strings.Join(whens, "\n\t\t") + "\n\t\tELSE excluded.ballot END",
+		key + " IN (" + strings.Join(kept, ", ") + ")"
+}
+
+func allSightings() []rewards.Sighting {
+	var out []rewards.Sighting
+	for _, b := range rewards.BallotStates() {
+		out = append(out, rewards.Sighting{Ballot: b}, rewards.Sighting{Ballot: b, Final: true})
+	}
+	return out
+}
+
+// sightingKey is how precedenceSQL names a sighting: its state, "!" when final.
+func sightingKey(s rewards.Sighting) string {
+	if s.Final {
+		return string(s.Ballot) + "!"
+	}
+	return string(s.Ballot)
+}
+
+// sightingKeySQL is sightingKey of the row t (observations or excluded).
+func sightingKeySQL(t string) string {
+	return t + ".ballot || CASE WHEN " + finalSQL(t) + " THEN '!' ELSE '' END"
+}
+
+// finalSQL is rewards.Observation.Final of the row t: reward status ReadyToSettle or Settled, or
+// observed at or after a known deadline (times are stored as Unix nanoseconds, 0 when unknown).
+func finalSQL(t string) string {
+	return fmt.Sprintf("(%[1]s.reward_status IN (%[2]d, %[3]d) OR (%[1]s.observed_at != 0 AND %[1]s.deadline != 0 AND %[1]s.observed_at >= %[1]s.deadline))",
+		t, nns.RewardStatusReadyToSettle, nns.RewardStatusSettled)
+}
 
 // RecordObservations records obs in one transaction (a pass's observations then cost one commit,
-// not one each). Each replaces the earlier observation of the same (proposal, neuron), except that
-// what was seen is never erased by a weaker sighting, as in rewards.Merge: BallotUnknown (a failed
-// read) keeps the earlier ballot, a filled ballot is never replaced by an unfilled one (ballots
-// are never emptied), and a direct vote is not replaced by "following". A zero ObservedAt is
-// stamped with the store's clock.
+// not one each). Each is folded into the earlier observation of the same (proposal, neuron) by
+// rewards.Fold, so what was seen is never erased by a weaker sighting and a stored row judges as
+// rewards.Merge judges the sightings: BallotUnknown (a failed read) keeps the earlier ballot, a
+// filled ballot is never replaced by an unfilled one (ballots are never emptied), and a direct
+// vote is not replaced by "following". A zero ObservedAt is stamped with the store's clock.
 func (s *Store) RecordObservations(ctx context.Context, obs []rewards.Observation) (err error) {
 	defer s.noteWrite(&err)
 	return s.inTx(ctx, s.stmts.observationUpsert, func(upsert *sql.Stmt) error {
@@ -58,11 +115,6 @@ func (s *Store) upsertObservation(ctx context.Context, upsert *sql.Stmt, o rewar
 // observationColumns is the SELECT list of an observation, in the order scanObservation reads.
 const observationColumns = `proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
 	deadline, observed_at, total_potential_vp`
-
-// keepOld says when the stored ballot outranks the new sighting.
-const keepOld = `(excluded.ballot = 'unknown'
-	OR (observations.ballot IN ('direct', 'following') AND excluded.ballot NOT IN ('direct', 'following'))
-	OR (observations.ballot = 'direct' AND excluded.ballot = 'following'))`
 
 // ObservationFilter narrows Observations; zero fields match everything.
 type ObservationFilter struct {

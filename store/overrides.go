@@ -40,10 +40,11 @@ func (s *Store) DeleteOverride(ctx context.Context, proposal, neuron uint64) (de
 	return n > 0, nil
 }
 
-// Overrides lists every override by proposal then neuron; Note is the reason it was set with.
+// Overrides lists every override by proposal then neuron; Note is the reason it was set with,
+// SetAt when.
 func (s *Store) Overrides(ctx context.Context) ([]policy.Override, error) {
 	out, err := queryAll(ctx, s, scanOverride,
-		"SELECT proposal_id, neuron_id, vote, reason FROM overrides ORDER BY proposal_id, neuron_id")
+		"SELECT proposal_id, neuron_id, vote, reason, set_at FROM overrides ORDER BY proposal_id, neuron_id")
 	if err != nil {
 		return nil, fmt.Errorf("list overrides: %w", err)
 	}
@@ -52,10 +53,10 @@ func (s *Store) Overrides(ctx context.Context) ([]policy.Override, error) {
 
 func scanOverride(row rowScanner) (policy.Override, error) {
 	var o policy.Override
-	var pid, nid, vote int64
-	if err := row.Scan(&pid, &nid, &vote, &o.Note); err != nil {
+	var pid, nid, vote, setAt int64
+	if err := row.Scan(&pid, &nid, &vote, &o.Note, &setAt); err != nil {
 		return policy.Override{}, err
 	}
-	o.ProposalID, o.NeuronID, o.Vote = uint64(pid), uint64(nid), nns.Vote(vote)
+	o.ProposalID, o.NeuronID, o.Vote, o.SetAt = uint64(pid), uint64(nid), nns.Vote(vote), fromUnixNano(setAt)
 	return o, nil
 }

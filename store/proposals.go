@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/votebot/votebot/nns"
@@ -12,13 +14,17 @@ import (
 // ballots classified, a miss counted) after its deadline even across restarts. A proposal stored
 // as AcceptVotes is unsettled; MarkSettled moves it on.
 
+// The ballots column keeps which of the caller's neurons had a ballot, and its voting power, as
+// seen open: after settlement the canister purges the ballots, and only this says a neuron had
+// one to miss. A save without ballots (the canister's settled copy) keeps the ones stored.
 const proposalUpsertSQL = `
-INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen, ballots)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	topic = excluded.topic, title = excluded.title, proposer = excluded.proposer,
 	created_at = excluded.created_at, deadline = excluded.deadline,
-	reward_status = excluded.reward_status, last_seen = excluded.last_seen`
+	reward_status = excluded.reward_status, last_seen = excluded.last_seen,
+	ballots = CASE WHEN length(excluded.ballots) > 0 THEN excluded.ballots ELSE proposals.ballots END`
 
 // SaveProposal remembers p as seen open now: it is stored as AcceptVotes whatever p.RewardStatus
 // says, so it stays unsettled until MarkSettled. Seen again, its title, deadline (wait-for-quiet
@@ -51,15 +57,44 @@ func (s *Store) upsertProposal(ctx context.Context, p policy.Proposal, st nns.Re
 	now := unixNano(s.now())
 	_, err = s.stmts.proposalUpsert.ExecContext(ctx,
 		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
-		int64(st), now, now)
+		int64(st), now, now, encodeBallots(p.Ballots))
 	return err
 }
 
+// encodeBallots packs who had a ballot and its voting power (not the vote) as uvarint pairs:
+// about 8 bytes a ballot, 8 KB for 1,000 neurons.
+func encodeBallots(bs policy.Ballots) []byte {
+	out := make([]byte, 0, 8*bs.Len())
+	for n, b := range bs.All() {
+		out = binary.AppendUvarint(out, n)
+		out = binary.AppendUvarint(out, b.VotingPower)
+	}
+	return out
+}
+
+func decodeBallots(data []byte) (policy.Ballots, error) {
+	var list []policy.NeuronBallot
+	for len(data) > 0 {
+		n, k := binary.Uvarint(data)
+		if k <= 0 {
+			return policy.Ballots{}, errors.New("malformed ballots")
+		}
+		vp, k2 := binary.Uvarint(data[k:])
+		if k2 <= 0 {
+			return policy.Ballots{}, errors.New("malformed ballots")
+		}
+		list = append(list, policy.NeuronBallot{Neuron: n, Ballot: policy.Ballot{VotingPower: vp}})
+		data = data[k+k2:]
+	}
+	return policy.NewBallots(list), nil
+}
+
 // UnsettledProposals lists the proposals saved and not yet marked settled, by id, with what the
-// store keeps of them: id, topic, title, proposer, creation time, deadline and reward status
-// (AcceptVotes). The loop re-reads each from the canister to settle it.
+// store keeps of them: id, topic, title, proposer, creation time, deadline, reward status
+// (AcceptVotes) and the ballots as seen open (who had one, its voting power; no votes). The loop
+// re-reads each from the canister to settle it.
 func (s *Store) UnsettledProposals(ctx context.Context) ([]policy.Proposal, error) {
-	out, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status
+	out, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status, ballots
 FROM proposals WHERE reward_status = ? ORDER BY id`, int64(nns.RewardStatusAcceptVotes))
 	if err != nil {
 		return nil, fmt.Errorf("list unsettled proposals: %w", err)
@@ -72,10 +107,16 @@ func scanProposal(row rowScanner) (policy.Proposal, error) {
 		p                               policy.Proposal
 		id, proposer, created, deadline int64
 		topic, status                   int64
+		ballots                         []byte
 	)
-	if err := row.Scan(&id, &topic, &p.Title, &proposer, &created, &deadline, &status); err != nil {
+	if err := row.Scan(&id, &topic, &p.Title, &proposer, &created, &deadline, &status, &ballots); err != nil {
 		return policy.Proposal{}, err
 	}
+	bs, err := decodeBallots(ballots)
+	if err != nil {
+		return policy.Proposal{}, fmt.Errorf("proposal %d: %w", id, err)
+	}
+	p.Ballots = bs
 	p.ID, p.Proposer = uint64(id), uint64(proposer)
 	p.Topic, p.RewardStatus = nns.Topic(topic), nns.RewardStatus(status)
 	p.Created, p.Deadline = fromUnixNano(created), fromUnixNano(deadline)

@@ -32,11 +32,15 @@ var pruneSQL = []struct {
 	// again.
 	{"alert states", `DELETE FROM alert_states WHERE resolved_at != 0 AND resolved_at < ?`,
 		func(cut, _ int64) []any { return []any{cut} }},
+	// Telegram keeps an unconfirmed update for 24 hours; a press is never delivered again later.
+	{"telegram presses", `DELETE FROM telegram_presses WHERE applied_at < ?`,
+		func(cut, _ int64) []any { return []any{cut} }},
 }
 
 // Prune deletes, in one transaction, the history older than before: decisions taken before it,
 // observations of proposals made and closed before it, finished vote attempts started before it,
-// settled proposals whose deadline passed before it, and alert states resolved before it. It
+// settled proposals whose deadline passed before it, alert states resolved before it, and Telegram
+// presses applied before it. It
 // returns how many rows went. store.retention calls it; OldestObservation then says how far back
 // the rest reaches.
 func (s *Store) Prune(ctx context.Context, before time.Time) (_ int64, err error) {

@@ -58,10 +58,12 @@ func TestPrune(t *testing.T) {
 	must(t, s.RecordDryRun(ctx, intent(1, 2, nns.VoteYes, "rule", "r"))) // finished too
 	vote(3, bot.VoteFailed)
 	vote(4, "")
+	must(t, s.RecordPress(ctx, "cb-old", 1, 1, nns.VoteNo)) // a Telegram press applied before the cutoff
 	// Decisions before and after the cutoff.
 	must(t, s.RecordDecisions(ctx, []bot.DecisionRecord{{Proposal: 1, Neuron: 1}, {Proposal: 2, Neuron: 1, At: recent}}))
 	at(recent)
 	vote(2, bot.VoteSucceeded)
+	must(t, s.RecordPress(ctx, "cb-new", 2, 1, nns.VoteNo))
 	// Alert states: resolved before the cutoff (goes), resolved after (kept), still firing (kept).
 	for key, resolved := range map[string]time.Time{"gone": old, "late": recent, "firing": {}} {
 		must(t, s.PutAlertState(ctx, alert.State{Key: key, Kind: alert.KindPollStale, FirstFired: old.Add(-time.Hour),
@@ -79,6 +81,7 @@ func TestPrune(t *testing.T) {
 			"3:failed,4:pending,2:succeeded"},
 		{"decisions", "SELECT COALESCE(group_concat(proposal_id, ','), '') FROM (SELECT proposal_id FROM decisions ORDER BY id)", "2"},
 		{"alert states", "SELECT COALESCE(group_concat(key, ','), '') FROM (SELECT key FROM alert_states ORDER BY key)", "firing,late"},
+		{"telegram presses", "SELECT COALESCE(group_concat(callback_id, ','), '') FROM telegram_presses", "cb-new"},
 	}
 	for _, sv := range survivors {
 		var got string
@@ -87,9 +90,10 @@ func TestPrune(t *testing.T) {
 			t.Errorf("%s left: %s, want %s", sv.what, got, sv.want)
 		}
 	}
-	// Gone: proposal 1, observations 1 and 4, attempts on 1 (vote and dry run), one decision, one alert.
-	if n != 7 {
-		t.Errorf("Prune reported %d rows, want 7", n)
+	// Gone: proposal 1, observations 1 and 4, attempts on 1 (vote and dry run), one decision, one
+	// alert, one press.
+	if n != 8 {
+		t.Errorf("Prune reported %d rows, want 8", n)
 	}
 	if again, err := s.Prune(ctx, cut); again != 0 || err != nil {
 		t.Errorf("second Prune = %d, %v; want 0", again, err)

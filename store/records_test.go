@@ -79,7 +79,7 @@ func TestMarkSettled(t *testing.T) {
 
 func TestOverrides(t *testing.T) {
 	ctx := context.Background()
-	s, _, _ := openTemp(t)
+	s, _, clock := openTemp(t)
 	if err := s.SetOverride(ctx, 1, 0, nns.VoteUnspecified, ""); err == nil {
 		t.Error("override with no vote accepted")
 	}
@@ -89,9 +89,9 @@ func TestOverrides(t *testing.T) {
 	must(t, s.SetOverride(ctx, 1, 7, nns.VoteYes, "7 yes, really")) // replace
 
 	want := []policy.Override{
-		{ProposalID: 1, NeuronID: 0, Vote: nns.VoteNo, Note: "all no"},
-		{ProposalID: 1, NeuronID: 7, Vote: nns.VoteYes, Note: "7 yes, really"},
-		{ProposalID: 2, NeuronID: math.MaxUint64, Vote: nns.VoteNo, Note: "max"},
+		{ProposalID: 1, NeuronID: 0, Vote: nns.VoteNo, Note: "all no", SetAt: clock.Now()},
+		{ProposalID: 1, NeuronID: 7, Vote: nns.VoteYes, Note: "7 yes, really", SetAt: clock.Now()},
+		{ProposalID: 2, NeuronID: math.MaxUint64, Vote: nns.VoteNo, Note: "max", SetAt: clock.Now()},
 	}
 	got, err := s.Overrides(ctx)
 	must(t, err)
@@ -99,6 +99,9 @@ func TestOverrides(t *testing.T) {
 		t.Fatalf("Overrides = %+v, want %+v", got, want)
 	}
 	for i := range want {
+		if got[i].SetAt.Equal(want[i].SetAt) {
+			got[i].SetAt = want[i].SetAt // the same instant, maybe another location
+		}
 		if got[i] != want[i] {
 			t.Errorf("override %d = %+v, want %+v", i, got[i], want[i])
 		}
@@ -110,7 +113,7 @@ func TestOverrides(t *testing.T) {
 	}
 	got, err = s.Overrides(ctx)
 	must(t, err)
-	if len(got) != 2 || got[0] != want[1] {
+	if len(got) != 2 || got[0].ProposalID != 1 || got[0].NeuronID != 7 {
 		t.Errorf("after deleting the every-neuron override: %+v", got)
 	}
 	if deleted, err := s.DeleteOverride(ctx, 1, 0); err != nil || deleted {
@@ -201,13 +204,17 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 		first  rewards.BallotState
 		later  rewards.BallotState
 		stored rewards.BallotState
+		// firstFinal: the first sighting was made after voting closed.
+		firstFinal bool
 	}{
-		{"unknown keeps empty", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotEmpty},
-		{"empty after a vote keeps the vote", rewards.BallotVotedFollowing, rewards.BallotEmpty, rewards.BallotVotedFollowing},
-		{"none after a vote keeps the vote", rewards.BallotVotedDirect, rewards.BallotNone, rewards.BallotVotedDirect},
-		{"following does not replace direct", rewards.BallotVotedDirect, rewards.BallotVotedFollowing, rewards.BallotVotedDirect},
-		{"direct replaces following", rewards.BallotVotedFollowing, rewards.BallotVotedDirect, rewards.BallotVotedDirect},
-		{"a vote replaces empty", rewards.BallotEmpty, rewards.BallotVotedFollowing, rewards.BallotVotedFollowing},
+		{"unknown keeps a miss", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotEmpty, true},
+		// Seen empty while open, then unreadable once settled: not known, never a miss.
+		{"an open empty ballot, then unknown: unknown", rewards.BallotEmpty, rewards.BallotUnknown, rewards.BallotUnknown, false},
+		{"empty after a vote keeps the vote", rewards.BallotVotedFollowing, rewards.BallotEmpty, rewards.BallotVotedFollowing, false},
+		{"none after a vote keeps the vote", rewards.BallotVotedDirect, rewards.BallotNone, rewards.BallotVotedDirect, false},
+		{"following does not replace direct", rewards.BallotVotedDirect, rewards.BallotVotedFollowing, rewards.BallotVotedDirect, false},
+		{"direct replaces following", rewards.BallotVotedFollowing, rewards.BallotVotedDirect, rewards.BallotVotedDirect, false},
+		{"a vote replaces empty", rewards.BallotEmpty, rewards.BallotVotedFollowing, rewards.BallotVotedFollowing, false},
 	}
 	records := map[string]func(*Store, ...rewards.Observation) error{
 		"one per call": func(s *Store, obs ...rewards.Observation) error {
@@ -226,6 +233,9 @@ func TestObservationNeverLosesAVote(t *testing.T) {
 				s, _, _ := openTemp(t)
 				o := rewards.Observation{ProposalID: 1, Neuron: 2, Topic: nns.TopicGovernance, Ballot: tt.first, Vote: nns.VoteYes,
 					BallotVP: 10, TotalPotentialVP: 1000, RewardStatus: nns.RewardStatusAcceptVotes}
+				if tt.firstFinal {
+					o.RewardStatus = nns.RewardStatusReadyToSettle
+				}
 				later := o
 				later.Ballot, later.RewardStatus, later.TotalPotentialVP = tt.later, nns.RewardStatusSettled, 0
 				must(t, record(s, o, later))

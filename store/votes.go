@@ -110,7 +110,7 @@ func (s *Store) RecordDryRun(ctx context.Context, v bot.VoteIntent) (err error) 
 }
 
 // FinishVote records how a pending attempt ended. errText is the error for refused/failed
-// outcomes ("" otherwise). Finishing an attempt that is not pending is an error: an outcome, once
+// outcomes, for already_voted what the ballot was found holding ("" otherwise). Finishing an attempt that is not pending is an error: an outcome, once
 // written, is never overwritten.
 func (s *Store) FinishVote(ctx context.Context, attempt int64, outcome bot.VoteOutcome, errText string) (err error) {
 	defer s.noteWrite(&err)

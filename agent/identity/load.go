@@ -3,13 +3,14 @@ package identity
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	agentid "github.com/aviate-labs/agent-go/identity"
+
+	"github.com/votebot/votebot/internal/secretfile"
 )
 
 // CredentialsDirEnv is the variable systemd sets for a unit with
@@ -20,10 +21,6 @@ const CredentialsDirEnv = "CREDENTIALS_DIRECTORY"
 // under systemd and no other source is configured
 // (deploy/votebot.service: LoadCredential=hotkey.pem:/etc/votebot/hotkey.pem).
 const DefaultCredentialName = "hotkey.pem"
-
-// maxKeyFileSize bounds what is read from a key file: a PEM key is well
-// under 1 KiB, so anything bigger is the wrong file.
-const maxKeyFileSize = 64 << 10
 
 // Source says where the key comes from: a PEM file, or a systemd credential.
 type Source struct {
@@ -92,27 +89,13 @@ func (src Source) path() (string, error) {
 }
 
 func readKeyFile(path string, allowInsecure bool) ([]byte, error) {
-	f, err := os.Open(path)
+	data, err := secretfile.Read(path, secretfile.Options{AllowInsecure: allowInsecure})
+	var insecure *secretfile.InsecureError
+	if errors.As(err, &insecure) {
+		return nil, &InsecureKeyFileError{Path: path, Mode: insecure.Mode}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("identity: key file %s is not a regular file", path)
-	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 && !allowInsecure {
-		return nil, &InsecureKeyFileError{Path: path, Mode: perm}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("identity: read %s: %w", path, err)
-	}
-	if len(data) > maxKeyFileSize {
-		return nil, fmt.Errorf("identity: key file %s is larger than %d bytes: not a PEM key", path, maxKeyFileSize)
 	}
 	return data, nil
 }

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
 	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
 )
 
 func newConfigCmd(s Streams) *cobra.Command {
@@ -37,10 +43,13 @@ Warnings exit 0 unless --strict.`,
 			if err != nil {
 				return err
 			}
-			if err := cfg.CheckKeyFile(os.Getenv(identity.CredentialsDirEnv)); err != nil {
+			if err := cfg.CheckFiles(os.Getenv(identity.CredentialsDirEnv)); err != nil {
 				return printProblems(s, path, err)
 			}
 			warnings := config.Warnings(cfg)
+			if p, ok := refreshWarning(cmd.Context(), s.Err, cfg); ok {
+				warnings = append(warnings, p)
+			}
 			for _, w := range warnings {
 				fmt.Fprintln(s.Err, "warning: "+w.String())
 			}
@@ -57,6 +66,29 @@ Warnings exit 0 unless --strict.`,
 	return cmd
 }
 
+// refreshWarning checks refresh.when_left against the voting-power decay period of a network
+// other than mainnet (a devnet compresses it), asking it anonymously. A network that does not
+// answer is noted, not an error: validate also runs before the devnet does.
+func refreshWarning(ctx context.Context, w io.Writer, cfg *config.Config) (config.Problem, bool) {
+	if cfg.Network.Mainnet {
+		return config.Problem{}, false // 6 months: validated with the file
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	econ, err := func() (bot.Economics, error) {
+		gov, err := daemon.ConnectAnonymous(ctx, cfg, zerolog.Nop())
+		if err != nil {
+			return bot.Economics{}, err
+		}
+		return daemon.AgentGov{C: gov}.Economics(ctx)
+	}()
+	if err != nil {
+		fmt.Fprintf(w, "note: refresh.when_left not checked against the network's voting-power decay period: %v\n", err)
+		return config.Problem{}, false
+	}
+	return config.RefreshWarning(cfg, econ.StartReducingVotingPowerAfter)
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -65,30 +97,60 @@ func plural(n int, one, many string) string {
 }
 
 func newConfigShowCmd(s Streams) *cobra.Command {
-	var path string
+	var path, output string
 	cmd := &cobra.Command{
-		Use:   "show [--config FILE]",
-		Short: "Print the effective configuration, secrets redacted",
+		Use:   "show [--config FILE] [-o yaml|json]",
+		Short: "Print the effective configuration (file, VOTEBOT_* overrides, defaults, resolved paths), secrets redacted",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := outputFormat(cmd)
+			if err != nil {
+				return err
+			}
 			cfg, err := loadConfig(s, path)
 			if err != nil {
 				return err
 			}
-			fmt.Fprint(s.Out, cfg.Redacted())
-			return nil
+			if format == "json" {
+				out, err := cfg.JSON()
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(s.Out, "%s\n", out)
+				return err
+			}
+			out, err := cfg.YAML()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(s.Out, "# %s, with VOTEBOT_* overrides and defaults applied; secrets [redacted]\n%s", cfg.File, out)
+			return err
 		},
 	}
 	addConfigFlag(cmd.Flags(), &path)
+	addOutputFlag(cmd, &output, "yaml", "json")
 	return cmd
 }
 
 // loadConfig loads path; configuration problems are printed one per line
 // on stderr and turn into exit status 1.
 func loadConfig(s Streams, path string) (*config.Config, error) {
-	cfg, err := config.Load(path)
+	cfg, err := loadConfigFile(s.Err, path)
 	if err != nil {
 		return nil, printProblems(s, path, err)
+	}
+	return cfg, nil
+}
+
+// loadConfigFile is config.Load, with a warning on w for every VOTEBOT_* variable that sets
+// no key (viper would ignore a misspelled one without a word).
+func loadConfigFile(w io.Writer, path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range cfg.UnknownEnv(os.Environ()) {
+		fmt.Fprintln(w, "warning: "+u)
 	}
 	return cfg, nil
 }

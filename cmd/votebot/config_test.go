@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/votebot/votebot/agent/identity"
+	"github.com/votebot/votebot/devnet/nnslocal"
 )
 
 // runCLI is in identity_test.go.
@@ -61,7 +65,47 @@ func TestConfigShowRedacts(t *testing.T) {
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if strings.Contains(out, "XXXXXXXX") || strings.Contains(out, "0123456789abcdef") || !strings.Contains(out, "url [redacted]") {
+	if strings.Contains(out, "XXXXXXXX") || strings.Contains(out, "0123456789abcdef") || !strings.Contains(out, "url: '[redacted]'") {
 		t.Errorf("show output leaks or hides secrets wrongly:\n%s", out)
+	}
+}
+
+// A misspelled VOTEBOT_* variable is warned about, with the name it probably means.
+func TestUnknownEnvWarning(t *testing.T) {
+	t.Setenv("VOTEBOT_POLL_INTERVALL", "30s")
+	code, _, errOut := runCLI(t, "config", "show", "--config", "../../configs/votebot.example.yaml")
+	if want := "warning: VOTEBOT_POLL_INTERVALL sets no configuration key (did you mean VOTEBOT_POLL_INTERVAL?)"; code != 0 || !strings.Contains(errOut, want) {
+		t.Errorf("config show with a misspelled variable: exit %d, stderr:\n%s\nwant %q", code, errOut, want)
+	}
+}
+
+// On a devnet that compresses time (an NNS day a minute, as configs/scenarios/week-fast.yaml),
+// the default refresh.when_left of 30 days is longer than the whole decay period: validate
+// warns (the daemon would refresh at every poll). At mainnet's pace it does not.
+func TestValidateRefreshAgainstDevnet(t *testing.T) {
+	dir := t.TempDir()
+	key, err := identity.WriteNew(filepath.Join(dir, "hotkey.pem"), identity.Ed25519)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		scale float64
+		warn  bool
+	}{{1.0 / 1440, true}, {0, false}} {
+		n, err := nnslocal.Start(context.Background(), nnslocal.Options{TimeScale: tt.scale})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer n.Close()
+		cfg := filepath.Join(dir, "votebot.yaml")
+		body := fmt.Sprintf("network: {urls: [%s], root_key: %s}\nidentity: {pem_file: %s}\nneurons: [{id: 9001}]\n", n.URL, n.RootKeyHex(), key.Path)
+		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := runCmd(t, "config", "validate", "--strict", "--config", cfg)
+		want := "refresh.when_left: 30d is not shorter than this network's voting-power decay period (3h2m38s)"
+		if got := strings.Contains(errs, want); got != tt.warn || (code == 1) != tt.warn {
+			t.Errorf("time scale %v: exit %d, stderr:\n%s\nwant the warning %q: %v", tt.scale, code, errs, want, tt.warn)
+		}
 	}
 }

@@ -29,7 +29,11 @@ Once it accepts connections it prints one line,
 and serves until SIGINT or SIGTERM. --listen 127.0.0.1:0 picks a free port.
 --key-file keeps the root key across restarts (created 0600 when missing), so
 agents can pin it. --scenario loads economics, neurons and scheduled
-proposals from a YAML file (configs/scenarios/).`,
+proposals from a YAML file (configs/scenarios/).
+
+It logs the scenario's events at info: proposals made and decided, scenario
+votes, reward events, following cleared. Every request is logged with
+--log.level debug.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -62,7 +66,7 @@ proposals from a YAML file (configs/scenarios/).`,
 	f.StringVar(&opts.Listen, "listen", "127.0.0.1:4943", "address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&opts.KeyFile, "key-file", "", "root key file, created 0600 when missing (default: a new key each run)")
 	f.StringVar(&opts.ScenarioFile, "scenario", "", "scenario YAML file: economics, neurons, scheduled proposals")
-	f.BoolVar(&quiet, "quiet", false, "log warnings only, not every request")
+	f.BoolVar(&quiet, "quiet", false, "log warnings only, not the scenario's events")
 	f.DurationVar(&opts.ClockOffset, "clock-offset", 0, "run the network's clock this far from the wall clock (e.g. -10m), as if the client's clock were off")
 	f.IntVar(&opts.ReplyLimits.NonReplicated, "max-query-reply-bytes", 0, "largest query reply, as the replica enforces it (0: the replica's 3 MiB)")
 	f.IntVar(&opts.ReplyLimits.Replicated, "max-update-reply-bytes", 0, "largest update reply (0: the replica's 2 MiB)")

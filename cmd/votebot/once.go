@@ -6,7 +6,6 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 )
 
@@ -30,7 +29,7 @@ is at risk (or was missed), %d the proposals could not be read, 1 other errors.`
 			if err != nil {
 				return err
 			}
-			cfg, err := config.Load(configPath)
+			cfg, err := loadConfigFile(s.Err, configPath)
 			if err != nil {
 				return err
 			}

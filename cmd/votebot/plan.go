@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
@@ -24,15 +25,30 @@ import (
 	"github.com/votebot/votebot/store"
 )
 
+// planView is how `votebot plan` shows the plans.
+type planView struct {
+	all  bool // also filled ballots and neurons without one
+	wide bool // titles and reasons uncut
+}
+
 func newPlanCmd(s Streams) *cobra.Command {
-	var configPath string
-	var asJSON, all bool
+	var configPath, output string
+	var neurons []string
+	var view planView
 	cmd := &cobra.Command{
-		Use:   "plan [--config FILE] [--all] [--json]",
+		Use:   "plan [--config FILE] [--all] [--wide] [--neuron N] [-o table|json]",
 		Short: "Show what the bot would do for each open proposal and neuron, and why (votes nothing)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(configPath)
+			format, err := outputFormat(cmd)
+			if err != nil {
+				return err
+			}
+			cfg, err := loadConfigFile(s.Err, configPath)
+			if err != nil {
+				return err
+			}
+			picked, err := pickNeurons(neurons, cfg.Neurons)
 			if err != nil {
 				return err
 			}
@@ -44,16 +60,34 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return writePlanJSON(s.Out, plans, all)
+			plans = plansOf(plans, picked)
+			if format == "json" {
+				return writePlanJSON(s.Out, plans, view.all)
 			}
-			return writePlanTable(s.Out, plans, time.Now(), all)
+			return writePlanTable(s.Out, plans, time.Now(), view)
 		},
 	}
 	addConfigFlag(cmd.Flags(), &configPath)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "write JSON instead of a table")
-	cmd.Flags().BoolVar(&all, "all", false, "also list ballots already filled (by following or an earlier vote) and neurons without a ballot")
+	addOutputFlag(cmd, &output, "table", "json")
+	addJSONShorthand(cmd)
+	cmd.Flags().BoolVar(&view.all, "all", false, "also list ballots already filled (by following or an earlier vote) and neurons without a ballot")
+	cmd.Flags().BoolVar(&view.wide, "wide", false, "do not cut titles and reasons to fit a terminal")
+	cmd.Flags().StringSliceVar(&neurons, "neuron", nil, "only this neuron (id or alias; repeat or comma-separate for more)")
 	return cmd
+}
+
+// plansOf keeps the plans of the picked neurons (nil: all).
+func plansOf(plans []bot.BallotPlan, picked map[uint64]bool) []bot.BallotPlan {
+	if picked == nil {
+		return plans
+	}
+	var out []bot.BallotPlan
+	for _, bp := range plans {
+		if picked[bp.Neuron.ID] {
+			out = append(out, bp)
+		}
+	}
+	return out
 }
 
 func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger) ([]bot.BallotPlan, error) {
@@ -112,8 +146,11 @@ type planTally struct {
 	TotalE8s uint64 `json:"total_e8s"`
 }
 
-// open is true for a ballot the bot may still have to fill.
-func (r planRow) open() bool { return r.Ballot == string(bot.BallotEmpty) }
+// open is true for a ballot the bot may still have to fill, or cannot
+// tell (a neuron it cannot read: its hotkey removed).
+func (r planRow) open() bool {
+	return r.Ballot == string(bot.BallotEmpty) || r.Ballot == string(bot.BallotUnknown)
+}
 
 func planRows(plans []bot.BallotPlan) []planRow {
 	rows := make([]planRow, 0, len(plans))
@@ -122,12 +159,12 @@ func planRows(plans []bot.BallotPlan) []planRow {
 		r := planRow{Proposal: bp.Proposal.ID, Topic: bp.Proposal.Topic.String(), Title: bp.Proposal.Title,
 			Deadline: bp.Proposal.Deadline.UTC(), Tally: planTally{YesE8s: t.Yes, NoE8s: t.No, TotalE8s: t.Total},
 			Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Ballot: string(bp.Outcome)}
-		switch bp.Outcome {
-		case bot.BallotFollowing, bot.BallotDirect:
-			r.Action, r.Vote, r.Reason = "voted", bp.Vote.String(), "ballot already filled (by following or an earlier vote)"
-		case bot.BallotNone:
-			r.Action, r.Reason = "nothing", "no ballot (not eligible)"
-		default:
+		if action, reason, ok := bp.Outcome.Describe(); ok {
+			r.Action, r.Reason = action, reason
+			if bp.Outcome != bot.BallotNone {
+				r.Vote = bp.Vote.String()
+			}
+		} else {
 			d := bp.Decision
 			r.Action, r.Reason, r.Source, r.Rule = d.Verb(), d.Reason, d.Source(), d.Rule
 			if d.Vote != nns.VoteUnspecified && !d.Skip {
@@ -170,15 +207,19 @@ func openRows(rows []planRow) []planRow {
 // with all. VOTE is what will be cast (or ask/wait/skip), WHEN when it is
 // sent, FALLBACK AT when the fallback acts on a ballot that waits for
 // followees or a person.
-func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, all bool) error {
+func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, view planView) error {
 	if len(plans) == 0 {
 		_, err := fmt.Fprintln(w, "No open proposals.")
 		return err
 	}
 	rows := planRows(plans)
 	shown := rows
-	if !all {
+	if !view.all {
 		shown = openRows(rows)
+	}
+	titleWidth, reasonWidth := 32, 90
+	if view.wide {
+		titleWidth, reasonWidth = maxCell, maxCell
 	}
 	if len(shown) == 0 {
 		_, err := fmt.Fprintf(w, "Nothing to do: all %d %s filled or not eligible (--all lists them).\n",
@@ -192,9 +233,9 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, all bool
 		if r.Alias != "" {
 			neuron = r.Alias
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, oneLine(r.Title, 32),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, oneLine(r.Title, titleWidth),
 			relTime(r.Deadline, now), tallyICP(r.Tally), neuron, planVote(r), planWhen(r, now), planFallbackAt(r, now),
-			oneLine(r.Reason, 90))
+			oneLine(alert.ReadableTimes(r.Reason), reasonWidth))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -207,6 +248,9 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, all bool
 }
 
 func planVote(r planRow) string {
+	if r.Ballot == string(bot.BallotUnknown) {
+		return "unknown"
+	}
 	switch r.Action {
 	case "vote", "voted":
 		return r.Vote
@@ -282,6 +326,10 @@ func shortDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dh%dm", h, m)
 }
+
+// maxCell bounds a cell of --wide output: a proposal title is at most 256 bytes, a summary is
+// never shown, so only a broken or hostile reply reaches it.
+const maxCell = 2000
 
 // oneLine fits text written by strangers (proposal titles) into one table
 // cell: whitespace folded, control characters (terminal escapes, tabs that

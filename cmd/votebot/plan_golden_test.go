@@ -35,7 +35,7 @@ func goldenPlans(now time.Time) []bot.BallotPlan {
 		{Proposal: subnet, Neuron: main, Outcome: bot.BallotEmpty, Decision: policy.Decision{Action: policy.ActionVoteAt,
 			Vote: nns.VoteYes, At: now.Add(25 * time.Minute), Rule: "infra", Reason: `rule "infra": topic SubnetManagement`}},
 		{Proposal: subnet, Neuron: spare, Outcome: bot.BallotEmpty, Decision: policy.Decision{Action: policy.ActionWait,
-			At: now.Add(90 * time.Minute), Reason: "default: follow; fallback with the majority before the deadline"}},
+			At: now.Add(90 * time.Minute), Reason: "default: follow; fallback with the majority at 2026-12-02T16:30:00Z, 90 minutes before the deadline, unless the followees vote first"}},
 		{Proposal: xr, Neuron: main, Outcome: bot.BallotEmpty, Decision: policy.Decision{Action: policy.ActionWait,
 			NeedsHuman: true, NoFallback: true, Rule: "xr-ask", Reason: `rule "xr-ask": asking a person; no fallback`}},
 		{Proposal: xr, Neuron: spare, Outcome: bot.BallotEmpty, Decision: policy.Decision{Action: policy.ActionVoteNow,
@@ -48,20 +48,21 @@ func TestPlanGolden(t *testing.T) {
 	now := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
 		file string
-		all  bool
+		view planView
 		json bool
 	}{
-		{"plan_open.golden", false, false},
-		{"plan_all.golden", true, false},
-		{"plan_open.json.golden", false, true},
+		{"plan_open.golden", planView{}, false},
+		{"plan_all.golden", planView{all: true}, false},
+		{"plan_all_wide.golden", planView{all: true, wide: true}, false},
+		{"plan_open.json.golden", planView{}, true},
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			var buf bytes.Buffer
 			var err error
 			if tt.json {
-				err = writePlanJSON(&buf, goldenPlans(now), tt.all)
+				err = writePlanJSON(&buf, goldenPlans(now), tt.view.all)
 			} else {
-				err = writePlanTable(&buf, goldenPlans(now), now, tt.all)
+				err = writePlanTable(&buf, goldenPlans(now), now, tt.view)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -75,7 +76,7 @@ func TestPlanNothingOpen(t *testing.T) {
 	now := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
 	var buf bytes.Buffer
 	plans := goldenPlans(now)[1:2] // the filled ballot only
-	if err := writePlanTable(&buf, plans, now, false); err != nil {
+	if err := writePlanTable(&buf, plans, now, planView{}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Nothing to do: all 1 ballot is filled or not eligible (--all lists them).\n"; buf.String() != want {

@@ -92,9 +92,9 @@ func TestPlanAgainstDevnet(t *testing.T) {
 	if code, out, errs := runCmd(t, "vote", fmt.Sprint(ids[0]), "no", "--neuron", "1001", "--config", cfg); code != 0 {
 		t.Fatalf("vote exit %d: %s %s", code, out, errs)
 	}
-	code, out, errs = runCmd(t, "plan", "--config", cfg, "--json")
+	code, out, errs = runCmd(t, "plan", "--config", cfg, "-o", "json", "--neuron", "main")
 	if code != 0 {
-		t.Fatalf("plan --json exit %d: %s", code, errs)
+		t.Fatalf("plan -o json --neuron main exit %d: %s", code, errs)
 	}
 	var rows []planRow
 	if err := json.Unmarshal([]byte(out), &rows); err != nil {
@@ -106,6 +106,33 @@ func TestPlanAgainstDevnet(t *testing.T) {
 		}
 		if r.Ballot != "empty" {
 			t.Errorf("plan cast a vote? ballot %q on %d", r.Ballot, r.Proposal)
+		}
+	}
+}
+
+// plan's -o, --json and --neuron refuse what they do not know, naming what they do.
+func TestPlanFlags(t *testing.T) {
+	cfg, _ := devnetConfig(t)
+	tests := []struct {
+		args []string
+		code int
+		want string // in stdout for exit 0, stderr otherwise
+	}{
+		{[]string{"--neuron", "nope"}, 1, "--neuron nope: not a configured neuron (configured: main)"},
+		{[]string{"--neuron", "1002"}, 1, "--neuron 1002: not a configured neuron"},
+		{[]string{"-o", "yaml"}, 1, "-o yaml: want table or json"},
+		{[]string{"--json", "-o", "table"}, 1, "--json and -o table: give one"},
+		{[]string{"--json"}, 0, `"neuron": 1001`},
+		{[]string{"--neuron", "1001", "--wide"}, 0, "ask-governance"},
+	}
+	for _, tt := range tests {
+		code, out, errs := runCmd(t, append([]string{"plan", "--config", cfg}, tt.args...)...)
+		got := out
+		if tt.code != 0 {
+			got = errs
+		}
+		if code != tt.code || !strings.Contains(got, tt.want) {
+			t.Errorf("plan %v: exit %d, %q; want exit %d with %q", tt.args, code, got, tt.code, tt.want)
 		}
 	}
 }

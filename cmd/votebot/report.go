@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
@@ -28,11 +31,13 @@ type reportOptions struct {
 	networkVPE8s uint64
 	at           string
 	proposal     uint64
+	neurons      []string // --neuron: ids or aliases
 	exact        bool
 	// configOptional: --config was not given and --observations or
 	// --store-path name the data, so a missing default config is fine.
 	configOptional bool
 	now            func() time.Time
+	errOut         io.Writer // warnings
 }
 
 // reportData is what a source yields. The observations file has the same
@@ -53,7 +58,7 @@ func newReportCmd(s Streams) *cobra.Command {
 }
 
 func newReportCmdWithClock(s Streams, now func() time.Time) *cobra.Command {
-	o := reportOptions{now: now}
+	o := reportOptions{now: now, errOut: s.Err}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Participation, voting power and rewards per neuron",
@@ -84,7 +89,8 @@ as unknown, never as missed.`,
 	f.Uint64Var(&o.networkVPE8s, "network-vp-e8s", 0, "network total potential voting power in e8s (overrides the file)")
 	f.StringVar(&o.at, "at", "", "report as of this RFC 3339 time instead of now")
 	f.BoolVar(&o.exact, "exact", false, "amounts and voting power in e8s instead of ICP to 4 decimals")
-	f.Uint64Var(&o.proposal, "proposal", 0, "also list the decision log of this proposal (the rule and source of every decision)")
+	f.Uint64Var(&o.proposal, "proposal", 0, "list only the decision log of this proposal (the rule and source of every decision)")
+	f.StringSliceVar(&o.neurons, "neuron", nil, "only this neuron (id or alias; repeat or comma-separate for more)")
 	return cmd
 }
 
@@ -108,6 +114,14 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	picked, err := pickNeurons(o.neurons, knownNeurons(data.Neurons))
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	data = data.only(picked)
+	if o.proposal != 0 {
+		return writeDecisionLog(s.Out, data.history, data.Neurons)
+	}
 	in := rewards.ReportInput{Economics: econ, Now: now, Window: window,
 		Observations: data.Observations, Neurons: data.Neurons,
 		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s, Audit: data.Audit}
@@ -124,7 +138,33 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if err := rewards.WriteTextWith(s.Out, r, rewards.TextOptions{Exact: o.exact}); err != nil {
 		return err
 	}
-	return writeHistory(s.Out, data.history, o.proposal != 0)
+	return writeHistory(s.Out, data.history)
+}
+
+// knownNeurons are the neurons the data names, for --neuron.
+func knownNeurons(ns []rewards.NeuronStatus) []config.Neuron {
+	out := make([]config.Neuron, len(ns))
+	for i, n := range ns {
+		out[i] = config.Neuron{ID: n.ID, Alias: n.Name}
+	}
+	return out
+}
+
+// only keeps the picked neurons' observations, status and decisions (nil: all).
+func (d reportData) only(picked map[uint64]bool) reportData {
+	if picked == nil {
+		return d
+	}
+	keep := func(id uint64) bool { return picked[id] }
+	d.Observations = slices.DeleteFunc(slices.Clone(d.Observations), func(o rewards.Observation) bool { return !keep(o.Neuron) })
+	d.Neurons = slices.DeleteFunc(slices.Clone(d.Neurons), func(n rewards.NeuronStatus) bool { return !keep(n.ID) })
+	d.Audit = slices.DeleteFunc(slices.Clone(d.Audit), func(a rewards.MaturityAudit) bool { return !keep(a.Neuron) })
+	if d.history != nil {
+		h := *d.history
+		h.decisions = slices.DeleteFunc(slices.Clone(h.decisions), func(r bot.DecisionRecord) bool { return !keep(r.Neuron) })
+		d.history = &h
+	}
+	return d
 }
 
 // loadReportData picks the source: a JSON file or the state database,
@@ -136,7 +176,7 @@ func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
 	if _, err := os.Stat(o.configPath); err != nil && o.configOptional {
 		return loadObservations(ctx, o)
 	}
-	cfg, err := config.Load(o.configPath)
+	cfg, err := loadConfigFile(o.errOut, o.configPath)
 	if err != nil {
 		return reportData{}, err
 	}

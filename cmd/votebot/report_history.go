@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
 )
 
@@ -34,42 +37,52 @@ func readHistory(ctx context.Context, st *store.Store, proposal uint64) (*storeH
 	return h, nil
 }
 
-// writeHistory says how far back the report sees and lists the decision
-// log of the proposal asked for: which rule decided, and by what source.
-func writeHistory(w io.Writer, h *storeHistory, askedForProposal bool) error {
+// writeHistory says how far back the report sees.
+func writeHistory(w io.Writer, h *storeHistory) error {
 	if h == nil {
-		if askedForProposal {
-			return fmt.Errorf("--proposal needs the state database (--store-path or --config)")
-		}
 		return nil
 	}
 	if h.oldest.IsZero() {
-		fmt.Fprintln(w, "\nHistory: the state database holds no observations yet.")
-	} else {
-		fmt.Fprintf(w, "\nHistory: observations from proposals made since %s (older ones are pruned by store.retention).\n",
-			h.oldest.UTC().Format(time.DateOnly))
-	}
-	if h.proposal == 0 {
-		return nil
-	}
-	if len(h.decisions) == 0 {
-		_, err := fmt.Fprintf(w, "\nNo decisions recorded for proposal %d.\n", h.proposal)
+		_, err := fmt.Fprintln(w, "\nHistory: the state database holds no observations yet.")
 		return err
 	}
-	fmt.Fprintf(w, "\nDecisions on proposal %d\n", h.proposal)
+	_, err := fmt.Fprintf(w, "\nHistory: observations from proposals made since %s (older ones are pruned by store.retention).\n",
+		h.oldest.UTC().Format(time.DateOnly))
+	return err
+}
+
+// writeDecisionLog lists the decision log of the proposal asked for: when each decision was
+// made, for which neuron (by alias, as plan names it), which rule decided and by what source.
+// Times read as everywhere a person reads them (alert.TimeLayout), in the reasons too.
+func writeDecisionLog(w io.Writer, h *storeHistory, neurons []rewards.NeuronStatus) error {
+	if h == nil {
+		return fmt.Errorf("--proposal needs the state database (--store-path or --config)")
+	}
+	if len(h.decisions) == 0 {
+		_, err := fmt.Fprintf(w, "No decisions recorded for proposal %d.\n", h.proposal)
+		return err
+	}
+	names := map[uint64]string{}
+	for _, n := range neurons {
+		names[n.ID] = n.Name
+	}
+	fmt.Fprintf(w, "Decisions on proposal %d\n", h.proposal)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "AT\tNEURON\tDO\tVOTE\tRULE\tSOURCE\tREASON")
 	for _, r := range h.decisions {
 		d := r.Decision
-		vote, rule := "-", d.Rule
+		vote, rule, neuron := "-", d.Rule, names[r.Neuron]
 		if d.Votes() {
 			vote = d.Vote.String()
 		}
 		if rule == "" {
 			rule = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", r.At.UTC().Format(time.RFC3339), r.Neuron, d.Verb(), vote,
-			rule, d.Source(), oneLine(d.Reason, 200))
+		if neuron == "" {
+			neuron = strconv.FormatUint(r.Neuron, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.At.UTC().Format(alert.TimeLayout), neuron, d.Verb(), vote,
+			rule, d.Source(), oneLine(alert.ReadableTimes(d.Reason), 200))
 	}
 	return tw.Flush()
 }

@@ -50,6 +50,27 @@ func TestReportCommandJSON(t *testing.T) {
 	}
 }
 
+// --neuron keeps one neuron's report, by alias or id.
+func TestReportNeuron(t *testing.T) {
+	for _, pick := range []string{"alpha", "1001"} {
+		code, out, errs := runReportCmd(t, "--observations", reportHistory, "--at", "2026-11-21T12:00:00Z", "--json", "--neuron", pick)
+		if code != 0 {
+			t.Fatalf("--neuron %s: exit %d: %s", pick, code, errs)
+		}
+		var r rewards.Report
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		var ids []uint64
+		for _, n := range r.Neurons {
+			ids = append(ids, n.Neuron)
+		}
+		if len(ids) != 1 || ids[0] != 1001 {
+			t.Errorf("--neuron %s: neurons %v, want only 1001", pick, ids)
+		}
+	}
+}
+
 func TestReportCommandErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {

@@ -76,7 +76,7 @@ func TestRunServesConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs := runCmdCtx(context.Background(), "run", "--config", cfg)
-	if code == 0 || !strings.Contains(errs, "make it readable by its owner only") {
+	if code == 0 || !strings.Contains(errs, "must not be accessible by group or others") {
 		t.Errorf("run with a readable token file: exit %d, stderr:\n%s", code, errs)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -9,12 +10,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/nns"
@@ -41,7 +42,7 @@ and stores the decision anyway) and the neuron configured.`,
 			if err != nil || id == 0 {
 				return fmt.Errorf("vote: proposal id %q: want a positive number", args[0])
 			}
-			cfg, err := config.Load(configPath)
+			cfg, err := loadConfigFile(s.Err, configPath)
 			if err != nil {
 				return err
 			}
@@ -101,32 +102,19 @@ func whom(neuron uint64) string {
 
 // checkOpen refuses a proposal that does not exist, no longer takes votes,
 // or whose ballots (for neuron, 0: every configured one) are all filled.
-// When the network cannot be asked it warns on w and lets the decision be
-// stored: the operator may be deciding during an outage.
+// When the hotkey cannot be read (`sudo votebot vote` without the systemd
+// credential) it asks anonymously, which tells whether the proposal is
+// open but not the ballots. When the network cannot be asked it warns on w
+// and lets the decision be stored: the operator may be deciding during an
+// outage.
 func checkOpen(ctx context.Context, w io.Writer, cfg *config.Config, id, neuron uint64) error {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	p, err := func() (*proposalState, error) {
-		gov, err := daemon.Connect(ctx, cfg, zerolog.Nop(), nil)
-		if err != nil {
-			return nil, err
-		}
-		p, err := daemon.AgentGov{C: gov}.Proposal(ctx, id)
-		if err != nil || p == nil {
-			return nil, err
-		}
-		ps := &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
-			deadline: p.Deadline, filled: true}
-		for _, n := range cfg.Neurons {
-			if neuron != 0 && n.ID != neuron {
-				continue
-			}
-			if b, ok := p.Ballots.Get(n.ID); !ok || b.Vote == nns.VoteUnspecified {
-				ps.filled = false
-			}
-		}
-		return ps, nil
-	}()
+	p, err := readProposalState(ctx, cfg, id, neuron)
+	if errors.Is(err, daemon.ErrIdentity) {
+		fmt.Fprintf(w, "note: %v\n  checking proposal %d anonymously (a read-only query needs no key); whether its ballots are filled is not known\n", err, id)
+		p, err = readProposalAnonymously(ctx, cfg, id)
+	}
 	switch {
 	case err != nil:
 		fmt.Fprintf(w, "warning: could not check that proposal %d is open (%v); storing the decision anyway\n", id, err)
@@ -134,11 +122,49 @@ func checkOpen(ctx context.Context, w io.Writer, cfg *config.Config, id, neuron 
 	case p == nil:
 		return fmt.Errorf("vote: proposal %d does not exist on the network", id)
 	case !p.open:
-		return fmt.Errorf("vote: proposal %d is not open: voting ended %s", id, p.deadline.UTC().Format("2006-01-02 15:04 UTC"))
+		return fmt.Errorf("vote: proposal %d is not open: voting ended %s", id, p.deadline.UTC().Format(alert.TimeLayout))
 	case p.filled:
 		return fmt.Errorf("vote: the ballot of %s on proposal %d is already cast: a decision changes nothing", whom(neuron), id)
 	}
 	return nil
+}
+
+// readProposalState asks with the hotkey: open, and are the ballots filled.
+func readProposalState(ctx context.Context, cfg *config.Config, id, neuron uint64) (*proposalState, error) {
+	gov, err := daemon.Connect(ctx, cfg, zerolog.Nop(), nil)
+	if err != nil {
+		return nil, err
+	}
+	p, err := daemon.AgentGov{C: gov}.Proposal(ctx, id)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	ps := &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+		deadline: p.Deadline, filled: true}
+	for _, n := range cfg.Neurons {
+		if neuron != 0 && n.ID != neuron {
+			continue
+		}
+		if b, ok := p.Ballots.Get(n.ID); !ok || b.Vote == nns.VoteUnspecified {
+			ps.filled = false
+		}
+	}
+	return ps, nil
+}
+
+// readProposalAnonymously asks without a key: open or not (an anonymous
+// answer carries no ballots).
+func readProposalAnonymously(ctx context.Context, cfg *config.Config, id uint64) (*proposalState, error) {
+	gov, err := daemon.ConnectAnonymous(ctx, cfg, zerolog.Nop())
+	if err != nil {
+		return nil, err
+	}
+	p, err := daemon.AgentGov{C: gov}.Proposal(ctx, id)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+		deadline: p.Deadline}, nil
 }
 
 type proposalState struct {
@@ -194,41 +220,6 @@ func clearOverride(ctx context.Context, w io.Writer, cfg *config.Config, id, neu
 	}
 	_, err = fmt.Fprintf(w, "Cleared the decision on proposal %d for %s: the rules decide it again at the next pass.\n", id, whom(neuron))
 	return err
-}
-
-func newOverridesCmd(s Streams) *cobra.Command {
-	var configPath string
-	cmd := &cobra.Command{
-		Use:   "overrides --config FILE",
-		Short: "List the decisions stored with votebot vote, the console or Telegram",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(configPath)
-			if err != nil {
-				return err
-			}
-			stored, err := storedOverrides(cmd.Context(), cfg.Store.Path)
-			if err != nil {
-				return err
-			}
-			if len(stored) == 0 {
-				_, err := fmt.Fprintln(s.Out, "No decisions stored.")
-				return err
-			}
-			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "PROPOSAL\tNEURON\tVOTE\tSET BY")
-			for _, o := range stored {
-				n := "every neuron"
-				if o.NeuronID != 0 {
-					n = strconv.FormatUint(o.NeuronID, 10)
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", o.ProposalID, n, o.Vote, oneLine(o.Note, 60))
-			}
-			return tw.Flush()
-		},
-	}
-	addConfigFlag(cmd.Flags(), &configPath)
-	return cmd
 }
 
 func configured(cfg *config.Config, id uint64) bool {

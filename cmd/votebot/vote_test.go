@@ -55,7 +55,7 @@ func TestVoteTellsTheTruth(t *testing.T) {
 		{"nothing stored yet", []string{"overrides"}, 0, "No decisions stored.", ""},
 		{"stored, no daemon", []string{"vote", gov, "no", "--neuron", "1001"}, 0,
 			"Stored: No on proposal " + gov + " for neuron 1001.\nNo votebot daemon answers on http://" + addr + "/healthz", ""},
-		{"listed", []string{"overrides"}, 0, gov + "         1001    No    votebot vote", ""},
+		{"listed", []string{"overrides"}, 0, "main    No    unseen", ""},
 		{"clear another neuron", []string{"vote", gov, "--clear"}, 0, "No decision stored for proposal " + gov + " for every neuron", ""},
 		{"clear", []string{"vote", gov, "--clear", "--neuron", "1001"}, 0, "Cleared the decision on proposal " + gov + " for neuron 1001", ""},
 		{"cleared", []string{"overrides"}, 0, "No decisions stored.", ""},
@@ -114,4 +114,33 @@ func TestVoteWhenNetworkUnreachable(t *testing.T) {
 	if _, out, _ := runCmd(t, "overrides", "--config", cfg); !strings.Contains(out, "every neuron  Yes") {
 		t.Errorf("overrides after storing with the network down:\n%s", out)
 	}
+}
+
+// TestVoteWithoutKey: `sudo votebot vote N yes` without the systemd credential still checks
+// the proposal, anonymously, and refuses one that does not exist.
+func TestVoteWithoutKey(t *testing.T) {
+	cfg, ids := devnetConfig(t)
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "identity:") {
+			lines[i] = "identity: {credential: votebot-hotkey}"
+		}
+	}
+	if err := os.WriteFile(cfg, []byte(strings.Join(lines, "\n")+"listen: "+freeAddr(t)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CREDENTIALS_DIRECTORY", "")
+	code, out, errs := runCmd(t, "vote", "99999", "yes", "--config", cfg)
+	if code != 1 || !strings.Contains(errs, "proposal 99999 does not exist") || !strings.Contains(errs, "checking proposal 99999 anonymously") {
+		t.Errorf("vote on a proposal that does not exist, without the key: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "vote", fmt.Sprint(ids[0]), "yes", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "Stored: Yes") || strings.Contains(errs, "could not check") {
+		t.Errorf("vote on an open proposal, without the key: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	t.Logf("stderr: %s", errs)
 }

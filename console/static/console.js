@@ -1,5 +1,5 @@
 // Progressive enhancement only: the console works without this file.
-// Keeps deadline countdowns current and disables the decision buttons once one is sent.
+// Keeps deadline countdowns current, applies the topic filter on change and disables the decision buttons once one is sent.
 "use strict";
 (function () {
   function left(ms) {
@@ -18,6 +18,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     setInterval(tick, 30000);
+    // The topic filter applies as soon as it changes (its Show button is for pages without script).
+    var filters = document.querySelector("form.filters");
+    if (filters) filters.addEventListener("change", function () { filters.submit(); });
     document.addEventListener("submit", function (e) {
       var b = e.submitter;
       if (!b || !b.classList || !(b.classList.contains("yes") || b.classList.contains("no"))) return;

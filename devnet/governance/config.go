@@ -8,6 +8,7 @@ package governance
 
 import (
 	"fmt"
+	"github.com/rs/zerolog"
 	"time"
 
 	"github.com/votebot/votebot/rewards"
@@ -37,6 +38,9 @@ type Config struct {
 	MinDissolveDelayToPropose time.Duration
 	// Now is the governance clock; nil means time.Now.
 	Now func() time.Time
+	// Log receives the scenario's events at info: proposals made and decided, reward events,
+	// following cleared. The zero Logger logs nothing.
+	Log zerolog.Logger
 }
 
 // Mainnet defaults.

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/votebot/votebot/nns"
 )
@@ -123,6 +124,12 @@ func (c *Canister) makeProposalLocked(proposer *neuron, body nns.Proposal, topic
 	}
 	c.proposals = append(c.proposals, p)
 	c.counters.Proposals++
+	title := ""
+	if p.body.Title != nil {
+		title = *p.body.Title
+	}
+	c.cfg.Log.Info().Uint64("proposal", p.id).Stringer("topic", topic).Str("title", title).
+		Uint64("proposer", proposer.id).Time("deadline", time.Unix(int64(p.deadlineS), 0).UTC()).Msg("proposal created")
 	if p.ballot(proposer.idx) != nil {
 		c.castAndCascade(p, proposer, nns.VoteYes, now)
 	}
@@ -223,6 +230,10 @@ func (c *Canister) decide(p *proposal, now uint64) {
 		return
 	}
 	p.decidedS = now
+	defer func() {
+		c.cfg.Log.Info().Uint64("proposal", p.id).Stringer("status", p.status).Uint64("yes_e8s", p.yes).
+			Uint64("no_e8s", p.no).Msg("proposal decided")
+	}()
 	if adopted {
 		// The devnet has nothing to execute: adopted proposals succeed at once.
 		p.status = nns.ProposalStatusExecuted

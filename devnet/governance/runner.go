@@ -87,5 +87,6 @@ func (r *ScenarioRunner) fire(e scenarioEvent) error {
 	if err := r.c.CastVote(v.Neuron, id, v.Vote); err != nil {
 		return fmt.Errorf("scenario: proposals[%d].votes[%d]: neuron %d: %w", e.proposal, e.vote, v.Neuron, err)
 	}
+	r.c.cfg.Log.Info().Uint64("proposal", id).Uint64("neuron", v.Neuron).Stringer("vote", v.Vote).Msg("scenario vote")
 	return nil
 }

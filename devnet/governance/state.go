@@ -87,7 +87,7 @@ type neuron struct {
 }
 
 const (
-	recentBallotsMax = 100
+	recentBallotsMax = nns.MaxRecentBallots
 	maxFollowees     = 15
 	maxHotKeys       = 10
 	maxListLimit     = 100

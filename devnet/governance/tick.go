@@ -116,6 +116,8 @@ func (c *Canister) distributeLocked(day, now uint64) {
 		c.roundsCarried = rounds
 	}
 	c.counters.RewardEvents++
+	c.cfg.Log.Info().Uint64("day", day).Int("settled_proposals", len(ids)).
+		Uint64("distributed_e8s", dist.DistributedE8s).Bool("rolled_over", dist.RolledOver).Msg("reward event")
 	c.counters.MaturityE8s = satAdd(c.counters.MaturityE8s, dist.DistributedE8s)
 }
 
@@ -154,6 +156,7 @@ func (c *Canister) clearLapsedFollowing(now uint64) {
 		}
 		if len(topics) > 0 {
 			c.counters.ClearedFollows++
+			c.cfg.Log.Info().Uint64("neuron", n.id).Int("topics", len(topics)).Msg("following cleared: voting power lapsed")
 		}
 	}
 	c.nextClearS = next

@@ -33,7 +33,8 @@ type Options struct {
 	// POST /_/devnet/advance add to it. HTTP-visible time always stays the
 	// wall clock.
 	Now func() time.Time
-	// Logger receives request and scenario logs.
+	// Logger receives the scenario's events (proposals made and decided, reward events,
+	// following cleared) at info and every request at debug.
 	Logger zerolog.Logger
 	// TickInterval is how often scheduled events and time transitions are
 	// applied while nobody calls (default 200 ms).
@@ -119,6 +120,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		scenario = scaleScenario(scenario, opts.TimeScale)
 		scaleConfig(&cfg, opts.TimeScale)
 	}
+	cfg.Log = opts.Logger
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}

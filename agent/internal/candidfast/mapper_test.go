@@ -215,6 +215,7 @@ func TestDecodeFastFieldsAddedOrMissing(t *testing.T) {
 func TestDecodeFastLeavesToIdl(t *testing.T) {
 	type hidden struct {
 		Vote int32 `ic:"vote"`
+		//lint:ignore U1000 the unexported field is what this case hands to agent-go
 		note string
 	}
 	ballot, err := candid.Marshal([]any{nns.BallotInfo{Vote: 1}})
