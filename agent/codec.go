@@ -10,6 +10,7 @@ import (
 
 	"github.com/votebot/votebot/agent/internal/candidfast"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
 )
 
 // query runs a query method of the NNS governance canister: args are
@@ -40,10 +41,10 @@ func (g *Governance) decode(method string, reply []byte, out any) error {
 	return err
 }
 
-// decodeOptions name the variant tags of the governance interface (known
-// to it, newer than the Go types, or announced upstream), so a dropped
-// value's tag is reported by name.
-var decodeOptions = candidfast.Options{TagNames: candidfast.TagNameTable(nns.VariantTagNames()...)}
+// decodeOptions name the variant tags of the NNS and SNS governance
+// interfaces (known to them, newer than the Go types, or announced
+// upstream), so a dropped value's tag is reported by name.
+var decodeOptions = candidfast.Options{TagNames: candidfast.TagNameTable(append(nns.VariantTagNames(), sns.VariantTagNames()...)...)}
 
 // decodeReply decodes a single-value Candid reply into out (a pointer to a
 // zero value) with the Candid opt rule (candidfast), and returns the values

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aviate-labs/agent-go/candid/idl"
+	"github.com/aviate-labs/agent-go/principal"
 )
 
 // TopicID is an SNS topic by its number, as in topic_id_to_followees (the upstream enum).
@@ -174,3 +175,17 @@ const (
 	RewardStatusReadyToSettle int32 = 2
 	RewardStatusSettled       int32 = 3
 )
+
+// PermissionsOf are the permissions p holds on the neuron.
+func (n *Neuron) PermissionsOf(p principal.Principal) []Permission {
+	var out []Permission
+	for _, np := range n.Permissions {
+		if np.Principal == nil || !np.Principal.Equal(p) {
+			continue
+		}
+		for _, t := range np.PermissionType {
+			out = append(out, Permission(t))
+		}
+	}
+	return out
+}

@@ -197,7 +197,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	return n, nil
 }
 
-// startSNSes parses the scenario's snses: section, starts each SNS's governance and root and
+// startSNSes parses the scenario's snses: section, starts each SNS's governance, root and ledger and
 // lists them in SNS-W, which is served even with no SNS (list_deployed_snses answers empty).
 func startSNSes(srv *devnet.Server, scenario *governance.Scenario, start time.Time, now func() time.Time, timeScale float64) ([]SNS, error) {
 	specs, err := snsgov.ParseScenario(scenario.SNSes, scenario.BaseDir)
@@ -215,7 +215,8 @@ func startSNSes(srv *devnet.Server, scenario *governance.Scenario, start time.Ti
 		if err != nil {
 			return nil, fmt.Errorf("nnslocal: %w", err)
 		}
-		for _, c := range []devnet.Canister{r.Canister(), &snsgov.Root{Deployed: ids}} {
+		ledger := &snsgov.Ledger{Canister: ids.Ledger, Symbol: r.Canister().Symbol()}
+		for _, c := range []devnet.Canister{r.Canister(), &snsgov.Root{Deployed: ids}, ledger} {
 			if err := srv.Install(c); err != nil {
 				return nil, fmt.Errorf("nnslocal: sns %q: %w", spec.Config.Name, err)
 			}
