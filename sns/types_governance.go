@@ -114,13 +114,21 @@ type Proposal struct {
 	Summary string  `ic:"summary" json:"summary"`
 }
 
+// ActionAuxiliary is the Candid variant ActionAuxiliary: what the canister adds to a
+// treasury, minting or upgrade proposal (payloads votebot does not read).
+type ActionAuxiliary struct {
+	TransferSnsTreasuryFunds *struct{} `ic:"TransferSnsTreasuryFunds,variant" json:"TransferSnsTreasuryFunds,omitempty"`
+	MintSnsTokens            *struct{} `ic:"MintSnsTokens,variant" json:"MintSnsTokens,omitempty"`
+	AdvanceSnsTargetVersion  *struct{} `ic:"AdvanceSnsTargetVersion,variant" json:"AdvanceSnsTargetVersion,omitempty"`
+}
+
 // ProposalData is Candid ProposalData.
 type ProposalData struct {
 	Id                                  *ProposalId        `ic:"id,omitempty" json:"id,omitempty"`
 	PayloadTextRendering                *string            `ic:"payload_text_rendering,omitempty" json:"payload_text_rendering,omitempty"`
 	Action                              uint64             `ic:"action" json:"action"`
 	FailureReason                       *GovernanceError   `ic:"failure_reason,omitempty" json:"failure_reason,omitempty"`
-	ActionAuxiliary                     *struct{}          `ic:"action_auxiliary,omitempty" json:"action_auxiliary,omitempty"`
+	ActionAuxiliary                     *ActionAuxiliary   `ic:"action_auxiliary,omitempty" json:"action_auxiliary,omitempty"`
 	Ballots                             []BallotEntry      `ic:"ballots" json:"ballots"`
 	MinimumYesProportionOfTotal         *Percentage        `ic:"minimum_yes_proportion_of_total,omitempty" json:"minimum_yes_proportion_of_total,omitempty"`
 	RewardEventRound                    uint64             `ic:"reward_event_round" json:"reward_event_round"`
