@@ -33,6 +33,12 @@ type snsNet struct {
 // its root and ledger, all listed by SNS-W.
 func startSNSNet(t testing.TB, cfgs ...snsgov.Config) *snsNet {
 	t.Helper()
+	return startPacedSNSNet(t, devnet.Pace{}, cfgs...)
+}
+
+// startPacedSNSNet is startSNSNet with the devnet at pace p.
+func startPacedSNSNet(t testing.TB, p devnet.Pace, cfgs ...snsgov.Config) *snsNet {
+	t.Helper()
 	nnsGov, err := governance.New(governance.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +56,7 @@ func startSNSNet(t testing.TB, cfgs ...snsgov.Config) *snsNet {
 		canisters = append(canisters, c, &snsgov.Root{Deployed: ids}, &snsgov.Ledger{Canister: ids.Ledger, Symbol: c.Symbol()})
 		n.snses, n.ids = append(n.snses, c), append(n.ids, ids)
 	}
-	srv := serveCanisters(t, append(canisters, wasm)...)
+	srv := serveCanisters(t, devnet.Config{Logger: zerolog.Nop(), Pace: p}, append(canisters, wasm)...)
 	n.url, n.rootKey = srv.url, hex.EncodeToString(srv.srv.RootKey())
 	return n
 }
@@ -60,9 +66,9 @@ type served struct {
 	url string
 }
 
-func serveCanisters(t testing.TB, cs ...devnet.Canister) served {
+func serveCanisters(t testing.TB, cfg devnet.Config, cs ...devnet.Canister) served {
 	t.Helper()
-	srv, err := devnet.New(devnet.Config{Logger: zerolog.Nop()})
+	srv, err := devnet.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
