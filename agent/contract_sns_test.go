@@ -166,7 +166,7 @@ var contractSNSCases = map[string]contractCase{
 			t.Errorf("got %+v", r)
 		}
 	}},
-	"icrc1_symbol": {"icrc1_symbol", reflect.TypeFor[string](), func(t *testing.T, out any, drops []candidfast.Drop) {
+	"icrc1_symbol": {"ledger.icrc1_symbol", reflect.TypeFor[string](), func(t *testing.T, out any, drops []candidfast.Drop) {
 		wantDrops(t, drops)
 		if s := *out.(*string); s != "CHAT" {
 			t.Errorf("symbol %q", s)

@@ -256,7 +256,9 @@ func TestNoFundsMovingMethods(t *testing.T) {
 		allowed []string
 	}{
 		{reflect.TypeFor[*Governance](), []string{"ClockSkew", "DiscoverSNSes", "Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent",
-			"GetNetworkEconomicsParameters", "GetNeuronInfo", "GetPendingProposals", "GetProposalInfo", "ListDeployedSNSes", "ListKnownNeurons",
+			"GetNetworkEconomicsParameters", "GetNeuronInfo", "GetPendingProposals", "GetProposalInfo",
+			"LedgerSupply", // anonymous ICRC-1 metadata queries of the ledger: reads, never a transfer
+			"ListDeployedSNSes", "ListKnownNeurons",
 			"ListNeurons", "ListProposals", "ListProposalsPage", "ListSNSCanisters", "Now", "RefreshVotingPower", "RegisterVote", "RootKey",
 			"SNS", "SNSCanistersOf", "Sender", "SetFollowing", "SyncClock", "TokenSymbol"}},
 		{reflect.TypeFor[*SNSGovernance](), []string{"Canister", "GetLatestRewardEvent", "GetMetadata", "GetNervousSystemParameters",

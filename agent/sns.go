@@ -168,14 +168,3 @@ func (s *SNSGovernance) ListNervousSystemFunctions(ctx context.Context) (sns.Lis
 	err := s.query(ctx, "list_nervous_system_functions", &resp)
 	return resp, err
 }
-
-// TokenSymbol is the icrc1_symbol of the ledger canister ledger (an SNS's
-// token), read anonymously: it is public.
-func (g *Governance) TokenSymbol(ctx context.Context, ledger principal.Principal) (string, error) {
-	var symbol string
-	c := call{canister: ledger, kind: kindAnonQuery, method: "icrc1_symbol", label: "icrc1_symbol"}
-	if err := g.request(ctx, c, &symbol); err != nil {
-		return "", err
-	}
-	return symbol, nil
-}

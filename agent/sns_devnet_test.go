@@ -15,6 +15,7 @@ import (
 
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/ledger"
 	"github.com/votebot/votebot/devnet/snsgov"
 	"github.com/votebot/votebot/sns"
 )
@@ -53,7 +54,7 @@ func startPacedSNSNet(t testing.TB, p devnet.Pace, cfgs ...snsgov.Config) *snsNe
 			t.Fatal(err)
 		}
 		wasm.Register(ids)
-		canisters = append(canisters, c, &snsgov.Root{Deployed: ids}, &snsgov.Ledger{Canister: ids.Ledger, Symbol: c.Symbol()})
+		canisters = append(canisters, c, &snsgov.Root{Deployed: ids}, ledger.NewToken(ids.Ledger, c.Symbol(), c.TotalSupplyE8s))
 		n.snses, n.ids = append(n.snses, c), append(n.ids, ids)
 	}
 	srv := serveCanisters(t, devnet.Config{Logger: zerolog.Nop(), Pace: p}, append(canisters, wasm)...)

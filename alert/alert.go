@@ -37,6 +37,7 @@ const (
 	KindVoteUnconfirmed      Kind = "vote_unconfirmed"       // voting ended while votebot could not see the ballot
 	KindRewardsLow           Kind = "rewards_low"            // a reward event paid < 99 % of what participation predicts
 	KindOverridesUnreadable  Kind = "overrides_unreadable"   // the stored manual decisions cannot be read
+	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 )
 
 // Kinds lists every kind in a stable order.
@@ -45,7 +46,7 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable}
+		KindOverridesUnreadable, KindTest}
 }
 
 type kindInfo struct {
@@ -78,6 +79,7 @@ var kindInfos = map[Kind]kindInfo{
 	KindRewardsLow:      {SeverityWarning, "Rewards lower than predicted", true},
 	// A vote against the operator's stored word cannot be taken back.
 	KindOverridesUnreadable: {SeverityCritical, "Stored decisions unreadable", false},
+	KindTest:                {SeverityInfo, "Test notification", true},
 }
 
 // Known reports whether k is one of the kinds above.
@@ -180,6 +182,14 @@ func (k Key) String() string { return KeyFor(k.Kind, k.Neuron, k.ProposalID) }
 
 // ID is the alert's Key.
 func (a Alert) ID() Key { return Key{Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID} }
+
+// TestNotification is what votebot doctor --send-test sends a channel, at severity sev so that
+// the route's minimum lets it through.
+func TestNotification(instance string, sev Severity, at time.Time) Alert {
+	return Alert{Kind: KindTest, Severity: sev, Instance: instance, Key: KeyFor(KindTest, 0, 0), At: at,
+		Headline: "votebot test notification",
+		Text:     "votebot doctor --send-test: if you read this, the channel delivers votebot's alerts. Nothing to do."}
+}
 
 // Resolvable reports whether the condition gets a "resolved" message when it clears: every kind
 // but the one-off events.

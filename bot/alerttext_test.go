@@ -144,6 +144,9 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 			h.opts.ClockSkewAlert, h.opts.ClockSkewCritical = 30*time.Second, 4*time.Minute
 			h.bot.checkClock(ctx, h.opts)
 		},
+		alert.KindTest: func(t *testing.T, h *harness) { // sent by votebot doctor --send-test
+			h.bot.fire(ctx, alert.TestNotification("votebot", alert.SeverityInfo, h.clk.Now()))
+		},
 		alert.KindOverridesUnreadable: func(t *testing.T, h *harness) {
 			h.bot.fire(ctx, overridesAlert(errors.New("no such table: overrides"), time.Time{}))
 		},

@@ -212,6 +212,7 @@ type loopState struct {
 	prunedAt      time.Time
 	firstTry      time.Time
 	audit         auditState // the reward audit's last maturity snapshot (audit.go)
+	supplyAt      time.Time  // the ledger's supply last recorded (records.go)
 	// overrides are the stored overrides as last read, at overridesAt
 	// (zero: not yet read by this process); see readOverrides.
 	overrides   []policy.Override

@@ -45,6 +45,7 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options, force, idle bool) (
 	}
 	b.neurons, b.neuronsAt = state, now
 	b.neuronReads++
+	b.recordReads(ctx, opts, state, now)
 	return state, true
 }
 
@@ -192,13 +193,7 @@ func refreshDue(n Neuron, econ *Economics, whenLeft time.Duration, now time.Time
 // checkNeurons runs the per-neuron checks, reconciles following when asked
 // (start, reload) and refreshes voting power when due.
 func (b *Bot) checkNeurons(ctx context.Context, d Decider, opts Options, state map[uint64]Neuron, reconcile bool, now time.Time) {
-	if b.econ == nil {
-		if e, err := b.gov.Economics(ctx); err != nil {
-			b.log.Error().Err(err).Msg("read network economics")
-		} else {
-			b.econ = &e
-		}
-	}
+	b.economics(ctx)
 	principal := b.gov.Principal()
 	known := b.knownNeurons(ctx, opts, now, reconcile) // once per pass, not per neuron
 	for _, nc := range opts.Neurons {

@@ -243,7 +243,8 @@ func observation(p *policy.Proposal, neuron uint64, outcome BallotOutcome, vote 
 	}
 	return rewards.Observation{ProposalID: p.ID, Neuron: neuron, Topic: p.Topic, RewardStatus: status,
 		Ballot: state, BallotVP: p.Ballots.VotingPower(neuron), Vote: vote,
-		ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: now}
+		ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: now,
+		TotalPotentialVP: p.TotalPotentialVP} // prices a miss in the report
 }
 
 // chainSilence says why the chain cannot tell whether a settled ballot was

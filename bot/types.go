@@ -97,8 +97,8 @@ type Decider interface {
 
 // NeuronConfig is a controlled neuron.
 type NeuronConfig struct {
-	ID    uint64
-	Alias string
+	ID    uint64 `json:"id"`
+	Alias string `json:"alias,omitempty"`
 }
 
 // BallotOutcome is what the loop knows of a neuron's ballot on a proposal.

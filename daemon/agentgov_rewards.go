@@ -5,9 +5,21 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/store"
 )
 
-var _ bot.RewardEventReader = AgentGov{}
+var (
+	_ bot.RewardEventReader = AgentGov{}
+	_ bot.SupplyReader      = AgentGov{}
+	_ bot.StatusStore       = (*store.Store)(nil)
+)
+
+// LedgerSupply implements bot.SupplyReader: the ICP ledger's total supply,
+// which prices rewards in `votebot report`.
+func (a AgentGov) LedgerSupply(ctx context.Context) (nns.LedgerSupply, error) {
+	return a.C.LedgerSupply(ctx)
+}
 
 // LatestRewardEvent implements bot.RewardEventReader:
 // get_latest_reward_event, for the reward audit.

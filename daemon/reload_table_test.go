@@ -33,13 +33,13 @@ import (
 
 // reloadFile is what the reload table varies in the daemon's file.
 type reloadFile struct {
-	url, key, listen  string
-	console           bool
-	tokenFile         string
-	allowed           int64
-	webhook           string // "": no webhook channel
-	passwordFile      string // "": no email channel
-	storePath, policy string
+	url, key, listen string
+	console          bool
+	tokenFile        string
+	allowed          int64
+	webhook          string // "": no webhook channel
+	passwordFile     string // "": no email channel
+	storePath        string
 }
 
 func (f reloadFile) yaml(rootKey string) []byte {

@@ -111,6 +111,10 @@ func writeTable(b *strings.Builder, r Report, o TextOptions) error {
 	}
 	fmt.Fprintf(b, "\nRP: the current reward period. Participation is weighted by reward weight and voting\n"+
 		"power; amounts in %s; ~ marks voting power read from the latest ballot.\n", unit)
+	if anyEarnedFromAudit(r) {
+		b.WriteString("EARNED: maturity received per the reward audit below where it covers the window;\n" +
+			"otherwise estimated from participation.\n")
+	}
 	if hasUnknown(r) {
 		b.WriteString("?N: N ballots could not be confirmed voted or missed (votebot could not read them before\n" +
 			"voting ended, e.g. it was not running); they are not in the percentage. See the details.\n")
@@ -120,6 +124,15 @@ func writeTable(b *strings.Builder, r Report, o TextOptions) error {
 			strings.Join(partial, ", "), fmtDate(r.Data.From, "-"))
 	}
 	return nil
+}
+
+func anyEarnedFromAudit(r Report) bool {
+	for _, n := range r.Neurons {
+		if n.EarnedFrom == EarnedFromAudit {
+			return true
+		}
+	}
+	return false
 }
 
 func hasUnknown(r Report) bool {

@@ -20,6 +20,19 @@ type NeuronStatus struct {
 	DecidingVP  uint64 `json:"deciding_voting_power,omitempty"`
 	// RefreshedAt is voting_power_refreshed_timestamp_seconds.
 	RefreshedAt time.Time `json:"voting_power_refreshed_at,omitempty"`
+	// DecayStarts is when deciding voting power starts to fall below
+	// potential: RefreshedAt plus the network's
+	// start_reducing_voting_power_after_seconds as read with the neuron
+	// (zero: unknown, computed from the report's economics).
+	DecayStarts time.Time `json:"decay_starts,omitempty"`
+	// FollowingClearedAt is when deciding voting power reaches zero and
+	// following is cleared, by the network's parameters as read with the
+	// neuron (zero: unknown).
+	FollowingClearedAt time.Time `json:"following_cleared_at,omitempty"`
+	// DissolveDelaySeconds is the neuron's dissolve delay when read.
+	DissolveDelaySeconds uint64 `json:"dissolve_delay_seconds,omitempty"`
+	// ReadAt is when the bot read these figures (zero: not from a read).
+	ReadAt time.Time `json:"read_at,omitempty"`
 }
 
 // ReportInput is everything BuildReport needs; it does no I/O.
@@ -67,12 +80,17 @@ type NeuronReport struct {
 	DaysUntilDecay     *int            `json:"days_until_decay"`
 	Participation      []Participation `json:"participation"`
 	// Selected is the participation over the report's window.
-	Selected  Participation `json:"selected"`
-	Missed    []Miss        `json:"missed"`
-	Unknown   []uint64      `json:"unknown_proposals"`
-	Pending   []uint64      `json:"pending_proposals"`
-	EarnedE8s *float64      `json:"estimated_rewards_e8s"`
-	LostE8s   *float64      `json:"rewards_lost_e8s"`
+	Selected Participation `json:"selected"`
+	Missed   []Miss        `json:"missed"`
+	Unknown  []uint64      `json:"unknown_proposals"`
+	Pending  []uint64      `json:"pending_proposals"`
+	// EarnedE8s is the maturity the neuron earned in the window: received
+	// per the reward audit when the audit covers the window for it
+	// (EarnedFrom "reward_audit"), else estimated from its participation
+	// ("estimate").
+	EarnedE8s  *float64 `json:"estimated_rewards_e8s"`
+	EarnedFrom string   `json:"earned_from,omitempty"`
+	LostE8s    *float64 `json:"rewards_lost_e8s"`
 	// Unpriced counts proposals in the window whose reward could not be
 	// estimated (no total potential voting power known).
 	Unpriced int `json:"unpriced_proposals"`
@@ -123,9 +141,13 @@ func BuildReport(in ReportInput) Report {
 	r.Data = dataSpan(entries)
 	in.Window = r.Data.clip(in.Window)
 	r.Window = in.Window
+	if in.NetworkVotingPowerE8s == 0 {
+		in.NetworkVotingPowerE8s = latestTotalVP(entries)
+	}
 	shares, unpriced := entryShares(in.Economics, entries, in.SupplyE8s, in.NetworkVotingPowerE8s, in.Now)
 	if in.SupplyE8s == 0 {
-		r.Warnings = append(r.Warnings, "total supply unknown: rewards not estimated (give the ICP total supply in e8s: report --supply-e8s)")
+		r.Warnings = append(r.Warnings, "total supply unknown: rewards not estimated (the daemon records it from the ICP ledger "+
+			"about daily; or give it in e8s: report --supply-e8s)")
 	}
 	windows := StandardWindows(in.Economics, in.Now)
 	for i := range windows {
@@ -142,6 +164,7 @@ func BuildReport(in ReportInput) Report {
 	for _, id := range neuronIDs(entries, in.Neurons) {
 		nr := neuronReport(in, windows, byNeuron[id], status[id], id)
 		priceNeuron(&nr, in, byNeuron[id], shares, unpriced)
+		earnedFromAudit(&nr, in)
 		r.Neurons = append(r.Neurons, nr)
 	}
 	return r
@@ -176,16 +199,27 @@ func neuronReport(in ReportInput, windows []Window, entries []Entry, st NeuronSt
 		nr.PotentialVP = ptr(potential)
 	}
 	switch {
+	case potential > 0 && !st.RefreshedAt.IsZero() && st.FollowingClearedAt.After(st.DecayStarts) &&
+		!st.DecayStarts.Before(st.RefreshedAt):
+		// The decay dates were read with the network's own parameters (a
+		// devnet compresses them): deciding voting power now by those.
+		nr.DecidingVP = ptr(DecidingVotingPower(withDecay(in.Economics, st), potential, st.RefreshedAt, in.Now))
 	case !st.RefreshedAt.IsZero() && potential > 0:
 		nr.DecidingVP = ptr(DecidingVotingPower(in.Economics, potential, st.RefreshedAt, in.Now))
 	case st.DecidingVP > 0:
 		nr.DecidingVP = ptr(st.DecidingVP)
 	}
 	if !st.RefreshedAt.IsZero() {
-		start := DecayStarts(in.Economics, st.RefreshedAt)
+		start, cleared := st.DecayStarts, st.FollowingClearedAt
+		if start.IsZero() {
+			start = DecayStarts(in.Economics, st.RefreshedAt)
+		}
+		if cleared.IsZero() {
+			cleared = FollowingClearedAt(in.Economics, st.RefreshedAt)
+		}
 		nr.RefreshedAt = ptr(st.RefreshedAt)
 		nr.DecayStarts = ptr(start)
-		nr.FollowingClearedAt = ptr(FollowingClearedAt(in.Economics, st.RefreshedAt))
+		nr.FollowingClearedAt = ptr(cleared)
 		nr.DaysUntilDecay = ptr(daysUntil(in.Now, start))
 	}
 	for _, w := range windows {
@@ -238,7 +272,7 @@ func priceNeuron(nr *NeuronReport, in ReportInput, entries []Entry, shares map[[
 			lost += share
 		}
 	}
-	nr.EarnedE8s, nr.LostE8s = ptr(earned), ptr(lost)
+	nr.EarnedE8s, nr.LostE8s, nr.EarnedFrom = ptr(earned), ptr(lost), EarnedFromEstimate
 	for i, m := range nr.Missed {
 		if !unpriced[m.ProposalID] {
 			nr.Missed[i].CostE8s = ptr(shares[[2]uint64{nr.Neuron, m.ProposalID}])
@@ -251,6 +285,52 @@ func priceNeuron(nr *NeuronReport, in ReportInput, entries []Entry, shares map[[
 		nr.ExpectedDailyE8s = ptr(ExpectedDailyRewardE8s(pool, *nr.DecidingVP, in.NetworkVotingPowerE8s, f))
 		nr.ExpectedYearlyE8s = ptr(ExpectedYearlyRewardE8s(in.Economics, day, in.SupplyE8s, *nr.DecidingVP, in.NetworkVotingPowerE8s, f))
 	}
+}
+
+// withDecay is e with the decay parameters the neuron's recorded dates
+// were computed with.
+func withDecay(e Economics, st NeuronStatus) Economics {
+	e.StartReducingVotingPowerAfterSeconds = uint64(st.DecayStarts.Sub(st.RefreshedAt) / time.Second)
+	e.ClearFollowingAfterSeconds = uint64(st.FollowingClearedAt.Sub(st.DecayStarts) / time.Second)
+	return e
+}
+
+// Where a neuron report's EarnedE8s comes from.
+const (
+	EarnedFromAudit    = "reward_audit"
+	EarnedFromEstimate = "estimate"
+)
+
+// earnedFromAudit replaces the estimate of what the neuron earned with the
+// maturity it received, per the reward audit, at the events in the window:
+// what the chain paid, not what the model predicts. Events where maturity
+// left the neuron (spawned, disbursed) tell nothing and are skipped.
+func earnedFromAudit(nr *NeuronReport, in ReportInput) {
+	var sum float64
+	found := false
+	for _, a := range in.Audit {
+		if a.Neuron != nr.Neuron || a.Status == AuditMaturityLeft || !in.Window.Contains(a.Event.At) {
+			continue
+		}
+		sum += float64(a.ReceivedE8s)
+		found = true
+	}
+	if found {
+		nr.EarnedE8s, nr.EarnedFrom = ptr(sum), EarnedFromAudit
+	}
+}
+
+// latestTotalVP is the total potential voting power of the latest proposal
+// observed with one: the network's voting power as the store last saw it.
+func latestTotalVP(entries []Entry) uint64 {
+	var at time.Time
+	var vp uint64
+	for _, e := range entries {
+		if e.TotalPotentialVP > 0 && !closing(e).Before(at) {
+			at, vp = closing(e), e.TotalPotentialVP
+		}
+	}
+	return vp
 }
 
 // dataSpan is the span of the entries' closing times (nil if none).

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
@@ -213,6 +214,27 @@ func BenchmarkAlertState(b *testing.B) {
 		}
 		st.TimesSent++
 		if err := s.PutAlertState(ctx, st); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRecordNeuronStatus1000 is what each fresh read of 1,000 neurons
+// adds to the store: one transaction replacing 1,000 rows.
+func BenchmarkRecordNeuronStatus1000(b *testing.B) {
+	ctx := context.Background()
+	s := openBench(b)
+	ns := make([]rewards.NeuronStatus, 1000)
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for i := range ns {
+		ns[i] = rewards.NeuronStatus{ID: uint64(i + 1), PotentialVP: 1e12, DecidingVP: 1e12, DissolveDelaySeconds: 1 << 25,
+			RefreshedAt: at, DecayStarts: at.Add(180 * 24 * time.Hour), FollowingClearedAt: at.Add(210 * 24 * time.Hour), ReadAt: at}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer reportCPU(b)()
+	for range b.N {
+		if err := s.RecordNeuronStatus(ctx, ns); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -172,6 +172,27 @@ CREATE TABLE telegram_presses (
 	applied_at  INTEGER NOT NULL
 );
 `,
+	// 11: what `report` needs besides ballots, from the daemon's own reads: each neuron's voting power,
+	// dissolve delay and decay date as of its latest read (one row per neuron, replaced at every
+	// read), and the ICP ledger's total supply (a row per read, about daily).
+	`
+CREATE TABLE neuron_status (
+	neuron_id            INTEGER PRIMARY KEY,
+	read_at              INTEGER NOT NULL,
+	potential_vp         INTEGER NOT NULL,
+	deciding_vp          INTEGER NOT NULL,
+	dissolve_delay_s     INTEGER NOT NULL,
+	refreshed_at         INTEGER NOT NULL,
+	decay_at             INTEGER NOT NULL, -- 0: the network's decay parameters were not known
+	following_cleared_at INTEGER NOT NULL
+);
+
+CREATE TABLE ledger_supply (
+	read_at          INTEGER PRIMARY KEY,
+	total_supply_e8s INTEGER NOT NULL,
+	symbol           TEXT    NOT NULL
+);
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

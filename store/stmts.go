@@ -16,6 +16,7 @@ type stmts struct {
 	decisionInsert                           *sql.Stmt
 	observationUpsert                        *sql.Stmt
 	auditUpsert                              *sql.Stmt
+	neuronStatusUpsert                       *sql.Stmt
 	proposalUpsert                           *sql.Stmt
 	alertGet, alertPut                       *sql.Stmt
 }
@@ -36,6 +37,7 @@ func (st *stmts) all() []stmtSQL {
 		{&st.decisionInsert, decisionInsertSQL},
 		{&st.observationUpsert, observationUpsertSQL},
 		{&st.auditUpsert, auditUpsertSQL},
+		{&st.neuronStatusUpsert, neuronStatusUpsertSQL},
 		{&st.proposalUpsert, proposalUpsertSQL},
 		{&st.alertGet, alertGetSQL},
 		{&st.alertPut, alertPutSQL},

@@ -21,7 +21,6 @@ import (
 	"github.com/votebot/votebot/devnet/demo"
 	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/rewards"
-	"github.com/votebot/votebot/store"
 )
 
 func newDemoCmd(s Streams) *cobra.Command {
@@ -161,43 +160,19 @@ func runDemo(ctx context.Context, s Streams, d time.Duration, keep bool) error {
 	if ctx.Err() != nil {
 		fmt.Fprintln(s.Out, "\nInterrupted.")
 	}
-	return demoReport(context.WithoutCancel(ctx), s.Out, app, net, week, time.Now())
+	return demoReport(context.WithoutCancel(ctx), s.Out, app, time.Now())
 }
 
-// demoReport prints the participation report from the bot's stored
-// observations, with the neurons' voting power as the bot last saw it.
-func demoReport(ctx context.Context, w io.Writer, app *daemon.App, net *nnslocal.Network, week *demo.Week, now time.Time) error {
-	obs, err := app.Store.Observations(ctx, store.ObservationFilter{})
+// demoReport prints the report `votebot report --window all` prints on
+// the demo's state database: what the daemon recorded of the ballots, the
+// neurons, the ledger's supply and the reward audit, nothing passed in.
+func demoReport(ctx context.Context, w io.Writer, app *daemon.App, now time.Time) error {
+	data, err := storeReportData(ctx, app.Store, 0)
 	if err != nil {
 		return err
 	}
-	var neurons []rewards.NeuronStatus
-	ids := make([]uint64, 0, len(app.Config().Neurons))
-	for _, n := range app.Config().Neurons {
-		ids = append(ids, n.ID)
-	}
-	state, _ := daemon.AgentGov{C: app.Governance()}.Neurons(ctx, ids) // best effort: the report works without
-	for _, n := range app.Config().Neurons {
-		st := rewards.NeuronStatus{ID: n.ID, Name: n.Alias}
-		if ns, ok := state[n.ID]; ok {
-			st.PotentialVP, st.DecidingVP, st.RefreshedAt = ns.PotentialVotingPower, ns.DecidingVotingPower, ns.VotingPowerRefreshed
-		}
-		neurons = append(neurons, st)
-	}
-	// The devnet's (compressed) economics, and the network's voting power
-	// summed over its neurons, so that rewards can be priced.
-	gc := net.Governance.Config()
-	econ := gc.Economics
-	var networkVP uint64
-	for _, spec := range week.Scenario.Neurons {
-		if n, ok := net.Governance.Neuron(spec.ID); ok && n.PotentialVotingPower != nil {
-			networkVP += *n.PotentialVotingPower
-		}
-	}
-	window, _ := rewards.ParseWindow("all", econ, now)
-	r := rewards.BuildReport(rewards.ReportInput{Economics: econ, Now: now, Window: window,
-		Observations: obs, Neurons: neurons, SupplyE8s: gc.TotalSupplyE8s,
-		NetworkVotingPowerE8s: networkVP})
-	fmt.Fprintln(w, "\nParticipation report")
-	return rewards.WriteText(w, r)
+	data.Neurons = withConfigNeurons(data.Neurons, app.Config().Neurons)
+	data.history = nil // the demo's database holds only this week
+	fmt.Fprintln(w, "\nParticipation report (votebot report --window all)")
+	return writeReport(w, reportOptions{window: "all", regime: string(rewards.RegimeCurrent)}, data, now)
 }

@@ -19,8 +19,10 @@ func newDevnetCmd(s Streams) *cobra.Command {
 		Use:   "devnet [--listen ADDR] [--key-file FILE] [--scenario FILE]",
 		Short: "Run a local NNS: the IC HTTP interface with a governance canister",
 		Long: `Run a local NNS that speaks the real IC HTTP interface, with the NNS
-governance canister at rrkah-fqaaa-aaaaa-aaaaq-cai and a JSON admin API under
-/_/devnet/ (see devnet/README.md).
+governance canister at rrkah-fqaaa-aaaaa-aaaaq-cai, the ICP ledger's supply
+queries (icrc1_total_supply, icrc1_symbol, icrc1_decimals) at
+ryjl3-tyaaa-aaaaa-aaaba-cai and a JSON admin API under /_/devnet/ (see
+devnet/README.md).
 
 Once it accepts connections it prints one line,
 

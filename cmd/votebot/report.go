@@ -95,19 +95,14 @@ as unknown, never as missed.`,
 }
 
 func runReport(ctx context.Context, s Streams, o reportOptions) error {
-	regime, err := rewards.ParseRegime(o.regime)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
 	now := o.now()
 	if o.at != "" {
+		var err error
 		if now, err = time.Parse(time.RFC3339, o.at); err != nil {
 			return fmt.Errorf("report: --at: %w", err)
 		}
 	}
-	econ := rewards.DefaultEconomics(regime)
-	window, err := rewards.ParseWindow(o.window, econ, now)
-	if err != nil {
+	if _, _, err := reportSettings(o, now); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	data, err := loadReportData(ctx, o)
@@ -122,6 +117,26 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if o.proposal != 0 {
 		return writeDecisionLog(s.Out, data.history, data.Neurons)
 	}
+	return writeReport(s.Out, o, data, now)
+}
+
+// reportSettings are the economics and the window the flags ask for.
+func reportSettings(o reportOptions, now time.Time) (rewards.Economics, rewards.Window, error) {
+	regime, err := rewards.ParseRegime(o.regime)
+	if err != nil {
+		return rewards.Economics{}, rewards.Window{}, err
+	}
+	econ := rewards.DefaultEconomics(regime)
+	window, err := rewards.ParseWindow(o.window, econ, now)
+	return econ, window, err
+}
+
+// writeReport builds the report from data as of now and writes it.
+func writeReport(w io.Writer, o reportOptions, data reportData, now time.Time) error {
+	econ, window, err := reportSettings(o, now)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	in := rewards.ReportInput{Economics: econ, Now: now, Window: window,
 		Observations: data.Observations, Neurons: data.Neurons,
 		SupplyE8s: data.SupplyE8s, NetworkVotingPowerE8s: data.NetworkVotingPowerE8s, Audit: data.Audit}
@@ -133,12 +148,12 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	}
 	r := rewards.BuildReport(in)
 	if o.json {
-		return rewards.WriteJSON(s.Out, r)
+		return rewards.WriteJSON(w, r)
 	}
-	if err := rewards.WriteTextWith(s.Out, r, rewards.TextOptions{Exact: o.exact}); err != nil {
+	if err := rewards.WriteTextWith(w, r, rewards.TextOptions{Exact: o.exact}); err != nil {
 		return err
 	}
-	return writeHistory(s.Out, data.history)
+	return writeHistory(w, data.history)
 }
 
 // knownNeurons are the neurons the data names, for --neuron.
@@ -254,6 +269,14 @@ func readStore(ctx context.Context, path string, proposal uint64) (reportData, e
 		return reportData{}, err
 	}
 	defer st.Close()
+	return storeReportData(ctx, st, proposal)
+}
+
+// storeReportData is everything the daemon recorded that the report
+// shows: the ballots, the neurons' voting power and decay dates as last
+// read, the ledger's total supply and the reward audit. `votebot demo`
+// reads its store the same way.
+func storeReportData(ctx context.Context, st *store.Store, proposal uint64) (reportData, error) {
 	obs, err := st.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return reportData{}, err
@@ -266,5 +289,14 @@ func readStore(ctx context.Context, path string, proposal uint64) (reportData, e
 	if err != nil {
 		return reportData{}, err
 	}
-	return reportData{Observations: obs, history: h, Audit: audit}, nil
+	neurons, err := st.NeuronStatus(ctx)
+	if err != nil {
+		return reportData{}, err
+	}
+	supply, _, _, err := st.LatestSupply(ctx)
+	if err != nil {
+		return reportData{}, err
+	}
+	return reportData{Observations: obs, history: h, Audit: audit, Neurons: neurons,
+		SupplyE8s: supply.TotalSupplyE8s}, nil
 }

@@ -66,6 +66,8 @@ func newRootCmd(s Streams) *cobra.Command {
 		newVoteCmd(s),
 		newOverridesCmd(s),
 		newReportCmd(s),
+		newStatusCmd(s),
+		newDoctorCmd(s),
 		newRunCmd(s),
 		newOnceCmd(s),
 		newDemoCmd(s),

@@ -38,6 +38,19 @@ func TestRunServesMetricsAndStops(t *testing.T) {
 		}
 		done <- code
 	}()
+	// The first pass publishes these one after another: wait until all are there (or 10 s).
+	names := []string{"votebot_build_info", "votebot_proposal_deadline_timestamp_seconds",
+		"votebot_neuron_voted", "votebot_last_successful_poll_timestamp_seconds", "votebot_api_requests_total",
+		"votebot_api_request_duration_seconds", "votebot_endpoint_up", "votebot_alerts_firing",
+		"votebot_config_last_reload_successful", "votebot_neuron_deciding_voting_power"}
+	has := func(body string) bool {
+		for _, name := range names {
+			if !strings.Contains(body, name) {
+				return false
+			}
+		}
+		return strings.Contains(body, "votebot_neuron_voted{")
+	}
 	var body string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		resp, err := http.Get("http://" + addr + "/readyz")
@@ -54,8 +67,7 @@ func TestRunServesMetricsAndStops(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		body = string(b)
-		if strings.Contains(body, "votebot_neuron_voted{") { // the first pass is complete
+		if body = string(b); has(body) {
 			break
 		}
 	}
@@ -63,10 +75,7 @@ func TestRunServesMetricsAndStops(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Errorf("run exited %d after cancellation, want 0", code)
 	}
-	for _, name := range []string{"votebot_build_info", "votebot_proposal_deadline_timestamp_seconds",
-		"votebot_neuron_voted", "votebot_last_successful_poll_timestamp_seconds", "votebot_api_requests_total",
-		"votebot_api_request_duration_seconds", "votebot_endpoint_up", "votebot_alerts_firing",
-		"votebot_config_last_reload_successful", "votebot_neuron_deciding_voting_power"} {
+	for _, name := range names {
 		if !strings.Contains(body, name) {
 			t.Errorf("/metrics lacks %s", name)
 		}

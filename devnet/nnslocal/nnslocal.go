@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/ledger"
 	"github.com/votebot/votebot/devnet/snsgov"
 )
 
@@ -143,6 +144,11 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if err := srv.Install(gov); err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
+	// The ledger's supply is the one governance prices reward pools with.
+	supply := gov.Config().TotalSupplyE8s
+	if err := srv.Install(ledger.New(func() uint64 { return supply })); err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
 	snses, err := startSNSes(srv, scenario, start, now, opts.TimeScale)
 	if err != nil {
 		return nil, err
@@ -215,8 +221,9 @@ func startSNSes(srv *devnet.Server, scenario *governance.Scenario, start time.Ti
 		if err != nil {
 			return nil, fmt.Errorf("nnslocal: %w", err)
 		}
-		ledger := &snsgov.Ledger{Canister: ids.Ledger, Symbol: r.Canister().Symbol()}
-		for _, c := range []devnet.Canister{r.Canister(), &snsgov.Root{Deployed: ids}, ledger} {
+		gov := r.Canister()
+		tokens := ledger.NewToken(ids.Ledger, gov.Symbol(), gov.TotalSupplyE8s)
+		for _, c := range []devnet.Canister{gov, &snsgov.Root{Deployed: ids}, tokens} {
 			if err := srv.Install(c); err != nil {
 				return nil, fmt.Errorf("nnslocal: sns %q: %w", spec.Config.Name, err)
 			}

@@ -97,31 +97,9 @@ func IDs(k int) Deployed {
 		Swap: CanisterID(base + 3), Index: CanisterID(base + 4)}
 }
 
-// Ledger is an ICRC-1 ledger canister as far as votebot reads one: icrc1_symbol, the token an
-// SNS pays rewards in. One type serves every SNS's ledger: the id and symbol are its own.
-type Ledger struct {
-	Canister principal.Principal
-	Symbol   string
-}
-
-var _ devnet.Canister = (*Ledger)(nil)
-
-// ID is the ledger's id.
-func (l *Ledger) ID() principal.Principal { return l.Canister }
-
-// CandidService is the part of the ICRC-1 interface served.
-func (l *Ledger) CandidService() string { return "service : { icrc1_symbol : () -> (text) query }" }
-
-// Methods serves icrc1_symbol.
-func (l *Ledger) Methods() map[string]devnet.Method {
-	return map[string]devnet.Method{"icrc1_symbol": {Kind: devnet.Query,
-		Handle: func(_ context.Context, call devnet.Call) ([]byte, error) {
-			if err := decodeAny(call.Arg); err != nil {
-				return nil, err
-			}
-			return candid.Marshal([]any{l.Symbol})
-		}}}
-}
-
 // Symbol is the token symbol the SNS's ledger answers (Config.Symbol).
 func (c *Canister) Symbol() string { return c.cfg.Symbol }
+
+// TotalSupplyE8s is the SNS token's supply, which prices its reward rounds
+// (Config.TotalSupplyE8s): what the SNS's ledger answers.
+func (c *Canister) TotalSupplyE8s() uint64 { return c.cfg.TotalSupplyE8s }
