@@ -231,8 +231,8 @@ func (n *neuron) hasAny(p principal.Principal) bool {
 	return false
 }
 
-// topicOf is the topic of a function id and whether it is critical, or an error for an id the
-// SNS does not know.
+// topicOf is the topic of a function id, or the canister's refusal of an id the SNS does not
+// know.
 func (c *Canister) topicOf(function uint64) (sns.TopicID, error) {
 	if f, ok := sns.NativeFunctionByID(function); ok {
 		return f.Topic, nil
@@ -240,7 +240,7 @@ func (c *Canister) topicOf(function uint64) (sns.TopicID, error) {
 	if f, ok := c.functions[function]; ok {
 		return f.Topic, nil
 	}
-	return 0, fmt.Errorf("Invalid action with ID %d.", function)
+	return 0, govErr(errInvalidProposal, "Invalid action with ID %d.", function) // the canister's text
 }
 
 func (c *Canister) isCritical(t sns.TopicID) bool { return slices.Contains(c.cfg.Critical, t) }

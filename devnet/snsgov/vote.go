@@ -73,7 +73,7 @@ func (c *Canister) makeProposalLocked(spec ProposalSpec) (uint64, error) {
 	}
 	topic, err := c.topicOf(spec.Function)
 	if err != nil {
-		return 0, govErr(errInvalidProposal, "%v", err)
+		return 0, err
 	}
 	now := c.nowS()
 	p := &proposal{id: uint64(len(c.proposals)) + 1, function: spec.Function, topic: topic, critical: c.isCritical(topic),
