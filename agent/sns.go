@@ -45,7 +45,9 @@ func (s *SNSGovernance) query(ctx context.Context, method string, out any, args 
 // ListProposals returns every proposal matching req, newest first, with the
 // ballots of the neurons the caller holds a permission on, paging with
 // before_proposal (req.Limit is the page size: 0 or more than 100 means
-// 100; req.BeforeProposal, if set, is where listing starts).
+// 100; req.BeforeProposal, if set, is where listing starts). A page the
+// replica refuses as too large (the caller's ballots grow with its neurons)
+// is asked again with half the limit, down to one proposal.
 func (s *SNSGovernance) ListProposals(ctx context.Context, req sns.ListProposals) ([]sns.ProposalData, error) {
 	if req.Limit == 0 || req.Limit > maxSNSProposalsPerPage {
 		req.Limit = maxSNSProposalsPerPage
@@ -54,7 +56,13 @@ func (s *SNSGovernance) ListProposals(ctx context.Context, req sns.ListProposals
 	var all []sns.ProposalData
 	for page := 0; page < maxPages; page++ {
 		var resp sns.ListProposalsResponse
-		if err := s.query(ctx, "list_proposals", &resp, req); err != nil {
+		err := s.query(ctx, "list_proposals", &resp, req)
+		if IsReplyTooLarge(err) && req.Limit > 1 {
+			req.Limit /= 2
+			s.g.cfg.Logger.Debug().Uint32("limit", req.Limit).Msg("sns list_proposals reply over the replica's limit; halving the page")
+			continue
+		}
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, resp.Proposals...)

@@ -40,6 +40,12 @@ func startSNSNet(t testing.TB, cfgs ...snsgov.Config) *snsNet {
 // startPacedSNSNet is startSNSNet with the devnet at pace p.
 func startPacedSNSNet(t testing.TB, p devnet.Pace, cfgs ...snsgov.Config) *snsNet {
 	t.Helper()
+	return startSNSNetConfig(t, devnet.Config{Logger: zerolog.Nop(), Pace: p}, cfgs...)
+}
+
+// startSNSNetConfig is startSNSNet with the devnet configured by dc.
+func startSNSNetConfig(t testing.TB, dc devnet.Config, cfgs ...snsgov.Config) *snsNet {
+	t.Helper()
 	nnsGov, err := governance.New(governance.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +63,7 @@ func startPacedSNSNet(t testing.TB, p devnet.Pace, cfgs ...snsgov.Config) *snsNe
 		canisters = append(canisters, c, &snsgov.Root{Deployed: ids}, ledger.NewToken(ids.Ledger, c.Symbol(), c.TotalSupplyE8s))
 		n.snses, n.ids = append(n.snses, c), append(n.ids, ids)
 	}
-	srv := serveCanisters(t, devnet.Config{Logger: zerolog.Nop(), Pace: p}, append(canisters, wasm)...)
+	srv := serveCanisters(t, dc, append(canisters, wasm)...)
 	n.url, n.rootKey = srv.url, hex.EncodeToString(srv.srv.RootKey())
 	return n
 }
@@ -321,5 +327,41 @@ func TestDevnetSNSDiscovery(t *testing.T) {
 	}
 	if perms := found[0].Neurons[1].PermissionsOf(bot); len(perms) != 2 || !perms[1].BeyondVoting() {
 		t.Errorf("A's second neuron: permissions %v, want Vote and Disburse", perms)
+	}
+}
+
+// TestDevnetSNSListProposalsHalvesOverReplyLimit: pages of 100 proposals
+// with 30 ballots each are over a lowered query reply limit; the client
+// halves the page until it fits and still lists every proposal once.
+func TestDevnetSNSListProposalsHalvesOverReplyLimit(t *testing.T) {
+	id := newIdentity(t)
+	bot := id.Sender()
+	n := startSNSNetConfig(t, devnet.Config{Logger: zerolog.Nop(), ReplyLimits: devnet.ReplyLimits{NonReplicated: 64 << 10}}, snsgov.Config{Name: "Big"})
+	c := n.snses[0]
+	var first []byte
+	for i := range 30 {
+		nid := addSNSNeuron(t, c, uint64(i+1), grant(bot, sns.PermissionVote), nil)
+		if i == 0 {
+			first = nid
+		}
+	}
+	const proposals = 150
+	for i := range proposals {
+		snsMotion(t, c, first, fmt.Sprint("m", i))
+	}
+	g := newClient(t, testConfig([]string{n.url}, n.rootKey, id))
+	ps, err := g.SNS(n.ids[0].Governance).ListProposals(context.Background(), sns.ListProposals{})
+	if err != nil || len(ps) != proposals {
+		t.Fatalf("ListProposals: %d, %v; want %d", len(ps), err, proposals)
+	}
+	seen := map[uint64]bool{}
+	for _, p := range ps {
+		seen[p.Id.Id] = true
+		if len(p.Ballots) != 30 {
+			t.Fatalf("proposal %d: %d ballots", p.Id.Id, len(p.Ballots))
+		}
+	}
+	if len(seen) != proposals {
+		t.Errorf("%d distinct of %d", len(seen), len(ps))
 	}
 }
