@@ -26,6 +26,7 @@ const (
 	KindRefreshFailed        Kind = "refresh_failed"         // refresh voting power did not take
 	KindNeuronCannotVote     Kind = "neuron_cannot_vote"     // dissolve delay below the minimum
 	KindHotkeyMissing        Kind = "hotkey_missing"         // our identity is no longer a hotkey
+	KindNeuronNotFound       Kind = "neuron_not_found"       // no neuron has the configured id
 	KindAllEndpointsDown     Kind = "all_endpoints_down"     // no API endpoint reachable
 	KindPollStale            Kind = "poll_stale"             // no successful poll for N intervals
 	KindConfigInvalid        Kind = "config_invalid"         // a reload found an invalid config; the old one stays
@@ -44,7 +45,7 @@ const (
 func Kinds() []Kind {
 	return []Kind{KindProposalAtRisk, KindVoteMissed, KindManualDecisionNeeded, KindVoteRefused,
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
-		KindHotkeyMissing, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
+		KindHotkeyMissing, KindNeuronNotFound, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
 		KindOverridesUnreadable, KindTest}
 }
@@ -65,13 +66,15 @@ var kindInfos = map[Kind]kindInfo{
 	KindRefreshFailed:        {SeverityCritical, "Voting power refresh failed", false},
 	KindNeuronCannotVote:     {SeverityWarning, "Neuron cannot vote", false},
 	KindHotkeyMissing:        {SeverityCritical, "Hotkey missing", false},
-	KindAllEndpointsDown:     {SeverityCritical, "All endpoints down", false},
-	KindPollStale:            {SeverityCritical, "Poll stale", false},
-	KindConfigInvalid:        {SeverityWarning, "Configuration invalid", false},
-	KindNeuronDissolving:     {SeverityWarning, "Neuron dissolving", false},
-	KindStartFailed:          {SeverityCritical, "votebot could not start", false},
-	KindUnknownProposalType:  {SeverityWarning, "Proposal type unknown to votebot", true},
-	KindClockSkew:            {SeverityWarning, "Clock skew", false},
+	// A typo in the config, or a neuron disbursed or merged: none of its ballots is voted.
+	KindNeuronNotFound:      {SeverityCritical, "Neuron not found", false},
+	KindAllEndpointsDown:    {SeverityCritical, "All endpoints down", false},
+	KindPollStale:           {SeverityCritical, "Poll stale", false},
+	KindConfigInvalid:       {SeverityWarning, "Configuration invalid", false},
+	KindNeuronDissolving:    {SeverityWarning, "Neuron dissolving", false},
+	KindStartFailed:         {SeverityCritical, "votebot could not start", false},
+	KindUnknownProposalType: {SeverityWarning, "Proposal type unknown to votebot", true},
+	KindClockSkew:           {SeverityWarning, "Clock skew", false},
 	// Votes go on and alerts are kept in memory, but a restart would forget and re-send: a
 	// full disk or a deleted database needs a person.
 	KindStoreUnwritable: {SeverityCritical, "State store unwritable", false},

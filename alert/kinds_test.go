@@ -15,6 +15,8 @@ func TestDaemonKindsAreKnown(t *testing.T) {
 		{KindClockSkew, SeverityWarning},
 		{KindStoreUnwritable, SeverityCritical},
 		{KindOverridesUnreadable, SeverityCritical},
+		{KindHotkeyMissing, SeverityCritical},
+		{KindNeuronNotFound, SeverityCritical},
 	}
 	for _, tc := range tests {
 		if !tc.kind.Known() {

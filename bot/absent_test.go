@@ -52,8 +52,8 @@ func TestNeuronAbsentFromANewProposalIsReadAtOnce(t *testing.T) {
 				if bp.Outcome != tt.outcome {
 					t.Errorf("neuron 2's ballot on 30 planned %s, want %s (%s)", bp.Outcome, tt.outcome, bp.Decision.Reason)
 				}
-				if bp.Outcome == BallotUnknown && !strings.Contains(bp.Decision.Reason, "cannot be read") {
-					t.Errorf("the unknown ballot's reason %q does not say the neuron cannot be read", bp.Decision.Reason)
+				if bp.Outcome == BallotUnknown && !strings.Contains(bp.Decision.Reason, "neither the controller nor a hotkey") {
+					t.Errorf("the unknown ballot's reason %q does not say the identity is no hotkey", bp.Decision.Reason)
 				}
 			}
 			h.step(time.Minute)

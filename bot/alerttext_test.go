@@ -73,7 +73,8 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 		return func(t *testing.T, h *harness) {
 			n := *h.gov.neurons[9001]
 			mutate(&n)
-			for _, a := range checkNeuronHealth(h.opts.Neurons[0], n, true, econ, "bot-principal", h.clk.Now()).fire {
+			open := []policy.Proposal{proposal(h)}
+			for _, a := range checkNeuronHealth(h.opts.Neurons[0], n, true, econ, "bot-principal", open, h.clk.Now()).fire {
 				h.bot.fire(ctx, a)
 			}
 		}
@@ -111,7 +112,8 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 			h.gov.down = true // the refresh is sent, its confirmation cannot be read
 			h.bot.checkRefresh(ctx, h.opts.Neurons[0], *h.gov.neurons[9001], h.opts, h.clk.Now().Add(160*24*time.Hour))
 		},
-		alert.KindHotkeyMissing: health(alert.KindHotkeyMissing, func(n *Neuron) { n.Authorized = false }, econ),
+		alert.KindHotkeyMissing:  health(alert.KindHotkeyMissing, func(n *Neuron) { n.Authorized = false }, econ),
+		alert.KindNeuronNotFound: health(alert.KindNeuronNotFound, func(n *Neuron) { *n = Neuron{ID: n.ID, NotFound: true} }, econ),
 		alert.KindNeuronCannotVote: health(alert.KindNeuronCannotVote, func(n *Neuron) {
 			n.DissolveDelay = 7 * 24 * time.Hour
 		}, econ),

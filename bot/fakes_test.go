@@ -153,7 +153,11 @@ func (g *fakeGov) Neurons(_ context.Context, ids []uint64) (map[uint64]Neuron, e
 	g.reads++
 	out := map[uint64]Neuron{}
 	for _, id := range ids {
-		if n, ok := g.neurons[id]; ok && n.Authorized {
+		n, ok := g.neurons[id]
+		if !ok { // as AgentGov: the canister answered NotFound
+			out[id] = Neuron{ID: id, NotFound: true}
+		}
+		if ok && n.Authorized {
 			c := *n
 			c.RecentBallots = map[uint64]nns.Vote{}
 			for k, v := range n.RecentBallots {

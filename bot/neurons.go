@@ -39,7 +39,7 @@ func (b *Bot) readNeurons(ctx context.Context, opts Options, force, idle bool) (
 		return state, false
 	}
 	for _, nc := range opts.Neurons {
-		if n, ok := state[nc.ID]; ok {
+		if n, ok := state[nc.ID]; ok && n.Authorized {
 			b.metrics.NeuronPower(nc.ID, n.DecidingVotingPower, n.PotentialVotingPower)
 		}
 	}
@@ -84,7 +84,7 @@ func (b *Bot) rereadAbsent(ctx context.Context, state map[uint64]Neuron, ids []u
 	for _, id := range ids {
 		n, ok := fresh[id]
 		if !ok || !n.Authorized {
-			b.log.Warn().Uint64("neuron", id).Msg("no ballot on a new proposal: the bot identity cannot act for the neuron")
+			b.log.Warn().Uint64("neuron", id).Bool("not_found", n.NotFound).Msg("no ballot on a new proposal: the bot identity cannot act for the neuron")
 		} else {
 			b.log.Info().Uint64("neuron", id).Dur("dissolve_delay", n.DissolveDelay).Str("state", n.State.String()).
 				Msg("no ballot on a new proposal: the neuron was not eligible when it was made")
@@ -94,7 +94,9 @@ func (b *Bot) rereadAbsent(ctx context.Context, state map[uint64]Neuron, ids []u
 			continue
 		}
 		out[id] = n
-		b.metrics.NeuronPower(id, n.DecidingVotingPower, n.PotentialVotingPower)
+		if n.Authorized {
+			b.metrics.NeuronPower(id, n.DecidingVotingPower, n.PotentialVotingPower)
+		}
 	}
 	b.neurons = out // later passes see it too; the others' read time stays
 	return out
@@ -108,19 +110,25 @@ type neuronFinding struct {
 	warn    []string
 }
 
-// checkNeuronHealth is pure: is the identity a hotkey, can the neuron
-// vote, is it dissolving.
-func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, now time.Time) neuronFinding {
+// checkNeuronHealth is pure: is the identity a hotkey, does the neuron
+// exist, can it vote, is it dissolving. props are the open proposals, for
+// the ones a neuron that cannot vote misses.
+func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, props []policy.Proposal, now time.Time) neuronFinding {
 	var f neuronFinding
-	label := neuronLabel(nc)
-	if !readable || !n.Authorized {
-		f.fire = append(f.fire, alert.Alert{Kind: alert.KindHotkeyMissing, Severity: alert.SeverityCritical, Neuron: nc.ID,
-			Headline: "Hotkey missing on neuron " + label,
-			Text: fmt.Sprintf("The bot identity %s is neither the controller nor a hotkey of neuron %s: it cannot vote. "+
-				"Add it as a hotkey (NNS dapp or icp CLI).", principal, label)})
+	blocker := BlockerOf(nc, n, readable, econ, principal, props)
+	if blocker != nil {
+		f.fire = append(f.fire, blocker.alert())
+	}
+	for _, k := range blockerKinds {
+		// Whether a neuron votebot may not read (or whose dissolve state it
+		// cannot decode) can vote is not known: its neuron_cannot_vote stays.
+		if (blocker == nil || k != blocker.Kind) && (k != alert.KindNeuronCannotVote || (n.Authorized && !n.DissolveUnknown)) {
+			f.resolve = append(f.resolve, k)
+		}
+	}
+	if blocker != nil && blocker.AllBallots {
 		return f
 	}
-	f.resolve = append(f.resolve, alert.KindHotkeyMissing)
 	if n.Controller != "" && n.Controller == principal {
 		f.warn = append(f.warn, "the bot identity is the neuron's controller: a controller key on a server is a risk; use a hotkey")
 	}
@@ -129,14 +137,7 @@ func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics
 			"its dissolve delay is not checked until then")
 		return f
 	}
-	if econ != nil && econ.MinimumDissolveDelayToVote > 0 && n.DissolveDelay < econ.MinimumDissolveDelayToVote {
-		f.fire = append(f.fire, alert.Alert{Kind: alert.KindNeuronCannotVote, Severity: alert.SeverityWarning, Neuron: nc.ID,
-			Headline: "Neuron " + label + " cannot vote",
-			Text: fmt.Sprintf("Dissolve delay %s is below the minimum %s to vote: new proposals give it no ballot.",
-				n.DissolveDelay.Round(time.Second), econ.MinimumDissolveDelayToVote)})
-	} else {
-		f.resolve = append(f.resolve, alert.KindNeuronCannotVote)
-	}
+	label := neuronLabel(nc)
 	if at, ok := dropsBelowMinimum(n, econ, now); ok {
 		f.fire = append(f.fire, alert.Alert{Kind: alert.KindNeuronDissolving, Severity: alert.SeverityWarning, Neuron: nc.ID,
 			Headline: "Neuron " + label + " is dissolving",
@@ -192,13 +193,14 @@ func refreshDue(n Neuron, econ *Economics, whenLeft time.Duration, now time.Time
 
 // checkNeurons runs the per-neuron checks, reconciles following when asked
 // (start, reload) and refreshes voting power when due.
-func (b *Bot) checkNeurons(ctx context.Context, d Decider, opts Options, state map[uint64]Neuron, reconcile bool, now time.Time) {
+func (b *Bot) checkNeurons(ctx context.Context, d Decider, p *pass) {
+	opts, state, now, reconcile := p.opts, p.state, p.now, p.reconcile
 	b.economics(ctx)
 	principal := b.gov.Principal()
 	known := b.knownNeurons(ctx, opts, now, reconcile) // once per pass, not per neuron
 	for _, nc := range opts.Neurons {
 		n, readable := state[nc.ID]
-		f := checkNeuronHealth(nc, n, readable, b.econ, principal, now)
+		f := checkNeuronHealth(nc, n, readable, b.econ, principal, p.props, now)
 		for _, a := range f.fire {
 			b.fire(ctx, a)
 		}

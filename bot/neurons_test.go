@@ -33,7 +33,7 @@ func TestDissolvingNeuronAlertSaysWhen(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := checkNeuronHealth(nc, tc.n, true, econ, "me", now)
+			f := checkNeuronHealth(nc, tc.n, true, econ, "me", nil, now)
 			var got *alert.Alert
 			for i := range f.fire {
 				if f.fire[i].Kind == alert.KindNeuronDissolving {

@@ -21,6 +21,10 @@ type Summary struct {
 	AtRisk    int // ballots at risk after the pass
 	Missed    int // misses confirmed in this pass
 	Pending   int // votes scheduled for later
+	// Blocked counts the neurons that cannot vote at all (no hotkey, no
+	// such neuron): their ballots are in none of the counts above, their
+	// one alert each stands for them.
+	Blocked int
 	// NextWake is the earliest moment a scheduled vote or fallback is due
 	// (zero when none).
 	NextWake time.Time

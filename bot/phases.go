@@ -20,7 +20,10 @@ type pass struct {
 	// the read failed (nothing is known then).
 	state       map[uint64]Neuron
 	neuronsRead bool
-	overrides   []policy.Override
+	// blockers are the neurons that cannot vote (blockersOf), known only
+	// when the read succeeded.
+	blockers  map[uint64]*Blocker
+	overrides []policy.Override
 	// overridesUnknown: the stored overrides were never read by this
 	// process, so any vote may be against one (see holdForOverrides).
 	overridesUnknown bool
@@ -122,7 +125,10 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 	b.auditRewards(ctx, p.opts, p.state)
 	b.nameProposers(ctx, p.props, p.opts, p.now)
 	if p.neuronsRead {
-		b.checkNeurons(ctx, p.decider, p.opts, p.state, p.reconcile, p.now)
+		b.checkNeurons(ctx, p.decider, p)
+		// After checkNeurons: it reads the network economics a dissolve
+		// delay is measured against.
+		p.blockers = blockersOf(p.opts.Neurons, p.state, b.econ, b.gov.Principal(), p.props)
 	} else if p.reconcile {
 		b.requestReconcile() // try again next pass
 	}
@@ -131,7 +137,7 @@ func (b *Bot) neuronPhase(ctx context.Context, p *pass) {
 // idlePass ends a pass that had nothing to plan (see nothingToPlan).
 func (b *Bot) idlePass(ctx context.Context, p *pass) Summary {
 	b.allFilled = true
-	sum := Summary{Proposals: len(p.props), Ballots: len(p.props) * len(p.opts.Neurons)}
+	sum := Summary{Proposals: len(p.props), Ballots: len(p.props) * len(p.opts.Neurons), Blocked: blockedCount(p.blockers)}
 	sum.Followed = sum.Ballots
 	sum.Missed = b.settlePhase(ctx, p)
 	b.accountPhase(ctx, p, nil)
@@ -143,7 +149,7 @@ func (b *Bot) idlePass(ctx context.Context, p *pass) Summary {
 func (b *Bot) planPhase(ctx context.Context, p *pass) []BallotPlan {
 	b.plannedRead = b.open.reads
 	in := planInput{Proposals: p.props, Neurons: p.opts.Neurons, State: p.state, Overrides: p.overrides,
-		OverridesUnknown: p.overridesUnknown, Decider: p.decider, Now: p.now}
+		OverridesUnknown: p.overridesUnknown, Decider: p.decider, Now: p.now, Blockers: p.blockers}
 	plans := planBallots(in)
 	if p.overridesUnknown {
 		for _, bp := range plans {
@@ -167,7 +173,7 @@ func (b *Bot) votePhase(ctx context.Context, p *pass, plans []BallotPlan) (Summa
 		return Summary{}, ctx.Err()
 	}
 	now := b.now()
-	sum := Summary{Proposals: len(p.props), Ballots: len(plans), Plans: plans}
+	sum := Summary{Proposals: len(p.props), Ballots: len(plans), Plans: plans, Blocked: blockedCount(p.blockers)}
 	for i := range plans {
 		bp := &plans[i]
 		r, tried := results[ballotKey{bp.Neuron.ID, bp.Proposal.ID}]
@@ -214,7 +220,7 @@ func (b *Bot) votePhase(ctx context.Context, p *pass, plans []BallotPlan) (Summa
 // settlePhase classifies the ballots of proposals whose voting ended and
 // returns the misses it confirmed.
 func (b *Bot) settlePhase(ctx context.Context, p *pass) int {
-	return b.settle(ctx, p.props, p.state, p.decider, p.overrides, p.opts)
+	return b.settle(ctx, p.props, p.state, p.blockers, p.decider, p.overrides, p.opts)
 }
 
 // accountPhase publishes the open ballots (plans nil: unchanged since the

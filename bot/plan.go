@@ -24,6 +24,9 @@ type BallotPlan struct {
 	// Covered is true when something is planned that fills the ballot
 	// before the deadline (a vote now or later, followees with a fallback).
 	Covered bool
+	// Blocker, shared by the plans of its neuron, is why the neuron cannot
+	// vote (nil: nothing known stops it).
+	Blocker *Blocker
 }
 
 // planInput is everything a pass knows; planBallots is pure.
@@ -39,6 +42,9 @@ type planInput struct {
 	OverridesUnknown bool
 	Decider          Decider
 	Now              time.Time
+	// Blockers are the neurons that cannot vote (blockersOf), from a read
+	// that succeeded; nil when none is known.
+	Blockers map[uint64]*Blocker
 }
 
 // planBallots decides every open proposal × controlled neuron.
@@ -57,7 +63,7 @@ func planBallots(in planInput) []BallotPlan {
 }
 
 func planBallot(p *policy.Proposal, nc NeuronConfig, in planInput) BallotPlan {
-	bp := BallotPlan{Proposal: p, Neuron: nc}
+	bp := BallotPlan{Proposal: p, Neuron: nc, Blocker: in.Blockers[nc.ID]}
 	n, readable := in.State[nc.ID]
 	b, hasBallot := p.Ballots.Get(nc.ID)
 	switch {
@@ -81,7 +87,13 @@ func planBallot(p *policy.Proposal, nc NeuronConfig, in planInput) BallotPlan {
 	if in.OverridesUnknown {
 		d = holdForOverrides(d, in.Now)
 	}
-	if bp.Outcome == BallotUnknown {
+	blocked := bp.Blocker != nil && bp.Blocker.AllBallots
+	switch {
+	case blocked:
+		// The neuron's one alert (hotkey_missing, neuron_not_found) covers
+		// this ballot: nothing is voted, nothing alerted per proposal.
+		d = policy.Decision{Action: policy.ActionNothing, Reason: bp.Blocker.Cause + " (fix: " + bp.Blocker.Fix + ")"}
+	case bp.Outcome == BallotUnknown:
 		// Not "not eligible": whether there is a ballot cannot be told.
 		d.Reason = fmt.Sprintf("neuron %d cannot be read with the bot identity (hotkey removed, or the read failed): "+
 			"whether it has a ballot is unknown", nc.ID)
@@ -136,6 +148,9 @@ func nextWake(plans []BallotPlan, now time.Time) time.Time {
 func atRisk(bp BallotPlan, voteFailed bool, threshold time.Duration, now time.Time) bool {
 	if bp.Outcome != BallotEmpty && bp.Outcome != BallotUnknown {
 		return false
+	}
+	if bp.Blocker != nil && bp.Blocker.AllBallots {
+		return false // the neuron's own alert is the page
 	}
 	if bp.Decision.Skip || !now.Before(bp.Proposal.Deadline) {
 		return false

@@ -10,11 +10,12 @@ import (
 
 // PlanOnce reads the open proposals and the neurons and returns what the
 // bot would do for each proposal × neuron — without voting, storing or
-// alerting (votebot plan).
-func PlanOnce(ctx context.Context, gov Governance, d Decider, neurons []NeuronConfig, overrides []policy.Override, now time.Time) ([]BallotPlan, error) {
+// alerting (votebot plan) — and, in the order configured, the neurons that
+// cannot vote, with why and the fix.
+func PlanOnce(ctx context.Context, gov Governance, d Decider, neurons []NeuronConfig, overrides []policy.Override, now time.Time) ([]BallotPlan, []*Blocker, error) {
 	props, err := gov.OpenProposals(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list open proposals: %w", err)
+		return nil, nil, fmt.Errorf("list open proposals: %w", err)
 	}
 	ids := make([]uint64, len(neurons))
 	for i, n := range neurons {
@@ -22,7 +23,11 @@ func PlanOnce(ctx context.Context, gov Governance, d Decider, neurons []NeuronCo
 	}
 	state, err := gov.Neurons(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("read neurons: %w", err)
+		return nil, nil, fmt.Errorf("read neurons: %w", err)
+	}
+	var econ *Economics // unknown: a dissolve delay below the minimum is not told
+	if e, err := gov.Economics(ctx); err == nil {
+		econ = &e
 	}
 	if known, err := gov.KnownNeurons(ctx); err == nil {
 		names := make(map[uint64]string, len(known))
@@ -33,6 +38,13 @@ func PlanOnce(ctx context.Context, gov Governance, d Decider, neurons []NeuronCo
 			props[i].ProposerName = names[props[i].Proposer]
 		}
 	}
+	blockers := blockersOf(neurons, state, econ, gov.Principal(), props)
+	var blocked []*Blocker
+	for _, nc := range neurons {
+		if b, ok := blockers[nc.ID]; ok {
+			blocked = append(blocked, b)
+		}
+	}
 	return planBallots(planInput{Proposals: props, Neurons: neurons, State: state, Overrides: overrides,
-		Decider: d, Now: now}), nil
+		Decider: d, Now: now, Blockers: blockers}), blocked, nil
 }

@@ -15,7 +15,10 @@ func (b *Bot) updateOpenMetrics(open []policy.Proposal, plans []BallotPlan) {
 		// No ballot (the neuron could not vote) and a deliberate abstention
 		// are not "unvoted": exporting them as 0 would page
 		// VotebotUnvotedProposalSoon for an intended outcome.
-		omit := bp.Outcome == BallotNone || (!voted && bp.Decision.Skip)
+		// Nor is a ballot of a neuron that cannot vote at all: its one
+		// alert (VotebotNeuronCannotVote) stands for every ballot.
+		omit := bp.Outcome == BallotNone || (!voted && bp.Decision.Skip) ||
+			(!voted && bp.Blocker != nil && bp.Blocker.AllBallots)
 		b.metrics.OpenBallot(bp.Proposal, bp.Neuron.ID, voted, omit)
 	}
 }

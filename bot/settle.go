@@ -63,7 +63,11 @@ func votingEnded(p policy.Proposal, now time.Time) bool {
 // settle checks the tracked proposals that left the open list: each
 // neuron's ballot is classified, observations recorded, misses alerted.
 // Returns the number of misses confirmed.
-func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint64]Neuron, d Decider, overrides []policy.Override, opts Options) int {
+//
+// A neuron that cannot vote at all (blocked: no hotkey, no such neuron)
+// raised its one alert already: the ballots it could not be seen to fill
+// are logged and recorded unknown, not alerted one by one.
+func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint64]Neuron, blocked map[uint64]*Blocker, d Decider, overrides []policy.Override, opts Options) int {
 	inOpen := make(map[uint64]bool, len(open))
 	for _, p := range open {
 		inOpen[p.ID] = true
@@ -121,7 +125,12 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			if outcome == BallotUnknown && b.marks.set(ballotKey{nc.ID, id}, markMissed) {
 				// Voting ended and the canister no longer has the ballots:
 				// never passed off as filled, nor as missed.
-				b.unconfirmed(ctx, *p, nc, chainSilence(*p, n, read, hadBallot), now)
+				if bl := blocked[nc.ID]; bl != nil && bl.AllBallots {
+					b.log.Warn().Uint64("neuron", nc.ID).Uint64("proposal", id).Str("cause", string(bl.Kind)).
+						Msg("voting ended on a ballot of a neuron that cannot vote: recorded unknown, covered by the neuron's alert")
+				} else {
+					b.unconfirmed(ctx, *p, nc, chainSilence(*p, n, read, hadBallot), now)
+				}
 			}
 			b.resolve(ctx, alert.KindManualDecisionNeeded, nc.ID, id)
 			b.resolve(ctx, alert.KindVoteRefused, nc.ID, id)

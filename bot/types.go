@@ -19,7 +19,11 @@ type Neuron struct {
 	ID uint64
 	// Authorized is true when the bot identity is the neuron's controller or
 	// one of its hotkeys (the full neuron was readable).
-	Authorized    bool
+	Authorized bool
+	// NotFound is true when the governance canister says no neuron has
+	// this id (a typo, or a neuron disbursed or merged); Authorized is
+	// false then and nothing else is known.
+	NotFound      bool
 	Controller    string
 	HotKeys       []string
 	DissolveDelay time.Duration
@@ -56,7 +60,9 @@ type Governance interface {
 	OpenProposals(ctx context.Context) ([]policy.Proposal, error)
 	// Proposal re-reads one proposal (nil, nil when it is unknown).
 	Proposal(ctx context.Context, id uint64) (*policy.Proposal, error)
-	// Neurons reads the full neurons with the given ids.
+	// Neurons reads the full neurons with the given ids. A neuron the
+	// identity may not read is left out; one the canister says does not
+	// exist comes back with only ID and NotFound set.
 	Neurons(ctx context.Context, ids []uint64) (map[uint64]Neuron, error)
 	Economics(ctx context.Context) (Economics, error)
 	// KnownNeurons maps known-neuron names to ids.

@@ -19,7 +19,9 @@ type view struct {
 	props   []policy.Proposal
 	neurons map[uint64]Neuron
 	econ    *Economics
-	at      time.Time
+	// principal is the bot identity's, for the blockers' words.
+	principal string
+	at        time.Time
 }
 
 // keepView records what a pass saw.
@@ -29,7 +31,7 @@ func (b *Bot) keepView(props []policy.Proposal, state map[uint64]Neuron, neurons
 	defer b.view.mu.Unlock()
 	b.view.valid, b.view.props, b.view.at = true, props, now
 	if neuronsRead {
-		b.view.neurons = state
+		b.view.neurons, b.view.principal = state, b.gov.Principal()
 	}
 	if b.econ != nil {
 		e := *b.econ
@@ -68,8 +70,14 @@ func (b *Bot) Plans(ctx context.Context) (plans []BallotPlan, overrides []policy
 		return nil, nil, at, true, fmt.Errorf("read overrides: %w", err)
 	}
 	d, opts := b.settings()
-	plans = planBallots(planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides,
-		Decider: d, Now: b.now()})
+	in := planInput{Proposals: props, Neurons: opts.Neurons, State: state, Overrides: overrides, Decider: d, Now: b.now()}
+	if state != nil { // from a read that succeeded (keepView)
+		b.view.mu.Lock()
+		principal := b.view.principal
+		b.view.mu.Unlock()
+		in.Blockers = blockersOf(opts.Neurons, state, b.Economics(), principal, props)
+	}
+	plans = planBallots(in)
 	// A vote the loop cast shows as the bot's, also before the proposals
 	// are read again: the operator who just decided sees it voted, not
 	// "votes now".

@@ -73,7 +73,8 @@ func (a AgentGov) Proposal(ctx context.Context, id uint64) (*policy.Proposal, er
 
 // Neurons implements Governance: one list_neurons call for all ids; any
 // id missing from the answer is read alone with get_full_neuron, so a
-// neuron the identity may no longer read is told apart from a lost reply.
+// neuron the identity may no longer read (NotAuthorized: left out) is told
+// apart from one that does not exist (NotFound) and from a lost reply.
 func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]bot.Neuron, error) {
 	resp, err := a.C.ListNeurons(ctx, nns.ListNeurons{NeuronIds: ids})
 	if err != nil {
@@ -105,8 +106,12 @@ func (a AgentGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]bot.Neu
 			defer mu.Unlock()
 			var ge *agent.GovernanceError
 			switch {
+			case errors.As(err, &ge) && ge.Type == nns.ErrorTypeNotFound:
+				// No neuron has this id: told apart from a missing hotkey
+				// (neuron_not_found, not hotkey_missing).
+				out[id] = bot.Neuron{ID: id, NotFound: true}
 			case errors.As(err, &ge):
-				// NotAuthorized / NotFound: not readable by this identity.
+				// NotAuthorized: not readable by this identity.
 			case err != nil:
 				if firstErr == nil {
 					firstErr = fmt.Errorf("read neuron %d: %w", id, err)

@@ -61,6 +61,10 @@ func consoleNeuron(nc bot.NeuronConfig, state map[uint64]bot.Neuron, econ *bot.E
 		cn.Warnings = append(cn.Warnings, "not read yet, or the bot identity may not read it")
 		return cn
 	}
+	if n.NotFound {
+		cn.Warnings = append(cn.Warnings, "no neuron has this id: check it in the config (a typo, or a neuron disbursed or merged)")
+		return cn
+	}
 	cn.Readable = true
 	cn.DecidingVotingPower, cn.PotentialVotingPower = n.DecidingVotingPower, n.PotentialVotingPower
 	if !n.Authorized {

@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -11,10 +10,10 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/votebot/votebot/agent"
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/internal/duration"
 	"github.com/votebot/votebot/nns"
 )
 
@@ -82,11 +81,16 @@ func Doctor(ctx context.Context, cfg *config.Config, o DoctorOptions) ([]Finding
 	for _, nc := range cfg.Neurons {
 		subject := neuronSubject(nc)
 		n, ok := state[nc.ID]
-		if !ok || !n.Authorized {
-			out = append(out, unreadableNeuron(ctx, c, subject, nc.ID, me))
-			continue
+		// The loop's rule and words (its alerts, plan): absent is a neuron
+		// the identity may not read, NotFound one that does not exist.
+		if b := bot.BlockerOf(bot.NeuronConfig{ID: nc.ID, Alias: nc.Alias}, n, ok, &econ, me, nil); b != nil {
+			out = append(out, Finding{Subject: subject, Status: DoctorFail, Detail: b.Cause, Fix: b.Fix})
+			if b.AllBallots {
+				continue
+			}
+		} else {
+			out = append(out, canVote(subject, n, econ, o.Now()))
 		}
-		out = append(out, canVote(subject, n, econ, o.Now()))
 		out = append(out, following(subject, nc.ID, n, decider, known))
 	}
 	return append(out, channelFindings(ctx, cfg, o)...), nil
@@ -99,48 +103,16 @@ func neuronSubject(nc config.Neuron) string {
 	return fmt.Sprintf("neuron %d", nc.ID)
 }
 
-// unreadableNeuron tells a neuron that does not exist from one that does
-// not list the identity: get_full_neuron answers NotFound or NotAuthorized.
-func unreadableNeuron(ctx context.Context, c *agent.Governance, subject string, id uint64, me string) Finding {
-	_, err := c.GetFullNeuron(ctx, id)
-	var ge *agent.GovernanceError
-	switch {
-	case errors.As(err, &ge) && ge.Type == nns.ErrorTypeNotFound:
-		return Finding{Subject: subject, Status: DoctorFail, Detail: fmt.Sprintf("neuron %d does not exist", id),
-			Fix: "check its id in the config's neurons list (the NNS dapp shows the id on the neuron's page); " +
-				"a neuron that was disbursed or merged is gone: remove it from the config"}
-	case errors.As(err, &ge) && ge.Type == nns.ErrorTypeNotAuthorized:
-		return Finding{Subject: subject, Status: DoctorFail,
-			Detail: fmt.Sprintf("the bot identity %s is neither its controller nor a hotkey: it cannot vote", me),
-			Fix: fmt.Sprintf("add %s as a hotkey: NNS dapp → Neurons → neuron %d → Hotkeys → Add hotkey "+
-				"(the controller must do it)", me, id)}
-	case err != nil:
-		return Finding{Subject: subject, Status: DoctorFail, Detail: fmt.Sprintf("cannot read the neuron: %v", err),
-			Fix: "check network.urls and the identity, then run doctor again"}
-	}
-	// Readable now: the first read missed it (a race with a hotkey change).
-	return Finding{Subject: subject, Status: DoctorWarn, Detail: "readable only on the second try",
-		Fix: "run doctor again"}
-}
-
-// canVote: new proposals give a ballot only to a neuron whose dissolve
-// delay is at least the network's minimum; a dissolved neuron has none.
+// canVote reports a neuron nothing stops from voting (bot.BlockerOf found
+// no cause): whether its dissolve state is known, and until when a
+// dissolving one keeps voting.
 func canVote(subject string, n bot.Neuron, econ bot.Economics, now time.Time) Finding {
 	minimum := econ.MinimumDissolveDelayToVote
 	f := Finding{Subject: subject, Status: DoctorOK}
-	raise := fmt.Sprintf("increase its dissolve delay to at least %s (NNS dapp → Neurons → neuron %d → "+
-		"Increase dissolve delay; the controller must do it)", days(minimum), n.ID)
 	switch {
 	case n.DissolveUnknown:
 		f.Status, f.Detail = DoctorWarn, "its dissolve state is of a kind votebot does not know"
 		f.Fix = "upgrade votebot"
-	case n.State == nns.NeuronStateDissolved || n.DissolveDelay <= 0:
-		f.Status, f.Detail = DoctorFail, "dissolved: it gets no ballot on new proposals and cannot vote"
-		f.Fix = raise + ", or remove it from the config once disbursed"
-	case n.DissolveDelay < minimum:
-		f.Status = DoctorFail
-		f.Detail = fmt.Sprintf("dissolve delay %s is below the %s minimum to vote: no ballot on new proposals", days(n.DissolveDelay), days(minimum))
-		f.Fix = raise
 	case n.State == nns.NeuronStateDissolving:
 		below := n.DissolvesAt.Add(-minimum)
 		f.Status = DoctorWarn
@@ -214,12 +186,8 @@ func channelFindings(ctx context.Context, cfg *config.Config, o DoctorOptions) [
 	return out
 }
 
-func days(d time.Duration) string {
-	if d >= 48*time.Hour {
-		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
-	}
-	return d.Round(time.Second).String()
-}
+// days is how doctor writes a dissolve delay.
+var days = duration.Days
 
 func idsOrNobody(ids []uint64) string {
 	if len(ids) == 0 {

@@ -78,10 +78,10 @@ func TestDoctorFindsEachProblem(t *testing.T) {
 	}{
 		{"neuron good (1001)", daemon.DoctorOK, "hotkey listed; can vote", ""},
 		{"neuron good (1001)", daemon.DoctorOK, "follows what its policy wants", ""},
-		{"neuron ghost (1002)", daemon.DoctorFail, "neuron 1002 does not exist", "check its id in the config"},
-		{"neuron nokey (1003)", daemon.DoctorFail, "neither its controller nor a hotkey", "add " + e.bot.String() + " as a hotkey"},
-		{"neuron gone (1004)", daemon.DoctorFail, "dissolved", "increase its dissolve delay to at least 14 days"},
-		{"neuron short (1005)", daemon.DoctorFail, "dissolve delay 7 days is below the 14 days minimum", "increase its dissolve delay"},
+		{"neuron ghost (1002)", daemon.DoctorFail, "Neuron ghost (1002) does not exist", "check the id in the config"},
+		{"neuron nokey (1003)", daemon.DoctorFail, "neither the controller nor a hotkey", "add " + e.bot.String() + " as a hotkey"},
+		{"neuron gone (1004)", daemon.DoctorFail, "is dissolved", "increase the dissolve delay to at least 14 days"},
+		{"neuron short (1005)", daemon.DoctorFail, "Dissolve delay 7 days is below the minimum 14 days", "increase the dissolve delay"},
 		{"neuron drifted (1006)", daemon.DoctorFail, "Governance: policy wants [27], neuron follows [40]", "votebot run sets it"},
 		{"channel hook", daemon.DoctorOK, "valid (not contacted", ""},
 	}

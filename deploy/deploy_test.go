@@ -228,6 +228,7 @@ func TestAlertRules(t *testing.T) {
 	wantSeverity := map[string]string{
 		"VotebotUnvotedProposalSoon": "page",
 		"VotebotVoteMissed":          "page",
+		"VotebotNeuronCannotVote":    "page",
 		"VotebotRefreshDue":          "warning",
 		"VotebotPollStale":           "warning",
 		"VotebotAllEndpointsDown":    "warning",

@@ -11,7 +11,7 @@ import (
 
 // Exit codes of `votebot once`, for cron users.
 const (
-	onceAtRisk    = 2 // a ballot is at risk, or a miss was confirmed
+	onceAtRisk    = 2 // a ballot is at risk, a miss was confirmed, or a neuron cannot vote at all
 	oncePollError = 3 // the proposals could not be read
 )
 
@@ -22,7 +22,7 @@ func newOnceCmd(s Streams) *cobra.Command {
 		Use:   "once --config FILE",
 		Short: "One full pass (poll, decide, vote what is due, alert), then exit",
 		Long: fmt.Sprintf(`Run one pass of the daemon and exit. Exit status: 0 all is well, %d something
-is at risk (or was missed), %d the proposals could not be read, 1 other errors.`, onceAtRisk, oncePollError),
+is at risk (or was missed, or a neuron cannot vote at all), %d the proposals could not be read, 1 other errors.`, onceAtRisk, oncePollError),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log, err := cmdLogger(cmd, s.Err, zerolog.NoLevel)
@@ -46,7 +46,13 @@ is at risk (or was missed), %d the proposals could not be read, 1 other errors.`
 			}
 			fmt.Fprintf(s.Out, "%d open proposals, %d ballots: %d voted now, %d by following, %d scheduled, %d at risk, %d missed\n",
 				sum.Proposals, sum.Ballots, sum.VotesCast, sum.Followed, sum.Pending, sum.AtRisk, sum.Missed)
-			if sum.AtRisk > 0 || sum.Missed > 0 {
+			if sum.Blocked > 0 {
+				// Their ballots are in no count above: one alert each says why
+				// (votebot plan lists them with the fix).
+				fmt.Fprintf(s.Out, "%d %s cannot vote (votebot plan says why and the fix)\n", sum.Blocked,
+					plural(sum.Blocked, "neuron", "neurons"))
+			}
+			if sum.AtRisk > 0 || sum.Missed > 0 || sum.Blocked > 0 {
 				return exitError{code: onceAtRisk}
 			}
 			return nil

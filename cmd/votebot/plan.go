@@ -56,13 +56,16 @@ func newPlanCmd(s Streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plans, err := planFromConfig(cmd.Context(), cfg, log)
+			plans, blocked, err := planFromConfig(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}
-			plans = plansOf(plans, picked)
+			plans, blocked = plansOf(plans, picked), blockedOf(blocked, picked)
 			if format == "json" {
 				return writePlanJSON(s.Out, plans, view.all)
+			}
+			if err := writeBlocked(s.Out, blocked); err != nil {
+				return err
 			}
 			return writePlanTable(s.Out, plans, time.Now(), view)
 		},
@@ -90,14 +93,28 @@ func plansOf(plans []bot.BallotPlan, picked map[uint64]bool) []bot.BallotPlan {
 	return out
 }
 
-func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger) ([]bot.BallotPlan, error) {
+// blockedOf keeps the blockers of the picked neurons (nil: all).
+func blockedOf(blocked []*bot.Blocker, picked map[uint64]bool) []*bot.Blocker {
+	if picked == nil {
+		return blocked
+	}
+	var out []*bot.Blocker
+	for _, b := range blocked {
+		if picked[b.Neuron.ID] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger) ([]bot.BallotPlan, []*bot.Blocker, error) {
 	gov, err := daemon.Connect(ctx, cfg, log, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	overrides, err := storedOverrides(ctx, cfg.Store.Path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return bot.PlanOnce(ctx, daemon.AgentGov{C: gov}, daemon.DeciderFor(cfg), daemon.OptionsFor(cfg).Neurons, overrides, time.Now())
 }
@@ -138,6 +155,14 @@ type planRow struct {
 	Source     string `json:"source,omitempty"`
 	Rule       string `json:"rule,omitempty"`
 	Reason     string `json:"reason"`
+	// Blocked is the kind of the neuron's one alert when it cannot vote
+	// (hotkey_missing, neuron_not_found, neuron_cannot_vote), Fix what
+	// to do about it.
+	Blocked string `json:"blocked,omitempty"`
+	Fix     string `json:"fix,omitempty"`
+	// blockedAll: no ballot of the neuron can be voted; plan lists the
+	// neuron once at the top instead of each of its ballots.
+	blockedAll bool
 }
 
 type planTally struct {
@@ -151,6 +176,10 @@ type planTally struct {
 func (r planRow) open() bool {
 	return r.Ballot == string(bot.BallotEmpty) || r.Ballot == string(bot.BallotUnknown)
 }
+
+// listed is true for a row the table shows without --all: open, and not
+// of a neuron listed at the top as unable to vote.
+func (r planRow) listed() bool { return r.open() && !r.blockedAll }
 
 func planRows(plans []bot.BallotPlan) []planRow {
 	rows := make([]planRow, 0, len(plans))
@@ -177,6 +206,15 @@ func planRows(plans []bot.BallotPlan) []planRow {
 				r.FallbackAt = d.At.UTC() // wait and ask: At is when the fallback acts
 			}
 			r.NoFallback = d.NoFallback
+		}
+		if b := bp.Blocker; b != nil {
+			r.Blocked, r.Fix, r.blockedAll = string(b.Kind), b.Fix, b.AllBallots
+			if b.AllBallots && r.open() {
+				r.Source, r.Rule = "", "" // no rule decided: the neuron cannot vote
+			}
+			if bp.Outcome == bot.BallotNone {
+				r.Reason = "no ballot: " + b.Cause
+			}
 		}
 		rows = append(rows, r)
 	}
@@ -215,11 +253,22 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, view pla
 	rows := planRows(plans)
 	shown := rows
 	if !view.all {
-		shown = openRows(rows)
+		shown = listedRows(rows)
 	}
 	titleWidth, reasonWidth := 32, 90
 	if view.wide {
 		titleWidth, reasonWidth = maxCell, maxCell
+	}
+	blockedRows := 0
+	for _, r := range rows {
+		if r.open() && r.blockedAll {
+			blockedRows++
+		}
+	}
+	if len(shown) == 0 && blockedRows > 0 {
+		_, err := fmt.Fprintf(w, "Nothing else to do: the other %d %s filled or not eligible (--all lists them).\n",
+			len(rows)-blockedRows, plural(len(rows)-blockedRows, "ballot is", "ballots are"))
+		return err
 	}
 	if len(shown) == 0 {
 		_, err := fmt.Fprintf(w, "Nothing to do: all %d %s filled or not eligible (--all lists them).\n",
@@ -240,11 +289,64 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, view pla
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if hidden := len(rows) - len(shown); hidden > 0 {
+	if hidden := len(rows) - len(shown) - blockedRows; hidden > 0 && !view.all {
 		_, err := fmt.Fprintf(w, "(%d filled or ineligible %s not shown: --all lists them)\n", hidden, plural(hidden, "ballot", "ballots"))
 		return err
 	}
 	return nil
+}
+
+func listedRows(rows []planRow) []planRow {
+	listed := rows[:0:0]
+	for _, r := range rows {
+		if r.listed() {
+			listed = append(listed, r)
+		}
+	}
+	return listed
+}
+
+// writeBlocked lists, before the ballots, the neurons that cannot vote:
+// why, the open proposals it costs, and the fix (the words of their one
+// alert). Their unvoted ballots are then left out of the table.
+func writeBlocked(w io.Writer, blocked []*bot.Blocker) error {
+	if len(blocked) == 0 {
+		return nil
+	}
+	// Uncut, also without --wide: the fix holds the principal to paste.
+	width := maxCell
+	fmt.Fprintf(w, "%d %s cannot vote:\n", len(blocked), plural(len(blocked), "neuron", "neurons"))
+	for _, b := range blocked {
+		name := fmt.Sprint(b.Neuron.ID)
+		if b.Neuron.Alias != "" {
+			name = fmt.Sprintf("%s (%d)", b.Neuron.Alias, b.Neuron.ID)
+		}
+		what := "unvoted"
+		if !b.AllBallots {
+			what = "without a ballot"
+		}
+		fmt.Fprintf(w, "  %s  %s: %s\n", name, b.Kind.Label(), oneLine(b.Cause, width))
+		fmt.Fprintf(w, "    %d open %s %s%s\n", len(b.Proposals), plural(len(b.Proposals), "proposal", "proposals"), what, idList(b.Proposals))
+		fmt.Fprintf(w, "    fix: %s\n", oneLine(b.Fix, width))
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+// idList writes ": 1, 2, 3" (at most ten ids, then how many more).
+func idList(ids []uint64) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, 10)
+	for _, id := range ids[:min(len(ids), 10)] {
+		parts = append(parts, fmt.Sprint(id))
+	}
+	s := ": " + strings.Join(parts, ", ")
+	if len(ids) > 10 {
+		s += fmt.Sprintf(" and %d more", len(ids)-10)
+	}
+	return s
 }
 
 func planVote(r planRow) string {

@@ -78,3 +78,12 @@ func syntaxError(s string) error {
 
 func isNumber(r rune) bool  { return r >= '0' && r <= '9' || r == '.' }
 func notNumber(r rune) bool { return !isNumber(r) }
+
+// Days writes a dissolve delay as a person reads it: whole days from two
+// days up ("14 days"), else the duration ("36h0m0s").
+func Days(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	}
+	return d.Round(time.Second).String()
+}
