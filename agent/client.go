@@ -15,10 +15,14 @@ import (
 	"github.com/votebot/votebot/nns"
 )
 
-// Governance is a client of the NNS governance canister. It is safe for
-// concurrent use.
+// Governance is a client of the NNS governance canister and, through the
+// same endpoints, limiters and verification, of any other canister the bot
+// reads (SNS governance, SNS-W, SNS roots and ledgers: sns.go). It is safe
+// for concurrent use.
 type Governance struct {
-	cfg       Config
+	cfg Config
+	// canister is the NNS governance canister, the target of the NNS
+	// methods and of clock probes.
 	canister  principal.Principal
 	endpoints []*endpoint
 	rootKey   []byte
@@ -87,10 +91,21 @@ const (
 	// kindAnonQuery is a query signed by the anonymous identity: the
 	// canister leaves out the caller's ballots.
 	kindAnonQuery
-	// kindLedgerQuery is an anonymous query of the ICP ledger (its
-	// supply): the one call that goes to another canister than governance.
-	kindLedgerQuery
 )
+
+// call is one method call: the canister it goes to, how it is sent, and
+// its Candid argument. label names it in logs, metrics and errors.
+type call struct {
+	canister      principal.Principal
+	kind          callKind
+	method, label string
+	arg           []byte
+}
+
+// nnsCall is a call to the NNS governance canister.
+func (g *Governance) nnsCall(kind callKind, method, label string, arg []byte) call {
+	return call{canister: g.canister, kind: kind, method: method, label: label, arg: arg}
+}
 
 // limiter is the index of the endpoint limiter a call of kind k waits on:
 // an anonymous query is a query.
@@ -106,13 +121,13 @@ func (k callKind) limiter() callKind {
 // transport failure marks the endpoint down and moves on; a SYS_TRANSIENT
 // reject moves on; anything else is final. Rounds are separated by jittered
 // exponential back-off and bounded by cfg.MaxRounds and ctx.
-func (g *Governance) invoke(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
+func (g *Governance) invoke(ctx context.Context, c call) ([]byte, error) {
 	g.syncClock(ctx, false)
-	reply, err := g.invokeRounds(ctx, kind, method, label, arg)
+	reply, err := g.invokeRounds(ctx, c)
 	if isExpiryRefusal(err) && g.syncClock(ctx, true) {
 		// The local clock moved against the IC's since the last
 		// measurement: the request is signed again with the new expiry.
-		reply, err = g.invokeRounds(ctx, kind, method, label, arg)
+		reply, err = g.invokeRounds(ctx, c)
 	}
 	return reply, err
 }
@@ -144,7 +159,7 @@ func (g *Governance) syncClock(ctx context.Context, force bool) bool {
 	return true
 }
 
-func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, label string, arg []byte) ([]byte, error) {
+func (g *Governance) invokeRounds(ctx context.Context, c call) ([]byte, error) {
 	var lastErr error
 	limitedRounds, skipBackoff := 0, false
 	for round := 0; round < g.cfg.MaxRounds; round++ {
@@ -156,7 +171,7 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 		var epErrs []error
 		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
-			reply, class, err := g.attempt(ctx, ep, kind, method, label, arg)
+			reply, class, err := g.attempt(ctx, ep, c)
 			onlyLimited = onlyLimited && isRateLimited(err)
 			switch class {
 			case classFinal:
@@ -172,9 +187,9 @@ func (g *Governance) invokeRounds(ctx context.Context, kind callKind, method, la
 			}
 		}
 		if allEndpoint {
-			lastErr = &AllEndpointsDownError{Method: label, Errs: epErrs}
+			lastErr = &AllEndpointsDownError{Method: c.label, Errs: epErrs}
 		}
-		g.cfg.Logger.Debug().Str("method", label).Int("round", round).Err(lastErr).Msg("call failed on every endpoint; retrying")
+		g.cfg.Logger.Debug().Str("method", c.label).Int("round", round).Err(lastErr).Msg("call failed on every endpoint; retrying")
 		// Every endpoint answered 429: its limiter holds the next attempt
 		// until Retry-After, so this round is neither a failure nor a
 		// reason to back off further.
@@ -197,23 +212,23 @@ func finalErr(last, ctxErr error) error {
 }
 
 // attempt runs one request on one endpoint and records its outcome.
-func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) ([]byte, errorClass, error) {
-	ticket, err := ep.limiters[kind.limiter()].acquire(ctx)
+func (g *Governance) attempt(ctx context.Context, ep *endpoint, c call) ([]byte, errorClass, error) {
+	ticket, err := ep.limiters[c.kind.limiter()].acquire(ctx)
 	if err != nil {
 		return nil, classCancelled, err
 	}
 	started := g.cfg.Now()
 	start := time.Now()
-	reply, err := g.rawRequest(ctx, ep, kind, method, label, arg)
+	reply, err := g.rawRequest(ctx, ep, c)
 	d := time.Since(start)
-	g.released(ctx, ep, kind, ticket, started, d, err)
+	g.released(ctx, ep, c.kind, ticket, started, d, err)
 	if err == nil {
-		g.cfg.Observer.ObserveCall(ep.name, label, "ok", d)
+		g.cfg.Observer.ObserveCall(ep.name, c.label, "ok", d)
 		g.up(ep)
 		return reply, classFinal, nil
 	}
-	class, outcome, err := classify(ctx, ep.name, label, err)
-	g.cfg.Observer.ObserveCall(ep.name, label, outcome, d)
+	class, outcome, err := classify(ctx, ep.name, c.label, err)
+	g.cfg.Observer.ObserveCall(ep.name, c.label, outcome, d)
 	switch class {
 	case classEndpoint:
 		g.down(ep, err)
@@ -227,7 +242,7 @@ func (g *Governance) attempt(ctx context.Context, ep *endpoint, kind callKind, m
 // rawRequest is one request with a per-attempt timeout. The certificate
 // and hash-tree decoders are agent-go's and may panic on malformed
 // responses; that becomes an error here.
-func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind, method, label string, arg []byte) (reply []byte, err error) {
+func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, c call) (reply []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			reply, err = nil, fmt.Errorf("malformed response (panic: %v)", r)
@@ -235,15 +250,13 @@ func (g *Governance) rawRequest(ctx context.Context, ep *endpoint, kind callKind
 	}()
 	actx, cancel := context.WithTimeout(ctx, g.cfg.CallTimeout)
 	defer cancel()
-	switch kind {
+	switch c.kind {
 	case kindUpdate:
-		return g.sendCall(actx, ep, g.cfg.Identity, method, label, arg)
+		return g.sendCall(actx, ep, g.cfg.Identity, c)
 	case kindAnonQuery:
-		return g.sendQuery(actx, ep, anonymous, g.canister, method, label, arg)
-	case kindLedgerQuery:
-		return g.sendQuery(actx, ep, anonymous, ledgerCanister, method, label, arg)
+		return g.sendQuery(actx, ep, anonymous, c)
 	default:
-		return g.sendQuery(actx, ep, g.cfg.Identity, g.canister, method, label, arg)
+		return g.sendQuery(actx, ep, g.cfg.Identity, c)
 	}
 }
 

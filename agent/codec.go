@@ -10,29 +10,28 @@ import (
 
 	"github.com/votebot/votebot/agent/internal/candidfast"
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
 )
 
-// query runs a query method: args are encoded, the reply decoded into out
-// (a pointer).
+// query runs a query method of the NNS governance canister: args are
+// encoded, the reply decoded into out (a pointer).
 func (g *Governance) query(ctx context.Context, method string, out any, args ...any) error {
-	return g.request(ctx, kindQuery, method, method, out, args...)
+	return g.request(ctx, g.nnsCall(kindQuery, method, method, nil), out, args...)
 }
 
-func (g *Governance) request(ctx context.Context, kind callKind, method, label string, out any, args ...any) error {
+// request runs c with args encoded as its argument and decodes the reply
+// into out.
+func (g *Governance) request(ctx context.Context, c call, out any, args ...any) error {
 	arg, err := candid.Marshal(args)
 	if err != nil {
-		return fmt.Errorf("%s: encode argument: %w", label, err)
+		return fmt.Errorf("%s: encode argument: %w", c.label, err)
 	}
-	return g.requestEncoded(ctx, kind, method, label, out, arg)
-}
-
-// requestEncoded is request with the argument already Candid-encoded.
-func (g *Governance) requestEncoded(ctx context.Context, kind callKind, method, label string, out any, arg []byte) error {
-	reply, err := g.invoke(ctx, kind, method, label, arg)
+	c.arg = arg
+	reply, err := g.invoke(ctx, c)
 	if err != nil {
 		return err
 	}
-	return g.decode(label, reply, out)
+	return g.decode(c.label, reply, out)
 }
 
 // decode is decodeReply reporting what the opt rule dropped.
@@ -42,10 +41,10 @@ func (g *Governance) decode(method string, reply []byte, out any) error {
 	return err
 }
 
-// decodeOptions name the variant tags of the governance interface (known
-// to it, newer than the Go types, or announced upstream), so a dropped
-// value's tag is reported by name.
-var decodeOptions = candidfast.Options{TagNames: candidfast.TagNameTable(nns.VariantTagNames()...)}
+// decodeOptions name the variant tags of the NNS and SNS governance
+// interfaces (known to them, newer than the Go types, or announced
+// upstream), so a dropped value's tag is reported by name.
+var decodeOptions = candidfast.Options{TagNames: candidfast.TagNameTable(append(nns.VariantTagNames(), sns.VariantTagNames()...)...)}
 
 // decodeReply decodes a single-value Candid reply into out (a pointer to a
 // zero value) with the Candid opt rule (candidfast), and returns the values

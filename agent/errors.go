@@ -240,12 +240,13 @@ func isNetError(err error) bool {
 }
 
 // IsRefused reports whether the canister or the IC refused the request
-// itself (a governance error, or a reject other than SYS_TRANSIENT): the
+// itself (an NNS or SNS governance error, or a reject other than SYS_TRANSIENT): the
 // same request will be refused again, so it must not be retried blindly.
 func IsRefused(err error) bool {
 	var ge *GovernanceError
+	var se *SNSGovernanceError
 	var rej *RejectError
-	return errors.As(err, &ge) || (errors.As(err, &rej) && !rej.Transient())
+	return errors.As(err, &ge) || errors.As(err, &se) || (errors.As(err, &rej) && !rej.Transient())
 }
 
 // IsAllEndpointsDown reports whether no endpoint answered.

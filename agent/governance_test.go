@@ -247,25 +247,38 @@ func TestLocalValidation(t *testing.T) {
 	}
 }
 
-// TestNoFundsMovingMethods pins the exported method set: the client must
-// never grow a way to disburse, split, spawn or configure a neuron.
+// TestNoFundsMovingMethods pins the exported method sets of the NNS and SNS
+// clients: neither may grow a way to disburse, split, spawn, configure a
+// neuron or change its permissions.
 func TestNoFundsMovingMethods(t *testing.T) {
-	allowed := []string{"ClockSkew", "Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent", "GetNetworkEconomicsParameters",
-		"GetNeuronInfo", "GetPendingProposals", "GetProposalInfo",
-		"LedgerSupply", // anonymous ICRC-1 metadata queries of the ledger: reads, never a transfer
-		"ListKnownNeurons", "ListNeurons", "ListProposals", "ListProposalsPage",
-		"Now", "RefreshVotingPower", "RegisterVote", "RootKey", "Sender", "SetFollowing", "SyncClock"}
-	typ := reflect.TypeFor[*Governance]()
-	var got []string
-	for i := range typ.NumMethod() {
-		got = append(got, typ.Method(i).Name)
+	for _, tc := range []struct {
+		typ     reflect.Type
+		allowed []string
+	}{
+		{reflect.TypeFor[*Governance](), []string{"ClockSkew", "DiscoverSNSes", "Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent",
+			"GetNetworkEconomicsParameters", "GetNeuronInfo", "GetPendingProposals", "GetProposalInfo",
+			"LedgerSupply", // anonymous ICRC-1 metadata queries of the ledger: reads, never a transfer
+			"ListDeployedSNSes", "ListKnownNeurons",
+			"ListNeurons", "ListProposals", "ListProposalsPage", "ListSNSCanisters", "Now", "RefreshVotingPower", "RegisterVote", "RootKey",
+			"SNS", "SNSCanistersOf", "Sender", "SetFollowing", "SyncClock", "TokenSymbol"}},
+		{reflect.TypeFor[*SNSGovernance](), []string{"Canister", "GetLatestRewardEvent", "GetMetadata", "GetNervousSystemParameters",
+			"GetProposal", "ListNervousSystemFunctions", "ListNeurons", "ListProposals", "ListTopics", "RegisterVote", "SetFollowing"}},
+	} {
+		var got []string
+		for i := range tc.typ.NumMethod() {
+			got = append(got, tc.typ.Method(i).Name)
+		}
+		if !slices.Equal(got, tc.allowed) {
+			t.Errorf("%s: exported methods changed:\n got %v\nwant %v\n(review: a hotkey client must not move funds or change controller settings)", tc.typ, got, tc.allowed)
+		}
 	}
-	if !slices.Equal(got, allowed) {
-		t.Errorf("exported methods changed:\n got %v\nwant %v\n(review: a hotkey client must not move funds or change controller settings)", got, allowed)
-	}
-	cmd := reflect.TypeFor[hotkeyCommand]()
-	if cmd.NumField() != 4 {
-		t.Errorf("hotkeyCommand has %d fields, want the 4 hotkey commands", cmd.NumField())
+	for _, c := range []struct {
+		typ    reflect.Type
+		fields int
+	}{{reflect.TypeFor[hotkeyCommand](), 4}, {reflect.TypeFor[snsHotkeyCommand](), 2}} {
+		if n := c.typ.NumField(); n != c.fields {
+			t.Errorf("%s has %d fields, want the %d hotkey commands", c.typ, n, c.fields)
+		}
 	}
 }
 

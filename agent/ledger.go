@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aviate-labs/agent-go/candid"
 	"github.com/aviate-labs/agent-go/candid/idl"
 	"github.com/aviate-labs/agent-go/principal"
 
@@ -13,18 +12,21 @@ import (
 
 var ledgerCanister = principal.MustDecode(nns.LedgerCanisterID)
 
-// ledgerQuery runs an anonymous query of the ICP ledger (the supply is
-// public: no key signs it) and decodes its reply into out.
-func (g *Governance) ledgerQuery(ctx context.Context, method string, out any) error {
-	arg, err := candid.Marshal(nil)
-	if err != nil {
-		return fmt.Errorf("%s: encode argument: %w", method, err)
+// ledgerQuery runs an anonymous query of a ledger, the ICP ledger or an
+// SNS's (its metadata is public: no key signs it), and decodes its reply
+// into out.
+func (g *Governance) ledgerQuery(ctx context.Context, ledger principal.Principal, method string, out any) error {
+	return g.request(ctx, call{canister: ledger, kind: kindAnonQuery, method: method, label: "ledger." + method}, out)
+}
+
+// TokenSymbol is the icrc1_symbol of the ledger canister ledger: an SNS's
+// token, which its rewards are paid in.
+func (g *Governance) TokenSymbol(ctx context.Context, ledger principal.Principal) (string, error) {
+	var symbol string
+	if err := g.ledgerQuery(ctx, ledger, "icrc1_symbol", &symbol); err != nil {
+		return "", err
 	}
-	reply, err := g.invoke(ctx, kindLedgerQuery, method, "ledger."+method, arg)
-	if err != nil {
-		return err
-	}
-	return g.decode("ledger."+method, reply, out)
+	return symbol, nil
 }
 
 // LedgerSupply reads the ICP ledger's total supply (icrc1_total_supply),
@@ -33,17 +35,17 @@ func (g *Governance) ledgerQuery(ctx context.Context, method string, out any) er
 // arithmetic counts e8s.
 func (g *Governance) LedgerSupply(ctx context.Context) (nns.LedgerSupply, error) {
 	var s nns.LedgerSupply
-	if err := g.ledgerQuery(ctx, "icrc1_decimals", &s.Decimals); err != nil {
+	if err := g.ledgerQuery(ctx, ledgerCanister, "icrc1_decimals", &s.Decimals); err != nil {
 		return nns.LedgerSupply{}, err
 	}
 	if s.Decimals != 8 {
 		return nns.LedgerSupply{}, fmt.Errorf("ledger: icrc1_decimals is %d, want 8 (e8s)", s.Decimals)
 	}
-	if err := g.ledgerQuery(ctx, "icrc1_symbol", &s.Symbol); err != nil {
+	if err := g.ledgerQuery(ctx, ledgerCanister, "icrc1_symbol", &s.Symbol); err != nil {
 		return nns.LedgerSupply{}, err
 	}
 	var total idl.Nat
-	if err := g.ledgerQuery(ctx, "icrc1_total_supply", &total); err != nil {
+	if err := g.ledgerQuery(ctx, ledgerCanister, "icrc1_total_supply", &total); err != nil {
 		return nns.LedgerSupply{}, err
 	}
 	bi := total.BigInt()

@@ -19,6 +19,9 @@ const (
 	latencyTolerance = 2
 	// rttWindow is how long a lowest latency is remembered.
 	rttWindow = 30 * time.Second
+	// burstGap is how long a limiter must have been idle (nothing in
+	// flight or waiting) for its next call to start a new burst.
+	burstGap = 10 * time.Second
 )
 
 // verdict is how one attempt reflects on the endpoint's capacity.
@@ -38,6 +41,17 @@ const (
 // while latency holds, and halves on 429, 503 or a timeout. After a 429 no
 // call starts before its Retry-After has passed. Waiting callers are served
 // first come, first served, so the caller's order of urgency is kept.
+//
+// A burst (the first call after burstGap of idleness) starts from the
+// limit that last held: the limit in force when a call sent at full load
+// was last answered in time. A cut late in the previous burst would
+// otherwise make the next one ramp again (at 2 s latency, slow start from 4
+// is about 14 s of a 36 s fill). The burst's first limit's worth of calls
+// is spread over the lowest latency seen, as a burst that held would have
+// sent them: all at once they overrun a boundary node's rate bucket, and
+// the 429 halves the limit. If the endpoint got slower meanwhile, the
+// burst's first overload cuts the limit as usual, and what holds then is
+// remembered.
 type limiter struct {
 	now      func() time.Time
 	afterFn  func(time.Duration, func()) *time.Timer
@@ -58,6 +72,16 @@ type limiter struct {
 	timer    *time.Timer // wakes the queue at retryAt
 	rttMin   [2]time.Duration
 	rttSince time.Time
+	// held is the limit as it stood after the last saturated call sent
+	// since the last cut was answered in time (0: none yet).
+	held float64
+	// idleSince is when the last call ended with none in flight or
+	// waiting (zero while busy).
+	idleSince time.Time
+	// opening counts the burst's first calls still to be spread, spacing
+	// apart.
+	opening int
+	spacing time.Duration
 }
 
 type waiter struct {
@@ -96,8 +120,10 @@ func (l *limiter) state() (limit, inFlight int) {
 // must call release with the ticket exactly once when it got one.
 func (l *limiter) acquire(ctx context.Context) (uint64, error) {
 	l.mu.Lock()
-	if len(l.waiters) == 0 && l.canStart(l.now()) {
-		ticket := l.startLocked()
+	now := l.now()
+	l.burstLocked(now)
+	if len(l.waiters) == 0 && l.canStart(now) {
+		ticket := l.startLocked(now)
 		l.observeLocked()
 		l.mu.Unlock()
 		return ticket, nil
@@ -123,10 +149,29 @@ func (l *limiter) acquire(ctx context.Context) (uint64, error) {
 	}
 }
 
-// startLocked counts a call in and returns its ticket.
-func (l *limiter) startLocked() uint64 {
+// burstLocked starts a burst from the limit that last held when the
+// limiter has been idle for burstGap.
+func (l *limiter) burstLocked(now time.Time) {
+	if l.idleSince.IsZero() || l.inFlight > 0 || len(l.waiters) > 0 {
+		return
+	}
+	if now.Sub(l.idleSince) >= burstGap {
+		l.limit = max(l.limit, l.held)
+		if base := l.rttBase(); base > 0 {
+			l.opening, l.spacing = l.capacity(), base/time.Duration(l.capacity())
+		}
+	}
+	l.idleSince = time.Time{}
+}
+
+// startLocked counts a call in at now and returns its ticket.
+func (l *limiter) startLocked(now time.Time) uint64 {
 	ticket := l.fulls
 	l.inFlight++
+	if l.opening > 0 {
+		l.opening--
+		l.holdUntil(now.Add(l.spacing))
+	}
 	if l.inFlight >= l.capacity() {
 		l.fulls++
 	}
@@ -154,7 +199,7 @@ func (l *limiter) dispatchLocked() {
 		w := l.waiters[0]
 		l.waiters = l.waiters[1:]
 		w.granted = true
-		w.ticket = l.startLocked()
+		w.ticket = l.startLocked(now)
 		close(w.ready)
 	}
 	if len(l.waiters) > 0 && now.Before(l.retryAt) && l.timer == nil {
@@ -184,6 +229,9 @@ func (l *limiter) release(ticket uint64, start time.Time, latency time.Duration,
 	case verdictOK:
 		if saturated && l.latencyHolds(now, latency) {
 			l.grow(latency)
+			if !start.Before(l.lastCut) {
+				l.held = l.limit // answered in time at full load, sent since the last cut
+			}
 		}
 	case verdictRateLimited:
 		if retryAfter <= 0 {
@@ -196,6 +244,9 @@ func (l *limiter) release(ticket uint64, start time.Time, latency time.Duration,
 			l.holdUntil(now.Add(retryAfter))
 		}
 		l.cut(start, now)
+	}
+	if l.inFlight == 0 && len(l.waiters) == 0 {
+		l.idleSince = now
 	}
 	l.dispatchLocked()
 }
@@ -238,9 +289,14 @@ func (l *limiter) latencyHolds(now time.Time, d time.Duration) bool {
 	if l.rttMin[0] == 0 || d < l.rttMin[0] {
 		l.rttMin[0] = d
 	}
+	return d <= latencyTolerance*l.rttBase()+10*time.Millisecond
+}
+
+// rttBase is the lowest latency of the last one or two windows (0: none).
+func (l *limiter) rttBase() time.Duration {
 	base := l.rttMin[0]
-	if l.rttMin[1] != 0 && l.rttMin[1] < base {
+	if l.rttMin[1] != 0 && (base == 0 || l.rttMin[1] < base) {
 		base = l.rttMin[1]
 	}
-	return d <= latencyTolerance*base+10*time.Millisecond
+	return base
 }

@@ -125,7 +125,7 @@ func (g *Governance) manage(ctx context.Context, neuronID uint64, name string, c
 	if err != nil {
 		return fmt.Errorf("neuron %d: %s: encode argument: %w", neuronID, label, err)
 	}
-	reply, err := g.invoke(ctx, kindUpdate, "manage_neuron", label, arg)
+	reply, err := g.invoke(ctx, g.nnsCall(kindUpdate, "manage_neuron", label, arg))
 	if err != nil {
 		return fmt.Errorf("neuron %d: %w", neuronID, err)
 	}

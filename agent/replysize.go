@@ -65,7 +65,7 @@ func (p *proposalPager) page(ctx context.Context) ([]nns.ProposalInfo, error) {
 // none. VotingPower 0 marks every ballot so read.
 func (p *proposalPager) oversizedProposal(ctx context.Context, req nns.ListProposalInfoRequest) ([]nns.ProposalInfo, error) {
 	var resp nns.ListProposalInfoResponse
-	if err := p.g.request(ctx, kindAnonQuery, "list_proposals", "list_proposals", &resp, req); err != nil {
+	if err := p.g.request(ctx, p.g.nnsCall(kindAnonQuery, "list_proposals", "list_proposals", nil), &resp, req); err != nil {
 		return nil, fmt.Errorf("list_proposals: proposal over the reply limit, read unsigned: %w", err)
 	}
 	if len(resp.ProposalInfo) == 0 || resp.ProposalInfo[0].Id == nil {

@@ -39,13 +39,13 @@ var anonymous identity.Identity = identity.AnonymousIdentity{}
 
 // sign builds the envelope of a query or call, expiring ingressExpiry after
 // the IC's time.
-func (g *Governance) sign(typ agentgo.RequestType, id identity.Identity, canister principal.Principal, method string, arg []byte) (agentgo.RequestID, []byte, error) {
+func (g *Governance) sign(typ agentgo.RequestType, id identity.Identity, c call) (agentgo.RequestID, []byte, error) {
 	nonce := make([]byte, 10)
 	if _, err := rand.Read(nonce); err != nil {
 		return agentgo.RequestID{}, nil, err
 	}
-	return g.envelope(id, agentgo.Request{Type: typ, Sender: id.Sender(), CanisterID: canister,
-		MethodName: method, Arguments: arg, Nonce: nonce})
+	return g.envelope(id, agentgo.Request{Type: typ, Sender: id.Sender(), CanisterID: c.canister,
+		MethodName: c.method, Arguments: c.arg, Nonce: nonce})
 }
 
 func (g *Governance) envelope(id identity.Identity, req agentgo.Request) (agentgo.RequestID, []byte, error) {
@@ -64,7 +64,7 @@ func (g *Governance) envelope(id identity.Identity, req agentgo.Request) (agentg
 
 // post sends body to /api/<version>/canister/<canister>/<what> and returns
 // the status (200 or 202: the transport turns others into errors) and body.
-func (g *Governance) post(ctx context.Context, ep *endpoint, version string, canister principal.Principal, what string, body []byte) (int, []byte, error) {
+func (g *Governance) post(ctx context.Context, ep *endpoint, canister principal.Principal, version, what string, body []byte) (int, []byte, error) {
 	u := ep.url.JoinPath("api", version, "canister", canister.Encode(), what)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
@@ -80,14 +80,13 @@ func (g *Governance) post(ctx context.Context, ep *endpoint, version string, can
 	return resp.StatusCode, raw, err
 }
 
-// sendQuery runs a query of canister (governance, or the ledger on the same
-// subnet) and verifies the replica's signatures on its answer.
-func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Identity, canister principal.Principal, method, label string, arg []byte) ([]byte, error) {
-	rid, body, err := g.sign(agentgo.RequestTypeQuery, id, canister, method, arg)
+// sendQuery runs a query and verifies the replica's signatures on its answer.
+func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Identity, c call) ([]byte, error) {
+	rid, body, err := g.sign(agentgo.RequestTypeQuery, id, c)
 	if err != nil {
 		return nil, err
 	}
-	_, raw, err := g.post(ctx, ep, "v2", canister, "query", body)
+	_, raw, err := g.post(ctx, ep, c.canister, "v2", "query", body)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +94,7 @@ func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Id
 	if err := cbor.Unmarshal(raw, &resp); err != nil {
 		return nil, fmt.Errorf("query reply is not CBOR: %w", err)
 	}
-	if err := g.verifyQuery(ctx, ep, id, rid, resp); err != nil {
+	if err := g.verifyQuery(ctx, ep, id, c.canister, rid, resp); err != nil {
 		return nil, fmt.Errorf("%w: query signature: %v", ErrVerification, err)
 	}
 	switch resp.Status {
@@ -108,7 +107,7 @@ func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Id
 		}
 		return reply.Arg, nil
 	case "rejected":
-		return nil, &RejectError{Method: label, Code: RejectCode(resp.RejectCode), ErrorCode: resp.ErrorCode, Message: resp.RejectMsg}
+		return nil, &RejectError{Method: c.label, Code: RejectCode(resp.RejectCode), ErrorCode: resp.ErrorCode, Message: resp.RejectMsg}
 	default:
 		return nil, fmt.Errorf("query status %q", resp.Status)
 	}
@@ -116,11 +115,11 @@ func (g *Governance) sendQuery(ctx context.Context, ep *endpoint, id identity.Id
 
 // verifyQuery checks each node signature on a query answer against the
 // node keys the subnet certifies (read once per answer).
-func (g *Governance) verifyQuery(ctx context.Context, ep *endpoint, id identity.Identity, rid agentgo.RequestID, resp agentgo.Response) error {
+func (g *Governance) verifyQuery(ctx context.Context, ep *endpoint, id identity.Identity, canister principal.Principal, rid agentgo.RequestID, resp agentgo.Response) error {
 	if len(resp.Signatures) == 0 {
 		return errors.New("no signatures")
 	}
-	cert, err := g.readState(ctx, ep, id, [][]hashtree.Label{{hashtree.Label("subnet")}})
+	cert, err := g.readState(ctx, ep, id, canister, [][]hashtree.Label{{hashtree.Label("subnet")}})
 	if err != nil {
 		return fmt.Errorf("read node keys: %w", err)
 	}
@@ -171,14 +170,15 @@ func responseHash(resp agentgo.Response, sig agentgo.ResponseSignature, rid agen
 	}
 }
 
-// readState reads paths, verifies the certificate against the root key
-// and its age on the IC's time, and measures the clock from it.
-func (g *Governance) readState(ctx context.Context, ep *endpoint, id identity.Identity, paths [][]hashtree.Label) (*certification.Certificate, error) {
+// readState reads paths of canister's subnet, verifies the certificate
+// against the root key (a delegation must cover canister) and its age on
+// the IC's time, and measures the clock from it.
+func (g *Governance) readState(ctx context.Context, ep *endpoint, id identity.Identity, canister principal.Principal, paths [][]hashtree.Label) (*certification.Certificate, error) {
 	_, body, err := g.envelope(id, agentgo.Request{Type: agentgo.RequestTypeReadState, Sender: id.Sender(), Paths: paths})
 	if err != nil {
 		return nil, err
 	}
-	_, raw, err := g.post(ctx, ep, "v3", g.canister, "read_state", body)
+	_, raw, err := g.post(ctx, ep, canister, "v3", "read_state", body)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (g *Governance) readState(ctx context.Context, ep *endpoint, id identity.Id
 	}
 	local := time.Now()
 	skew, _, _ := g.clock.get()
-	ct, err := verifyCertificateAt(reply.Certificate, g.canister, g.rootKey, ingressExpiry, ep.verified, local.Add(skew))
+	ct, err := verifyCertificateAt(reply.Certificate, canister, g.rootKey, ingressExpiry, ep.verified, local.Add(skew))
 	if err != nil {
 		return nil, fmt.Errorf("%w: read_state certificate: %v", ErrVerification, err)
 	}
@@ -204,18 +204,19 @@ func (g *Governance) readState(ctx context.Context, ep *endpoint, id identity.Id
 
 // sendCall runs an update call: the answer of a synchronous call (v4; the
 // transport verified its certificate), else its polled status.
-func (g *Governance) sendCall(ctx context.Context, ep *endpoint, id identity.Identity, method, label string, arg []byte) ([]byte, error) {
-	rid, body, err := g.sign(agentgo.RequestTypeCall, id, g.canister, method, arg)
+func (g *Governance) sendCall(ctx context.Context, ep *endpoint, id identity.Identity, c call) ([]byte, error) {
+	rid, body, err := g.sign(agentgo.RequestTypeCall, id, c)
 	if err != nil {
 		return nil, err
 	}
-	status, raw, err := g.post(ctx, ep, "v4", g.canister, "call", body)
+	status, raw, err := g.post(ctx, ep, c.canister, "v4", "call", body)
 	if err != nil {
 		return nil, err
 	}
 	if status == http.StatusAccepted {
-		return g.poll(ctx, ep, id, rid, label)
+		return g.poll(ctx, ep, id, c, rid)
 	}
+	label := c.label
 	var reply struct {
 		Status      string `cbor:"status"`
 		Certificate []byte `cbor:"certificate"`
@@ -245,7 +246,7 @@ func (g *Governance) sendCall(ctx context.Context, ep *endpoint, id identity.Ide
 }
 
 // poll reads a call's status until it is replied or rejected, or ctx ends.
-func (g *Governance) poll(ctx context.Context, ep *endpoint, id identity.Identity, rid agentgo.RequestID, label string) ([]byte, error) {
+func (g *Governance) poll(ctx context.Context, ep *endpoint, id identity.Identity, c call, rid agentgo.RequestID) ([]byte, error) {
 	tick := time.NewTicker(pollDelay)
 	defer tick.Stop()
 	path := []hashtree.Label{hashtree.Label("request_status"), rid[:]}
@@ -255,11 +256,11 @@ func (g *Governance) poll(ctx context.Context, ep *endpoint, id identity.Identit
 			return nil, ctx.Err()
 		case <-tick.C:
 		}
-		cert, err := g.readState(ctx, ep, id, [][]hashtree.Label{path})
+		cert, err := g.readState(ctx, ep, id, c.canister, [][]hashtree.Label{path})
 		if err != nil {
 			return nil, err
 		}
-		if out, done, err := requestStatus(cert.Tree, rid, label); done || err != nil {
+		if out, done, err := requestStatus(cert.Tree, rid, c.label); done || err != nil {
 			return out, err
 		}
 	}

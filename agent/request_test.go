@@ -39,7 +39,7 @@ func TestCallAnswered202IsPolled(t *testing.T) {
 	if err := g.RegisterVote(ctx, 10, 1, nns.VoteYes); !IsAlreadyVoted(err) {
 		t.Errorf("second vote: %v, want already voted (the first was recorded)", err)
 	}
-	_, err := g.invoke(ctx, kindUpdate, "manage_neuron", "manage_neuron", []byte("not candid"))
+	_, err := g.invoke(ctx, g.nnsCall(kindUpdate, "manage_neuron", "manage_neuron", []byte("not candid")))
 	var rej *RejectError
 	if !errors.As(err, &rej) || rej.Code != RejectCanisterError {
 		t.Errorf("malformed argument answered 202: err = %v, want a canister-error reject", err)

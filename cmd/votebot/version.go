@@ -7,21 +7,35 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at link time with -ldflags "-X main.version=...".
-var version = ""
+// version and commit are set at link time by scripts/release
+// (-ldflags "-X main.version=... -X main.commit=..."): a release binary is
+// built without VCS stamping so that it is byte-identical wherever it is built.
+var (
+	version = ""
+	commit  = ""
+)
 
 // buildVersion names the build: the link-time version, else the module
 // version (a tag or pseudo-version that go build stamps), else the VCS
 // revision, else the Go toolchain — never a bare "dev" nobody can trace.
 func buildVersion() string {
 	if version != "" {
-		return version
+		return stamped(version, commit)
 	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown build)"
 	}
 	return versionFrom(info)
+}
+
+// stamped names a release build: its version and, when known, the commit
+// it was built from, so an operator can check the binary against the source.
+func stamped(version, commit string) string {
+	if commit == "" {
+		return version
+	}
+	return version + " (commit " + commit + ")"
 }
 
 func versionFrom(info *debug.BuildInfo) string {

@@ -28,6 +28,17 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	}
 }
 
+func TestStamped(t *testing.T) {
+	for _, tt := range []struct{ version, commit, want string }{
+		{"0.3.0", "8c270eb01234567", "0.3.0 (commit 8c270eb01234567)"},
+		{"0.3.0", "", "0.3.0"},
+	} {
+		if got := stamped(tt.version, tt.commit); got != tt.want {
+			t.Errorf("stamped(%q, %q) = %q, want %q", tt.version, tt.commit, got, tt.want)
+		}
+	}
+}
+
 func TestVersionFlagAndCommandAgree(t *testing.T) {
 	_, flag, _ := runCLI(t, "--version")
 	_, cmd, _ := runCLI(t, "version")

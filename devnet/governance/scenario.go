@@ -23,6 +23,10 @@ type Scenario struct {
 	Proposals []ScenarioProposal
 	// Pace is the devnet's mainnet pace (latency, rate limit); zero: off.
 	Pace devnet.Pace
+	// SNSes is the snses: section as written (N nil without one): devnet/snsgov parses it,
+	// relative to BaseDir, with the same path-and-line errors.
+	SNSes   ynode
+	BaseDir string
 }
 
 // ScenarioEconomics overrides mainnet's parameters; zero values keep them.
@@ -77,15 +81,16 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	s := &Scenario{}
+	s := &Scenario{BaseDir: baseDir}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return s, nil // empty file: mainnet defaults, no neurons
 	}
-	root := ynode{doc.Content[0], ""}
-	_, top, err := root.fields("economics", "neurons", "proposals", "pace")
+	root := ynode{N: doc.Content[0]}
+	_, top, err := root.Fields("economics", "neurons", "proposals", "pace", "snses")
 	if err != nil {
 		return nil, err
 	}
+	s.SNSes = top["snses"]
 	if y, ok := top["pace"]; ok {
 		if s.Pace, err = parsePace(y); err != nil {
 			return nil, err
@@ -98,7 +103,7 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 	}
 	known := map[uint64]bool{}
 	if ns, ok := top["neurons"]; ok {
-		items, err := ns.items()
+		items, err := ns.Items()
 		if err != nil {
 			return nil, err
 		}
@@ -108,14 +113,14 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 				return nil, err
 			}
 			if spec.ID != 0 && known[spec.ID] {
-				return nil, it.errorf("neuron id %d is defined twice", spec.ID)
+				return nil, it.Errorf("neuron id %d is defined twice", spec.ID)
 			}
 			known[spec.ID] = true
 			s.Neurons = append(s.Neurons, spec)
 		}
 	}
 	if ps, ok := top["proposals"]; ok {
-		items, err := ps.items()
+		items, err := ps.Items()
 		if err != nil {
 			return nil, err
 		}
@@ -132,19 +137,19 @@ func ParseScenario(data []byte, baseDir string) (*Scenario, error) {
 
 func parseEconomics(y ynode) (ScenarioEconomics, error) {
 	var e ScenarioEconomics
-	_, f, err := y.fields("regime", "voting_period", "short_voting_period", "wait_for_quiet_increase",
+	_, f, err := y.Fields("regime", "voting_period", "short_voting_period", "wait_for_quiet_increase",
 		"reward_period", "start_reducing_voting_power_after", "clear_following_after",
 		"minimum_dissolve_delay_to_vote", "total_supply_e8s", "genesis")
 	if err != nil {
 		return e, err
 	}
 	if v, ok := f["regime"]; ok {
-		s, err := v.str()
+		s, err := v.Str()
 		if err != nil {
 			return e, err
 		}
 		if e.Regime, err = rewards.ParseRegime(s); err != nil {
-			return e, v.errorf("%v", err)
+			return e, v.Errorf("%v", err)
 		}
 	}
 	durations := map[string]*time.Duration{
@@ -156,36 +161,36 @@ func parseEconomics(y ynode) (ScenarioEconomics, error) {
 	}
 	for key, dst := range durations {
 		if v, ok := f[key]; ok {
-			if *dst, err = v.duration(); err != nil {
+			if *dst, err = v.Duration(); err != nil {
 				return e, err
 			}
 			// Zero means "mainnet's value" to the canister's
 			// configuration: a written 0s would silently become days.
 			if *dst == 0 {
-				return e, v.errorf("must be positive: 0s is not honoured (omit the key for mainnet's value)")
+				return e, v.Errorf("must be positive: 0s is not honoured (omit the key for mainnet's value)")
 			}
 			if *dst < time.Second {
-				return e, v.errorf("must be at least 1s: the canister counts whole seconds (%s would be 0s)", *dst)
+				return e, v.Errorf("must be at least 1s: the canister counts whole seconds (%s would be 0s)", *dst)
 			}
 		}
 	}
 	if v, ok := f["total_supply_e8s"]; ok {
-		if e.TotalSupplyE8s, err = v.uint64(); err != nil {
+		if e.TotalSupplyE8s, err = v.Uint64(); err != nil {
 			return e, err
 		}
 		if e.TotalSupplyE8s == 0 {
-			return e, v.errorf("must be positive: 0 is not honoured (omit the key for mainnet's supply)")
+			return e, v.Errorf("must be positive: 0 is not honoured (omit the key for mainnet's supply)")
 		}
 	}
 	if v, ok := f["genesis"]; ok {
-		s, err := v.str()
+		s, err := v.Str()
 		if err != nil {
 			return e, err
 		}
 		if s == "start" {
 			e.GenesisAtStart = true
 		} else if e.Genesis, err = time.Parse(time.RFC3339, s); err != nil {
-			return e, v.errorf("want an RFC 3339 time (2021-05-10T00:00:00Z) or \"start\", got %q", s)
+			return e, v.Errorf("want an RFC 3339 time (2021-05-10T00:00:00Z) or \"start\", got %q", s)
 		}
 	}
 	return e, nil
@@ -236,7 +241,7 @@ func (s *Scenario) Apply(c *Canister) error {
 }
 
 func parseVote(y ynode) (nns.Vote, error) {
-	s, err := y.str()
+	s, err := y.Str()
 	if err != nil {
 		return 0, err
 	}
@@ -246,7 +251,7 @@ func parseVote(y ynode) (nns.Vote, error) {
 	case "no", "n", "2":
 		return nns.VoteNo, nil
 	}
-	return 0, y.errorf("want yes or no, got %q", s)
+	return 0, y.Errorf("want yes or no, got %q", s)
 }
 
 // principalFromKey derives the principal of a PEM identity file (Ed25519,

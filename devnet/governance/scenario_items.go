@@ -18,73 +18,73 @@ var neuronKeys = []string{"id", "controller", "controller_key", "hotkeys", "stak
 
 func parseNeuron(y ynode, baseDir string) (NeuronSpec, error) {
 	var s NeuronSpec
-	_, f, err := y.fields(neuronKeys...)
+	_, f, err := y.Fields(neuronKeys...)
 	if err != nil {
 		return s, err
 	}
 	if v, ok := f["id"]; ok {
-		if s.ID, err = v.uint64(); err != nil {
+		if s.ID, err = v.Uint64(); err != nil {
 			return s, err
 		}
 		if s.ID == 0 {
-			return s, v.errorf("neuron ids start at 1")
+			return s, v.Errorf("neuron ids start at 1")
 		}
 	}
 	if s.Controller, err = parseController(y, f, baseDir); err != nil {
 		return s, err
 	}
 	if v, ok := f["hotkeys"]; ok {
-		texts, err := v.strings()
+		texts, err := v.Strings()
 		if err != nil {
 			return s, err
 		}
 		if len(texts) > maxHotKeys {
-			return s, v.errorf("%d hotkeys, at most %d allowed", len(texts), maxHotKeys)
+			return s, v.Errorf("%d hotkeys, at most %d allowed", len(texts), maxHotKeys)
 		}
 		for _, t := range texts {
 			p, err := principal.Decode(t)
 			if err != nil {
-				return s, v.errorf("hotkey %q: %v", t, err)
+				return s, v.Errorf("hotkey %q: %v", t, err)
 			}
 			s.HotKeys = append(s.HotKeys, p)
 		}
 	}
 	for key, dst := range map[string]*uint64{"stake_e8s": &s.StakeE8s, "staked_maturity_e8s": &s.StakedMaturityE8s, "maturity_e8s": &s.MaturityE8s} {
 		if v, ok := f[key]; ok {
-			if *dst, err = v.uint64(); err != nil {
+			if *dst, err = v.Uint64(); err != nil {
 				return s, err
 			}
 		}
 	}
 	_, hasDelay := f["dissolve_delay"]
 	if _, dissolving := f["dissolving_for"]; dissolving && hasDelay {
-		return s, f["dissolving_for"].errorf("a neuron has either dissolve_delay or dissolving_for, not both")
+		return s, f["dissolving_for"].Errorf("a neuron has either dissolve_delay or dissolving_for, not both")
 	}
 	if v, ok := f["dissolving_for"]; ok {
-		if d, err := v.duration(); err == nil && d == 0 {
-			return s, v.errorf("must be positive: a dissolving_for of 0s is not honoured (a dissolved neuron is dissolve_delay: 0s)")
+		if d, err := v.Duration(); err == nil && d == 0 {
+			return s, v.Errorf("must be positive: a dissolving_for of 0s is not honoured (a dissolved neuron is dissolve_delay: 0s)")
 		}
 		if a, ok := f["age"]; ok {
-			return s, a.errorf("a dissolving neuron does not age: age is not honoured with dissolving_for")
+			return s, a.Errorf("a dissolving neuron does not age: age is not honoured with dissolving_for")
 		}
 	}
 	if v, ok := f["known_description"]; ok {
 		if _, named := f["known_name"]; !named {
-			return s, v.errorf("known_description without known_name is not honoured: a known neuron needs a name")
+			return s, v.Errorf("known_description without known_name is not honoured: a known neuron needs a name")
 		}
 	}
 	s.DissolveDelay = defaultScenarioDissolveDelay
 	for key, dst := range map[string]*time.Duration{"dissolve_delay": &s.DissolveDelay, "dissolving_for": &s.DissolvingFor,
 		"age": &s.Age, "voting_power_refreshed_ago": &s.VotingPowerRefreshedAgo} {
 		if v, ok := f[key]; ok {
-			if *dst, err = v.duration(); err != nil {
+			if *dst, err = v.Duration(); err != nil {
 				return s, err
 			}
 		}
 	}
 	for key, dst := range map[string]*string{"known_name": &s.KnownName, "known_description": &s.KnownDesc} {
 		if v, ok := f[key]; ok {
-			if *dst, err = v.str(); err != nil {
+			if *dst, err = v.Str(); err != nil {
 				return s, err
 			}
 		}
@@ -106,19 +106,19 @@ func parseController(y ynode, f map[string]ynode, baseDir string) (principal.Pri
 	key, hasKey := f["controller_key"]
 	switch {
 	case hasText && hasKey:
-		return principal.Principal{}, key.errorf("a neuron has either controller or controller_key, not both")
+		return principal.Principal{}, key.Errorf("a neuron has either controller or controller_key, not both")
 	case hasText:
-		s, err := text.str()
+		s, err := text.Str()
 		if err != nil {
 			return principal.Principal{}, err
 		}
 		p, err := principal.Decode(s)
 		if err != nil {
-			return principal.Principal{}, text.errorf("controller %q: %v", s, err)
+			return principal.Principal{}, text.Errorf("controller %q: %v", s, err)
 		}
 		return p, nil
 	case hasKey:
-		s, err := key.str()
+		s, err := key.Str()
 		if err != nil {
 			return principal.Principal{}, err
 		}
@@ -127,15 +127,15 @@ func parseController(y ynode, f map[string]ynode, baseDir string) (principal.Pri
 		}
 		p, err := principalFromKey(s)
 		if err != nil {
-			return principal.Principal{}, key.errorf("%v", err)
+			return principal.Principal{}, key.Errorf("%v", err)
 		}
 		return p, nil
 	}
-	return principal.Principal{}, y.errorf("a neuron needs a controller (principal text) or controller_key (PEM file)")
+	return principal.Principal{}, y.Errorf("a neuron needs a controller (principal text) or controller_key (PEM file)")
 }
 
 func parseFollowees(y ynode) (map[nns.Topic][]uint64, error) {
-	order, f, err := y.fields()
+	order, f, err := y.Fields()
 	if err != nil {
 		return nil, err
 	}
@@ -144,20 +144,20 @@ func parseFollowees(y ynode) (map[nns.Topic][]uint64, error) {
 		v := f[key]
 		topic, err := nns.ParseTopic(key)
 		if err != nil {
-			return nil, v.errorf("%v", err)
+			return nil, v.Errorf("%v", err)
 		}
 		if !topic.Known() || topic == nns.TopicUnspecified && key != "Unspecified" && key != "0" {
-			return nil, v.errorf("unknown topic %q: the devnet cannot follow on it", key)
+			return nil, v.Errorf("unknown topic %q: the devnet cannot follow on it", key)
 		}
 		if _, dup := out[topic]; dup {
-			return nil, v.errorf("topic %s is listed twice", topic)
+			return nil, v.Errorf("topic %s is listed twice", topic)
 		}
-		ids, err := v.uint64s()
+		ids, err := v.Uint64s()
 		if err != nil {
 			return nil, err
 		}
 		if len(ids) > maxFollowees {
-			return nil, v.errorf("%d followees, at most %d allowed", len(ids), maxFollowees)
+			return nil, v.Errorf("%d followees, at most %d allowed", len(ids), maxFollowees)
 		}
 		out[topic] = ids
 	}
@@ -166,24 +166,24 @@ func parseFollowees(y ynode) (map[nns.Topic][]uint64, error) {
 
 func parseProposal(y ynode, known map[uint64]bool, econ ScenarioEconomics) (ScenarioProposal, error) {
 	var p ScenarioProposal
-	_, f, err := y.fields("at", "proposer", "topic", "action", "nns_function", "title", "summary", "url", "votes")
+	_, f, err := y.Fields("at", "proposer", "topic", "action", "nns_function", "title", "summary", "url", "votes")
 	if err != nil {
 		return p, err
 	}
 	if v, ok := f["at"]; ok {
-		if p.At, err = v.duration(); err != nil {
+		if p.At, err = v.Duration(); err != nil {
 			return p, err
 		}
 	}
 	v, ok := f["proposer"]
 	if !ok {
-		return p, y.errorf("a proposal needs a proposer (neuron id)")
+		return p, y.Errorf("a proposal needs a proposer (neuron id)")
 	}
-	if p.Spec.Proposer, err = v.uint64(); err != nil {
+	if p.Spec.Proposer, err = v.Uint64(); err != nil {
 		return p, err
 	}
 	if !known[p.Spec.Proposer] {
-		return p, v.errorf("neuron %d is not defined in this scenario", p.Spec.Proposer)
+		return p, v.Errorf("neuron %d is not defined in this scenario", p.Spec.Proposer)
 	}
 	if v, ok := f["topic"]; ok {
 		if p.Spec.Topic, err = parseProposalTopic(v); err != nil {
@@ -194,11 +194,11 @@ func parseProposal(y ynode, known map[uint64]bool, econ ScenarioEconomics) (Scen
 		return p, err
 	}
 	if p.Spec.FutureAction != "" && p.Spec.Topic == nns.TopicUnspecified {
-		return p, f["action"].errorf("a future action needs a topic (e.g. topic: 25): the devnet cannot derive it")
+		return p, f["action"].Errorf("a future action needs a topic (e.g. topic: 25): the devnet cannot derive it")
 	}
 	for key, dst := range map[string]*string{"title": &p.Spec.Title, "summary": &p.Spec.Summary, "url": &p.Spec.URL} {
 		if v, ok := f[key]; ok {
-			if *dst, err = v.str(); err != nil {
+			if *dst, err = v.Str(); err != nil {
 				return p, err
 			}
 		}
@@ -229,10 +229,10 @@ func checkVoteTimes(y ynode, p ScenarioProposal, econ ScenarioEconomics) error {
 		period = cfg.ShortVotingPeriod
 	}
 	latest := period + 2*cfg.WaitForQuietIncrease
-	items, _ := y.items()
+	items, _ := y.Items()
 	for i, v := range p.Votes {
 		if v.At >= latest {
-			return items[i].errorf("a vote %s after the proposal is after its latest possible deadline (%s): it would be refused", v.At, latest)
+			return items[i].Errorf("a vote %s after the proposal is after its latest possible deadline (%s): it would be refused", v.At, latest)
 		}
 	}
 	return nil
@@ -241,7 +241,7 @@ func checkVoteTimes(y ynode, p ScenarioProposal, econ ScenarioEconomics) error {
 // parseProposalTopic is a topic name or number; a number outside the
 // known list is a newer canister's topic and is kept as it is.
 func parseProposalTopic(v ynode) (nns.Topic, error) {
-	s, err := v.str()
+	s, err := v.Str()
 	if err != nil {
 		return 0, err
 	}
@@ -249,17 +249,17 @@ func parseProposalTopic(v ynode) (nns.Topic, error) {
 	if err != nil {
 		n, nerr := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
 		if nerr != nil {
-			return 0, v.errorf("%v", err)
+			return 0, v.Errorf("%v", err)
 		}
 		t = nns.Topic(n)
 	}
 	switch {
 	case t == nns.TopicUnspecified:
-		return 0, v.errorf("topic Unspecified (0) is not a proposal topic; omit topic to derive it from the action")
+		return 0, v.Errorf("topic Unspecified (0) is not a proposal topic; omit topic to derive it from the action")
 	case t < 0:
-		return 0, v.errorf("topic %d: topics are not negative", t)
+		return 0, v.Errorf("topic %d: topics are not negative", t)
 	case t == nns.TopicNeuronManagement:
-		return 0, v.errorf("the devnet does not make NeuronManagement proposals")
+		return 0, v.Errorf("the devnet does not make NeuronManagement proposals")
 	}
 	return t, nil
 }
@@ -269,16 +269,16 @@ func parseProposalTopic(v ynode) (nns.Topic, error) {
 func parseAction(y ynode, f map[string]ynode) (nns.Action, string, error) {
 	action := "motion"
 	if v, ok := f["action"]; ok {
-		if v.n.Kind == yaml.MappingNode {
+		if v.N.Kind == yaml.MappingNode {
 			tag, err := parseFutureAction(v)
 			if err == nil {
 				if fn, hasFn := f["nns_function"]; hasFn {
-					return nns.Action{}, "", fn.errorf("nns_function is for action ExecuteNnsFunction")
+					return nns.Action{}, "", fn.Errorf("nns_function is for action ExecuteNnsFunction")
 				}
 			}
 			return nns.Action{}, tag, err
 		}
-		s, err := v.str()
+		s, err := v.Str()
 		if err != nil {
 			return nns.Action{}, "", err
 		}
@@ -288,79 +288,79 @@ func parseAction(y ynode, f map[string]ynode) (nns.Action, string, error) {
 	switch action {
 	case "motion":
 		if hasFn {
-			return nns.Action{}, "", fn.errorf("nns_function is for action ExecuteNnsFunction")
+			return nns.Action{}, "", fn.Errorf("nns_function is for action ExecuteNnsFunction")
 		}
 		return nns.Action{Motion: &nns.Motion{MotionText: "devnet scenario motion"}}, "", nil
 	case "executennsfunction":
 		if !hasFn {
-			return nns.Action{}, "", y.errorf("action ExecuteNnsFunction needs nns_function")
+			return nns.Action{}, "", y.Errorf("action ExecuteNnsFunction needs nns_function")
 		}
-		s, err := fn.str()
+		s, err := fn.Str()
 		if err != nil {
 			return nns.Action{}, "", err
 		}
 		n, err := strconv.ParseInt(s, 10, 32)
 		if err != nil {
-			return nns.Action{}, "", fn.errorf("want an integer, got %q", s)
+			return nns.Action{}, "", fn.Errorf("want an integer, got %q", s)
 		}
 		if _, ok := nns.NnsFunctionTopic(int32(n)); !ok {
-			return nns.Action{}, "", fn.errorf("unknown nns_function %d", n)
+			return nns.Action{}, "", fn.Errorf("unknown nns_function %d", n)
 		}
 		return nns.Action{ExecuteNnsFunction: &nns.ExecuteNnsFunction{NnsFunction: int32(n), Payload: []byte{}}}, "", nil
 	}
-	return nns.Action{}, "", f["action"].errorf("want Motion, ExecuteNnsFunction or {future: Tag}, got %q", action)
+	return nns.Action{}, "", f["action"].Errorf("want Motion, ExecuteNnsFunction or {future: Tag}, got %q", action)
 }
 
 func parseFutureAction(v ynode) (string, error) {
-	_, f, err := v.fields("future")
+	_, f, err := v.Fields("future")
 	if err != nil {
 		return "", err
 	}
 	tv, ok := f["future"]
 	if !ok {
-		return "", v.errorf("want {future: Tag}")
+		return "", v.Errorf("want {future: Tag}")
 	}
-	tag, err := tv.str()
+	tag, err := tv.Str()
 	if err != nil {
 		return "", err
 	}
 	if err := checkFutureTag(tag); err != nil {
-		return "", tv.errorf("%v", err)
+		return "", tv.Errorf("%v", err)
 	}
 	return tag, nil
 }
 
 func parseVotes(y ynode, known map[uint64]bool) ([]ScenarioVote, error) {
-	items, err := y.items()
+	items, err := y.Items()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]ScenarioVote, 0, len(items))
 	for _, it := range items {
-		_, f, err := it.fields("neuron", "vote", "at")
+		_, f, err := it.Fields("neuron", "vote", "at")
 		if err != nil {
 			return nil, err
 		}
 		var v ScenarioVote
 		n, ok := f["neuron"]
 		if !ok {
-			return nil, it.errorf("a vote needs a neuron")
+			return nil, it.Errorf("a vote needs a neuron")
 		}
-		if v.Neuron, err = n.uint64(); err != nil {
+		if v.Neuron, err = n.Uint64(); err != nil {
 			return nil, err
 		}
 		if !known[v.Neuron] {
-			return nil, n.errorf("neuron %d is not defined in this scenario", v.Neuron)
+			return nil, n.Errorf("neuron %d is not defined in this scenario", v.Neuron)
 		}
 		vv, ok := f["vote"]
 		if !ok {
-			return nil, it.errorf("a vote needs vote: yes or no")
+			return nil, it.Errorf("a vote needs vote: yes or no")
 		}
 		if v.Vote, err = parseVote(vv); err != nil {
 			return nil, err
 		}
 		if at, ok := f["at"]; ok {
-			if v.At, err = at.duration(); err != nil {
+			if v.At, err = at.Duration(); err != nil {
 				return nil, err
 			}
 		}

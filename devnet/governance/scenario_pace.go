@@ -19,53 +19,53 @@ import (
 // Every key is optional; the whole section is off by default.
 func parsePace(y ynode) (devnet.Pace, error) {
 	var p devnet.Pace
-	_, f, err := y.fields("update_latency", "query_latency", "exec_time", "rate", "burst", "rate_key")
+	_, f, err := y.Fields("update_latency", "query_latency", "exec_time", "rate", "burst", "rate_key")
 	if err != nil {
 		return p, err
 	}
 	latencies := map[string]*devnet.Latency{"update_latency": &p.Update, "query_latency": &p.Query}
 	for key, dst := range latencies {
 		if v, ok := f[key]; ok {
-			s, err := v.str()
+			s, err := v.Str()
 			if err != nil {
 				return p, err
 			}
 			if *dst, err = devnet.ParseLatency(s); err != nil {
-				return p, v.errorf("%v", err)
+				return p, v.Errorf("%v", err)
 			}
 		}
 	}
 	if v, ok := f["exec_time"]; ok {
-		if p.Exec, err = v.duration(); err != nil {
+		if p.Exec, err = v.Duration(); err != nil {
 			return p, err
 		}
 	}
 	if v, ok := f["rate"]; ok {
-		s, err := v.str()
+		s, err := v.Str()
 		if err != nil {
 			return p, err
 		}
 		if p.Rate, err = strconv.ParseFloat(s, 64); err != nil {
-			return p, v.errorf("want a number of calls per second, got %q", s)
+			return p, v.Errorf("want a number of calls per second, got %q", s)
 		}
 	}
 	if v, ok := f["burst"]; ok {
-		n, err := v.uint64()
+		n, err := v.Uint64()
 		if err != nil {
 			return p, err
 		}
 		if n > 1<<30 {
-			return p, v.errorf("burst %d is too large", n)
+			return p, v.Errorf("burst %d is too large", n)
 		}
 		p.Burst = int(n)
 	}
 	if v, ok := f["rate_key"]; ok {
-		if p.RateKey, err = v.str(); err != nil {
+		if p.RateKey, err = v.Str(); err != nil {
 			return p, err
 		}
 	}
 	if err := p.Validate(); err != nil {
-		return p, y.errorf("%v", err)
+		return p, y.Errorf("%v", err)
 	}
 	return p, nil
 }

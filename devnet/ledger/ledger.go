@@ -1,5 +1,6 @@
-// Package ledger is the devnet's ICP ledger: the ICRC-1 queries votebot
-// reads (total supply, symbol, decimals), nothing that moves tokens. Its
+// Package ledger is the devnet's ICP ledger, and each devnet SNS's: the
+// ICRC-1 queries votebot reads (total supply, symbol, decimals), nothing
+// that moves tokens. Its
 // supply is the one the devnet's governance computes reward pools from, so
 // the bot's reward estimates and the devnet's payouts share a base.
 package ledger
@@ -16,9 +17,11 @@ import (
 	"github.com/votebot/votebot/nns"
 )
 
-// Canister answers the ledger's ICRC-1 metadata queries.
+// Canister answers a ledger's ICRC-1 metadata queries: the ICP ledger's, or
+// an SNS's (its own id, symbol and supply).
 type Canister struct {
 	id     principal.Principal
+	symbol string
 	supply func() uint64
 }
 
@@ -27,7 +30,13 @@ var _ devnet.Canister = (*Canister)(nil)
 // New returns the ledger at the mainnet ledger's id; supply gives the
 // total supply in e8s at the time of each query.
 func New(supply func() uint64) *Canister {
-	return &Canister{id: principal.MustDecode(nns.LedgerCanisterID), supply: supply}
+	return NewToken(principal.MustDecode(nns.LedgerCanisterID), "ICP", supply)
+}
+
+// NewToken returns the ledger of another token (an SNS's) at id, answering
+// symbol; supply gives its total supply in e8s at each query.
+func NewToken(id principal.Principal, symbol string, supply func() uint64) *Canister {
+	return &Canister{id: id, symbol: symbol, supply: supply}
 }
 
 // ID implements devnet.Canister.
@@ -48,7 +57,7 @@ func (c *Canister) Methods() map[string]devnet.Method {
 	}
 	return map[string]devnet.Method{
 		"icrc1_total_supply": q(func() any { return idl.NewNat(c.supply()) }),
-		"icrc1_symbol":       q(func() any { return "ICP" }),
+		"icrc1_symbol":       q(func() any { return c.symbol }),
 		"icrc1_decimals":     q(func() any { return uint8(8) }),
 	}
 }

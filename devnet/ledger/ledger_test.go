@@ -7,6 +7,7 @@ import (
 
 	"github.com/aviate-labs/agent-go/candid"
 	"github.com/aviate-labs/agent-go/candid/idl"
+	"github.com/aviate-labs/agent-go/principal"
 
 	"github.com/votebot/votebot/devnet"
 )
@@ -46,5 +47,28 @@ func TestMethods(t *testing.T) {
 	var ce *devnet.CandidError
 	if _, err := call("icrc1_total_supply", one); !errors.As(err, &ce) {
 		t.Errorf("an argument to a () method: %v, want a Candid error (a trap)", err)
+	}
+}
+
+// TestNewToken: an SNS's ledger answers its own id, symbol and supply.
+func TestNewToken(t *testing.T) {
+	id := principal.Principal{Raw: []byte{0, 0, 0, 0, 0, 1, 0, 2, 1, 1}}
+	c := NewToken(id, "CHAT", func() uint64 { return 7 })
+	none, err := candid.Marshal(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ID().Equal(id) {
+		t.Errorf("id %s, want %s", c.ID(), id)
+	}
+	var symbol string
+	reply, err := c.Methods()["icrc1_symbol"].Handle(context.Background(), devnet.Call{Arg: none})
+	if err != nil || candid.Unmarshal(reply, []any{&symbol}) != nil || symbol != "CHAT" {
+		t.Errorf("icrc1_symbol: %q, %v", symbol, err)
+	}
+	var total idl.Nat
+	reply, err = c.Methods()["icrc1_total_supply"].Handle(context.Background(), devnet.Call{Arg: none})
+	if err != nil || candid.Unmarshal(reply, []any{&total}) != nil || total.BigInt().Uint64() != 7 {
+		t.Errorf("icrc1_total_supply: %v, %v", total, err)
 	}
 }

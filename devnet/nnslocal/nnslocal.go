@@ -17,6 +17,7 @@ import (
 	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/ledger"
+	"github.com/votebot/votebot/devnet/snsgov"
 )
 
 // Options configure a local NNS.
@@ -71,6 +72,8 @@ type Network struct {
 	Governance *governance.Canister
 	Server     *devnet.Server
 	Runner     *governance.ScenarioRunner
+	// SNSes are the scenario's SNS DAOs, in the order written; SNS-W lists them.
+	SNSes []SNS
 
 	clock  *offsetClock
 	gate   *gate
@@ -79,6 +82,14 @@ type Network struct {
 	done   chan struct{}
 	mu     sync.Mutex
 	err    error
+}
+
+// SNS is one running devnet SNS: its canister ids and its scenario runner (the governance
+// canister is Runner.Canister()).
+type SNS struct {
+	Name   string
+	IDs    snsgov.Deployed
+	Runner *snsgov.ScenarioRunner
 }
 
 // Start builds the devnet, installs governance, applies the scenario and
@@ -138,6 +149,10 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	if err := srv.Install(ledger.New(func() uint64 { return supply })); err != nil {
 		return nil, fmt.Errorf("nnslocal: %w", err)
 	}
+	snses, err := startSNSes(srv, scenario, start, now, opts.TimeScale)
+	if err != nil {
+		return nil, err
+	}
 	srv.Handle(governance.AdminPrefix, gov.AdminHandler())
 	listen := opts.Listen
 	if listen == "" {
@@ -155,6 +170,7 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 		Governance: gov,
 		Server:     srv,
 		Runner:     scenario.Runner(gov, start),
+		SNSes:      snses,
 		clock:      clock,
 		gate:       g,
 		cancel:     cancel,
@@ -187,6 +203,40 @@ func Start(ctx context.Context, opts Options) (*Network, error) {
 	return n, nil
 }
 
+// startSNSes parses the scenario's snses: section, starts each SNS's governance, root and ledger and
+// lists them in SNS-W, which is served even with no SNS (list_deployed_snses answers empty).
+func startSNSes(srv *devnet.Server, scenario *governance.Scenario, start time.Time, now func() time.Time, timeScale float64) ([]SNS, error) {
+	specs, err := snsgov.ParseScenario(scenario.SNSes, scenario.BaseDir)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	wasm := &snsgov.Wasm{}
+	var out []SNS
+	for k, spec := range specs {
+		if timeScale > 0 {
+			spec = scaleSNS(spec, timeScale)
+		}
+		ids := snsgov.IDs(k)
+		r, err := spec.Start(ids.Governance, start, now)
+		if err != nil {
+			return nil, fmt.Errorf("nnslocal: %w", err)
+		}
+		gov := r.Canister()
+		tokens := ledger.NewToken(ids.Ledger, gov.Symbol(), gov.TotalSupplyE8s)
+		for _, c := range []devnet.Canister{gov, &snsgov.Root{Deployed: ids}, tokens} {
+			if err := srv.Install(c); err != nil {
+				return nil, fmt.Errorf("nnslocal: sns %q: %w", spec.Config.Name, err)
+			}
+		}
+		wasm.Register(ids)
+		out = append(out, SNS{Name: spec.Config.Name, IDs: ids, Runner: r})
+	}
+	if err := srv.Install(wasm); err != nil {
+		return nil, fmt.Errorf("nnslocal: %w", err)
+	}
+	return out, nil
+}
+
 // Step applies scenario events due at t and time transitions; the clock
 // loop calls it, and tests on a fake clock may too.
 func (n *Network) Step(t time.Time) []error {
@@ -194,6 +244,9 @@ func (n *Network) Step(t time.Time) []error {
 	defer n.stepMu.Unlock()
 	errs := n.Runner.Step(t)
 	n.Governance.Tick()
+	for _, s := range n.SNSes {
+		errs = append(errs, s.Runner.Step(t)...)
+	}
 	return errs
 }
 

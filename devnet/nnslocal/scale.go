@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/snsgov"
 )
 
 // scaleScenario returns a copy of s whose timeline is multiplied by f:
@@ -58,4 +59,36 @@ func scale(d time.Duration, f float64) time.Duration { return time.Duration(floa
 // scaleSeconds scales d and rounds it to whole seconds, at least one.
 func scaleSeconds(d time.Duration, f float64) time.Duration {
 	return max(scale(d, f).Round(time.Second), time.Second)
+}
+
+// scaleSNS compresses an SNS scenario's timeline and periods as the NNS's: its periods (defaults
+// included) and the proposal and vote offsets; dissolve delays and ages are not scaled.
+func scaleSNS(s snsgov.Scenario, f float64) snsgov.Scenario {
+	c := &s.Config
+	for _, p := range []struct {
+		d   *time.Duration
+		def time.Duration
+	}{
+		{&c.InitialVotingPeriod, snsgov.DefaultInitialVotingPeriod},
+		{&c.CriticalVotingPeriod, snsgov.DefaultCriticalVotingPeriod},
+		{&c.CriticalWaitForQuiet, snsgov.DefaultCriticalWaitForQuiet},
+		{&c.WaitForQuietIncrease, snsgov.DefaultWaitForQuietIncrease},
+		{&c.RoundDuration, snsgov.DefaultRoundDuration},
+	} {
+		if *p.d == 0 {
+			*p.d = p.def
+		}
+		*p.d = scaleSeconds(*p.d, f)
+	}
+	ps := make([]snsgov.ScenarioProposal, len(s.Proposals))
+	for i, p := range s.Proposals {
+		p.At = scale(p.At, f)
+		p.Votes = append([]snsgov.ScenarioVote(nil), p.Votes...)
+		for j := range p.Votes {
+			p.Votes[j].At = scale(p.Votes[j].At, f)
+		}
+		ps[i] = p
+	}
+	s.Proposals = ps
+	return s
 }
