@@ -42,7 +42,7 @@ var blockerKinds = []alert.Kind{alert.KindHotkeyMissing, alert.KindNeuronNotFoun
 // readable is whether the read (which succeeded) returned the neuron at
 // all: one left out is one the identity may not read.
 func BlockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, principal string, props []policy.Proposal) *Blocker {
-	label := neuronLabel(nc)
+	label := nc.Label()
 	var b *Blocker
 	switch {
 	case readable && n.NotFound:
@@ -133,7 +133,7 @@ func (b *Blocker) affected() string {
 
 // alert is the one alert of the blocker.
 func (b *Blocker) alert() alert.Alert {
-	label := neuronLabel(b.Neuron)
+	label := b.Neuron.Label()
 	a := alert.Alert{Kind: b.Kind, Severity: b.Kind.DefaultSeverity(), Neuron: b.Neuron.ID,
 		Text: b.Cause + ". " + b.affected() + " Fix: " + b.Fix + "."}
 	switch b.Kind {

@@ -137,7 +137,7 @@ func checkNeuronHealth(nc NeuronConfig, n Neuron, readable bool, econ *Economics
 			"its dissolve delay is not checked until then")
 		return f
 	}
-	label := neuronLabel(nc)
+	label := nc.Label()
 	if at, ok := dropsBelowMinimum(n, econ, now); ok {
 		f.fire = append(f.fire, alert.Alert{Kind: alert.KindNeuronDissolving, Severity: alert.SeverityWarning, Neuron: nc.ID,
 			Headline: "Neuron " + label + " is dissolving",
@@ -251,7 +251,7 @@ func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n 
 		if err == nil {
 			b.neurons = nil // re-read next pass
 			b.log.Info().Uint64("neuron", nc.ID).Str("changes", text).Msg("following reconciled")
-			b.emit("following", nc.ID, 0, "%s following set: %s", neuronLabel(nc), text)
+			b.emit("following", nc.ID, 0, "%s following set: %s", nc.Label(), text)
 			b.resolve(ctx, alert.KindFollowingDrift, nc.ID, 0)
 			return
 		}
@@ -259,7 +259,7 @@ func (b *Bot) checkFollowing(ctx context.Context, d Decider, nc NeuronConfig, n 
 		text += fmt.Sprintf(" (SetFollowing failed: %v)", err)
 	}
 	b.fire(ctx, alert.Alert{Kind: alert.KindFollowingDrift, Severity: alert.SeverityWarning, Neuron: nc.ID,
-		Headline: "Following of neuron " + neuronLabel(nc) + " differs from the policy",
+		Headline: "Following of neuron " + nc.Label() + " differs from the policy",
 		Text:     text + ". Reload the config (SIGHUP) to reconcile."})
 }
 
@@ -275,7 +275,7 @@ func (b *Bot) checkRefresh(ctx context.Context, nc NeuronConfig, n Neuron, opts 
 	}
 	if opts.DryRun {
 		b.fire(ctx, alert.Alert{Kind: alert.KindRefreshDue, Severity: alert.SeverityWarning, Neuron: nc.ID,
-			Headline: "Voting power refresh due for neuron " + neuronLabel(nc),
+			Headline: "Voting power refresh due for neuron " + nc.Label(),
 			Text:     fmt.Sprintf("Voting power starts to decay at %s (dry run: not refreshing).", fmtTime(decay))})
 		return
 	}
@@ -286,12 +286,12 @@ func (b *Bot) checkRefresh(ctx context.Context, nc NeuronConfig, n Neuron, opts 
 	if err != nil {
 		b.log.Error().Err(err).Uint64("neuron", nc.ID).Msg("refresh voting power")
 		b.fire(ctx, alert.Alert{Kind: alert.KindRefreshFailed, Severity: alert.SeverityCritical, Neuron: nc.ID,
-			Headline: "Voting power refresh failed for neuron " + neuronLabel(nc),
+			Headline: "Voting power refresh failed for neuron " + nc.Label(),
 			Text:     fmt.Sprintf("Refresh failed: %v. Voting power starts to decay at %s.", err, fmtTime(decay))})
 		return
 	}
 	b.log.Info().Uint64("neuron", nc.ID).Time("decay_was_due", decay).Msg("voting power refreshed")
-	b.emit("refresh", nc.ID, 0, "%s voting power refreshed (decay was due %s)", neuronLabel(nc), decay.Format("15:04:05"))
+	b.emit("refresh", nc.ID, 0, "%s voting power refreshed (decay was due %s)", nc.Label(), decay.Format("15:04:05"))
 	b.resolve(ctx, alert.KindRefreshDue, nc.ID, 0)
 	b.resolve(ctx, alert.KindRefreshFailed, nc.ID, 0)
 }

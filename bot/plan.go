@@ -174,8 +174,8 @@ func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 	}
 	return alert.Alert{
 		Kind: alert.KindProposalAtRisk, Severity: sev, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
-		Headline: fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
-		Text:     fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", neuronLabel(bp.Neuron), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
+		Headline: fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, bp.Neuron.Label()),
+		Text:     fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", bp.Neuron.Label(), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
 		Deadline: bp.Proposal.Deadline,
 	}
 }
@@ -183,17 +183,10 @@ func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 func manualAlert(bp BallotPlan) alert.Alert {
 	return alert.Alert{
 		Kind: alert.KindManualDecisionNeeded, Severity: alert.SeverityWarning, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
-		Headline: fmt.Sprintf("Manual decision needed on proposal %d for neuron %s", bp.Proposal.ID, neuronLabel(bp.Neuron)),
+		Headline: fmt.Sprintf("Manual decision needed on proposal %d for neuron %s", bp.Proposal.ID, bp.Neuron.Label()),
 		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
 			bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
 			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),
 		Deadline: bp.Proposal.Deadline,
 	}
-}
-
-func neuronLabel(nc NeuronConfig) string {
-	if nc.Alias != "" {
-		return fmt.Sprintf("%s (%d)", nc.Alias, nc.ID)
-	}
-	return fmt.Sprint(nc.ID)
 }

@@ -57,9 +57,8 @@ func neuronStatuses(neurons []NeuronConfig, state map[uint64]Neuron, econ *Econo
 		if !n.DissolveUnknown {
 			s.DissolveDelaySeconds = uint64(n.DissolveDelay / time.Second)
 		}
-		if econ != nil && econ.StartReducingVotingPowerAfter > 0 && !n.VotingPowerRefreshed.IsZero() {
-			s.DecayStarts = n.VotingPowerRefreshed.Add(econ.StartReducingVotingPowerAfter)
-			s.FollowingClearedAt = s.DecayStarts.Add(econ.ClearFollowingAfter)
+		if _, decay := refreshDue(n, econ, 0, now); !decay.IsZero() {
+			s.DecayStarts, s.FollowingClearedAt = decay, decay.Add(econ.ClearFollowingAfter)
 		}
 		out = append(out, s)
 	}

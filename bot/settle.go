@@ -55,11 +55,6 @@ func recentBallotsProveMiss(p policy.Proposal, n Neuron) bool {
 	return len(n.RecentBallots) < nns.MaxRecentBallots && p.Topic != nns.TopicExchangeRate
 }
 
-// votingEnded reports whether a tracked proposal no longer accepts votes.
-func votingEnded(p policy.Proposal, now time.Time) bool {
-	return p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
-}
-
 // settle checks the tracked proposals that left the open list: each
 // neuron's ballot is classified, observations recorded, misses alerted.
 // Returns the number of misses confirmed.
@@ -88,7 +83,7 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			c.Ballots, c.RewardStatus = policy.Ballots{}, nns.RewardStatusSettled
 			p = &c
 		}
-		if !votingEnded(*p, now) {
+		if !p.VotingEnded(now) {
 			continue // deadline moved (wait-for-quiet)
 		}
 		done := true
@@ -214,12 +209,12 @@ func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, pr
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Str("topic", p.Topic.String()).
 		Time("deadline", p.Deadline).Msg("vote missed")
 	b.metrics.VoteMissed(nc.ID, p.Topic)
-	b.emit("missed", nc.ID, p.ID, "%s MISSED proposal %d (%s)", neuronLabel(nc), p.ID, p.Topic)
+	b.emit("missed", nc.ID, p.ID, "%s MISSED proposal %d (%s)", nc.Label(), p.ID, p.Topic)
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: nc.ID, ProposalID: p.ID,
 		Deadline: p.Deadline,
-		Headline: fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, neuronLabel(nc)),
+		Headline: fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, nc.Label()),
 		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. %s",
-			neuronLabel(nc), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline), proof)})
+			nc.Label(), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline), proof)})
 }
 
 // unknownObservation records once that a ballot could not be read after
@@ -283,11 +278,11 @@ func (b *Bot) unconfirmed(ctx context.Context, p policy.Proposal, nc NeuronConfi
 	}
 	text := fmt.Sprintf("Could not confirm neuron %s voted on proposal %d (%s) before its deadline %s; %s, and %s. "+
 		"It is counted neither voted nor missed (the report shows it as unknown): check the neuron's voting "+
-		"history in the NNS dapp.", neuronLabel(nc), p.ID, p.Topic, fmtTime(p.Deadline), why, silence)
+		"history in the NNS dapp.", nc.Label(), p.ID, p.Topic, fmtTime(p.Deadline), why, silence)
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Msg(text)
-	b.emit("unconfirmed", nc.ID, p.ID, "%s: vote on %d not confirmed", neuronLabel(nc), p.ID)
+	b.emit("unconfirmed", nc.ID, p.ID, "%s: vote on %d not confirmed", nc.Label(), p.ID)
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteUnconfirmed, Severity: alert.SeverityWarning, Neuron: nc.ID,
 		ProposalID: p.ID, Deadline: p.Deadline, Text: text,
-		Headline: fmt.Sprintf("Vote on proposal %d not confirmed for neuron %s", p.ID, neuronLabel(nc))})
+		Headline: fmt.Sprintf("Vote on proposal %d not confirmed for neuron %s", p.ID, nc.Label())})
 	b.resolveWith(ctx, alert.KindProposalAtRisk, nc.ID, p.ID, "Voting ended and the vote could not be confirmed: see the vote not confirmed alert.")
 }

@@ -36,7 +36,7 @@ func tookOverAlert(bp BallotPlan) alert.Alert {
 		by += " " + strconv.Quote(d.Rule)
 	}
 	headline := fmt.Sprintf("Primary did not vote proposal %d for neuron %s: standby voted %s by %s",
-		bp.Proposal.ID, neuronLabel(bp.Neuron), d.Vote, by)
+		bp.Proposal.ID, bp.Neuron.Label(), d.Vote, by)
 	return alert.Alert{Kind: alert.KindStandbyTookOver, Severity: alert.SeverityWarning,
 		Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID, Deadline: bp.Proposal.Deadline, Headline: headline,
 		Text: fmt.Sprintf("%s (%s). The ballot was still empty at the standby's takeover time (the primary's deadline "+
@@ -101,10 +101,10 @@ func mismatchAlert(bp BallotPlan, want nns.Vote, rule string) alert.Alert {
 	return alert.Alert{Kind: alert.KindPolicyMismatch, Severity: alert.SeverityWarning,
 		Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID, Deadline: bp.Proposal.Deadline,
 		Headline: fmt.Sprintf("Proposal %d, neuron %s: the chain shows %s, the standby's %s votes %s",
-			bp.Proposal.ID, neuronLabel(bp.Neuron), bp.Vote, by, want),
+			bp.Proposal.ID, bp.Neuron.Label(), bp.Vote, by, want),
 		Text: fmt.Sprintf("Neuron %s's ballot on proposal %d was filled with %s, not by following, while the standby's "+
 			"policy votes %s by %s. The primary's configuration decides otherwise (compare votebot_policy_fingerprint "+
 			"of the two instances), or a person voted (votebot vote on the primary, or the NNS dapp). "+
 			"Bring the two configurations together: after a takeover the standby votes by its own.",
-			neuronLabel(bp.Neuron), bp.Proposal.ID, bp.Vote, want, by)}
+			bp.Neuron.Label(), bp.Proposal.ID, bp.Vote, want, by)}
 }

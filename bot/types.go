@@ -7,6 +7,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/votebot/votebot/nns"
@@ -109,6 +110,15 @@ type Decider interface {
 type NeuronConfig struct {
 	ID    uint64 `json:"id"`
 	Alias string `json:"alias,omitempty"`
+}
+
+// Label names the neuron where a person reads it: "main (1001)", or the id
+// alone when it has no alias.
+func (nc NeuronConfig) Label() string {
+	if nc.Alias != "" {
+		return fmt.Sprintf("%s (%d)", nc.Alias, nc.ID)
+	}
+	return fmt.Sprint(nc.ID)
 }
 
 // BallotOutcome is what the loop knows of a neuron's ballot on a proposal.

@@ -41,7 +41,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 	if opts.DryRun {
 		if b.noteDryRun(k) {
 			logv.Info().Msg("would vote (dry run)")
-			b.emit("would_vote", k.neuron, k.proposal, "would vote %s on %d for %s — %s", d.Vote, k.proposal, neuronLabel(bp.Neuron), d.Reason)
+			b.emit("would_vote", k.neuron, k.proposal, "would vote %s on %d for %s — %s", d.Vote, k.proposal, bp.Neuron.Label(), d.Reason)
 			if err := b.store.RecordDryRun(ctx, intent); err != nil {
 				logv.Error().Err(err).Msg("record dry run")
 			}
@@ -73,7 +73,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 	case err == nil:
 		b.marks.set(k, markDirect)
 		logv.Info().Msg("voted")
-		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", neuronLabel(bp.Neuron), d.Vote, k.proposal, bp.Proposal.Topic, d.Reason)
+		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", bp.Neuron.Label(), d.Vote, k.proposal, bp.Proposal.Topic, d.Reason)
 	case b.errs.AlreadyVoted(err):
 		// Following, or a person with the controller or another hotkey,
 		// filled it first: the vote it holds is read back, never assumed to
@@ -81,14 +81,14 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 		outcome, result = VoteAlreadyVoted, voteFilled
 		chainVote, errText = b.readBackBallot(ctx, k)
 		logv.Info().Str("ballot_vote", chainVote.String()).Str("read_back", errText).Msg("ballot already filled, not by votebot")
-		b.emit("vote", k.neuron, k.proposal, "%s: ballot on %d already filled, not by votebot: %s", neuronLabel(bp.Neuron), k.proposal, errText)
+		b.emit("vote", k.neuron, k.proposal, "%s: ballot on %d already filled, not by votebot: %s", bp.Neuron.Label(), k.proposal, errText)
 	case b.errs.Refused(err):
 		outcome, result, errText = VoteRefused, voteRefused, err.Error()
 		b.markRefused(k)
 		logv.Error().Err(err).Msg("vote refused")
 		b.fire(ctx, alert.Alert{Kind: alert.KindVoteRefused, Severity: alert.SeverityCritical, Neuron: k.neuron, ProposalID: k.proposal,
 			Deadline: bp.Proposal.Deadline,
-			Headline: "Vote refused on proposal " + strconv.FormatUint(k.proposal, 10) + " for neuron " + neuronLabel(bp.Neuron),
+			Headline: "Vote refused on proposal " + strconv.FormatUint(k.proposal, 10) + " for neuron " + bp.Neuron.Label(),
 			Text:     "The governance canister refused the " + d.Vote.String() + " vote: " + err.Error() + ". Deadline " + fmtTime(bp.Proposal.Deadline) + "."})
 	default:
 		outcome, result, errText = VoteFailed, voteRetry, err.Error()

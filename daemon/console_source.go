@@ -83,7 +83,7 @@ func (a *App) openProposal(ctx context.Context, id uint64) (*policy.Proposal, er
 	if p == nil {
 		return nil, fmt.Errorf("proposal %d does not exist: %w", id, alert.ErrProposalNotOpen)
 	}
-	if p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline) {
+	if p.VotingEnded(now) {
 		return nil, fmt.Errorf("proposal %d: voting ended: %w", id, alert.ErrProposalNotOpen)
 	}
 	return p, nil
@@ -118,6 +118,11 @@ func (s consoleSource) OpenProposals(ctx context.Context) ([]console.Proposal, e
 	if err != nil {
 		return nil, err
 	}
+	for i := range ps {
+		if err := s.castBy(ctx, &ps[i]); err != nil {
+			return nil, err
+		}
+	}
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Deadline.Before(ps[j].Deadline) })
 	return ps, nil
 }
@@ -131,13 +136,18 @@ func (s consoleSource) Proposal(ctx context.Context, id uint64) (console.Proposa
 	}
 	for _, p := range ps {
 		if p.ID == id {
+			// Only this one: castBy reads the store, once per proposal.
+			if err := s.castBy(ctx, &p); err != nil {
+				return console.Proposal{}, err
+			}
 			return p, nil
 		}
 	}
 	return s.closedProposal(ctx, id)
 }
 
-// proposals groups the last pass's plans by proposal, in plan's words.
+// proposals groups the last pass's plans by proposal, in plan's words
+// (without castBy's reasons: the callers add them where shown).
 func (s consoleSource) proposals(ctx context.Context) ([]console.Proposal, error) {
 	plans, overrides, _, ok, err := s.app.Bot.Plans(ctx)
 	if err != nil {
@@ -156,11 +166,6 @@ func (s consoleSource) proposals(ctx context.Context) ([]console.Proposal, error
 			out = append(out, consoleProposal(bp.Proposal))
 		}
 		out[i].Ballots = append(out[i].Ballots, consoleBallot(bp, overrides))
-	}
-	for i := range out {
-		if err := s.castBy(ctx, &out[i]); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package daemon_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -28,15 +27,7 @@ policies:
 `))
 	app := e.assemble(func(o *bot.Options) { o.PollInterval, o.RetryBackoff = 250*time.Millisecond, 250*time.Millisecond })
 	defer app.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	defer runUntilStop(t, app.Bot.Run)()
 	time.Sleep(time.Second) // started: the neurons are read, next in NeuronsTTL (5 min)
 	if err := e.net.Governance.RemoveHotKey(9001, e.bot); err != nil {
 		t.Fatal(err)

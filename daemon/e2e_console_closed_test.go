@@ -47,15 +47,8 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 	}
 	pi, _ := e.net.Governance.ProposalInfo(pid)
 	deadline := time.Unix(int64(*pi.DeadlineTimestampSeconds), 0)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	defer runUntilStop(t, app.Bot.Run)()
+	ctx := context.Background()
 	for dl := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if _, _, _, ok := app.Bot.View(); ok {
 			break
@@ -95,6 +88,17 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 			t.Errorf("open: %s", wrong)
 			break
 		}
+	}
+	// The open list says the same (castBy runs there per proposal).
+	open, err := src.OpenProposals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(open) != 1 || open[0].ID != pid {
+		t.Fatalf("open proposals %+v, want only %d", open, pid)
+	}
+	if wrong := castBy(open[0]); wrong != "" {
+		t.Errorf("open list: %s", wrong)
 	}
 	var p console.Proposal
 

@@ -65,15 +65,7 @@ func startConsoleDevnet(t *testing.T) (*e2e, *daemon.App, string, uint64) {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	t.Cleanup(runUntilStop(t, app.Bot.Run))
 	// The console shows what the loop saw: wait for its first pass.
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if _, _, _, ok := app.Bot.View(); ok {

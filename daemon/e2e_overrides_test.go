@@ -148,15 +148,7 @@ func overridesScenario(t *testing.T, br tableBreaker, restart bool) {
 		app = e.assemble(tune)
 	}
 	defer app.Close()
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(runCtx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	defer runUntilStop(t, app.Bot.Run)()
 
 	pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Title: "Motion",
 		Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
@@ -307,15 +299,7 @@ func TestOverridesNeverReadRulesActAtTheMargin(t *testing.T) {
 	mustExec(t, db, "ALTER TABLE overrides RENAME TO overrides_elsewhere")
 	app = e.assemble(tune)
 	defer app.Close()
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- app.Bot.Run(runCtx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	defer runUntilStop(t, app.Bot.Run)()
 	pid, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Title: "Motion",
 		Action: nns.Action{Motion: &nns.Motion{MotionText: "m"}}})
 	if err != nil {

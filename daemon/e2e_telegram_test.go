@@ -152,15 +152,7 @@ func TestTelegramDecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Serve(ctx, ln, filepath.Join(e.dir, "votebot.yaml")) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	t.Cleanup(runUntilStop(t, func(ctx context.Context) error { return app.Serve(ctx, ln, filepath.Join(e.dir, "votebot.yaml")) }))
 
 	// The manual alert for neuron 1001 carries the buttons.
 	yes := fmt.Sprintf("vb1:%d:1001:y", pid)

@@ -171,6 +171,22 @@ func participation(t *testing.T, st *store.Store, now time.Time) map[uint64]rewa
 	return out
 }
 
+// runUntilStop runs run (app.Bot.Run, app.Serve) in a goroutine until the
+// returned stop is called (defer it so that it runs before app.Close), and
+// fails the test if run ends in an error.
+func runUntilStop(t *testing.T, run func(context.Context) error) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func skipLong(t *testing.T) {
 	t.Helper()
 	if testing.Short() {

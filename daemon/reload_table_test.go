@@ -231,15 +231,7 @@ func TestReloadTable(t *testing.T) { // a few seconds: it runs with -short, in C
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Serve(ctx, ln, path) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	t.Cleanup(runUntilStop(t, func(ctx context.Context) error { return app.Serve(ctx, ln, path) }))
 	// a pass is the loop's next poll: wait for it, then look at the network.
 	pass := func() {
 		t.Helper()

@@ -42,15 +42,7 @@ func TestSIGHUPNamesWhatNeedsARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- app.Serve(ctx, ln, path) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	}()
+	defer runUntilStop(t, func(ctx context.Context) error { return app.Serve(ctx, ln, path) })()
 	// Serve listens for SIGHUP before it starts the loop: once a pass ran,
 	// the signal is Serve's (not the default action, which would end the test binary).
 	for deadline := time.Now().Add(15 * time.Second); app.Bot.LastPoll().IsZero(); time.Sleep(20 * time.Millisecond) {

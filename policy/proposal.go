@@ -41,6 +41,13 @@ type Proposal struct {
 	FolloweeVotes map[uint64]nns.Vote
 }
 
+// VotingEnded reports whether the proposal no longer accepts votes: its
+// reward status left AcceptVotes, or its deadline as last read has passed
+// (a copy read before the deadline still says AcceptVotes).
+func (p Proposal) VotingEnded(now time.Time) bool {
+	return p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
+}
+
 // Tally is the proposal's latest tally in e8s of voting power.
 type Tally struct{ Yes, No, Total uint64 }
 

@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -15,7 +12,6 @@ import (
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/config"
-	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/store"
 )
 
@@ -79,12 +75,9 @@ func newOverridesCmd(s Streams) *cobra.Command {
 // overrideRows reads the stored decisions with what the state database knows of their
 // proposals (title, deadline) and ballots (votes cast).
 func overrideRows(ctx context.Context, cfg *config.Config, now time.Time) ([]overrideRow, error) {
-	if _, err := os.Stat(cfg.Store.Path); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // plan and overrides never create a database
-	}
-	st, err := store.Open(ctx, cfg.Store.Path)
-	if err != nil {
-		return nil, fmt.Errorf("read the overrides of votebot vote: %w (check store.path and that this user may read it, e.g. run with sudo)", err)
+	st, err := openOverridesStore(ctx, cfg.Store.Path)
+	if st == nil || err != nil {
+		return nil, err
 	}
 	defer st.Close()
 	stored, err := st.Overrides(ctx)
@@ -105,7 +98,7 @@ func overrideRows(ctx context.Context, cfg *config.Config, now time.Time) ([]ove
 			SetAt: o.SetAt.UTC(), SetBy: o.Note, Status: "unseen"}
 		if p, ok := seen[o.ProposalID]; ok {
 			r.Title, r.Deadline = p.Title, p.Deadline.UTC()
-			r.Closed = p.RewardStatus != nns.RewardStatusAcceptVotes || !now.Before(p.Deadline)
+			r.Closed = p.VotingEnded(now)
 			voted, err := castAll(ctx, st, cfg, o.ProposalID, o.NeuronID)
 			if err != nil {
 				return nil, err
@@ -147,12 +140,8 @@ func castAll(ctx context.Context, st *store.Store, cfg *config.Config, proposal,
 }
 
 func aliasOf(cfg *config.Config, id uint64) string {
-	for _, n := range cfg.Neurons {
-		if n.ID == id {
-			return n.Alias
-		}
-	}
-	return ""
+	n, _ := configuredNeuron(cfg, id)
+	return n.Alias
 }
 
 // openOverrides drops the decisions whose voting ended: they change nothing any more.

@@ -124,8 +124,19 @@ func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger)
 }
 
 // storedOverrides reads `votebot vote` overrides when the state database
-// exists (plan never creates one).
+// exists.
 func storedOverrides(ctx context.Context, path string) ([]policy.Override, error) {
+	st, err := openOverridesStore(ctx, path)
+	if st == nil || err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Overrides(ctx)
+}
+
+// openOverridesStore opens the state database to read the stored decisions;
+// nil when there is none: plan and overrides never create one.
+func openOverridesStore(ctx context.Context, path string) (*store.Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -133,8 +144,7 @@ func storedOverrides(ctx context.Context, path string) ([]policy.Override, error
 	if err != nil {
 		return nil, fmt.Errorf("read the overrides of votebot vote: %w (check store.path and that this user may read it, e.g. run with sudo)", err)
 	}
-	defer st.Close()
-	return st.Overrides(ctx)
+	return st, nil
 }
 
 // planRow is one line of `votebot plan --json`.

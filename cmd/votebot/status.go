@@ -174,11 +174,7 @@ func writeNext(w io.Writer, next []bot.NextAction, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  AT (UTC)\tIN\tNEURON\tPROPOSAL\tACTION")
 	for _, a := range next {
-		name := fmt.Sprint(a.Neuron.ID)
-		if a.Neuron.Alias != "" {
-			name = fmt.Sprintf("%s (%d)", a.Neuron.Alias, a.Neuron.ID)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.At.UTC().Format(time.DateTime), whenIn(a.At, now), name,
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", a.At.UTC().Format(time.DateTime), whenIn(a.At, now), a.Neuron.Label(),
 			idOrDash(a.Proposal), oneLine(a.Text, 100))
 	}
 	return tw.Flush()
@@ -225,7 +221,7 @@ func roughly(d time.Duration) string {
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%dd%dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
 	case d >= time.Hour:
-		return d.Round(time.Minute).String()
+		return shortDuration(d) // Duration.String would write 5h12m0s
 	}
 	return d.Round(time.Second).String()
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -46,7 +45,7 @@ and stores the decision anyway) and the neuron configured.`,
 			if err != nil {
 				return err
 			}
-			if neuron != 0 && !configured(cfg, neuron) {
+			if _, ok := configuredNeuron(cfg, neuron); neuron != 0 && !ok {
 				return fmt.Errorf("vote: neuron %d is not configured in %s: votebot votes only for its neurons", neuron, configPath)
 			}
 			if clear {
@@ -139,7 +138,7 @@ func readProposalState(ctx context.Context, cfg *config.Config, id, neuron uint6
 	if err != nil || p == nil {
 		return nil, err
 	}
-	ps := &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+	ps := &proposalState{open: !p.VotingEnded(time.Now()),
 		deadline: p.Deadline, filled: true}
 	for _, n := range cfg.Neurons {
 		if neuron != 0 && n.ID != neuron {
@@ -163,7 +162,7 @@ func readProposalAnonymously(ctx context.Context, cfg *config.Config, id uint64)
 	if err != nil || p == nil {
 		return nil, err
 	}
-	return &proposalState{open: p.RewardStatus == nns.RewardStatusAcceptVotes && time.Now().Before(p.Deadline),
+	return &proposalState{open: !p.VotingEnded(time.Now()),
 		deadline: p.Deadline}, nil
 }
 
@@ -175,14 +174,7 @@ type proposalState struct {
 // daemonStatus says whether a daemon answers on the configured listen
 // address, and so when the decision is voted.
 func daemonStatus(ctx context.Context, cfg *config.Config) string {
-	host, port, err := net.SplitHostPort(cfg.Listen)
-	if err != nil {
-		return "The running daemon votes it at its next pass."
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	url := daemonURL(cfg.Listen) + "/healthz"
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -222,11 +214,12 @@ func clearOverride(ctx context.Context, w io.Writer, cfg *config.Config, id, neu
 	return err
 }
 
-func configured(cfg *config.Config, id uint64) bool {
+// configuredNeuron is the configured neuron with this id.
+func configuredNeuron(cfg *config.Config, id uint64) (config.Neuron, bool) {
 	for _, n := range cfg.Neurons {
 		if n.ID == id {
-			return true
+			return n, true
 		}
 	}
-	return false
+	return config.Neuron{}, false
 }
