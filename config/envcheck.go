@@ -11,7 +11,9 @@ import (
 // benchmarks and scripts read them (DEVELOPERS.md).
 var devVariables = []string{"VOTEBOT_BENCH", "VOTEBOT_SOAK", "VOTEBOT_BROWSER", "VOTEBOT_SCREENSHOTS",
 	"VOTEBOT_ICP_CLI", "VOTEBOT_JSAGENT_", "VOTEBOT_CHILD_", "VOTEBOT_CRASH_CHILD_", "VOTEBOT_STORE_RSS",
-	"VOTEBOT_STORE_LOCK_CHILD_", "VOTEBOT_STORE_KILL_CHILD_"}
+	"VOTEBOT_STORE_LOCK_CHILD_", "VOTEBOT_STORE_KILL_CHILD_",
+	"VOTEBOT_ALERTMANAGER", "VOTEBOT_SNSJS", // scripts/test sets them for every test
+	"VOTEBOT_SIGNING_KEY", "VOTEBOT_PURGE_HOTKEY"} // scripts/release; the package's purge
 
 // envNames are the variables that override a key of the file parsed into root.
 func envNames(root *yaml.Node) map[string]bool {
