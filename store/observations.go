@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // rewards.Fold in SQL: the proposal's facts are the new row's, the voting powers the larger, and
 // the ballot and vote are chosen by rewards.Supersede, rendered into SQL by precedenceSQL.
 var observationUpsertSQL = func() string {
-	ballot, fromKept := precedenceSQL()
+	ballot, vote := precedenceSQL()
 	return `
 INSERT INTO observations (proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote,
 	proposal_time, deadline, observed_at, total_potential_vp)
@@ -24,32 +25,38 @@ ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
 	topic = excluded.topic, reward_status = excluded.reward_status,
 	ballot = ` + ballot + `,
 	ballot_vp = MAX(observations.ballot_vp, excluded.ballot_vp),
-	vote = CASE WHEN ` + fromKept + ` THEN observations.vote ELSE excluded.vote END,
+	vote = ` + vote + `,
 	proposal_time = excluded.proposal_time, deadline = excluded.deadline, observed_at = excluded.observed_at,
 	total_potential_vp = MAX(observations.total_potential_vp, excluded.total_potential_vp)`
 }()
 
 // precedenceSQL renders rewards.Supersede as SQL over the stored row (observations) and the new
-// one (excluded): ballot is the ballot to store, fromKept is true where the stored vote stays.
-// Each side is keyed by its state and finality ("empty!" is an empty ballot seen after voting
-// closed); the rule is tabulated over every pair, so it has one definition, in rewards/.
-func precedenceSQL() (ballot, fromKept string) {
-	key := "(" + sightingKeySQL("observations") + " || '>' || " + sightingKeySQL("excluded") + ")"
+// one (excluded): ballot is the ballot to store, vote the vote to store. The rule is tabulated
+// over every pair of sightings, so it has one definition, in rewards/. A pair is keyed by a number
+// (sightingCode of the stored row × 100 + that of the new one; the pair's names follow in a SQL
+// comment), not a string: the upsert runs once per observation, and building a text key and
+// matching it against text (worse, an IN list, which SQLite rebuilds into a temporary index at each
+// execution) doubled the CPU of RecordObservations (BenchmarkRecordObservations, 1,000 rows: 5.1 ms
+// before the rule was generated, 11 ms with text keys, 6.5 ms without the IN list, 5.8 ms with
+// number keys).
+func precedenceSQL() (ballot, vote string) {
+	key := "(" + sightingCodeSQL("observations") + " * 100 + " + sightingCodeSQL("excluded") + ")"
 	var whens, kept []string
 	for _, k := range allSightings() {
 		for _, n := range allSightings() {
 			b, fk := rewards.Supersede(k, n)
-			pair := sightingKey(k) + ">" + sightingKey(n)
+			when := fmt.Sprintf("WHEN %d", sightingCode(k)*100+sightingCode(n))
+			pair := " -- " + sightingKey(k) + ">" + sightingKey(n)
 			if fk {
-				kept = append(kept, "'"+pair+"'")
+				kept = append(kept, when+" THEN observations.vote"+pair)
 			}
 			if fk || b != n.Ballot {
-				whens = append(whens, "WHEN '"+pair+"' THEN '"+string(b)+"'")
+				whens = append(whens, when+" THEN '"+string(b)+"'"+pair)
 			}
 		}
 	}
 	return "CASE " + key + "\n\t\t" + strings.Join(whens, "\n\t\t") + "\n\t\tELSE excluded.ballot END",
-		key + " IN (" + strings.Join(kept, ", ") + ")"
+		"CASE " + key + "\n\t\t" + strings.Join(kept, "\n\t\t") + "\n\t\tELSE excluded.vote END"
 }
 
 func allSightings() []rewards.Sighting {
@@ -60,7 +67,7 @@ func allSightings() []rewards.Sighting {
 	return out
 }
 
-// sightingKey is how precedenceSQL names a sighting: its state, "!" when final.
+// sightingKey is how the SQL's comments name a sighting: its state, "!" when final.
 func sightingKey(s rewards.Sighting) string {
 	if s.Final {
 		return string(s.Ballot) + "!"
@@ -68,9 +75,23 @@ func sightingKey(s rewards.Sighting) string {
 	return string(s.Ballot)
 }
 
-// sightingKeySQL is sightingKey of the row t (observations or excluded).
-func sightingKeySQL(t string) string {
-	return t + ".ballot || CASE WHEN " + finalSQL(t) + " THEN '!' ELSE '' END"
+// sightingCode numbers a sighting: 2 × the state's place in rewards.BallotStates, + 1 when final.
+func sightingCode(s rewards.Sighting) int {
+	code := 2 * slices.Index(rewards.BallotStates(), s.Ballot)
+	if s.Final {
+		code++
+	}
+	return code
+}
+
+// sightingCodeSQL is sightingCode of the row t (observations or excluded); a state outside
+// rewards.BallotStates gives NULL, which matches no pair and so stores the new row's ballot.
+func sightingCodeSQL(t string) string {
+	var whens []string
+	for i, b := range rewards.BallotStates() {
+		whens = append(whens, fmt.Sprintf("WHEN '%s' THEN %d", b, 2*i))
+	}
+	return "(CASE " + t + ".ballot " + strings.Join(whens, " ") + " END + CASE WHEN " + finalSQL(t) + " THEN 1 ELSE 0 END)"
 }
 
 // finalSQL is rewards.Observation.Final of the row t: reward status ReadyToSettle or Settled, or
