@@ -30,8 +30,9 @@ func TestPolicyDocExamplesValidate(t *testing.T) {
 	}
 }
 
-// TestReadmeDevnetConfig: the README's devnet config validates as written and with the
-// console added (`console: {}`): its metrics port is not the console's default.
+// TestReadmeDevnetConfig: the README's devnet config validates as written, with the
+// console added (`console: {}`) and with the console line the README appends (its
+// token file): its metrics port is not the console's default.
 func TestReadmeDevnetConfig(t *testing.T) {
 	doc, err := os.ReadFile("../README.md")
 	if err != nil {
@@ -41,7 +42,11 @@ func TestReadmeDevnetConfig(t *testing.T) {
 	if m == nil {
 		t.Fatal("the README has no .votebot/devnet.yaml heredoc")
 	}
-	for _, extra := range []string{"", "console: {}\n"} {
+	add := regexp.MustCompile(`echo '(console: [^']*)' >> \.votebot/devnet\.yaml`).FindStringSubmatch(string(doc))
+	if add == nil {
+		t.Fatal("the README does not say how to add the console to .votebot/devnet.yaml")
+	}
+	for _, extra := range []string{"", "console: {}\n", add[1] + "\n"} {
 		if _, err := Parse("README devnet.yaml", []byte(m[1]+extra), nil); err != nil {
 			t.Errorf("the README's devnet config with %q does not validate: %v", extra, err)
 		}

@@ -120,7 +120,51 @@ func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger)
 	if err != nil {
 		return nil, nil, err
 	}
-	return bot.PlanOnce(ctx, daemon.AgentGov{C: gov}, daemon.DeciderFor(cfg), daemon.OptionsFor(cfg).Neurons, overrides, time.Now())
+	plans, blocked, err := bot.PlanOnce(ctx, daemon.AgentGov{C: gov}, daemon.DeciderFor(cfg), daemon.OptionsFor(cfg).Neurons, overrides, time.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := markCast(ctx, cfg.Store.Path, plans); err != nil {
+		return nil, nil, err
+	}
+	return plans, blocked, nil
+}
+
+// markCast marks the filled ballots votebot itself cast (by rule, fallback
+// or override, per its state database) as its own: the network only says a
+// ballot is filled, and "by following or an earlier vote" misleads the
+// operator who just decided it.
+func markCast(ctx context.Context, path string, plans []bot.BallotPlan) error {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return fmt.Errorf("read the votes votebot cast: %w (check store.path and that this user may read it, e.g. run with sudo)", err)
+	}
+	defer st.Close()
+	cast := map[uint64]map[uint64]bool{} // proposal → neurons votebot voted
+	for i := range plans {
+		bp := &plans[i]
+		if bp.Outcome != bot.BallotFollowing {
+			continue
+		}
+		id := bp.Proposal.ID
+		if cast[id] == nil {
+			votes, err := st.CastVotes(ctx, id)
+			if err != nil {
+				return err
+			}
+			cast[id] = map[uint64]bool{}
+			for _, v := range votes {
+				cast[id][v.Neuron] = true
+			}
+		}
+		if cast[id][bp.Neuron.ID] {
+			bp.Outcome = bot.BallotDirect
+		}
+	}
+	return nil
 }
 
 // storedOverrides reads `votebot vote` overrides when the state database

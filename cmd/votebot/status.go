@@ -120,8 +120,8 @@ func writeStatus(w io.Writer, base string, st daemon.Status) error {
 	if st.DryRun {
 		mode = ", dry run: votes nothing"
 	}
-	fmt.Fprintf(w, "daemon      running at %s (%s%s), instance %q, version %s, %d neurons\n",
-		strings.TrimPrefix(base, "http://"), ready, mode, st.Instance, st.Version, st.Neurons)
+	fmt.Fprintf(w, "daemon      running at %s (%s%s), instance %q, version %s, %d %s\n",
+		strings.TrimPrefix(base, "http://"), ready, mode, st.Instance, st.Version, st.Neurons, plural(st.Neurons, "neuron", "neurons"))
 	fmt.Fprintf(w, "last poll   %s (every %s)\n", whenAgo(st.LastPoll, st.Now), st.PollInterval)
 	for i, e := range st.Endpoints {
 		label := "endpoints "

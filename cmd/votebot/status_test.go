@@ -185,3 +185,25 @@ func hasLineWith(text string, parts ...string) bool {
 	}
 	return false
 }
+
+// TestWriteStatusNeuronCount: the daemon line counts neurons in English
+// (the README's devnet config has one neuron: "1 neurons" read as a typo).
+func TestWriteStatusNeuronCount(t *testing.T) {
+	for _, tc := range []struct {
+		neurons int
+		want    string
+	}{
+		{1, ", 1 neuron\n"},
+		{2, ", 2 neurons\n"},
+	} {
+		var b strings.Builder
+		now := time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC)
+		st := daemon.Status{Instance: "votebot", Version: "test", Now: now, LastPoll: now, Neurons: tc.neurons}
+		if err := writeStatus(&b, "http://127.0.0.1:9466", st); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%d neurons: status lacks %q:\n%s", tc.neurons, tc.want, b.String())
+		}
+	}
+}
