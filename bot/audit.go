@@ -108,18 +108,39 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 			b.recordAudit(ctx, st, ev, opts, before, now)
 		} else {
 			b.log.Info().Uint64("day", snap.PendingDay).Msg("reward audit: another reward event came before the maturity could be read; not audited")
+			b.recordUnread(ctx, st, opts, snap.PendingDay, ev.Day, ev.At)
 		}
 	} else if snap.Maturity != nil && ev.Day == snap.Day+1 {
 		snap.PendingDay, snap.PendingBefore = ev.Day, snap.Maturity
 	} else if snap.Maturity != nil && ev.Day > snap.Day+1 {
 		b.log.Info().Uint64("from_day", snap.Day).Uint64("to_day", ev.Day).
 			Msg("reward audit: more than one reward event between two neuron reads; not audited")
+		b.recordUnread(ctx, st, opts, snap.Day+1, ev.Day, ev.At)
 	}
 	snap.Day, snap.Maturity = ev.Day, now
 	if err := st.SaveAuditSnapshot(ctx, *snap); err != nil {
 		b.log.Warn().Err(err).Msg("reward audit: keep the snapshot for a restart")
 	}
 }
+
+// recordUnread records the events of days from..to (inclusive) as not audited for every
+// neuron, so the report knows the audit does not cover them instead of summing without them.
+// Their time is not known: at is the latest event's, which lies after them.
+func (b *Bot) recordUnread(ctx context.Context, st AuditStore, opts Options, from, to uint64, at time.Time) {
+	var rows []rewards.MaturityAudit
+	for day := from; day <= to && day-from < maxUnreadDays; day++ {
+		for _, nc := range opts.Neurons {
+			rows = append(rows, rewards.MaturityAudit{Neuron: nc.ID, Status: rewards.AuditUnread,
+				Event: rewards.RewardEventRef{DayAfterGenesis: day, At: at.UTC()}})
+		}
+	}
+	if err := st.RecordAudits(ctx, rows); err != nil {
+		b.log.Error().Err(err).Msg("reward audit: record the events not audited")
+	}
+}
+
+// maxUnreadDays bounds what one gap records (a store restored from a year-old backup).
+const maxUnreadDays = 400
 
 func (b *Bot) recordAudit(ctx context.Context, st AuditStore, ev RewardEvent, opts Options, before, after map[uint64]rewards.Maturity) {
 	audits, err := b.auditEvent(ctx, st, ev, opts, before, after)

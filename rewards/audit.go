@@ -63,6 +63,11 @@ const (
 	// AuditMaturityLeft: maturity fell across the event (spawned or
 	// disbursed in between), so what arrived cannot be told.
 	AuditMaturityLeft AuditStatus = "maturity_left"
+	// AuditUnread: the event came while votebot could not read the maturity
+	// before and after it (down across it, or a second event before the
+	// next read): what arrived is not known, and an EARNED taken from the
+	// audit would leave it out.
+	AuditUnread AuditStatus = "unread"
 )
 
 // MaturityAudit is one neuron's row for one reward event; the store keeps
@@ -119,6 +124,9 @@ func (a MaturityAudit) String() string {
 		return s + fmt.Sprintf(" (%.1f%%): %s", 100**a.Ratio, LowRewardMessage)
 	case AuditMaturityLeft:
 		return s + ": maturity left the neuron across the event, not audited"
+	case AuditUnread:
+		return fmt.Sprintf("neuron %d, reward event of day %d: not audited (the maturity around it was not read)",
+			a.Neuron, a.Event.DayAfterGenesis)
 	}
 	return s
 }

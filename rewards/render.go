@@ -355,6 +355,8 @@ func writeAudit(b *strings.Builder, r Report, o TextOptions) error {
 			flag = "nothing expected"
 		case AuditMaturityLeft:
 			flag = "not audited: maturity left the neuron"
+		case AuditUnread:
+			flag, ratio = "not audited: maturity not read around it", "-"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", truncate(orDash(names[a.Neuron]), strconv.FormatUint(a.Neuron, 10)),
 			a.Event.DayAfterGenesis, fmtDate(a.Event.At, "-"), o.amount(float64(a.ExpectedE8s), 4),

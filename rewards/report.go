@@ -304,13 +304,18 @@ const (
 // earnedFromAudit replaces the estimate of what the neuron earned with the
 // maturity it received, per the reward audit, at the events in the window:
 // what the chain paid, not what the model predicts. Events where maturity
-// left the neuron (spawned, disbursed) tell nothing and are skipped.
+// left the neuron (spawned, disbursed) tell nothing and are skipped; an
+// event the audit could not read leaves the estimate in place, since a sum
+// without it would report less than was paid.
 func earnedFromAudit(nr *NeuronReport, in ReportInput) {
 	var sum float64
 	found := false
 	for _, a := range in.Audit {
 		if a.Neuron != nr.Neuron || a.Status == AuditMaturityLeft || !in.Window.Contains(a.Event.At) {
 			continue
+		}
+		if a.Status == AuditUnread {
+			return // an event in the window the audit did not see: it does not cover the window
 		}
 		sum += float64(a.ReceivedE8s)
 		found = true
