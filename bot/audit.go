@@ -108,14 +108,14 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 			b.recordAudit(ctx, st, ev, opts, before, now)
 		} else {
 			b.log.Info().Uint64("day", snap.PendingDay).Msg("reward audit: another reward event came before the maturity could be read; not audited")
-			b.recordUnread(ctx, st, opts, snap.PendingDay, ev.Day, ev.At)
+			b.recordUnread(ctx, st, opts, snap.PendingDay, ev.Day, ev.At, before, now)
 		}
 	} else if snap.Maturity != nil && ev.Day == snap.Day+1 {
 		snap.PendingDay, snap.PendingBefore = ev.Day, snap.Maturity
 	} else if snap.Maturity != nil && ev.Day > snap.Day+1 {
 		b.log.Info().Uint64("from_day", snap.Day).Uint64("to_day", ev.Day).
 			Msg("reward audit: more than one reward event between two neuron reads; not audited")
-		b.recordUnread(ctx, st, opts, snap.Day+1, ev.Day, ev.At)
+		b.recordUnread(ctx, st, opts, snap.Day+1, ev.Day, ev.At, snap.Maturity, now)
 	}
 	snap.Day, snap.Maturity = ev.Day, now
 	if err := st.SaveAuditSnapshot(ctx, *snap); err != nil {
@@ -124,15 +124,26 @@ func (b *Bot) auditRewards(ctx context.Context, opts Options, state map[uint64]N
 }
 
 // recordUnread records the events of days from..to (inclusive) as not audited for every
-// neuron, so the report knows the audit does not cover them instead of summing without them.
-// Their time is not known: at is the latest event's, which lies after them.
-func (b *Bot) recordUnread(ctx context.Context, st AuditStore, opts Options, from, to uint64, at time.Time) {
+// neuron whose maturity changed across them, so the report knows the audit does not cover them
+// instead of summing without them. A neuron whose maturity did not move received nothing at
+// any of them: the audit's sum stays right, and nothing is recorded. The events' times are not
+// known: at is the latest event's, which lies after them.
+func (b *Bot) recordUnread(ctx context.Context, st AuditStore, opts Options, from, to uint64, at time.Time,
+	before, after map[uint64]rewards.Maturity) {
 	var rows []rewards.MaturityAudit
-	for day := from; day <= to && day-from < maxUnreadDays; day++ {
-		for _, nc := range opts.Neurons {
+	for _, nc := range opts.Neurons {
+		m0, ok0 := before[nc.ID]
+		m1, ok1 := after[nc.ID]
+		if ok0 && ok1 && m0 == m1 {
+			continue
+		}
+		for day := from; day <= to && day-from < maxUnreadDays; day++ {
 			rows = append(rows, rewards.MaturityAudit{Neuron: nc.ID, Status: rewards.AuditUnread,
 				Event: rewards.RewardEventRef{DayAfterGenesis: day, At: at.UTC()}})
 		}
+	}
+	if len(rows) == 0 {
+		return
 	}
 	if err := st.RecordAudits(ctx, rows); err != nil {
 		b.log.Error().Err(err).Msg("reward audit: record the events not audited")

@@ -125,9 +125,11 @@ func TestAuditReadsAfterTheEvent(t *testing.T) {
 	}
 	// Two events between reads: what arrived cannot be split; not audited, and recorded as
 	// such, so the report does not take the audit's sum for what was paid.
+	// Neuron 2's maturity did not move: it received nothing at either event, which the audit's
+	// sum already says; only neuron 1's are unknown.
 	gov.ev.Day = 13
-	read(100+3*want1, 200)
-	read(100+3*want1, 200)
+	read(100+3*want1, 200+want2/2)
+	read(100+3*want1, 200+want2/2)
 	var unread []string
 	for _, a := range st.audits[2:] {
 		if a.Status != rewards.AuditUnread {
@@ -135,8 +137,8 @@ func TestAuditReadsAfterTheEvent(t *testing.T) {
 		}
 		unread = append(unread, fmt.Sprintf("%d/%d", a.Neuron, a.Event.DayAfterGenesis))
 	}
-	if got := strings.Join(unread, " "); got != "1/12 2/12 1/13 2/13" {
-		t.Errorf("events recorded as not audited (neuron/day): %q, want days 12 and 13 for both neurons", got)
+	if got := strings.Join(unread, " "); got != "1/12 1/13" {
+		t.Errorf("events recorded as not audited (neuron/day): %q, want days 12 and 13 for neuron 1 only", got)
 	}
 }
 
