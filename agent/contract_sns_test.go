@@ -217,33 +217,7 @@ var contractSNSCases = map[string]contractCase{
 }
 
 func TestContractSNSFixtures(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(contractSNSDir, "*.hex"))
-	if err != nil || len(files) < 50 {
-		t.Fatalf("%d fixtures (%v): run testdata/contract-sns/gen.mjs", len(files), err)
-	}
-	seen := map[string]bool{}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".hex")
-		seen[name] = true
-		t.Run(name, func(t *testing.T) {
-			c, ok := contractSNSCaseFor(name)
-			if !ok {
-				t.Fatalf("fixture %s has no case here", name)
-			}
-			out := reflect.New(c.into).Interface()
-			drops, err := decodeReply(c.method, readFixture(t, f), out)
-			t.Logf("%s", outcome(drops, err))
-			if err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			c.check(t, out, drops)
-		})
-	}
-	for name := range contractSNSCases {
-		if !seen[name] {
-			t.Errorf("fixture %s missing", name)
-		}
-	}
+	seen := runContractFixtures(t, contractSNSDir, contractSNSCaseFor, contractSNSCases)
 	for prefix, typ := range map[string]reflect.Type{"action_": reflect.TypeFor[sns.Action](), "command_": reflect.TypeFor[sns.CommandResponse](), "topic_": reflect.TypeFor[sns.Topic]()} {
 		for _, tag := range caseNames(typ) {
 			if !seen[prefix+tag] {

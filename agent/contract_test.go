@@ -64,16 +64,33 @@ func contractCaseFor(name string) (contractCase, bool) {
 }
 
 func TestContractFixtures(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(contractDir, "*.hex"))
+	seen := runContractFixtures(t, contractDir, contractCaseFor, contractCases)
+	for _, tag := range caseNames(reflect.TypeFor[nns.Action]()) {
+		if tag != "Batch" && !seen["action_"+tag] {
+			t.Errorf("no fixture for Action case %s", tag)
+		}
+	}
+	for _, tag := range caseNames(reflect.TypeFor[nns.Command1]()) {
+		if !seen["command_"+tag] {
+			t.Errorf("no fixture for Command_1 case %s", tag)
+		}
+	}
+}
+
+// runContractFixtures decodes every fixture of dir through the agent's decode path and runs
+// its case's check; every case must have its fixture. It returns the fixtures' names.
+func runContractFixtures(t *testing.T, dir string, caseFor func(string) (contractCase, bool), cases map[string]contractCase) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.hex"))
 	if err != nil || len(files) < 50 {
-		t.Fatalf("%d fixtures (%v): run testdata/contract/gen.mjs", len(files), err)
+		t.Fatalf("%d fixtures (%v): run %s/gen.mjs", len(files), err, dir)
 	}
 	seen := map[string]bool{}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".hex")
 		seen[name] = true
 		t.Run(name, func(t *testing.T) {
-			c, ok := contractCaseFor(name)
+			c, ok := caseFor(name)
 			if !ok {
 				t.Fatalf("fixture %s has no case here", name)
 			}
@@ -86,21 +103,12 @@ func TestContractFixtures(t *testing.T) {
 			c.check(t, out, drops)
 		})
 	}
-	for name := range contractCases {
+	for name := range cases {
 		if !seen[name] {
 			t.Errorf("fixture %s missing", name)
 		}
 	}
-	for _, tag := range caseNames(reflect.TypeFor[nns.Action]()) {
-		if tag != "Batch" && !seen["action_"+tag] {
-			t.Errorf("no fixture for Action case %s", tag)
-		}
-	}
-	for _, tag := range caseNames(reflect.TypeFor[nns.Command1]()) {
-		if !seen["command_"+tag] {
-			t.Errorf("no fixture for Command_1 case %s", tag)
-		}
-	}
+	return seen
 }
 
 func readFixture(t *testing.T, path string) []byte {
