@@ -48,14 +48,21 @@ func servePacedDevnet(t testing.TB, c devnet.Canister, p devnet.Pace) (*devnet.S
 	return serveDevnetConfig(t, devnet.Config{Logger: zerolog.Nop(), Pace: p}, c)
 }
 
-func serveDevnetConfig(t testing.TB, cfg devnet.Config, c devnet.Canister) (*devnet.Server, string) {
+type served struct {
+	srv *devnet.Server
+	url string
+}
+
+func serveCanisters(t testing.TB, cfg devnet.Config, cs ...devnet.Canister) served {
 	t.Helper()
 	srv, err := devnet.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Install(c); err != nil {
-		t.Fatal(err)
+	for _, c := range cs {
+		if err := srv.Install(c); err != nil {
+			t.Fatal(err)
+		}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -70,7 +77,13 @@ func serveDevnetConfig(t testing.TB, cfg devnet.Config, c devnet.Canister) (*dev
 			t.Errorf("devnet: %v", err)
 		}
 	})
-	return srv, "http://" + l.Addr().String()
+	return served{srv: srv, url: "http://" + l.Addr().String()}
+}
+
+func serveDevnetConfig(t testing.TB, cfg devnet.Config, c devnet.Canister) (*devnet.Server, string) {
+	t.Helper()
+	s := serveCanisters(t, cfg, c)
+	return s.srv, s.url
 }
 
 // fakeClock is a settable clock for endpoint back-off.

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"testing"
 	"time"
 
@@ -66,38 +65,6 @@ func startSNSNetConfig(t testing.TB, dc devnet.Config, cfgs ...snsgov.Config) *s
 	srv := serveCanisters(t, dc, append(canisters, wasm)...)
 	n.url, n.rootKey = srv.url, hex.EncodeToString(srv.srv.RootKey())
 	return n
-}
-
-type served struct {
-	srv *devnet.Server
-	url string
-}
-
-func serveCanisters(t testing.TB, cfg devnet.Config, cs ...devnet.Canister) served {
-	t.Helper()
-	srv, err := devnet.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cs {
-		if err := srv.Install(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, l) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("devnet: %v", err)
-		}
-	})
-	return served{srv: srv, url: "http://" + l.Addr().String()}
 }
 
 func grant(p principal.Principal, perms ...sns.Permission) []sns.NeuronPermission {
