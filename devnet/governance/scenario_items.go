@@ -1,6 +1,7 @@
 package governance
 
 import (
+	"github.com/votebot/votebot/devnet/internal/yamlnode"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -56,30 +57,17 @@ func parseNeuron(y ynode, baseDir string) (NeuronSpec, error) {
 			}
 		}
 	}
-	_, hasDelay := f["dissolve_delay"]
-	if _, dissolving := f["dissolving_for"]; dissolving && hasDelay {
-		return s, f["dissolving_for"].Errorf("a neuron has either dissolve_delay or dissolving_for, not both")
-	}
-	if v, ok := f["dissolving_for"]; ok {
-		if d, err := v.Duration(); err == nil && d == 0 {
-			return s, v.Errorf("must be positive: a dissolving_for of 0s is not honoured (a dissolved neuron is dissolve_delay: 0s)")
-		}
-		if a, ok := f["age"]; ok {
-			return s, a.Errorf("a dissolving neuron does not age: age is not honoured with dissolving_for")
-		}
+	if s.DissolveDelay, s.DissolvingFor, s.Age, err = yamlnode.Dissolve(f, defaultScenarioDissolveDelay); err != nil {
+		return s, err
 	}
 	if v, ok := f["known_description"]; ok {
 		if _, named := f["known_name"]; !named {
 			return s, v.Errorf("known_description without known_name is not honoured: a known neuron needs a name")
 		}
 	}
-	s.DissolveDelay = defaultScenarioDissolveDelay
-	for key, dst := range map[string]*time.Duration{"dissolve_delay": &s.DissolveDelay, "dissolving_for": &s.DissolvingFor,
-		"age": &s.Age, "voting_power_refreshed_ago": &s.VotingPowerRefreshedAgo} {
-		if v, ok := f[key]; ok {
-			if *dst, err = v.Duration(); err != nil {
-				return s, err
-			}
+	if v, ok := f["voting_power_refreshed_ago"]; ok {
+		if s.VotingPowerRefreshedAgo, err = v.Duration(); err != nil {
+			return s, err
 		}
 	}
 	for key, dst := range map[string]*string{"known_name": &s.KnownName, "known_description": &s.KnownDesc} {

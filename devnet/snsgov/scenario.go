@@ -290,19 +290,8 @@ func parseNeuron(y yamlnode.Node, baseDir string) (ScenarioNeuron, error) {
 	if _, ok := f["stake_e8s"]; !ok {
 		n.Spec.StakeE8s = 100 * 1e8
 	}
-	n.Spec.DissolveDelay = 365 * 24 * time.Hour
-	if _, ok := f["dissolving_for"]; ok {
-		if _, both := f["dissolve_delay"]; both {
-			return n, f["dissolving_for"].Errorf("a neuron has either dissolve_delay or dissolving_for, not both")
-		}
-		n.Spec.DissolveDelay = 0
-	}
-	for key, dst := range map[string]*time.Duration{"dissolve_delay": &n.Spec.DissolveDelay, "dissolving_for": &n.Spec.DissolvingFor, "age": &n.Spec.Age} {
-		if v, ok := f[key]; ok {
-			if *dst, err = v.Duration(); err != nil {
-				return n, err
-			}
-		}
+	if n.Spec.DissolveDelay, n.Spec.DissolvingFor, n.Spec.Age, err = yamlnode.Dissolve(f, 365*24*time.Hour); err != nil {
+		return n, err
 	}
 	if v, ok := f["followees"]; ok {
 		if n.Followees, err = parseFollowees(v); err != nil {

@@ -75,6 +75,8 @@ func TestParseScenarioErrors(t *testing.T) {
 		"- name: A\n  neurons: [{seed: 1}]\n  proposals: [{proposer: 1, function: 1001}]":                    "function 1001 is neither native nor one of this SNS's functions",
 		"- name: A\n  neurons: [{seed: 1}]\n  proposals: [{proposer: 1, votes: [{neuron: 1, vote: maybe}]}]": `want yes or no, got "maybe"`,
 		"- name: A\n  functions: [{id: 7, name: x, topic: Governance}]":                                      "custom function ids start at 1000",
+		"- name: A\n  neurons: [{seed: 1, dissolving_for: 0s}]":                                              "must be positive: a dissolving_for of 0s is not honoured",
+		"- name: A\n  neurons: [{seed: 1, dissolving_for: 1d, age: 1y}]":                                     "a dissolving neuron does not age",
 		"- name: A\n  voting_period: -1d":                                                                    "must not be negative",
 	}
 	for text, want := range tests {

@@ -174,3 +174,30 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// Dissolve reads a scenario neuron's dissolve_delay, dissolving_for and age, with the rules the
+// NNS's and the SNSes' neurons share: one of dissolve_delay and dissolving_for, a positive
+// dissolving_for, no age while dissolving. delay is def when the mapping f writes neither.
+func Dissolve(f map[string]Node, def time.Duration) (delay, dissolvingFor, age time.Duration, err error) {
+	_, hasDelay := f["dissolve_delay"]
+	if v, dissolving := f["dissolving_for"]; dissolving {
+		if hasDelay {
+			return 0, 0, 0, v.Errorf("a neuron has either dissolve_delay or dissolving_for, not both")
+		}
+		if d, err := v.Duration(); err == nil && d == 0 {
+			return 0, 0, 0, v.Errorf("must be positive: a dissolving_for of 0s is not honoured (a dissolved neuron is dissolve_delay: 0s)")
+		}
+		if a, ok := f["age"]; ok {
+			return 0, 0, 0, a.Errorf("a dissolving neuron does not age: age is not honoured with dissolving_for")
+		}
+	}
+	delay = def
+	for key, dst := range map[string]*time.Duration{"dissolve_delay": &delay, "dissolving_for": &dissolvingFor, "age": &age} {
+		if v, ok := f[key]; ok {
+			if *dst, err = v.Duration(); err != nil {
+				return 0, 0, 0, err
+			}
+		}
+	}
+	return delay, dissolvingFor, age, nil
+}
