@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -264,15 +265,21 @@ func logHas(t *testing.T, e *e2e, role, s string) bool {
 
 func tail(b []byte, n int) []byte { return b[max(0, len(b)-n):] }
 
-// freeAddr is a loopback address with a port free a moment ago.
+// freeAddr is a loopback address with a port free a moment ago, for a child process to listen
+// on. The port is drawn below Linux's ephemeral range (32768 and up): a port the kernel handed
+// out for :0 can be taken again at once as the local end of any outgoing connection, and under
+// a loaded test run one was (CI: "bind: address already in use").
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		if l, err := net.Listen("tcp", addr); err == nil {
+			l.Close()
+			return addr
+		}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatal("no free port below the ephemeral range in 100 tries")
+	return ""
 }
 
 // fingerprint reads votebot_policy_fingerprint's fingerprint label from /metrics.
