@@ -185,16 +185,26 @@ func KeyFor(kind Kind, neuron, proposal uint64) string {
 // maps by it; its String is the dedup key stored and sent to PagerDuty. No key is ever parsed back
 // from its string.
 type Key struct {
-	Kind       Kind
+	Kind Kind
+	// Governance is the DAO the condition is in ("" for the NNS): an SNS's
+	// proposal and neuron numbers repeat the NNS's.
+	Governance string
 	Neuron     uint64
 	ProposalID uint64
 }
 
-// String is KeyFor of k.
-func (k Key) String() string { return KeyFor(k.Kind, k.Neuron, k.ProposalID) }
+// String is KeyFor of k, with the DAO before the kind for an SNS.
+func (k Key) String() string {
+	if k.Governance != "" {
+		return fmt.Sprintf("votebot/%s/%s/%d/%d", k.Governance, k.Kind, k.Neuron, k.ProposalID)
+	}
+	return KeyFor(k.Kind, k.Neuron, k.ProposalID)
+}
 
 // ID is the alert's Key.
-func (a Alert) ID() Key { return Key{Kind: a.Kind, Neuron: a.Neuron, ProposalID: a.ProposalID} }
+func (a Alert) ID() Key {
+	return Key{Kind: a.Kind, Governance: a.Governance, Neuron: a.Neuron, ProposalID: a.ProposalID}
+}
 
 // GovernanceNNS is the governance an alert names when it names none.
 const GovernanceNNS = "nns"

@@ -103,15 +103,21 @@ type Deps struct {
 	// Events receives a line per notable event (votes, alerts, proposals),
 	// for the demo's progress output; optional.
 	Events func(Event)
+	// Governance names the DAO this loop votes in, as alerts and events
+	// say it ("OpenChat"); empty for the NNS. An SNS's proposal and neuron
+	// numbers repeat the NNS's, so every alert key carries it.
+	Governance string
 }
 
 // Event is a notable thing the loop did, for progress output.
 type Event struct {
-	Time     time.Time
-	Kind     string // "proposal", "vote", "would_vote", "alert", "resolved", "following", "refresh", "missed"
-	Neuron   uint64
-	Proposal uint64
-	Text     string
+	Time time.Time
+	Kind string // "proposal", "vote", "would_vote", "alert", "resolved", "following", "refresh", "missed"
+	// Governance is the DAO ("" for the NNS).
+	Governance string
+	Neuron     uint64
+	Proposal   uint64
+	Text       string
 }
 
 // Bot is the control loop. Create it with New; Run or Once drive it.
@@ -147,6 +153,8 @@ type wiring struct {
 	notify  func(string)
 	events  func(Event)
 	wake    chan struct{} // Wake → Run: start a pass now
+	// governance is the DAO's name, "" for the NNS (Deps.Governance).
+	governance string
 }
 
 // shared is what a reload changes while the loop runs; every field is
@@ -258,7 +266,8 @@ func New(d Deps, opts Options) (*Bot, error) {
 	}
 	b := &Bot{
 		wiring: wiring{errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics, log: d.Logger,
-			now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events, wake: make(chan struct{}, 1)},
+			now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events, wake: make(chan struct{}, 1),
+			governance: d.Governance},
 		shared:    shared{decider: d.Decider, opts: opts.withDefaults(), reconcile: true},
 		alertBook: alertBook{titles: map[uint64]policy.Proposal{}, firing: map[alert.Key]alert.Alert{}},
 		loopState: loopState{gov: d.Gov, tracked: map[uint64]policy.Proposal{}, warnedCtl: map[uint64]bool{},
@@ -336,12 +345,14 @@ func (b *Bot) emit(kind string, neuron, proposal uint64, format string, args ...
 	if b.events == nil {
 		return
 	}
-	b.events(Event{Time: b.now(), Kind: kind, Neuron: neuron, Proposal: proposal, Text: fmt.Sprintf(format, args...)})
+	b.events(Event{Time: b.now(), Kind: kind, Governance: b.governance, Neuron: neuron, Proposal: proposal,
+		Text: fmt.Sprintf(format, args...)})
 }
 
 // fire raises an alert unless it is already firing from this process; the
 // Alerter deduplicates across restarts and sends reminders.
 func (b *Bot) fire(ctx context.Context, a alert.Alert) {
+	a.Governance = b.governance
 	key := a.ID()
 	if _, opts := b.settings(); opts.Standby && quietOnStandby(a.Kind) {
 		b.log.Debug().Stringer("alert", key).Msg("standby: the primary alerts on this")
@@ -378,7 +389,7 @@ func (b *Bot) resolveWith(ctx context.Context, kind alert.Kind, neuron, proposal
 		b.amu.Unlock()
 		return
 	}
-	key := alert.Key{Kind: kind, Neuron: neuron, ProposalID: proposal}
+	key := alert.Key{Kind: kind, Governance: b.governance, Neuron: neuron, ProposalID: proposal}
 	a, ok := b.firing[key]
 	delete(b.firing, key)
 	b.amu.Unlock()
@@ -423,7 +434,7 @@ func (b *Bot) describe(a *alert.Alert) {
 	p, ok := b.titles[a.ProposalID]
 	b.amu.Unlock()
 	if ok {
-		a.Topic, a.Title, a.Summary = p.Topic.String(), p.Title, p.Summary
+		a.Topic, a.Title, a.Summary = p.TopicName(), p.Title, p.Summary
 	}
 }
 

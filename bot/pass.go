@@ -68,7 +68,10 @@ func (b *Bot) start(ctx context.Context) error {
 	b.amu.Lock()
 	for _, st := range active {
 		if !st.Kind.IsEvent() {
-			b.firing[st.ID()] = alert.Alert{Kind: st.Kind, Neuron: st.Neuron, ProposalID: st.ProposalID, Deadline: st.Deadline}
+			// The lane's own store holds only its DAO's states.
+			a := alert.Alert{Kind: st.Kind, Governance: b.governance, Neuron: st.Neuron, ProposalID: st.ProposalID,
+				Deadline: st.Deadline}
+			b.firing[a.ID()] = a
 		}
 	}
 	b.amu.Unlock()

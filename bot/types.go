@@ -13,6 +13,7 @@ import (
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
 	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/sns"
 )
 
 // Neuron is the part of a full neuron the loop needs.
@@ -107,18 +108,27 @@ type Decider interface {
 }
 
 // NeuronConfig is a controlled neuron.
+//
+// In an SNS lane (Deps.Governance set) ID is the neuron's sns.ShortID and
+// SNSID its whole id in hex: the loop, the store and the metrics key SNS
+// neurons by the short id within their DAO.
 type NeuronConfig struct {
 	ID    uint64 `json:"id"`
 	Alias string `json:"alias,omitempty"`
+	SNSID string `json:"sns_id,omitempty"`
 }
 
 // Label names the neuron where a person reads it: "main (1001)", or the id
-// alone when it has no alias.
+// alone when it has no alias; an SNS neuron by its short id's 16 hex digits.
 func (nc NeuronConfig) Label() string {
-	if nc.Alias != "" {
-		return fmt.Sprintf("%s (%d)", nc.Alias, nc.ID)
+	id := fmt.Sprint(nc.ID)
+	if nc.SNSID != "" {
+		id = sns.FormatShortID(nc.ID)
 	}
-	return fmt.Sprint(nc.ID)
+	if nc.Alias != "" {
+		return fmt.Sprintf("%s (%s)", nc.Alias, id)
+	}
+	return id
 }
 
 // BallotOutcome is what the loop knows of a neuron's ballot on a proposal.

@@ -51,6 +51,8 @@ type Config struct {
 	Console *Console
 	// HA is this instance's role beside another on a second host.
 	HA HA
+	// SNS names the SNS DAOs whose neurons are voted too (config/sns.go).
+	SNS SNS
 
 	src   source  // where each key was written, for Warnings
 	keyAt Problem // where the identity's key is set, for CheckFiles

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
 )
 
 // Proposal is votebot's one view of an NNS proposal: what the policy
@@ -39,6 +40,44 @@ type Proposal struct {
 	// FolloweeVotes are votes of followees on this proposal, where the
 	// loop could learn them (their recent ballots); nil when unknown.
 	FolloweeVotes map[uint64]nns.Vote
+	// SNS is set for a proposal of an SNS DAO, nil for the NNS. Topic is
+	// then TopicUnspecified and Action, NNSFunction and Proposer are unset:
+	// an SNS rule matches what SNS says (see SNSProposal). ID is the
+	// DAO's own proposal number, unique only within the DAO.
+	SNS *SNSProposal
+}
+
+// SNSProposal is what an SNS proposal has that an NNS one has not.
+type SNSProposal struct {
+	Root string // the DAO's root canister id: names the DAO
+	DAO  string // its display name ("OpenChat"), from config or get_metadata
+	// Topic is the proposal's SNS topic; Critical that list_topics marks
+	// it critical (the catch-all following does not cover it).
+	Topic    sns.TopicID
+	Critical bool
+	// FunctionID is ProposalData.action: native 1-999, custom ≥ 1000.
+	FunctionID uint64
+	// ActionName is the Action variant's name ("Motion"), or the custom
+	// function's name.
+	ActionName string
+	Proposer   string // the proposing neuron's id in hex
+}
+
+// Governance is the DAO's display name, or "" for the NNS.
+func (p Proposal) Governance() string {
+	if p.SNS == nil {
+		return ""
+	}
+	return p.SNS.DAO
+}
+
+// TopicName is the proposal's topic as a person reads it, of the NNS or
+// of its SNS.
+func (p Proposal) TopicName() string {
+	if p.SNS != nil {
+		return p.SNS.Topic.String()
+	}
+	return p.Topic.String()
 }
 
 // VotingEnded reports whether the proposal no longer accepts votes: its

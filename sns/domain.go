@@ -1,6 +1,8 @@
 package sns
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -188,4 +190,33 @@ func (n *Neuron) PermissionsOf(p principal.Principal) []Permission {
 		}
 	}
 	return out
+}
+
+// ShortID is the number the loop, the store and the metrics know an SNS
+// neuron by within its DAO: the id's first 8 bytes, big-endian. Its hex
+// (FormatShortID) is the start of the neuron's hex id, so a person still
+// recognises it. The ids are subaccounts (hashes): two neurons of one DAO
+// share a short id with odds of 2^-64; where a lane is set up, a clash
+// among the neurons it sees is refused rather than risked (see CheckShortIDs).
+func ShortID(id []byte) uint64 {
+	var b [8]byte
+	copy(b[:], id)
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// FormatShortID is a short id in hex: the first 16 digits of the neuron's id.
+func FormatShortID(short uint64) string { return fmt.Sprintf("%016x", short) }
+
+// CheckShortIDs fails when two distinct ids share a short id.
+func CheckShortIDs(ids [][]byte) error {
+	seen := make(map[uint64][]byte, len(ids))
+	for _, id := range ids {
+		s := ShortID(id)
+		if prev, ok := seen[s]; ok && !bytes.Equal(prev, id) {
+			return fmt.Errorf("neurons %s and %s share their first 8 bytes: votebot cannot tell them apart",
+				NeuronIDHex(prev), NeuronIDHex(id))
+		}
+		seen[s] = id
+	}
+	return nil
 }
