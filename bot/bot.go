@@ -107,6 +107,9 @@ type Deps struct {
 	// say it ("OpenChat"); empty for the NNS. An SNS's proposal and neuron
 	// numbers repeat the NNS's, so every alert key carries it.
 	Governance string
+	// Gate is shared by the lanes of a Group: their votes run through it,
+	// earliest deadline first across every governance. Optional.
+	Gate *VoteGate
 }
 
 // Event is a notable thing the loop did, for progress output.
@@ -155,6 +158,7 @@ type wiring struct {
 	wake    chan struct{} // Wake → Run: start a pass now
 	// governance is the DAO's name, "" for the NNS (Deps.Governance).
 	governance string
+	gate       *VoteGate
 }
 
 // shared is what a reload changes while the loop runs; every field is
@@ -267,7 +271,7 @@ func New(d Deps, opts Options) (*Bot, error) {
 	b := &Bot{
 		wiring: wiring{errs: d.Errors, store: d.Store, alerter: d.Alerter, metrics: d.Metrics, log: d.Logger,
 			now: d.Now, partic: d.Participation, notify: d.Notify, events: d.Events, wake: make(chan struct{}, 1),
-			governance: d.Governance},
+			governance: d.Governance, gate: d.Gate},
 		shared:    shared{decider: d.Decider, opts: opts.withDefaults(), reconcile: true},
 		alertBook: alertBook{titles: map[uint64]policy.Proposal{}, firing: map[alert.Key]alert.Alert{}},
 		loopState: loopState{gov: d.Gov, tracked: map[uint64]policy.Proposal{}, warnedCtl: map[uint64]bool{},

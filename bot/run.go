@@ -15,32 +15,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}()
 	for {
-		_, opts := b.settings()
-		reads, neuronReads := b.open.reads, b.neuronReads
-		sum, err := b.Once(ctx)
+		wait, heavy := b.step(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		// Drop the plans (50,000 with 1,000 neurons × 50 proposals) before
-		// freeing: kept live, they would also set the next GC goal, and
-		// idle passes allocate too little to ever reach it.
-		sum.Plans = nil
-		heavy := b.open.reads != reads || b.neuronReads != neuronReads
-		if heavy && opts.PollInterval >= 10*time.Second {
+		if heavy {
 			// A full read decodes every open ballot, a neuron read every
 			// full neuron (MBs of garbage with 1,000 neurons); hand the
 			// memory back before sleeping rather than keep it as RSS for
 			// the whole interval.
 			debug.FreeOSMemory()
-		}
-		wait := opts.PollInterval
-		if err != nil {
-			// Back off: the endpoints are already retried inside the client.
-			wait = min(opts.PollInterval, max(opts.RetryBackoff, time.Second))
-		} else if !sum.NextWake.IsZero() {
-			if d := sum.NextWake.Sub(b.now()); d < wait {
-				wait = max(d, 100*time.Millisecond)
-			}
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -52,6 +36,30 @@ func (b *Bot) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// step runs one pass and says how long to wait before the next one, and
+// whether the pass read much (worth handing memory back to the OS before
+// the wait).
+func (b *Bot) step(ctx context.Context) (wait time.Duration, heavy bool) {
+	_, opts := b.settings()
+	reads, neuronReads := b.open.reads, b.neuronReads
+	sum, err := b.Once(ctx)
+	// Drop the plans (50,000 with 1,000 neurons × 50 proposals) before
+	// freeing: kept live, they would also set the next GC goal, and idle
+	// passes allocate too little to ever reach it.
+	sum.Plans = nil
+	heavy = (b.open.reads != reads || b.neuronReads != neuronReads) && opts.PollInterval >= 10*time.Second
+	wait = opts.PollInterval
+	if err != nil {
+		// Back off: the endpoints are already retried inside the client.
+		wait = min(opts.PollInterval, max(opts.RetryBackoff, time.Second))
+	} else if !sum.NextWake.IsZero() {
+		if d := sum.NextWake.Sub(b.now()); d < wait {
+			wait = max(d, 100*time.Millisecond)
+		}
+	}
+	return wait, heavy
 }
 
 // Ready reports whether a poll succeeded within 3 poll intervals, the

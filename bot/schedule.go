@@ -139,6 +139,16 @@ func (s *castSched) finished(gi int) (reread bool) {
 // cast sends one vote with its own timeout; on shutdown it gets
 // ShutdownGrace, then is abandoned.
 func (s *castSched) cast(bp BallotPlan) castResult {
+	if g := s.b.gate; g != nil && !s.opts.DryRun {
+		// Waiting for a slot is not part of the call's timeout: behind
+		// 1,000 votes at 2 s it can take a minute. Shutdown ends the wait
+		// (nothing was sent).
+		release, err := g.Acquire(s.ctx, bp.Proposal.Deadline)
+		if err != nil {
+			return castResult{result: voteRetry}
+		}
+		defer release()
+	}
 	vctx, cancel := context.WithTimeout(s.detached, s.opts.CallTimeout)
 	defer cancel()
 	stop := context.AfterFunc(s.ctx, func() {
