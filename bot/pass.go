@@ -188,7 +188,7 @@ func (b *Bot) trackProposals(ctx context.Context, props []policy.Proposal) {
 		b.tracked[p.ID] = p
 		if !seen {
 			b.noteUnknownKinds(ctx, p)
-			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.Topic.String()).Str("title", alert.BoundTitle(p.Title)).
+			b.log.Info().Uint64("proposal", p.ID).Str("topic", p.TopicName()).Str("title", alert.BoundTitle(p.Title)).
 				Time("deadline", p.Deadline).Msg("proposal seen")
 			b.emit("proposal", 0, p.ID, "%s · %q · deadline %s", p.Topic, alert.Truncate(p.Title, 60), p.Deadline.Format("15:04:05"))
 		} else {

@@ -35,7 +35,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 	d := bp.Decision
 	k := ballotKey{bp.Neuron.ID, bp.Proposal.ID}
 	logv := b.log.With().Uint64("neuron", k.neuron).Str("alias", bp.Neuron.Alias).Uint64("proposal", k.proposal).
-		Str("topic", bp.Proposal.Topic.String()).Str("vote", d.Vote.String()).Str("source", d.Source()).
+		Str("topic", bp.Proposal.TopicName()).Str("vote", d.Vote.String()).Str("source", d.Source()).
 		Str("reason", d.Reason).Logger()
 	intent := VoteIntent{Neuron: k.neuron, Proposal: k.proposal, Vote: d.Vote, Reason: d.Reason, Source: d.Source()}
 	if opts.DryRun {
@@ -73,7 +73,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 	case err == nil:
 		b.marks.set(k, markDirect)
 		logv.Info().Msg("voted")
-		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", bp.Neuron.Label(), d.Vote, k.proposal, bp.Proposal.Topic, d.Reason)
+		b.emit("vote", k.neuron, k.proposal, "%s voted %s on %d (%s) — %s", bp.Neuron.Label(), d.Vote, k.proposal, bp.Proposal.TopicName(), d.Reason)
 	case b.errs.AlreadyVoted(err):
 		// Following, or a person with the controller or another hotkey,
 		// filled it first: the vote it holds is read back, never assumed to

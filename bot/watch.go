@@ -71,6 +71,15 @@ func (b *Bot) prune(ctx context.Context, opts Options) {
 func (b *Bot) noteUnknownKinds(ctx context.Context, p policy.Proposal) {
 	var what, key string
 	switch {
+	case p.SNS != nil:
+		if p.SNS.Topic.Known() {
+			return
+		}
+		// A topic newer than votebot (or none: the proposal's function is
+		// in no topic yet) is still voted by the DAO's policy.
+		key = "sns topic " + p.SNS.Topic.String()
+		what = fmt.Sprintf("%s proposal %d has %s, which votebot does not know as an SNS topic: upgrade votebot; "+
+			"it is still voted by your policy", p.SNS.DAO, p.ID, p.SNS.Topic)
 	case p.Action == policy.ActionUnknown:
 		tag := p.ActionTag
 		if tag == "" {
