@@ -213,8 +213,17 @@ func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, pr
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: nc.ID, ProposalID: p.ID,
 		Deadline: p.Deadline,
 		Headline: fmt.Sprintf("Vote missed: proposal %d, neuron %s", p.ID, nc.Label()),
-		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s, reward weight %g): %s. The deadline was %s. %s",
-			nc.Label(), p.ID, p.Topic, p.Topic.RewardWeight(), p.Title, fmtTime(p.Deadline), proof)})
+		Text: fmt.Sprintf("Neuron %s did not vote on proposal %d (%s): %s. The deadline was %s. %s",
+			nc.Label(), p.ID, topicAndWeight(p), p.Title, fmtTime(p.Deadline), proof)})
+}
+
+// topicAndWeight names a proposal's topic and what a ballot on it weighs
+// in the rewards.
+func topicAndWeight(p policy.Proposal) string {
+	if p.SNS != nil {
+		return p.SNS.Topic.String() + ", rewarded pro rata of the voting power exercised"
+	}
+	return fmt.Sprintf("%s, reward weight %g", p.Topic, p.Topic.RewardWeight())
 }
 
 // unknownObservation records once that a ballot could not be read after
@@ -245,10 +254,14 @@ func observation(p *policy.Proposal, neuron uint64, outcome BallotOutcome, vote 
 			status = nns.RewardStatusReadyToSettle
 		}
 	}
-	return rewards.Observation{ProposalID: p.ID, Neuron: neuron, Topic: p.Topic, RewardStatus: status,
+	o := rewards.Observation{ProposalID: p.ID, Neuron: neuron, Topic: p.Topic, RewardStatus: status,
 		Ballot: state, BallotVP: p.Ballots.VotingPower(neuron), Vote: vote,
 		ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: now,
 		TotalPotentialVP: p.TotalPotentialVP} // prices a miss in the report
+	if p.SNS != nil {
+		o.SNS, o.SNSTopic = true, p.SNS.Topic
+	}
+	return o
 }
 
 // chainSilence says why the chain cannot tell whether a settled ballot was

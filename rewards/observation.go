@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
 )
 
 // BallotState is what the bot saw of one neuron's ballot on one proposal.
@@ -57,6 +58,11 @@ type Observation struct {
 	TotalPotentialVP uint64 `json:"total_potential_vp,omitempty"`
 	// ObservedAt is when the bot saw it; zero means "as of RewardStatus".
 	ObservedAt time.Time `json:"observed_at,omitempty"`
+	// SNS marks a ballot of an SNS proposal (kept in its DAO's store);
+	// Topic is then unset and SNSTopic says the topic. Every SNS proposal
+	// weighs 1: an SNS pays pro rata of the voting power exercised.
+	SNS      bool        `json:"sns,omitempty"`
+	SNSTopic sns.TopicID `json:"sns_topic,omitempty"`
 }
 
 // Validate reports an observation the ledger cannot use.
@@ -73,6 +79,9 @@ func (o Observation) Validate() error {
 // RewardEligible reports whether the proposal pays voting rewards at all:
 // a topic with a positive weight and a reward status other than Ineligible.
 func (o Observation) RewardEligible() bool {
+	if o.SNS {
+		return o.RewardStatus != nns.RewardStatusIneligible
+	}
 	return o.Topic.RewardWeightCents() > 0 && o.RewardStatus != nns.RewardStatusIneligible
 }
 
@@ -119,10 +128,18 @@ type Entry struct {
 	BallotVP         uint64      `json:"ballot_vp"`
 	Vote             nns.Vote    `json:"vote,omitempty"`
 	TotalPotentialVP uint64      `json:"total_potential_vp,omitempty"`
+	SNS              bool        `json:"sns,omitempty"` // see Observation.SNS
+	SNSTopic         sns.TopicID `json:"sns_topic,omitempty"`
 }
 
-// Weight is the proposal's reward weight.
-func (e Entry) Weight() float64 { return e.Topic.RewardWeight() }
+// Weight is the proposal's reward weight: its topic's for the NNS, 1 for
+// an SNS.
+func (e Entry) Weight() float64 {
+	if e.SNS {
+		return 1
+	}
+	return e.Topic.RewardWeight()
+}
 
 // Merge folds observations into one Entry per (proposal, neuron), judged at
 // now. A filled ballot wins over everything (ballots are never emptied); an
@@ -171,7 +188,7 @@ func mergeOne(g []Observation, now time.Time) Entry {
 	}
 	e := Entry{ProposalID: acc.ProposalID, Topic: acc.Topic, Neuron: acc.Neuron,
 		ProposalTime: acc.ProposalTime, Deadline: acc.Deadline, BallotVP: acc.BallotVP,
-		TotalPotentialVP: acc.TotalPotentialVP, Ballot: acc.Ballot, Vote: acc.Vote}
+		TotalPotentialVP: acc.TotalPotentialVP, Ballot: acc.Ballot, Vote: acc.Vote, SNS: acc.SNS, SNSTopic: acc.SNSTopic}
 	if !acc.RewardEligible() {
 		e.Outcome = OutcomeIneligible
 		return e

@@ -226,6 +226,14 @@ CREATE TABLE following_fills (
 	PRIMARY KEY (proposal_id, neuron_id)
 );
 `,
+	// 13: an SNS lane's store (one file per DAO, the same schema) keeps what makes a proposal an
+	// SNS one: its SNS facts as JSON (policy.SNSProposal; empty for the NNS), so a restart settles
+	// it as one; and, per observation, its SNS topic (NULL for the NNS): every SNS proposal weighs
+	// 1 in participation, where an NNS one weighs its topic's reward weight.
+	`
+ALTER TABLE proposals ADD COLUMN sns TEXT NOT NULL DEFAULT '';
+ALTER TABLE observations ADD COLUMN sns_topic INTEGER;
+`,
 }
 
 func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {

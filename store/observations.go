@@ -10,6 +10,7 @@ import (
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/sns"
 )
 
 // observationUpsertSQL inserts or merges one observation; see RecordObservations. It is
@@ -19,10 +20,10 @@ var observationUpsertSQL = func() string {
 	ballot, vote := precedenceSQL()
 	return `
 INSERT INTO observations (proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote,
-	proposal_time, deadline, observed_at, total_potential_vp)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	proposal_time, deadline, observed_at, total_potential_vp, sns_topic)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (proposal_id, neuron_id) DO UPDATE SET
-	topic = excluded.topic, reward_status = excluded.reward_status,
+	topic = excluded.topic, sns_topic = excluded.sns_topic, reward_status = excluded.reward_status,
 	ballot = ` + ballot + `,
 	ballot_vp = MAX(observations.ballot_vp, excluded.ballot_vp),
 	vote = ` + vote + `,
@@ -126,16 +127,24 @@ func (s *Store) upsertObservation(ctx context.Context, upsert *sql.Stmt, o rewar
 	_, err := upsert.ExecContext(ctx,
 		id64(o.ProposalID), id64(o.Neuron), int64(o.Topic), int64(o.RewardStatus), string(o.Ballot),
 		id64(o.BallotVP), int64(o.Vote), unixNano(o.ProposalTime), unixNano(o.Deadline), unixNano(o.ObservedAt),
-		id64(o.TotalPotentialVP))
+		id64(o.TotalPotentialVP), snsTopicColumn(o))
 	if err != nil {
 		return fmt.Errorf("record observation %d/%d: %w", o.ProposalID, o.Neuron, err)
 	}
 	return nil
 }
 
+// snsTopicColumn is the sns_topic value of o: NULL for an NNS observation.
+func snsTopicColumn(o rewards.Observation) any {
+	if !o.SNS {
+		return nil
+	}
+	return int64(o.SNSTopic)
+}
+
 // observationColumns is the SELECT list of an observation, in the order scanObservation reads.
 const observationColumns = `proposal_id, neuron_id, topic, reward_status, ballot, ballot_vp, vote, proposal_time,
-	deadline, observed_at, total_potential_vp`
+	deadline, observed_at, total_potential_vp, sns_topic`
 
 // ObservationFilter narrows Observations; zero fields match everything.
 type ObservationFilter struct {
@@ -168,9 +177,13 @@ func scanObservation(row rowScanner) (rewards.Observation, error) {
 		pid, nid, topic, status, vp, vote int64
 		ptime, deadline, observed, total  int64
 		ballot                            string
+		snsTopic                          sql.NullInt64
 	)
-	if err := row.Scan(&pid, &nid, &topic, &status, &ballot, &vp, &vote, &ptime, &deadline, &observed, &total); err != nil {
+	if err := row.Scan(&pid, &nid, &topic, &status, &ballot, &vp, &vote, &ptime, &deadline, &observed, &total, &snsTopic); err != nil {
 		return rewards.Observation{}, err
+	}
+	if snsTopic.Valid {
+		o.SNS, o.SNSTopic = true, sns.TopicID(snsTopic.Int64)
 	}
 	o.ProposalID, o.Neuron, o.Topic, o.RewardStatus = uint64(pid), uint64(nid), nns.Topic(topic), nns.RewardStatus(status)
 	o.Ballot, o.BallotVP, o.Vote = rewards.BallotState(ballot), uint64(vp), nns.Vote(vote)

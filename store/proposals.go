@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,8 +20,8 @@ import (
 // one to miss. A save without ballots (the canister's settled copy) keeps the ones stored.
 const proposalUpsertSQL = `
 INSERT INTO proposals (id, topic, title, proposer, created_at, deadline, reward_status, first_seen, last_seen, ballots,
-	summary, url, action, action_tag, nns_function)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	summary, url, action, action_tag, nns_function, sns)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	topic = excluded.topic, title = excluded.title, proposer = excluded.proposer,
 	summary = CASE WHEN excluded.title != '' THEN excluded.summary ELSE proposals.summary END,
@@ -28,6 +29,7 @@ ON CONFLICT (id) DO UPDATE SET
 	action = CASE WHEN excluded.action != '' THEN excluded.action ELSE proposals.action END,
 	action_tag = CASE WHEN excluded.action != '' THEN excluded.action_tag ELSE proposals.action_tag END,
 	nns_function = CASE WHEN excluded.action != '' THEN excluded.nns_function ELSE proposals.nns_function END,
+	sns = CASE WHEN excluded.sns != '' THEN excluded.sns ELSE proposals.sns END,
 	created_at = excluded.created_at, deadline = excluded.deadline,
 	reward_status = excluded.reward_status, last_seen = excluded.last_seen,
 	ballots = CASE WHEN length(excluded.ballots) > 0 THEN excluded.ballots ELSE proposals.ballots END`
@@ -61,11 +63,27 @@ func (s *Store) MarkSettled(ctx context.Context, p policy.Proposal) error {
 func (s *Store) upsertProposal(ctx context.Context, p policy.Proposal, st nns.RewardStatus) (err error) {
 	defer s.noteWrite(&err)
 	now := unixNano(s.now())
+	snsFacts, err := encodeSNS(p.SNS)
+	if err != nil {
+		return err
+	}
 	_, err = s.stmts.proposalUpsert.ExecContext(ctx,
 		id64(p.ID), int64(p.Topic), p.Title, id64(p.Proposer), unixNano(p.Created), unixNano(p.Deadline),
 		int64(st), now, now, encodeBallots(p.Ballots),
-		p.Summary, p.URL, string(p.Action), p.ActionTag, int64(p.NNSFunction))
+		p.Summary, p.URL, string(p.Action), p.ActionTag, int64(p.NNSFunction), snsFacts)
 	return err
+}
+
+// encodeSNS is an SNS proposal's facts as stored; "" for the NNS.
+func encodeSNS(f *policy.SNSProposal) (string, error) {
+	if f == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return "", fmt.Errorf("encode sns facts: %w", err)
+	}
+	return string(b), nil
 }
 
 // encodeBallots packs who had a ballot and its voting power (not the vote) as uvarint pairs:
@@ -101,7 +119,7 @@ func decodeBallots(data []byte) (policy.Ballots, error) {
 // (AcceptVotes) and the ballots as seen open (who had one, its voting power; no votes). The loop
 // re-reads each from the canister to settle it.
 func (s *Store) UnsettledProposals(ctx context.Context) ([]policy.Proposal, error) {
-	out, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status, ballots
+	out, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status, ballots, sns
 FROM proposals WHERE reward_status = ? ORDER BY id`, int64(nns.RewardStatusAcceptVotes))
 	if err != nil {
 		return nil, fmt.Errorf("list unsettled proposals: %w", err)
@@ -115,9 +133,16 @@ func scanProposal(row rowScanner) (policy.Proposal, error) {
 		id, proposer, created, deadline int64
 		topic, status                   int64
 		ballots                         []byte
+		snsFacts                        string
 	)
-	if err := row.Scan(&id, &topic, &p.Title, &proposer, &created, &deadline, &status, &ballots); err != nil {
+	if err := row.Scan(&id, &topic, &p.Title, &proposer, &created, &deadline, &status, &ballots, &snsFacts); err != nil {
 		return policy.Proposal{}, err
+	}
+	if snsFacts != "" {
+		p.SNS = new(policy.SNSProposal)
+		if err := json.Unmarshal([]byte(snsFacts), p.SNS); err != nil {
+			return policy.Proposal{}, fmt.Errorf("proposal %d: sns facts: %w", id, err)
+		}
 	}
 	bs, err := decodeBallots(ballots)
 	if err != nil {

@@ -20,7 +20,7 @@ func (s *Store) SeenProposals(ctx context.Context, ids []uint64) (map[uint64]pol
 		for i, id := range ids[:n] {
 			args[i] = id64(id)
 		}
-		got, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status, ballots
+		got, err := queryAll(ctx, s, scanProposal, `SELECT id, topic, title, proposer, created_at, deadline, reward_status, ballots, sns
 FROM proposals WHERE id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read seen proposals: %w", err)
