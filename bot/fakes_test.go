@@ -638,8 +638,8 @@ type recMetrics struct {
 	voted     map[ballotKey]float64 // present: a series; absent: omitted
 	deadlines map[uint64]time.Time
 	firing    map[alert.Kind]int
-	missed    map[ballotKey]int64 // {neuron, topic}
-	cast      map[string]int      // "neuron/topic/vote/source"
+	missed    map[string]int64 // "neuron/topic"
+	cast      map[string]int   // "neuron/topic/vote/source"
 	lastPoll  time.Time
 	skew      *time.Duration // the last ClockSkewMeasured, nil: none
 }
@@ -652,14 +652,14 @@ func (m *recMetrics) ClockSkewMeasured(skew time.Duration) {
 
 func newRecMetrics() *recMetrics {
 	return &recMetrics{voted: map[ballotKey]float64{}, deadlines: map[uint64]time.Time{},
-		firing: map[alert.Kind]int{}, missed: map[ballotKey]int64{}, cast: map[string]int{}}
+		firing: map[alert.Kind]int{}, missed: map[string]int64{}, cast: map[string]int{}}
 }
 
 func (m *recMetrics) SetNeurons([]NeuronConfig)             {}
 func (m *recMetrics) NeuronPower(uint64, uint64, uint64)    {}
 func (m *recMetrics) NeuronRefreshed(uint64, time.Time)     {}
 func (m *recMetrics) Participation(uint64, string, float64) {}
-func (m *recMetrics) VoteCast(neuron uint64, topic nns.Topic, vote nns.Vote, source string) {
+func (m *recMetrics) VoteCast(neuron uint64, topic string, vote nns.Vote, source string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.cast[fmt.Sprintf("%d/%s/%s/%s", neuron, topic, strings.ToLower(vote.String()), source)]++
@@ -669,13 +669,13 @@ func (m *recMetrics) RebuildMissed(ms []rewards.MissedCount) {
 	defer m.mu.Unlock()
 	clear(m.missed)
 	for _, c := range ms {
-		m.missed[ballotKey{c.Neuron, uint64(c.Topic)}] = c.Count
+		m.missed[fmt.Sprintf("%d/%s", c.Neuron, c.TopicName())] = c.Count
 	}
 }
-func (m *recMetrics) VoteMissed(neuron uint64, topic nns.Topic) {
+func (m *recMetrics) VoteMissed(neuron uint64, topic string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.missed[ballotKey{neuron, uint64(topic)}]++
+	m.missed[fmt.Sprintf("%d/%s", neuron, topic)]++
 }
 func (m *recMetrics) AlertsFiring(counts map[alert.Kind]int) {
 	m.mu.Lock()
@@ -724,5 +724,5 @@ func outcomeOf(o rewards.Observation) BallotOutcome {
 func (m *recMetrics) missedOf(neuron uint64, topic nns.Topic) int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.missed[ballotKey{neuron, uint64(topic)}]
+	return m.missed[fmt.Sprintf("%d/%s", neuron, topic)]
 }

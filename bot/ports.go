@@ -133,8 +133,10 @@ type Metrics interface {
 	Participation(neuron uint64, window string, ratio float64)
 	// RebuildMissed sets the missed-votes counters from the store at start.
 	RebuildMissed(missed []rewards.MissedCount)
-	VoteMissed(neuron uint64, topic nns.Topic)
-	VoteCast(neuron uint64, topic nns.Topic, vote nns.Vote, source string)
+	// The topic is the proposal's topic name, of the NNS or of its SNS
+	// (policy.Proposal.TopicName).
+	VoteMissed(neuron uint64, topic string)
+	VoteCast(neuron uint64, topic string, vote nns.Vote, source string)
 	AlertsFiring(counts map[alert.Kind]int)
 	PollSucceeded(at time.Time)
 	// OpenBallot publishes an open proposal's deadline and a neuron's
@@ -153,8 +155,8 @@ func (noMetrics) NeuronPower(uint64, uint64, uint64)              {}
 func (noMetrics) NeuronRefreshed(uint64, time.Time)               {}
 func (noMetrics) Participation(uint64, string, float64)           {}
 func (noMetrics) RebuildMissed([]rewards.MissedCount)             {}
-func (noMetrics) VoteMissed(uint64, nns.Topic)                    {}
-func (noMetrics) VoteCast(uint64, nns.Topic, nns.Vote, string)    {}
+func (noMetrics) VoteMissed(uint64, string)                       {}
+func (noMetrics) VoteCast(uint64, string, nns.Vote, string)       {}
 func (noMetrics) AlertsFiring(map[alert.Kind]int)                 {}
 func (noMetrics) PollSucceeded(time.Time)                         {}
 func (noMetrics) OpenBallot(*policy.Proposal, uint64, bool, bool) {}

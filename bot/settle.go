@@ -208,7 +208,7 @@ func missProof(p policy.Proposal, nc NeuronConfig) string {
 func (b *Bot) missed(ctx context.Context, p policy.Proposal, nc NeuronConfig, proof string, now time.Time) {
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Str("topic", p.TopicName()).
 		Time("deadline", p.Deadline).Msg("vote missed")
-	b.metrics.VoteMissed(nc.ID, p.Topic)
+	b.metrics.VoteMissed(nc.ID, p.TopicName())
 	b.emit("missed", nc.ID, p.ID, "%s MISSED proposal %d (%s)", nc.Label(), p.ID, p.TopicName())
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: nc.ID, ProposalID: p.ID,
 		Deadline: p.Deadline,

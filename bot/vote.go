@@ -100,7 +100,7 @@ func (b *Bot) castOne(ctx context.Context, bp BallotPlan, opts Options) castResu
 		logv.Error().Err(ferr).Msg("record vote outcome")
 	}
 	if result == voteSent {
-		b.metrics.VoteCast(k.neuron, bp.Proposal.Topic, d.Vote, d.Source())
+		b.metrics.VoteCast(k.neuron, bp.Proposal.TopicName(), d.Vote, d.Source())
 	}
 	return castResult{result: result, vote: chainVote}
 }

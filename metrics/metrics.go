@@ -3,7 +3,6 @@ package metrics
 import (
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -13,14 +12,18 @@ import (
 	"github.com/votebot/votebot/agent"
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
-	"github.com/votebot/votebot/nns"
-	"github.com/votebot/votebot/policy"
-	"github.com/votebot/votebot/rewards"
 )
 
 // Metrics are votebot's Prometheus metrics on a private registry. Names are
 // a contract with deploy/prometheus rules: do not rename.
+//
+// Every series about a neuron or a proposal has a governance label: "nns",
+// or the DAO's name for an SNS lane, whose proposal and neuron numbers
+// repeat the NNS's. Metrics itself is the NNS lane's bot.Metrics (through
+// the embedded *Lane); ForGovernance is another lane's.
 type Metrics struct {
+	*Lane
+
 	Registry *prometheus.Registry
 
 	BuildInfo     *prometheus.GaugeVec
@@ -28,7 +31,7 @@ type Metrics struct {
 	NeuronVoted   *VotedCollector
 	VotesCast     *prometheus.CounterVec
 	VotesMissed   *prometheus.CounterVec
-	LastPoll      prometheus.Gauge
+	LastPoll      *prometheus.GaugeVec
 	EndpointUp    *prometheus.GaugeVec
 	Firing        *prometheus.GaugeVec
 	APIRequests   *prometheus.CounterVec
@@ -53,9 +56,8 @@ type Metrics struct {
 	// neurons serves participation, refresh time and voting power.
 	neurons *neuronCollector
 
-	mu      sync.Mutex
-	aliases map[uint64]string
-	open    map[uint64]string // proposal id → topic label of published series
+	mu    sync.Mutex
+	lanes map[string]*Lane // by governance label
 }
 
 // NewMetrics registers every metric on a new private registry.
@@ -67,18 +69,18 @@ func NewMetrics(version, commit string) *Metrics {
 		BuildInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_build_info",
 			Help: "Build information; always 1."}, []string{"version", "commit", "goversion"}),
 		Deadline: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_proposal_deadline_timestamp_seconds",
-			Help: "Voting deadline of each open proposal."}, []string{"proposal_id", "topic"}),
+			Help: "Voting deadline of each open proposal."}, []string{"governance", "proposal_id", "topic"}),
 		VotesCast: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_votes_cast_total",
 			Help: "Votes sent by the bot and accepted, by source (rule, fallback, override, following)."},
-			[]string{"neuron", "topic", "vote", "source"}),
+			[]string{"governance", "neuron", "topic", "vote", "source"}),
 		VotesMissed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_votes_missed_total",
-			Help: "Confirmed missed votes (rebuilt from the store at start)."}, []string{"neuron", "topic"}),
-		LastPoll: prometheus.NewGauge(prometheus.GaugeOpts{Name: "votebot_last_successful_poll_timestamp_seconds",
-			Help: "When the last poll of open proposals succeeded."}),
+			Help: "Confirmed missed votes (rebuilt from the store at start)."}, []string{"governance", "neuron", "topic"}),
+		LastPoll: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_last_successful_poll_timestamp_seconds",
+			Help: "When the last poll of open proposals succeeded, by governance."}, []string{"governance"}),
 		EndpointUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_endpoint_up",
 			Help: "1 if the IC API endpoint is in use, 0 while it is skipped after failures."}, []string{"endpoint"}),
 		Firing: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_alerts_firing",
-			Help: "Alerts currently firing, by kind."}, []string{"kind"}),
+			Help: "Alerts currently firing, by kind and governance."}, []string{"governance", "kind"}),
 		APIRequests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "votebot_api_requests_total",
 			Help: "IC API calls by endpoint, method and outcome."}, []string{"endpoint", "method", "outcome"}),
 		APIDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "votebot_api_request_duration_seconds",
@@ -104,11 +106,11 @@ func NewMetrics(version, commit string) *Metrics {
 			Help: "When the configuration was last loaded successfully."}),
 		FolloweeVoted: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_followee_voted_ratio",
 			Help: "Share of the proposals a followee of a configured neuron voted on before the follower's ballot was settled, over 30 days, by followee and topic."},
-			[]string{"followee", "topic"}),
+			[]string{"governance", "followee", "topic"}),
 		FolloweeFallbacks: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "votebot_followee_fallbacks",
 			Help: "Ballots the fallback filled because the followee had not voted, over 30 days, by followee and topic."},
-			[]string{"followee", "topic"}),
-		// Labelled {neuron}; participation {neuron, window}.
+			[]string{"governance", "followee", "topic"}),
+		// Labelled {governance, neuron}; participation {governance, neuron, window}.
 		neurons: newNeuronCollector(
 			textFamily{"votebot_neuron_deciding_voting_power", "Deciding voting power of the neuron."},
 			textFamily{"votebot_neuron_potential_voting_power", "Potential voting power of the neuron."},
@@ -116,15 +118,14 @@ func NewMetrics(version, commit string) *Metrics {
 				"When the neuron's voting power was last refreshed."},
 			textFamily{"votebot_reward_weighted_participation_ratio",
 				"Reward-weighted participation per neuron and window (0..1)."}),
-		aliases: map[uint64]string{},
-		open:    map[uint64]string{},
+		lanes: map[string]*Lane{},
 	}
 	// Served from a compact map at scrape time, not a GaugeVec: one series
 	// per open proposal × neuron would be 50,000 children at 1,000 neurons.
 	// Neither it nor m.neurons is registered: /metrics writes them
 	// directly (text.go); both are Collectors for tests.
 	m.NeuronVoted = newVotedCollector("votebot_neuron_voted",
-		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.", m.alias)
+		"1 if the neuron's ballot on the open proposal is filled, 0 if empty.")
 	m.Registry.MustRegister(m.BuildInfo, m.Deadline, m.VotesCast, m.VotesMissed,
 		m.LastPoll, m.EndpointUp,
 		m.Firing, m.APIRequests, m.DecodeDropped, m.APIInFlight, m.APIConcurrencyLimit, m.APIRateLimited, m.ClockSkew, m.APIDuration, m.ConfigReloadOK, m.ConfigReloadAt, m.PolicyFingerprint,
@@ -132,9 +133,7 @@ func NewMetrics(version, commit string) *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.BuildInfo.WithLabelValues(version, commit, runtime.Version()).Set(1)
 	m.ConfigReloadOK.Set(1)
-	for _, k := range alert.Kinds() {
-		m.Firing.WithLabelValues(string(k)).Set(0)
-	}
+	m.Lane = m.ForGovernance(alert.GovernanceNNS)
 	return m
 }
 
@@ -169,9 +168,6 @@ func (m *Metrics) ObserveDecodeDropped(method, goType, _ string) {
 	m.DecodeDropped.WithLabelValues(method, goType).Inc()
 }
 
-// ClockSkewMeasured implements bot.Metrics.
-func (m *Metrics) ClockSkewMeasured(skew time.Duration) { m.ClockSkew.Set(skew.Seconds()) }
-
 // ObserveEndpoint implements agent.Observer.
 func (m *Metrics) ObserveEndpoint(endpoint string, up bool) { m.SetEndpointUp(endpoint, up) }
 
@@ -200,106 +196,6 @@ func (m *Metrics) ConfigReloaded(ok bool, at time.Time) {
 	m.ConfigReloadOK.Set(0)
 }
 
-// SetNeurons implements bot.Metrics: the aliases the series are labelled with.
-func (m *Metrics) SetNeurons(ns []bot.NeuronConfig) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, n := range ns {
-		m.aliases[n.ID] = n.Alias
-	}
-}
-
-func (m *Metrics) alias(id uint64) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.aliases[id]
-}
-
-// NeuronPower implements bot.Metrics.
-func (m *Metrics) NeuronPower(neuron, deciding, potential uint64) {
-	m.neurons.setPower(neuron, deciding, potential)
-}
-
-// NeuronRefreshed implements bot.Metrics.
-func (m *Metrics) NeuronRefreshed(neuron uint64, at time.Time) {
-	m.neurons.setRefreshed(neuron, at.Unix())
-}
-
-// Participation implements bot.Metrics.
-func (m *Metrics) Participation(neuron uint64, window string, ratio float64) {
-	m.neurons.setParticipation(neuron, window, ratio)
-}
-
-// RebuildMissed implements bot.Metrics.
-func (m *Metrics) RebuildMissed(missed []rewards.MissedCount) {
-	m.VotesMissed.Reset()
-	for _, mc := range missed {
-		m.VotesMissed.WithLabelValues(itoa(mc.Neuron), mc.Topic.String()).Add(float64(mc.Count))
-	}
-}
-
-// VoteMissed implements bot.Metrics.
-func (m *Metrics) VoteMissed(neuron uint64, topic nns.Topic) {
-	m.VotesMissed.WithLabelValues(itoa(neuron), topic.String()).Inc()
-}
-
-// VoteCast implements bot.Metrics.
-func (m *Metrics) VoteCast(neuron uint64, topic nns.Topic, vote nns.Vote, source string) {
-	m.VotesCast.WithLabelValues(itoa(neuron), topic.String(), strings.ToLower(vote.String()), source).Inc()
-}
-
-// AlertsFiring implements bot.Metrics.
-func (m *Metrics) AlertsFiring(counts map[alert.Kind]int) {
-	for _, k := range alert.Kinds() {
-		m.Firing.WithLabelValues(string(k)).Set(float64(counts[k]))
-	}
-}
-
-// PollSucceeded implements bot.Metrics.
-func (m *Metrics) PollSucceeded(at time.Time) { m.LastPoll.Set(float64(at.Unix())) }
-
-// OpenBallot implements bot.Metrics.
-func (m *Metrics) OpenBallot(p *policy.Proposal, neuron uint64, voted, omit bool) {
-	pid, topic := itoa(p.ID), p.Topic.String()
-	m.mu.Lock()
-	old, known := m.open[p.ID]
-	m.open[p.ID] = topic
-	m.mu.Unlock()
-	// Not under m.mu: the collector takes m.mu (for aliases) under its own lock.
-	if known && old != topic {
-		m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": pid})
-		m.NeuronVoted.deleteProposal(p.ID)
-	}
-	m.Deadline.WithLabelValues(pid, topic).Set(float64(p.Deadline.Unix()))
-	if omit {
-		m.NeuronVoted.remove(p.ID, neuron)
-		return
-	}
-	m.NeuronVoted.set(p.ID, topic, neuron, voted)
-}
-
-// ProposalSettled implements bot.Metrics: a settled proposal's series go
-// (no unbounded labels).
-func (m *Metrics) ProposalSettled(proposal uint64) {
-	m.Deadline.DeletePartialMatch(prometheus.Labels{"proposal_id": itoa(proposal)})
-	m.NeuronVoted.deleteProposal(proposal)
-	m.mu.Lock()
-	delete(m.open, proposal)
-	m.mu.Unlock()
-}
-
 func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
-
-// FolloweesChecked publishes the followees' records (bot.FolloweeMetrics): the series of a
-// followee no longer followed go.
-func (m *Metrics) FolloweesChecked(recs []bot.FolloweeRecord) {
-	m.FolloweeVoted.Reset()
-	m.FolloweeFallbacks.Reset()
-	for _, r := range recs {
-		id := strconv.FormatUint(r.Followee, 10)
-		m.FolloweeVoted.WithLabelValues(id, r.TopicName).Set(r.Share)
-		m.FolloweeFallbacks.WithLabelValues(id, r.TopicName).Set(float64(r.Fallbacks))
-	}
-}
 
 var _ bot.FolloweeMetrics = (*Metrics)(nil)

@@ -70,43 +70,56 @@ func acceptsGzip(r *http.Request) bool {
 }
 
 // WriteText writes the family in the text exposition format, series
-// sorted by proposal then neuron; nothing when there are none.
+// sorted by governance, proposal, then neuron; nothing when there are none.
 func (c *VotedCollector) WriteText(w io.Writer) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ids := make([]uint64, 0, len(c.props))
-	for id, p := range c.props {
-		if p.series() > 0 {
-			ids = append(ids, id)
-		}
+	names := make([]string, 0, len(c.lanes))
+	for name := range c.lanes {
+		names = append(names, name)
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	// A neuron's labels, escaped once per scrape; in neuron order.
-	order := make([]int, len(c.neurons))
-	prefix := make([]string, len(c.neurons))
-	for i, n := range c.neurons {
-		order[i] = i
-		prefix[i] = c.name + `{alias="` + escapeLabel(c.alias(n)) + `",neuron="` + strconv.FormatUint(n, 10) + `",`
-	}
-	sort.Slice(order, func(a, b int) bool { return c.neurons[order[a]] < c.neurons[order[b]] })
+	sort.Strings(names)
 	bw := bufio.NewWriter(w)
-	bw.WriteString("# HELP " + c.name + " " + escapeHelp(c.help) + "\n# TYPE " + c.name + " gauge\n")
-	for _, id := range ids {
-		p := c.props[id]
-		tail := `proposal_id="` + p.id + `",topic="` + escapeLabel(p.topic) + `"} `
-		for _, i := range order {
-			if i >= len(p.state) || p.state[i] == ballotNoSeries {
-				continue
+	header := false
+	for _, name := range names {
+		l := c.lanes[name]
+		ids := make([]uint64, 0, len(l.props))
+		for id, p := range l.props {
+			if p.series() > 0 {
+				ids = append(ids, id)
 			}
-			bw.WriteString(prefix[i])
-			bw.WriteString(tail)
-			if p.state[i] == ballotVoted {
-				bw.WriteString("1\n")
-			} else {
-				bw.WriteString("0\n")
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		if !header {
+			bw.WriteString("# HELP " + c.name + " " + escapeHelp(c.help) + "\n# TYPE " + c.name + " gauge\n")
+			header = true
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		// A neuron's labels, escaped once per scrape; in neuron order.
+		order := make([]int, len(l.neurons))
+		prefix := make([]string, len(l.neurons))
+		gov := `",governance="` + escapeLabel(l.governance) + `",neuron="`
+		for i, n := range l.neurons {
+			order[i] = i
+			prefix[i] = c.name + `{alias="` + escapeLabel(l.alias(n)) + gov + escapeLabel(l.label(n)) + `",`
+		}
+		sort.Slice(order, func(a, b int) bool { return l.neurons[order[a]] < l.neurons[order[b]] })
+		for _, id := range ids {
+			p := l.props[id]
+			tail := `proposal_id="` + p.id + `",topic="` + escapeLabel(p.topic) + `"} `
+			for _, i := range order {
+				if i >= len(p.state) || p.state[i] == ballotNoSeries {
+					continue
+				}
+				bw.WriteString(prefix[i])
+				bw.WriteString(tail)
+				if p.state[i] == ballotVoted {
+					bw.WriteString("1\n")
+				} else {
+					bw.WriteString("0\n")
+				}
 			}
 		}
 	}
@@ -132,15 +145,20 @@ func escapeLabel(s string) string { return labelEscaper.Replace(s) }
 func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
 
 // WriteText writes the per-neuron families (those with series) in the
-// text exposition format, neurons in id order.
+// text exposition format, neurons in governance then id order.
 func (c *neuronCollector) WriteText(w io.Writer) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ids := make([]uint64, 0, len(c.neurons))
-	for id := range c.neurons {
-		ids = append(ids, id)
+	ids := make([]neuronKey, 0, len(c.neurons))
+	for k := range c.neurons {
+		ids = append(ids, k)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	sort.Slice(ids, func(i, j int) bool {
+		if ids[i].governance != ids[j].governance {
+			return ids[i].governance < ids[j].governance
+		}
+		return ids[i].id < ids[j].id
+	})
 	bw := bufio.NewWriter(w)
 	family := func(f textFamily, has func(*neuronSeries) bool, write func(s *neuronSeries)) {
 		header := false
@@ -157,7 +175,7 @@ func (c *neuronCollector) WriteText(w io.Writer) error {
 		}
 	}
 	sample := func(f textFamily, s *neuronSeries, extra string, v float64) {
-		bw.WriteString(f.name + `{neuron="` + s.id + `"` + extra + "} " + strconv.FormatFloat(v, 'g', -1, 64) + "\n")
+		bw.WriteString(f.name + `{governance="` + escapeLabel(s.governance) + `",neuron="` + s.id + `"` + extra + "} " + strconv.FormatFloat(v, 'g', -1, 64) + "\n")
 	}
 	family(c.text[0], func(s *neuronSeries) bool { return s.hasPower }, func(s *neuronSeries) { sample(c.text[0], s, "", s.deciding) })
 	family(c.text[1], func(s *neuronSeries) bool { return s.hasPower }, func(s *neuronSeries) { sample(c.text[1], s, "", s.potential) })

@@ -15,6 +15,7 @@ import (
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/sns"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -29,18 +30,20 @@ func TestVotedWriteTextMatchesCollect(t *testing.T) {
 	aliases := []string{"main", `a "quoted" alias`, `back\slash`, "new\nline", "ünïcode", ""}
 	for seed := range uint64(50) {
 		r := rand.New(rand.NewPCG(seed, 7))
-		c := newVotedCollector("votebot_neuron_voted", "1 if filled, 0 if empty.",
-			func(n uint64) string { return aliases[n%uint64(len(aliases))] })
+		c := newVotedCollector("votebot_neuron_voted", "1 if filled, 0 if empty.")
+		alias := func(n uint64) string { return aliases[n%uint64(len(aliases))] }
+		// Two lanes whose numbers overlap; the SNS's neurons in hex.
+		lanes := []*votedLane{c.lane("nns", itoa, alias), c.lane(`Open"Chat`, sns.FormatShortID, alias)}
 		topics := []string{"Governance", "SubnetManagement"}
 		for range r.IntN(300) {
-			p, n := uint64(r.IntN(8)), uint64(1000+r.IntN(20))
+			p, n, l := uint64(r.IntN(8)), uint64(1000+r.IntN(20)), lanes[r.IntN(2)]
 			switch r.IntN(10) {
 			case 0:
-				c.remove(p, n)
+				l.remove(p, n)
 			case 1:
-				c.deleteProposal(p)
+				l.deleteProposal(p)
 			default:
-				c.set(p, topics[r.IntN(2)], n, r.IntN(2) == 0)
+				l.set(p, topics[r.IntN(2)], n, r.IntN(2) == 0)
 			}
 		}
 		checkTextMatchesCollect(t, c, seed)

@@ -13,9 +13,18 @@ import (
 type VotedCollector struct {
 	desc       *prometheus.Desc
 	name, help string // for WriteText
-	alias      func(neuron uint64) string
 
-	mu      sync.Mutex
+	mu    sync.Mutex
+	lanes map[string]*votedLane // by governance
+}
+
+// votedLane is one governance's ballots: its proposal and neuron numbers
+// are its own.
+type votedLane struct {
+	c            *VotedCollector // whose mu guards the fields below
+	governance   string
+	label, alias func(neuron uint64) string
+
 	props   map[uint64]*votedProposal // open proposal id → its ballots
 	slot    map[uint64]int            // neuron → index into votedProposal.state
 	neurons []uint64                  // index → neuron
@@ -33,12 +42,25 @@ type votedProposal struct {
 	state     []uint8 // by neuron index
 }
 
-// newVotedCollector serves the family name (labels neuron, alias,
-// proposal_id, topic; metrics.go names it) with aliases from alias.
-func newVotedCollector(name, help string, alias func(uint64) string) *VotedCollector {
-	desc := prometheus.NewDesc(name, help, []string{"neuron", "alias", "proposal_id", "topic"}, nil)
-	return &VotedCollector{desc: desc, name: name, help: help, alias: alias,
-		props: map[uint64]*votedProposal{}, slot: map[uint64]int{}}
+// newVotedCollector serves the family name (labels alias, governance,
+// neuron, proposal_id, topic; metrics.go names it).
+func newVotedCollector(name, help string) *VotedCollector {
+	desc := prometheus.NewDesc(name, help, []string{"governance", "neuron", "alias", "proposal_id", "topic"}, nil)
+	return &VotedCollector{desc: desc, name: name, help: help, lanes: map[string]*votedLane{}}
+}
+
+// lane returns the governance's ballots, creating them: neurons labelled
+// by label, aliases from alias (called under c.mu).
+func (c *VotedCollector) lane(governance string, label, alias func(uint64) string) *votedLane {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.lanes[governance]
+	if l == nil {
+		l = &votedLane{c: c, governance: governance, label: label, alias: alias,
+			props: map[uint64]*votedProposal{}, slot: map[uint64]int{}}
+		c.lanes[governance] = l
+	}
+	return l
 }
 
 // Describe implements prometheus.Collector.
@@ -48,39 +70,42 @@ func (c *VotedCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 func (c *VotedCollector) Collect(ch chan<- prometheus.Metric) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, p := range c.props {
-		for i, st := range p.state {
-			if st == ballotNoSeries {
-				continue
+	for _, l := range c.lanes {
+		for _, p := range l.props {
+			for i, st := range p.state {
+				if st == ballotNoSeries {
+					continue
+				}
+				v := 0.0
+				if st == ballotVoted {
+					v = 1
+				}
+				neuron := l.neurons[i]
+				ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v,
+					l.governance, l.label(neuron), l.alias(neuron), p.id, p.topic)
 			}
-			v := 0.0
-			if st == ballotVoted {
-				v = 1
-			}
-			neuron := c.neurons[i]
-			ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, v, itoa(neuron), c.alias(neuron), p.id, p.topic)
 		}
 	}
 }
 
 // set records a ballot (topic: the proposal's current topic label; a new
 // topic replaces the proposal's series).
-func (c *VotedCollector) set(proposal uint64, topic string, neuron uint64, voted bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.props[proposal]
+func (l *votedLane) set(proposal uint64, topic string, neuron uint64, voted bool) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	p := l.props[proposal]
 	if p == nil || p.topic != topic {
 		p = &votedProposal{id: itoa(proposal), topic: topic}
-		c.props[proposal] = p
+		l.props[proposal] = p
 	}
-	i, ok := c.slot[neuron]
+	i, ok := l.slot[neuron]
 	if !ok {
-		i = len(c.neurons)
-		c.slot[neuron] = i
-		c.neurons = append(c.neurons, neuron)
+		i = len(l.neurons)
+		l.slot[neuron] = i
+		l.neurons = append(l.neurons, neuron)
 	}
 	if i >= len(p.state) {
-		p.state = append(p.state, make([]uint8, len(c.neurons)-len(p.state))...)
+		p.state = append(p.state, make([]uint8, len(l.neurons)-len(p.state))...)
 	}
 	p.state[i] = ballotNotVoted
 	if voted {
@@ -89,26 +114,26 @@ func (c *VotedCollector) set(proposal uint64, topic string, neuron uint64, voted
 }
 
 // remove drops one ballot's series.
-func (c *VotedCollector) remove(proposal, neuron uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, i, ok := c.ballot(proposal, neuron); ok {
+func (l *votedLane) remove(proposal, neuron uint64) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	if p, i, ok := l.ballot(proposal, neuron); ok {
 		p.state[i] = ballotNoSeries
 	}
 }
 
 // deleteProposal drops a proposal's series.
-func (c *VotedCollector) deleteProposal(proposal uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.props, proposal)
+func (l *votedLane) deleteProposal(proposal uint64) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	delete(l.props, proposal)
 }
 
-// Value is a ballot's exported value and whether it has a series.
-func (c *VotedCollector) Value(neuron, proposal uint64) (float64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, i, ok := c.ballot(proposal, neuron)
+// value is a ballot's exported value and whether it has a series.
+func (l *votedLane) value(neuron, proposal uint64) (float64, bool) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	p, i, ok := l.ballot(proposal, neuron)
 	if !ok || p.state[i] == ballotNoSeries {
 		return 0, false
 	}
@@ -119,9 +144,9 @@ func (c *VotedCollector) Value(neuron, proposal uint64) (float64, bool) {
 }
 
 // ballot finds a ballot's state; callers hold c.mu.
-func (c *VotedCollector) ballot(proposal, neuron uint64) (*votedProposal, int, bool) {
-	p := c.props[proposal]
-	i, ok := c.slot[neuron]
+func (l *votedLane) ballot(proposal, neuron uint64) (*votedProposal, int, bool) {
+	p := l.props[proposal]
+	i, ok := l.slot[neuron]
 	if p == nil || !ok || i >= len(p.state) {
 		return nil, 0, false
 	}

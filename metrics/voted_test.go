@@ -12,25 +12,25 @@ import (
 )
 
 func TestVotedCollector(t *testing.T) {
-	c := newVotedCollector("votebot_neuron_voted", "Whether the neuron's ballot is filled.",
-		func(n uint64) string { return "n" + itoa(n) })
-	c.set(7, "Governance", 1, true)
-	c.set(7, "Governance", 2, false)
-	c.set(7, "Governance", 3, true)
-	c.set(8, "NodeAdmin", 3, false) // a proposal that first sees neuron 3
-	c.set(8, "NodeAdmin", 1, true)
-	c.remove(7, 3)
-	c.set(9, "NodeAdmin", 2, true)
-	c.set(9, "SubnetManagement", 1, false) // a new topic replaces the proposal's series
-	c.set(10, "Governance", 4, true)
-	c.deleteProposal(10)
+	c := newVotedCollector("votebot_neuron_voted", "Whether the neuron's ballot is filled.")
+	l := c.lane("nns", itoa, func(n uint64) string { return "n" + itoa(n) })
+	l.set(7, "Governance", 1, true)
+	l.set(7, "Governance", 2, false)
+	l.set(7, "Governance", 3, true)
+	l.set(8, "NodeAdmin", 3, false) // a proposal that first sees neuron 3
+	l.set(8, "NodeAdmin", 1, true)
+	l.remove(7, 3)
+	l.set(9, "NodeAdmin", 2, true)
+	l.set(9, "SubnetManagement", 1, false) // a new topic replaces the proposal's series
+	l.set(10, "Governance", 4, true)
+	l.deleteProposal(10)
 	want := `# HELP votebot_neuron_voted Whether the neuron's ballot is filled.
 # TYPE votebot_neuron_voted gauge
-votebot_neuron_voted{alias="n1",neuron="1",proposal_id="7",topic="Governance"} 1
-votebot_neuron_voted{alias="n2",neuron="2",proposal_id="7",topic="Governance"} 0
-votebot_neuron_voted{alias="n1",neuron="1",proposal_id="8",topic="NodeAdmin"} 1
-votebot_neuron_voted{alias="n3",neuron="3",proposal_id="8",topic="NodeAdmin"} 0
-votebot_neuron_voted{alias="n1",neuron="1",proposal_id="9",topic="SubnetManagement"} 0
+votebot_neuron_voted{alias="n1",governance="nns",neuron="1",proposal_id="7",topic="Governance"} 1
+votebot_neuron_voted{alias="n2",governance="nns",neuron="2",proposal_id="7",topic="Governance"} 0
+votebot_neuron_voted{alias="n1",governance="nns",neuron="1",proposal_id="8",topic="NodeAdmin"} 1
+votebot_neuron_voted{alias="n3",governance="nns",neuron="3",proposal_id="8",topic="NodeAdmin"} 0
+votebot_neuron_voted{alias="n1",governance="nns",neuron="1",proposal_id="9",topic="SubnetManagement"} 0
 `
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want)); err != nil {
 		t.Error(err)
@@ -43,7 +43,7 @@ votebot_neuron_voted{alias="n1",neuron="1",proposal_id="9",topic="SubnetManageme
 		{1, 7, 1, true}, {2, 7, 0, true}, {3, 7, 0, false}, {3, 8, 0, true},
 		{2, 9, 0, false}, {4, 10, 0, false}, {5, 7, 0, false},
 	} {
-		if got, ok := c.Value(v.neuron, v.proposal); got != v.want || ok != v.ok {
+		if got, ok := l.value(v.neuron, v.proposal); got != v.want || ok != v.ok {
 			t.Errorf("Value(%d, %d) = %v, %v; want %v, %v", v.neuron, v.proposal, got, ok, v.want, v.ok)
 		}
 	}
@@ -60,8 +60,8 @@ func TestVotedCollectorSeries(t *testing.T) {
 	want := `
 # HELP votebot_neuron_voted 1 if the neuron's ballot on the open proposal is filled, 0 if empty.
 # TYPE votebot_neuron_voted gauge
-votebot_neuron_voted{alias="a",neuron="1",proposal_id="9",topic="Governance"} 1
-votebot_neuron_voted{alias="b",neuron="2",proposal_id="9",topic="Governance"} 0
+votebot_neuron_voted{alias="a",governance="nns",neuron="1",proposal_id="9",topic="Governance"} 1
+votebot_neuron_voted{alias="b",governance="nns",neuron="2",proposal_id="9",topic="Governance"} 0
 `
 	if err := testutil.CollectAndCompare(m.NeuronVoted, strings.NewReader(want)); err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ votebot_neuron_voted{alias="b",neuron="2",proposal_id="9",topic="Governance"} 0
 	want = `
 # HELP votebot_neuron_voted 1 if the neuron's ballot on the open proposal is filled, 0 if empty.
 # TYPE votebot_neuron_voted gauge
-votebot_neuron_voted{alias="a",neuron="1",proposal_id="9",topic="NodeAdmin"} 1
+votebot_neuron_voted{alias="a",governance="nns",neuron="1",proposal_id="9",topic="NodeAdmin"} 1
 `
 	if err := testutil.CollectAndCompare(m.NeuronVoted, strings.NewReader(want)); err != nil {
 		t.Fatal(err)

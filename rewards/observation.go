@@ -280,5 +280,18 @@ func BallotStates() []BallotState {
 type MissedCount struct {
 	Neuron uint64
 	Topic  nns.Topic
-	Count  int64
+	// SNS marks misses on SNS proposals (see Observation.SNS): SNSTopic
+	// is then their topic.
+	SNS      bool
+	SNSTopic sns.TopicID
+	Count    int64
+}
+
+// TopicName is the topic as a person reads it (and metrics label it), of
+// the NNS or of the SNS.
+func (c MissedCount) TopicName() string {
+	if c.SNS {
+		return c.SNSTopic.String()
+	}
+	return c.Topic.String()
 }

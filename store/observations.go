@@ -202,14 +202,18 @@ func (s *Store) MissedVotes(ctx context.Context) ([]rewards.MissedCount, error) 
 	out, err := queryAll(ctx, s, func(row rowScanner) (rewards.MissedCount, error) {
 		var c rewards.MissedCount
 		var nid, topic int64
-		err := row.Scan(&nid, &topic, &c.Count)
+		var snsTopic sql.NullInt64
+		err := row.Scan(&nid, &topic, &snsTopic, &c.Count)
 		c.Neuron, c.Topic = uint64(nid), nns.Topic(topic)
+		if snsTopic.Valid {
+			c.SNS, c.SNSTopic = true, sns.TopicID(snsTopic.Int64)
+		}
 		return c, err
 	}, `
-SELECT neuron_id, topic, COUNT(*) FROM observations
+SELECT neuron_id, topic, sns_topic, COUNT(*) FROM observations
 WHERE ballot = 'empty' AND reward_status IN (?, ?)
 	AND proposal_id NOT IN (SELECT id FROM proposals WHERE reward_status = ?)
-GROUP BY neuron_id, topic ORDER BY neuron_id, topic`,
+GROUP BY neuron_id, topic, sns_topic ORDER BY neuron_id, topic, sns_topic`,
 		int64(nns.RewardStatusReadyToSettle), int64(nns.RewardStatusSettled), int64(nns.RewardStatusAcceptVotes))
 	if err != nil {
 		return nil, fmt.Errorf("count missed votes: %w", err)

@@ -44,7 +44,7 @@ func TestSNSProposalAndBallotsSurviveRestart(t *testing.T) {
 			BallotVP: 500, Vote: nns.VoteYes, ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: closed,
 			SNS: true, SNSTopic: sns.TopicTreasuryAssetManagement},
 		{ProposalID: 14, Neuron: 0x0102030405060708, RewardStatus: nns.RewardStatusReadyToSettle, Ballot: rewards.BallotEmpty,
-			BallotVP: 500, ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: closed, SNS: true},
+			BallotVP: 500, ProposalTime: p.Created, Deadline: p.Deadline, ObservedAt: closed, SNS: true, SNSTopic: sns.TopicGovernance},
 	}))
 	obs, err := s.Observations(ctx, ObservationFilter{})
 	if err != nil {
@@ -71,5 +71,14 @@ func TestSNSProposalAndBallotsSurviveRestart(t *testing.T) {
 	}
 	if voted != 1 || missed != 1 {
 		t.Fatalf("entries %+v: want one voted, one missed (none ineligible)", entries)
+	}
+	// votebot_votes_missed_total is rebuilt at start from this: the miss
+	// is on the SNS topic, not on the NNS's unset one.
+	counts, err := s.MissedVotes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 1 || counts[0].TopicName() != "Governance" || !counts[0].SNS || counts[0].Count != 1 {
+		t.Fatalf("missed votes %+v; want one on the SNS topic Governance", counts)
 	}
 }
