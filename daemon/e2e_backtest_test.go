@@ -138,7 +138,7 @@ func TestWeekBacktestAndFollowees(t *testing.T) {
 	}
 	// The loop's last check published the records; a fallback after it may
 	// still be uncounted there, never one more.
-	if got := testutil.ToFloat64(app.Metrics.FolloweeFallbacks.WithLabelValues("28", nns.TopicExchangeRate.String())); got < 2 {
+	if got := testutil.ToFloat64(app.Metrics.FolloweeFallbacks.WithLabelValues(alert.GovernanceNNS, "28", nns.TopicExchangeRate.String())); got < 2 {
 		t.Errorf("votebot_followee_fallbacks{followee=28,topic=ExchangeRate} = %v, want CodeGov's 2", got)
 	}
 	// The console's history page lists CodeGov weak, first.
