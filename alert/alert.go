@@ -169,6 +169,7 @@ type Alert struct {
 	Headline    string    // the bot's one-line headline for its log and progress output; channels build their own
 	Instance    string    // which votebot instance sent it; filled by the Manager
 	Governance  string    // the DAO the proposal or neuron belongs to; empty: the NNS
+	SNSRoot     string    // the DAO's root canister id, for the proposal's links; empty for the NNS
 	Resolved    bool      // true on the "condition cleared" message
 	Reminder    int       // 0 on the first message, n on the n-th reminder; filled by the Manager
 	At          time.Time // when the condition was seen; filled by the Manager

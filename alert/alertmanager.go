@@ -82,7 +82,7 @@ func amLabels(a Alert) map[string]string {
 		"governance": a.GovernanceName(),
 	}
 	if a.Neuron != 0 {
-		l["neuron"] = strconv.FormatUint(a.Neuron, 10)
+		l["neuron"] = neuronID(a) // as the metrics label it
 	}
 	if a.ProposalID != 0 {
 		l["proposal"] = strconv.FormatUint(a.ProposalID, 10)

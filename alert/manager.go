@@ -206,7 +206,7 @@ func (m *Manager) prepare(a *Alert) error {
 		return fmt.Errorf("alert: unknown kind %q", a.Kind)
 	}
 	if a.Key == "" {
-		a.Key = KeyFor(a.Kind, a.Neuron, a.ProposalID)
+		a.Key = a.ID().String() // with the DAO: an SNS's numbers repeat the NNS's
 	}
 	a.Instance = m.cfg.Instance
 	a.At = m.cfg.Now()

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/votebot/votebot/sns"
 )
 
 // field is one labelled line of a message, in plain text, already bounded and cleaned.
@@ -30,9 +32,10 @@ func render(a Alert) content {
 	}
 	add("", BoundText(a.Text))
 	if a.ProposalID != 0 {
+		dapp, dashboard := proposalLinks(a)
 		add("Proposal", strconv.FormatUint(a.ProposalID, 10)+titleSuffix(a.Title))
-		add("NNS dapp", NNSDappURL(a.ProposalID))
-		add("Dashboard", DashboardURL(a.ProposalID))
+		add("NNS dapp", dapp)
+		add("Dashboard", dashboard)
 	}
 	add("Topic", Truncate(OneLine(a.Topic), 100))
 	if a.Neuron != 0 {
@@ -55,15 +58,28 @@ func titleSuffix(title string) string {
 }
 
 func neuronName(a Alert) string {
-	id := strconv.FormatUint(a.Neuron, 10)
+	id := neuronID(a)
 	if alias := Truncate(OneLine(a.NeuronAlias), 60); alias != "" {
 		return alias + " (" + id + ")"
 	}
 	return id
 }
 
+// neuronID is a's neuron as votebot shows it: an SNS neuron by its short id's 16 hex digits (the
+// start of its real id), as in the metrics and the log.
+func neuronID(a Alert) string {
+	if a.Governance != "" {
+		return sns.FormatShortID(a.Neuron)
+	}
+	return strconv.FormatUint(a.Neuron, 10)
+}
+
+// daoName is the DAO an SNS alert is about, bounded, as the headline names it; "" for the NNS.
+func daoName(a Alert) string { return Truncate(OneLine(a.Governance), 60) }
+
 // headline is the one-line gist: status, kind, neuron, proposal. It holds no untrusted text
-// except the operator's neuron alias.
+// except the operator's neuron alias and DAO name. An SNS alert names its DAO here, once: before
+// the proposal, else before the neuron, else at the end (the bot's text does not repeat it).
 func headline(a Alert) string {
 	var b strings.Builder
 	switch {
@@ -75,11 +91,25 @@ func headline(a Alert) string {
 		fmt.Fprintf(&b, "[%s] ", strings.ToUpper(a.EffectiveSeverity().String()))
 	}
 	b.WriteString(a.Kind.Label())
+	dao := daoName(a)
 	if a.Neuron != 0 {
-		b.WriteString(": neuron " + neuronName(a))
+		b.WriteString(": ")
+		if dao != "" && a.ProposalID == 0 {
+			b.WriteString(dao + " ")
+			dao = ""
+		}
+		b.WriteString("neuron " + neuronName(a))
 	}
 	if a.ProposalID != 0 {
-		b.WriteString(", proposal " + strconv.FormatUint(a.ProposalID, 10))
+		b.WriteString(", ")
+		if dao != "" {
+			b.WriteString(dao + " ")
+			dao = ""
+		}
+		b.WriteString("proposal " + strconv.FormatUint(a.ProposalID, 10))
+	}
+	if dao != "" {
+		b.WriteString(" (" + dao + ")")
 	}
 	if !a.Deadline.IsZero() && !a.Resolved {
 		b.WriteString(", deadline " + a.Deadline.UTC().Format("2006-01-02 15:04 MST"))

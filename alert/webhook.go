@@ -41,7 +41,8 @@ type WebhookPayload struct {
 	Reminder    int        `json:"reminder"`
 	Headline    string     `json:"headline"`
 	Text        string     `json:"text"`
-	Neuron      string     `json:"neuron,omitempty"` // decimal: u64 does not fit a JSON number safely
+	Neuron      string     `json:"neuron,omitempty"` // decimal: u64 does not fit a JSON number safely; an SNS neuron's short id in hex
+	Governance  string     `json:"governance"`       // "nns", or the SNS DAO's name
 	NeuronAlias string     `json:"neuron_alias,omitempty"`
 	ProposalID  uint64     `json:"proposal_id,omitempty"`
 	Topic       string     `json:"topic,omitempty"`
@@ -58,10 +59,10 @@ func webhookPayload(a Alert) WebhookPayload {
 		Reminder: a.Reminder, Headline: headline(a), Text: BoundText(a.Text),
 		NeuronAlias: Truncate(OneLine(a.NeuronAlias), 60), ProposalID: a.ProposalID,
 		Topic: Truncate(OneLine(a.Topic), 100), Title: BoundTitle(a.Title),
-		Summary: BoundSummary(a.Summary), Instance: a.Instance, At: a.At,
+		Summary: BoundSummary(a.Summary), Instance: a.Instance, At: a.At, Governance: a.GovernanceName(),
 	}
 	if a.Neuron != 0 {
-		p.Neuron = fmt.Sprint(a.Neuron)
+		p.Neuron = neuronID(a)
 	}
 	if !a.Deadline.IsZero() {
 		d := a.Deadline.UTC()
