@@ -14,10 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
 	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/sns"
 )
 
 var update = flag.Bool("update", false, "rewrite bot/testdata/*.golden from the current output")
@@ -54,6 +57,64 @@ func TestAlertTextsGolden(t *testing.T) {
 	checkGolden(t, "alert_texts.golden", b.String())
 }
 
+// snsKinds are the kinds an SNS lane raises about its proposals and neurons, in
+// TestAlertTextsGoldenSNS: no voting power refresh, no NNS following or maturity.
+var snsKinds = []alert.Kind{alert.KindProposalAtRisk, alert.KindManualDecisionNeeded, alert.KindVoteMissed,
+	alert.KindVoteUnconfirmed, alert.KindVoteRefused, alert.KindHotkeyMissing, alert.KindNeuronNotFound,
+	alert.KindNeuronCannotVote, alert.KindNeuronDissolving, alert.KindAllEndpointsDown, alert.KindPollStale,
+	alert.KindStandbyTookOver, alert.KindPolicyMismatch, alert.KindUnknownProposalType}
+
+const snsGoldenRoot = "3e3x2-xyaaa-aaaaq-aaalq-cai"
+
+// TestAlertTextsGoldenSNS pins the words of an SNS lane's alerts: the DAO
+// named exactly once in what a person reads first (headline and text), the
+// neuron by its short id in hex, the proposal's topic its SNS topic.
+func TestAlertTextsGoldenSNS(t *testing.T) {
+	const dao = "OpenChat"
+	var b strings.Builder
+	for _, kind := range snsKinds {
+		h := newHarness(t, 9001)
+		h.opts.Neurons[0].Alias = "treasury"
+		h.opts.Neurons[0].SNSID = sns.FormatShortID(9001) + "ffee"
+		bot, err := New(Deps{Gov: h.gov, Errors: fakeErrs{}, Store: h.store, Alerter: h.al, Decider: h.dec,
+			Metrics: h.m, Logger: zerolog.New(io.Discard), Now: h.clk.Now, Governance: dao}, h.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.bot = bot
+		raise := alertRaisers()[kind]
+		if kind == alert.KindUnknownProposalType { // an SNS topic newer than votebot
+			raise = func(t *testing.T, h *harness) {
+				p := h.gov.addProposal(42, nns.TopicUnspecified, 4*24*time.Hour)
+				p.SNS = &policy.SNSProposal{Root: snsGoldenRoot, DAO: dao, Topic: 8}
+				h.bot.titles[p.ID] = *p
+				h.bot.noteUnknownKinds(context.Background(), *p)
+			}
+		}
+		raise(t, h)
+		a, ok := firedKind(h.al, kind)
+		if !ok {
+			t.Fatalf("%s: the SNS lane raised no alert of this kind", kind)
+		}
+		if a.Governance != dao {
+			t.Errorf("%s: alert of governance %q, want %q", kind, a.Governance, dao)
+		}
+		if a.ProposalID != 0 && a.Topic != sns.TopicTreasuryAssetManagement.String() && kind != alert.KindUnknownProposalType {
+			t.Errorf("%s: topic %q, want the SNS topic", kind, a.Topic)
+		}
+		p := deliverWebhook(t, a)
+		if n := strings.Count(p.Headline+"\n"+p.Text, dao); n != 1 {
+			t.Errorf("%s: headline and text name %s %d times, want once:\n%s\n%s", kind, dao, n, p.Headline, p.Text)
+		}
+		if p.Governance != dao {
+			t.Errorf("%s: webhook governance %q", kind, p.Governance)
+		}
+		b.WriteString("== " + string(kind) + "\nlog:      " + a.Headline + "\nheadline: " + p.Headline +
+			"\ntext:     " + p.Text + "\ntopic:    " + p.Topic + "\n\n")
+	}
+	checkGolden(t, "alert_texts_sns.golden", b.String())
+}
+
 // alertRaisers makes the loop raise each kind, with a proposal, a neuron and a moment that
 // are the same on every run.
 func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
@@ -61,6 +122,11 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 	proposal := func(h *harness) policy.Proposal {
 		p := h.gov.addProposal(42, nns.TopicGovernance, 4*24*time.Hour)
 		p.Title = "Raise the <b>minimum</b> stake"
+		if h.bot.governance != "" { // an SNS lane's (see TestAlertTextsGoldenSNS)
+			p.Topic = nns.TopicUnspecified
+			p.SNS = &policy.SNSProposal{Root: snsGoldenRoot, DAO: h.bot.governance, Topic: sns.TopicTreasuryAssetManagement,
+				Critical: true, FunctionID: 9, ActionName: "TransferSnsTreasuryFunds"}
+		}
 		h.bot.titles[p.ID] = *p
 		return *p
 	}

@@ -175,7 +175,7 @@ func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 	return alert.Alert{
 		Kind: alert.KindProposalAtRisk, Severity: sev, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
 		Headline: fmt.Sprintf("Unvoted proposal %d soon: neuron %s", bp.Proposal.ID, bp.Neuron.Label()),
-		Text:     fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", bp.Neuron.Label(), bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
+		Text:     fmt.Sprintf("Neuron %s has not voted on proposal %d (%s, %s); the deadline is %s (in %s). %s", bp.Neuron.Label(), bp.Proposal.ID, bp.Proposal.TopicName(), bp.Proposal.Title, bp.Proposal.Deadline.UTC().Format(time.RFC3339), left, bp.Decision.Reason),
 		Deadline: bp.Proposal.Deadline,
 	}
 }
@@ -185,7 +185,7 @@ func manualAlert(bp BallotPlan) alert.Alert {
 		Kind: alert.KindManualDecisionNeeded, Severity: alert.SeverityWarning, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
 		Headline: fmt.Sprintf("Manual decision needed on proposal %d for neuron %s", bp.Proposal.ID, bp.Neuron.Label()),
 		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
-			bp.Proposal.ID, bp.Proposal.Topic, bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
+			bp.Proposal.ID, bp.Proposal.TopicName(), bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
 			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),
 		Deadline: bp.Proposal.Deadline,
 	}

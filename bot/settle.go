@@ -291,7 +291,7 @@ func (b *Bot) unconfirmed(ctx context.Context, p policy.Proposal, nc NeuronConfi
 	}
 	text := fmt.Sprintf("Could not confirm neuron %s voted on proposal %d (%s) before its deadline %s; %s, and %s. "+
 		"It is counted neither voted nor missed (the report shows it as unknown): check the neuron's voting "+
-		"history in the NNS dapp.", nc.Label(), p.ID, p.Topic, fmtTime(p.Deadline), why, silence)
+		"history in the NNS dapp.", nc.Label(), p.ID, p.TopicName(), fmtTime(p.Deadline), why, silence)
 	b.log.Error().Uint64("neuron", nc.ID).Uint64("proposal", p.ID).Msg(text)
 	b.emit("unconfirmed", nc.ID, p.ID, "%s: vote on %d not confirmed", nc.Label(), p.ID)
 	b.fire(ctx, alert.Alert{Kind: alert.KindVoteUnconfirmed, Severity: alert.SeverityWarning, Neuron: nc.ID,

@@ -78,8 +78,9 @@ func (b *Bot) noteUnknownKinds(ctx context.Context, p policy.Proposal) {
 		// A topic newer than votebot (or none: the proposal's function is
 		// in no topic yet) is still voted by the DAO's policy.
 		key = "sns topic " + p.SNS.Topic.String()
-		what = fmt.Sprintf("%s proposal %d has %s, which votebot does not know as an SNS topic: upgrade votebot; "+
-			"it is still voted by your policy", p.SNS.DAO, p.ID, p.SNS.Topic)
+		// The DAO is named by the alert's headline (and the log's field).
+		what = fmt.Sprintf("Proposal %d has %s, which votebot does not know as an SNS topic: upgrade votebot; "+
+			"it is still voted by your policy", p.ID, p.SNS.Topic)
 	case p.Action == policy.ActionUnknown:
 		tag := p.ActionTag
 		if tag == "" {
@@ -100,7 +101,7 @@ func (b *Bot) noteUnknownKinds(ctx context.Context, p policy.Proposal) {
 		return
 	}
 	b.unknownKinds[key] = true
-	b.log.Warn().Uint64("proposal", p.ID).Str("unknown", key).Msg(what)
+	b.log.Warn().Str("governance", p.Governance()).Uint64("proposal", p.ID).Str("unknown", key).Msg(what)
 	b.fire(ctx, alert.Alert{Kind: alert.KindUnknownProposalType, Severity: alert.SeverityWarning, ProposalID: p.ID,
 		Headline: "Proposal " + strconv.FormatUint(p.ID, 10) + " is of a type votebot does not know", Text: what})
 }
