@@ -439,6 +439,9 @@ func (b *Bot) describe(a *alert.Alert) {
 	b.amu.Unlock()
 	if ok {
 		a.Topic, a.Title, a.Summary = p.TopicName(), p.Title, p.Summary
+		if p.SNS != nil {
+			a.SNSRoot = p.SNS.Root
+		}
 	}
 }
 
