@@ -50,6 +50,13 @@ func BlockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, princi
 			Cause: fmt.Sprintf("Neuron %s does not exist: the governance canister knows no neuron with this id", label),
 			Fix: "check the id in the config's neurons list (the NNS dapp shows it on the neuron's page); " +
 				"a neuron that was disbursed or merged is gone: remove it from the config"}
+	case (!readable || !n.Authorized) && nc.SNSID != "":
+		// An SNS neuron has no controller and hotkeys: principals hold
+		// permissions on it, and voting needs Vote.
+		b = &Blocker{Kind: alert.KindHotkeyMissing, AllBallots: true,
+			Cause: fmt.Sprintf("The bot identity %s holds no Vote permission on neuron %s: it cannot vote", principal, label),
+			Fix: fmt.Sprintf("add %s as a hotkey of neuron %s in the NNS dapp (the SNS's Neurons tab; it grants Vote and "+
+				"SubmitProposal, and a principal holding ManagePrincipals must do it)", principal, nc.SNSID)}
 	case !readable || !n.Authorized:
 		b = &Blocker{Kind: alert.KindHotkeyMissing, AllBallots: true,
 			Cause: fmt.Sprintf("The bot identity %s is neither the controller nor a hotkey of neuron %s: it cannot vote", principal, label),
@@ -63,6 +70,11 @@ func BlockerOf(nc NeuronConfig, n Neuron, readable bool, econ *Economics, princi
 				duration.Days(n.DissolveDelay), duration.Days(econ.MinimumDissolveDelayToVote)),
 			Fix: fmt.Sprintf("increase the dissolve delay to at least %s in the NNS dapp (Neurons → neuron %d → "+
 				"Increase dissolve delay; the controller must do it)", duration.Days(econ.MinimumDissolveDelayToVote), nc.ID)}
+		if nc.SNSID != "" {
+			b.Fix = fmt.Sprintf("increase the dissolve delay of neuron %s to at least %s in the NNS dapp (the SNS's "+
+				"Neurons tab; a principal holding ConfigureDissolveState must do it)", nc.SNSID,
+				duration.Days(econ.MinimumDissolveDelayToVote))
+		}
 		if n.State == nns.NeuronStateDissolved || n.DissolveDelay <= 0 {
 			b.Cause = "Neuron " + label + " is dissolved: new proposals give it no ballot"
 			b.Fix += ", or remove it from the config once disbursed"

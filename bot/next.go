@@ -76,7 +76,7 @@ func nextForBallot(bp BallotPlan, now time.Time) (NextAction, bool) {
 		}
 	case d.NeedsHuman:
 		a.Kind, a.At = NextDecide, bp.Proposal.Deadline
-		a.Text = fmt.Sprintf("decide: votebot vote %d yes|no --neuron %d", bp.Proposal.ID, bp.Neuron.ID)
+		a.Text = "decide: " + voteCommand(*bp.Proposal, bp.Neuron)
 	case d.Action == policy.ActionWait && !d.At.IsZero() && !d.NoFallback:
 		a.Kind, a.Text = NextFallback, "fallback acts unless the ballot is filled first"
 		if d.Vote != nns.VoteUnspecified {

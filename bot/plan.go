@@ -8,6 +8,7 @@ import (
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/sns"
 )
 
 // BallotPlan is what the bot will do about one proposal × neuron.
@@ -180,12 +181,22 @@ func atRiskAlert(bp BallotPlan, now time.Time) alert.Alert {
 	}
 }
 
+// voteCommand is the command that decides p for the neuron. An SNS one
+// names its DAO by root canister id, not by name: the alert names the DAO
+// once, in its headline, and the id is what cannot be mistaken.
+func voteCommand(p policy.Proposal, nc NeuronConfig) string {
+	if p.SNS != nil {
+		return fmt.Sprintf("votebot vote %d yes|no --dao %s --neuron %s", p.ID, p.SNS.Root, sns.FormatShortID(nc.ID))
+	}
+	return fmt.Sprintf("votebot vote %d yes|no --neuron %d", p.ID, nc.ID)
+}
+
 func manualAlert(bp BallotPlan) alert.Alert {
 	return alert.Alert{
 		Kind: alert.KindManualDecisionNeeded, Severity: alert.SeverityWarning, Neuron: bp.Neuron.ID, ProposalID: bp.Proposal.ID,
 		Headline: fmt.Sprintf("Manual decision needed on proposal %d for neuron %s", bp.Proposal.ID, bp.Neuron.Label()),
-		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `votebot vote %d yes|no --neuron %d` before %s. %s",
-			bp.Proposal.ID, bp.Proposal.TopicName(), bp.Proposal.Title, bp.Proposal.ID, bp.Neuron.ID,
+		Text: fmt.Sprintf("Proposal %d (%s): %s. Decide with `%s` before %s. %s",
+			bp.Proposal.ID, bp.Proposal.TopicName(), bp.Proposal.Title, voteCommand(*bp.Proposal, bp.Neuron),
 			bp.Proposal.Deadline.UTC().Format(time.RFC3339), bp.Decision.Reason),
 		Deadline: bp.Proposal.Deadline,
 	}
