@@ -50,7 +50,7 @@ type cascadeGroup struct {
 // than half of its followees on the topic vote Yes, No when at least half
 // vote No — and decide it the way the policy would vote it; a cascade that
 // would vote otherwise is not waited for. Followees are the topic's, else
-// the catch-all's except on topics that ignore it (policy.EffectiveFollowees).
+// the catch-all's except on topics that ignore it (policy.FolloweesFor).
 // Groups are in the order of their most urgent ballot.
 func cascadeGroups(plans []BallotPlan, state map[uint64]Neuron) []cascadeGroup {
 	byProp := map[uint64][]int{}
@@ -89,7 +89,7 @@ func splitCascade(plans []BallotPlan, due []int, state map[uint64]Neuron) cascad
 	candidate := map[uint64]bool{}
 	for _, i := range due {
 		id := plans[i].Neuron.ID
-		fs := policy.EffectiveFollowees(state[id].Followees, p.Topic)
+		fs := policy.FolloweesFor(*p, state[id].Followees, state[id].SNSFollowees)
 		if v := followingVote(fs, p, planned); v != nns.VoteUnspecified && v == planned[id] {
 			candidate[id] = true
 		}
@@ -115,7 +115,7 @@ func splitCascade(plans []BallotPlan, due []int, state map[uint64]Neuron) cascad
 	}
 	for _, i := range due {
 		id := plans[i].Neuron.ID
-		fs := policy.EffectiveFollowees(state[id].Followees, p.Topic)
+		fs := policy.FolloweesFor(*p, state[id].Followees, state[id].SNSFollowees)
 		switch v := followingVote(fs, p, planned); {
 		case candidate[id]:
 			g.Deferred = append(g.Deferred, i)
@@ -144,7 +144,7 @@ func spread(plans []BallotPlan, due []int, state map[uint64]Neuron, p *policy.Pr
 			if !candidate[id] || reached[id] {
 				continue
 			}
-			fs := policy.EffectiveFollowees(state[id].Followees, p.Topic)
+			fs := policy.FolloweesFor(*p, state[id].Followees, state[id].SNSFollowees)
 			if followingVote(fs, p, landed) == planned[id] {
 				reached[id], landed[id], changed = true, planned[id], true
 			}

@@ -23,7 +23,7 @@ func (b *Bot) withFolloweeVotes(ctx context.Context, plans []BallotPlan, in plan
 			continue
 		}
 		votes := map[uint64]nns.Vote{}
-		for _, f := range policy.EffectiveFollowees(n.Followees, bp.Proposal.Topic) {
+		for _, f := range policy.FolloweesFor(*bp.Proposal, n.Followees, n.SNSFollowees) {
 			rb, ok := cache[f]
 			if !ok {
 				var err error

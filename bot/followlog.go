@@ -81,7 +81,7 @@ type Candidate struct {
 func decisionInput(bp BallotPlan, state map[uint64]Neuron, now time.Time) *policy.Input {
 	b, has := bp.Proposal.Ballots.Get(bp.Neuron.ID)
 	return &policy.Input{Proposal: *bp.Proposal, Now: now,
-		Neuron: policy.Neuron{ID: bp.Neuron.ID, HasBallot: has, Ballot: b.Vote, Followees: state[bp.Neuron.ID].Followees,
+		Neuron: policy.Neuron{ID: bp.Neuron.ID, HasBallot: has, Ballot: b.Vote, Followees: state[bp.Neuron.ID].Followees, SNSFollowees: state[bp.Neuron.ID].SNSFollowees,
 			FolloweeVotes: bp.Proposal.FolloweeVotes}}
 }
 
@@ -110,7 +110,7 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 		switch {
 		case bp.Outcome == BallotFollowing && !b.marks.has(ballotKey{bp.Neuron.ID, p.ID}, markObserved) &&
 			!b.isDirect(ballotKey{bp.Neuron.ID, p.ID}):
-			fs := policy.EffectiveFollowees(state[bp.Neuron.ID].Followees, p.Topic)
+			fs := policy.FolloweesFor(*p, state[bp.Neuron.ID].Followees, state[bp.Neuron.ID].SNSFollowees)
 			fills = append(fills, FollowingFill{Proposal: p.ID, Neuron: bp.Neuron.ID, Vote: bp.Vote, At: now,
 				Topic: p.Topic, Followees: fs})
 			if len(fs) == 1 {

@@ -23,7 +23,7 @@ func (d PolicyDecider) Decide(p policy.Proposal, n Neuron, overrides []policy.Ov
 	b, has := p.Ballots.Get(n.ID)
 	return policy.Decide(policy.Input{
 		Proposal: p,
-		Neuron: policy.Neuron{ID: n.ID, HasBallot: has, Ballot: b.Vote, Followees: n.Followees,
+		Neuron: policy.Neuron{ID: n.ID, HasBallot: has, Ballot: b.Vote, Followees: n.Followees, SNSFollowees: n.SNSFollowees,
 			FolloweeVotes: p.FolloweeVotes},
 		Policy:    d.ByNeuron[n.ID],
 		Overrides: overrides,

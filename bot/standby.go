@@ -81,7 +81,7 @@ func (b *Bot) compareWithChain(ctx context.Context, p *pass, plans []BallotPlan)
 // votedByFollowee reports whether one of n's followees on the proposal's topic voted what the
 // ballot holds: then following may have filled it.
 func (b *Bot) votedByFollowee(ctx context.Context, n Neuron, bp BallotPlan) (bool, error) {
-	for _, f := range policy.EffectiveFollowees(n.Followees, bp.Proposal.Topic) {
+	for _, f := range policy.FolloweesFor(*bp.Proposal, n.Followees, n.SNSFollowees) {
 		recent, err := b.gov.RecentBallots(ctx, f)
 		if err != nil {
 			return false, fmt.Errorf("followee %d's recent ballots: %w", f, err)

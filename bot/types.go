@@ -37,6 +37,9 @@ type Neuron struct {
 	DissolvesAt time.Time
 	State       nns.NeuronState
 	Followees   map[nns.Topic][]uint64
+	// SNSFollowees are an SNS neuron's followees per SNS topic
+	// (sns.TopicUnspecified = catch-all), by short id (sns.ShortID).
+	SNSFollowees map[sns.TopicID][]uint64
 	// RecentBallots maps proposal id to the neuron's vote (newest ≤100).
 	RecentBallots        map[uint64]nns.Vote
 	VotingPowerRefreshed time.Time

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
 )
 
 // Decide says what the bot should do for one proposal and one neuron at
@@ -134,9 +135,9 @@ func ruleDecision(in Input, r Rule, what string) Decision {
 	case OutcomeManual:
 		d.NeedsHuman = true
 	case OutcomeFollow:
-		if len(EffectiveFollowees(in.Neuron.Followees, in.Proposal.Topic)) == 0 {
-			d.Reason += "; the neuron has no followees for " + in.Proposal.Topic.String()
-			if in.Proposal.Topic.IgnoresCatchAll() {
+		if len(FolloweesFor(in.Proposal, in.Neuron.Followees, in.Neuron.SNSFollowees)) == 0 {
+			d.Reason += "; the neuron has no followees for " + in.Proposal.TopicName()
+			if ignoresCatchAll(in.Proposal) {
 				d.Reason += " (the catch-all does not apply)"
 			}
 		}
@@ -211,7 +212,7 @@ func fallbackVote(f Fallback, in Input) (nns.Vote, string) {
 	case FallbackNone:
 		return nns.VoteUnspecified, "none: ballot left empty"
 	case FallbackWithFollowees:
-		yes, no := followeeCounts(in.Neuron, in.Proposal.Topic)
+		yes, no := followeeCounts(in.Neuron, in.Proposal)
 		switch {
 		case yes > no:
 			return nns.VoteYes, fmt.Sprintf("with_followees: %d yes, %d no → Yes", yes, no)
@@ -233,9 +234,9 @@ func majorityVote(t Tally) (nns.Vote, string) {
 }
 
 // followeeCounts counts the known votes of the neuron's effective followees
-// for topic.
-func followeeCounts(n Neuron, topic nns.Topic) (yes, no int) {
-	for _, id := range EffectiveFollowees(n.Followees, topic) {
+// on p.
+func followeeCounts(n Neuron, p Proposal) (yes, no int) {
+	for _, id := range FolloweesFor(p, n.Followees, n.SNSFollowees) {
 		switch n.FolloweeVotes[id] {
 		case nns.VoteYes:
 			yes++
@@ -257,6 +258,32 @@ func EffectiveFollowees(following map[nns.Topic][]uint64, topic nns.Topic) []uin
 		return nil
 	}
 	return following[nns.TopicUnspecified]
+}
+
+// FolloweesFor returns the followees whose votes fill a neuron's ballot on p
+// by following, for either governance: on an NNS proposal those of
+// EffectiveFollowees (nnsFollowing); on an SNS proposal the SNS topic's own
+// (snsFollowing), else the catch-all's unless the proposal is critical (an
+// SNS never applies the catch-all to a critical topic).
+func FolloweesFor(p Proposal, nnsFollowing map[nns.Topic][]uint64, snsFollowing map[sns.TopicID][]uint64) []uint64 {
+	if p.SNS == nil {
+		return EffectiveFollowees(nnsFollowing, p.Topic)
+	}
+	if f := snsFollowing[p.SNS.Topic]; len(f) > 0 && p.SNS.Topic != sns.TopicUnspecified {
+		return f
+	}
+	if p.SNS.Critical {
+		return nil
+	}
+	return snsFollowing[sns.TopicUnspecified]
+}
+
+// ignoresCatchAll reports whether the catch-all following never covers p.
+func ignoresCatchAll(p Proposal) bool {
+	if p.SNS != nil {
+		return p.SNS.Critical
+	}
+	return p.Topic.IgnoresCatchAll()
 }
 
 func describeRule(r Rule, what string) string {

@@ -18,7 +18,17 @@ func (m Match) Matches(p Proposal) bool {
 // Explain reports whether p matches and, if so, what matched, for the
 // decision's reason ("topic Governance, title ~ /upgrade/").
 func (m Match) Explain(p Proposal) (bool, string) {
+	if (p.SNS != nil && m.hasNNS()) || (p.SNS == nil && m.hasSNS()) {
+		return false, "" // a condition of the other governance
+	}
 	var parts []string
+	if p.SNS != nil {
+		what, ok := m.explainSNS(*p.SNS)
+		if !ok {
+			return false, ""
+		}
+		parts = what
+	}
 	if len(m.Topics) > 0 {
 		if !slices.Contains(m.Topics, p.Topic) {
 			return false, ""
@@ -85,9 +95,7 @@ func (m Match) matchProposer(p Proposal) (string, bool) {
 
 // IsZero reports whether m has no condition (matches everything).
 func (m Match) IsZero() bool {
-	return len(m.Topics) == 0 && len(m.Actions) == 0 && len(m.NnsFunctions) == 0 &&
-		len(m.Proposers) == 0 && len(m.ProposerNames) == 0 && m.Title == nil &&
-		m.Summary == nil && len(m.ProposalIDs) == 0
+	return !m.hasNNS() && !m.hasSNS() && m.Title == nil && m.Summary == nil && len(m.ProposalIDs) == 0
 }
 
 // Problem is a policy mistake found by Check, with the field it concerns
@@ -152,7 +160,7 @@ func (m Match) neverReasons() []Problem {
 			out = append(out, Problem{"proposals[" + strconv.Itoa(i) + "]", "can never match: proposal ids start at 1"})
 		}
 	}
-	return out
+	return append(out, m.snsNeverReasons()...)
 }
 
 // ShortVotingPeriod is the voting period of ExchangeRate proposals.

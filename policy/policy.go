@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
 )
 
 // Outcome is what a rule tells the bot to do with a matching proposal.
@@ -130,6 +131,11 @@ type Rule struct {
 
 // Match selects proposals. Every non-empty field must match (AND); within a
 // list any element may match (OR). The zero Match matches every proposal.
+//
+// Topics, Actions, NnsFunctions, Proposers and ProposerNames are NNS
+// conditions: they never match an SNS proposal. SNSTopics, Functions,
+// SNSActions and SNSProposers are SNS conditions: they never match an NNS
+// proposal. Title, Summary and ProposalIDs apply to both.
 type Match struct {
 	Topics       []nns.Topic
 	Actions      []ActionKind
@@ -141,6 +147,18 @@ type Match struct {
 	Title         *regexp.Regexp
 	Summary       *regexp.Regexp
 	ProposalIDs   []uint64
+
+	// SNSTopics match SNSProposal.Topic.
+	SNSTopics []sns.TopicID
+	// Functions match SNSProposal.FunctionID: native 1-999 (sns.Function*),
+	// a DAO's own ≥ 1000 (so a rule with them is written for one DAO).
+	Functions []uint64
+	// SNSActions match SNSProposal.ActionName, a native action's name
+	// (SNSActionKinds); a DAO's own functions are matched by Functions.
+	SNSActions []ActionKind
+	// SNSProposers are neuron ids in lower-case hex (64 digits), matched
+	// with SNSProposal.Proposer.
+	SNSProposers []string
 }
 
 // Followee is one wanted followee: an id, or a known-neuron name resolved
@@ -160,6 +178,9 @@ type Neuron struct {
 	// Followees are the neuron's followees per topic as on chain
 	// (TopicUnspecified = catch-all).
 	Followees map[nns.Topic][]uint64
+	// SNSFollowees are an SNS neuron's followees per SNS topic as on chain
+	// (sns.TopicUnspecified = catch-all), by short id (sns.ShortID).
+	SNSFollowees map[sns.TopicID][]uint64
 	// FolloweeVotes are the votes of followees on this proposal, where
 	// known; absent means not voted or unknown.
 	FolloweeVotes map[uint64]nns.Vote
