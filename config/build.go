@@ -36,7 +36,15 @@ func (d *decoder) build(fc fileConfig) *Config {
 	if _, ok := cfg.Policies[DefaultPolicyName]; !ok {
 		cfg.Policies[DefaultPolicyName] = &policy.Policy{Name: DefaultPolicyName, Timing: policy.DefaultTiming()}
 	}
-	cfg.Neurons = d.checkNeurons(fc.Neurons, cfg.Policies)
+	snsOnly := fc.SNS != nil && (fc.SNS.Discover || len(fc.SNS.DAOs) > 0)
+	cfg.Neurons = d.checkNeurons(fc.Neurons, cfg.Policies, snsOnly)
+	nnsAliases := map[string]string{}
+	for i, n := range cfg.Neurons {
+		if n.Alias != "" {
+			nnsAliases[n.Alias] = "neurons[" + strconv.Itoa(i) + "]"
+		}
+	}
+	cfg.SNS = d.checkSNS(fc.SNS, cfg.Policies, nnsAliases)
 	cfg.Alerts.Channels = d.checkChannels(fc.Alerts.Channels)
 	cfg.Console = d.checkConsole(fc.Console, cfg.Listen)
 	d.checkScalars(cfg)
@@ -104,9 +112,11 @@ func (d *decoder) checkIdentity(id Identity) {
 	}
 }
 
-func (d *decoder) checkNeurons(list []Neuron, policies map[string]*policy.Policy) []Neuron {
-	if len(list) == 0 && !d.hasProblem("neurons") {
-		d.addf("neurons", "at least one neuron is required")
+// checkNeurons checks the NNS neurons; there may be none when the sns: section names DAOs to
+// vote (sns).
+func (d *decoder) checkNeurons(list []Neuron, policies map[string]*policy.Policy, sns bool) []Neuron {
+	if len(list) == 0 && !sns && !d.hasProblem("neurons") {
+		d.addf("neurons", "at least one neuron is required (or an SNS DAO in sns:)")
 	}
 	ids, aliases := map[uint64]int{}, map[string]int{}
 	out := make([]Neuron, len(list))

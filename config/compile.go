@@ -8,6 +8,7 @@ import (
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/sns"
 )
 
 // compilePolicy turns a policy as written into a policy.Policy, recording
@@ -131,6 +132,8 @@ func (d *decoder) match(at string, ms matchSpec) policy.Match {
 			m.Proposers = append(m.Proposers, id)
 		case s == "" || err == nil:
 			d.addf(at+".proposers["+strconv.Itoa(j)+"]", "must be a neuron id or a known-neuron name")
+		case isSNSNeuronID(s):
+			d.addf(at+".proposers["+strconv.Itoa(j)+"]", "is an SNS neuron id: write it under sns_proposers (proposers are NNS neurons)")
 		default:
 			m.ProposerNames = append(m.ProposerNames, s)
 		}
@@ -138,7 +141,13 @@ func (d *decoder) match(at string, ms matchSpec) policy.Match {
 	m.Title = d.regexp(at+".title", ms.Title)
 	m.Summary = d.regexp(at+".summary", ms.Summary)
 	m.ProposalIDs = ms.Proposals
+	d.snsMatch(at, ms, &m)
 	return m
+}
+
+func isSNSNeuronID(s string) bool {
+	_, err := sns.ParseNeuronID(s)
+	return err == nil
 }
 
 func (d *decoder) regexp(at, expr string) *regexp.Regexp {

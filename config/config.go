@@ -237,6 +237,7 @@ type fileConfig struct {
 	Refresh      Refresh               `yaml:"refresh"`
 	Console      *Console              `yaml:"console"`
 	HA           HA                    `yaml:"ha"`
+	SNS          *snsSpec              `yaml:"sns"`
 }
 
 type policySpec struct {
@@ -265,6 +266,11 @@ type matchSpec struct {
 	Title        string   `yaml:"title"`
 	Summary      string   `yaml:"summary"`
 	Proposals    []uint64 `yaml:"proposals"`
+	// SNS conditions (policy.Match): never met by an NNS proposal.
+	SNSTopics    []string `yaml:"sns_topics"`
+	Functions    []uint64 `yaml:"functions"`
+	SNSActions   []string `yaml:"sns_actions"`
+	SNSProposers []string `yaml:"sns_proposers"`
 }
 
 func defaults() fileConfig {

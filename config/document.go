@@ -38,7 +38,7 @@ func (c *Config) JSON() ([]byte, error) {
 func (c *Config) document() *yaml.Node {
 	fc := fileConfig{Instance: c.Instance, DryRun: c.DryRun, Network: c.Network, Identity: c.Identity,
 		Neurons: c.Neurons, Policies: c.written, Alerts: c.Alerts, Store: c.Store, Listen: c.Listen,
-		PollInterval: c.PollInterval, Refresh: c.Refresh, Console: c.Console}
+		PollInterval: c.PollInterval, Refresh: c.Refresh, Console: c.Console, SNS: c.SNS.document()}
 	n := node(reflect.ValueOf(fc), true)
 	if n == nil {
 		return &yaml.Node{Kind: yaml.MappingNode}

@@ -73,7 +73,8 @@ func policyFingerprint(fc fileConfig) string {
 	data, err := json.Marshal(struct {
 		Neurons  []Neuron
 		Policies map[string]policySpec
-	}{fc.Neurons, fc.Policies})
+		SNS      *snsSpec `json:",omitempty"` // absent: the fingerprint of a file without SNS is unchanged
+	}{fc.Neurons, fc.Policies, fc.SNS})
 	if err != nil {
 		return "unknown"
 	}

@@ -23,9 +23,25 @@ func (c *Config) Summary() string {
 	for _, p := range c.Policies {
 		rules += len(p.Rules)
 	}
-	return fmt.Sprintf("ok: %s: %s, %s (%s), %s, network %s",
-		c.File, count(len(c.Neurons), "neuron", "neurons"), count(len(c.Policies), "policy", "policies"),
+	return fmt.Sprintf("ok: %s: %s%s, %s (%s), %s, network %s",
+		c.File, count(len(c.Neurons), "neuron", "neurons"), c.SNS.describe(), count(len(c.Policies), "policy", "policies"),
 		count(rules, "rule", "rules"), count(len(c.Alerts.Channels), "alert channel", "alert channels"), c.Network.describe())
+}
+
+// describe is the sns: section for the summary: "" without one.
+func (s SNS) describe() string {
+	if !s.configured() {
+		return ""
+	}
+	neurons := 0
+	for _, d := range s.DAOs {
+		neurons += len(d.Neurons)
+	}
+	out := ", " + count(len(s.DAOs), "SNS DAO", "SNS DAOs") + " (" + count(neurons, "neuron", "neurons") + ")"
+	if s.Discover {
+		out += " and those discovered"
+	}
+	return out
 }
 
 // count writes "1 neuron", "2 neurons".

@@ -172,9 +172,15 @@ func (w *warner) unusedPolicies() map[string]bool {
 	for _, n := range w.cfg.Neurons {
 		used[n.Policy] = true
 	}
+	if w.cfg.SNS.Discover {
+		used[w.cfg.SNS.Policy] = true // the discovered DAOs'
+	}
+	for _, dao := range w.cfg.SNS.DAOs {
+		used[dao.Policy] = true
+	}
 	for _, name := range sortedKeys(w.cfg.Policies) {
 		if w.written("policies."+name) && !used[name] {
-			w.addf("policies."+name, "no neuron uses this policy (set policy: %s on a neuron, or remove it)", name)
+			w.addf("policies."+name, "no neuron uses this policy (set policy: %s on a neuron or an SNS DAO, or remove it)", name)
 		}
 	}
 	return used

@@ -38,8 +38,8 @@ func TestWarningFiles(t *testing.T) {
 			`warn-placeholders.yml:28: alerts.channels.mail.smtp.to[1]: ops@example.org is a placeholder address: nobody reads it`,
 		},
 		"warn-unused.yml": {
-			`warn-unused.yml:6: policies.default: no neuron uses this policy (set policy: default on a neuron, or remove it)`,
-			`warn-unused.yml:10: policies.spare: no neuron uses this policy (set policy: spare on a neuron, or remove it)`,
+			`warn-unused.yml:6: policies.default: no neuron uses this policy (set policy: default on a neuron or an SNS DAO, or remove it)`,
+			`warn-unused.yml:10: policies.spare: no neuron uses this policy (set policy: spare on a neuron or an SNS DAO, or remove it)`,
 		},
 	}
 	files, err := filepath.Glob("testdata/warn-*.yml")

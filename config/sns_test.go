@@ -1,0 +1,134 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/sns"
+)
+
+const (
+	snsA = "1a2b3c4d5e6f70811111111111111111111111111111111111111111111111"
+	snsB = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+	snsC = "00000000000000000000000000000000000000000000000000000000000000c1"
+)
+
+// An SNS-only configuration: no NNS neuron, one policy mixing NNS and SNS rules, one DAO with
+// its own policy and one on sns.policy.
+var snsInput = `
+identity: {pem_file: hotkey.pem}
+policies:
+  mixed:
+    rules:
+      - {name: nns-gov, match: {topics: [Governance]}, vote: manual}
+      - {name: treasury, match: {sns_topics: [TreasuryAssetManagement], functions: [9, 1001]}, vote: manual}
+      - {name: motions, match: {sns_actions: [motion], sns_proposers: [` + strings.ToUpper(snsB+"00")[:64] + `]}, vote: "no"}
+  sns:
+    default: follow
+sns:
+  discover: true
+  policy: sns
+  daos:
+    - root: rrkah-fqaaa-aaaaa-aaaaq-cai
+      name: OpenChat
+      policy: mixed
+      neurons:
+        - {id: ` + snsA + `0a, alias: chat-main}
+        - {id: "` + snsC + `"}
+      following:
+        DappCanisterManagement: [` + snsB + `]
+        All: [` + snsB + `, ` + snsC + `]
+    - root: ryjl3-tyaaa-aaaaa-aaaba-cai
+`
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "votebot.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func mustHex(t *testing.T, s string) []byte {
+	t.Helper()
+	id, err := sns.ParseNeuronID(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestSNSSection(t *testing.T) {
+	cfg, err := Load(writeConfig(t, snsInput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := SNS{Discover: true, Policy: "sns", DAOs: []DAO{
+		{Root: "rrkah-fqaaa-aaaaa-aaaaq-cai", Name: "OpenChat", Policy: "mixed",
+			Neurons: []SNSNeuron{{ID: mustHex(t, snsA+"0a"), Alias: "chat-main"}, {ID: mustHex(t, snsC)}},
+			Following: map[sns.TopicID][][]byte{
+				sns.TopicDappCanisterManagement: {mustHex(t, snsB)},
+				sns.TopicUnspecified:            {mustHex(t, snsB), mustHex(t, snsC)}}},
+		{Root: "ryjl3-tyaaa-aaaaa-aaaba-cai", Policy: "sns", Neurons: []SNSNeuron{}},
+	}}
+	if !reflect.DeepEqual(cfg.SNS, want) {
+		t.Errorf("SNS =\n%+v\nwant\n%+v", cfg.SNS, want)
+	}
+	mixed := cfg.Policies["mixed"]
+	treasury := policy.Proposal{ID: 5, SNS: &policy.SNSProposal{Topic: sns.TopicTreasuryAssetManagement, FunctionID: 1001}}
+	motion := policy.Proposal{ID: 6, SNS: &policy.SNSProposal{Topic: sns.TopicGovernance, FunctionID: 1, ActionName: "Motion", Proposer: snsB}}
+	for _, tt := range []struct {
+		p    policy.Proposal
+		rule string
+	}{{treasury, "treasury"}, {motion, "motions"}} {
+		if d := policy.Decide(policy.Input{Proposal: tt.p, Neuron: policy.Neuron{ID: 1, HasBallot: true}, Policy: mixed}); d.Rule != tt.rule {
+			t.Errorf("proposal %d decided by %q (%s), want rule %q", tt.p.ID, d.Rule, d.Reason, tt.rule)
+		}
+	}
+}
+
+// config show prints the sns section, and what it prints loads again to the same.
+func TestSNSShowRoundTrip(t *testing.T) {
+	cfg, err := Load(writeConfig(t, snsInput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cfg.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"sns:", "discover: true", "root: rrkah-fqaaa-aaaaa-aaaaq-cai", "alias: chat-main",
+		"id: " + snsA + "0a", "all:", "DappCanisterManagement:", "sns_topics:", "sns_proposers:", "policy: sns"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config show lacks %q:\n%s", want, out)
+		}
+	}
+	cfg2, err := Load(writeConfig(t, out))
+	if err != nil {
+		t.Fatalf("config show's output does not load: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(cfg2.SNS, cfg.SNS) {
+		t.Errorf("read back, sns differs:\n%+v\nwant\n%+v", cfg2.SNS, cfg.SNS)
+	}
+	if out2, _ := cfg2.YAML(); out2 != out {
+		t.Errorf("read back, config show differs:\n--- first\n%s\n--- second\n%s", out, out2)
+	}
+}
+
+// A policy used only by an SNS DAO is used.
+func TestSNSPolicyUsed(t *testing.T) {
+	cfg, err := Load(writeConfig(t, snsInput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range Warnings(cfg) {
+		if strings.Contains(w.Msg, "no neuron uses") {
+			t.Errorf("unexpected warning: %s", w)
+		}
+	}
+}
