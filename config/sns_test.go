@@ -132,3 +132,30 @@ func TestSNSPolicyUsed(t *testing.T) {
 		}
 	}
 }
+
+// The example's commented sns: section loads once uncommented.
+func TestExampleSNSSection(t *testing.T) {
+	data, err := os.ReadFile("../configs/votebot.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i := strings.Index(text, "\n# sns:\n")
+	if i < 0 {
+		t.Fatal("the example has no commented sns: section")
+	}
+	var section []string
+	for _, line := range strings.Split(text[i+1:], "\n") {
+		if !strings.HasPrefix(line, "#") {
+			break
+		}
+		section = append(section, strings.TrimPrefix(strings.TrimPrefix(line, "#"), " "))
+	}
+	cfg, err := Parse("votebot.example.yaml", []byte(text[:i+1]+strings.Join(section, "\n")+"\n"), nil)
+	if err != nil {
+		t.Fatalf("the example's sns: section does not load: %v\n%s", err, strings.Join(section, "\n"))
+	}
+	if len(cfg.SNS.DAOs) != 1 || cfg.SNS.DAOs[0].Name != "OpenChat" || len(cfg.SNS.DAOs[0].Following) != 2 || !cfg.SNS.Discover {
+		t.Errorf("sns = %+v", cfg.SNS)
+	}
+}
