@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -26,7 +27,7 @@ policies:
     rules:
       - {name: nns-gov, match: {topics: [Governance]}, vote: manual}
       - {name: treasury, match: {sns_topics: [TreasuryAssetManagement], functions: [9, 1001]}, vote: manual}
-      - {name: motions, match: {sns_actions: [motion], sns_proposers: [` + strings.ToUpper(snsB+"00")[:64] + `]}, vote: "no"}
+      - {name: motions, match: {sns_actions: [motion], sns_proposers: [` + strings.ToUpper(snsB + "00")[:64] + `]}, vote: "no"}
   sns:
     default: follow
 sns:
@@ -157,5 +158,69 @@ func TestExampleSNSSection(t *testing.T) {
 	}
 	if len(cfg.SNS.DAOs) != 1 || cfg.SNS.DAOs[0].Name != "OpenChat" || len(cfg.SNS.DAOs[0].Following) != 2 || !cfg.SNS.Discover {
 		t.Errorf("sns = %+v", cfg.SNS)
+	}
+}
+
+// What the network says of a DAO turns into errors and warnings at the key that is wrong.
+func TestSNSNetworkProblems(t *testing.T) {
+	body := `
+identity: {pem_file: hotkey.pem}
+policies:
+  own: {rules: [{name: r, match: {functions: [1001]}, vote: "yes"}]}
+sns:
+  daos:
+    - root: rrkah-fqaaa-aaaaa-aaaaq-cai
+      name: A
+      policy: own
+      neurons: [{id: ` + snsB + `}]
+      following: {Governance: [` + snsC + `], all: [` + snsC + `]}
+`
+	dao2 := `    - root: ryjl3-tyaaa-aaaaa-aaaba-cai
+      policy: own
+      neurons: [{id: ` + snsC + `}]
+`
+	vote := map[string][]sns.Permission{snsB: {sns.PermissionVote}, snsC: {sns.PermissionVote, sns.PermissionSubmitProposal}}
+	ok := DAOFacts{Held: vote, Functions: []uint64{1, 1001}, Topics: sns.Topics()}
+	tests := []struct {
+		name        string
+		twoDAOs     bool
+		facts       []DAOFacts
+		errs, warns []string
+	}{
+		{"all well", false, []DAOFacts{ok}, nil, nil},
+		{"topic unknown to the DAO", false, []DAOFacts{{Held: vote, Functions: []uint64{1001}, Topics: []sns.TopicID{sns.TopicDappCanisterManagement}}},
+			[]string{"sns.daos[0].following.Governance: A (rrkah-fqaaa-aaaaa-aaaaq-cai) has no topic Governance (list_topics)"}, nil},
+		{"no topic following", false, []DAOFacts{{Held: vote, Functions: []uint64{1001}, TopicsErr: errors.New("no method")}},
+			[]string{"sns.daos[0].following: A (rrkah-fqaaa-aaaaa-aaaaq-cai) cannot be followed by topic (list_topics: no method)"}, nil},
+		{"functions not listed", false, []DAOFacts{{Held: vote, FunctionsErr: errors.New("timeout"), Topics: sns.Topics()}},
+			nil, []string{"policies.own: function ids not checked against A (rrkah-fqaaa-aaaaa-aaaaq-cai): list_nervous_system_functions: timeout"}},
+		{"shared policy: another DAO's function", true, []DAOFacts{ok, {Held: vote, Functions: []uint64{1}}},
+			nil, []string{"policies.own.rules[0].match.functions[0]: SNS ryjl3-tyaaa-aaaaa-aaaba-cai has no function 1001 (list_nervous_system_functions): the rule never matches its proposals"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := body
+			if tt.twoDAOs {
+				text += dao2
+			}
+			cfg, err := Parse("f.yml", []byte(text), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs, warns := SNSNetworkProblems(cfg, "hotkey", tt.facts)
+			msgs := func(ps []Problem) []string {
+				var out []string
+				for _, p := range ps {
+					out = append(out, p.Path+": "+p.Msg)
+				}
+				return out
+			}
+			if got := msgs(errs); !reflect.DeepEqual(got, tt.errs) {
+				t.Errorf("errors\n%q\nwant\n%q", got, tt.errs)
+			}
+			if got := msgs(warns); !reflect.DeepEqual(got, tt.warns) {
+				t.Errorf("warnings\n%q\nwant\n%q", got, tt.warns)
+			}
+		})
 	}
 }

@@ -36,7 +36,10 @@ func newConfigValidateCmd(s Streams) *cobra.Command {
 then warnings: what is valid but probably not meant — the example's placeholder
 neurons and URLs, a manual rule no alert channel can bring to a person, a deadline
 margin longer than the voting period of a topic it covers, a policy no neuron uses.
-Warnings exit 0 unless --strict. With a state database at store.path, "history:"
+Each SNS DAO of the sns: section is asked, as the hotkey: its root must answer, the
+hotkey must hold Vote on each listed neuron, the functions its policy matches and the
+topics its following names must be the DAO's (errors); a hotkey that may do more
+than vote on a neuron (Disburse...) is a warning. Warnings exit 0 unless --strict. With a state database at store.path, "history:"
 lines say which rules never matched a stored proposal and which followees never
 voted on one they were followed on (notes, never an error).`,
 		Args: cobra.NoArgs,
@@ -52,8 +55,13 @@ voted on one they were followed on (notes, never an error).`,
 			if p, ok := refreshWarning(cmd.Context(), s.Err, cfg); ok {
 				warnings = append(warnings, p)
 			}
+			snsErrs, snsWarns := snsNetworkCheck(cmd.Context(), s.Err, cfg)
+			warnings = append(warnings, snsWarns...)
 			for _, w := range warnings {
 				fmt.Fprintln(s.Err, "warning: "+w.String())
+			}
+			if len(snsErrs) > 0 {
+				return printProblems(s, path, config.Errors(snsErrs))
 			}
 			printHistoryNotes(s.Err, historyNotes(cmd.Context(), cfg))
 			if strict && len(warnings) > 0 {
