@@ -224,3 +224,23 @@ sns:
 		})
 	}
 }
+
+// An SNS rule never takes an NNS proposal: its margin is not held against NNS voting periods.
+func TestSNSRuleNoNNSMarginWarning(t *testing.T) {
+	cfg, err := Parse("f.yml", []byte(`
+identity: {pem_file: hotkey.pem}
+neurons: [{id: 1}]
+policies:
+  default:
+    rules:
+      - {name: sns-gov, match: {sns_topics: [Governance]}, vote: follow, deadline_margin: 13h}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range Warnings(cfg) {
+		if strings.Contains(w.Msg, "ExchangeRate") {
+			t.Errorf("unexpected warning: %s", w)
+		}
+	}
+}

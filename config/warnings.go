@@ -281,6 +281,9 @@ func decidesByMargin(o policy.Outcome) bool {
 // TopicUnspecified: of some topic other than ExchangeRate). Title, summary,
 // proposer and id matchers may or may not match, so they count as "can".
 func coversTopic(m policy.Match, topic nns.Topic) bool {
+	if m.OnlySNS() {
+		return false
+	}
 	if topic == nns.TopicExchangeRate {
 		if len(m.Topics) > 0 && !slices.Contains(m.Topics, topic) {
 			return false
@@ -297,7 +300,7 @@ func coversTopic(m policy.Match, topic nns.Topic) bool {
 // catchesAll reports whether the match takes every proposal of topic, so
 // later rules and the default never see one.
 func catchesAll(m policy.Match, topic nns.Topic) bool {
-	if len(m.Actions) > 0 || len(m.NnsFunctions) > 0 || len(m.Proposers) > 0 || len(m.ProposerNames) > 0 ||
+	if len(m.Actions) > 0 || len(m.NnsFunctions) > 0 || len(m.Proposers) > 0 || len(m.ProposerNames) > 0 || m.OnlySNS() ||
 		m.Title != nil || m.Summary != nil || len(m.ProposalIDs) > 0 {
 		return false
 	}

@@ -66,6 +66,14 @@ func (m Match) hasNNS() bool {
 		len(m.Proposers) > 0 || len(m.ProposerNames) > 0
 }
 
+// OnlySNS reports whether m has a condition only an SNS proposal can meet:
+// it never matches an NNS proposal.
+func (m Match) OnlySNS() bool { return m.hasSNS() }
+
+// OnlyNNS reports whether m has a condition only an NNS proposal can meet:
+// it never matches an SNS proposal.
+func (m Match) OnlyNNS() bool { return m.hasNNS() }
+
 // hasSNS reports whether m has a condition only an SNS proposal can meet.
 func (m Match) hasSNS() bool {
 	return len(m.SNSTopics) > 0 || len(m.Functions) > 0 || len(m.SNSActions) > 0 || len(m.SNSProposers) > 0
