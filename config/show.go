@@ -33,6 +33,9 @@ func (s SNS) describe() string {
 	if !s.configured() {
 		return ""
 	}
+	if len(s.DAOs) == 0 {
+		return ", SNS DAOs by discovery"
+	}
 	neurons := 0
 	for _, d := range s.DAOs {
 		neurons += len(d.Neurons)

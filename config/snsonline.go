@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/votebot/votebot/policy"
 
 	"github.com/votebot/votebot/sns"
 )
@@ -24,6 +27,8 @@ type DAOFacts struct {
 	// to follow by topic). Asked only when the DAO's following is configured.
 	Topics    []sns.TopicID
 	TopicsErr error
+	// VotingPeriod is the DAO's initial voting period (0: unknown).
+	VotingPeriod time.Duration
 }
 
 // SNSNetworkProblems compares the sns: section with facts (one per cfg.SNS.DAOs, in order):
@@ -58,6 +63,7 @@ func SNSNetworkProblems(cfg *Config, hotkey string, facts []DAOFacts) (errs, war
 		fe, fw := functionProblems(cfg, dao, name, f, users[dao.Policy] > 1)
 		errs, warns = append(errs, fe...), append(warns, fw...)
 		errs = append(errs, followingProblems(cfg, at, dao, name, f)...)
+		warns = append(warns, marginProblems(cfg, dao, name, f.VotingPeriod)...)
 	}
 	return Errors(errs).sorted(), Errors(warns).sorted()
 }
@@ -153,6 +159,69 @@ func followingProblems(cfg *Config, at string, dao DAO, name string, f DAOFacts)
 			continue
 		}
 		out = append(out, cfg.src.at(at+".following."+t.String(), "%s has no topic %s (list_topics)", name, t))
+	}
+	return out
+}
+
+// marginProblems warns when a follow or manual rule of the DAO's policy that can match an SNS
+// proposal (or the default) waits for a margin not shorter than the DAO's voting period: its
+// fallback would act the moment a proposal appears.
+func marginProblems(cfg *Config, dao DAO, name string, period time.Duration) []Problem {
+	pol := cfg.Policies[dao.Policy]
+	if pol == nil || period <= 0 {
+		return nil
+	}
+	at := "policies." + dao.Policy
+	var out []Problem
+	check := func(path, what string, t policy.Timing) {
+		if t.Fallback != policy.FallbackNone && t.DeadlineMargin >= period {
+			out = append(out, cfg.src.at(path, "is %s, not shorter than the %s voting period of %s that %s covers: its fallback acts on them at once",
+				fmtDuration(t.DeadlineMargin), fmtDuration(period), name, what))
+		}
+	}
+	for i, r := range pol.Rules {
+		if !decidesByMargin(r.Outcome) || r.Match.OnlyNNS() {
+			continue
+		}
+		path := at + ".deadline_margin"
+		t := pol.Timing
+		if r.Timing != nil {
+			t = *r.Timing
+			if _, ok := cfg.src.lines[at+".rules["+strconv.Itoa(i)+"].deadline_margin"]; ok {
+				path = at + ".rules[" + strconv.Itoa(i) + "].deadline_margin"
+			}
+		}
+		check(path, "rule "+strconv.Itoa(i)+" ("+strconv.Quote(r.Name)+")", t)
+	}
+	if decidesByMargin(pol.Default) {
+		check(at+".deadline_margin", "the default ("+pol.Default.String()+")", pol.Timing)
+	}
+	return out
+}
+
+// DiscoveredNeuron is a neuron sns.discover finds in a DAO the file does not list.
+type DiscoveredNeuron struct {
+	Root string
+	ID   []byte
+	Held []sns.Permission
+}
+
+// DiscoveryWarnings warns, at sns.discover, about discovered neurons on which the hotkey may
+// do more than vote.
+func DiscoveryWarnings(cfg *Config, hotkey string, found []DiscoveredNeuron) []Problem {
+	var out []Problem
+	for _, n := range found {
+		var beyond []sns.Permission
+		for _, p := range n.Held {
+			if p.BeyondVoting() {
+				beyond = append(beyond, p)
+			}
+		}
+		if len(beyond) > 0 {
+			out = append(out, cfg.src.at("sns.discover", "the hotkey %s also holds %s on neuron %s of SNS %s (discovered): a leaked key "+
+				"could move funds or take the neuron over; a voting bot needs only Vote (and SubmitProposal)",
+				hotkey, permissionList(beyond), sns.NeuronIDHex(n.ID), n.Root))
+		}
 	}
 	return out
 }

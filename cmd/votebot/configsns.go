@@ -23,7 +23,7 @@ const snsCheckTimeout = 30 * time.Second
 // config.SNSNetworkProblems). A network that does not answer at all is noted, not an error:
 // validate also runs before the devnet does.
 func snsNetworkCheck(ctx context.Context, w io.Writer, cfg *config.Config) (errs, warns []config.Problem) {
-	if len(cfg.SNS.DAOs) == 0 {
+	if len(cfg.SNS.DAOs) == 0 && !cfg.SNS.Discover {
 		return nil, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, snsCheckTimeout)
@@ -43,7 +43,45 @@ func snsNetworkCheck(ctx context.Context, w io.Writer, cfg *config.Config) (errs
 		f.Err = err
 		facts[i] = f
 	}
-	return config.SNSNetworkProblems(cfg, gov.Sender().String(), facts)
+	errs, warns = config.SNSNetworkProblems(cfg, gov.Sender().String(), facts)
+	if cfg.SNS.Discover {
+		warns = append(warns, discoveryCheck(ctx, w, cfg, gov)...)
+	}
+	return errs, warns
+}
+
+// discoveryCheck runs sns.discover's discovery, says what it adds to the DAOs listed and warns
+// about discovered neurons the hotkey may do more than vote with.
+func discoveryCheck(ctx context.Context, w io.Writer, cfg *config.Config, gov *agent.Governance) []config.Problem {
+	found, err := gov.DiscoverSNSes(ctx)
+	if err != nil {
+		fmt.Fprintf(w, "note: sns.discover not checked: %v\n", err)
+		return nil
+	}
+	listed := map[string]bool{}
+	for _, dao := range cfg.SNS.DAOs {
+		listed[dao.Root] = true
+	}
+	me := gov.Sender()
+	var neurons []config.DiscoveredNeuron
+	added := 0
+	for _, v := range found {
+		if listed[v.Root.String()] {
+			continue
+		}
+		added++
+		fmt.Fprintf(w, "note: sns.discover adds SNS %s: %d %s the hotkey may vote with (policy %s)\n",
+			v.Root, len(v.Neurons), plural(len(v.Neurons), "neuron", "neurons"), cfg.SNS.Policy)
+		for _, n := range v.Neurons {
+			if n.Id != nil {
+				neurons = append(neurons, config.DiscoveredNeuron{Root: v.Root.String(), ID: n.Id.Id, Held: n.PermissionsOf(me)})
+			}
+		}
+	}
+	if added == 0 {
+		fmt.Fprintln(w, "note: sns.discover finds no SNS beyond those listed where the hotkey may vote")
+	}
+	return config.DiscoveryWarnings(cfg, me.String(), neurons)
 }
 
 // daoFacts reads what SNSNetworkProblems needs of one DAO; the error is the DAO's own
@@ -70,6 +108,9 @@ func daoFacts(ctx context.Context, gov *agent.Governance, dao config.DAO) (confi
 			continue
 		}
 		f.Held[sns.NeuronIDHex(n.Id.Id)] = n.PermissionsOf(me)
+	}
+	if params, err := g.GetNervousSystemParameters(ctx); err == nil && params.InitialVotingPeriodSeconds != nil {
+		f.VotingPeriod = time.Duration(*params.InitialVotingPeriodSeconds) * time.Second
 	}
 	fns, err := g.ListNervousSystemFunctions(ctx)
 	f.FunctionsErr = err

@@ -23,12 +23,13 @@ const (
 )
 
 // startSNSDevnet serves one SNS, Alpha, whose neurons grant the hotkey at keyPath the
-// permissions named above, with the DAO's own function 1001.
+// permissions named above, with the DAO's own function 1001 and a voting period of 2 days.
 func startSNSDevnet(t *testing.T, keyPath string) *nnslocal.Network {
 	t.Helper()
 	scenario, err := governance.ParseScenario([]byte(fmt.Sprintf(`
 snses:
   - name: Alpha
+    voting_period: 2d
     functions: [{id: 1001, name: upgrade_index, topic: ApplicationBusinessLogic}]
     neurons:
       - {id: %[1]s, permissions: [{key: %[5]s, types: [Vote]}]}
@@ -101,6 +102,21 @@ sns:
 			":16: sns.daos[1].root: Nowhere: sns root qoctq-giaaa-aaaaa-aaaea-cai: ",
 			": 5 problems",
 		}, absent: []string{"neurons[0]", "functions[0]", "ok: "}},
+		{name: "discover", code: 0, body: `sns: {discover: true}
+`, want: []string{
+			"note: sns.discover adds SNS " + alpha + ": 2 neurons the hotkey may vote with (policy default)",
+			":3: sns.discover: the hotkey " + key.Principal() + " also holds Disburse on neuron " + snsDisburse + " of SNS " + alpha + " (discovered)",
+			"SNS DAOs by discovery", "ok: ",
+		}, absent: []string{snsVote, snsSubmit}},
+		{name: "margin over the voting period", code: 0, body: `policies:
+  slow: {deadline_margin: 2d, rules: [{name: treasury, match: {sns_topics: [TreasuryAssetManagement]}, vote: manual, deadline_margin: 50h}, {name: nns, match: {topics: [Governance]}, vote: manual, deadline_margin: 3d}]}
+alerts: {channels: {hook: {type: webhook, url: "https://example.org/hook"}}}
+sns:
+  daos: [{root: ` + alpha + `, name: Alpha, policy: slow, neurons: [{id: ` + snsVote + `}]}]
+`, want: []string{
+			":4: policies.slow.deadline_margin: is 2d, not shorter than the 2d voting period of Alpha (" + alpha + ") that the default (follow) covers",
+			":4: policies.slow.rules[0].deadline_margin: is 50h0m0s, not shorter than the 2d voting period of Alpha (" + alpha + ") that rule 0 (\"treasury\") covers",
+		}, absent: []string{"rules[1]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
