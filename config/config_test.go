@@ -167,6 +167,7 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-sns.yml:15: sns.daos[2].root: not a canister id: invalid length: not`,
 			`invalid-sns.yml:17: sns.daos[3].neurons: at least one neuron is required (or set sns.discover: true to vote every neuron the hotkey may)`,
 			`invalid-sns.yml:17: sns.daos[3].root: required: the DAO's root canister id (e.g. 3e3x2-xyaaa-aaaaq-aaalq-cai)`,
+			`invalid-sns.yml:18: sns.daos[4].root: "2vxsx-fae" is a principal but not a canister id (e.g. 3e3x2-xyaaa-aaaaq-aaalq-cai)`,
 		},
 		"invalid-yaml.yml": {
 			`invalid-yaml.yml:2: invalid YAML: yaml: line 2: did not find expected key`,

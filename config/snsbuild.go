@@ -33,6 +33,10 @@ type snsNeuronSpec struct {
 	Alias string `yaml:"alias"`
 }
 
+// opaqueIDClass ends every canister id (an opaque principal); users, the anonymous principal
+// and the management canister have another class or none.
+const opaqueIDClass = 0x01
+
 // catchAllKey is how the file and config show write the SNS catch-all following.
 const catchAllKey = "all"
 
@@ -64,6 +68,8 @@ func (d *decoder) checkSNS(spec *snsSpec, policies map[string]*policy.Policy, nn
 		case dao.Root == "":
 		case err != nil:
 			d.addf(at+".root", "not a canister id: %v", err)
+		case len(p.Raw) == 0 || p.Raw[len(p.Raw)-1] != opaqueIDClass:
+			d.addf(at+".root", "%s is a principal but not a canister id (e.g. 3e3x2-xyaaa-aaaaq-aaalq-cai)", quote(dao.Root))
 		default:
 			dao.Root = p.String() // canonical text, so duplicates compare equal
 			if j, dup := roots[dao.Root]; dup {
