@@ -159,6 +159,21 @@ func TestExampleSNSSection(t *testing.T) {
 	if len(cfg.SNS.DAOs) != 1 || cfg.SNS.DAOs[0].Name != "OpenChat" || len(cfg.SNS.DAOs[0].Following) != 2 || !cfg.SNS.Discover {
 		t.Errorf("sns = %+v", cfg.SNS)
 	}
+	// Its ids are placeholders, and validate says so.
+	var got []string
+	for _, w := range Warnings(cfg) {
+		if strings.HasPrefix(w.Path, "sns.") {
+			got = append(got, w.Path+": "+w.Msg)
+		}
+	}
+	want := []string{
+		"sns.daos[0].neurons[0].id: is the example's placeholder: put the id of your SNS neuron",
+		"sns.daos[0].following.DappCanisterManagement: 5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 is the example's placeholder followee",
+		"sns.daos[0].following.all: 5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 is the example's placeholder followee",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings\n%q\nwant\n%q", got, want)
+	}
 }
 
 // What the network says of a DAO turns into errors and warnings at the key that is wrong.

@@ -180,6 +180,14 @@ func (d *decoder) snsFollowing(at string, spec map[string][]string) map[sns.Topi
 	return out
 }
 
+// snsTopicKey is how the file writes a following topic.
+func snsTopicKey(t sns.TopicID) string {
+	if t == sns.TopicUnspecified {
+		return catchAllKey
+	}
+	return t.String()
+}
+
 func parseSNSFollowTopic(key string) (sns.TopicID, bool) {
 	switch strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(key))) {
 	case catchAllKey, "catch_all", "catchall", "unspecified":
@@ -249,10 +257,7 @@ func (s SNS) document() *snsSpec {
 		if dao.Following != nil {
 			ds.Following = map[string][]string{}
 			for t, ids := range dao.Following {
-				key := t.String()
-				if t == sns.TopicUnspecified {
-					key = catchAllKey
-				}
+				key := snsTopicKey(t)
 				hexIDs := make([]string, len(ids))
 				for i, id := range ids {
 					hexIDs[i] = sns.NeuronIDHex(id)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/sns"
 )
 
 // source remembers where each key path was written, so that warnings,
@@ -113,6 +114,40 @@ func (w *warner) placeholders() {
 	for _, name := range sortedKeys(cfg.Alerts.Channels) {
 		w.placeholderChannel("alerts.channels."+name, cfg.Alerts.Channels[name])
 	}
+	w.snsPlaceholders()
+}
+
+// exampleSNSNeurons are the neuron ids of the example's commented sns: section.
+var exampleSNSNeurons = []string{
+	"8f0fa5f2d4b81f4d6d3a3e3cb3c4f3bb1d0b5a63a55e2cb2e0c5b7f6a1d2e3f4",
+	"5a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+}
+
+func (w *warner) snsPlaceholders() {
+	for i, dao := range w.cfg.SNS.DAOs {
+		at := "sns.daos[" + strconv.Itoa(i) + "]"
+		for j, n := range dao.Neurons {
+			if slices.Contains(exampleSNSNeurons, sns.NeuronIDHex(n.ID)) {
+				w.addf(at+".neurons["+strconv.Itoa(j)+"].id", "is the example's placeholder: put the id of your SNS neuron")
+			}
+		}
+		for _, t := range sortedTopicIDs(dao.Following) {
+			for _, id := range dao.Following[t] {
+				if slices.Contains(exampleSNSNeurons, sns.NeuronIDHex(id)) {
+					w.addf(at+".following."+snsTopicKey(t), "%s is the example's placeholder followee", sns.NeuronIDHex(id))
+				}
+			}
+		}
+	}
+}
+
+func sortedTopicIDs[V any](m map[sns.TopicID]V) []sns.TopicID {
+	out := make([]sns.TopicID, 0, len(m))
+	for t := range m {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // placeholderChannel flags the example's dummy secrets and addresses.
