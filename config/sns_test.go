@@ -259,3 +259,45 @@ policies:
 		}
 	}
 }
+
+// A rule for a governance none of the policy's users is in never matches: validate says so.
+func TestOtherGovernanceWarnings(t *testing.T) {
+	dao := "sns: {daos: [{root: rrkah-fqaaa-aaaaa-aaaaq-cai, policy: p, neurons: [{id: " + snsB + "}]}]}\n"
+	tests := []struct {
+		name, users string
+		want        []string
+	}{
+		{"only a DAO uses it", dao, []string{
+			`policies.p.following: is NNS following, and only SNS DAOs use this policy: an SNS DAO's following is set in sns.daos[].following`,
+			`policies.p.rules[0]: rule "nns" matches NNS proposals only, and only SNS DAOs use this policy: it never matches`}},
+		{"only an NNS neuron uses it", "neurons: [{id: 1, policy: p}]\n", []string{
+			`policies.p.rules[1]: rule "sns" matches SNS proposals only, and no SNS DAO uses this policy: it never matches`}},
+		{"both use it", "neurons: [{id: 1, policy: p}]\n" + dao, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("f.yml", []byte(`
+identity: {pem_file: hotkey.pem}
+policies:
+  p:
+    following: {Governance: [27]}
+    rules:
+      - {name: nns, match: {topics: [Governance]}, vote: "yes"}
+      - {name: sns, match: {sns_topics: [Governance]}, vote: "yes"}
+      - {name: both, match: {title: x}, vote: "yes"}
+`+tt.users), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range Warnings(cfg) {
+				if strings.Contains(w.Msg, "only") {
+					got = append(got, w.Path+": "+w.Msg)
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("warnings\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}

@@ -70,6 +70,7 @@ func WarningsWith(cfg *Config, periods VotingPeriods) Errors {
 		if used[name] {
 			w.manualReachesNobody(name, cfg.Policies[name])
 			w.marginsTooLong(name, cfg.Policies[name], periods)
+			w.otherGovernance(name, cfg.Policies[name])
 		}
 	}
 	return w.out.sorted()
@@ -343,4 +344,30 @@ func catchesAll(m policy.Match, topic nns.Topic) bool {
 		return len(m.Topics) == 0 || slices.Contains(m.Topics, topic)
 	}
 	return len(m.Topics) == 0
+}
+
+// otherGovernance warns about what a policy says for a governance none of its users is in: a
+// rule only NNS proposals can match (or NNS following) in a policy only SNS DAOs use, a rule
+// only SNS proposals can match in a policy only NNS neurons use.
+func (w *warner) otherGovernance(name string, p *policy.Policy) {
+	nns, sns := false, w.cfg.SNS.Discover && w.cfg.SNS.Policy == name
+	for _, n := range w.cfg.Neurons {
+		nns = nns || n.Policy == name
+	}
+	for _, d := range w.cfg.SNS.DAOs {
+		sns = sns || d.Policy == name
+	}
+	at := "policies." + name
+	for i, r := range p.Rules {
+		path := at + ".rules[" + strconv.Itoa(i) + "]"
+		switch {
+		case !nns && r.Match.OnlyNNS():
+			w.addf(path, "rule %q matches NNS proposals only, and only SNS DAOs use this policy: it never matches", r.Name)
+		case !sns && r.Match.OnlySNS():
+			w.addf(path, "rule %q matches SNS proposals only, and no SNS DAO uses this policy: it never matches", r.Name)
+		}
+	}
+	if !nns && len(p.Following) > 0 {
+		w.addf(at+".following", "is NNS following, and only SNS DAOs use this policy: an SNS DAO's following is set in sns.daos[].following")
+	}
 }
