@@ -213,7 +213,9 @@ func (b *Bot) checkNeurons(ctx context.Context, d Decider, p *pass) {
 				b.warnedCtl[nc.ID] = true
 			}
 		}
-		if !readable || !n.Authorized {
+		if !readable || !n.Authorized || b.governance != "" {
+			// An SNS lane's following is by SNS topic, set by its lane
+			// (daemon/), and an SNS has no voting-power refresh or decay.
 			continue
 		}
 		b.checkFollowing(ctx, d, nc, n, known, reconcile, opts)
