@@ -51,6 +51,10 @@ type App struct {
 	Metrics *metrics.Metrics
 	Store   *store.Store
 	Alerts  *alert.Manager
+	// lanes are the SNS DAOs' loops (lane.go); gate orders every lane's
+	// votes, the NNS's too, by deadline (nil without SNS lanes).
+	lanes []*Lane
+	gate  *bot.VoteGate
 	// cfg is the configuration in force, published whole: console and HTTP
 	// requests read it while a reload replaces it.
 	cfg atomic.Pointer[config.Config]
@@ -116,14 +120,21 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 	a.cfg.Store(cfg)
 	m.SetPolicyFingerprint(cfg.HA.Fingerprint, cfg.HA.Role)
 	m.CountStoreWriteErrors(func() uint64 { return st.Health().WriteErrors })
+	if cfg.SNS.Discover || len(cfg.SNS.DAOs) > 0 {
+		a.gate = bot.NewVoteGate(OptionsFor(cfg).VoteConcurrency)
+	}
 	b, err := bot.New(bot.Deps{Gov: AgentGov{C: gov, Anon: anon, Now: o.Now}, Errors: AgentGov{}, Store: st,
 		Alerter: mgr, Decider: DeciderFor(cfg), Metrics: m, Logger: o.Logger,
-		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events}, a.loopOptions(cfg))
+		Now: o.Now, Participation: a.participation, Notify: o.Notify, Events: o.Events, Gate: a.gate}, a.loopOptions(cfg))
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	a.Bot = b
+	if a.lanes, err = a.assembleLanes(ctx, cfg, gov, routes, a.gate); err != nil {
+		st.Close()
+		return nil, err
+	}
 	m.ConfigReloaded(true, o.Now())
 	return a, nil
 }
@@ -239,8 +250,8 @@ func (a *App) Ready() error {
 // one the last reload with a new network or identity replaced it with.
 func (a *App) Governance() *agent.Governance { return a.clients.gov.Load() }
 
-// Close releases the store.
-func (a *App) Close() error { return a.Store.Close() }
+// Close releases the stores, the SNS lanes' too.
+func (a *App) Close() error { return errors.Join(closeLanes(a.lanes), a.Store.Close()) }
 
 // Config is the configuration in force: the one Assemble was given, or the
 // last one a reload applied.

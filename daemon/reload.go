@@ -39,6 +39,10 @@ func (a *App) Reload(ctx context.Context, path string) error {
 	}
 	a.Metrics.ConfigReloaded(true, a.opts.Now())
 	a.Bot.ResolveConfigInvalid(ctx)
+	dry := a.loopOptions(next.cfg).DryRun
+	for _, l := range a.lanes {
+		l.applyFollowing(ctx, dry)
+	}
 	log := a.opts.Logger
 	for _, r := range next.restart {
 		log.Warn().Str("key", r.key).Msg(r.String())
@@ -67,6 +71,8 @@ type reload struct {
 	// consoleToken replaces the running console's token ("": read-only).
 	consoleToken string
 	restart      []restartKey
+	// lanes are the SNS lanes' new neurons and policies.
+	lanes []laneReload
 }
 
 // prepareReload checks and builds everything a reload changes, and
@@ -101,6 +107,15 @@ func (a *App) prepareReload(ctx context.Context, path string) (*reload, error) {
 			return nil, err
 		}
 	}
+	gov := r.gov
+	if gov == nil {
+		gov = a.Governance()
+	}
+	var restart []restartKey
+	if r.lanes, restart, err = a.prepareLanes(ctx, cfg, gov); err != nil {
+		return nil, err
+	}
+	r.restart = append(r.restart, restart...)
 	return r, nil
 }
 
@@ -112,6 +127,12 @@ func (a *App) applyReload(r *reload) error {
 	a.amLoops.adopt(r.routes)
 	if err := a.Alerts.Reconfigure(r.routes, r.cfg.Alerts.Thresholds.ReminderInterval); err != nil {
 		return fmt.Errorf("alert channels: %w", err)
+	}
+	for _, l := range a.lanes {
+		// The same channels the NNS lane's manager just accepted.
+		if err := l.alerts.Reconfigure(r.routes, r.cfg.Alerts.Thresholds.ReminderInterval); err != nil {
+			return fmt.Errorf("alert channels of %s: %w", l.Governance, err)
+		}
 	}
 	a.amLoops.replace(r.routes)
 	if r.gov != nil {
@@ -128,6 +149,7 @@ func (a *App) applyReload(r *reload) error {
 	a.cfg.Store(r.cfg)
 	a.Metrics.SetPolicyFingerprint(r.cfg.HA.Fingerprint, r.cfg.HA.Role)
 	a.Bot.Reload(DeciderFor(r.cfg), a.loopOptions(r.cfg))
+	a.applyLanes(r.lanes, r.gov)
 	return nil
 }
 

@@ -49,7 +49,7 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 	defer signal.Stop(hup)
 	g, gctx := errgroup.WithContext(ctx)
 	app.amLoops.start(gctx)
-	g.Go(func() error { return app.Bot.Run(gctx) })
+	g.Go(func() error { return app.RunLoop(gctx) })
 	g.Go(func() error { return Serve(gctx, ln, app.HTTPHandler()) })
 	if consoleLn != nil {
 		g.Go(func() error { return Serve(gctx, consoleLn, consoleH) })
