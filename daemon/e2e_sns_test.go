@@ -39,7 +39,8 @@ policies:
 // TestSNSLane: beside the NNS lane, an SNS DAO's lane sets its neurons'
 // following as the config says, votes a proposal by a rule with both its
 // neurons, and alerts (naming the DAO) the ballots of a proposal nobody
-// voted, then their miss; the ballots read back from the devnet are the
+// voted, then their miss, and a configured neuron the hotkey cannot vote
+// with; the ballots read back from the devnet are the
 // lane's votes, and the lane keeps its own store file.
 func TestSNSLane(t *testing.T) {
 	skipLong(t)
@@ -83,7 +84,7 @@ snses:
 	e.loadConfig(e.configf(snsLaneConfig))
 	e.cfg.Alerts.Thresholds.AtRiskBefore = 8 * time.Second
 	e.cfg.SNS = config.SNS{DAOs: []config.DAO{{Root: alpha.IDs.Root.String(), Name: "Alpha",
-		Neurons:   []config.SNSNeuron{{ID: voter, Alias: "voter"}, {ID: sleeper}},
+		Neurons:   []config.SNSNeuron{{ID: voter, Alias: "voter"}, {ID: sleeper}, {ID: leader, Alias: "lost"}},
 		Following: map[sns.TopicID][][]byte{sns.TopicGovernance: {leader}}}}}
 	var events eventLog
 	app, err := assembleWith(e, &events)
@@ -164,6 +165,12 @@ snses:
 		if first, _, _ := e.alerts.count(key); first != 0 {
 			t.Errorf("%s fired for a proposal the lane voted", key)
 		}
+	}
+	// The hotkey holds no permission on the leader: list_neurons leaves it
+	// out, and the lane says so as the NNS lane would, naming the DAO.
+	lost := alert.Key{Kind: alert.KindHotkeyMissing, Governance: "Alpha", Neuron: sns.ShortID(leader)}.String()
+	if first, _, _ := e.alerts.count(lost); first != 1 {
+		t.Errorf("%s: %d first messages, want 1", lost, first)
 	}
 	for _, a := range e.alerts.got {
 		if a.Kind == alert.KindVoteMissed && (a.Governance != "Alpha" || !strings.Contains(a.Key, "/Alpha/")) {
