@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,6 +167,15 @@ snses:
 			t.Errorf("%s fired for a proposal the lane voted", key)
 		}
 	}
+	// The lane publishes under its DAO's governance label, neurons in hex.
+	rec := httptest.NewRecorder()
+	app.HTTPHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{"votebot_votes_cast_total{", "votebot_votes_missed_total{"} {
+		if !hasSeries(rec.Body.String(), want, `governance="Alpha"`, sns.FormatShortID(sns.ShortID(voter))) {
+			t.Errorf("no %s series of Alpha's neuron %s", want, sns.FormatShortID(sns.ShortID(voter)))
+		}
+	}
+
 	// The hotkey holds no permission on the leader: list_neurons leaves it
 	// out, and the lane says so as the NNS lane would, naming the DAO.
 	lost := alert.Key{Kind: alert.KindHotkeyMissing, Governance: "Alpha", Neuron: sns.ShortID(leader)}.String()
@@ -182,6 +192,16 @@ snses:
 
 func snsProposal(proposer []byte, title string) snsgov.ProposalSpec {
 	return snsgov.ProposalSpec{Proposer: proposer, Function: sns.FunctionMotion, Title: title, Summary: "s", URL: "https://example.org"}
+}
+
+// hasSeries reports whether a line of the exposition holds every part.
+func hasSeries(exposition string, parts ...string) bool {
+	for _, line := range strings.Split(exposition, "\n") {
+		if !strings.HasPrefix(line, "#") && !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(line, p) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // hexID is a neuron id whose first byte is b: SNS ids differ early, as
