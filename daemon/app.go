@@ -358,7 +358,13 @@ func notifier(ch config.Channel, telegramBase string) (alert.Notifier, error) {
 // participation computes the weighted participation gauge per neuron and
 // window with rewards/ from the stored observations.
 func (a *App) participation(ctx context.Context) (map[uint64]map[string]float64, error) {
-	obs, err := a.Store.Observations(ctx, store.ObservationFilter{})
+	return a.participationOf(ctx, a.Store)
+}
+
+// participationOf is participation over one lane's store (an SNS
+// observation weighs 1, see rewards.Observation.SNS).
+func (a *App) participationOf(ctx context.Context, st *store.Store) (map[uint64]map[string]float64, error) {
+	obs, err := st.Observations(ctx, store.ObservationFilter{})
 	if err != nil {
 		return nil, err
 	}

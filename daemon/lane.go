@@ -195,7 +195,8 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		alerts: mgr, log: log, events: o.Events, dao: ld.dao}
 	l.gov = l.newGov(gov, o)
 	b, err := bot.New(bot.Deps{Gov: l.gov, Errors: l.gov, Store: st, Alerter: mgr, Decider: laneDecider(cfg, ld.dao),
-		Metrics: a.Metrics.ForGovernance(name), Logger: log, Now: o.Now, Events: o.Events, Governance: name, Gate: gate},
+		Metrics: a.Metrics.ForGovernance(name), Logger: log, Now: o.Now, Events: o.Events, Governance: name, Gate: gate,
+		Participation: func(ctx context.Context) (map[uint64]map[string]float64, error) { return a.participationOf(ctx, st) }},
 		a.laneOptions(cfg, ld.dao))
 	if err != nil {
 		st.Close()
