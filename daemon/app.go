@@ -240,6 +240,12 @@ func (a *App) Ready() error {
 	if ok, err := a.Store.Writable(); !ok {
 		return err
 	}
+	for _, l := range a.lanes {
+		// A lane whose store cannot keep writes votes without a record.
+		if ok, err := l.Store.Writable(); !ok {
+			return fmt.Errorf("the store of SNS %s: %w", l.Governance, err)
+		}
+	}
 	if skew, _, ok := a.Governance().ClockSkew(); ok && !agent.ClockReady(skew) {
 		return fmt.Errorf("the local clock is %s off the IC's certified time: fix NTP (timedatectl)", skew.Abs().Round(time.Second))
 	}
