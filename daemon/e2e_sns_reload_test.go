@@ -2,10 +2,11 @@ package daemon_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
@@ -25,6 +26,11 @@ policies:
     default: follow
     rules:
       - {name: no-renames, match: {title: "(?i)rename"}, vote: no}
+sns:
+  discover: true
+  daos:
+    - root: %s
+      name: Alpha
 `
 
 // TestSNSLaneDiscoverAndReload: discovery adds a DAO the config does not
@@ -74,9 +80,8 @@ snses:
 		}
 		return x
 	}
-	e.loadConfig(e.configf(snsReloadConfig))
-	dao := config.DAO{Root: alpha.IDs.Root.String(), Name: "Alpha", Neurons: []config.SNSNeuron{{ID: id(2)}}}
-	e.cfg.SNS = config.SNS{Discover: true, DAOs: []config.DAO{dao}}
+	hx := func(b byte) string { return sns.NeuronIDHex(id(b)) }
+	e.loadConfig(e.configf(snsReloadConfig+"      neurons: [{id: %s}]\n", alpha.IDs.Root, hx(2)))
 	var events eventLog
 	app, err := assembleWith(e, &events)
 	if err != nil {
@@ -115,12 +120,14 @@ snses:
 		t.Fatalf("before the reload neuron 2 voted %d; the default policy follows", v2)
 	}
 
-	next := *e.cfg
-	dao.Policy = "strict"
-	dao.Neurons = append(dao.Neurons, config.SNSNeuron{ID: id(3), Alias: "late"})
-	dao.Following = map[sns.TopicID][][]byte{sns.TopicGovernance: {id(4)}}
-	next.SNS = config.SNS{Discover: true, DAOs: []config.DAO{dao}}
-	if err := app.ReloadConfig(context.Background(), &next); err != nil {
+	// SIGHUP: the DAO gets a neuron, the strict policy and following.
+	path := filepath.Join(e.dir, "votebot.yaml")
+	next := e.configf(snsReloadConfig+"      policy: strict\n      neurons: [{id: %s}, {id: %s, alias: late}]\n      following: {Governance: [%s]}\n",
+		alpha.IDs.Root, hx(2), hx(3), hx(4))
+	if err := os.WriteFile(path, next, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Reload(context.Background(), path); err != nil {
 		t.Fatal(err)
 	}
 	if ns := lanes[0].Bot.Neurons(); len(ns) != 2 {

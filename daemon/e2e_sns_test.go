@@ -16,7 +16,6 @@ import (
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
-	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
@@ -35,6 +34,16 @@ policies:
     default: follow
     rules:
       - {name: upgrades, match: {title: "(?i)upgrade"}, vote: yes}
+sns:
+  daos:
+    - root: %s
+      name: Alpha
+      neurons:
+        - {id: %s, alias: voter}
+        - {id: %s}
+        - {id: %s, alias: lost}
+      following:
+        Governance: [%s]
 `
 
 // TestSNSLane: beside the NNS lane, an SNS DAO's lane sets its neurons'
@@ -82,11 +91,9 @@ snses:
 	}
 	proposer, voter, sleeper, leader := id(hexID(1)), id(hexID(2)), id(hexID(3)), id(hexID(4))
 
-	e.loadConfig(e.configf(snsLaneConfig))
+	e.loadConfig(e.configf(snsLaneConfig, alpha.IDs.Root, sns.NeuronIDHex(voter), sns.NeuronIDHex(sleeper),
+		sns.NeuronIDHex(leader), sns.NeuronIDHex(leader)))
 	e.cfg.Alerts.Thresholds.AtRiskBefore = 8 * time.Second
-	e.cfg.SNS = config.SNS{DAOs: []config.DAO{{Root: alpha.IDs.Root.String(), Name: "Alpha",
-		Neurons:   []config.SNSNeuron{{ID: voter, Alias: "voter"}, {ID: sleeper}, {ID: leader, Alias: "lost"}},
-		Following: map[sns.TopicID][][]byte{sns.TopicGovernance: {leader}}}}}
 	var events eventLog
 	app, err := assembleWith(e, &events)
 	if err != nil {

@@ -26,19 +26,9 @@ import (
 // restart applies (listen, store.path, instance, adding a console, its
 // listen address, a Telegram channel's decisions) is named in a warning.
 func (a *App) Reload(ctx context.Context, path string) error {
-	cfg, err := config.Load(path)
-	return a.reloadWith(ctx, path, cfg, err)
-}
-
-// reloadWith is Reload of cfg, loaded from path (or failed to: loadErr).
-func (a *App) reloadWith(ctx context.Context, path string, cfg *config.Config, loadErr error) error {
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
-	var next *reload
-	err := loadErr
-	if err == nil {
-		next, err = a.prepareReload(ctx, cfg)
-	}
+	next, err := a.prepareReload(ctx, path)
 	if err == nil {
 		err = a.applyReload(next)
 	}
@@ -87,8 +77,11 @@ type reload struct {
 
 // prepareReload checks and builds everything a reload changes, and
 // changes nothing.
-func (a *App) prepareReload(ctx context.Context, cfg *config.Config) (*reload, error) {
-	var err error
+func (a *App) prepareReload(ctx context.Context, path string) (*reload, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
 	credDir := os.Getenv(identity.CredentialsDirEnv)
 	if err := cfg.CheckFiles(credDir); err != nil {
 		return nil, err
