@@ -173,7 +173,9 @@ func (a *SNSGov) proposal(pd sns.ProposalData) policy.Proposal {
 	facts := &policy.SNSProposal{Root: a.Root, DAO: a.DAO, Topic: topic, Critical: critical, FunctionID: pd.Action, ActionName: fname}
 	if pr := pd.Proposal; pr != nil {
 		p.Title, p.Summary, p.URL = pr.Title, pr.Summary, pr.Url
-		if name := pr.Action.Name(); name != "" {
+		// A native proposal is named by its Action variant; a custom one
+		// (ExecuteGenericNervousSystemFunction) by its function's name.
+		if name := pr.Action.Name(); name != "" && pd.Action < sns.FirstCustomFunction {
 			facts.ActionName = name
 		}
 	}

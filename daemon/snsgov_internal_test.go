@@ -38,6 +38,7 @@ func TestSNSProposalView(t *testing.T) {
 		status   nns.ProposalStatus
 		reward   nns.RewardStatus
 		critical bool
+		action   string // "" = Motion
 	}{
 		{name: "open, initial period", now: created + 10, deadline: created + 100,
 			status: nns.ProposalStatusOpen, reward: nns.RewardStatusAcceptVotes},
@@ -53,6 +54,11 @@ func TestSNSProposalView(t *testing.T) {
 			edit: func(p *sns.ProposalData) {
 				p.DecidedTimestampSeconds, p.ExecutedTimestampSeconds, p.RewardEventRound = created+50, created+51, 3
 			}, status: nns.ProposalStatusExecuted, reward: nns.RewardStatusSettled},
+		{name: "a custom function is named by list_topics", now: created, deadline: created + 100, action: "Mint badges",
+			edit: func(p *sns.ProposalData) {
+				p.Action = 1001
+				p.Proposal.Action = &sns.Action{ExecuteGenericNervousSystemFunction: &sns.ExecuteGenericNervousSystemFunction{FunctionId: 1001}}
+			}, status: nns.ProposalStatusOpen, reward: nns.RewardStatusAcceptVotes},
 		{name: "a critical topic by default", now: created, deadline: created + 100,
 			edit:   func(p *sns.ProposalData) { p.Topic = sns.TopicOf(sns.TopicTreasuryAssetManagement) },
 			status: nns.ProposalStatusOpen, reward: nns.RewardStatusAcceptVotes, critical: true},
@@ -65,14 +71,18 @@ func TestSNSProposalView(t *testing.T) {
 			}
 			g := &SNSGov{Root: "root-id", DAO: "Alpha", Now: func() time.Time { return time.Unix(int64(tt.now), 0) }}
 			g.SetNeurons([][]byte{mine})
+			g.functions = map[uint64]string{1001: "Mint badges"}
 			p := g.proposal(pd)
+			if tt.action == "" {
+				tt.action = "Motion"
+			}
 			if !p.Deadline.Equal(time.Unix(int64(tt.deadline), 0)) {
 				t.Errorf("deadline %s, want %s", p.Deadline, time.Unix(int64(tt.deadline), 0))
 			}
 			if p.Status != tt.status || p.RewardStatus != tt.reward {
 				t.Errorf("status %s/%s, want %s/%s", p.Status, p.RewardStatus, tt.status, tt.reward)
 			}
-			if p.SNS == nil || p.SNS.DAO != "Alpha" || p.SNS.Root != "root-id" || p.SNS.ActionName != "Motion" ||
+			if p.SNS == nil || p.SNS.DAO != "Alpha" || p.SNS.Root != "root-id" || p.SNS.ActionName != tt.action ||
 				p.SNS.Proposer != sns.NeuronIDHex(other) || p.SNS.Critical != tt.critical {
 				t.Errorf("SNS facts %+v", p.SNS)
 			}
