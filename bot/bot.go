@@ -259,9 +259,9 @@ func New(d Deps, opts Options) (*Bot, error) {
 	case d.Errors == nil:
 		return nil, errors.New("bot: no error classifier")
 	}
-	if len(opts.Neurons) == 0 {
-		return nil, errors.New("bot: no neurons configured")
-	}
+	// No neurons is allowed: a config may vote SNS neurons only, and the
+	// NNS lane then only polls (config.Load refuses a config with no
+	// neuron in any governance).
 	if d.Now == nil {
 		d.Now = time.Now
 	}

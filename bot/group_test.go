@@ -106,3 +106,19 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition never held")
 }
+
+// TestLaneWithoutNeuronsIsQuiet: an SNS-only config leaves the NNS lane
+// with no neuron; it polls and alerts nothing, so the SNS lanes run.
+func TestLaneWithoutNeuronsIsQuiet(t *testing.T) {
+	h := newHarness(t)
+	h.gov.addProposal(5, nns.TopicGovernance, 72*time.Hour)
+	for range 3 {
+		h.step(time.Hour)
+	}
+	if len(h.al.delivered) != 0 {
+		t.Fatalf("a lane with no neurons alerted: %v", h.al.delivered)
+	}
+	if h.gov.calls != 0 {
+		t.Fatalf("a lane with no neurons sent %d votes", h.gov.calls)
+	}
+}
