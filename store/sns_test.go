@@ -82,3 +82,25 @@ func TestSNSProposalAndBallotsSurviveRestart(t *testing.T) {
 		t.Fatalf("missed votes %+v; want one on the SNS topic Governance", counts)
 	}
 }
+
+// TestSNSFactsRoundTrip: the DAO's name, symbol and reward parameters a
+// lane records read back as written, and a store without them says so.
+func TestSNSFactsRoundTrip(t *testing.T) {
+	s, _, clk := openTemp(t)
+	ctx := context.Background()
+	if _, ok, err := s.SNSFacts(ctx); err != nil || ok {
+		t.Fatalf("empty store: ok %v err %v, want none", ok, err)
+	}
+	want := SNSFacts{Root: "rrkah-fqaaa-aaaaa-aaaaq-cai", Name: "OpenChat", Symbol: "CHAT",
+		Rewards:   &rewards.SNSRewardParams{InitialRateBasisPoints: 250, FinalRateBasisPoints: 125, RoundSeconds: 86400},
+		GenesisAt: clk.Now().Add(-24 * time.Hour).UTC(), SupplyE8s: 1e16, ReadAt: clk.Now().UTC()}
+	must(t, s.SetSNSFacts(ctx, want))
+	got, ok, err := s.SNSFacts(ctx)
+	if err != nil || !ok {
+		t.Fatalf("read back: ok %v err %v", ok, err)
+	}
+	if got.Name != want.Name || got.Symbol != want.Symbol || *got.Rewards != *want.Rewards ||
+		!got.GenesisAt.Equal(want.GenesisAt) || got.SupplyE8s != want.SupplyE8s {
+		t.Fatalf("read back %+v, want %+v", got, want)
+	}
+}

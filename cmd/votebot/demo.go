@@ -174,5 +174,5 @@ func demoReport(ctx context.Context, w io.Writer, app *daemon.App, now time.Time
 	data.Neurons = withConfigNeurons(data.Neurons, app.Config().Neurons)
 	data.history = nil // the demo's database holds only this week
 	fmt.Fprintln(w, "\nParticipation report (votebot report --window all)")
-	return writeReport(w, reportOptions{window: "all", regime: string(rewards.RegimeCurrent)}, data, now)
+	return writeReport(ctx, w, reportOptions{window: "all", regime: string(rewards.RegimeCurrent)}, data, now)
 }

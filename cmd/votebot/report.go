@@ -51,6 +51,9 @@ type reportData struct {
 	Audit []rewards.MaturityAudit `json:"reward_audit,omitempty"`
 	// history is what the state database says of itself (nil for a file).
 	history *storeHistory
+	// lanes are the SNS DAOs whose stores lie beside the state database
+	// (none for a file).
+	lanes []snsLane
 }
 
 func newReportCmd(s Streams) *cobra.Command {
@@ -117,7 +120,7 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if o.proposal != 0 {
 		return writeDecisionLog(s.Out, data.history, data.Neurons)
 	}
-	return writeReport(s.Out, o, data, now)
+	return writeReport(ctx, s.Out, o, data, now)
 }
 
 // reportSettings are the economics and the window the flags ask for.
@@ -132,7 +135,7 @@ func reportSettings(o reportOptions, now time.Time) (rewards.Economics, rewards.
 }
 
 // writeReport builds the report from data as of now and writes it.
-func writeReport(w io.Writer, o reportOptions, data reportData, now time.Time) error {
+func writeReport(ctx context.Context, w io.Writer, o reportOptions, data reportData, now time.Time) error {
 	econ, window, err := reportSettings(o, now)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -147,13 +150,20 @@ func writeReport(w io.Writer, o reportOptions, data reportData, now time.Time) e
 		in.NetworkVotingPowerE8s = o.networkVPE8s
 	}
 	r := rewards.BuildReport(in)
+	snsReports, err := buildSNSReports(ctx, data.lanes, econ, window, now)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	if o.json {
-		return rewards.WriteJSON(w, r)
+		return writeReportJSON(w, reportJSON{Report: r, Governance: "NNS", SNS: snsReports})
 	}
 	if err := rewards.WriteTextWith(w, r, rewards.TextOptions{Exact: o.exact}); err != nil {
 		return err
 	}
-	return writeHistory(w, data.history)
+	if err := writeHistory(w, data.history); err != nil {
+		return err
+	}
+	return writeSNSReports(w, snsReports, o.exact)
 }
 
 // knownNeurons are the neurons the data names, for --neuron.
@@ -203,6 +213,11 @@ func loadReportData(ctx context.Context, o reportOptions) (reportData, error) {
 		return reportData{}, err
 	}
 	d.Neurons = withConfigNeurons(d.Neurons, cfg.Neurons)
+	if o.storePath != "" {
+		if d.lanes, err = findSNSLanes(ctx, o.storePath, cfg.SNS.DAOs); err != nil {
+			return reportData{}, err
+		}
+	}
 	return d, nil
 }
 
@@ -234,7 +249,12 @@ func loadObservations(ctx context.Context, o reportOptions) (reportData, error) 
 	case o.observations != "":
 		return readObservationsFile(o.observations)
 	case o.storePath != "":
-		return readStore(ctx, o.storePath, o.proposal)
+		d, err := readStore(ctx, o.storePath, o.proposal)
+		if err != nil {
+			return reportData{}, err
+		}
+		d.lanes, err = findSNSLanes(ctx, o.storePath, nil)
+		return d, err
 	}
 	return reportData{}, errors.New("no observations: give --observations FILE, --store-path PATH or --config FILE")
 }
