@@ -296,7 +296,6 @@ func signedTokenAmount(e8s *int64, symbol string, exact bool) string {
 	return fmt.Sprintf("%.4f %s", float64(*e8s)/1e8, symbol)
 }
 
-
 // writeReportJSON writes `report --json`.
 func writeReportJSON(w io.Writer, r reportJSON) error {
 	enc := json.NewEncoder(w)
