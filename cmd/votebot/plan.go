@@ -22,6 +22,7 @@ import (
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
+	"github.com/votebot/votebot/sns"
 	"github.com/votebot/votebot/store"
 )
 
@@ -120,14 +121,23 @@ func planFromConfig(ctx context.Context, cfg *config.Config, log zerolog.Logger)
 	if err != nil {
 		return nil, nil, err
 	}
-	plans, blocked, err := bot.PlanOnce(ctx, daemon.AgentGov{C: gov}, daemon.DeciderFor(cfg), daemon.OptionsFor(cfg).Neurons, overrides, time.Now())
+	now := time.Now()
+	plans, blocked, err := bot.PlanOnce(ctx, daemon.AgentGov{C: gov}, daemon.DeciderFor(cfg), daemon.OptionsFor(cfg).Neurons, overrides, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := markCast(ctx, cfg.Store.Path, plans); err != nil {
 		return nil, nil, err
 	}
-	return plans, blocked, nil
+	lanes, err := connectPlanLanes(ctx, cfg, gov, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	snsPlans, snsBlocked, errs := planLanes(ctx, lanes, now)
+	for _, err := range errs {
+		log.Warn().Err(err).Msg("an SNS DAO is left out of the plan")
+	}
+	return append(plans, snsPlans...), append(blocked, snsBlocked...), nil
 }
 
 // markCast marks the filled ballots votebot itself cast (by rule, fallback
@@ -193,14 +203,19 @@ func openOverridesStore(ctx context.Context, path string) (*store.Store, error) 
 
 // planRow is one line of `votebot plan --json`.
 type planRow struct {
-	Proposal uint64    `json:"proposal"`
+	// Governance is the DAO's name for an SNS proposal ("" for the NNS):
+	// proposal ids are each governance's own.
+	Governance string    `json:"governance,omitempty"`
+	Proposal   uint64    `json:"proposal"`
 	Topic    string    `json:"topic"`
 	Title    string    `json:"title"`
 	Deadline time.Time `json:"deadline"`
 	// Tally is the proposal's latest tally, in e8s of voting power.
 	Tally  planTally `json:"tally"`
 	Neuron uint64    `json:"neuron"`
-	Alias  string    `json:"alias,omitempty"`
+	// SNSNeuron is an SNS neuron's short id in hex (Neuron in decimal).
+	SNSNeuron string `json:"sns_neuron,omitempty"`
+	Alias     string `json:"alias,omitempty"`
 	Ballot string    `json:"ballot"`
 	Action string    `json:"action"`
 	Vote   string    `json:"vote,omitempty"`
@@ -243,9 +258,12 @@ func planRows(plans []bot.BallotPlan) []planRow {
 	rows := make([]planRow, 0, len(plans))
 	for _, bp := range plans {
 		t := bp.Proposal.Tally
-		r := planRow{Proposal: bp.Proposal.ID, Topic: bp.Proposal.Topic.String(), Title: bp.Proposal.Title,
+		r := planRow{Governance: bp.Proposal.Governance(), Proposal: bp.Proposal.ID, Topic: bp.Proposal.TopicName(), Title: bp.Proposal.Title,
 			Deadline: bp.Proposal.Deadline.UTC(), Tally: planTally{YesE8s: t.Yes, NoE8s: t.No, TotalE8s: t.Total},
 			Neuron: bp.Neuron.ID, Alias: bp.Neuron.Alias, Ballot: string(bp.Outcome)}
+		if bp.Neuron.SNSID != "" {
+			r.SNSNeuron = sns.FormatShortID(bp.Neuron.ID)
+		}
 		if action, reason, ok := bp.Outcome.Describe(); ok {
 			r.Action, r.Reason = action, reason
 			if bp.Outcome != bot.BallotNone {
@@ -334,14 +352,27 @@ func writePlanTable(w io.Writer, plans []bot.BallotPlan, now time.Time, view pla
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROPOSAL\tTOPIC\tTITLE\tDEADLINE\tYES / NO (ICP)\tNEURON\tVOTE\tWHEN\tFALLBACK AT\tWHY")
+	// The DAO column appears when an SNS is planned: an NNS-only plan reads
+	// as it always has.
+	withDAO := anySNS(shown)
+	dao := func(r planRow) string { return "" }
+	tallyHead := "YES / NO (ICP)"
+	if withDAO {
+		fmt.Fprint(tw, "DAO\t")
+		dao = func(r planRow) string { return oneLine(governanceName(r.Governance), 24) + "\t" }
+		tallyHead = "YES / NO (VP)"
+	}
+	fmt.Fprintln(tw, "PROPOSAL\tTOPIC\tTITLE\tDEADLINE\t"+tallyHead+"\tNEURON\tVOTE\tWHEN\tFALLBACK AT\tWHY")
 	for _, r := range shown {
 		neuron := fmt.Sprint(r.Neuron)
+		if r.SNSNeuron != "" {
+			neuron = r.SNSNeuron
+		}
 		if r.Alias != "" {
 			neuron = r.Alias
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Proposal, r.Topic, oneLine(r.Title, titleWidth),
-			relTime(r.Deadline, now), tallyICP(r.Tally), neuron, planVote(r), planWhen(r, now), planFallbackAt(r, now),
+		fmt.Fprintf(tw, "%s%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dao(r), r.Proposal, r.Topic, oneLine(r.Title, titleWidth),
+			relTime(r.Deadline, now), tallyICP(r.Tally), oneLine(neuron, 40), planVote(r), planWhen(r, now), planFallbackAt(r, now),
 			oneLine(alert.ReadableTimes(r.Reason), reasonWidth))
 	}
 	if err := tw.Flush(); err != nil {
