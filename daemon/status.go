@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -31,6 +32,39 @@ type Status struct {
 	Neurons   int              `json:"neurons"`
 	Alerts    []StatusAlert    `json:"alerts"`
 	Next      []bot.NextAction `json:"next"`
+	// SNS is every SNS lane's own status, after the NNS one above.
+	SNS []LaneStatus `json:"sns,omitempty"`
+}
+
+// LaneStatus is one SNS lane in /status: its neuron and proposal numbers
+// are the DAO's own, so they are shown under its name.
+type LaneStatus struct {
+	Governance string           `json:"governance"`
+	Root       string           `json:"root"`
+	LastPoll   time.Time        `json:"last_poll"`
+	Neurons    int              `json:"neurons"`
+	Alerts     []StatusAlert    `json:"alerts"`
+	Next       []bot.NextAction `json:"next"`
+}
+
+// LaneStatusOf gathers one SNS lane's status from its loop and its alert
+// manager.
+func LaneStatusOf(ctx context.Context, governance, root string, b *bot.Bot, alerts *alert.Manager, neurons int) (LaneStatus, error) {
+	ls := LaneStatus{Governance: governance, Root: root, LastPoll: b.LastPoll().UTC(), Neurons: neurons,
+		Alerts: []StatusAlert{}, Next: []bot.NextAction{}}
+	active, err := alerts.Active(ctx)
+	if err != nil {
+		return ls, fmt.Errorf("%s alerts: %w", governance, err)
+	}
+	for _, s := range active {
+		ls.Alerts = append(ls.Alerts, StatusAlertOf(s))
+	}
+	next, _, err := b.NextActions(ctx)
+	if err != nil {
+		return ls, fmt.Errorf("%s next actions: %w", governance, err)
+	}
+	ls.Next = append(ls.Next, next[:min(len(next), maxStatusActions)]...)
+	return ls, nil
 }
 
 // StatusEndpoint is one API endpoint's health.

@@ -140,10 +140,19 @@ func writeStatus(w io.Writer, base string, st daemon.Status) error {
 	}
 	fmt.Fprintf(w, "clock skew  %s\n", skew)
 	writeAlerts(w, st.Alerts, st.Now)
-	return writeNext(w, st.Next, st.Now)
+	if err := writeNext(w, st.Next, st.Now); err != nil {
+		return err
+	}
+	return writeLaneStatus(w, st.SNS, st.Now)
 }
 
 func writeAlerts(w io.Writer, alerts []daemon.StatusAlert, now time.Time) {
+	writeAlertsBy(w, alerts, now, idOrDash)
+}
+
+// writeAlertsBy writes the alerts with their neurons as neuron writes them
+// (an SNS lane's in 16 hex digits).
+func writeAlertsBy(w io.Writer, alerts []daemon.StatusAlert, now time.Time, neuron func(uint64) string) {
 	if len(alerts) == 0 {
 		fmt.Fprintln(w, "alerts      none firing")
 		return
@@ -156,7 +165,7 @@ func writeAlerts(w io.Writer, alerts []daemon.StatusAlert, now time.Time) {
 		if a.Sent == 0 {
 			undelivered++
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\n", a.Severity, a.Kind, idOrDash(a.Neuron), idOrDash(a.Proposal),
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%d\n", a.Severity, a.Kind, neuron(a.Neuron), idOrDash(a.Proposal),
 			whenAgo(a.Since, now), a.Sent)
 	}
 	_ = tw.Flush()
@@ -205,7 +214,7 @@ func storeStatus(ctx context.Context, w io.Writer, cfg *config.Config) error {
 		alerts = append(alerts, daemon.StatusAlertOf(a))
 	}
 	writeAlerts(w, alerts, now)
-	return nil
+	return storeLaneStatus(ctx, w, cfg, now)
 }
 
 func whenAgo(t, now time.Time) string {
