@@ -207,18 +207,18 @@ type planRow struct {
 	// proposal ids are each governance's own.
 	Governance string    `json:"governance,omitempty"`
 	Proposal   uint64    `json:"proposal"`
-	Topic    string    `json:"topic"`
-	Title    string    `json:"title"`
-	Deadline time.Time `json:"deadline"`
+	Topic      string    `json:"topic"`
+	Title      string    `json:"title"`
+	Deadline   time.Time `json:"deadline"`
 	// Tally is the proposal's latest tally, in e8s of voting power.
 	Tally  planTally `json:"tally"`
 	Neuron uint64    `json:"neuron"`
 	// SNSNeuron is an SNS neuron's short id in hex (Neuron in decimal).
 	SNSNeuron string `json:"sns_neuron,omitempty"`
 	Alias     string `json:"alias,omitempty"`
-	Ballot string    `json:"ballot"`
-	Action string    `json:"action"`
-	Vote   string    `json:"vote,omitempty"`
+	Ballot    string `json:"ballot"`
+	Action    string `json:"action"`
+	Vote      string `json:"vote,omitempty"`
 	// At is when the vote is sent (action vote), or when the fallback
 	// acts (wait, ask): FallbackAt says which.
 	At         time.Time `json:"at,omitzero"`
