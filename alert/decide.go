@@ -8,8 +8,9 @@ import (
 )
 
 // DecideFunc stores a person's decision on proposal for neuron (0: every configured neuron),
-// exactly as `votebot vote` does. The console's Source.Decide has the same signature.
-type DecideFunc func(ctx context.Context, proposal, neuron uint64, vote nns.Vote) error
+// exactly as `votebot vote` does, in the governance the button named: "" for the NNS, else
+// GovernanceTag of the DAO's name (proposal and neuron are then that DAO's own numbers).
+type DecideFunc func(ctx context.Context, governance string, proposal, neuron uint64, vote nns.Vote) error
 
 // The refusals a DecideFunc returns (wrapped) when a decision cannot apply: the person is told
 // so, and nothing is retried.

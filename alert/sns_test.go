@@ -104,15 +104,23 @@ func TestSNSAlertRendering(t *testing.T) {
 	}
 }
 
-// A Telegram decision button names no DAO: an SNS manual decision gets none, so a tap cannot
-// decide the NNS proposal with the same number.
-func TestTelegramButtonsOnlyForTheNNS(t *testing.T) {
+// A Telegram decision button names its governance: an SNS manual decision's names the DAO (by
+// its root), so a tap cannot decide the NNS proposal with the same number.
+func TestTelegramButtonsNameTheGovernance(t *testing.T) {
 	a := Alert{Kind: KindManualDecisionNeeded, Neuron: 7, ProposalID: 12}
-	if telegramPayload(a, "1", true).ReplyMarkup == nil {
-		t.Fatal("an NNS manual decision has no buttons")
-	}
-	a.Governance, a.SNSRoot = "OpenChat", "3e3x2-xyaaa-aaaaq-aaalq-cai"
-	if telegramPayload(a, "1", true).ReplyMarkup != nil {
-		t.Error("an SNS manual decision has buttons that would decide the NNS's proposal 12")
+	for _, tt := range []struct{ governance, root, want string }{
+		{"", "", ""},
+		{"OpenChat", "3e3x2-xyaaa-aaaaq-aaalq-cai", "3e3x2-xyaaa-aaaaq-aaalq-cai"},
+		{"OpenChat", "", GovernanceTag("OpenChat")}, // no root known: the name's tag
+	} {
+		a.Governance, a.SNSRoot = tt.governance, tt.root
+		m := telegramPayload(a, "1", true).ReplyMarkup
+		if m == nil {
+			t.Fatalf("%q: a manual decision has no buttons", tt.governance)
+		}
+		c, err := parseDecisionCallback(m.InlineKeyboard[0][0].CallbackData)
+		if err != nil || c.Governance != tt.want || c.Proposal != 12 || c.Neuron != 7 {
+			t.Errorf("%q: button decodes to %+v, %v; want governance %q", tt.governance, c, err, tt.want)
+		}
 	}
 }

@@ -74,10 +74,8 @@ func telegramPayload(a Alert, chatID string, buttons bool) telegramMessage {
 	m := telegramMessage{ChatID: chatID, Text: text, ParseMode: "HTML",
 		LinkPreviewOptions:  telegramLinkPreview{IsDisabled: true},
 		DisableNotification: a.EffectiveSeverity() < SeverityWarning && !a.Resolved}
-	// The buttons' decision names no DAO: on an SNS alert it would decide the NNS proposal with
-	// the same number.
-	if buttons && a.Kind == KindManualDecisionNeeded && !a.Resolved && a.ProposalID != 0 && a.Governance == "" {
-		m.ReplyMarkup = decisionKeyboard(a.ProposalID, a.Neuron)
+	if buttons && a.Kind == KindManualDecisionNeeded && !a.Resolved && a.ProposalID != 0 {
+		m.ReplyMarkup = decisionKeyboard(a.Governance, a.SNSRoot, a.ProposalID, a.Neuron)
 	}
 	return m
 }

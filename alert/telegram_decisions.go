@@ -54,7 +54,7 @@ type TelegramDecisions struct {
 	allowed atomic.Pointer[map[int64]bool] // replaced by SetAllowedUsers on a reload
 
 	mu      sync.Mutex
-	applied map[[2]uint64]decisionCallback // last decision recorded per proposal × neuron
+	applied map[pressKey]decisionCallback // last decision recorded per governance × proposal × neuron
 }
 
 // maxApplied bounds the memory of recorded decisions; past it the memory starts afresh (a
@@ -89,7 +89,7 @@ func NewTelegramDecisions(cfg TelegramDecisionsConfig) (*TelegramDecisions, erro
 		cfg.Sleep = sleep.For
 	}
 	t := &TelegramDecisions{cfg: cfg, base: strings.TrimSuffix(base, "/") + "/bot" + cfg.Token + "/",
-		applied: map[[2]uint64]decisionCallback{}}
+		applied: map[pressKey]decisionCallback{}}
 	t.SetAllowedUsers(cfg.AllowedUsers)
 	return t, nil
 }
@@ -230,7 +230,7 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 	if err != nil {
 		return "This button is not a votebot decision.", ""
 	}
-	key := [2]uint64{c.Proposal, c.Neuron}
+	key := pressKey{c.Governance, c.Proposal, c.Neuron}
 	t.mu.Lock()
 	prev, seen := t.applied[key]
 	t.mu.Unlock()
@@ -247,7 +247,7 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 			return "Already recorded: " + decisionText(c) + ".", ""
 		}
 	}
-	if err := t.cfg.Decide(ctx, c.Proposal, c.Neuron, c.Vote); err != nil {
+	if err := t.cfg.Decide(ctx, c.Governance, c.Proposal, c.Neuron, c.Vote); err != nil {
 		if IsStaleDecision(err) {
 			return "Not recorded: " + Truncate(err.Error(), 150) + ".", ""
 		}
@@ -264,7 +264,14 @@ func (t *TelegramDecisions) decide(ctx context.Context, cb telegramCallback) (re
 		"Recorded " + decisionText(c) + ", decided by " + presser(cb) + ". votebot votes at its next pass."
 }
 
-func (t *TelegramDecisions) remember(key [2]uint64, c decisionCallback) {
+// pressKey is the ballot a decision is about: proposal and neuron numbers repeat across
+// governances.
+type pressKey struct {
+	governance       string
+	proposal, neuron uint64
+}
+
+func (t *TelegramDecisions) remember(key pressKey, c decisionCallback) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.applied) >= maxApplied {

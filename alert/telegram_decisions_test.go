@@ -120,13 +120,13 @@ type recordingDecider struct {
 	calls []decisionCallback
 }
 
-func (d *recordingDecider) decide(_ context.Context, proposal, neuron uint64, v nns.Vote) error {
+func (d *recordingDecider) decide(_ context.Context, governance string, proposal, neuron uint64, v nns.Vote) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if proposal == 9 {
 		return fmt.Errorf("decide on proposal 9: %w", ErrProposalNotOpen)
 	}
-	d.calls = append(d.calls, decisionCallback{proposal, neuron, v})
+	d.calls = append(d.calls, decisionCallback{proposal, neuron, v, governance})
 	return nil
 }
 
@@ -167,18 +167,18 @@ func TestTelegramDecisionsPresses(t *testing.T) {
 	var sleeps []time.Duration
 	td := newDecisions(t, srv.URL, d, &sleeps)
 
-	yes42 := decisionCallback{4, 42, nns.VoteYes}.encode()
+	yes42 := decisionCallback{4, 42, nns.VoteYes, ""}.encode()
 	f.press(555, yes42)                                        // recorded
 	f.press(555, yes42)                                        // repeated: answered, not re-applied
-	f.press(666, decisionCallback{4, 0, nns.VoteNo}.encode())  // stranger: refused
-	f.press(555, decisionCallback{9, 42, nns.VoteNo}.encode()) // closed proposal: stale
+	f.press(666, decisionCallback{4, 0, nns.VoteNo, ""}.encode())  // stranger: refused
+	f.press(555, decisionCallback{9, 42, nns.VoteNo, ""}.encode()) // closed proposal: stale
 	f.press(555, "vb1:4:42:maybe")                             // forged
-	f.press(555, decisionCallback{4, 0, nns.VoteNo}.encode())  // every neuron
+	f.press(555, decisionCallback{4, 0, nns.VoteNo, ""}.encode())  // every neuron
 	// The confirmation follows the answer: wait for both, or a slow run
 	// (-race) stops the loop between the last answer and its confirmation.
 	runUntil(t, td, func() bool { return f.answered(6)() && len(f.callsOf("sendMessage")) >= 2 })
 
-	want := []decisionCallback{{4, 42, nns.VoteYes}, {4, 0, nns.VoteNo}}
+	want := []decisionCallback{{4, 42, nns.VoteYes, ""}, {4, 0, nns.VoteNo, ""}}
 	if fmt.Sprint(d.calls) != fmt.Sprint(want) {
 		t.Errorf("Decide calls = %v, want %v", d.calls, want)
 	}
@@ -223,7 +223,7 @@ func TestTelegramDecisionsConfirmsOffsets(t *testing.T) {
 	d := &recordingDecider{}
 	var sleeps []time.Duration
 	td := newDecisions(t, srv.URL, d, &sleeps)
-	f.press(555, decisionCallback{4, 42, nns.VoteYes}.encode())
+	f.press(555, decisionCallback{4, 42, nns.VoteYes, ""}.encode())
 	runUntil(t, td, func() bool {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -244,7 +244,7 @@ func TestTelegramDecisionsBacksOff(t *testing.T) {
 	var errs []error
 	td := newDecisions(t, srv.URL, d, &sleeps)
 	td.cfg.OnError = func(err error) { errs = append(errs, err) }
-	f.press(555, decisionCallback{4, 42, nns.VoteYes}.encode())
+	f.press(555, decisionCallback{4, 42, nns.VoteYes, ""}.encode())
 	runUntil(t, td, f.answered(1))
 	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second,
 		16 * time.Second, 32 * time.Second, time.Minute, time.Minute}
@@ -289,7 +289,11 @@ func TestTelegramDecisionButtons(t *testing.T) {
 			t.Errorf("callback_data %q has %d bytes, limit %d", data, len(data), maxCallbackData)
 		}
 		got, err := parseDecisionCallback(data)
-		if err != nil || got != (decisionCallback{a.ProposalID, a.Neuron, v}) {
+		tag := ""
+		if a.Governance != "" {
+			tag = GovernanceTag(a.Governance)
+		}
+		if err != nil || got != (decisionCallback{a.ProposalID, a.Neuron, v, tag}) {
 			t.Errorf("button %d decodes to %v, %v", i, got, err)
 		}
 	}
@@ -325,10 +329,10 @@ func TestTelegramDecisionsSetAllowedUsers(t *testing.T) {
 	var sleeps []time.Duration
 	td := newDecisions(t, srv.URL, d, &sleeps)
 	td.SetAllowedUsers([]int64{777})
-	f.press(555, decisionCallback{4, 42, nns.VoteNo}.encode())  // revoked
-	f.press(777, decisionCallback{4, 42, nns.VoteYes}.encode()) // newly allowed
+	f.press(555, decisionCallback{4, 42, nns.VoteNo, ""}.encode())  // revoked
+	f.press(777, decisionCallback{4, 42, nns.VoteYes, ""}.encode()) // newly allowed
 	runUntil(t, td, f.answered(2))
-	if want := []decisionCallback{{4, 42, nns.VoteYes}}; fmt.Sprint(d.calls) != fmt.Sprint(want) {
+	if want := []decisionCallback{{4, 42, nns.VoteYes, ""}}; fmt.Sprint(d.calls) != fmt.Sprint(want) {
 		t.Errorf("Decide calls = %v, want %v (the revoked user's No must not be recorded)", d.calls, want)
 	}
 	answers := f.callsOf("answerCallbackQuery")

@@ -78,7 +78,7 @@ func TestBrowser(t *testing.T) {
 	if notice := b.Eval(`document.querySelector("p.notice").innerText`); !strings.Contains(notice, "Decision recorded") {
 		t.Errorf("after pressing Yes the page says %q", notice)
 	}
-	if got, want := src.recorded(), []decideCall{{"decide", 4, 42, nns.VoteYes}}; fmt.Sprint(got) != fmt.Sprint(want) {
+	if got, want := src.recorded(), []decideCall{{"decide", "", 4, 42, nns.VoteYes}}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Decide calls %v, want %v", got, want)
 	}
 	if txt := b.Eval(`document.querySelector("ul.ballots").innerText`); !strings.Contains(txt, "your decision: Yes") {
@@ -108,7 +108,7 @@ func addTopicProposals(src *fakeSource, now time.Time) {
 		if topic == nns.TopicUnspecified || id >= 32 {
 			continue
 		}
-		src.props[id] = &Proposal{ID: id, Topic: topic, Status: nns.ProposalStatusOpen, Title: "Proposal in " + topic.String(),
+		src.props[propKey{"", id}] = &Proposal{ID: id, Topic: topic, Status: nns.ProposalStatusOpen, Title: "Proposal in " + topic.String(),
 			Deadline: now.Add(time.Duration(id) * time.Hour), Ballots: []Ballot{{Neuron: 42, Alias: "main", Action: "skip", Reason: "rule skip"}}}
 		id++
 	}

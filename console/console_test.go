@@ -152,7 +152,7 @@ func TestPagesRender(t *testing.T) {
 			"Manual decision needed", `href="/proposal/4"`, "https://icp-api.io", "connection refused", "2027-05-01 12:00 UTC"}},
 		{"/proposals", []string{"Motion to fund the community dashboard", "needs your decision", "vote Yes</span> in 2h 00m",
 			"rule replica-yes: topic IcOsVersionElection", "3d 4h", "Yes 60.0% · No 10.0%", "voted Yes", `name="needs" value="me"`,
-			`<option value="Governance">Governance (3)</option>`, `All topics (5)`}},
+			`<option value="Governance">Governance (3)</option>`, `All topics (6)`}},
 		{"/proposal/4", []string{"Motion to fund the community dashboard", "See [the forum](https://forum.example/t/1) for details.",
 			"Link (not followed): <code>https://forum.example/t/1</code>", `<a href="/login">Log in</a> to decide`, "governance-manual",
 			`href="https://nns.ic0.app/proposal/?u=qoctq-giaaa-aaaaa-aaaea-cai&amp;proposal=4"`,
@@ -236,12 +236,15 @@ func TestFilters(t *testing.T) {
 		query string
 		want  string
 	}{
-		{"", "4 5 6 7 8"},
+		{"", "4 5 6 7 8 4"}, // the last 4 is the SNS's
+		{"?dao=nns", "4 5 6 7 8"},
+		{"?dao=" + snsRoot, "4"},
+		{"?dao=" + snsRoot + "&needs=me", "4"},
 		{"?topic=Governance", "4 6 7"},
-		{"?needs=me", "4 6"},
+		{"?needs=me", "4 6 4"},
 		{"?topic=SnsAndCommunityFund&needs=me", ""},
 		{"?topic=SnsAndCommunityFund", "8"},
-		{"?topic=&needs=me", "4 6"}, // the filter form with "All topics"
+		{"?topic=&needs=me&dao=", "4 6 4"}, // the filter form with "All topics" and every DAO
 		{"?topic=Governance&needs=me", "4 6"},
 	}
 	for _, tt := range tests {
@@ -256,6 +259,9 @@ func TestFilters(t *testing.T) {
 	}
 	if r := e.get("/proposals?topic=<script>"); r.status != http.StatusBadRequest || strings.Contains(r.body, "<script>") {
 		t.Errorf("bad topic: %d", r.status)
+	}
+	if r := e.get("/proposals?dao=<script>"); r.status != http.StatusBadRequest || strings.Contains(r.body, "<script>") {
+		t.Errorf("bad DAO: %d", r.status)
 	}
 }
 
@@ -354,17 +360,17 @@ func TestDecide(t *testing.T) {
 		{"another session's csrf", e.c, "/proposal/4/decide", url.Values{"csrf": {otherCSRF}, "neuron": {"42"}, "vote": {"yes"}}, 403, nil, ""},
 		{"no vote", e.c, "/proposal/4/decide", url.Values{"csrf": {csrf}, "neuron": {"42"}}, 400, nil, ""},
 		{"yes for main", e.c, "/proposal/4/decide", url.Values{"csrf": {csrf}, "neuron": {"42"}, "vote": {"yes"}}, 303,
-			[]decideCall{{"decide", 4, 42, nns.VoteYes}}, ""},
+			[]decideCall{{"decide", "", 4, 42, nns.VoteYes}}, ""},
 		{"no for all", e.c, "/proposal/6/decide", url.Values{"csrf": {csrf}, "neuron": {"all"}, "vote": {"no"}}, 303,
-			[]decideCall{{"decide", 4, 42, nns.VoteYes}, {"decide", 6, 0, nns.VoteNo}}, ""},
+			[]decideCall{{"decide", "", 4, 42, nns.VoteYes}, {"decide", "", 6, 0, nns.VoteNo}}, ""},
 		{"closed proposal", e.c, "/proposal/9/decide", url.Values{"csrf": {csrf}, "neuron": {"42"}, "vote": {"yes"}}, 409,
-			[]decideCall{{"decide", 4, 42, nns.VoteYes}, {"decide", 6, 0, nns.VoteNo}}, "Not recorded: proposal 9: proposal is not open."},
+			[]decideCall{{"decide", "", 4, 42, nns.VoteYes}, {"decide", "", 6, 0, nns.VoteNo}}, "Not recorded: proposal 9: proposal is not open."},
 		{"unknown neuron", e.c, "/proposal/4/decide", url.Values{"csrf": {csrf}, "neuron": {"5"}, "vote": {"yes"}}, 409,
-			[]decideCall{{"decide", 4, 42, nns.VoteYes}, {"decide", 6, 0, nns.VoteNo}}, "Not recorded: neuron 5: neuron is not configured."},
+			[]decideCall{{"decide", "", 4, 42, nns.VoteYes}, {"decide", "", 6, 0, nns.VoteNo}}, "Not recorded: neuron 5: neuron is not configured."},
 		{"clear", e.c, "/proposal/4/clear", url.Values{"csrf": {csrf}, "neuron": {"42"}}, 303,
-			[]decideCall{{"decide", 4, 42, nns.VoteYes}, {"decide", 6, 0, nns.VoteNo}, {"clear", 4, 42, 0}}, ""},
+			[]decideCall{{"decide", "", 4, 42, nns.VoteYes}, {"decide", "", 6, 0, nns.VoteNo}, {"clear", "", 4, 42, 0}}, ""},
 		{"clear without csrf", e.c, "/proposal/4/clear", url.Values{"neuron": {"42"}}, 403,
-			[]decideCall{{"decide", 4, 42, nns.VoteYes}, {"decide", 6, 0, nns.VoteNo}, {"clear", 4, 42, 0}}, ""},
+			[]decideCall{{"decide", "", 4, 42, nns.VoteYes}, {"decide", "", 6, 0, nns.VoteNo}, {"clear", "", 4, 42, 0}}, ""},
 	}
 	for _, tt := range tests {
 		r := e.do(tt.c, "POST", tt.path, tt.form)

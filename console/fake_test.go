@@ -23,8 +23,21 @@ var hugeSummary = strings.Repeat("A", 40000) + " " + strings.Repeat("long summar
 // decideCall is one Decide or ClearOverride the fake received.
 type decideCall struct {
 	Op               string
+	Root             string // "" for the NNS
 	Proposal, Neuron uint64
 	Vote             nns.Vote
+}
+
+// snsRoot is the fake's SNS, whose name is a stranger's text (get_metadata's).
+const (
+	snsRoot = "rrkah-fqaaa-aaaaa-aaaaq-cai"
+	snsName = `Open<b>Chat</b>`
+)
+
+// propKey names a proposal within its governance: ids repeat across them.
+type propKey struct {
+	root string
+	id   uint64
 }
 
 // fakeSource is a daemon stand-in: two neurons, a manual Governance motion, an automatic
@@ -34,7 +47,7 @@ type decideCall struct {
 type fakeSource struct {
 	mu    sync.Mutex
 	now   time.Time
-	props map[uint64]*Proposal
+	props map[propKey]*Proposal
 	calls []decideCall
 }
 
@@ -66,9 +79,15 @@ func newFakeSource(now time.Time) *fakeSource {
 		{ID: 8, Topic: nns.TopicSnsAndCommunityFund, Status: nns.ProposalStatusOpen, Title: rtlTitle + strings.Repeat("W", 500),
 			Summary: rtlTitle, Deadline: now.Add(90 * time.Minute), Ballots: neurons(false)},
 	}
-	f := &fakeSource{now: now, props: map[uint64]*Proposal{}}
+	// The SNS's proposal 4: the same number as the NNS's motion, a manual decision too.
+	ps = append(ps, &Proposal{ID: 4, Root: snsRoot, DAO: snsName, SNSTopic: "TreasuryAssetManagement", Status: nns.ProposalStatusOpen,
+		Action: "TransferSnsTreasuryFunds", Title: "Pay the auditors " + xssScript, Summary: xssImg, Deadline: now.Add(5 * time.Hour),
+		Tally: Tally{Yes: 2e12, Total: 9e12, SNS: true},
+		Ballots: []Ballot{{Neuron: 0x0102030405060708, ShortID: "0102030405060708", Alias: "sns-main", Action: "ask", Manual: true,
+			Rule: "treasury-manual", Reason: `rule "treasury-manual": ask`}}})
+	f := &fakeSource{now: now, props: map[propKey]*Proposal{}}
 	for _, p := range ps {
-		f.props[p.ID] = p
+		f.props[propKey{p.Root, p.ID}] = p
 	}
 	return f
 }
@@ -94,23 +113,25 @@ func (f *fakeSource) OpenProposals(context.Context) ([]Proposal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []Proposal
-	for id := uint64(1); id < 100; id++ {
-		if p, ok := f.props[id]; ok {
-			out = append(out, *p)
+	for _, root := range []string{"", snsRoot} {
+		for id := uint64(1); id < 100; id++ {
+			if p, ok := f.props[propKey{root, id}]; ok {
+				out = append(out, *p)
+			}
 		}
 	}
 	return out, nil
 }
 
-func (f *fakeSource) Proposal(_ context.Context, id uint64) (Proposal, error) {
+func (f *fakeSource) Proposal(_ context.Context, root string, id uint64) (Proposal, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if id == 3 { // closed: what the daemon's store keeps
+	if id == 3 && root == "" { // closed: what the daemon's store keeps
 		return Proposal{ID: 3, Topic: nns.TopicIcOsVersionElection, Title: "Elect IC/OS " + xssImg, Deadline: f.now.Add(-time.Hour), Closed: true,
 			Ballots: []Ballot{{Neuron: 42, Alias: "main", Action: "voted", Voted: nns.VoteYes, Source: "rule", Reason: `votebot voted Yes by rule: rule "replica-yes" (topic IcOsVersionElection): vote Yes`},
 				{Neuron: 77, Alias: "cold", Action: "missed", Reason: "voting ended with the ballot empty"}}}, nil
 	}
-	p, ok := f.props[id]
+	p, ok := f.props[propKey{root, id}]
 	if !ok {
 		return Proposal{}, fmt.Errorf("proposal %d: %w", id, ErrNotFound)
 	}
@@ -138,10 +159,10 @@ func (f *fakeSource) History(context.Context) (History, error) {
 	return h, nil
 }
 
-func (f *fakeSource) Decide(_ context.Context, proposal, neuron uint64, v nns.Vote) error {
+func (f *fakeSource) Decide(_ context.Context, root string, proposal, neuron uint64, v nns.Vote) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	p, ok := f.props[proposal]
+	p, ok := f.props[propKey{root, proposal}]
 	if !ok || proposal == 9 {
 		return fmt.Errorf("proposal %d: %w", proposal, ErrProposalNotOpen)
 	}
@@ -154,14 +175,14 @@ func (f *fakeSource) Decide(_ context.Context, proposal, neuron uint64, v nns.Vo
 	if !found {
 		return fmt.Errorf("neuron %d: %w", neuron, ErrNeuronNotConfigured)
 	}
-	f.calls = append(f.calls, decideCall{"decide", proposal, neuron, v})
+	f.calls = append(f.calls, decideCall{"decide", root, proposal, neuron, v})
 	return nil
 }
 
-func (f *fakeSource) ClearOverride(_ context.Context, proposal, neuron uint64) error {
+func (f *fakeSource) ClearOverride(_ context.Context, root string, proposal, neuron uint64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	p, ok := f.props[proposal]
+	p, ok := f.props[propKey{root, proposal}]
 	if !ok {
 		return fmt.Errorf("proposal %d: %w", proposal, ErrProposalNotOpen)
 	}
@@ -170,7 +191,7 @@ func (f *fakeSource) ClearOverride(_ context.Context, proposal, neuron uint64) e
 			p.Ballots[i].Override = nns.VoteUnspecified
 		}
 	}
-	f.calls = append(f.calls, decideCall{"clear", proposal, neuron, 0})
+	f.calls = append(f.calls, decideCall{"clear", root, proposal, neuron, 0})
 	return nil
 }
 

@@ -34,8 +34,36 @@ var funcs = template.FuncMap{
 	"needsAny":  Proposal.NeedsHuman,
 	"why":       why,
 	"times":     alert.ReadableTimes,
-	"dappURL":   alert.NNSDappURL,
-	"dashURL":   alert.DashboardURL,
+	"dappURL":   dappURL,
+	"dashURL":   dashURL,
+	"vp":        votingPower,
+}
+
+// dappURL is the proposal's page on the NNS dapp, which shows an SNS's proposals under its
+// root canister.
+func dappURL(p Proposal) string {
+	if p.Root == "" {
+		return alert.NNSDappURL(p.ID)
+	}
+	return "https://nns.ic0.app/proposal/?u=" + p.Root + "&proposal=" + strconv.FormatUint(p.ID, 10)
+}
+
+// dashURL is the proposal's page on the IC dashboard.
+func dashURL(p Proposal) string {
+	if p.Root == "" {
+		return alert.DashboardURL(p.ID)
+	}
+	return "https://dashboard.internetcomputer.org/sns/" + p.Root + "/proposal/" + strconv.FormatUint(p.ID, 10)
+}
+
+// votingPower is a tally's total: in ICP for the NNS, in voting power for an SNS (its unit is
+// the DAO's token with the DAO's bonuses, not ICP).
+func votingPower(t Tally) string {
+	if !t.SNS {
+		return icp(t.Total)
+	}
+	whole, frac := t.Total/1e8, (t.Total%1e8)/1e6
+	return fmt.Sprintf("%s.%02d voting power", nns.GroupThousands(whole), frac)
 }
 
 // why is a ballot's reason as the page shows it: the deciding rule named once (the policy's
@@ -53,6 +81,7 @@ func why(b Ballot) string {
 // is logged in, what the decision forms need.
 type ballotsView struct {
 	ID      uint64
+	Path    string // the proposal's page, under which the forms post
 	Ballots []Ballot
 	Now     time.Time
 	Forms   bool
@@ -60,7 +89,7 @@ type ballotsView struct {
 }
 
 func ballotsOf(p Proposal, now time.Time, forms bool, csrf string) ballotsView {
-	return ballotsView{ID: p.ID, Ballots: p.Ballots, Now: now, Forms: forms, CSRF: csrf}
+	return ballotsView{ID: p.ID, Path: p.Path(), Ballots: p.Ballots, Now: now, Forms: forms, CSRF: csrf}
 }
 
 // icp renders e8s as ICP with two decimals and thousands separators: "12,345.67 ICP".

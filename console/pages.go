@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,15 @@ type proposalsData struct {
 	Proposals []Proposal
 	Filter    Filter
 	Topics    []topicCount // the topics of the open proposals, for the filter
+	DAOs      []daoCount   // the governances of the open proposals, when an SNS has some
 	Total     int          // open proposals in all topics
+}
+
+// daoCount is one choice of the DAO filter: a governance (Value DAONNS for the NNS, else the
+// SNS's root) and its open proposals.
+type daoCount struct {
+	Value, Name string
+	Count       int
 }
 
 // topicCount is one choice of the topic filter: a topic and its open proposals.
@@ -108,6 +117,13 @@ func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
 		f.Topic = topic
 	}
 	f.NeedsMe = r.URL.Query().Get("needs") == "me"
+	if d := r.URL.Query().Get("dao"); d != "" {
+		if d != DAONNS && !validRoot(d) {
+			s.renderError(w, r, http.StatusBadRequest, "Unknown DAO.")
+			return
+		}
+		f.DAO = d
+	}
 	all, err := s.opts.Source.OpenProposals(r.Context())
 	if err != nil {
 		s.sourceError(w, r, "open proposals", err)
@@ -115,12 +131,70 @@ func (s *server) proposals(w http.ResponseWriter, r *http.Request) {
 	}
 	var list []Proposal
 	for _, p := range all {
-		if (f.Topic == nns.TopicUnspecified || p.Topic == f.Topic) && (!f.NeedsMe || p.NeedsHuman()) {
+		if (f.Topic == nns.TopicUnspecified || p.Topic == f.Topic) && (!f.NeedsMe || p.NeedsHuman()) && f.keepsDAO(p) {
 			list = append(list, p)
 		}
 	}
 	s.render(w, r, http.StatusOK, "proposals", page{Title: "Open proposals", Nav: "proposals",
-		Data: proposalsData{Proposals: list, Filter: f, Topics: topicsOf(all), Total: len(all)}})
+		Data: proposalsData{Proposals: list, Filter: f, Topics: topicsOf(all), DAOs: daosOf(all), Total: len(all)}})
+}
+
+// keepsDAO reports whether the DAO filter keeps p.
+func (f Filter) keepsDAO(p Proposal) bool {
+	switch f.DAO {
+	case "":
+		return true
+	case DAONNS:
+		return p.Root == ""
+	}
+	return p.Root == f.DAO
+}
+
+// daosOf counts the proposals of each governance, the NNS first, then the DAOs by name; none
+// when every proposal is the NNS's (the filter would offer one choice).
+func daosOf(ps []Proposal) []daoCount {
+	var out []daoCount
+	index := map[string]int{}
+	for _, p := range ps {
+		v := p.Root
+		if v == "" {
+			v = DAONNS
+		}
+		i, ok := index[v]
+		if !ok {
+			i = len(out)
+			index[v] = i
+			out = append(out, daoCount{Value: v, Name: p.Governance()})
+		}
+		out[i].Count++
+	}
+	if _, nnsOnly := index[DAONNS]; len(out) == 0 || (nnsOnly && len(out) == 1) {
+		return nil
+	}
+	slices.SortStableFunc(out, func(a, b daoCount) int {
+		if (a.Value == DAONNS) != (b.Value == DAONNS) {
+			if a.Value == DAONNS {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// validRoot reports whether s may be a root canister id in principal text: lower-case letters,
+// digits and dashes. It never reaches a page or a store unchecked.
+func validRoot(s string) bool {
+	if s == "" || len(s) > 63 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // topicsOf counts the proposals of each topic, in the order of nns.Topics.
@@ -144,32 +218,46 @@ var notices = map[string]string{
 	"cleared":  "Override cleared. The rules decide again.",
 }
 
-func proposalID(r *http.Request) (uint64, bool) {
+// proposalRef is the proposal a path names: its governance (root "" for the NNS, from
+// /proposal/ID; an SNS's root from /sns/ROOT/proposal/ID) and id.
+type proposalRef struct {
+	Root string
+	ID   uint64
+}
+
+// path is the proposal's page.
+func (ref proposalRef) path() string { return Proposal{Root: ref.Root, ID: ref.ID}.Path() }
+
+func proposalID(r *http.Request) (proposalRef, bool) {
 	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
-	return id, err == nil && id > 0
+	root := r.PathValue("root")
+	return proposalRef{Root: root, ID: id}, err == nil && id > 0 && (root == "" || validRoot(root))
 }
 
 func (s *server) proposal(w http.ResponseWriter, r *http.Request) {
-	id, ok := proposalID(r)
+	ref, ok := proposalID(r)
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "No such proposal.")
 		return
 	}
-	s.showProposal(w, r, id, http.StatusOK, notices[r.URL.Query().Get("done")], "")
+	s.showProposal(w, r, ref, http.StatusOK, notices[r.URL.Query().Get("done")], "")
 }
 
-func (s *server) showProposal(w http.ResponseWriter, r *http.Request, id uint64, status int, notice, errMsg string) {
-	p, err := s.opts.Source.Proposal(r.Context(), id)
+func (s *server) showProposal(w http.ResponseWriter, r *http.Request, ref proposalRef, status int, notice, errMsg string) {
+	p, err := s.opts.Source.Proposal(r.Context(), ref.Root, ref.ID)
 	if err != nil {
-		s.sourceError(w, r, "proposal "+strconv.FormatUint(id, 10), err)
+		s.sourceError(w, r, "proposal "+strconv.FormatUint(ref.ID, 10), err)
 		return
 	}
 	s.renderProposal(w, r, p, status, notice, errMsg)
 }
 
 func (s *server) renderProposal(w http.ResponseWriter, r *http.Request, p Proposal, status int, notice, errMsg string) {
-	s.render(w, r, status, "proposal", page{Title: "Proposal " + strconv.FormatUint(p.ID, 10), Nav: "proposals",
-		Notice: notice, Error: errMsg, Data: p})
+	title := "Proposal " + strconv.FormatUint(p.ID, 10)
+	if p.Root != "" {
+		title = p.Governance() + " proposal " + strconv.FormatUint(p.ID, 10)
+	}
+	s.render(w, r, status, "proposal", page{Title: title, Nav: "proposals", Notice: notice, Error: errMsg, Data: p})
 }
 
 // decision reads the neuron ("all" or an id) and vote of a decide or clear form.
@@ -189,41 +277,41 @@ func decision(r *http.Request) (neuron uint64, vote nns.Vote, err error) {
 }
 
 func (s *server) decide(w http.ResponseWriter, r *http.Request, _ string) {
-	id, ok := proposalID(r)
+	ref, ok := proposalID(r)
 	neuron, vote, err := decision(r)
 	if !ok || err != nil || vote == nns.VoteUnspecified {
 		s.renderError(w, r, http.StatusBadRequest, "The decision form is incomplete.")
 		return
 	}
-	s.afterChange(w, r, id, "recorded", s.opts.Source.Decide(r.Context(), id, neuron, vote))
+	s.afterChange(w, r, ref, "recorded", s.opts.Source.Decide(r.Context(), ref.Root, ref.ID, neuron, vote))
 }
 
 func (s *server) clear(w http.ResponseWriter, r *http.Request, _ string) {
-	id, ok := proposalID(r)
+	ref, ok := proposalID(r)
 	neuron, _, err := decision(r)
 	if !ok || err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "The form is incomplete.")
 		return
 	}
-	s.afterChange(w, r, id, "cleared", s.opts.Source.ClearOverride(r.Context(), id, neuron))
+	s.afterChange(w, r, ref, "cleared", s.opts.Source.ClearOverride(r.Context(), ref.Root, ref.ID, neuron))
 }
 
 // afterChange redirects after a successful POST (so a reload does not send it again) and shows
 // the proposal with the reason when the decision could not apply.
-func (s *server) afterChange(w http.ResponseWriter, r *http.Request, id uint64, done string, err error) {
+func (s *server) afterChange(w http.ResponseWriter, r *http.Request, ref proposalRef, done string, err error) {
 	switch {
 	case err == nil:
-		http.Redirect(w, r, "/proposal/"+strconv.FormatUint(id, 10)+"?done="+done, http.StatusSeeOther)
+		http.Redirect(w, r, ref.path()+"?done="+done, http.StatusSeeOther)
 	case alert.IsStaleDecision(err):
 		msg := "Not recorded: " + err.Error() + "."
-		p, perr := s.opts.Source.Proposal(r.Context(), id)
+		p, perr := s.opts.Source.Proposal(r.Context(), ref.Root, ref.ID)
 		if perr != nil {
 			s.renderError(w, r, http.StatusConflict, msg) // a proposal the daemon no longer lists
 			return
 		}
 		s.renderProposal(w, r, p, http.StatusConflict, "", msg)
 	default:
-		s.showProposal(w, r, id, http.StatusInternalServerError, "", "Could not record the decision: "+err.Error())
+		s.showProposal(w, r, ref, http.StatusInternalServerError, "", "Could not record the decision: "+err.Error())
 	}
 }
 

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/votebot/votebot/alert"
@@ -17,19 +18,20 @@ type Source interface {
 	Overview(ctx context.Context) (Overview, error)
 	// OpenProposals lists the open proposals with every neuron's plan, oldest deadline first.
 	OpenProposals(ctx context.Context) ([]Proposal, error)
-	// Proposal returns one proposal with every neuron's plan, or, once closed, what the daemon
-	// stored of it (Closed); an error wrapping ErrNotFound when the daemon never saw it.
-	Proposal(ctx context.Context, id uint64) (Proposal, error)
+	// Proposal returns one proposal of the NNS (root "") or of the SNS whose root canister is
+	// root, with every neuron's plan, or, once closed, what the daemon stored of it (Closed); an
+	// error wrapping ErrNotFound when the daemon never saw it.
+	Proposal(ctx context.Context, root string, id uint64) (Proposal, error)
 	// History lists votes cast, misses and participation over time.
 	History(ctx context.Context) (History, error)
-	// Decide stores a human decision for proposal and neuron (0: every configured neuron),
-	// exactly as `votebot vote` does. It returns an error wrapping ErrProposalNotOpen when the
+	// Decide stores a human decision for proposal and neuron (0: every configured neuron) of
+	// the NNS (root "") or of an SNS, in that governance's store, exactly as `votebot vote` does. It returns an error wrapping ErrProposalNotOpen when the
 	// proposal is unknown or no longer open and ErrNeuronNotConfigured for a neuron that is not
 	// configured; the console shows those to the operator as they are.
-	Decide(ctx context.Context, proposal, neuron uint64, vote nns.Vote) error
+	Decide(ctx context.Context, root string, proposal, neuron uint64, vote nns.Vote) error
 	// ClearOverride removes a stored decision for proposal and neuron (0: the one for every
 	// neuron), as `votebot vote PROPOSAL --clear` does.
-	ClearOverride(ctx context.Context, proposal, neuron uint64) error
+	ClearOverride(ctx context.Context, root string, proposal, neuron uint64) error
 }
 
 // The errors a Source returns that the console (and the Telegram decision path, which shares
@@ -47,7 +49,12 @@ type Filter struct {
 	Topic nns.Topic
 	// NeedsMe keeps proposals where some neuron waits for a human decision.
 	NeedsMe bool
+	// DAO keeps one governance: an SNS's root canister id, DAONNS for the NNS, "" for all.
+	DAO string
 }
+
+// DAONNS is the DAO filter's value for the NNS's own proposals.
+const DAONNS = "nns"
 
 // Overview is the front page.
 type Overview struct {
@@ -91,7 +98,12 @@ type Endpoint struct {
 
 // Proposal is one proposal with what the bot plans for each neuron.
 type Proposal struct {
-	ID       uint64
+	ID uint64
+	// Root is the SNS's root canister id and DAO its name; both "" for the NNS. Proposal ids
+	// are each governance's own.
+	Root, DAO string
+	// SNSTopic is an SNS proposal's topic name (Topic is then unset).
+	SNSTopic string
 	Topic    nns.Topic
 	Status   nns.ProposalStatus
 	Title    string // untrusted
@@ -107,6 +119,34 @@ type Proposal struct {
 	Closed bool
 }
 
+// TopicName is the topic as shown: the SNS's for an SNS proposal.
+func (p Proposal) TopicName() string {
+	if p.Root != "" {
+		return p.SNSTopic
+	}
+	return p.Topic.String()
+}
+
+// Governance is the DAO's name, "NNS" for the NNS.
+func (p Proposal) Governance() string {
+	if p.Root == "" {
+		return "NNS"
+	}
+	if p.DAO == "" {
+		return p.Root
+	}
+	return p.DAO
+}
+
+// Path is the proposal's page: the NNS's at /proposal/ID, an SNS's under its root canister.
+func (p Proposal) Path() string {
+	id := strconv.FormatUint(p.ID, 10)
+	if p.Root == "" {
+		return "/proposal/" + id
+	}
+	return "/sns/" + p.Root + "/proposal/" + id
+}
+
 // NeedsHuman reports whether some neuron waits for a person's decision on p.
 func (p Proposal) NeedsHuman() bool {
 	for _, b := range p.Ballots {
@@ -117,13 +157,19 @@ func (p Proposal) NeedsHuman() bool {
 	return false
 }
 
-// Tally is a proposal's latest tally in e8s of voting power.
-type Tally struct{ Yes, No, Total uint64 }
+// Tally is a proposal's latest tally in e8s of voting power; SNS marks an SNS's, whose
+// voting power is not in ICP.
+type Tally struct {
+	Yes, No, Total uint64
+	SNS            bool
+}
 
 // Ballot is the plan for one proposal × neuron, in the words of `votebot plan`.
 type Ballot struct {
 	Neuron uint64
-	Alias  string
+	// ShortID is an SNS neuron's id as shown: its short id's 16 hex digits ("" for the NNS).
+	ShortID string
+	Alias   string
 	// Voted is the ballot's vote when already cast (by the bot, following or a person).
 	Voted nns.Vote
 	// Action is what the bot will do: "voted", "vote", "wait", "ask", "skip", "nothing"; on a
@@ -138,6 +184,14 @@ type Ballot struct {
 	Manual bool
 	// Override is the stored human decision for this ballot (VoteUnspecified: none).
 	Override nns.Vote
+}
+
+// ID is the neuron's id as shown.
+func (b Ballot) ID() string {
+	if b.ShortID != "" {
+		return b.ShortID
+	}
+	return strconv.FormatUint(b.Neuron, 10)
 }
 
 // NeedsHuman reports whether this ballot waits for a person's decision.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/votebot/votebot/console"
 	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/sns"
 	"github.com/votebot/votebot/store"
 )
 
@@ -13,8 +14,8 @@ import (
 // store: its title, topic and deadline as the loop last saw them, and each
 // configured neuron's ballot as last observed, with the reason of a vote
 // votebot cast. The store keeps no summary or tally.
-func (s consoleSource) closedProposal(ctx context.Context, id uint64) (console.Proposal, error) {
-	seen, err := s.app.Store.SeenProposals(ctx, []uint64{id})
+func (s consoleSource) closedProposal(ctx context.Context, l consoleLane, id uint64) (console.Proposal, error) {
+	seen, err := l.Store.SeenProposals(ctx, []uint64{id})
 	if err != nil {
 		return console.Proposal{}, err
 	}
@@ -22,7 +23,7 @@ func (s consoleSource) closedProposal(ctx context.Context, id uint64) (console.P
 	if !ok {
 		return console.Proposal{}, fmt.Errorf("proposal %d: votebot never saw it open: %w", id, console.ErrNotFound)
 	}
-	obs, err := s.app.Store.ObservationsOf(ctx, []uint64{id})
+	obs, err := l.Store.ObservationsOf(ctx, []uint64{id})
 	if err != nil {
 		return console.Proposal{}, err
 	}
@@ -31,10 +32,19 @@ func (s consoleSource) closedProposal(ctx context.Context, id uint64) (console.P
 		last[o.Neuron] = o
 	}
 	p := console.Proposal{ID: id, Topic: sp.Topic, Title: sp.Title, Created: sp.Created, Deadline: sp.Deadline, Closed: true}
-	for _, nc := range s.app.Bot.Neurons() {
-		p.Ballots = append(p.Ballots, closedBallot(nc.ID, nc.Alias, last[nc.ID]))
+	if sp.SNS != nil {
+		p.Root, p.DAO, p.SNSTopic, p.Tally.SNS = sp.SNS.Root, sp.SNS.DAO, sp.TopicName(), true
+	} else if l.Root != "" {
+		p.Root, p.DAO = l.Root, l.DAO
 	}
-	if err := s.castBy(ctx, &p); err != nil {
+	for _, nc := range l.Bot.Neurons() {
+		b := closedBallot(nc.ID, nc.Alias, last[nc.ID])
+		if nc.SNSID != "" {
+			b.ShortID = sns.FormatShortID(nc.ID)
+		}
+		p.Ballots = append(p.Ballots, b)
+	}
+	if err := s.castBy(ctx, l, &p); err != nil {
 		return console.Proposal{}, err
 	}
 	return p, nil
@@ -58,7 +68,7 @@ func closedBallot(neuron uint64, alias string, o rewards.Observation) console.Ba
 
 // castBy says, on each filled ballot of p votebot itself cast, which rule,
 // fallback or override cast it: the plan only knows the ballot is filled.
-func (s consoleSource) castBy(ctx context.Context, p *console.Proposal) error {
+func (s consoleSource) castBy(ctx context.Context, l consoleLane, p *console.Proposal) error {
 	filled := false
 	for _, b := range p.Ballots {
 		filled = filled || b.Voted != 0
@@ -66,7 +76,7 @@ func (s consoleSource) castBy(ctx context.Context, p *console.Proposal) error {
 	if !filled {
 		return nil
 	}
-	cast, err := s.app.Store.CastVotes(ctx, p.ID)
+	cast, err := l.Store.CastVotes(ctx, p.ID)
 	if err != nil {
 		return err
 	}

@@ -74,11 +74,11 @@ func (a *App) telegramDecisions() ([]*alert.TelegramDecisions, error) {
 		log := a.opts.Logger.With().Str("channel", name).Logger()
 		td, err := alert.NewTelegramDecisions(alert.TelegramDecisionsConfig{Token: ch.Token.Reveal(),
 			BaseURL: a.opts.TelegramBaseURL, AllowedUsers: ch.Decisions.AllowedUserIDs,
-			Decide: func(ctx context.Context, proposal, neuron uint64, v nns.Vote) error {
-				err := a.Decide(ctx, proposal, neuron, v, "telegram")
+			Decide: func(ctx context.Context, governance string, proposal, neuron uint64, v nns.Vote) error {
+				err := a.DecideIn(ctx, governance, proposal, neuron, v, "telegram")
 				if err == nil {
-					log.Info().Uint64("proposal", proposal).Uint64("neuron", neuron).Stringer("vote", v).
-						Msg("decision recorded from Telegram")
+					log.Info().Str("governance", governance).Uint64("proposal", proposal).Uint64("neuron", neuron).
+						Stringer("vote", v).Msg("decision recorded from Telegram")
 				}
 				return err
 			},

@@ -76,7 +76,7 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 		return ""
 	}
 	for dl := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		p, err := src.Proposal(ctx, pid)
+		p, err := src.Proposal(ctx, "", pid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestConsoleCastByAndClosed(t *testing.T) {
 
 	sleepUntil(deadline.Add(3 * time.Second)) // voting ends, the loop settles it
 	for dl := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if p, err = src.Proposal(ctx, pid); err == nil && p.Closed {
+		if p, err = src.Proposal(ctx, "", pid); err == nil && p.Closed {
 			break
 		}
 		if time.Now().After(dl) {

@@ -176,7 +176,7 @@ func TestDecideRefuses(t *testing.T) {
 			t.Fatalf("deciding a cast ballot again: %v, want ErrBallotCast", err)
 		}
 	}
-	p, err := src.Proposal(ctx, pid)
+	p, err := src.Proposal(ctx, "", pid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,13 +188,13 @@ func TestDecideRefuses(t *testing.T) {
 			t.Errorf("neuron 1002's ballot shows %+v, want it to need a person", b)
 		}
 	}
-	if err := src.ClearOverride(ctx, pid, 1001); err != nil {
+	if err := src.ClearOverride(ctx, "", pid, 1001); err != nil {
 		t.Fatal(err)
 	}
 	if os, err := app.Store.Overrides(ctx); err != nil || len(os) != 0 {
 		t.Errorf("after clearing: overrides %v, %v", os, err)
 	}
-	if _, err := src.Proposal(ctx, 99999); !errors.Is(err, console.ErrNotFound) {
+	if _, err := src.Proposal(ctx, "", 99999); !errors.Is(err, console.ErrNotFound) {
 		t.Errorf("proposal 99999: %v, want console.ErrNotFound", err)
 	}
 }
