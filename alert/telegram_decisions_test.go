@@ -168,11 +168,11 @@ func TestTelegramDecisionsPresses(t *testing.T) {
 	td := newDecisions(t, srv.URL, d, &sleeps)
 
 	yes42 := decisionCallback{4, 42, nns.VoteYes, ""}.encode()
-	f.press(555, yes42)                                        // recorded
-	f.press(555, yes42)                                        // repeated: answered, not re-applied
+	f.press(555, yes42)                                            // recorded
+	f.press(555, yes42)                                            // repeated: answered, not re-applied
 	f.press(666, decisionCallback{4, 0, nns.VoteNo, ""}.encode())  // stranger: refused
 	f.press(555, decisionCallback{9, 42, nns.VoteNo, ""}.encode()) // closed proposal: stale
-	f.press(555, "vb1:4:42:maybe")                             // forged
+	f.press(555, "vb1:4:42:maybe")                                 // forged
 	f.press(555, decisionCallback{4, 0, nns.VoteNo, ""}.encode())  // every neuron
 	// The confirmation follows the answer: wait for both, or a slow run
 	// (-race) stops the loop between the last answer and its confirmation.
