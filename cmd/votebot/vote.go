@@ -22,8 +22,7 @@ import (
 )
 
 func newVoteCmd(s Streams) *cobra.Command {
-	var configPath string
-	var neuron uint64
+	var configPath, neuronFlag, dao string
 	var clear bool
 	cmd := &cobra.Command{
 		Use:   "vote PROPOSAL yes|no [--neuron N] --config FILE\n  votebot vote PROPOSAL --clear [--neuron N] --config FILE",
@@ -34,7 +33,11 @@ on its next poll and votes; "votebot plan" shows it, "votebot overrides" lists
 them and --clear removes one.
 
 The proposal must be open (votebot asks the network; when it cannot, it warns
-and stores the decision anyway) and the neuron configured.`,
+and stores the decision anyway) and the neuron configured.
+
+With --dao (an SNS's name or root canister id) the proposal and the neuron are
+that DAO's: the neuron by alias, by its 16-hex short id or by its hex id, and
+the decision is stored in the DAO's own state database.`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseUint(args[0], 10, 64)
@@ -44,6 +47,15 @@ and stores the decision anyway) and the neuron configured.`,
 			cfg, err := loadConfigFile(s.Err, configPath)
 			if err != nil {
 				return err
+			}
+			if dao != "" {
+				return voteSNS(cmd.Context(), s, cfg, dao, id, neuronFlag, clear, args)
+			}
+			var neuron uint64
+			if neuronFlag != "" {
+				if neuron, err = strconv.ParseUint(neuronFlag, 10, 64); err != nil {
+					return fmt.Errorf("vote: --neuron %q: want an NNS neuron id (an SNS neuron needs --dao)", neuronFlag)
+				}
 			}
 			if _, ok := configuredNeuron(cfg, neuron); neuron != 0 && !ok {
 				return fmt.Errorf("vote: neuron %d is not configured in %s: votebot votes only for its neurons", neuron, configPath)
@@ -77,7 +89,8 @@ and stores the decision anyway) and the neuron configured.`,
 		},
 	}
 	addConfigFlag(cmd.Flags(), &configPath)
-	cmd.Flags().Uint64Var(&neuron, "neuron", 0, "only this neuron (default: every configured neuron)")
+	cmd.Flags().StringVar(&neuronFlag, "neuron", "", "only this neuron (default: every configured neuron); with --dao its alias, short id or hex id")
+	cmd.Flags().StringVar(&dao, "dao", "", "decide a proposal of this SNS DAO (its name or root canister id) instead of the NNS")
 	cmd.Flags().BoolVar(&clear, "clear", false, "remove the stored decision instead (the rules decide again)")
 	return cmd
 }
