@@ -85,7 +85,7 @@ func runPresses(t *testing.T, path string, f *pressAPI, n int) []string {
 	var mu sync.Mutex
 	td, err := alert.NewTelegramDecisions(alert.TelegramDecisionsConfig{Token: pressToken, BaseURL: srv.URL,
 		AllowedUsers: []int64{555}, PollTimeout: 10 * time.Millisecond, Presses: st,
-		Decide: func(_ context.Context, proposal, neuron uint64, v nns.Vote) error {
+		Decide: func(_ context.Context, _ string, proposal, neuron uint64, v nns.Vote) error {
 			mu.Lock()
 			defer mu.Unlock()
 			applied = append(applied, v.String())
