@@ -45,7 +45,7 @@ func dappURL(p Proposal) string {
 	if p.Root == "" {
 		return alert.NNSDappURL(p.ID)
 	}
-	return "https://nns.ic0.app/proposal/?u=" + p.Root + "&proposal=" + strconv.FormatUint(p.ID, 10)
+	return alert.SNSDappURL(p.Root, p.ID)
 }
 
 // dashURL is the proposal's page on the IC dashboard.
@@ -53,7 +53,7 @@ func dashURL(p Proposal) string {
 	if p.Root == "" {
 		return alert.DashboardURL(p.ID)
 	}
-	return "https://dashboard.internetcomputer.org/sns/" + p.Root + "/proposal/" + strconv.FormatUint(p.ID, 10)
+	return alert.SNSDashboardURL(p.Root, p.ID)
 }
 
 // votingPower is a tally's total: in ICP for the NNS, in voting power for an SNS (its unit is
