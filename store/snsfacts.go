@@ -28,8 +28,12 @@ type SNSFacts struct {
 	// it); zero: unknown.
 	GenesisAt time.Time `json:"genesis_at,omitempty"`
 	// SupplyE8s is the token's total supply; 0: unknown.
-	SupplyE8s uint64    `json:"supply_e8s,omitempty"`
-	ReadAt    time.Time `json:"read_at,omitempty"`
+	SupplyE8s uint64 `json:"supply_e8s,omitempty"`
+	// RoundPoolE8s is what the latest reward round made available
+	// (get_latest_reward_event's total_available_e8s_equivalent over the
+	// rounds it covers); it prices a round when the supply is unknown.
+	RoundPoolE8s uint64    `json:"round_pool_e8s,omitempty"`
+	ReadAt       time.Time `json:"read_at,omitempty"`
 }
 
 // SetSNSFacts records the lane's facts of its DAO, replacing the last.

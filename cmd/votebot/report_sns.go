@@ -164,8 +164,16 @@ func snsExpected(f store.SNSFacts, entries []rewards.Entry, w rewards.Window) (m
 		return map[uint64]uint64{}, "" // a DAO that pays nothing: known to be 0
 	case f.Rewards.RoundSeconds == 0 || f.GenesisAt.IsZero():
 		return nil, "the DAO's reward rounds are unknown"
-	case f.SupplyE8s == 0:
-		return nil, "the token's total supply was not read yet"
+	case f.SupplyE8s == 0 && f.RoundPoolE8s == 0:
+		return nil, "neither the token's total supply nor a reward round's pool was read yet"
+	}
+	// The pool of a round: from the supply and the rate at the round's
+	// end, else the latest round's (the rate moves slowly).
+	pool := func(round uint64) float64 {
+		if f.SupplyE8s == 0 {
+			return float64(f.RoundPoolE8s)
+		}
+		return f.Rewards.RoundPoolE8s(f.SupplyE8s, (round+1)*f.Rewards.RoundSeconds)
 	}
 	round := time.Duration(f.Rewards.RoundSeconds) * time.Second
 	type key struct{ round, proposal uint64 }
@@ -199,8 +207,7 @@ func snsExpected(f store.SNSFacts, entries []rewards.Entry, w rewards.Window) (m
 	}
 	out := map[uint64]uint64{}
 	for r, ps := range byRound {
-		elapsed := (r + 1) * f.Rewards.RoundSeconds
-		d := rewards.DistributeSNSRewards(f.Rewards.RoundPoolE8s(f.SupplyE8s, elapsed), ps)
+		d := rewards.DistributeSNSRewards(pool(r), ps)
 		for n, e8s := range d.RewardsE8s {
 			id, err := strconv.ParseUint(n, 16, 64)
 			if err != nil {

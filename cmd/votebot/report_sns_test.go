@@ -163,3 +163,39 @@ func TestReportSNSParticipationEqualsStoredBallots(t *testing.T) {
 }
 
 func formatShort(id uint64) string { return sns.FormatShortID(id) }
+
+// TestSNSExpectedSources: a round is priced from the supply, else from the
+// latest round's pool; a DAO that pays nothing expects 0; without the
+// reward parameters nothing is estimated, and the report says why.
+func TestSNSExpectedSources(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	genesis := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	day := &rewards.SNSRewardParams{InitialRateBasisPoints: 10_000, FinalRateBasisPoints: 10_000, RoundSeconds: 86_400}
+	deadline := now.Add(-2 * 24 * time.Hour)
+	entries := []rewards.Entry{
+		{ProposalID: 1, Neuron: snsMain, Outcome: rewards.OutcomeVoted, BallotVP: 100, TotalPotentialVP: 1000, Deadline: deadline, SNS: true},
+		{ProposalID: 2, Neuron: snsMain, Outcome: rewards.OutcomeMissed, BallotVP: 100, TotalPotentialVP: 1000, Deadline: deadline, SNS: true},
+	}
+	w := rewards.Window{Name: "7d", From: now.Add(-7 * 24 * time.Hour), To: now.Add(24 * time.Hour)}
+	tests := []struct {
+		name  string
+		facts store.SNSFacts
+		want  *uint64 // nil: not estimated
+	}{
+		// 8,640,000 × 100 / 2,000
+		{"supply", store.SNSFacts{Rewards: day, GenesisAt: genesis, SupplyE8s: 31_557_600 * 100}, ptrTo(uint64(432_000))},
+		{"latest round's pool", store.SNSFacts{Rewards: day, GenesisAt: genesis, RoundPoolE8s: 8_640_000}, ptrTo(uint64(432_000))},
+		{"pays nothing", store.SNSFacts{Rewards: &rewards.SNSRewardParams{RoundSeconds: 86_400}}, ptrTo(uint64(0))},
+		{"parameters unknown", store.SNSFacts{SupplyE8s: 1e16}, nil},
+		{"neither supply nor pool", store.SNSFacts{Rewards: day, GenesisAt: genesis}, nil},
+	}
+	for _, tt := range tests {
+		got, why := snsExpected(tt.facts, entries, w)
+		switch {
+		case tt.want == nil && (got != nil || why == ""):
+			t.Errorf("%s: %v (%q), want not estimated with a reason", tt.name, got, why)
+		case tt.want != nil && (got == nil || got[snsMain] != *tt.want):
+			t.Errorf("%s: %v (%q), want %d", tt.name, got, why, *tt.want)
+		}
+	}
+}
