@@ -60,18 +60,18 @@ func TestPlanSNSLane(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetOverride(ctx, 12, snsMain, nns.VoteNo, "by hand"); err != nil {
+	if err := st.SetOverride(ctx, 12, snsFirst, nns.VoteNo, "by hand"); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
 	facts := &policy.SNSProposal{Root: testRoot, DAO: "OpenChat", Topic: sns.TopicTreasuryAssetManagement, Critical: true}
 	p := policy.Proposal{ID: 12, Title: "Pay the \x1b[31mauditors", Created: now.Add(-time.Hour), Deadline: now.Add(3 * time.Hour),
 		RewardStatus: nns.RewardStatusAcceptVotes, SNS: facts}
-	p.Ballots.Set(snsMain, policy.Ballot{VotingPower: 500})
-	p.Ballots.Set(snsOther, policy.Ballot{VotingPower: 700})
+	p.Ballots.Set(snsFirst, policy.Ballot{VotingPower: 500})
+	p.Ballots.Set(snsSecond, policy.Ballot{VotingPower: 700})
 	lane := planLane{Name: "OpenChat", Gov: laneGov{props: []policy.Proposal{p}}, Decider: askDecider{}, StorePath: lanePath,
-		Neurons: []bot.NeuronConfig{{ID: snsMain, Alias: "main", SNSID: sns.FormatShortID(snsMain) + "00"},
-			{ID: snsOther, SNSID: sns.FormatShortID(snsOther) + "00"}}}
+		Neurons: []bot.NeuronConfig{{ID: snsFirst, Alias: "main", SNSID: sns.FormatShortID(snsFirst) + "00"},
+			{ID: snsSecond, SNSID: sns.FormatShortID(snsSecond) + "00"}}}
 	plans, _, errs := planLanes(ctx, []planLane{lane}, now)
 	if len(errs) > 0 {
 		t.Fatal(errs)

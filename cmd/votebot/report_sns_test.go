@@ -19,8 +19,8 @@ const testRoot = "rrkah-fqaaa-aaaaa-aaaaq-cai"
 // Two neurons of one DAO: main votes on 1 and 2 and misses 3, the other
 // votes on 1 by following and misses 2 and 3; 4 is still open.
 const (
-	snsMain  = uint64(0x0102030405060708)
-	snsOther = uint64(0xa1a2a3a4a5a6a7a8)
+	snsFirst  = uint64(0x0102030405060708)
+	snsSecond = uint64(0xa1a2a3a4a5a6a7a8)
 )
 
 // writeSNSLaneStore makes an NNS state database and one SNS lane's beside
@@ -56,19 +56,19 @@ func writeSNSLaneStore(t *testing.T, now time.Time) (string, []rewards.Observati
 			ObservedAt: deadline.Add(time.Hour), SNS: true}
 	}
 	obs := []rewards.Observation{
-		closed(1, snsMain, rewards.BallotVotedDirect, 100),
-		closed(2, snsMain, rewards.BallotVotedDirect, 100),
-		closed(3, snsMain, rewards.BallotEmpty, 100),
-		closed(1, snsOther, rewards.BallotVotedFollowing, 300),
-		closed(2, snsOther, rewards.BallotEmpty, 300),
-		closed(3, snsOther, rewards.BallotEmpty, 300),
-		{ProposalID: 4, Neuron: snsMain, RewardStatus: nns.RewardStatusAcceptVotes, Ballot: rewards.BallotEmpty, BallotVP: 100,
+		closed(1, snsFirst, rewards.BallotVotedDirect, 100),
+		closed(2, snsFirst, rewards.BallotVotedDirect, 100),
+		closed(3, snsFirst, rewards.BallotEmpty, 100),
+		closed(1, snsSecond, rewards.BallotVotedFollowing, 300),
+		closed(2, snsSecond, rewards.BallotEmpty, 300),
+		closed(3, snsSecond, rewards.BallotEmpty, 300),
+		{ProposalID: 4, Neuron: snsFirst, RewardStatus: nns.RewardStatusAcceptVotes, Ballot: rewards.BallotEmpty, BallotVP: 100,
 			ProposalTime: now.Add(-time.Hour), Deadline: now.Add(30 * time.Minute), ObservedAt: now.Add(-time.Minute), SNS: true},
 	}
 	if err := st.RecordObservations(ctx, obs); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RecordAudits(ctx, []rewards.MaturityAudit{{Neuron: snsMain, ExpectedE8s: 576_000, ReceivedE8s: 575_999,
+	if err := st.RecordAudits(ctx, []rewards.MaturityAudit{{Neuron: snsFirst, ExpectedE8s: 576_000, ReceivedE8s: 575_999,
 		Status: rewards.AuditOK, Event: rewards.RewardEventRef{DayAfterGenesis: 19, At: now.Add(-24 * time.Hour)}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +173,8 @@ func TestSNSExpectedSources(t *testing.T) {
 	day := &rewards.SNSRewardParams{InitialRateBasisPoints: 10_000, FinalRateBasisPoints: 10_000, RoundSeconds: 86_400}
 	deadline := now.Add(-2 * 24 * time.Hour)
 	entries := []rewards.Entry{
-		{ProposalID: 1, Neuron: snsMain, Outcome: rewards.OutcomeVoted, BallotVP: 100, TotalPotentialVP: 1000, Deadline: deadline, SNS: true},
-		{ProposalID: 2, Neuron: snsMain, Outcome: rewards.OutcomeMissed, BallotVP: 100, TotalPotentialVP: 1000, Deadline: deadline, SNS: true},
+		{ProposalID: 1, Neuron: snsFirst, Outcome: rewards.OutcomeVoted, BallotVP: 100, TotalPotentialVP: 1000, Deadline: deadline, SNS: true},
+		{ProposalID: 2, Neuron: snsFirst, Outcome: rewards.OutcomeMissed, BallotVP: 100, TotalPotentialVP: 1000, Deadline: deadline, SNS: true},
 	}
 	w := rewards.Window{Name: "7d", From: now.Add(-7 * 24 * time.Hour), To: now.Add(24 * time.Hour)}
 	tests := []struct {
@@ -194,7 +194,7 @@ func TestSNSExpectedSources(t *testing.T) {
 		switch {
 		case tt.want == nil && (got != nil || why == ""):
 			t.Errorf("%s: %v (%q), want not estimated with a reason", tt.name, got, why)
-		case tt.want != nil && (got == nil || got[snsMain] != *tt.want):
+		case tt.want != nil && (got == nil || got[snsFirst] != *tt.want):
 			t.Errorf("%s: %v (%q), want %d", tt.name, got, why, *tt.want)
 		}
 	}

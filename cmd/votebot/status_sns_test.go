@@ -23,9 +23,9 @@ func TestStatusSNSLanes(t *testing.T) {
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	st := daemon.Status{Now: now, LastPoll: now.Add(-time.Minute), SNS: []daemon.LaneStatus{{
 		Governance: "OpenChat", Root: testRoot, LastPoll: now.Add(-2 * time.Minute), Neurons: 2,
-		Alerts: []daemon.StatusAlert{{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: snsMain, Proposal: 12, Since: now.Add(-time.Hour), Sent: 1}},
+		Alerts: []daemon.StatusAlert{{Kind: alert.KindVoteMissed, Severity: alert.SeverityCritical, Neuron: snsFirst, Proposal: 12, Since: now.Add(-time.Hour), Sent: 1}},
 		Next: []bot.NextAction{{At: now.Add(time.Hour), Kind: bot.NextDecide, Proposal: 12,
-			Neuron: bot.NeuronConfig{ID: snsMain, Alias: "main", SNSID: sns.FormatShortID(snsMain) + "00"}, Text: "decide"}},
+			Neuron: bot.NeuronConfig{ID: snsFirst, Alias: "main", SNSID: sns.FormatShortID(snsFirst) + "00"}, Text: "decide"}},
 	}}}
 	var buf bytes.Buffer
 	if err := writeStatus(&buf, "http://127.0.0.1:9090", st); err != nil {
