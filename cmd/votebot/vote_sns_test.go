@@ -81,3 +81,39 @@ func TestVoteAndOverridesInADAO(t *testing.T) {
 		t.Errorf("overrides --dao -o json: %+v", rows)
 	}
 }
+
+// TestVoteInAConfiguredDAO: a DAO of the sns: section is named by its
+// configured name before its lane's store exists; its neurons by alias or
+// short id, and only those configured.
+func TestVoteInAConfiguredDAO(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "votebot.yaml")
+	nnsPath := filepath.Join(dir, "votebot.db")
+	treasurer := "0102030405060708" + strings.Repeat("ab", 24)
+	yaml := "identity:\n  pem_file: " + filepath.Join(dir, "hotkey.pem") + "\nstore:\n  path: " + nnsPath +
+		"\nneurons:\n  - {id: 1001, alias: main}\nlisten: " + freeAddr(t) +
+		"\nsns:\n  daos:\n    - root: " + testRoot + "\n      name: Treasury DAO\n      neurons: [{id: " + treasurer + ", alias: treasurer}]\n"
+	must(t, os.WriteFile(cfg, []byte(yaml), 0o600))
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		inOut   string
+		inError string
+	}{
+		{"nothing stored", []string{"overrides"}, 0, "No decisions stored.", ""},
+		{"by alias", []string{"vote", "7", "yes", "--dao", "treasury dao", "--neuron", "treasurer"}, 0,
+			"Stored: Yes on Treasury DAO proposal 7 for neuron treasurer (0102030405060708).", ""},
+		{"by hex id", []string{"vote", "8", "no", "--dao", testRoot, "--neuron", treasurer}, 0,
+			"Stored: No on Treasury DAO proposal 8 for neuron treasurer (0102030405060708).", ""},
+		{"not configured", []string{"vote", "7", "yes", "--dao", "Treasury DAO", "--neuron", "a1a2a3a4a5a6a7a8"}, 1, "",
+			"neuron a1a2a3a4a5a6a7a8 is not configured in Treasury DAO"},
+		{"listed", []string{"overrides"}, 0, "Treasury DAO  7         ", ""},
+	}
+	for _, tt := range tests {
+		code, out, errs := runCmd(t, append(tt.args, "--config", cfg)...)
+		if code != tt.code || !strings.Contains(out, tt.inOut) || !strings.Contains(errs, tt.inError) {
+			t.Errorf("%s: exit %d\nstdout: %s\nstderr: %s\nwant exit %d, %q in stdout, %q in stderr", tt.name, code, out, errs, tt.code, tt.inOut, tt.inError)
+		}
+	}
+}
