@@ -54,6 +54,8 @@ type reportData struct {
 	// lanes are the SNS DAOs whose stores lie beside the state database
 	// (none for a file).
 	lanes []snsLane
+	// snsPicked are the SNS neurons --neuron picked, by root (nil: all).
+	snsPicked map[string]map[uint64]bool
 }
 
 func newReportCmd(s Streams) *cobra.Command {
@@ -112,11 +114,16 @@ func runReport(ctx context.Context, s Streams, o reportOptions) error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	picked, err := pickNeurons(o.neurons, knownNeurons(data.Neurons))
+	nnsValues, snsPicked := splitNeuronPicks(o.neurons, data.lanes)
+	picked, err := pickNeurons(nnsValues, knownNeurons(data.Neurons))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	if picked == nil && snsPicked != nil {
+		picked = map[uint64]bool{} // only SNS neurons were picked
+	}
 	data = data.only(picked)
+	data.snsPicked = snsPicked
 	if o.proposal != 0 {
 		return writeDecisionLog(s.Out, data.history, data.Neurons)
 	}
@@ -150,7 +157,7 @@ func writeReport(ctx context.Context, w io.Writer, o reportOptions, data reportD
 		in.NetworkVotingPowerE8s = o.networkVPE8s
 	}
 	r := rewards.BuildReport(in)
-	snsReports, err := buildSNSReports(ctx, data.lanes, econ, window, now)
+	snsReports, err := buildSNSReports(ctx, data.lanes, data.snsPicked, econ, window, now)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -56,17 +56,70 @@ type reportJSON struct {
 	SNS        []snsReport `json:"sns,omitempty"`
 }
 
-// buildSNSReports reads every lane's store and reports it as of now.
-func buildSNSReports(ctx context.Context, lanes []snsLane, econ rewards.Economics, window rewards.Window, now time.Time) ([]snsReport, error) {
+// buildSNSReports reads every lane's store and reports it as of now; with
+// picked (by root), only the DAOs and neurons picked.
+func buildSNSReports(ctx context.Context, lanes []snsLane, picked map[string]map[uint64]bool, econ rewards.Economics, window rewards.Window, now time.Time) ([]snsReport, error) {
 	out := make([]snsReport, 0, len(lanes))
 	for _, l := range lanes {
+		if picked != nil && picked[l.Root] == nil {
+			continue
+		}
 		r, err := buildSNSReport(ctx, l, econ, window, now)
 		if err != nil {
 			return nil, err
 		}
+		if keep := picked[l.Root]; keep != nil {
+			r.Neurons = slices.DeleteFunc(r.Neurons, func(n snsNeuronEntry) bool {
+				id, _ := strconv.ParseUint(n.Neuron, 16, 64)
+				return !keep[id]
+			})
+		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// splitNeuronPicks sorts --neuron values: an SNS neuron's (a DAO's
+// configured alias or 16-hex short id; in a DAO with none configured, a
+// 16-hex id with a letter) by root, the rest for the NNS. sns is nil when none is an SNS
+// neuron.
+func splitNeuronPicks(values []string, lanes []snsLane) (nns []string, picked map[string]map[uint64]bool) {
+	for _, v := range values {
+		found := false
+		for _, l := range lanes {
+			id, ok := l.pick(v)
+			if !ok {
+				continue
+			}
+			if picked == nil {
+				picked = map[string]map[uint64]bool{}
+			}
+			if picked[l.Root] == nil {
+				picked[l.Root] = map[uint64]bool{}
+			}
+			picked[l.Root][id], found = true, true
+		}
+		if !found {
+			nns = append(nns, v)
+		}
+	}
+	return nns, picked
+}
+
+// pick is the neuron v names in the lane, if any.
+func (l snsLane) pick(v string) (uint64, bool) {
+	for _, n := range l.Neurons {
+		if (n.Alias != "" && n.Alias == v) || sns.FormatShortID(n.ID) == strings.ToLower(v) {
+			return n.ID, true
+		}
+	}
+	// In a DAO whose neurons are found, not configured, any 16-hex id that
+	// is not all digits (those are NNS ids).
+	if len(l.Neurons) == 0 && len(v) == 16 && strings.ContainsAny(strings.ToLower(v), "abcdef") {
+		id, err := strconv.ParseUint(v, 16, 64)
+		return id, err == nil
+	}
+	return 0, false
 }
 
 func buildSNSReport(ctx context.Context, l snsLane, econ rewards.Economics, window rewards.Window, now time.Time) (snsReport, error) {

@@ -199,3 +199,21 @@ func TestSNSExpectedSources(t *testing.T) {
 		}
 	}
 }
+
+// TestReportPicksSNSNeuron: --neuron with an SNS neuron's short id keeps
+// that neuron's DAO section, with it alone, and no NNS neuron.
+func TestReportPicksSNSNeuron(t *testing.T) {
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	nnsPath, _ := writeSNSLaneStore(t, now)
+	code, out, errs := runReportCmd(t, "--store-path", nnsPath, "--at", now.Format(time.RFC3339), "--json", "--neuron", "a1a2a3a4a5a6a7a8")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r reportJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(r.Neurons) != 0 || len(r.SNS) != 1 || len(r.SNS[0].Neurons) != 1 || r.SNS[0].Neurons[0].Neuron != "a1a2a3a4a5a6a7a8" {
+		t.Errorf("--neuron a1a2a3a4a5a6a7a8: NNS neurons %d, SNS sections %+v", len(r.Neurons), r.SNS)
+	}
+}
