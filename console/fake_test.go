@@ -101,6 +101,8 @@ func (f *fakeSource) Overview(context.Context) (Overview, error) {
 			{ID: 77, Alias: "cold " + xssImg, Readable: true, DecidingVotingPower: 5e10, PotentialVotingPower: 5e10,
 				RewardPeriod: Participation{8, 9}, Last30Days: Participation{50, 60}, DecayStarts: f.now.Add(20 * 24 * time.Hour),
 				Warnings: []string{"voting power starts to decay in 20 days: refresh it (votebot refresh)", "neuron is dissolving: 5 months until it can no longer vote"}},
+			{ID: 0x0102030405060708, ShortID: "0102030405060708", Alias: "sns-main", DAO: snsName, Readable: true, DecidingVotingPower: 7e10,
+				RewardPeriod: Participation{2, 3}, Last30Days: Participation{2, 3}},
 		},
 		Alerts: []alert.State{{Key: "k", Kind: alert.KindManualDecisionNeeded, Neuron: 42, ProposalID: 4,
 			FirstFired: f.now.Add(-time.Hour), Deadline: f.now.Add(76 * time.Hour), Severity: alert.SeverityWarning}},

@@ -37,6 +37,7 @@ var funcs = template.FuncMap{
 	"dappURL":   dappURL,
 	"dashURL":   dashURL,
 	"vp":        votingPower,
+	"tallyOf":   func(e8s uint64) Tally { return Tally{Total: e8s, SNS: true} },
 }
 
 // dappURL is the proposal's page on the NNS dapp, which shows an SNS's proposals under its

@@ -72,3 +72,26 @@ func TestSNSProposalPages(t *testing.T) {
 		t.Error("deciding the SNS's proposal 4 changed the NNS's")
 	}
 }
+
+// TestSNSNeuronOnOverview: an SNS neuron's card names its DAO (escaped), shows its short id and
+// its voting power as voting power, not ICP, and no decay (an SNS has none).
+func TestSNSNeuronOnOverview(t *testing.T) {
+	e := newEnv(t, false, nil)
+	body := e.get("/").body
+	i := strings.Index(body, "Open&lt;b&gt;Chat&lt;/b&gt;")
+	if i < 0 {
+		t.Fatalf("the overview does not name the SNS neuron's DAO:\n%.3000s", body)
+	}
+	card := body[i:]
+	card = card[:strings.Index(card, "</section>")]
+	for _, want := range []string{"sns-main", "0102030405060708", "700.00 voting power", "66.7% (2/3)"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the SNS neuron's card lacks %q:\n%s", want, card)
+		}
+	}
+	for _, bad := range []string{"ICP", "decay"} {
+		if strings.Contains(card, bad) {
+			t.Errorf("the SNS neuron's card speaks of %q:\n%s", bad, card)
+		}
+	}
+}

@@ -70,6 +70,9 @@ type Overview struct {
 type Neuron struct {
 	ID    uint64
 	Alias string
+	// DAO is an SNS neuron's DAO (a stranger's name; "" for the NNS) and ShortID its id as shown:
+	// its short id's 16 hex digits. An SNS has no voting power decay.
+	DAO, ShortID string
 	// Readable is false when the neuron could not be read (the numbers below are unknown).
 	Readable             bool
 	DecidingVotingPower  uint64 // e8s
@@ -81,6 +84,14 @@ type Neuron struct {
 	DecayStarts time.Time
 	// Warnings are the bot's own sentences: hotkey missing, dissolving below the minimum…
 	Warnings []string
+}
+
+// IDText is the neuron's id as shown.
+func (n Neuron) IDText() string {
+	if n.ShortID != "" {
+		return n.ShortID
+	}
+	return strconv.FormatUint(n.ID, 10)
 }
 
 // Participation is voted out of eligible ballots.

@@ -8,6 +8,7 @@ import (
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/console"
 	"github.com/votebot/votebot/rewards"
+	"github.com/votebot/votebot/sns"
 	"github.com/votebot/votebot/store"
 )
 
@@ -38,7 +39,32 @@ func (s consoleSource) Overview(ctx context.Context) (console.Overview, error) {
 	for _, nc := range a.Bot.Neurons() {
 		o.Neurons = append(o.Neurons, consoleNeuron(nc, state, econ, report))
 	}
+	sns, err := s.snsNeurons(ctx)
+	if err != nil {
+		return o, err
+	}
+	o.Neurons = append(o.Neurons, sns...)
 	return o, nil
+}
+
+// snsNeurons are every SNS lane's neurons as its last pass read them, with
+// their participation from the lane's own store (every proposal weighs 1).
+func (s consoleSource) snsNeurons(ctx context.Context) ([]console.Neuron, error) {
+	var out []console.Neuron
+	for _, l := range s.app.snsConsoleLanes() {
+		obs, err := l.Store.Observations(ctx, store.ObservationFilter{})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", l.DAO, err)
+		}
+		report := buildReport(obs, s.app.opts.Now(), "30d")
+		_, state, _, _ := l.Bot.View()
+		for _, nc := range l.Bot.Neurons() {
+			cn := consoleNeuron(nc, state, nil, report) // no decay, no NNS dissolve minimum
+			cn.DAO, cn.ShortID = l.DAO, sns.FormatShortID(nc.ID)
+			out = append(out, cn)
+		}
+	}
+	return out, nil
 }
 
 func consoleNeuron(nc bot.NeuronConfig, state map[uint64]bot.Neuron, econ *bot.Economics, r rewards.Report) console.Neuron {
@@ -67,7 +93,10 @@ func consoleNeuron(nc bot.NeuronConfig, state map[uint64]bot.Neuron, econ *bot.E
 	}
 	cn.Readable = true
 	cn.DecidingVotingPower, cn.PotentialVotingPower = n.DecidingVotingPower, n.PotentialVotingPower
-	if !n.Authorized {
+	switch {
+	case !n.Authorized && nc.SNSID != "":
+		cn.Warnings = append(cn.Warnings, "the bot identity holds no Vote permission on it: it cannot vote")
+	case !n.Authorized:
 		cn.Warnings = append(cn.Warnings, "the bot identity is neither its controller nor one of its hotkeys: it cannot vote")
 	}
 	if econ != nil && !n.VotingPowerRefreshed.IsZero() {
