@@ -59,10 +59,17 @@ func (a *App) consoleLanes() []consoleLane {
 }
 
 // snsConsoleLanes are the running SNS lanes.
-//
-// TODO(s-lane): build them from App.Lanes() (Governance, Root, Bot, Store)
-// once the lanes land; until then the console shows the NNS only.
-func (a *App) snsConsoleLanes() []consoleLane { return nil }
+func (a *App) snsConsoleLanes() []consoleLane {
+	lanes := a.Lanes()
+	out := make([]consoleLane, 0, len(lanes))
+	for _, l := range lanes {
+		out = append(out, consoleLane{Root: l.Root, DAO: l.Governance, Bot: l.Bot, Store: l.Store,
+			read: func(ctx context.Context, id uint64) (*policy.Proposal, error) {
+				return l.governance().Proposal(ctx, id)
+			}})
+	}
+	return out
+}
 
 // consoleLane is the lane a console path names by its root ("" : the NNS).
 func (a *App) consoleLane(root string) (consoleLane, error) {

@@ -203,6 +203,7 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		return nil, err
 	}
 	l.Bot = b
+	l.recordFacts(ctx, o.Now())
 	return l, nil
 }
 

@@ -138,6 +138,13 @@ func (a *App) Status(ctx context.Context) (Status, error) {
 		next = next[:maxStatusActions]
 	}
 	st.Next = append(st.Next, next...)
+	for _, l := range a.Lanes() {
+		ls, err := LaneStatusOf(ctx, l.Governance, l.Root, l.Bot, l.alerts, len(l.DAO().Neurons))
+		if err != nil {
+			return st, err
+		}
+		st.SNS = append(st.SNS, ls)
+	}
 	return st, nil
 }
 

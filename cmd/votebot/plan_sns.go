@@ -10,6 +10,7 @@ import (
 	"github.com/votebot/votebot/agent"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
 )
 
 // planLane is what plan needs of one SNS lane: its governance adapter,
@@ -69,10 +70,16 @@ func governanceName(g string) string {
 	return g
 }
 
-// connectPlanLanes assembles the configured SNS lanes over gov's identity.
-//
-// TODO(s-lane): build them with the daemon's lane assembly (App.Lanes) once
-// it lands; until then plan shows the NNS only.
-func connectPlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance, log zerolog.Logger) ([]planLane, error) {
-	return nil, nil
+// connectPlanLanes resolves the configured SNS lanes over gov's identity,
+// as the daemon assembles them.
+func connectPlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance, _ zerolog.Logger) ([]planLane, error) {
+	pls, err := daemon.PlanLanes(ctx, cfg, gov)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]planLane, len(pls))
+	for i, pl := range pls {
+		out[i] = planLane{Name: pl.Name, Gov: pl.Gov, Decider: pl.Decider, Neurons: pl.Neurons, StorePath: pl.StorePath}
+	}
+	return out, nil
 }

@@ -1,0 +1,57 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/votebot/votebot/agent"
+	"github.com/votebot/votebot/bot"
+	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/sns"
+)
+
+// PlanLane is one SNS lane as `votebot plan` plans it: the DAO's governance
+// adapter, policy and neurons as the daemon's lane has them, and the
+// lane's store file (its overrides, the votes votebot cast).
+type PlanLane struct {
+	Name, Root string
+	Gov        bot.Governance
+	Decider    bot.Decider
+	Neurons    []bot.NeuronConfig
+	StorePath  string
+}
+
+// PlanLanes resolves the SNS DAOs of cfg (configured and, with discover,
+// found) as the daemon does, over gov's identity, without opening their
+// stores: plan reads, it never creates.
+func PlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance) ([]PlanLane, error) {
+	if !cfg.SNS.Discover && len(cfg.SNS.DAOs) == 0 {
+		return nil, nil
+	}
+	daos, err := resolveDAOs(ctx, cfg, gov)
+	if err != nil {
+		return nil, fmt.Errorf("sns: %w", err)
+	}
+	var out []PlanLane
+	for _, ld := range daos {
+		if len(ld.dao.Neurons) == 0 {
+			continue // no neuron the hotkey may vote with: the daemon runs no lane either
+		}
+		name := ld.dao.Name
+		sg := gov.SNS(ld.canisters.Governance)
+		if name == "" {
+			name = ld.dao.Root
+			if md, err := sg.GetMetadata(ctx); err == nil && md.Name != nil && *md.Name != "" {
+				name = *md.Name
+			}
+		}
+		g := &SNSGov{G: gov, C: sg, Root: ld.dao.Root, DAO: name}
+		g.SetNeurons(neuronIDs(ld.dao))
+		pl := PlanLane{Name: name, Root: ld.dao.Root, Gov: g, Decider: laneDecider(cfg, ld.dao), StorePath: laneStorePath(cfg, ld.dao.Root)}
+		for _, n := range ld.dao.Neurons {
+			pl.Neurons = append(pl.Neurons, bot.NeuronConfig{ID: sns.ShortID(n.ID), Alias: n.Alias, SNSID: sns.NeuronIDHex(n.ID)})
+		}
+		out = append(out, pl)
+	}
+	return out, nil
+}
