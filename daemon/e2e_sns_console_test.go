@@ -134,6 +134,17 @@ snses:
 	if len(laneOverrides) != 2 || len(nnsOverrides) != 0 {
 		t.Errorf("overrides: the DAO's store %+v, the NNS's %+v; want both decisions in the DAO's only", laneOverrides, nnsOverrides)
 	}
+	ov, err := src.Overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onOverview bool
+	for _, n := range ov.Neurons {
+		onOverview = onOverview || (n.DAO == "Alpha" && n.ShortID == sns.FormatShortID(short) && n.Alias == "voter" && n.Readable)
+	}
+	if !onOverview {
+		t.Errorf("the overview lacks the DAO's neuron: %+v", ov.Neurons)
+	}
 	st, err := app.Status(ctx)
 	if err != nil {
 		t.Fatal(err)
