@@ -77,6 +77,7 @@ policies:
 sns:
   daos:
     - root: %s
+      name: Alpha
       neurons: [{id: %s, alias: voter}]
 `, n.URL, n.RootKeyHex(), key.Path, filepath.Join(dir, "votebot.db"), freeAddr(t), root, voterID)
 	must(t, os.WriteFile(cfgPath, []byte(yaml), 0o600))
@@ -133,6 +134,17 @@ sns:
 	must(t, app.Close())
 	if voted != 1 || missed != 1 {
 		t.Fatalf("the devnet holds %d voted and %d missed ballots of the voter, want 1 and 1", voted, missed)
+	}
+
+	// vote --dao asks the DAO, as vote does the NNS.
+	for _, tt := range []struct {
+		id   uint64
+		want string
+	}{{ids[0], fmt.Sprintf("Alpha proposal %d is not open: voting ended", ids[0])}, {999, "Alpha proposal 999 does not exist"}} {
+		code, _, errs := runCmd(t, "vote", fmt.Sprint(tt.id), "yes", "--dao", "Alpha", "--config", cfgPath)
+		if code != 1 || !strings.Contains(errs, tt.want) {
+			t.Errorf("vote %d --dao Alpha: exit %d, %q; want %q", tt.id, code, errs, tt.want)
+		}
 	}
 
 	code, out, errs = runReportCmd(t, "--config", cfgPath, "--json", "--window", "all")

@@ -8,7 +8,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aviate-labs/agent-go/principal"
+	"github.com/rs/zerolog"
+
+	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/policy"
 	"github.com/votebot/votebot/sns"
 	"github.com/votebot/votebot/store"
 )
@@ -45,8 +52,9 @@ func voteSNS(ctx context.Context, s Streams, cfg *config.Config, dao string, id 
 	if err != nil {
 		return err
 	}
-	// The SNS lane's loop checks the proposal when it votes: a decision on
-	// a proposal that is not open is listed by `votebot overrides` as such.
+	if err := checkSNSOpen(ctx, s.Err, cfg, l, id, neuron); err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, l.Path)
 	if err != nil {
 		return err
@@ -162,4 +170,62 @@ func allOverrideRows(ctx context.Context, cfg *config.Config, dao string, now ti
 		rows = append(rows, lr...)
 	}
 	return rows, nil
+}
+
+// checkSNSOpen refuses an SNS proposal that does not exist, no longer takes
+// votes, or whose ballots (of neuron, 0: every configured one) are all
+// filled, as checkOpen does for the NNS. When the DAO cannot be asked (no
+// key, no network) it warns on w and lets the decision be stored.
+func checkSNSOpen(ctx context.Context, w io.Writer, cfg *config.Config, l snsLane, id, neuron uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	p, err := readSNSProposal(ctx, cfg, l, id)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "warning: could not check that %s proposal %d is open (%v); storing the decision anyway\n", l.Name, id, err)
+		return nil
+	case p == nil:
+		return fmt.Errorf("vote: %s proposal %d does not exist", l.Name, id)
+	case p.VotingEnded(time.Now()):
+		return fmt.Errorf("vote: %s proposal %d is not open: voting ended %s", l.Name, id, p.Deadline.UTC().Format(alert.TimeLayout))
+	}
+	filled := len(l.Neurons) > 0
+	for _, n := range l.Neurons {
+		if neuron != 0 && n.ID != neuron {
+			continue
+		}
+		if b, ok := p.Ballots.Get(n.ID); !ok || b.Vote == nns.VoteUnspecified {
+			filled = false
+		}
+	}
+	if filled {
+		return fmt.Errorf("vote: the ballot of %s on %s proposal %d is already cast: a decision changes nothing", l.whom(neuron), l.Name, id)
+	}
+	return nil
+}
+
+// readSNSProposal reads the proposal from the DAO's governance canister
+// with the hotkey, as the lane does.
+func readSNSProposal(ctx context.Context, cfg *config.Config, l snsLane, id uint64) (*policy.Proposal, error) {
+	gov, err := daemon.Connect(ctx, cfg, zerolog.Nop(), nil)
+	if err != nil {
+		return nil, err
+	}
+	root, err := principal.Decode(l.Root)
+	if err != nil {
+		return nil, fmt.Errorf("root %s: %w", l.Root, err)
+	}
+	cs, err := gov.SNSCanistersOf(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	g := &daemon.SNSGov{G: gov, C: gov.SNS(cs.Governance), Root: l.Root, DAO: l.Name}
+	var ids [][]byte
+	for _, n := range l.Neurons {
+		if raw, err := sns.ParseNeuronID(n.SNSID); err == nil {
+			ids = append(ids, raw)
+		}
+	}
+	g.SetNeurons(ids)
+	return g.Proposal(ctx, id)
 }
