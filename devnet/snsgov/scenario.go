@@ -47,7 +47,7 @@ type ScenarioVote struct {
 }
 
 var (
-	snsKeys      = []string{"name", "symbol", "voting_period", "wait_for_quiet_increase", "minimum_dissolve_delay_to_vote", "round", "reward_rate_basis_points", "total_supply_e8s", "critical_topics", "functions", "neurons", "proposals"}
+	snsKeys      = []string{"name", "symbol", "voting_period", "critical_voting_period", "critical_wait_for_quiet", "wait_for_quiet_increase", "minimum_dissolve_delay_to_vote", "round", "reward_rate_basis_points", "total_supply_e8s", "critical_topics", "functions", "neurons", "proposals"}
 	neuronKeys   = []string{"seed", "id", "permissions", "stake_e8s", "maturity_e8s", "dissolve_delay", "dissolving_for", "age", "followees"}
 	permKeys     = []string{"principal", "key", "types"}
 	proposalKeys = []string{"at", "proposer", "function", "title", "summary", "url", "votes"}
@@ -100,6 +100,7 @@ func parseSNS(y yamlnode.Node, baseDir string) (Scenario, error) {
 		}
 	}
 	for key, dst := range map[string]*time.Duration{"voting_period": &s.Config.InitialVotingPeriod,
+		"critical_voting_period": &s.Config.CriticalVotingPeriod, "critical_wait_for_quiet": &s.Config.CriticalWaitForQuiet,
 		"wait_for_quiet_increase": &s.Config.WaitForQuietIncrease, "minimum_dissolve_delay_to_vote": &s.Config.MinimumDissolveDelayToVote,
 		"round": &s.Config.RoundDuration} {
 		if v, ok := f[key]; ok {

@@ -24,6 +24,8 @@ const botPrincipal = "2vxsx-fae"
 const good = `- name: Alpha
   symbol: ALP
   voting_period: 1d
+  critical_voting_period: 2d
+  critical_wait_for_quiet: 12h
   round: 1d
   reward_rate_basis_points: 1000
   functions: [{id: 1000, name: Mint badge, topic: ApplicationBusinessLogic}]
@@ -49,7 +51,7 @@ func TestParseScenario(t *testing.T) {
 		t.Fatalf("parsed %+v", got)
 	}
 	a := got[0]
-	if a.Config.InitialVotingPeriod != 24*time.Hour || a.Config.RewardRateBasisPoints != 1000 || len(a.Config.Functions) != 1 {
+	if a.Config.InitialVotingPeriod != 24*time.Hour || a.Config.CriticalVotingPeriod != 48*time.Hour || a.Config.CriticalWaitForQuiet != 12*time.Hour || a.Config.RewardRateBasisPoints != 1000 || len(a.Config.Functions) != 1 {
 		t.Errorf("config %+v", a.Config)
 	}
 	if ps := a.Proposals; len(ps) != 3 || ps[1].Spec.Function != 1000 || ps[2].Spec.Function != sns.FunctionTransferSnsTreasuryFunds || ps[1].Votes[0].Vote != sns.VoteNo {
