@@ -18,12 +18,16 @@ import (
 // ballots (settlement), hadBallot (votebot saw the neuron's ballot while
 // the proposal was open) stands for the first source, and recent_ballots
 // prove the miss only while they are not full (see recentBallotsProveMiss).
-// Anything unreadable is unknown.
-func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead, hadBallot bool) (BallotOutcome, nns.Vote) {
+// Anything unreadable is unknown. A ballot seen filled while the proposal
+// was open (seen) stays filled: a vote cannot be taken back, and an SNS
+// neuron has no recent_ballots to say so after the purge.
+func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead bool, seen policy.Ballot, hadBallot bool) (BallotOutcome, nns.Vote) {
 	b, has := p.Ballots.Get(nc.ID)
 	switch {
 	case has && b.Vote != nns.VoteUnspecified:
 		return BallotFollowing, b.Vote
+	case !has && hadBallot && seen.Vote != nns.VoteUnspecified:
+		return BallotFollowing, seen.Vote
 	case !has && neuronRead && n.Authorized && p.RewardStatus != nns.RewardStatusSettled:
 		return BallotNone, 0
 	case !has && neuronRead && n.Authorized:
@@ -51,8 +55,10 @@ func classifySettled(p policy.Proposal, nc NeuronConfig, n Neuron, neuronRead, h
 // do not list p, prove it never voted on p: the list keeps the newest
 // nns.MaxRecentBallots votes, so one that is not full holds every vote
 // (the canister records none on ExchangeRate, so there it proves nothing).
+// An SNS neuron has no recent_ballots: nothing proves its miss after the
+// purge.
 func recentBallotsProveMiss(p policy.Proposal, n Neuron) bool {
-	return len(n.RecentBallots) < nns.MaxRecentBallots && p.Topic != nns.TopicExchangeRate
+	return p.SNS == nil && len(n.RecentBallots) < nns.MaxRecentBallots && p.Topic != nns.TopicExchangeRate
 }
 
 // settle checks the tracked proposals that left the open list: each
@@ -92,7 +98,7 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			n, read := state[nc.ID]
 			// tp holds the ballots last seen open (kept in the store across a restart).
 			seen, hadBallot := tp.Ballots.Get(nc.ID)
-			outcome, vote := classifySettled(*p, nc, n, read, hadBallot)
+			outcome, vote := classifySettled(*p, nc, n, read, seen, hadBallot)
 			if outcome != BallotMissed && outcome != BallotUnknown {
 				// Voting ended with the ballot filled (or none to fill).
 				b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)

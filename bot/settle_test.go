@@ -82,29 +82,42 @@ func TestClassifySettledAfterPurge(t *testing.T) {
 	}
 	short := map[uint64]nns.Vote{1000: nns.VoteNo}
 	voted := map[uint64]nns.Vote{7: nns.VoteNo}
+	empty := map[uint64]nns.Vote{}
 	tests := []struct {
 		name      string
 		topic     nns.Topic
+		sns       bool
 		recent    map[uint64]nns.Vote
 		read      bool
+		seen      nns.Vote // the ballot as last seen open
 		hadBallot bool
 		want      BallotOutcome
 	}{
-		{"listed: voted", nns.TopicGovernance, voted, true, true, BallotFollowing},
-		{"absent from a short list: missed", nns.TopicGovernance, short, true, true, BallotMissed},
-		{"absent from an empty list: missed", nns.TopicGovernance, map[uint64]nns.Vote{}, true, true, BallotMissed},
-		{"absent from a full list: unknown", nns.TopicGovernance, full, true, true, BallotUnknown},
-		{"ExchangeRate is never listed: unknown", nns.TopicExchangeRate, short, true, true, BallotUnknown},
-		{"ballot never seen open: unknown", nns.TopicGovernance, short, true, false, BallotUnknown},
-		{"neuron unreadable: unknown", nns.TopicGovernance, short, false, true, BallotUnknown},
+		{"listed: voted", nns.TopicGovernance, false, voted, true, 0, true, BallotFollowing},
+		{"absent from a short list: missed", nns.TopicGovernance, false, short, true, 0, true, BallotMissed},
+		{"absent from an empty list: missed", nns.TopicGovernance, false, empty, true, 0, true, BallotMissed},
+		{"absent from a full list: unknown", nns.TopicGovernance, false, full, true, 0, true, BallotUnknown},
+		{"ExchangeRate is never listed: unknown", nns.TopicExchangeRate, false, short, true, 0, true, BallotUnknown},
+		{"ballot never seen open: unknown", nns.TopicGovernance, false, short, true, 0, false, BallotUnknown},
+		{"neuron unreadable: unknown", nns.TopicGovernance, false, short, false, 0, true, BallotUnknown},
+		{"seen filled open, absent from a short list: voted", nns.TopicGovernance, false, short, true, nns.VoteNo, true, BallotFollowing},
+		// An SNS neuron has no recent ballots: an empty list proves nothing.
+		{"SNS, seen filled open: voted", nns.TopicUnspecified, true, empty, true, nns.VoteYes, true, BallotFollowing},
+		{"SNS, seen empty open: unknown, not missed", nns.TopicUnspecified, true, empty, true, 0, true, BallotUnknown},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := policy.Proposal{ID: 7, Topic: tc.topic, RewardStatus: nns.RewardStatusSettled}
+			if tc.sns {
+				p.SNS = &policy.SNSProposal{DAO: "Birch"}
+			}
 			n := Neuron{ID: 1, Authorized: tc.read, RecentBallots: tc.recent}
-			got, _ := classifySettled(p, NeuronConfig{ID: 1}, n, tc.read, tc.hadBallot)
+			got, vote := classifySettled(p, NeuronConfig{ID: 1}, n, tc.read, policy.Ballot{Vote: tc.seen}, tc.hadBallot)
 			if got != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
+			}
+			if got == BallotFollowing && tc.seen != 0 && vote != tc.seen {
+				t.Errorf("vote %s, want the ballot seen open: %s", vote, tc.seen)
 			}
 		})
 	}
