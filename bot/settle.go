@@ -99,6 +99,12 @@ func (b *Bot) settle(ctx context.Context, open []policy.Proposal, state map[uint
 			// tp holds the ballots last seen open (kept in the store across a restart).
 			seen, hadBallot := tp.Ballots.Get(nc.ID)
 			outcome, vote := classifySettled(*p, nc, n, read, seen, hadBallot)
+			if bl := blocked[nc.ID]; outcome == BallotUnknown && !hadBallot && bl != nil && bl.Kind == alert.KindNeuronCannotVote {
+				// Below the minimum dissolve delay, the neuron got no ballot
+				// while the proposal was open: nothing to confirm once the
+				// ballots are purged (its cannot-vote alert covers it).
+				outcome = BallotNone
+			}
 			if outcome != BallotMissed && outcome != BallotUnknown {
 				// Voting ended with the ballot filled (or none to fill).
 				b.resolve(ctx, alert.KindProposalAtRisk, nc.ID, id)

@@ -122,3 +122,32 @@ func TestClassifySettledAfterPurge(t *testing.T) {
 		})
 	}
 }
+
+// A neuron below the minimum dissolve delay gets no ballot: when the
+// canister settles a proposal (and purges its ballots) before votebot's
+// settle pass, there is nothing to confirm for that neuron — no
+// vote-unconfirmed alert, no unknown observation; its cannot-vote alert
+// covers it. The SNS lanes meet this whenever a deadline falls on a
+// reward round's end.
+func TestIneligibleNeuronNothingToConfirmAfterPurge(t *testing.T) {
+	h := newHarness(t, 1, 2)
+	h.gov.neurons[2].DissolveDelay = 7 * 24 * time.Hour
+	h.step(0)
+	p := h.gov.addProposal(100, nns.TopicIcOsVersionDeployment, 3*time.Hour)
+	h.step(time.Hour) // seen open: neuron 1 votes by rule, neuron 2 has no ballot
+	h.gov.mu.Lock()
+	p.RewardStatus, p.Ballots = nns.RewardStatusSettled, policy.Ballots{}
+	h.gov.mu.Unlock()
+	h.step(3 * time.Hour)
+	if n := h.al.count("fire vote_unconfirmed/2/100"); n != 0 {
+		t.Errorf("vote_unconfirmed/2/100 fired %d times for a neuron that had no ballot", n)
+	}
+	for _, o := range h.store.obs {
+		if o.Neuron == 2 {
+			t.Errorf("observation of neuron 2 on proposal %d: %s, want none (no ballot)", o.ProposalID, outcomeOf(o))
+		}
+	}
+	if n := h.al.count("fire neuron_cannot_vote/2/0"); n != 1 {
+		t.Errorf("neuron_cannot_vote/2/0 fired %d times, want 1", n)
+	}
+}
