@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
@@ -16,13 +17,44 @@ import (
 // ends: the SNS lanes' following is set first, then one loop passes them
 // all (bot.Group).
 func (a *App) RunLoop(ctx context.Context) error {
-	dry := a.loopOptions(a.Config()).DryRun
+	cfg := a.Config()
+	dry := a.loopOptions(cfg).DryRun
 	bots := []*bot.Bot{a.Bot}
 	for _, l := range a.lanes {
 		l.applyFollowing(ctx, dry)
 		bots = append(bots, l.Bot)
+		go l.refreshFacts(ctx, factsEvery(cfg.PollInterval), a.opts.Now)
 	}
 	return bot.NewGroup(bots...).Run(ctx)
+}
+
+// factsEvery is how often a lane re-reads its DAO's facts: ten polls (10
+// minutes by default). A reward round ends daily; the facts read at start
+// may predate the first one (a new DAO) and the round pool changes with
+// the supply. Two queries per DAO each time: 12 an hour.
+func factsEvery(poll time.Duration) time.Duration {
+	if poll <= 0 {
+		poll = time.Minute
+	}
+	return 10 * poll
+}
+
+// refreshFacts re-records the lane's DAO facts every interval until ctx
+// ends.
+func (l *Lane) refreshFacts(ctx context.Context, every time.Duration, now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			l.recordFacts(ctx, now())
+		}
+	}
 }
 
 // applyFollowing makes the on-chain following of the lane's neurons what
