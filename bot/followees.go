@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/policy"
@@ -27,7 +28,7 @@ func (b *Bot) withFolloweeVotes(ctx context.Context, plans []BallotPlan, in plan
 			rb, ok := cache[f]
 			if !ok {
 				var err error
-				if rb, err = b.gov.RecentBallots(ctx, f); err != nil {
+				if rb, err = b.gov.RecentBallots(ctx, f); err != nil && !errors.Is(err, ErrNoRecentBallots) {
 					b.log.Warn().Err(err).Uint64("followee", f).Msg("followee's recent ballots")
 				}
 				cache[f] = rb

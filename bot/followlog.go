@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -123,7 +124,7 @@ func (b *Bot) logFollowing(ctx context.Context, plans []BallotPlan, state map[ui
 				rb, read := recent[f]
 				if !read {
 					var err error
-					if rb, err = b.gov.RecentBallots(ctx, f); err != nil {
+					if rb, err = b.gov.RecentBallots(ctx, f); err != nil && !errors.Is(err, ErrNoRecentBallots) {
 						b.log.Warn().Err(err).Uint64("followee", f).Msg("followee's recent ballots")
 					}
 					recent[f] = rb

@@ -7,6 +7,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,6 +50,11 @@ type Neuron struct {
 	// for the reward audit (bot/audit.go).
 	Maturity rewards.Maturity
 }
+
+// ErrNoRecentBallots is what a Governance's RecentBallots wraps when its
+// neurons keep no recent ballots (an SNS): not a failure to warn of on
+// every pass, only nothing to learn there.
+var ErrNoRecentBallots = errors.New("this governance keeps no recent ballots")
 
 // Economics are the network parameters the loop reads at run time.
 type Economics struct {

@@ -53,7 +53,7 @@ var (
 
 // errNoRecentBallots: an SNS neuron has no recent ballots to read; the
 // loop takes a failed read as "unknown".
-var errNoRecentBallots = errors.New("an SNS neuron has no recent ballots to read")
+var errNoRecentBallots = fmt.Errorf("an SNS neuron has no recent ballots to read: %w", bot.ErrNoRecentBallots)
 
 // SetNeurons sets the lane's neurons (at assembly and on reload).
 func (a *SNSGov) SetNeurons(ids [][]byte) {

@@ -406,10 +406,7 @@ func writeBlocked(w io.Writer, blocked []*bot.Blocker) error {
 	width := maxCell
 	fmt.Fprintf(w, "%d %s cannot vote:\n", len(blocked), plural(len(blocked), "neuron", "neurons"))
 	for _, b := range blocked {
-		name := fmt.Sprint(b.Neuron.ID)
-		if b.Neuron.Alias != "" {
-			name = fmt.Sprintf("%s (%d)", b.Neuron.Alias, b.Neuron.ID)
-		}
+		name := b.Neuron.Label() // an SNS neuron by its 16 hex digits
 		what := "unvoted"
 		if !b.AllBallots {
 			what = "without a ballot"
