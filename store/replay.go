@@ -192,12 +192,20 @@ func (s *Store) StoredProposals(ctx context.Context, since time.Time) ([]policy.
 	out, err := queryAll(ctx, s, func(row rowScanner) (policy.Proposal, error) {
 		var p policy.Proposal
 		var id, topic, proposer, created, deadline, nnsFn int64
-		var action string
-		err := row.Scan(&id, &topic, &p.Title, &p.Summary, &action, &nnsFn, &proposer, &created, &deadline)
+		var action, snsFacts string
+		if err := row.Scan(&id, &topic, &p.Title, &p.Summary, &action, &nnsFn, &proposer, &created, &deadline, &snsFacts); err != nil {
+			return p, err
+		}
 		p.ID, p.Topic, p.Action, p.NNSFunction = uint64(id), nns.Topic(topic), policy.ActionKind(action), int32(nnsFn)
 		p.Proposer, p.Created, p.Deadline = uint64(proposer), fromUnixNano(created), fromUnixNano(deadline)
-		return p, err
-	}, `SELECT id, topic, title, summary, action, nns_function, proposer, created_at, deadline FROM proposals
+		if snsFacts != "" { // an SNS lane's proposal: what its rules match on
+			p.SNS = new(policy.SNSProposal)
+			if err := json.Unmarshal([]byte(snsFacts), p.SNS); err != nil {
+				return p, fmt.Errorf("proposal %d: sns facts: %w", id, err)
+			}
+		}
+		return p, nil
+	}, `SELECT id, topic, title, summary, action, nns_function, proposer, created_at, deadline, sns FROM proposals
 WHERE created_at >= ? ORDER BY id`, unixNano(since))
 	if err != nil {
 		return nil, fmt.Errorf("list proposals: %w", err)

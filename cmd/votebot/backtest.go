@@ -255,7 +255,37 @@ func historyNotes(ctx context.Context, cfg *config.Config) []string {
 	if err != nil {
 		return []string{fmt.Sprintf("the stored history was not read: %v", err)}
 	}
-	return backtest.Unused(h, cfg.Policies)
+	// A rule of a DAO's policy matches that DAO's proposals, kept in its
+	// lane's store: they count as matches too. Their ids repeat the NNS's,
+	// but Unused only asks whether a rule matched any proposal.
+	var notes []string
+	lanes, err := findSNSLanes(ctx, cfg.Store.Path, cfg.SNS.DAOs)
+	if err != nil {
+		notes = append(notes, fmt.Sprintf("the SNS DAOs' stored history was not read: %v", err))
+	}
+	for _, l := range lanes {
+		ps, err := laneProposals(ctx, l)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s's stored history was not read: %v", l.Name, err))
+			continue
+		}
+		h.Proposals = append(h.Proposals, ps...)
+	}
+	return append(notes, backtest.Unused(h, cfg.Policies)...)
+}
+
+// laneProposals are the proposals an SNS lane's store holds.
+func laneProposals(ctx context.Context, l snsLane) ([]policy.Proposal, error) {
+	st, err := l.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	h, err := backtest.Load(ctx, st, time.Time{}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return h.Proposals, nil
 }
 
 func printHistoryNotes(w io.Writer, notes []string) {
