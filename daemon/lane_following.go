@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/votebot/votebot/alert"
@@ -20,10 +21,12 @@ func (a *App) RunLoop(ctx context.Context) error {
 	cfg := a.Config()
 	dry := a.loopOptions(cfg).DryRun
 	bots := []*bot.Bot{a.Bot}
+	var refreshers sync.WaitGroup
+	defer refreshers.Wait() // before the caller closes the lane stores
 	for _, l := range a.lanes {
 		l.applyFollowing(ctx, dry)
 		bots = append(bots, l.Bot)
-		go l.refreshFacts(ctx, factsEvery(cfg.PollInterval), a.opts.Now)
+		refreshers.Go(func() { l.refreshFacts(ctx, factsEvery(cfg.PollInterval), a.opts.Now) })
 	}
 	return bot.NewGroup(bots...).Run(ctx)
 }
