@@ -168,6 +168,8 @@ func TestInvalidFiles(t *testing.T) {
 			`invalid-sns.yml:17: sns.daos[3].neurons: at least one neuron is required (or set sns.discover: true to vote every neuron the hotkey may)`,
 			`invalid-sns.yml:17: sns.daos[3].root: required: the DAO's root canister id (e.g. 3e3x2-xyaaa-aaaaq-aaalq-cai)`,
 			`invalid-sns.yml:18: sns.daos[4].root: "2vxsx-fae" is a principal but not a canister id (e.g. 3e3x2-xyaaa-aaaaq-aaalq-cai)`,
+			`invalid-sns.yml:21: sns.daos[5].name: "nns" is the NNS's name in alerts and metrics: give the DAO another`,
+			`invalid-sns.yml:27: sns.daos[7].name: duplicate DAO name "alpha" (also sns.daos[6]): alerts and metrics name a DAO by it`,
 		},
 		"invalid-yaml.yml": {
 			`invalid-yaml.yml:2: invalid YAML: yaml: line 2: did not find expected key`,

@@ -55,6 +55,7 @@ func (d *decoder) checkSNS(spec *snsSpec, policies map[string]*policy.Policy, nn
 	}
 	d.knownPolicy("sns.policy", out.Policy, policies)
 	roots := map[string]int{}
+	names := map[string]int{} // lower case: alerts and metrics name a DAO by it
 	aliases := map[string]string{}
 	for k, v := range nnsAliases {
 		aliases[k] = v
@@ -78,6 +79,7 @@ func (d *decoder) checkSNS(spec *snsSpec, policies map[string]*policy.Policy, nn
 				roots[dao.Root] = i
 			}
 		}
+		d.daoName(at+".name", dao.Name, i, names)
 		if dao.Policy == "" {
 			dao.Policy = out.Policy
 		} else {
@@ -91,6 +93,21 @@ func (d *decoder) checkSNS(spec *snsSpec, policies map[string]*policy.Policy, nn
 		out.DAOs = append(out.DAOs, dao)
 	}
 	return out
+}
+
+// daoName refuses a DAO name that is the NNS's or another DAO's: alert
+// keys, Alertmanager labels and the metrics' governance label carry it.
+func (d *decoder) daoName(at, name string, i int, names map[string]int) {
+	key := strings.ToLower(name)
+	switch j, dup := names[key]; {
+	case name == "":
+	case key == "nns":
+		d.addf(at, "%s is the NNS's name in alerts and metrics: give the DAO another", quote(name))
+	case dup:
+		d.addf(at, "duplicate DAO name %s (also sns.daos[%d]): alerts and metrics name a DAO by it", quote(name), j)
+	default:
+		names[key] = i
+	}
 }
 
 func (d *decoder) knownPolicy(at, name string, policies map[string]*policy.Policy) {
