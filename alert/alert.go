@@ -42,6 +42,7 @@ const (
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
 	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
+	KindSNSDiscoveryFailed   Kind = "sns_discovery_failed"   // sns.discover could not list the SNSes: only the configured DAOs are voted
 )
 
 // Kinds lists every kind in a stable order.
@@ -50,7 +51,8 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindNeuronNotFound, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch, KindFolloweeUnreliable}
+		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch, KindFolloweeUnreliable,
+		KindSNSDiscoveryFailed}
 }
 
 type kindInfo struct {
@@ -92,6 +94,8 @@ var kindInfos = map[Kind]kindInfo{
 	KindPolicyMismatch: {SeverityWarning, "Primary and standby policies disagree", true},
 	// An event keyed by followee, topic and week: at most one message a week each.
 	KindFolloweeUnreliable: {SeverityWarning, "Followee unreliable", true},
+	// The DAOs it would have found are not voted until a reload or restart finds them.
+	KindSNSDiscoveryFailed: {SeverityWarning, "SNS discovery failed", false},
 }
 
 // Known reports whether k is one of the kinds above.

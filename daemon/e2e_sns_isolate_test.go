@@ -1,0 +1,200 @@
+package daemon_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/nnslocal"
+	"github.com/votebot/votebot/nns"
+	"github.com/votebot/votebot/sns"
+)
+
+const snsIsolateConfig = `
+instance: sns-isolate-test
+poll_interval: 1s
+neurons: [{id: 1001}]
+policies:
+  default:
+    fallback: none
+    default: follow
+    rules:
+      - {name: upgrades, match: {title: "(?i)upgrade"}, vote: yes}
+sns:
+  discover: true
+  daos:
+    - root: %s
+      name: Alpha
+      neurons: [{id: %s}]
+    - root: %s
+      name: Gamma
+`
+
+// TestSNSLaneIsolated: one DAO that does not answer at start (its root
+// canister stopped) stops neither the NNS lane nor another DAO's: votebot
+// starts, both vote, and discovery's failure and the silent DAO each raise
+// one alert — the DAO's naming it. Once the DAO answers, its lane finds
+// the neurons the hotkey may vote with, votes, and its alert resolves; a
+// reload retries discovery and resolves that alert too.
+func TestSNSLaneIsolated(t *testing.T) {
+	skipLong(t)
+	e := newKeys(t)
+	me := e.bot.String()
+	scenario, err := governance.ParseScenario([]byte(`
+snses:
+  - name: Alpha
+    voting_period: 1h
+    neurons:
+      - {id: `+hexID(1)+`, stake_e8s: 100000000, dissolve_delay: 365d}
+      - {id: `+hexID(2)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
+  - name: Gamma
+    voting_period: 1h
+    neurons:
+      - {id: `+hexID(5)+`, stake_e8s: 100000000, dissolve_delay: 365d}
+      - {id: `+hexID(6)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
+`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nnsGov := shortNNS(time.Hour, time.Hour)
+	e.start(nnslocal.Options{Scenario: scenario, Configure: func(c *governance.Config) {
+		now := c.Now
+		*c = nnsGov
+		if c.Now == nil {
+			c.Now = now
+		}
+	}})
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	alpha, gamma := e.net.SNSes[0], e.net.SNSes[1]
+	id := func(b byte) []byte {
+		t.Helper()
+		x, ok := alpha.Runner.NeuronID(hexID(b))
+		if !ok {
+			x, ok = gamma.Runner.NeuronID(hexID(b))
+		}
+		if !ok {
+			t.Fatalf("no neuron %s", hexID(b))
+		}
+		return x
+	}
+	// Gamma's root rejects every call, as while it is upgraded: neither
+	// its canisters nor (SNS-W lists it) discovery can be read.
+	e.net.Server.SetStopped(gamma.IDs.Root, true)
+	raw := e.configf(snsIsolateConfig, alpha.IDs.Root, sns.NeuronIDHex(id(2)), gamma.IDs.Root)
+	e.loadConfig(raw)
+	var events eventLog
+	app, err := assembleWith(e, &events)
+	if err != nil {
+		t.Fatalf("assemble with one DAO silent: %v", err)
+	}
+	defer app.Close()
+	lanes := app.Lanes()
+	if len(lanes) != 2 || lanes[0].Governance != "Alpha" || lanes[1].Governance != "Gamma" {
+		t.Fatalf("lanes %v, want Alpha and Gamma (silent, named by the config)", laneNames(lanes))
+	}
+
+	ctx := context.Background()
+	nnsUp, err := e.net.Governance.SubmitProposal(governance.ProposalSpec{Proposer: 40, Topic: nns.TopicGovernance,
+		Title: "Upgrade the NNS", Action: nns.Action{Motion: &nns.Motion{MotionText: "x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alphaUp, err := alpha.Runner.Canister().MakeProposal(snsProposal(id(1), "Upgrade Alpha"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gammaUp, err := gamma.Runner.Canister().MakeProposal(snsProposal(id(5), "Upgrade Gamma"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag := app.Governance().SNS(alpha.IDs.Governance)
+	gg := app.Governance().SNS(gamma.IDs.Governance)
+	snsVote := func(g interface {
+		GetProposal(context.Context, uint64) (sns.ProposalData, error)
+	}, p uint64, neuron []byte) int32 {
+		t.Helper()
+		pd, err := g.GetProposal(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snsVoteOf(pd, neuron)
+	}
+	nnsVote := func() nns.Vote {
+		pi, _ := e.net.Governance.ProposalInfo(nnsUp)
+		return ballotOf(pi, 1001)
+	}
+	stale := alert.Key{Kind: alert.KindPollStale, Governance: "Gamma"}.String()
+	discovery := alert.KeyFor(alert.KindSNSDiscoveryFailed, 0, 0)
+	// waitFor polls cond for up to 15 s.
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for end := time.Now().Add(15 * time.Second); !cond(); time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+		}
+	}
+
+	stop := runUntilStop(t, app.RunLoop)
+	defer stop()
+	waitFor("the NNS and Alpha votes and Gamma's alert", func() bool {
+		first, _, _ := e.alerts.count(stale)
+		return nnsVote() == nns.VoteYes && snsVote(ag, alphaUp, id(2)) == sns.VoteYes && first > 0
+	})
+	time.Sleep(time.Second) // more failed passes: still one alert
+	if v := snsVote(gg, gammaUp, id(6)); v != sns.VoteUnspecified {
+		t.Errorf("Gamma's neuron voted %d while its root was stopped", v)
+	}
+	named := 0
+	for _, a := range e.alerts.snapshot() {
+		if a.Governance == "Gamma" && !a.Resolved && a.Reminder == 0 {
+			named++
+			if a.Key != stale || strings.Contains(a.Text, "Gamma") {
+				t.Errorf("Gamma's alert %s: %q; want %s, the DAO named once (by its governance, not again in the text)", a.Key, a.Text, stale)
+			}
+		}
+	}
+	if named != 1 {
+		t.Errorf("%d alerts naming Gamma while it is silent, want 1", named)
+	}
+	if first, _, _ := e.alerts.count(discovery); first != 1 {
+		t.Errorf("%s: %d first messages, want 1", discovery, first)
+	}
+
+	e.net.Server.SetStopped(gamma.IDs.Root, false)
+	waitFor("Gamma's vote", func() bool { return snsVote(gg, gammaUp, id(6)) == sns.VoteYes })
+	waitFor("Gamma's alert resolved", func() bool { _, _, r := e.alerts.count(stale); return r == 1 })
+	if ns := lanes[1].Bot.Neurons(); len(ns) != 1 || ns[0].SNSID != sns.NeuronIDHex(id(6)) {
+		t.Errorf("Gamma's neurons %+v, want the one the hotkey may vote with", ns)
+	}
+
+	// SIGHUP: discovery is retried; both DAOs are configured, nothing to add.
+	path := filepath.Join(e.dir, "votebot.yaml")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Reload(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, r := e.alerts.count(discovery); r != 1 {
+		t.Errorf("%s: %d resolutions after the reload, want 1", discovery, r)
+	}
+	if first, _, _ := e.alerts.count(stale); first != 1 {
+		t.Errorf("%s: %d first messages in all, want 1", stale, first)
+	}
+	for _, a := range e.alerts.snapshot() {
+		t.Logf("%s %s resolved=%v %s: %s", a.At.Format("15:04:05.000"), a.Key, a.Resolved, a.Headline, a.Text)
+	}
+}
+
+// snapshot is every alert delivered so far.
+func (r *alertRec) snapshot() []alert.Alert {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]alert.Alert(nil), r.got...)
+}
