@@ -33,14 +33,16 @@ sns:
       neurons: [{id: %s}]
     - root: %s
       name: Gamma
+      following: {Governance: [%s]}
 `
 
 // TestSNSLaneIsolated: one DAO that does not answer at start (its root
 // canister stopped) stops neither the NNS lane nor another DAO's: votebot
 // starts, both vote, and discovery's failure and the silent DAO each raise
 // one alert — the DAO's naming it. Once the DAO answers, its lane finds
-// the neurons the hotkey may vote with, votes, and its alert resolves; a
-// reload retries discovery and resolves that alert too.
+// the neurons the hotkey may vote with, sets their following, votes, and
+// its alert resolves; a reload retries discovery and resolves that alert
+// too.
 func TestSNSLaneIsolated(t *testing.T) {
 	skipLong(t)
 	e := newKeys(t)
@@ -85,7 +87,7 @@ snses:
 	// Gamma's root rejects every call, as while it is upgraded: neither
 	// its canisters nor (SNS-W lists it) discovery can be read.
 	e.net.Server.SetStopped(gamma.IDs.Root, true)
-	raw := e.configf(snsIsolateConfig, alpha.IDs.Root, sns.NeuronIDHex(id(2)), gamma.IDs.Root)
+	raw := e.configf(snsIsolateConfig, alpha.IDs.Root, sns.NeuronIDHex(id(2)), gamma.IDs.Root, sns.NeuronIDHex(id(5)))
 	e.loadConfig(raw)
 	var events eventLog
 	app, err := assembleWith(e, &events)
@@ -171,6 +173,14 @@ snses:
 	waitFor("Gamma's alert resolved", func() bool { _, _, r := e.alerts.count(stale); return r == 1 })
 	if ns := lanes[1].Bot.Neurons(); len(ns) != 1 || ns[0].SNSID != sns.NeuronIDHex(id(6)) {
 		t.Errorf("Gamma's neurons %+v, want the one the hotkey may vote with", ns)
+	}
+	// The following it could not set at start is set once Gamma answers.
+	mine, err := gg.ListNeurons(ctx, &e.bot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mine) != 1 || !followsSNS(mine[0], sns.TopicGovernance, id(5)) {
+		t.Errorf("Gamma's neuron does not follow %s on Governance once Gamma answers", sns.NeuronIDHex(id(5))[:16])
 	}
 
 	// SIGHUP: discovery is retried; both DAOs are configured, nothing to add.
