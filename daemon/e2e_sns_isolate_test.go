@@ -34,6 +34,7 @@ sns:
     - root: %s
       name: Gamma
       following: {Governance: [%s]}
+    - root: %s
 `
 
 // TestSNSLaneIsolated: one DAO that does not answer at start (its root
@@ -59,6 +60,9 @@ snses:
     neurons:
       - {id: `+hexID(5)+`, stake_e8s: 100000000, dissolve_delay: 365d}
       - {id: `+hexID(6)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
+  - name: Delta
+    neurons:
+      - {id: `+hexID(7)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
 `), "")
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +76,7 @@ snses:
 		}
 	}})
 	e.addProposerAndBotNeurons(botNeuron{1001, 10})
-	alpha, gamma := e.net.SNSes[0], e.net.SNSes[1]
+	alpha, gamma, delta := e.net.SNSes[0], e.net.SNSes[1], e.net.SNSes[2]
 	id := func(b byte) []byte {
 		t.Helper()
 		x, ok := alpha.Runner.NeuronID(hexID(b))
@@ -86,8 +90,10 @@ snses:
 	}
 	// Gamma's root rejects every call, as while it is upgraded: neither
 	// its canisters nor (SNS-W lists it) discovery can be read.
+	// Delta, silent too, has no name in the config: its root names it.
 	e.net.Server.SetStopped(gamma.IDs.Root, true)
-	raw := e.configf(snsIsolateConfig, alpha.IDs.Root, sns.NeuronIDHex(id(2)), gamma.IDs.Root, sns.NeuronIDHex(id(5)))
+	e.net.Server.SetStopped(delta.IDs.Root, true)
+	raw := e.configf(snsIsolateConfig, alpha.IDs.Root, sns.NeuronIDHex(id(2)), gamma.IDs.Root, sns.NeuronIDHex(id(5)), delta.IDs.Root)
 	e.loadConfig(raw)
 	var events eventLog
 	app, err := assembleWith(e, &events)
@@ -96,8 +102,9 @@ snses:
 	}
 	defer app.Close()
 	lanes := app.Lanes()
-	if len(lanes) != 2 || lanes[0].Governance != "Alpha" || lanes[1].Governance != "Gamma" {
-		t.Fatalf("lanes %v, want Alpha and Gamma (silent, named by the config)", laneNames(lanes))
+	if len(lanes) != 3 || lanes[0].Governance != "Alpha" || lanes[1].Governance != "Gamma" || lanes[2].Governance != delta.IDs.Root.String() {
+		t.Fatalf("lanes %v, want Alpha, Gamma (silent, named by the config) and Delta (silent, named by its root %s)",
+			laneNames(lanes), delta.IDs.Root)
 	}
 
 	ctx := context.Background()
@@ -169,6 +176,7 @@ snses:
 	}
 
 	e.net.Server.SetStopped(gamma.IDs.Root, false)
+	e.net.Server.SetStopped(delta.IDs.Root, false)
 	waitFor("Gamma's vote", func() bool { return snsVote(gg, gammaUp, id(6)) == sns.VoteYes })
 	waitFor("Gamma's alert resolved", func() bool { _, _, r := e.alerts.count(stale); return r == 1 })
 	if ns := lanes[1].Bot.Neurons(); len(ns) != 1 || ns[0].SNSID != sns.NeuronIDHex(id(6)) {

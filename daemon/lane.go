@@ -119,10 +119,17 @@ func resolveDAOs(ctx context.Context, cfg *config.Config, gov *agent.Governance)
 // resolveDAO reads the canisters of the SNS at root and, when neurons is
 // empty, the neurons of it where the hotkey holds Vote; else neurons.
 func resolveDAO(ctx context.Context, gov *agent.Governance, root principal.Principal, neurons []config.SNSNeuron) (agent.SNSCanisters, []config.SNSNeuron, error) {
-	cs, err := gov.SNSCanistersOf(ctx, root)
+	// Not SNSCanistersOf: its error names the root, and the alert this
+	// becomes names the DAO already (the replica's reject names the
+	// canister).
+	resp, err := gov.ListSNSCanisters(ctx, root)
 	if err != nil {
 		return agent.SNSCanisters{}, nil, fmt.Errorf("its canisters (list_sns_canisters): %w", err)
 	}
+	if resp.Governance == nil || resp.Ledger == nil {
+		return agent.SNSCanisters{}, nil, errors.New("its root names no governance or no ledger canister (list_sns_canisters)")
+	}
+	cs := agent.SNSCanisters{Root: root, Governance: *resp.Governance, Ledger: *resp.Ledger}
 	if len(neurons) > 0 {
 		return cs, neurons, nil
 	}
