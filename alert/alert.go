@@ -230,6 +230,18 @@ func TestNotification(instance string, sev Severity, at time.Time) Alert {
 		Text:     "votebot doctor --send-test: if you read this, the channel delivers votebot's alerts. Nothing to do."}
 }
 
+// SNSDiscoveryRetry says what is voted while sns.discover fails, and when
+// it is tried again.
+const SNSDiscoveryRetry = "The DAOs configured under sns.daos and the NNS are voted; an SNS only discovery would find " +
+	"is not voted until discovery is retried, at the next reload (SIGHUP) or restart."
+
+// SNSDiscoveryFailed is the alert that sns.discover could not list the
+// SNSes (SNS-W, or an SNS it lists, did not answer): err says which.
+func SNSDiscoveryFailed(err error) Alert {
+	return Alert{Kind: KindSNSDiscoveryFailed, Severity: SeverityWarning, Headline: "SNS discovery failed",
+		Text: fmt.Sprintf("sns.discover could not list the SNSes where the hotkey can vote: %v. %s", err, SNSDiscoveryRetry)}
+}
+
 // Resolvable reports whether the condition gets a "resolved" message when it clears: every kind
 // but the one-off events.
 func (a Alert) Resolvable() bool { return !a.Kind.IsEvent() }

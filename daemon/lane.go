@@ -201,19 +201,15 @@ func (a *App) assembleLanes(ctx context.Context, cfg *config.Config, gov *agent.
 // noteDiscovery alerts (once, on the NNS lane's channels) that sns.discover
 // could not list the SNSes, or resolves that alert once it could.
 func (a *App) noteDiscovery(ctx context.Context, err error) {
-	al := alert.Alert{Kind: alert.KindSNSDiscoveryFailed, Severity: alert.SeverityWarning}
 	if err == nil {
-		al.Text = "The SNSes where the hotkey can vote were listed."
+		al := alert.Alert{Kind: alert.KindSNSDiscoveryFailed, Text: "The SNSes where the hotkey can vote were listed."}
 		if _, err := a.Alerts.Resolve(ctx, al); err != nil {
 			a.opts.Logger.Error().Err(err).Msg("alert resolution failed")
 		}
 		return
 	}
-	const retry = "The DAOs configured under sns.daos and the NNS are voted; an SNS only discovery would find is not voted " +
-		"until discovery is retried, at the next reload (SIGHUP) or restart."
-	a.opts.Logger.Error().Err(err).Msg("sns discovery failed (SNS-W, or an SNS it lists, did not answer). " + retry)
-	al.Headline = "SNS discovery failed"
-	al.Text = fmt.Sprintf("sns.discover could not list the SNSes where the hotkey can vote: %v. %s", err, retry)
+	a.opts.Logger.Error().Err(err).Msg("sns discovery failed (SNS-W, or an SNS it lists, did not answer). " + alert.SNSDiscoveryRetry)
+	al := alert.SNSDiscoveryFailed(err)
 	if _, err := a.Alerts.Fire(ctx, al); err != nil {
 		a.opts.Logger.Error().Err(err).Msg("alert delivery failed")
 	}
