@@ -94,13 +94,6 @@ func (a *SNSGov) setClient(c *agent.SNSGovernance) {
 	a.mu.Unlock()
 }
 
-// resolved reports whether the SNS answered (its client is known).
-func (a *SNSGov) resolved() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.C != nil
-}
-
 func (a *SNSGov) fullID(short uint64) ([]byte, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
