@@ -182,6 +182,10 @@ snses:
 	if ns := lanes[1].Bot.Neurons(); len(ns) != 1 || ns[0].SNSID != sns.NeuronIDHex(id(6)) {
 		t.Errorf("Gamma's neurons %+v, want the one the hotkey may vote with", ns)
 	}
+	// What report and the console show of it is recorded once it answers.
+	if f, ok, err := lanes[1].Store.SNSFacts(ctx); err != nil || !ok || f.Name != "Gamma" || f.Symbol == "" {
+		t.Errorf("Gamma's recorded facts %+v (recorded %v, %v); want its name and token symbol", f, ok, err)
+	}
 	// The following it could not set at start is set once Gamma answers.
 	mine, err := gg.ListNeurons(ctx, &e.bot)
 	if err != nil {

@@ -266,7 +266,9 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		return nil, err
 	}
 	l.Bot = b
-	l.recordFacts(ctx, o.Now())
+	if resolved { // else once it answers (resolve)
+		l.recordFacts(ctx, l.gov.C, symbol, o.Now())
+	}
 	return l, nil
 }
 
@@ -333,6 +335,11 @@ func (l *Lane) resolve(ctx context.Context, gov *agent.Governance, g *SNSGov) (*
 	if following {
 		l.applyFollowing(ctx, l.app.loopOptions(cfg).DryRun)
 	}
+	symbol, err := gov.TokenSymbol(ctx, cs.Ledger)
+	if err != nil {
+		l.log.Warn().Err(err).Msg("sns: the DAO token's symbol could not be read")
+	}
+	l.recordFacts(ctx, c, symbol, l.app.opts.Now())
 	return c, nil
 }
 

@@ -4,17 +4,18 @@ import (
 	"context"
 	"time"
 
+	"github.com/votebot/votebot/agent"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/store"
 )
 
 // recordFacts writes what report and the console show of the DAO into its
-// store: its name and token, and what prices its rewards (the reward
-// parameters, when the schedule started, the latest round's pool). A read
-// that fails leaves that fact unknown: only what is shown needs it.
-func (l *Lane) recordFacts(ctx context.Context, now time.Time) {
-	f := store.SNSFacts{Root: l.Root, Name: l.Governance, Symbol: l.Symbol, ReadAt: now.UTC()}
-	c := l.governance().C
+// store: its name and token (symbol), and what prices its rewards (the
+// reward parameters, when the schedule started, the latest round's pool),
+// read with c. A read that fails leaves that fact unknown: only what is
+// shown needs it.
+func (l *Lane) recordFacts(ctx context.Context, c *agent.SNSGovernance, symbol string, now time.Time) {
+	f := store.SNSFacts{Root: l.Root, Name: l.Governance, Symbol: symbol, ReadAt: now.UTC()}
 	params, err := c.GetNervousSystemParameters(ctx)
 	if err != nil {
 		l.log.Warn().Err(err).Msg("sns: the DAO's reward parameters could not be read")
