@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/votebot/votebot/alert"
+	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/nns"
@@ -214,9 +217,112 @@ snses:
 	}
 }
 
+const snsDiscoverReloadConfig = `
+instance: sns-discover-reload-test
+poll_interval: 1s
+neurons: [{id: 1001}]
+sns:
+  discover: true
+  daos:
+    - root: %s
+      name: Alpha
+      neurons: [{id: %s}]
+`
+
+// TestSNSDiscoveryFailsAtReload: a reload whose discovery fails (an SNS
+// it lists is silent) still applies, keeps the DAO discovery had found at
+// start as it was (not "removed": nothing to restart for), and alerts
+// once; the next reload whose discovery succeeds resolves the alert.
+func TestSNSDiscoveryFailsAtReload(t *testing.T) {
+	skipLong(t)
+	e := newKeys(t)
+	me := e.bot.String()
+	scenario, err := governance.ParseScenario([]byte(`
+snses:
+  - name: Alpha
+    neurons:
+      - {id: `+hexID(2)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
+  - name: Beta
+    neurons:
+      - {id: `+hexID(5)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
+`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.start(nnslocal.Options{Scenario: scenario})
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	alpha, beta := e.net.SNSes[0], e.net.SNSes[1]
+	two, ok := alpha.Runner.NeuronID(hexID(2))
+	if !ok {
+		t.Fatal("no neuron 2")
+	}
+	raw := e.configf(snsDiscoverReloadConfig, alpha.IDs.Root, sns.NeuronIDHex(two))
+	e.loadConfig(raw)
+	logs := &syncBuffer{}
+	app, err := daemon.Assemble(context.Background(), daemon.AppOptions{Config: e.cfg, Logger: zerolog.New(logs),
+		Routes: []alert.Route{{Name: "rec", Notifier: e.alerts}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	lanes := app.Lanes()
+	if len(lanes) != 2 || lanes[1].Governance != "Beta" {
+		t.Fatalf("lanes %v, want Alpha and Beta (discovered)", laneNames(lanes))
+	}
+	discovery := alert.KeyFor(alert.KindSNSDiscoveryFailed, 0, 0)
+	path := filepath.Join(e.dir, "votebot.yaml")
+	reload := func() []string {
+		t.Helper()
+		offset := logs.Len()
+		if err := os.WriteFile(path, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := app.Reload(context.Background(), path); err != nil {
+			t.Fatalf("reload: %v", err)
+		}
+		return logs.reloadMessages(offset)
+	}
+
+	e.net.Server.SetStopped(beta.IDs.Root, true)
+	msgs := reload()
+	if len(msgs) == 0 || msgs[len(msgs)-1] != "configuration reloaded" || strings.Contains(strings.Join(msgs, "\n"), "Beta") {
+		t.Errorf("reload with discovery failing said %q, want only that it reloaded (Beta unchanged, nothing to restart)", msgs)
+	}
+	if ns := lanes[1].Bot.Neurons(); len(ns) != 1 || ns[0].ID != sns.ShortID(mustNeuron(t, beta, hexID(5))) {
+		t.Errorf("Beta's neurons after the reload %+v, want its neuron as before", ns)
+	}
+	if first, _, _ := e.alerts.count(discovery); first != 1 {
+		t.Errorf("%s: %d first messages, want 1", discovery, first)
+	}
+	if !strings.Contains(logs.String(), "retried, at the next reload (SIGHUP) or restart") {
+		t.Error("the log does not say when discovery is retried")
+	}
+
+	e.net.Server.SetStopped(beta.IDs.Root, false)
+	reload()
+	if first, _, r := e.alerts.count(discovery); first != 1 || r != 1 {
+		t.Errorf("%s: %d first messages and %d resolutions after discovery succeeded, want 1 and 1", discovery, first, r)
+	}
+}
+
+func mustNeuron(t *testing.T, s nnslocal.SNS, ref string) []byte {
+	t.Helper()
+	id, ok := s.Runner.NeuronID(ref)
+	if !ok {
+		t.Fatalf("no neuron %s", ref)
+	}
+	return id
+}
+
 // snapshot is every alert delivered so far.
 func (r *alertRec) snapshot() []alert.Alert {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]alert.Alert(nil), r.got...)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
