@@ -49,6 +49,9 @@ type Lane struct {
 	// followingPending: the following could not be set before the DAO
 	// answered; it is set when it does.
 	followingPending bool
+	// symbol is the token's symbol as last read: Symbol, or read when a
+	// DAO silent at start answered.
+	symbol string
 }
 
 // laneDAO is a DAO of the sns: section (or found by discovery) with its
@@ -254,7 +257,7 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		st.Close()
 		return nil, err
 	}
-	l := &Lane{Governance: name, Root: ld.dao.Root, Symbol: symbol, Store: st, canisters: ld.canisters,
+	l := &Lane{Governance: name, Root: ld.dao.Root, Symbol: symbol, symbol: symbol, Store: st, canisters: ld.canisters,
 		alerts: mgr, log: log, events: o.Events, app: a, resolved: resolved, dao: ld.dao}
 	l.gov = l.newGov(gov, o)
 	b, err := bot.New(bot.Deps{Gov: l.gov, Errors: l.gov, Store: st, Alerter: mgr, Decider: laneDecider(cfg, ld.dao),
@@ -266,9 +269,7 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		return nil, err
 	}
 	l.Bot = b
-	if resolved { // else once it answers (resolve)
-		l.recordFacts(ctx, l.gov.C, symbol, o.Now())
-	}
+	l.recordFacts(ctx, o.Now())
 	return l, nil
 }
 
@@ -339,7 +340,10 @@ func (l *Lane) resolve(ctx context.Context, gov *agent.Governance, g *SNSGov) (*
 	if err != nil {
 		l.log.Warn().Err(err).Msg("sns: the DAO token's symbol could not be read")
 	}
-	l.recordFacts(ctx, c, symbol, l.app.opts.Now())
+	l.mu.Lock()
+	l.symbol = symbol
+	l.mu.Unlock()
+	l.recordFacts(ctx, l.app.opts.Now())
 	return c, nil
 }
 
