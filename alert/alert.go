@@ -42,6 +42,7 @@ const (
 	KindTest                 Kind = "test"                   // votebot doctor --send-test: does the channel answer
 	KindStandbyTookOver      Kind = "standby_took_over"      // the standby voted a ballot the primary left empty
 	KindPolicyMismatch       Kind = "policy_mismatch"        // the standby would have voted otherwise than the chain shows
+	KindSNSDiscoveryFailed   Kind = "sns_discovery_failed"   // sns.discover could not list the SNSes: only the configured DAOs are voted
 )
 
 // Kinds lists every kind in a stable order.
@@ -50,7 +51,8 @@ func Kinds() []Kind {
 		KindFollowingDrift, KindRefreshDue, KindRefreshFailed, KindNeuronCannotVote,
 		KindHotkeyMissing, KindNeuronNotFound, KindAllEndpointsDown, KindPollStale, KindConfigInvalid, KindNeuronDissolving,
 		KindStartFailed, KindUnknownProposalType, KindClockSkew, KindStoreUnwritable, KindVoteUnconfirmed, KindRewardsLow,
-		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch, KindFolloweeUnreliable}
+		KindOverridesUnreadable, KindTest, KindStandbyTookOver, KindPolicyMismatch, KindFolloweeUnreliable,
+		KindSNSDiscoveryFailed}
 }
 
 type kindInfo struct {
@@ -92,6 +94,8 @@ var kindInfos = map[Kind]kindInfo{
 	KindPolicyMismatch: {SeverityWarning, "Primary and standby policies disagree", true},
 	// An event keyed by followee, topic and week: at most one message a week each.
 	KindFolloweeUnreliable: {SeverityWarning, "Followee unreliable", true},
+	// The DAOs it would have found are not voted until a reload or restart finds them.
+	KindSNSDiscoveryFailed: {SeverityWarning, "SNS discovery failed", false},
 }
 
 // Known reports whether k is one of the kinds above.
@@ -224,6 +228,18 @@ func TestNotification(instance string, sev Severity, at time.Time) Alert {
 	return Alert{Kind: KindTest, Severity: sev, Instance: instance, Key: KeyFor(KindTest, 0, 0), At: at,
 		Headline: "votebot test notification",
 		Text:     "votebot doctor --send-test: if you read this, the channel delivers votebot's alerts. Nothing to do."}
+}
+
+// SNSDiscoveryRetry says what is voted while sns.discover fails, and when
+// it is tried again.
+const SNSDiscoveryRetry = "The DAOs configured under sns.daos and the NNS are voted; an SNS only discovery would find " +
+	"is not voted until discovery is retried, at the next reload (SIGHUP) or restart."
+
+// SNSDiscoveryFailed is the alert that sns.discover could not list the
+// SNSes (SNS-W, or an SNS it lists, did not answer): err says which.
+func SNSDiscoveryFailed(err error) Alert {
+	return Alert{Kind: KindSNSDiscoveryFailed, Severity: SeverityWarning, Headline: "SNS discovery failed",
+		Text: fmt.Sprintf("sns.discover could not list the SNSes where the hotkey can vote: %v. %s", err, SNSDiscoveryRetry)}
 }
 
 // Resolvable reports whether the condition gets a "resolved" message when it clears: every kind

@@ -17,6 +17,7 @@ func TestDaemonKindsAreKnown(t *testing.T) {
 		{KindOverridesUnreadable, SeverityCritical},
 		{KindHotkeyMissing, SeverityCritical},
 		{KindNeuronNotFound, SeverityCritical},
+		{KindSNSDiscoveryFailed, SeverityWarning},
 	}
 	events := []struct {
 		kind Kind

@@ -212,6 +212,9 @@ func alertRaisers() map[alert.Kind]func(*testing.T, *harness) {
 			h.opts.ClockSkewAlert, h.opts.ClockSkewCritical = 30*time.Second, 4*time.Minute
 			h.bot.checkClock(ctx, h.opts)
 		},
+		alert.KindSNSDiscoveryFailed: func(t *testing.T, h *harness) { // fired by the daemon at start and reload
+			h.bot.fire(ctx, alert.SNSDiscoveryFailed(errors.New("discover snses: snsw.list_deployed_snses: all endpoints down")))
+		},
 		alert.KindTest: func(t *testing.T, h *harness) { // sent by votebot doctor --send-test
 			h.bot.fire(ctx, alert.TestNotification("votebot", alert.SeverityInfo, h.clk.Now()))
 		},

@@ -23,29 +23,42 @@ type PlanLane struct {
 
 // PlanLanes resolves the SNS DAOs of cfg (configured and, with discover,
 // found) as the daemon does, over gov's identity, without opening their
-// stores: plan reads, it never creates.
-func PlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance) ([]PlanLane, error) {
+// stores: plan reads, it never creates. A DAO that does not answer is
+// listed with an adapter that fails with its error (plan reports it and
+// shows the others); discovery failing is discoverErr, the configured DAOs
+// still listed.
+func PlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance) (lanes []PlanLane, discoverErr, err error) {
 	if !cfg.SNS.Discover && len(cfg.SNS.DAOs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	daos, err := resolveDAOs(ctx, cfg, gov)
+	daos, discoverErr, err := resolveDAOs(ctx, cfg, gov)
 	if err != nil {
-		return nil, fmt.Errorf("sns: %w", err)
+		return nil, nil, fmt.Errorf("sns: %w", err)
 	}
 	var out []PlanLane
 	for _, ld := range daos {
-		if len(ld.dao.Neurons) == 0 {
+		if ld.err == nil && len(ld.dao.Neurons) == 0 {
 			continue // no neuron the hotkey may vote with: the daemon runs no lane either
 		}
 		name := ld.dao.Name
-		sg := gov.SNS(ld.canisters.Governance)
 		if name == "" {
 			name = ld.dao.Root
-			if md, err := sg.GetMetadata(ctx); err == nil && md.Name != nil && *md.Name != "" {
-				name = *md.Name
+		}
+		g := &SNSGov{G: gov, Root: ld.dao.Root, DAO: name}
+		if ld.err != nil {
+			why := ld.err
+			g.Resolve = func(context.Context) (*agent.SNSGovernance, error) {
+				return nil, fmt.Errorf("the SNS does not answer: %w", why)
+			}
+		} else {
+			g.C = gov.SNS(ld.canisters.Governance)
+			if ld.dao.Name == "" {
+				if md, err := g.C.GetMetadata(ctx); err == nil && md.Name != nil && *md.Name != "" {
+					name = *md.Name
+					g.DAO = name
+				}
 			}
 		}
-		g := &SNSGov{G: gov, C: sg, Root: ld.dao.Root, DAO: name}
 		g.SetNeurons(neuronIDs(ld.dao))
 		pl := PlanLane{Name: name, Root: ld.dao.Root, Gov: g, Decider: laneDecider(cfg, ld.dao), StorePath: laneStorePath(cfg, ld.dao.Root)}
 		for _, n := range ld.dao.Neurons {
@@ -53,5 +66,5 @@ func PlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance) (
 		}
 		out = append(out, pl)
 	}
-	return out, nil
+	return out, discoverErr, nil
 }

@@ -34,14 +34,24 @@ type Lane struct {
 	Bot    *bot.Bot
 	Store  *store.Store
 
-	canisters agent.SNSCanisters
-	alerts    *alert.Manager
-	log       zerolog.Logger
-	events    func(bot.Event)
+	alerts *alert.Manager
+	log    zerolog.Logger
+	events func(bot.Event)
+	app    *App
 
-	mu  sync.Mutex // guards gov and dao, swapped by a reload
+	mu  sync.Mutex // guards what follows: a reload swaps gov and dao
 	gov *SNSGov
 	dao config.DAO // as in force, its neurons resolved
+	// resolved: the DAO's canisters are known (canisters). A DAO that did
+	// not answer at start is read by its lane's adapter when it answers.
+	resolved  bool
+	canisters agent.SNSCanisters
+	// followingPending: the following could not be set before the DAO
+	// answered; it is set when it does.
+	followingPending bool
+	// symbol is the token's symbol as last read: Symbol, or read when a
+	// DAO silent at start answered.
+	symbol string
 }
 
 // laneDAO is a DAO of the sns: section (or found by discovery) with its
@@ -49,56 +59,51 @@ type Lane struct {
 type laneDAO struct {
 	dao       config.DAO
 	canisters agent.SNSCanisters
+	// err: the DAO's canisters (or, when it lists none, its neurons) could
+	// not be read. It still gets a lane, which reads them when the SNS
+	// answers: one DAO must not stop the others.
+	err error
 }
 
 // resolveDAOs lists the DAOs to vote in: those configured and, with
 // discover, every SNS where the hotkey holds Vote on a neuron. A DAO that
-// lists no neurons gets every neuron where the hotkey holds Vote.
-func resolveDAOs(ctx context.Context, cfg *config.Config, gov *agent.Governance) ([]laneDAO, error) {
+// lists no neurons gets every neuron where the hotkey holds Vote. A DAO
+// that does not answer is listed with its error (laneDAO.err); discovery
+// failing is discoverErr, and the configured DAOs are still resolved. err
+// is a configuration the DAOs cannot be voted with at all.
+func resolveDAOs(ctx context.Context, cfg *config.Config, gov *agent.Governance) (daos []laneDAO, discoverErr, err error) {
 	found := map[string]agent.VotingSNS{}
 	var order []string // discovery's order, for the DAOs not configured
 	if cfg.SNS.Discover {
 		vs, err := gov.DiscoverSNSes(ctx)
 		if err != nil {
-			return nil, err
+			discoverErr = err
 		}
 		for _, v := range vs {
 			found[v.Root.String()] = v
 			order = append(order, v.Root.String())
 		}
 	}
-	me := gov.Sender()
 	var out []laneDAO
 	listed := map[string]bool{}
 	for _, d := range cfg.SNS.DAOs {
 		listed[d.Root] = true
-		v, ok := found[d.Root]
-		if !ok {
-			root, err := principal.Decode(d.Root)
-			if err != nil {
-				return nil, fmt.Errorf("sns dao %s: root: %w", d.Root, err)
-			}
-			cs, err := gov.SNSCanistersOf(ctx, root)
-			if err != nil {
-				return nil, err
-			}
-			v = agent.VotingSNS{SNSCanisters: cs}
+		if v, ok := found[d.Root]; ok {
 			if len(d.Neurons) == 0 {
-				ns, err := gov.SNS(cs.Governance).ListNeurons(ctx, &me)
-				if err != nil {
-					return nil, fmt.Errorf("sns dao %s: list neurons: %w", d.Root, err)
-				}
-				for _, n := range ns {
-					if slices.Contains(n.PermissionsOf(me), sns.PermissionVote) {
-						v.Neurons = append(v.Neurons, n)
-					}
-				}
+				d.Neurons = votingNeurons(v.Neurons)
 			}
+			out = append(out, laneDAO{dao: d, canisters: v.SNSCanisters})
+			continue
 		}
-		if len(d.Neurons) == 0 {
-			d.Neurons = votingNeurons(v.Neurons)
+		root, err := principal.Decode(d.Root)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sns dao %s: root: %w", d.Root, err)
 		}
-		out = append(out, laneDAO{dao: d, canisters: v.SNSCanisters})
+		cs, neurons, err := resolveDAO(ctx, gov, root, d.Neurons)
+		if err == nil {
+			d.Neurons = neurons
+		}
+		out = append(out, laneDAO{dao: d, canisters: cs, err: err})
 	}
 	for _, root := range order {
 		if !listed[root] {
@@ -107,15 +112,42 @@ func resolveDAOs(ctx context.Context, cfg *config.Config, gov *agent.Governance)
 		}
 	}
 	for _, ld := range out {
-		ids := make([][]byte, len(ld.dao.Neurons))
-		for i, n := range ld.dao.Neurons {
-			ids[i] = n.ID
-		}
-		if err := sns.CheckShortIDs(ids); err != nil {
-			return nil, fmt.Errorf("sns dao %s: %w", ld.dao.Root, err)
+		if err := sns.CheckShortIDs(neuronIDs(ld.dao)); err != nil {
+			return nil, nil, fmt.Errorf("sns dao %s: %w", ld.dao.Root, err)
 		}
 	}
-	return out, nil
+	return out, discoverErr, nil
+}
+
+// resolveDAO reads the canisters of the SNS at root and, when neurons is
+// empty, the neurons of it where the hotkey holds Vote; else neurons.
+func resolveDAO(ctx context.Context, gov *agent.Governance, root principal.Principal, neurons []config.SNSNeuron) (agent.SNSCanisters, []config.SNSNeuron, error) {
+	// Not SNSCanistersOf: its error names the root, and the alert this
+	// becomes names the DAO already (the replica's reject names the
+	// canister).
+	resp, err := gov.ListSNSCanisters(ctx, root)
+	if err != nil {
+		return agent.SNSCanisters{}, nil, fmt.Errorf("its canisters (list_sns_canisters): %w", err)
+	}
+	if resp.Governance == nil || resp.Ledger == nil {
+		return agent.SNSCanisters{}, nil, errors.New("its root names no governance or no ledger canister (list_sns_canisters)")
+	}
+	cs := agent.SNSCanisters{Root: root, Governance: *resp.Governance, Ledger: *resp.Ledger}
+	if len(neurons) > 0 {
+		return cs, neurons, nil
+	}
+	me := gov.Sender()
+	ns, err := gov.SNS(cs.Governance).ListNeurons(ctx, &me)
+	if err != nil {
+		return agent.SNSCanisters{}, nil, fmt.Errorf("its neurons (list_neurons): %w", err)
+	}
+	var voting []sns.Neuron
+	for _, n := range ns {
+		if slices.Contains(n.PermissionsOf(me), sns.PermissionVote) {
+			voting = append(voting, n)
+		}
+	}
+	return cs, votingNeurons(voting), nil
 }
 
 func votingNeurons(ns []sns.Neuron) []config.SNSNeuron {
@@ -134,18 +166,24 @@ func laneStorePath(cfg *config.Config, root string) string {
 }
 
 // assembleLanes builds one lane per DAO; their votes pass through gate
-// with the NNS lane's. On error the lanes already opened are closed.
+// with the NNS lane's. A DAO that does not answer still gets its lane,
+// which reads the DAO when it answers (and alerts, naming the DAO, until
+// then); discovery failing is alerted, and the configured DAOs and the NNS
+// are voted all the same. On error the lanes already opened are closed.
 func (a *App) assembleLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance, routes []alert.Route, gate *bot.VoteGate) ([]*Lane, error) {
 	if !cfg.SNS.Discover && len(cfg.SNS.DAOs) == 0 {
 		return nil, nil
 	}
-	daos, err := resolveDAOs(ctx, cfg, gov)
+	daos, discoverErr, err := resolveDAOs(ctx, cfg, gov)
 	if err != nil {
 		return nil, fmt.Errorf("sns: %w", err)
 	}
+	if cfg.SNS.Discover {
+		a.noteDiscovery(ctx, discoverErr)
+	}
 	var lanes []*Lane
 	for _, ld := range daos {
-		if len(ld.dao.Neurons) == 0 {
+		if ld.err == nil && len(ld.dao.Neurons) == 0 {
 			a.opts.Logger.Warn().Str("sns_root", ld.dao.Root).Msg("sns: no neuron of this DAO to vote with (the hotkey holds Vote on none): no lane")
 			continue
 		}
@@ -154,31 +192,59 @@ func (a *App) assembleLanes(ctx context.Context, cfg *config.Config, gov *agent.
 			closeLanes(lanes)
 			return nil, fmt.Errorf("sns dao %s: %w", ld.dao.Root, err)
 		}
+		if ld.err != nil {
+			l.log.Error().Err(ld.err).Str("sns_root", ld.dao.Root).
+				Msg("sns: the DAO does not answer; its lane reads it at each pass until it does, the other DAOs and the NNS are voted meanwhile")
+		}
 		lanes = append(lanes, l)
 	}
 	return lanes, nil
 }
 
+// noteDiscovery alerts (once, on the NNS lane's channels) that sns.discover
+// could not list the SNSes, or resolves that alert once it could.
+func (a *App) noteDiscovery(ctx context.Context, err error) {
+	if err == nil {
+		al := alert.Alert{Kind: alert.KindSNSDiscoveryFailed, Text: "The SNSes where the hotkey can vote were listed."}
+		if _, err := a.Alerts.Resolve(ctx, al); err != nil {
+			a.opts.Logger.Error().Err(err).Msg("alert resolution failed")
+		}
+		return
+	}
+	a.opts.Logger.Error().Err(err).Msg("sns discovery failed (SNS-W, or an SNS it lists, did not answer). " + alert.SNSDiscoveryRetry)
+	al := alert.SNSDiscoveryFailed(err)
+	if _, err := a.Alerts.Fire(ctx, al); err != nil {
+		a.opts.Logger.Error().Err(err).Msg("alert delivery failed")
+	}
+}
+
+// newLane builds the lane of ld. A DAO that did not answer (ld.err) is
+// named by the config, else by its root, and read by the lane later.
 func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Governance, ld laneDAO, routes []alert.Route, gate *bot.VoteGate) (*Lane, error) {
 	o := a.opts
-	sg := gov.SNS(ld.canisters.Governance)
+	resolved := ld.err == nil
 	name := ld.dao.Name
 	if name == "" {
-		md, err := sg.GetMetadata(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("read its name (get_metadata; or give it a name in the config): %w", err)
-		}
-		if md.Name != nil && *md.Name != "" {
-			name = *md.Name
-		} else {
-			name = ld.dao.Root
+		name = ld.dao.Root
+		if resolved {
+			md, err := gov.SNS(ld.canisters.Governance).GetMetadata(ctx)
+			switch {
+			case err != nil:
+				o.Logger.Warn().Err(err).Str("sns_root", ld.dao.Root).
+					Msg("sns: the DAO's name could not be read (get_metadata): it is named by its root (give it a name in the config)")
+			case md.Name != nil && *md.Name != "":
+				name = *md.Name
+			}
 		}
 	}
 	log := o.Logger.With().Str("dao", name).Logger()
-	symbol, err := gov.TokenSymbol(ctx, ld.canisters.Ledger)
-	if err != nil {
-		// Only what is shown needs it; the lane votes without it.
-		log.Warn().Err(err).Msg("sns: the DAO token's symbol could not be read")
+	var symbol string
+	if resolved {
+		var err error
+		if symbol, err = gov.TokenSymbol(ctx, ld.canisters.Ledger); err != nil {
+			// Only what is shown needs it; the lane votes without it.
+			log.Warn().Err(err).Msg("sns: the DAO token's symbol could not be read")
+		}
 	}
 	path := laneStorePath(cfg, ld.dao.Root)
 	st, err := store.Open(ctx, path, store.WithClock(o.Now), store.Exclusive())
@@ -191,8 +257,8 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		st.Close()
 		return nil, err
 	}
-	l := &Lane{Governance: name, Root: ld.dao.Root, Symbol: symbol, Store: st, canisters: ld.canisters,
-		alerts: mgr, log: log, events: o.Events, dao: ld.dao}
+	l := &Lane{Governance: name, Root: ld.dao.Root, Symbol: symbol, symbol: symbol, Store: st, canisters: ld.canisters,
+		alerts: mgr, log: log, events: o.Events, app: a, resolved: resolved, dao: ld.dao}
 	l.gov = l.newGov(gov, o)
 	b, err := bot.New(bot.Deps{Gov: l.gov, Errors: l.gov, Store: st, Alerter: mgr, Decider: laneDecider(cfg, ld.dao),
 		Metrics: a.Metrics.ForGovernance(name), Logger: log, Now: o.Now, Events: o.Events, Governance: name, Gate: gate,
@@ -207,11 +273,78 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 	return l, nil
 }
 
-// newGov is the lane's adapter over gov, knowing the lane's neurons.
+// newGov is the lane's adapter over gov, knowing the lane's neurons; while
+// the DAO has not answered, the adapter reads it at each use (resolve).
+// The caller holds l.mu, or has not shared l yet.
 func (l *Lane) newGov(gov *agent.Governance, o AppOptions) *SNSGov {
-	g := &SNSGov{G: gov, C: gov.SNS(l.canisters.Governance), Root: l.Root, DAO: l.Governance, Now: o.Now}
+	g := &SNSGov{G: gov, Root: l.Root, DAO: l.Governance, Now: o.Now}
+	if l.resolved {
+		g.C = gov.SNS(l.canisters.Governance)
+	} else {
+		g.Resolve = func(ctx context.Context) (*agent.SNSGovernance, error) { return l.resolve(ctx, gov, g) }
+	}
 	g.SetNeurons(neuronIDs(l.dao))
 	return g
+}
+
+// resolve reads the canisters of the lane's DAO that did not answer at
+// start (and its neurons, when it lists none) for g. Once it answers, the
+// lane votes as any other: its neurons and policy are in force from the
+// next pass, and the following it was to set at start is set now.
+// Until then each pass tries once: the lane's pass rate bounds the calls.
+func (l *Lane) resolve(ctx context.Context, gov *agent.Governance, g *SNSGov) (*agent.SNSGovernance, error) {
+	root, err := principal.Decode(l.Root)
+	if err != nil {
+		return nil, err // resolveDAOs decoded it already
+	}
+	l.mu.Lock()
+	if l.resolved {
+		cs := l.canisters
+		l.mu.Unlock()
+		return gov.SNS(cs.Governance), nil
+	}
+	neurons := l.dao.Neurons
+	l.mu.Unlock()
+	cs, found, err := resolveDAO(ctx, gov, root, neurons)
+	if err != nil {
+		return nil, fmt.Errorf("the SNS does not answer yet: %w", err)
+	}
+	if err := sns.CheckShortIDs(neuronIDs(config.DAO{Neurons: found})); err != nil {
+		return nil, err
+	}
+	c := gov.SNS(cs.Governance)
+	l.mu.Lock()
+	if l.resolved { // another caller got there first
+		l.mu.Unlock()
+		return c, nil
+	}
+	l.canisters, l.resolved = cs, true
+	gained := len(l.dao.Neurons) == 0 && len(found) > 0
+	if gained {
+		l.dao.Neurons = found
+	}
+	dao, following := l.dao, l.followingPending
+	l.followingPending = false
+	l.mu.Unlock()
+	g.setClient(c)
+	l.log.Info().Int("neurons", len(dao.Neurons)).Msg("sns: the DAO answers now: its lane votes")
+	cfg := l.app.Config()
+	if gained {
+		g.SetNeurons(neuronIDs(dao))
+		l.Bot.Reload(laneDecider(cfg, dao), l.app.laneOptions(cfg, dao))
+	}
+	if following {
+		l.applyFollowing(ctx, l.app.loopOptions(cfg).DryRun)
+	}
+	symbol, err := gov.TokenSymbol(ctx, cs.Ledger)
+	if err != nil {
+		l.log.Warn().Err(err).Msg("sns: the DAO token's symbol could not be read")
+	}
+	l.mu.Lock()
+	l.symbol = symbol
+	l.mu.Unlock()
+	l.recordFacts(ctx, l.app.opts.Now())
+	return c, nil
 }
 
 func neuronIDs(d config.DAO) [][]byte {

@@ -11,10 +11,20 @@ import (
 // recordFacts writes what report and the console show of the DAO into its
 // store: its name and token, and what prices its rewards (the reward
 // parameters, when the schedule started, the latest round's pool). A read
-// that fails leaves that fact unknown: only what is shown needs it.
+// that fails leaves that fact unknown: only what is shown needs it. A DAO
+// that has not answered since start has none yet (resolve records them).
 func (l *Lane) recordFacts(ctx context.Context, now time.Time) {
-	f := store.SNSFacts{Root: l.Root, Name: l.Governance, Symbol: l.Symbol, ReadAt: now.UTC()}
-	c := l.governance().C
+	l.mu.Lock()
+	resolved, symbol, g := l.resolved, l.symbol, l.gov
+	l.mu.Unlock()
+	if !resolved {
+		return
+	}
+	c, err := g.client(ctx)
+	if err != nil {
+		return
+	}
+	f := store.SNSFacts{Root: l.Root, Name: l.Governance, Symbol: symbol, ReadAt: now.UTC()}
 	params, err := c.GetNervousSystemParameters(ctx)
 	if err != nil {
 		l.log.Warn().Err(err).Msg("sns: the DAO's reward parameters could not be read")

@@ -69,6 +69,18 @@ func (l *Lane) applyFollowing(ctx context.Context, dryRun bool) {
 	if len(dao.Following) == 0 {
 		return
 	}
+	if _, err := gov.client(ctx); err != nil {
+		// The DAO has not answered since start: its poll alerts say so
+		// (one alert, not two); the following is set when it answers.
+		l.mu.Lock()
+		pending := !l.resolved
+		l.followingPending = l.followingPending || pending
+		l.mu.Unlock()
+		if pending {
+			l.log.Warn().Err(err).Msg("sns following: set when the DAO answers")
+			return
+		}
+	}
 	mine, err := gov.listMine(ctx)
 	if err != nil {
 		l.log.Error().Err(err).Msg("sns following: read the neurons")

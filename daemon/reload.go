@@ -39,6 +39,9 @@ func (a *App) Reload(ctx context.Context, path string) error {
 	}
 	a.Metrics.ConfigReloaded(true, a.opts.Now())
 	a.Bot.ResolveConfigInvalid(ctx)
+	if next.cfg.SNS.Discover {
+		a.noteDiscovery(ctx, next.discoverErr)
+	}
 	dry := a.loopOptions(next.cfg).DryRun
 	for _, l := range a.lanes {
 		l.applyFollowing(ctx, dry)
@@ -73,6 +76,9 @@ type reload struct {
 	restart      []restartKey
 	// lanes are the SNS lanes' new neurons and policies.
 	lanes []laneReload
+	// discoverErr: sns.discover failed (the configured DAOs are still
+	// voted).
+	discoverErr error
 }
 
 // prepareReload checks and builds everything a reload changes, and
@@ -112,7 +118,7 @@ func (a *App) prepareReload(ctx context.Context, path string) (*reload, error) {
 		gov = a.Governance()
 	}
 	var restart []restartKey
-	if r.lanes, restart, err = a.prepareLanes(ctx, cfg, gov); err != nil {
+	if r.lanes, restart, r.discoverErr, err = a.prepareLanes(ctx, cfg, gov); err != nil {
 		return nil, err
 	}
 	r.restart = append(r.restart, restart...)

@@ -22,9 +22,12 @@ import (
 // known by its sns.ShortID; SNSGov maps it back to the whole id to vote.
 type SNSGov struct {
 	// G is the signed client (the bot identity, the clock skew); C its
-	// client of this SNS's governance canister.
-	G *agent.Governance
-	C *agent.SNSGovernance
+	// client of this SNS's governance canister. When C is nil (the SNS did
+	// not answer at start), Resolve finds it at each use until it answers;
+	// until then every call fails with its error.
+	G       *agent.Governance
+	C       *agent.SNSGovernance
+	Resolve func(context.Context) (*agent.SNSGovernance, error)
 	// Root is the DAO's root canister id and DAO its display name, as the
 	// SNS facts of every proposal carry them.
 	Root, DAO string
@@ -32,7 +35,7 @@ type SNSGov struct {
 	// proposal still accepts votes (default time.Now).
 	Now func() time.Time
 
-	mu sync.Mutex
+	mu sync.Mutex // guards C once shared, and what follows
 	// ids are the lane's neurons: short id → whole id. Ballots of other
 	// neurons are dropped.
 	ids map[uint64][]byte
@@ -66,6 +69,31 @@ func (a *SNSGov) SetNeurons(ids [][]byte) {
 	a.mu.Unlock()
 }
 
+// client is the SNS governance client: C, else what Resolve finds now.
+func (a *SNSGov) client(ctx context.Context) (*agent.SNSGovernance, error) {
+	a.mu.Lock()
+	c := a.C
+	a.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	if a.Resolve == nil {
+		return nil, fmt.Errorf("sns %s: no governance client", a.DAO)
+	}
+	c, err := a.Resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.setClient(c)
+	return c, nil
+}
+
+func (a *SNSGov) setClient(c *agent.SNSGovernance) {
+	a.mu.Lock()
+	a.C = c
+	a.mu.Unlock()
+}
+
 func (a *SNSGov) fullID(short uint64) ([]byte, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -83,7 +111,11 @@ func (a *SNSGov) now() time.Time {
 // OpenProposals implements Governance: list_proposals with reward status
 // AcceptVotes, every page, signed so the lane's ballots come back.
 func (a *SNSGov) OpenProposals(ctx context.Context) ([]policy.Proposal, error) {
-	pds, err := a.C.ListProposals(ctx, sns.ListProposals{IncludeRewardStatus: []int32{sns.RewardStatusAcceptVotes}})
+	c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pds, err := c.ListProposals(ctx, sns.ListProposals{IncludeRewardStatus: []int32{sns.RewardStatusAcceptVotes}})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +135,11 @@ func (a *SNSGov) OpenProposals(ctx context.Context) ([]policy.Proposal, error) {
 
 // Proposal implements Governance with get_proposal.
 func (a *SNSGov) Proposal(ctx context.Context, id uint64) (*policy.Proposal, error) {
-	pd, err := a.C.GetProposal(ctx, id)
+	c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pd, err := c.GetProposal(ctx, id)
 	if errors.Is(err, agent.ErrNotFound) {
 		return nil, nil
 	}
@@ -125,7 +161,11 @@ func (a *SNSGov) readTopics(ctx context.Context) {
 	if done {
 		return
 	}
-	resp, err := a.C.ListTopics(ctx)
+	c, err := a.client(ctx)
+	if err != nil {
+		return
+	}
+	resp, err := c.ListTopics(ctx)
 	if err != nil || resp.Topics == nil {
 		return
 	}
@@ -309,8 +349,12 @@ func (a *SNSGov) Neurons(ctx context.Context, ids []uint64) (map[uint64]bot.Neur
 
 // listMine lists the neurons the hotkey holds a permission on.
 func (a *SNSGov) listMine(ctx context.Context) ([]sns.Neuron, error) {
+	c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
 	me := a.G.Sender()
-	list, err := a.C.ListNeurons(ctx, &me)
+	list, err := c.ListNeurons(ctx, &me)
 	if err != nil {
 		return nil, fmt.Errorf("sns %s: list neurons: %w", a.DAO, err)
 	}
@@ -375,7 +419,11 @@ func snsFollowing(sn sns.Neuron) map[sns.TopicID][][]byte {
 // Economics implements Governance: the minimum dissolve delay to vote. An
 // SNS has no voting-power decay and no clearing of following.
 func (a *SNSGov) Economics(ctx context.Context) (bot.Economics, error) {
-	p, err := a.C.GetNervousSystemParameters(ctx)
+	c, err := a.client(ctx)
+	if err != nil {
+		return bot.Economics{}, err
+	}
+	p, err := c.GetNervousSystemParameters(ctx)
 	if err != nil {
 		return bot.Economics{}, err
 	}
@@ -407,7 +455,11 @@ func (a *SNSGov) RegisterVote(ctx context.Context, neuron, proposal uint64, v nn
 	default:
 		return fmt.Errorf("sns %s: cannot cast %s", a.DAO, v)
 	}
-	return a.C.RegisterVote(ctx, id, proposal, vote)
+	c, err := a.client(ctx)
+	if err != nil {
+		return err
+	}
+	return c.RegisterVote(ctx, id, proposal, vote)
 }
 
 // errNNSOnly is what the NNS-only commands answer in an SNS lane; the loop
@@ -421,7 +473,11 @@ func (a *SNSGov) SetFollowing(context.Context, uint64, map[nns.Topic][]uint64) e
 
 // SetSNSFollowing sets the neuron's following on each topic given.
 func (a *SNSGov) SetSNSFollowing(ctx context.Context, neuron []byte, f map[sns.TopicID][][]byte) error {
-	return a.C.SetFollowing(ctx, neuron, f)
+	c, err := a.client(ctx)
+	if err != nil {
+		return err
+	}
+	return c.SetFollowing(ctx, neuron, f)
 }
 
 // RefreshVotingPower implements Governance: an SNS has no refresh.

@@ -34,6 +34,11 @@ func rejectCanisterNotFound(id principal.Principal) *Reject {
 		Message: fmt.Sprintf("Canister %s not found", id)}
 }
 
+func rejectCanisterStopped(id principal.Principal) *Reject {
+	return &Reject{Code: RejectCanisterError, ErrorCode: "IC0508",
+		Message: fmt.Sprintf("Canister %s is stopped", id)}
+}
+
 func rejectMethodNotFound(id principal.Principal, kind, method string) *Reject {
 	return &Reject{Code: RejectDestinationInvalid, ErrorCode: "IC0536",
 		Message: fmt.Sprintf("Error from Canister %s: Canister has no %s method '%s'.", id, kind, method)}

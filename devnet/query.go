@@ -43,9 +43,12 @@ func (s *Server) execute(ctx context.Context, c *content, kind MethodKind) ([]by
 }
 
 func (s *Server) lookup(c *content, kind MethodKind) (Method, *Reject) {
-	can, ok := s.canister(c.CanisterID)
-	if !ok {
+	can, ok, stopped := s.canister(c.CanisterID)
+	switch {
+	case !ok:
 		return Method{}, rejectCanisterNotFound(c.CanisterID)
+	case stopped:
+		return Method{}, rejectCanisterStopped(c.CanisterID)
 	}
 	m, ok := can.Methods()[c.MethodName]
 	switch {

@@ -61,8 +61,10 @@ type Server struct {
 	// certifier batches certification: one signature per round.
 	certifier certifier
 
-	mu        sync.RWMutex // guards canisters
+	mu        sync.RWMutex // guards canisters and stopped
 	canisters map[string]Canister
+	// stopped are the canisters SetStopped stopped: every call rejects.
+	stopped map[string]bool
 
 	// updateMu serialises update calls, as one subnet executes messages in
 	// order; it also makes the request-id deduplication atomic.
@@ -118,11 +120,23 @@ func (s *Server) Install(c Canister) error {
 	return nil
 }
 
-func (s *Server) canister(id principal.Principal) (Canister, bool) {
+// SetStopped stops or restarts the canister id: while stopped, every call
+// to it is rejected as the replica rejects a stopped canister's (as while
+// an SNS is upgraded). Tests use it for a canister that does not answer.
+func (s *Server) SetStopped(id principal.Principal, stopped bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped == nil {
+		s.stopped = map[string]bool{}
+	}
+	s.stopped[string(id.Raw)] = stopped
+}
+
+func (s *Server) canister(id principal.Principal) (c Canister, ok, stopped bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, ok := s.canisters[string(id.Raw)]
-	return c, ok
+	c, ok = s.canisters[string(id.Raw)]
+	return c, ok, s.stopped[string(id.Raw)]
 }
 
 // Handle registers an extra handler (e.g. an admin API under "/_/devnet/")

@@ -71,11 +71,15 @@ func governanceName(g string) string {
 }
 
 // connectPlanLanes resolves the configured SNS lanes over gov's identity,
-// as the daemon assembles them.
-func connectPlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance, _ zerolog.Logger) ([]planLane, error) {
-	pls, err := daemon.PlanLanes(ctx, cfg, gov)
+// as the daemon assembles them; a failed discovery is a warning, as the
+// daemon votes the configured DAOs then.
+func connectPlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance, log zerolog.Logger) ([]planLane, error) {
+	pls, discoverErr, err := daemon.PlanLanes(ctx, cfg, gov)
 	if err != nil {
 		return nil, err
+	}
+	if discoverErr != nil {
+		log.Warn().Err(discoverErr).Msg("sns discovery failed: only the DAOs configured under sns.daos are planned")
 	}
 	out := make([]planLane, len(pls))
 	for i, pl := range pls {
