@@ -34,7 +34,7 @@ import (
 // The week of configs/scenarios/week-sns.yaml and the config that votes it.
 const (
 	snsWeekScenario = "../../configs/scenarios/week-sns.yaml"
-	snsWeekConfig   = "../../configs/scenarios/week-sns-votebot.yaml"
+	snsWeekConfig   = "../../configs/week-sns-votebot.yaml"
 	// snsWeekScale plays the file's minute-long days in 6 s: every
 	// proposal settles 6 file minutes in, 36 s into the test.
 	snsWeekScale = 0.1
