@@ -50,8 +50,8 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 	g, gctx := errgroup.WithContext(ctx)
 	app.amLoops.start(gctx)
 	g.Go(func() error { return app.RunLoop(gctx) })
-	g.Go(func() error { app.limits.run(gctx, log); return nil })
 	g.Go(func() error { return Serve(gctx, ln, app.HTTPHandler()) })
+	g.Go(func() error { app.limits.run(gctx, log); return nil })
 	if consoleLn != nil {
 		g.Go(func() error { return Serve(gctx, consoleLn, consoleH) })
 	}
