@@ -114,14 +114,7 @@ func TestBenchSNSLanes(t *testing.T) {
 	}})
 	e.addProposerAndBotNeurons(botNeuron{1001, 10})
 	ctx := context.Background()
-	for i, s := range e.net.SNSes {
-		c := s.Runner.Canister()
-		for j := range 2 {
-			if _, err := c.MakeProposal(snsgov.ProposalSpec{Proposer: scaleNeuron(i, 0), Title: fmt.Sprint("poll ", j)}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	addPollProposals(t, e)
 	counting := newCountingProxy(t, e.net.URL) // requests
 	wire := newByteProxy(t, counting.srv.URL)  // bytes on the wire, both ways
 	e.loadConfig(e.configAt(wire.URL(), snsScaleConfig))
@@ -222,6 +215,21 @@ func TestBenchSNSLanes(t *testing.T) {
 	stop()
 	t.Logf("FILL: %d SNS ballots (%d DAOs x %d neurons), update latency 2s±0.5s, 200 calls/s: filled in %v from the loop's start; update limit at the end %d",
 		snses*neurons, snses, neurons, took.Round(100*time.Millisecond), app.Governance().Endpoints()[0].Limit)
+}
+
+// addPollProposals makes 2 proposals in every SNS of snsScaleScenario
+// that snsScaleConfig's policy leaves alone: a poll reads them with their
+// ballots.
+func addPollProposals(t *testing.T, e *e2e) {
+	t.Helper()
+	for i, s := range e.net.SNSes {
+		c := s.Runner.Canister()
+		for j := range 2 {
+			if _, err := c.MakeProposal(snsgov.ProposalSpec{Proposer: scaleNeuron(i, 0), Title: fmt.Sprint("poll ", j)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func wireBytes(p *byteProxy) int64 {
