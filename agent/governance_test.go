@@ -257,10 +257,13 @@ func TestNoFundsMovingMethods(t *testing.T) {
 	}{
 		{reflect.TypeFor[*Governance](), []string{"ClockSkew", "DiscoverSNSes", "Endpoints", "Follow", "GetFullNeuron", "GetLatestRewardEvent",
 			"GetNetworkEconomicsParameters", "GetNeuronInfo", "GetPendingProposals", "GetProposalInfo",
+			"HeldLimits",   // the client's own concurrency limits: no call at all
 			"LedgerSupply", // anonymous ICRC-1 metadata queries of the ledger: reads, never a transfer
 			"ListDeployedSNSes", "ListKnownNeurons",
 			"ListNeurons", "ListProposals", "ListProposalsPage", "ListSNSCanisters", "Now", "RefreshVotingPower", "RegisterVote", "RootKey",
-			"SNS", "SNSCanistersOf", "Sender", "SetFollowing", "SyncClock", "TokenSymbol"}},
+			"SNS", "SNSCanistersOf", "Sender", "SetFollowing",
+			"StartFrom", // seeds the client's concurrency limits: no call at all
+			"SyncClock", "TokenSymbol"}},
 		{reflect.TypeFor[*SNSGovernance](), []string{"Canister", "GetLatestRewardEvent", "GetMetadata", "GetNervousSystemParameters",
 			"GetProposal", "ListNervousSystemFunctions", "ListNeurons", "ListProposals", "ListTopics", "RegisterVote", "SetFollowing"}},
 	} {

@@ -292,6 +292,40 @@ func (l *limiter) latencyHolds(now time.Time, d time.Duration) bool {
 	return d <= latencyTolerance*l.rttBase()+10*time.Millisecond
 }
 
+// memory is what a limiter learned about its endpoint that a new client's
+// limiter starts from (see Governance.HeldLimits).
+type memory struct {
+	limit     float64 // the limit that last held
+	slowStart bool
+	rtt       time.Duration // the lowest latency seen lately (0: none)
+}
+
+// remembered is the limiter's memory; false when no limit held yet.
+func (l *limiter) remembered() (memory, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.held == 0 {
+		return memory{}, false
+	}
+	return memory{limit: l.held, slowStart: l.slowStart, rtt: l.rttBase()}, true
+}
+
+// startFrom makes the limiter start where another one's memory m left
+// off, as if its next call began a burst (see burstLocked): at the limit
+// that held, within this limiter's bounds, its first calls spread over
+// m's latency. m's latency only paces that opening and is not taken as
+// the lowest seen: the endpoint's latency may have changed since, and a
+// growth judged by a stale one would be wrong for a whole rttWindow.
+func (l *limiter) startFrom(m memory) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.limit = min(max(m.limit, l.min), l.max)
+	l.held, l.slowStart = l.limit, m.slowStart
+	if m.rtt > 0 {
+		l.opening, l.spacing = l.capacity(), m.rtt/time.Duration(l.capacity())
+	}
+}
+
 // rttBase is the lowest latency of the last one or two windows (0: none).
 func (l *limiter) rttBase() time.Duration {
 	base := l.rttMin[0]

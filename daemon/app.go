@@ -70,6 +70,8 @@ type App struct {
 	amLoops   amLoops
 	console   *console.Handler
 	decisions map[string]*alert.TelegramDecisions // by channel name
+	// limits keeps the clients' held concurrency limits for the next run.
+	limits *limitsSaver
 }
 
 // Assemble opens the store, loads the identity, connects the client and
@@ -115,7 +117,10 @@ func Assemble(ctx context.Context, o AppOptions) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	a := &App{Metrics: m, Store: st, Alerts: mgr, started: cfg, opts: o, clients: clients}
+	clients.anon.Store(anon)
+	restoreLimits(ctx, st, gov, anon, o.Logger)
+	a := &App{Metrics: m, Store: st, Alerts: mgr, started: cfg, opts: o, clients: clients,
+		limits: &limitsSaver{st: st, clients: clients}}
 	a.amLoops = amLoops{log: o.Logger, routes: routes}
 	a.cfg.Store(cfg)
 	m.SetPolicyFingerprint(cfg.HA.Fingerprint, cfg.HA.Role)
@@ -266,6 +271,8 @@ func (a *App) Config() *config.Config { return a.cfg.Load() }
 // clientSet is the governance client in use, swapped by a reload.
 type clientSet struct {
 	gov atomic.Pointer[agent.Governance]
+	// anon is the unsigned client of the same network.
+	anon atomic.Pointer[agent.Governance]
 }
 
 // DeciderFor builds the policy engine for each configured neuron.

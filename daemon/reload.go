@@ -143,6 +143,7 @@ func (a *App) applyReload(r *reload) error {
 	a.amLoops.replace(r.routes)
 	if r.gov != nil {
 		a.clients.gov.Store(r.gov)
+		a.clients.anon.Store(r.anon)
 		a.Bot.ReplaceGovernance(AgentGov{C: r.gov, Anon: r.anon, Now: a.opts.Now})
 		a.opts.Logger.Info().Msg("network or identity changed: new connections in use")
 	}
@@ -174,7 +175,10 @@ func (a *App) clientChanged(cfg *config.Config, credDir string) (bool, error) {
 	return id.Identity.Sender().String() != a.Governance().Sender().String(), nil
 }
 
-// connect builds the signed and the anonymous client of cfg.
+// connect builds the signed and the anonymous client of cfg. They start
+// from the limits that held in the clients they replace, for the endpoints
+// they share: a new hotkey does not make an endpoint slower, and the first
+// burst after a reload would otherwise ramp from 4 again.
 func connect(ctx context.Context, cfg *config.Config, a *App) (gov, anon *agent.Governance, err error) {
 	if gov, err = Connect(ctx, cfg, a.opts.Logger, a.Metrics); err != nil {
 		return nil, nil, err
@@ -182,6 +186,8 @@ func connect(ctx context.Context, cfg *config.Config, a *App) (gov, anon *agent.
 	if anon, err = connectAnonymous(ctx, cfg, gov.RootKey(), a.opts.Logger, a.Metrics); err != nil {
 		return nil, nil, err
 	}
+	gov.StartFrom(a.clients.gov.Load().HeldLimits())
+	anon.StartFrom(a.clients.anon.Load().HeldLimits())
 	return gov, anon, nil
 }
 

@@ -51,6 +51,7 @@ func (app *App) Serve(ctx context.Context, ln net.Listener, path string) error {
 	app.amLoops.start(gctx)
 	g.Go(func() error { return app.RunLoop(gctx) })
 	g.Go(func() error { return Serve(gctx, ln, app.HTTPHandler()) })
+	g.Go(func() error { app.limits.run(gctx, log); return nil })
 	if consoleLn != nil {
 		g.Go(func() error { return Serve(gctx, consoleLn, consoleH) })
 	}
