@@ -181,25 +181,44 @@ func (a *App) assembleLanes(ctx context.Context, cfg *config.Config, gov *agent.
 	if cfg.SNS.Discover {
 		a.noteDiscovery(ctx, discoverErr)
 	}
-	var lanes []*Lane
+	var todo []laneDAO
 	for _, ld := range daos {
 		if ld.err == nil && len(ld.dao.Neurons) == 0 {
 			a.opts.Logger.Warn().Str("sns_root", ld.dao.Root).Msg("sns: no neuron of this DAO to vote with (the hotkey holds Vote on none): no lane")
 			continue
 		}
-		l, err := a.newLane(ctx, cfg, gov, ld, routes, gate)
-		if err != nil {
+		todo = append(todo, ld)
+	}
+	// Each lane reads a few facts of its DAO and opens its store: 0.9 s at
+	// 200 ms a query, 44 s for 50 DAOs one after another. Built
+	// laneBuilders at a time, in the order given.
+	lanes, errs := make([]*Lane, len(todo)), make([]error, len(todo))
+	sem := make(chan struct{}, laneBuilders)
+	var wg sync.WaitGroup
+	for i, ld := range todo {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			lanes[i], errs[i] = a.newLane(ctx, cfg, gov, ld, routes, gate)
+		})
+	}
+	wg.Wait()
+	for i, ld := range todo {
+		if errs[i] != nil {
 			closeLanes(lanes)
-			return nil, fmt.Errorf("sns dao %s: %w", ld.dao.Root, err)
+			return nil, fmt.Errorf("sns dao %s: %w", ld.dao.Root, errs[i])
 		}
 		if ld.err != nil {
-			l.log.Error().Err(ld.err).Str("sns_root", ld.dao.Root).
+			lanes[i].log.Error().Err(ld.err).Str("sns_root", ld.dao.Root).
 				Msg("sns: the DAO does not answer; its lane reads it at each pass until it does, the other DAOs and the NNS are voted meanwhile")
 		}
-		lanes = append(lanes, l)
 	}
 	return lanes, nil
 }
+
+// laneBuilders bounds the lanes assembled at once: the agent bounds the
+// calls in flight anyway, and each lane opens a store file.
+const laneBuilders = 8
 
 // noteDiscovery alerts (once, on the NNS lane's channels) that sns.discover
 // could not list the SNSes, or resolves that alert once it could.
@@ -392,6 +411,9 @@ func (a *App) Lanes() []*Lane { return a.lanes }
 func closeLanes(lanes []*Lane) error {
 	var errs []error
 	for _, l := range lanes {
+		if l == nil { // not built: an assembly that failed
+			continue
+		}
 		if err := l.Store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("sns %s store: %w", l.Governance, err))
 		}
