@@ -7,7 +7,9 @@ import (
 
 	"github.com/aviate-labs/agent-go/principal"
 
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
+	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/rewards"
 )
@@ -79,4 +81,25 @@ func (e *e2e) configf(body string, args ...any) []byte { return e.configAt(e.net
 func (e *e2e) configAt(url, body string, args ...any) []byte {
 	return []byte(fmt.Sprintf("network: {urls: [%s], root_key: %s}\nidentity: {pem_file: %s}\nstore: {path: %s}\n",
 		url, e.net.RootKeyHex(), e.dir+"/hotkey.pem", e.storePath()) + fmt.Sprintf(body, args...))
+}
+
+// startSNSes starts the devnet with the scenario's SNSes beside an NNS
+// whose proposals run for period, paced by pace (zero: unpaced), then adds
+// the proposer and the bot's NNS neuron 1001: the start of every SNS lane
+// test.
+func (e *e2e) startSNSes(scenarioYAML string, period time.Duration, pace devnet.Pace) {
+	e.t.Helper()
+	scenario, err := governance.ParseScenario([]byte(scenarioYAML), "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	nnsGov := shortNNS(period, time.Hour)
+	e.start(nnslocal.Options{Scenario: scenario, Pace: pace, Configure: func(c *governance.Config) {
+		now := c.Now
+		*c = nnsGov
+		if c.Now == nil {
+			c.Now = now
+		}
+	}})
+	e.addProposerAndBotNeurons(botNeuron{1001, 10})
 }

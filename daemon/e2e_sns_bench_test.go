@@ -22,7 +22,6 @@ import (
 	"github.com/votebot/votebot/config"
 	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/devnet"
-	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/devnet/snsgov"
 	"github.com/votebot/votebot/sns"
@@ -98,21 +97,9 @@ func TestBenchSNSLanes(t *testing.T) {
 		idle = d
 	}
 	e := newKeys(t)
-	scenario, err := governance.ParseScenario([]byte(snsScaleScenario(e.bot, snses, neurons)), "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	pace := devnet.Pace{Query: devnet.Latency{Base: 200 * time.Millisecond, Jitter: 100 * time.Millisecond},
 		Update: devnet.Latency{Base: 2 * time.Second, Jitter: 500 * time.Millisecond}, Rate: 200}
-	nnsGov := shortNNS(7*24*time.Hour, time.Hour)
-	e.start(nnslocal.Options{Scenario: scenario, Pace: pace, Configure: func(c *governance.Config) {
-		now := c.Now
-		*c = nnsGov
-		if c.Now == nil {
-			c.Now = now
-		}
-	}})
-	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	e.startSNSes(snsScaleScenario(e.bot, snses, neurons), 7*24*time.Hour, pace)
 	ctx := context.Background()
 	addPollProposals(t, e)
 	counting := newCountingProxy(t, e.net.URL) // requests

@@ -7,8 +7,7 @@ import (
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/config"
-	"github.com/votebot/votebot/devnet/governance"
-	"github.com/votebot/votebot/devnet/nnslocal"
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/sns"
 )
@@ -33,7 +32,7 @@ policies:
 func TestSNSConsoleAndButtonDecisions(t *testing.T) {
 	skipLong(t)
 	e := newKeys(t)
-	scenario, err := governance.ParseScenario([]byte(`
+	e.startSNSes(`
 snses:
   - name: Alpha
     symbol: ALP
@@ -42,19 +41,7 @@ snses:
     neurons:
       - {id: `+hexID(1)+`, stake_e8s: 100000000, dissolve_delay: 365d}
       - {id: `+hexID(2)+`, dissolve_delay: 365d, permissions: [{principal: `+e.bot.String()+`, types: [Vote]}]}
-`), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nnsGov := shortNNS(time.Minute, time.Hour)
-	e.start(nnslocal.Options{Scenario: scenario, Configure: func(c *governance.Config) {
-		now := c.Now
-		*c = nnsGov
-		if c.Now == nil {
-			c.Now = now
-		}
-	}})
-	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+`, time.Minute, devnet.Pace{})
 	alpha := e.net.SNSes[0]
 	proposer, ok := alpha.Runner.NeuronID(hexID(1))
 	voter, ok2 := alpha.Runner.NeuronID(hexID(2))

@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/votebot/votebot/devnet/governance"
-	"github.com/votebot/votebot/devnet/nnslocal"
+	"github.com/votebot/votebot/devnet"
 )
 
 // TestBenchIdleSNSProcess measures `votebot run` alone, as its own
@@ -24,19 +23,7 @@ func TestBenchIdleSNSProcess(t *testing.T) {
 	}
 	snses, neurons := envInt("VOTEBOT_BENCH_SNSES", 50), envInt("VOTEBOT_BENCH_SNS_NEURONS", 20)
 	e := newKeys(t)
-	scenario, err := governance.ParseScenario([]byte(snsScaleScenario(e.bot, snses, neurons)), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nnsGov := shortNNS(7*24*time.Hour, time.Hour)
-	e.start(nnslocal.Options{Scenario: scenario, Configure: func(c *governance.Config) {
-		now := c.Now
-		*c = nnsGov
-		if c.Now == nil {
-			c.Now = now
-		}
-	}})
-	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+	e.startSNSes(snsScaleScenario(e.bot, snses, neurons), 7*24*time.Hour, devnet.Pace{})
 	addPollProposals(t, e)
 	cfgPath := e.dir + "/votebot.yaml"
 	raw := string(e.configf(snsScaleConfig)) + "poll_interval: 60s\nsns: {discover: true}\n"

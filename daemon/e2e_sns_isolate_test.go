@@ -12,6 +12,7 @@ import (
 
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/daemon"
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/governance"
 	"github.com/votebot/votebot/devnet/nnslocal"
 	"github.com/votebot/votebot/nns"
@@ -51,7 +52,7 @@ func TestSNSLaneIsolated(t *testing.T) {
 	skipLong(t)
 	e := newKeys(t)
 	me := e.bot.String()
-	scenario, err := governance.ParseScenario([]byte(`
+	e.startSNSes(`
 snses:
   - name: Alpha
     voting_period: 1h
@@ -66,19 +67,7 @@ snses:
   - name: Delta
     neurons:
       - {id: `+hexID(7)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
-`), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nnsGov := shortNNS(time.Hour, time.Hour)
-	e.start(nnslocal.Options{Scenario: scenario, Configure: func(c *governance.Config) {
-		now := c.Now
-		*c = nnsGov
-		if c.Now == nil {
-			c.Now = now
-		}
-	}})
-	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+`, time.Hour, devnet.Pace{})
 	alpha, gamma, delta := e.net.SNSes[0], e.net.SNSes[1], e.net.SNSes[2]
 	id := func(b byte) []byte {
 		t.Helper()

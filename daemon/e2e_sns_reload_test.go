@@ -8,8 +8,7 @@ import (
 	"time"
 
 	"github.com/votebot/votebot/daemon"
-	"github.com/votebot/votebot/devnet/governance"
-	"github.com/votebot/votebot/devnet/nnslocal"
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/sns"
 )
 
@@ -42,7 +41,7 @@ func TestSNSLaneDiscoverAndReload(t *testing.T) {
 	skipLong(t)
 	e := newKeys(t)
 	me := e.bot.String()
-	scenario, err := governance.ParseScenario([]byte(`
+	e.startSNSes(`
 snses:
   - name: Alpha
     voting_period: 1h
@@ -55,19 +54,7 @@ snses:
     neurons:
       - {id: `+hexID(5)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [Vote]}]}
       - {id: `+hexID(6)+`, dissolve_delay: 365d, permissions: [{principal: `+me+`, types: [SubmitProposal]}]}
-`), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nnsGov := shortNNS(time.Hour, time.Hour)
-	e.start(nnslocal.Options{Scenario: scenario, Configure: func(c *governance.Config) {
-		now := c.Now
-		*c = nnsGov
-		if c.Now == nil {
-			c.Now = now
-		}
-	}})
-	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+`, time.Hour, devnet.Pace{})
 	alpha, beta := e.net.SNSes[0], e.net.SNSes[1]
 	id := func(b byte) []byte {
 		t.Helper()

@@ -17,8 +17,7 @@ import (
 	"github.com/votebot/votebot/alert"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/daemon"
-	"github.com/votebot/votebot/devnet/governance"
-	"github.com/votebot/votebot/devnet/nnslocal"
+	"github.com/votebot/votebot/devnet"
 	"github.com/votebot/votebot/devnet/snsgov"
 	"github.com/votebot/votebot/sns"
 )
@@ -55,7 +54,7 @@ sns:
 func TestSNSLane(t *testing.T) {
 	skipLong(t)
 	e := newKeys(t)
-	scenario, err := governance.ParseScenario([]byte(`
+	e.startSNSes(`
 snses:
   - name: Alpha
     symbol: ALP
@@ -67,19 +66,7 @@ snses:
       - {id: `+hexID(2)+`, dissolve_delay: 365d, permissions: [{principal: `+e.bot.String()+`, types: [Vote]}]}
       - {id: `+hexID(3)+`, dissolve_delay: 365d, permissions: [{principal: `+e.bot.String()+`, types: [Vote]}]}
       - {id: `+hexID(4)+`, dissolve_delay: 365d}
-`), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nnsGov := shortNNS(time.Minute, time.Hour)
-	e.start(nnslocal.Options{Scenario: scenario, Configure: func(c *governance.Config) {
-		now := c.Now
-		*c = nnsGov
-		if c.Now == nil {
-			c.Now = now
-		}
-	}})
-	e.addProposerAndBotNeurons(botNeuron{1001, 10})
+`, time.Minute, devnet.Pace{})
 	alpha := e.net.SNSes[0]
 	id := func(ref string) []byte {
 		t.Helper()
