@@ -31,6 +31,7 @@ policies:
 // lists the lane, and the lane records the DAO's facts for the report.
 func TestSNSConsoleAndButtonDecisions(t *testing.T) {
 	skipLong(t)
+	t.Parallel()
 	e := newKeys(t)
 	e.startSNSes(`
 snses:

@@ -50,6 +50,7 @@ sns:
 // too.
 func TestSNSLaneIsolated(t *testing.T) {
 	skipLong(t)
+	t.Parallel()
 	e := newKeys(t)
 	me := e.bot.String()
 	e.startSNSes(`
@@ -224,6 +225,7 @@ sns:
 // once; the next reload whose discovery succeeds resolves the alert.
 func TestSNSDiscoveryFailsAtReload(t *testing.T) {
 	skipLong(t)
+	t.Parallel()
 	e := newKeys(t)
 	me := e.bot.String()
 	scenario, err := governance.ParseScenario([]byte(`

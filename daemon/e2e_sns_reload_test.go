@@ -39,6 +39,7 @@ sns:
 // new policy's rule.
 func TestSNSLaneDiscoverAndReload(t *testing.T) {
 	skipLong(t)
+	t.Parallel()
 	e := newKeys(t)
 	me := e.bot.String()
 	e.startSNSes(`

@@ -53,6 +53,7 @@ sns:
 // lane's votes, and the lane keeps its own store file.
 func TestSNSLane(t *testing.T) {
 	skipLong(t)
+	t.Parallel()
 	e := newKeys(t)
 	e.startSNSes(`
 snses:

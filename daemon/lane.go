@@ -266,7 +266,7 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 		}
 	}
 	path := laneStorePath(cfg, ld.dao.Root)
-	st, err := store.Open(ctx, path, store.WithClock(o.Now), store.Exclusive())
+	st, err := store.Open(ctx, path, store.WithClock(o.Now), store.Exclusive(), store.Small())
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}

@@ -31,7 +31,7 @@ func TestMigration7RepairsDecisionRules(t *testing.T) {
 		{"a real rule name is kept", "motions", `rule "motions" (topic Governance): vote Yes`, "motions", ""},
 	}
 	path := filepath.Join(t.TempDir(), "v6.db")
-	db, err := sql.Open("sqlite", dsn(path, false))
+	db, err := sql.Open("sqlite", dsn(path, false, cacheSizeKiB))
 	must(t, err)
 	must(t, migrate(ctx, db, 6))
 	for i, tt := range tests {

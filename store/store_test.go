@@ -99,7 +99,7 @@ func TestOpenBadPath(t *testing.T) {
 func TestMigrateFromVersion1KeepsData(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", dsn(path, false))
+	db, err := sql.Open("sqlite", dsn(path, false, cacheSizeKiB))
 	must(t, err)
 	must(t, migrate(ctx, db, 1))
 	_, err = db.ExecContext(ctx, `INSERT INTO proposals VALUES (42, 4, 'old', 7, 1, 2, 1, 3, 4)`)
@@ -269,7 +269,7 @@ func TestMigrateEveryOldVersion(t *testing.T) {
 	for from := 1; from < len(migrations); from++ {
 		t.Run(fmt.Sprint("from ", from), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "old.db")
-			db, err := sql.Open("sqlite", dsn(path, false))
+			db, err := sql.Open("sqlite", dsn(path, false, cacheSizeKiB))
 			must(t, err)
 			must(t, migrate(ctx, db, from))
 			_, err = db.ExecContext(ctx, `INSERT INTO meta VALUES ('k', 'v')`)
