@@ -169,6 +169,7 @@ func (g *Governance) invokeRounds(ctx context.Context, c call) ([]byte, error) {
 			}
 		}
 		var epErrs []error
+		var roundErr error // this round's; lastErr stays the last whole round's until it ends
 		allEndpoint, onlyLimited := true, true
 		for _, ep := range order(g.endpoints, g.cfg.Now()) {
 			reply, class, err := g.attempt(ctx, ep, c)
@@ -177,15 +178,21 @@ func (g *Governance) invokeRounds(ctx context.Context, c call) ([]byte, error) {
 			case classFinal:
 				return reply, err
 			case classCancelled:
+				// Cut short mid-round: the last whole round says more (every
+				// endpoint down) than the one endpoint tried in this one.
+				if lastErr == nil {
+					lastErr = roundErr
+				}
 				return nil, finalErr(lastErr, err)
 			case classRetry:
 				allEndpoint = false
-				lastErr = err
+				roundErr = err
 			case classEndpoint:
 				epErrs = append(epErrs, err)
-				lastErr = err
+				roundErr = err
 			}
 		}
+		lastErr = roundErr
 		if allEndpoint {
 			lastErr = &AllEndpointsDownError{Method: c.label, Errs: epErrs}
 		}
