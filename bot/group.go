@@ -54,7 +54,11 @@ func (g *Group) Run(ctx context.Context) error {
 				case <-wctx.Done():
 					return
 				case <-b.wake:
-					woke <- i
+					select { // never blocked past the loop's end
+					case woke <- i:
+					case <-wctx.Done():
+						return
+					}
 				}
 			}
 		}()

@@ -122,3 +122,33 @@ func TestLaneWithoutNeuronsIsQuiet(t *testing.T) {
 		t.Fatalf("a lane with no neurons sent %d votes", h.gov.calls)
 	}
 }
+
+// TestGroupRunWakesOneLane: Run passes every lane at start, then only the
+// lane woken (a console decision, a reload) until the interval; it
+// returns when ctx ends. Run under -race in the default test run.
+func TestGroupRunWakesOneLane(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)}
+	gate, al := NewVoteGate(4), newRecAlerter()
+	a, b := newLane(t, clk, "", gate, al), newLane(t, clk, "OpenChat", gate, al)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- NewGroup(a.bot, b.bot).Run(ctx) }()
+	start := clk.Now()
+	waitFor(t, func() bool { return a.bot.LastPoll().Equal(start) && b.bot.LastPoll().Equal(start) })
+
+	clk.Add(time.Minute)
+	b.bot.Wake()
+	waitFor(t, func() bool { return b.bot.LastPoll().Equal(clk.Now()) })
+	if !a.bot.LastPoll().Equal(start) {
+		t.Errorf("the lane not woken passed too (last poll %v)", a.bot.LastPoll())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return when ctx ended")
+	}
+}
