@@ -7,7 +7,6 @@ import (
 	"github.com/votebot/votebot/agent"
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
-	"github.com/votebot/votebot/sns"
 )
 
 // PlanLane is one SNS lane as `votebot plan` plans it: the DAO's governance
@@ -60,10 +59,8 @@ func PlanLanes(ctx context.Context, cfg *config.Config, gov *agent.Governance) (
 			}
 		}
 		g.SetNeurons(neuronIDs(ld.dao))
-		pl := PlanLane{Name: name, Root: ld.dao.Root, Gov: g, Decider: laneDecider(cfg, ld.dao), StorePath: laneStorePath(cfg, ld.dao.Root)}
-		for _, n := range ld.dao.Neurons {
-			pl.Neurons = append(pl.Neurons, bot.NeuronConfig{ID: sns.ShortID(n.ID), Alias: n.Alias, SNSID: sns.NeuronIDHex(n.ID)})
-		}
+		pl := PlanLane{Name: name, Root: ld.dao.Root, Gov: g, Decider: laneDecider(cfg, ld.dao), StorePath: LaneStorePath(cfg.Store.Path, ld.dao.Root),
+			Neurons: SNSNeuronConfigs(ld.dao.Neurons)}
 		out = append(out, pl)
 	}
 	return out, discoverErr, nil

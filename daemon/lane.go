@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aviate-labs/agent-go/principal"
@@ -160,9 +161,42 @@ func votingNeurons(ns []sns.Neuron) []config.SNSNeuron {
 	return out
 }
 
-// laneStorePath is the DAO's store file, beside the NNS one.
-func laneStorePath(cfg *config.Config, root string) string {
-	return filepath.Join(filepath.Dir(cfg.Store.Path), "sns-"+root+".db")
+// laneStorePrefix and laneStoreSuffix frame an SNS lane's store file name,
+// sns-<root canister id>.db beside the NNS store.
+const (
+	laneStorePrefix = "sns-"
+	laneStoreSuffix = ".db"
+)
+
+// LaneStorePath is the store file of the DAO whose root canister is root,
+// beside the NNS store nnsStore: the daemon's lane writes it, the
+// commands (report, plan, vote --dao) read it.
+func LaneStorePath(nnsStore, root string) string {
+	return filepath.Join(filepath.Dir(nnsStore), laneStorePrefix+root+laneStoreSuffix)
+}
+
+// LaneStores lists the lane store files beside nnsStore, each with its
+// DAO's root canister id: a discovered DAO's too.
+func LaneStores(nnsStore string) (map[string]string, error) {
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(nnsStore), laneStorePrefix+"*"+laneStoreSuffix))
+	if err != nil {
+		return nil, fmt.Errorf("list sns stores: %w", err)
+	}
+	out := make(map[string]string, len(files))
+	for _, f := range files {
+		out[strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), laneStorePrefix), laneStoreSuffix)] = f
+	}
+	return out, nil
+}
+
+// SNSNeuronConfigs are the DAO's configured neurons as the loop knows
+// them: by short id, with the whole id in hex.
+func SNSNeuronConfigs(ns []config.SNSNeuron) []bot.NeuronConfig {
+	out := make([]bot.NeuronConfig, len(ns))
+	for i, n := range ns {
+		out[i] = bot.NeuronConfig{ID: sns.ShortID(n.ID), Alias: n.Alias, SNSID: sns.NeuronIDHex(n.ID)}
+	}
+	return out
 }
 
 // assembleLanes builds one lane per DAO; their votes pass through gate
@@ -265,7 +299,7 @@ func (a *App) newLane(ctx context.Context, cfg *config.Config, gov *agent.Govern
 			log.Warn().Err(err).Msg("sns: the DAO token's symbol could not be read")
 		}
 	}
-	path := laneStorePath(cfg, ld.dao.Root)
+	path := LaneStorePath(cfg.Store.Path, ld.dao.Root)
 	st, err := store.Open(ctx, path, store.WithClock(o.Now), store.Exclusive(), store.Small())
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
@@ -398,10 +432,7 @@ func laneDecider(cfg *config.Config, d config.DAO) bot.PolicyDecider {
 // short id.
 func (a *App) laneOptions(cfg *config.Config, d config.DAO) bot.Options {
 	opts := a.loopOptions(cfg)
-	opts.Neurons = nil
-	for _, n := range d.Neurons {
-		opts.Neurons = append(opts.Neurons, bot.NeuronConfig{ID: sns.ShortID(n.ID), Alias: n.Alias, SNSID: sns.NeuronIDHex(n.ID)})
-	}
+	opts.Neurons = SNSNeuronConfigs(d.Neurons)
 	return opts
 }
 

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/votebot/votebot/bot"
 	"github.com/votebot/votebot/config"
+	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/sns"
 	"github.com/votebot/votebot/store"
 )
@@ -28,18 +29,6 @@ type snsLane struct {
 	Facts   store.SNSFacts
 }
 
-// snsStorePrefix and snsStoreSuffix frame an SNS lane's store file name:
-// sns-<root canister id>.db beside the NNS store.
-const (
-	snsStorePrefix = "sns-"
-	snsStoreSuffix = ".db"
-)
-
-// snsStorePath is the store file of the SNS whose root canister is root.
-func snsStorePath(nnsStore, root string) string {
-	return filepath.Join(filepath.Dir(nnsStore), snsStorePrefix+root+snsStoreSuffix)
-}
-
 // findSNSLanes lists the configured DAOs, then every other SNS store file
 // beside the NNS store (a discovered DAO), ordered by name. A lane whose file
 // does not exist yet is listed with its configured facts: the daemon creates
@@ -48,23 +37,21 @@ func findSNSLanes(ctx context.Context, nnsStore string, daos []config.DAO) ([]sn
 	var lanes []snsLane
 	seen := map[string]bool{}
 	for _, d := range daos {
-		l := snsLane{Root: d.Root, Name: d.Name, Path: snsStorePath(nnsStore, d.Root)}
-		for _, n := range d.Neurons {
-			l.Neurons = append(l.Neurons, bot.NeuronConfig{ID: sns.ShortID(n.ID), Alias: n.Alias, SNSID: sns.NeuronIDHex(n.ID)})
-		}
+		l := snsLane{Root: d.Root, Name: d.Name, Path: daemon.LaneStorePath(nnsStore, d.Root),
+			Neurons: daemon.SNSNeuronConfigs(d.Neurons)}
 		seen[d.Root] = true
 		lanes = append(lanes, l)
 	}
 	if nnsStore != "" {
-		files, err := filepath.Glob(filepath.Join(filepath.Dir(nnsStore), snsStorePrefix+"*"+snsStoreSuffix))
+		files, err := daemon.LaneStores(nnsStore)
 		if err != nil {
-			return nil, fmt.Errorf("list sns stores: %w", err)
+			return nil, err
 		}
-		for _, f := range files {
-			root := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), snsStorePrefix), snsStoreSuffix)
+		roots := slices.Sorted(maps.Keys(files))
+		for _, root := range roots {
 			if !seen[root] {
 				seen[root] = true
-				lanes = append(lanes, snsLane{Root: root, Path: f})
+				lanes = append(lanes, snsLane{Root: root, Path: files[root]})
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/rewards"
 	"github.com/votebot/votebot/sns"
@@ -36,7 +37,7 @@ func writeSNSLaneStore(t *testing.T, now time.Time) (string, []rewards.Observati
 		t.Fatal(err)
 	}
 	nnsStore.Close()
-	st, err := store.Open(ctx, snsStorePath(nnsPath, testRoot))
+	st, err := store.Open(ctx, daemon.LaneStorePath(nnsPath, testRoot))
 	if err != nil {
 		t.Fatal(err)
 	}

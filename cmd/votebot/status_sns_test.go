@@ -44,7 +44,7 @@ func TestStatusSNSLanes(t *testing.T) {
 	cfg := &config.Config{}
 	cfg.Store.Path = filepath.Join(dir, "votebot.db")
 	cfg.SNS.DAOs = []config.DAO{{Root: testRoot, Name: "OpenChat"}, {Root: "ryjl3-tyaaa-aaaaa-aaaba-cai", Name: "Dragginz"}}
-	lane, err := store.Open(ctx, snsStorePath(cfg.Store.Path, testRoot))
+	lane, err := store.Open(ctx, daemon.LaneStorePath(cfg.Store.Path, testRoot))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/votebot/votebot/daemon"
 	"github.com/votebot/votebot/nns"
 	"github.com/votebot/votebot/store"
 )
@@ -25,7 +26,7 @@ func TestVoteAndOverridesInADAO(t *testing.T) {
 		"\nneurons:\n  - {id: 1001, alias: main}\nlisten: " + freeAddr(t) + "\n"
 	must(t, os.WriteFile(cfg, []byte(yaml), 0o600))
 	// A DAO found by discovery: its lane's store, named by its facts.
-	lanePath := snsStorePath(nnsPath, testRoot)
+	lanePath := daemon.LaneStorePath(nnsPath, testRoot)
 	st, err := store.Open(ctx, lanePath)
 	must(t, err)
 	must(t, st.SetSNSFacts(ctx, store.SNSFacts{Root: testRoot, Name: "OpenChat", Symbol: "CHAT"}))
